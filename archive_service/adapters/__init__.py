@@ -1,0 +1,1 @@
+"""Adapters: the ORM mapping and repositories, the database engine, journal sources."""

@@ -1,0 +1,153 @@
+"""SQLAlchemy 2 tables of the archive.
+
+Snapshots are stored whole (the canonical JSON, zlib-compressed) beside a few columns to find
+them by; a snapshot row is never updated. The audit log is an append-only hash chain whose
+`seq` is unique, so two writers can never fork it silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class School(Base):
+    __tablename__ = "school"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(300))
+    director_name: Mapped[str] = mapped_column(String(300))
+
+
+class SnapshotRecord(Base):
+    """One stored snapshot version of one class for one period."""
+
+    __tablename__ = "snapshot"
+    __table_args__ = (
+        UniqueConstraint("school_id", "academic_year", "period_code", "class_id", "version",
+                         name="uq_snapshot_version"),
+        Index("ix_snapshot_period", "academic_year", "period_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(40))
+    school_id: Mapped[str] = mapped_column(ForeignKey("school.id"))
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    period_kind: Mapped[str] = mapped_column(String(16))
+    period_number: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    class_id: Mapped[str] = mapped_column(String(64))
+    class_name: Mapped[str] = mapped_column(String(10))
+    grade: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("snapshot.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    source_system: Mapped[str] = mapped_column(String(300))
+    exported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ingested_by: Mapped[str] = mapped_column(String(200))
+    student_count: Mapped[int] = mapped_column(Integer)
+    subject_count: Mapped[int] = mapped_column(Integer)
+    lesson_count: Mapped[int] = mapped_column(Integer)
+    mark_count: Mapped[int] = mapped_column(Integer)
+    absence_count: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class SnapshotStudent(Base):
+    """Who a snapshot lists: lets people find a student across classes and years."""
+
+    __tablename__ = "snapshot_student"
+    __table_args__ = (Index("ix_snapshot_student_name", "full_name", "birth_date"),)
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshot.id"), primary_key=True)
+    student_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class ApiToken(Base):
+    """A bearer token for the journal system; only its SHA-256 is kept."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """One entry of the tamper-evident audit log."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,129 @@
+"""Repositories: how services find and add archive records, without writing SQL themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from archive_service.adapters.orm import ApiToken, AuditEvent, School, SnapshotRecord, SnapshotStudent
+from archive_service.domain.chain import GENESIS, chain_hash
+
+
+class SnapshotRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_hash(self, content_hash: str) -> SnapshotRecord | None:
+        return self.session.scalar(select(SnapshotRecord).where(SnapshotRecord.content_hash == content_hash))
+
+    def get(self, snapshot_id: int, *, with_content: bool = False) -> SnapshotRecord | None:
+        opts = [undefer(SnapshotRecord.content)] if with_content else []
+        return self.session.get(SnapshotRecord, snapshot_id, options=opts)
+
+    def latest(self, school_id: str, academic_year: str, period_code: str, class_id: str) -> SnapshotRecord | None:
+        return self.session.scalar(
+            select(SnapshotRecord)
+            .where(SnapshotRecord.school_id == school_id, SnapshotRecord.academic_year == academic_year,
+                   SnapshotRecord.period_code == period_code, SnapshotRecord.class_id == class_id)
+            .order_by(SnapshotRecord.version.desc()).limit(1)
+        )
+
+    def versions(self, academic_year: str, period_code: str, class_name: str) -> Sequence[SnapshotRecord]:
+        return self.session.scalars(
+            select(SnapshotRecord)
+            .where(SnapshotRecord.academic_year == academic_year, SnapshotRecord.period_code == period_code,
+                   SnapshotRecord.class_name == class_name)
+            .order_by(SnapshotRecord.school_id, SnapshotRecord.version)
+        ).all()
+
+    def listing(self, academic_year: str | None = None, period_code: str | None = None,
+                class_names: Sequence[str] = (), *, latest_only: bool = False,
+                with_content: bool = False) -> Sequence[SnapshotRecord]:
+        query = select(SnapshotRecord)
+        if academic_year:
+            query = query.where(SnapshotRecord.academic_year == academic_year)
+        if period_code:
+            query = query.where(SnapshotRecord.period_code == period_code)
+        if class_names:
+            query = query.where(SnapshotRecord.class_name.in_(class_names))
+        if latest_only:
+            query = _latest_only(query)
+        if with_content:
+            query = query.options(undefer(SnapshotRecord.content))
+        return self.session.scalars(query.order_by(
+            SnapshotRecord.academic_year, SnapshotRecord.period_code, SnapshotRecord.grade,
+            SnapshotRecord.class_name, SnapshotRecord.version)).all()
+
+    def add(self, record: SnapshotRecord, students: list[SnapshotStudent]) -> None:
+        self.session.add(record)
+        self.session.flush()
+        for student in students:
+            student.snapshot_id = record.id
+        self.session.add_all(students)
+
+    def save_school(self, school_id: str, full_name: str, short_name: str, director: str) -> None:
+        school = self.session.get(School, school_id)
+        if school is None:
+            self.session.add(School(id=school_id, full_name=full_name, short_name=short_name,
+                                    director_name=director))
+        else:
+            school.full_name, school.short_name, school.director_name = full_name, short_name, director
+
+
+def _latest_only(query):
+    newer = SnapshotRecord.__table__.alias("newer")
+    return query.where(~select(newer.c.id).where(
+        newer.c.school_id == SnapshotRecord.school_id,
+        newer.c.academic_year == SnapshotRecord.academic_year,
+        newer.c.period_code == SnapshotRecord.period_code,
+        newer.c.class_id == SnapshotRecord.class_id,
+        newer.c.version > SnapshotRecord.version,
+    ).exists())
+
+
+class AuditLog:
+    """Appends to the hash-chained audit log inside the caller's transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def append(self, *, at: dt.datetime, actor: str, action: str, object_type: str, object_id: str,
+               origin: str = "", details: dict[str, Any] | None = None) -> AuditEvent:
+        last = self.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1).with_for_update())
+        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        event = AuditEvent(seq=seq, at=at, actor=actor, action=action, object_type=object_type,
+                           object_id=object_id, origin=origin, details=details or {}, prev_hash=prev)
+        event.hash = chain_hash(prev, audit_payload(event))
+        self.session.add(event)
+        self.session.flush()
+        return event
+
+    def entries(self) -> Sequence[AuditEvent]:
+        return self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+
+
+def audit_payload(event: AuditEvent) -> dict[str, Any]:
+    return {"seq": event.seq, "at": event.at.astimezone(dt.timezone.utc).isoformat(), "actor": event.actor,
+            "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+            "origin": event.origin, "details": event.details}
+
+
+class TokenRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, token: ApiToken) -> None:
+        self.session.add(token)
+        self.session.flush()
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+    def get(self, token_id: int) -> ApiToken | None:
+        return self.session.get(ApiToken, token_id)
+
+    def all(self) -> Sequence[ApiToken]:
+        return self.session.scalars(select(ApiToken).order_by(ApiToken.id)).all()

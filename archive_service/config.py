@@ -1,0 +1,99 @@
+"""One frozen `Settings` object, read once from `ARCHIVE_*` environment variables.
+
+Nothing here runs at import time. The embedded default needs no variable at all: everything
+lives under `ARCHIVE_HOME` (default `./var`) — the SQLite database, medium A and medium B —
+so another `ARCHIVE_HOME` is another, empty installation.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message says which variable and why."""
+
+
+def _default_templates() -> Path:
+    # a source checkout keeps templates/ beside the package; an installed copy gets them from
+    # ARCHIVE_TEMPLATES_DIR (the Docker image sets it)
+    return PROJECT_ROOT / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(default=Path("var"), metadata={"env": "ARCHIVE_HOME"})
+    """The directory of the embedded installation: database, media, keys."""
+    database_url: str = field(default="", metadata={"env": "ARCHIVE_DATABASE_URL"})
+    """SQLAlchemy URL; empty means SQLite at HOME/archive.sqlite3."""
+    secret_key: str = field(default="", metadata={"env": "ARCHIVE_SECRET_KEY"})
+    """Flask session key; empty means one generated once and kept in HOME/secret_key."""
+    medium_a: Path | None = field(default=None, metadata={"env": "ARCHIVE_MEDIUM_A"})
+    """Directory standing for backup medium A; default HOME/media/a."""
+    medium_b: Path | None = field(default=None, metadata={"env": "ARCHIVE_MEDIUM_B"})
+    """Directory standing for backup medium B; default HOME/media/b."""
+    broker_url: str = field(default="", metadata={"env": "ARCHIVE_BROKER_URL"})
+    """Celery broker (redis://…); empty runs tasks in-process (embedded default)."""
+    result_backend: str = field(default="", metadata={"env": "ARCHIVE_RESULT_BACKEND"})
+    """Celery result backend; empty means the broker URL."""
+    templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})
+    """Where templates/print, templates/web and templates/fonts are."""
+    min_marks_one_hour: int = field(default=3, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS_1H"})
+    """Pre-flight: fewest marks per period in a subject of one hour a week."""
+    min_marks: int = field(default=5, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS"})
+    """Pre-flight: fewest marks per period in a subject of two or more hours a week."""
+
+    def __post_init__(self) -> None:
+        home = Path(self.home).absolute()
+        object.__setattr__(self, "home", home)
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{home / 'archive.sqlite3'}")
+        object.__setattr__(self, "medium_a", Path(self.medium_a or home / "media" / "a").absolute())
+        object.__setattr__(self, "medium_b", Path(self.medium_b or home / "media" / "b").absolute())
+        if not self.result_backend and self.broker_url:
+            object.__setattr__(self, "result_backend", self.broker_url)
+        for name in ("min_marks_one_hour", "min_marks"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name}: число отметок не может быть отрицательным")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.metadata["env"], f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_secret(self) -> "Settings":
+        """The settings with a secret key, creating HOME/secret_key on first use."""
+        if self.secret_key:
+            return self
+        path = self.home / "secret_key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return replace(self, secret_key=path.read_text().strip())
+
+
+def _convert(env: str, type_name: Any, raw: str) -> Any:
+    text = str(type_name)
+    if "int" in text:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{env}={raw!r}: ожидается целое число") from None
+    if "Path" in text:
+        return Path(raw)
+    return raw

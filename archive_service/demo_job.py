@@ -1,0 +1,54 @@
+"""`archive-service demo`: the main job on the embedded default, end to end on demo data.
+
+Generates the demo school, ingests every snapshot, prints the pre-flight summary of the second
+quarter (and the first half-year of grades 10–11) and tells where everything is.
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
+from archive_service.services import snapshots, tokens
+
+DEMO_YEAR = "2026/2027"
+DEMO_TERM = ("Q2", "H1")
+
+
+@click.command("demo")
+@click.option("--seed", default=2026, show_default=True, help="Начальное число генератора демо-данных.")
+def demo_command(seed: int) -> None:
+    """Главная задача на демо-данных: создать школу, загрузить журнал, проверить II четверть."""
+    from archive_service.demo import write_demo_data
+
+    archive = current_app.extensions["archive"]
+    settings = archive.settings
+    started = time.perf_counter()
+    out = settings.home / "demo-data"
+    click.echo(f"1. Демонстрационная школа: снимки журнала за {DEMO_YEAR} → {out}")
+    paths = write_demo_data(out, seed=seed)
+    click.echo(f"   записано снимков: {len(paths)}")
+    click.echo("2. Импорт снимков в архив")
+    tally = import_files(_snapshot_files([str(out)]), None, quiet=True)
+    click.echo(f"   новых {tally['stored']}, новых версий {tally['new_version']}, повторов {tally['duplicate']}, "
+               f"отклонено {tally['rejected']}")
+    if tally["rejected"]:
+        raise click.ClickException("демо-данные не прошли проверку — см. сообщения выше")
+    click.echo(f"3. Предварительная проверка перед печатью: {DEMO_YEAR}, {' и '.join(DEMO_TERM)}")
+    print_preflight(snapshots.preflight_period(archive.uow(), DEMO_YEAR, DEMO_TERM, (), archive.thresholds))
+    existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
+    click.echo("4. Доступ для системы электронного журнала (API)")
+    if existing:
+        click.echo(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
+    else:
+        _, token = tokens.issue_token(archive.uow(), "demo-journal", actor=_actor(), now=archive.now())
+        click.echo(f"   токен API (показывается один раз): {token}")
+    click.echo(f"\nГотово за {time.perf_counter() - started:.1f} с. Где что лежит:")
+    click.echo(f"   каталог установки (ARCHIVE_HOME): {settings.home}")
+    click.echo(f"   база данных:                      {settings.database_url}")
+    click.echo(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
+    click.echo(f"   снимки демо-школы:                {out}")
+    click.echo("   веб-приложение:                   make run → http://127.0.0.1:5000/")

@@ -1,0 +1,1 @@
+"""The domain: snapshot rules, pre-flight, version diffs, hash chains — standard library only."""

@@ -1,0 +1,139 @@
+"""The pre-flight report: what a deputy head must see before the journal is printed.
+
+Day 1 of the period-close procedure is the teachers' check of marks; this report finds what
+they must fix in the journal system first: too few marks, lessons without a topic or homework,
+missing period marks, «н/а», absences without a code. Findings are warnings, not rejections:
+the snapshot is stored either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from archive_service.schema.snapshot import Snapshot, Student, Subject
+
+NO_HOMEWORK = "без задания"
+
+TITLES = {
+    "too_few_marks": "мало отметок",
+    "lesson_without_topic": "урок без темы",
+    "lesson_without_homework": "урок без домашнего задания",
+    "period_mark_missing": "нет отметки за период",
+    "period_mark_na": "«н/а» за период",
+    "absence_without_code": "пропуск без кода причины",
+}
+
+
+@dataclass(frozen=True)
+class PreflightThresholds:
+    """Fewest marks a student should have in a subject per period."""
+
+    min_marks_one_hour: int = 3
+    """for a subject of one hour a week (or less)"""
+    min_marks: int = 5
+    """for a subject of two or more hours a week"""
+
+    def for_hours(self, hours: float) -> int:
+        return self.min_marks if hours >= 2 else self.min_marks_one_hour
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    subject: str | None = None
+    student: str | None = None
+    date: dt.date | None = None
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["date"] = self.date.isoformat() if self.date else None
+        return out
+
+
+@dataclass(frozen=True)
+class PreflightReport:
+    academic_year: str
+    period_code: str
+    class_name: str
+    grade: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(f.code for f in self.findings))
+
+    def as_dict(self) -> dict:
+        return {"academic_year": self.academic_year, "period": self.period_code, "class": self.class_name,
+                "grade": self.grade, "counts": self.counts, "findings": [f.as_dict() for f in self.findings]}
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds()) -> PreflightReport:
+    """Every finding for one class's snapshot, subject by subject in journal order."""
+    report = PreflightReport(snap.academic_year, snap.period.code, snap.class_.name, snap.class_.grade)
+    at_end = [s for s in snap.students if s.left_on is None or s.left_on >= snap.period.end]
+    for subject in snap.subjects:
+        report.findings.extend(_lesson_findings(snap, subject))
+        if snap.class_.grade > 1:
+            members = set(subject.group.student_ids) if subject.group else None
+            students = [s for s in at_end if members is None or s.id in members]
+            report.findings.extend(_mark_findings(snap, subject, students, thresholds))
+    return report
+
+
+def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
+    names = {s.id: s.full_name for s in snap.students}
+    for lesson in subject.lessons:
+        when = _fmt(lesson.date)
+        if not (lesson.topic or "").strip():
+            yield Finding("lesson_without_topic", f"«{subject.name}», {when}: не записана тема урока",
+                          subject.name, None, lesson.date)
+        homework = (lesson.homework or "").strip()
+        if not homework:
+            yield Finding("lesson_without_homework",
+                          f"«{subject.name}», {when}: не записано домашнее задание "
+                          "(если его нет, пишется «Без задания»)", subject.name, None, lesson.date)
+        for absence in lesson.absences:
+            if absence.code is None:
+                name = names.get(absence.student_id, absence.student_id)
+                yield Finding("absence_without_code",
+                              f"«{subject.name}», {when}: у ученика {name} пропуск без кода (Н, Б, У, О)",
+                              subject.name, name, lesson.date)
+
+
+def _expected_period_mark(snap: Snapshot) -> str:
+    return "year" if snap.period.kind == "year" else snap.period.code
+
+
+def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
+                   thresholds: PreflightThresholds) -> Iterator[Finding]:
+    counts = Counter(m.student_id for lesson in subject.lessons for m in lesson.marks)
+    expected = _expected_period_mark(snap)
+    period_marks = {pm.student_id: pm.value for pm in subject.period_marks if pm.period == expected}
+    need = thresholds.for_hours(subject.hours_per_week)
+    label = "год" if expected == "year" else expected
+    for st in students:
+        value = period_marks.get(st.id)
+        if value == "осв":
+            continue
+        if subject.lessons and counts[st.id] < need:
+            arrived = f" (прибыл(а) {_fmt(st.enrolled_on)})" if st.enrolled_on and st.enrolled_on > snap.period.start else ""
+            yield Finding("too_few_marks",
+                          f"«{subject.name}»: у ученика {st.full_name} {counts[st.id]} отм. при норме "
+                          f"{need}{arrived}", subject.name, st.full_name)
+        if value is None:
+            yield Finding("period_mark_missing",
+                          f"«{subject.name}»: у ученика {st.full_name} нет отметки за {label}",
+                          subject.name, st.full_name)
+        elif value == "н/а":
+            yield Finding("period_mark_na",
+                          f"«{subject.name}»: ученик {st.full_name} не аттестован (н/а) за {label}",
+                          subject.name, st.full_name)

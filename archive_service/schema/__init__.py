@@ -1,0 +1,105 @@
+"""Reading snapshots: parse bytes into the `journal-snapshot/1` models, or say why not.
+
+`parse_snapshot` runs the structural checks (pydantic, in Rust, fast) and then the domain
+rules; every failure becomes a `Problem` with a JSON path and a Russian message. The
+canonical form — the validated model as JSON with sorted keys, no insignificant white space,
+UTF-8 — is what is stored and what the SHA-256 content address is computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+from pydantic import ValidationError
+
+from archive_service.domain.problems import Problem, json_path
+from archive_service.domain.rules import check_snapshot
+from archive_service.errors import SnapshotRejected
+from archive_service.schema.snapshot import FORMAT, Snapshot, json_schema, period_code
+
+__all__ = [
+    "FORMAT",
+    "Snapshot",
+    "canonical_bytes",
+    "content_hash",
+    "json_schema",
+    "parse_snapshot",
+    "period_code",
+]
+
+_MESSAGES = {
+    "missing": "обязательное поле отсутствует",
+    "extra_forbidden": "неизвестное поле",
+    "string_type": "ожидается строка",
+    "int_type": "ожидается целое число",
+    "float_type": "ожидается число",
+    "bool_type": "ожидается логическое значение",
+    "list_type": "ожидается массив",
+    "dict_type": "ожидается объект",
+    "model_type": "ожидается объект",
+    "model_attributes_type": "ожидается объект",
+    "string_too_short": "строка слишком короткая (не меньше {min_length} символов)",
+    "string_too_long": "строка слишком длинная (не больше {max_length} символов)",
+    "too_short": "слишком мало элементов (не меньше {min_length})",
+    "string_pattern_mismatch": "значение не соответствует образцу {pattern}",
+    "greater_than_equal": "значение должно быть не меньше {ge}",
+    "less_than_equal": "значение должно быть не больше {le}",
+    "greater_than": "значение должно быть больше {gt}",
+    "less_than": "значение должно быть меньше {lt}",
+    "date_type": "ожидается дата ГГГГ-ММ-ДД",
+    "date_parsing": "неверная дата (ожидается ГГГГ-ММ-ДД)",
+    "date_from_datetime_parsing": "неверная дата (ожидается ГГГГ-ММ-ДД)",
+    "date_from_datetime_inexact": "ожидается дата без времени",
+    "datetime_type": "ожидается дата и время",
+    "datetime_parsing": "неверные дата и время (ожидается ISO 8601)",
+    "datetime_from_date_parsing": "неверные дата и время (ожидается ISO 8601)",
+    "timezone_aware": "время выгрузки должно указывать часовой пояс",
+    "json_invalid": "файл не является корректным JSON: {error}",
+    "json_type": "ожидается JSON",
+}
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        return f"недопустимое значение «{err.get('input')}»; допустимо: {str(ctx.get('expected', '')).replace(' or ', ' или ')}"
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return err["msg"]
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template
+
+
+def _problems_from(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        # union members add their tag ("int", "str") to the location; drop it
+        loc = [p for p in err["loc"] if isinstance(p, int) or p not in {"int", "str", "float"}]
+        code = "schema." + err["type"]
+        problems.append(Problem(json_path(*loc), code, _message(err)))
+    return problems
+
+
+def parse_snapshot(raw: bytes | str) -> Snapshot:
+    """The validated snapshot, or `SnapshotRejected` with every problem found."""
+    try:
+        snap = Snapshot.model_validate_json(raw)
+    except ValidationError as exc:
+        raise SnapshotRejected(_problems_from(exc)) from None
+    problems = check_snapshot(snap)
+    if problems:
+        raise SnapshotRejected(problems)
+    return snap
+
+
+def canonical_bytes(snap: Snapshot) -> bytes:
+    """The stored form: validated content, sorted keys, compact, UTF-8."""
+    return orjson.dumps(snap.model_dump(mode="json", by_alias=True), option=orjson.OPT_SORT_KEYS)
+
+
+def content_hash(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()

@@ -1,0 +1,118 @@
+"""Ingest a journal snapshot: validate, content-address, version, store — all or nothing.
+
+The same function serves the CLI import, the API push and the UI upload. A snapshot whose
+content is already stored is a no-op that says so; a different snapshot of a class and period
+already stored becomes the next version and must say why it changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
+
+from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
+from archive_service.errors import ReasonRequired
+from archive_service.schema import Snapshot, canonical_bytes, content_hash, parse_snapshot
+from archive_service.services.unit_of_work import UnitOfWork
+
+Status = Literal["stored", "new_version", "duplicate"]
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: Status
+    snapshot_id: int
+    content_hash: str
+    version: int
+    academic_year: str
+    period_code: str
+    class_name: str
+    marks: int = 0
+    message: str = field(default="")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def ingest_snapshot(uow: UnitOfWork, raw: bytes | str, *, actor: str, origin: str = "",
+                    reason: str | None = None, now: dt.datetime | None = None) -> IngestResult:
+    """Store one snapshot given as JSON bytes; raises `SnapshotRejected` or `ReasonRequired`."""
+    snap = parse_snapshot(raw)
+    canonical = canonical_bytes(snap)
+    digest = content_hash(canonical)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    reason = (reason or "").strip() or None
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _store(uow, snap, canonical, digest, actor=actor, origin=origin, reason=reason, now=now)
+        except IntegrityError:
+            # someone stored the same content or the same version number at the same moment
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, actor: str,
+           origin: str, reason: str | None, now: dt.datetime) -> IngestResult:
+    with uow:
+        existing = uow.snapshots.by_hash(digest)
+        if existing is not None:
+            return _result(existing, "duplicate",
+                           f"{existing.class_name}, {existing.period_code}: такой снимок уже сохранён "
+                           f"(версия {existing.version}), повторный импорт ничего не изменил")
+        previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
+        if previous is not None and reason is None:
+            raise ReasonRequired(
+                f"{snap.class_.name}, {snap.period.code}: уже сохранена версия {previous.version}; "
+                "новая версия снимка принимается только с указанием причины изменения")
+        uow.snapshots.save_school(snap.school.id, snap.school.full_name, snap.school.short_name,
+                                  snap.school.director.full_name)
+        record = _record(snap, canonical, digest, previous, reason=reason, actor=actor, now=now)
+        uow.snapshots.add(record, [SnapshotStudent(student_id=s.id, full_name=s.full_name,
+                                                   birth_date=s.birth_date) for s in snap.students])
+        uow.audit.append(at=now, actor=actor, action="snapshot.ingested", object_type="snapshot",
+                         object_id=digest, origin=origin,
+                         details={"class": record.class_name, "period": record.period_code,
+                                  "academic_year": record.academic_year, "version": record.version,
+                                  "reason": reason})
+        uow.commit()
+    status: Status = "new_version" if previous else "stored"
+    text = (f"{record.class_name}, {record.period_code}: сохранена версия {record.version}"
+            + (f" (причина: {reason})" if previous else "")
+            + f"; отметок: {record.mark_count}")
+    return _result(record, status, text)
+
+
+def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRecord | None, *,
+            reason: str | None, actor: str, now: dt.datetime) -> SnapshotRecord:
+    lessons = [lesson for subject in snap.subjects for lesson in subject.lessons]
+    return SnapshotRecord(
+        content_hash=digest, format=snap.format, school_id=snap.school.id,
+        academic_year=snap.academic_year, period_code=snap.period.code, period_kind=snap.period.kind,
+        period_number=snap.period.number, period_start=snap.period.start, period_end=snap.period.end,
+        class_id=snap.class_.id, class_name=snap.class_.name, grade=snap.class_.grade,
+        version=previous.version + 1 if previous else 1, previous_id=previous.id if previous else None,
+        reason=reason if previous else None, source_system=snap.source.system,
+        exported_at=snap.source.exported_at, ingested_at=now, ingested_by=actor,
+        student_count=len(snap.students), subject_count=len(snap.subjects), lesson_count=len(lessons),
+        mark_count=sum(len(lesson.marks) for lesson in lessons),
+        absence_count=sum(len(lesson.absences) for lesson in lessons),
+        size=len(canonical), content=zlib.compress(canonical, 6),
+    )
+
+
+def _result(record: SnapshotRecord, status: Status, message: str) -> IngestResult:
+    return IngestResult(status=status, snapshot_id=record.id, content_hash=record.content_hash,
+                        version=record.version, academic_year=record.academic_year,
+                        period_code=record.period_code, class_name=record.class_name,
+                        marks=record.mark_count, message=message)
+
+
+def load_snapshot(record: SnapshotRecord) -> Snapshot:
+    """The stored snapshot as a model (it was validated when it was stored)."""
+    return Snapshot.model_validate_json(zlib.decompress(record.content))

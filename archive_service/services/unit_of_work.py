@@ -1,0 +1,39 @@
+"""The unit of work: one transaction, with the repositories services need inside it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive_service.adapters.repository import AuditLog, SnapshotRepository, TokenRepository
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()` — anything not committed is rolled back on exit."""
+
+    session: Session
+    snapshots: SnapshotRepository
+    audit: AuditLog
+    tokens: TokenRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self.session_factory = session_factory
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.session_factory()
+        self.snapshots = SnapshotRepository(self.session)
+        self.audit = AuditLog(self.session)
+        self.tokens = TokenRepository(self.session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,62 @@
+"""Celery wired the Flask way, and the tasks: thin, dotted names, ids in, small JSON out.
+
+Without a broker (the embedded default) tasks run in-process; with one (Redis in production)
+they run on workers. Tasks acknowledge late, so a task whose worker is killed is redelivered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task, shared_task
+from flask import Flask, current_app
+
+from archive_service.config import Settings
+from archive_service.errors import ArchiveError
+from archive_service.services import ingest, snapshots
+
+
+def celery_init_app(app: Flask, settings: Settings) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=settings.broker_url or "memory://",
+        result_backend=settings.result_backend or None,
+        task_always_eager=not settings.broker_url,
+        task_eager_propagates=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def _archive():
+    return current_app.extensions["archive"]
+
+
+@shared_task(name="archive.ingest_snapshot")
+def ingest_snapshot(raw: str, actor: str, origin: str = "", reason: str | None = None) -> dict:
+    """Store one snapshot; a rejection comes back as {"status": "rejected", "problems": [...]}."""
+    archive = _archive()
+    try:
+        return ingest.ingest_snapshot(archive.uow(), raw, actor=actor, origin=origin, reason=reason, now=archive.now()).as_dict()
+    except ArchiveError as err:
+        return {"status": "rejected", **err.as_dict()}
+
+
+@shared_task(name="archive.preflight_period")
+def preflight_period(academic_year: str, period_codes: list[str], class_names: list[str] | None = None) -> dict:
+    archive = _archive()
+    reports = snapshots.preflight_period(archive.uow(), academic_year, period_codes, class_names or (), archive.thresholds)
+    return {"classes": [r.as_dict() for r in reports]}

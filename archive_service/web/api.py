@@ -1,0 +1,92 @@
+"""The JSON API under /api/v1: bearer tokens, structured errors, views that only translate."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from archive_service.errors import ArchiveError, AuthError
+from archive_service.services import ingest, snapshots, tokens
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _archive():
+    return current_app.extensions["archive"]
+
+
+def _error(code: str, message: str, status: int, **extra: Any):
+    return jsonify({"error": {"code": code, "message": message, **extra}}), status
+
+
+@api.errorhandler(ArchiveError)
+def _archive_error(err: ArchiveError):
+    body = err.as_dict()
+    return _error(body.pop("code"), body.pop("message"), err.http_status, **body)
+
+
+@api.errorhandler(HTTPException)
+def _http_error(err: HTTPException):
+    messages = {404: "нет такого адреса API", 405: "метод не поддерживается", 413: "слишком большой запрос"}
+    return _error(f"http_{err.code}", messages.get(err.code or 0, err.description or ""), err.code or 500)
+
+
+def token_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthError("нужен заголовок Authorization: Bearer <токен>")
+        archive = _archive()
+        g.actor = tokens.authenticate(archive.uow(), token.strip(), now=archive.now())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _required(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        raise ArchiveError(f"не указан параметр «{name}»")
+    return value
+
+
+@api.post("/snapshots")
+@token_required
+def post_snapshot():
+    """Push one snapshot: the body is the snapshot JSON; `?reason=` for a new version."""
+    archive = _archive()
+    result = ingest.ingest_snapshot(archive.uow(), request.get_data(), actor=g.actor,
+                                    origin=request.remote_addr or "", reason=request.args.get("reason"),
+                                    now=archive.now())
+    return jsonify(result.as_dict()), 200 if result.status == "duplicate" else 201
+
+
+@api.get("/snapshots")
+@token_required
+def get_snapshots():
+    return jsonify({"snapshots": snapshots.list_snapshots(
+        _archive().uow(), request.args.get("year"), request.args.getlist("period"),
+        request.args.getlist("class"))})
+
+
+@api.get("/snapshots/diff")
+@token_required
+def get_snapshot_diff():
+    diff = snapshots.diff_versions(_archive().uow(), _required("year"), _required("period"), _required("class"),
+                                   request.args.get("from", type=int), request.args.get("to", type=int))
+    return jsonify(diff.as_dict())
+
+
+@api.get("/preflight")
+@token_required
+def get_preflight():
+    archive = _archive()
+    periods = request.args.getlist("period") or [_required("period")]
+    reports = snapshots.preflight_period(archive.uow(), _required("year"), periods,
+                                         request.args.getlist("class"), archive.thresholds)
+    return jsonify({"classes": [r.as_dict() for r in reports]})

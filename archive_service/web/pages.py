@@ -1,0 +1,26 @@
+"""The overview page: what the archive holds, period by period (the role pages come later)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, current_app, render_template
+
+from archive_service.services import snapshots
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.get("/")
+def overview():
+    rows = snapshots.list_snapshots(current_app.extensions["archive"].uow())
+    periods: dict[tuple[str, str], dict] = defaultdict(lambda: {"classes": set(), "versions": 0, "marks": 0,
+                                                                 "students": 0})
+    for row in rows:
+        entry = periods[(row["academic_year"], row["period"])]
+        entry["versions"] += 1
+        if row["class"] not in entry["classes"]:
+            entry["students"] += row["students"]
+        entry["classes"].add(row["class"])
+        entry["marks"] += row["marks"]
+    return render_template("overview.html", periods=sorted(periods.items()), total=len(rows))

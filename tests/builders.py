@@ -1,0 +1,96 @@
+"""Builders of test data with overridable defaults.
+
+`snapshot()` is a small but complete, valid `journal-snapshot/1` of class 5А for the second
+quarter of 2026/2027: four students (one arrives and one leaves during the quarter), a
+two-hour subject, a one-hour subject and an English subgroup. Tests change what they need.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from typing import Any
+
+Q2_START, Q2_END = dt.date(2026, 11, 5), dt.date(2026, 12, 25)
+EXPORTED_AT = "2026-12-26T18:30:00+07:00"
+
+STUDENTS = [
+    {"id": "s1", "full_name": "Алексеев Иван Петрович", "birth_date": "2015-03-14", "enrolled_on": None,
+     "left_on": None},
+    {"id": "s2", "full_name": "Борисова Мария Андреевна", "birth_date": "2015-07-02", "enrolled_on": None,
+     "left_on": None},
+    {"id": "s3", "full_name": "Васильев Олег Ильич", "birth_date": "2015-01-20", "enrolled_on": "2026-11-16",
+     "left_on": None},
+    {"id": "s4", "full_name": "Григорьева Анна Сергеевна", "birth_date": "2014-12-05", "enrolled_on": None,
+     "left_on": "2026-12-04"},
+]
+
+
+def _lessons(prefix: str, dates: list[str], marks: dict[str, list[tuple[str, Any]]] | None = None,
+             absences: dict[str, list[tuple[str, str | None]]] | None = None) -> list[dict]:
+    out = []
+    for i, day in enumerate(dates):
+        out.append({
+            "id": f"{prefix}-{i + 1}", "date": day, "topic": f"Тема урока {i + 1}",
+            "homework": f"§ {i + 1}, упр. {100 + i}",
+            "marks": [{"student_id": sid, "value": value, "work_type": "Ответ на уроке", "set_on": day}
+                      for sid, value in (marks or {}).get(day, [])],
+            "absences": [{"student_id": sid, "code": code} for sid, code in (absences or {}).get(day, [])],
+        })
+    return out
+
+
+def snapshot(**overrides: Any) -> dict:
+    """A valid snapshot as a dict; keyword arguments replace top-level keys."""
+    math_days = ["2026-11-09", "2026-11-10", "2026-11-16", "2026-11-17", "2026-11-23", "2026-12-01",
+                 "2026-12-08", "2026-12-15"]
+    math_marks = {d: [("s1", 5), ("s2", 4)] for d in math_days[:6]}
+    math_marks["2026-11-09"].append(("s4", 3))
+    for d in ("2026-11-17", "2026-11-23", "2026-12-01", "2026-12-08", "2026-12-15"):
+        math_marks.setdefault(d, []).append(("s3", 4))
+    math_absences = {"2026-12-08": [("s1", "Б")], "2026-12-15": [("s2", "О")]}
+    music_days = ["2026-11-11", "2026-11-18", "2026-11-25", "2026-12-02"]
+    music_marks = {d: [("s1", 5), ("s2", 5), ("s3", 4)] for d in music_days[1:]}
+    data = {
+        "format": "journal-snapshot/1",
+        "source": {"system": "Сетевой город. Образование", "exported_at": EXPORTED_AT},
+        "school": {"id": "school-21", "full_name": "МБОУ «Средняя общеобразовательная школа № 21»",
+                   "short_name": "МБОУ СОШ № 21",
+                   "director": {"full_name": "Сергеева Ольга Викторовна", "position": "Директор"}},
+        "academic_year": "2026/2027",
+        "period": {"kind": "quarter", "number": 2, "start": Q2_START.isoformat(), "end": Q2_END.isoformat()},
+        "class": {"id": "c-5a", "name": "5А", "grade": 5,
+                  "class_teacher": {"id": "t1", "full_name": "Николаева Елена Павловна"}},
+        "students": copy.deepcopy(STUDENTS),
+        "subjects": [
+            {"id": "math", "name": "Математика", "teacher": {"id": "t1", "full_name": "Николаева Елена Павловна"},
+             "hours_per_week": 5, "lessons": _lessons("m", math_days, math_marks, math_absences),
+             "period_marks": [{"student_id": "s1", "period": "Q2", "value": 5},
+                              {"student_id": "s2", "period": "Q2", "value": 4},
+                              {"student_id": "s3", "period": "Q2", "value": 4}]},
+            {"id": "music", "name": "Музыка", "teacher": {"id": "t2", "full_name": "Ким Виктор Алексеевич"},
+             "hours_per_week": 1, "lessons": _lessons("mu", music_days, music_marks),
+             "period_marks": [{"student_id": "s1", "period": "Q2", "value": 5},
+                              {"student_id": "s2", "period": "Q2", "value": 5},
+                              {"student_id": "s3", "period": "Q2", "value": 4}]},
+            {"id": "eng-1", "name": "Иностранный язык (английский)",
+             "teacher": {"id": "t3", "full_name": "Смирнова Дарья Олеговна"}, "hours_per_week": 3,
+             "group": {"name": "1 группа", "student_ids": ["s1", "s2"]},
+             "lessons": _lessons("e", ["2026-11-12", "2026-11-19", "2026-11-26", "2026-12-03", "2026-12-10"],
+                                 {d: [("s1", 4), ("s2", "зач")] for d in
+                                  ["2026-11-12", "2026-11-19", "2026-11-26", "2026-12-03", "2026-12-10"]}),
+             "period_marks": [{"student_id": "s1", "period": "Q2", "value": 4},
+                              {"student_id": "s2", "period": "Q2", "value": 5}]},
+        ],
+    }
+    data.update(overrides)
+    return copy.deepcopy(data)
+
+
+def subject(data: dict, subject_id: str) -> dict:
+    return next(s for s in data["subjects"] if s["id"] == subject_id)
+
+
+def as_bytes(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
