@@ -1,43 +1,36 @@
 """archive_service: the archive of electronic class journals of a school.
 
-`create_app()` builds the Flask application; nothing happens at import time.
+`create_app()` builds the Flask application. Importing the package does nothing else and
+pulls in neither Flask nor the database layer, so the domain stays importable on its own.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from archive_service.bootstrap import Archive
-from archive_service.config import Settings
+    from archive_service.bootstrap import Archive
+    from archive_service.config import Settings
 
 __all__ = ["Archive", "Settings", "create_app"]
 
 
-def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
+def create_app(test_config: "dict[str, Any] | Settings | None" = None) -> "Flask":
     """The application; `test_config` may be Settings or overrides of Settings fields."""
-    if isinstance(test_config, Settings):
-        settings = test_config
-    else:
-        settings = Settings.from_env(**(test_config or {}))
-    settings = settings.with_secret()
-    app = Flask(__name__, template_folder=str(settings.templates_dir / "web"))
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024 * 1024)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    archive = Archive(settings)
-    app.extensions["archive"] = archive
-    if settings.database_url.startswith("sqlite"):
-        # the embedded installation migrates itself; a server database is migrated by
-        # `archive-service db upgrade` once per deployment, never by each web worker
-        archive.prepare_home()
-        archive.upgrade_schema()
+    from archive_service.app import create_app as factory
 
-    from archive_service.tasks import celery_init_app
-    from archive_service.web import register_blueprints
-    from archive_service.cli import register_commands
+    return factory(test_config)
 
-    celery_init_app(app, settings)
-    register_blueprints(app)
-    register_commands(app)
-    return app
+
+def __getattr__(name: str) -> Any:
+    if name == "Archive":
+        from archive_service.bootstrap import Archive
+
+        return Archive
+    if name == "Settings":
+        from archive_service.config import Settings
+
+        return Settings
+    raise AttributeError(name)

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from tqdm import tqdm
 
 from archive_service.domain.preflight import TITLES, PreflightReport
@@ -184,6 +184,7 @@ def print_preflight(reports: list[PreflightReport]) -> None:
 
 
 @click.command("preflight")
+@with_appcontext
 @YEAR
 @PERIODS
 @CLASSES
@@ -208,6 +209,7 @@ def preflight_command(academic_year: str, periods: tuple[str, ...], classes: tup
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Куда записать снимки (по умолчанию ARCHIVE_HOME/demo-data).")
 @click.option("--seed", default=2026, show_default=True, help="Начальное число генератора.")

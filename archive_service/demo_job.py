@@ -10,6 +10,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
 from archive_service.services import snapshots, tokens
@@ -19,6 +20,7 @@ DEMO_TERM = ("Q2", "H1")
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Начальное число генератора демо-данных.")
 def demo_command(seed: int) -> None:
     """Главная задача на демо-данных: создать школу, загрузить журнал, проверить II четверть."""

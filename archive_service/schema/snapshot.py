@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Annotated, Literal, Union
 
 from pydantic import (
-    AfterValidator,
+    BeforeValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -40,8 +40,8 @@ Name = Annotated[str, Field(min_length=1, max_length=300)]
 def _mark_checker(words: tuple[str, ...]):
     allowed = "1–5, " + ", ".join(f"«{w}»" for w in words)
 
-    def check(value: int | str) -> int | str:
-        if isinstance(value, int) and 1 <= value <= 5:
+    def check(value: object) -> object:
+        if type(value) is int and 1 <= value <= 5:
             return value
         if isinstance(value, str) and value in words:
             return value
@@ -56,12 +56,12 @@ def _mark_checker(words: tuple[str, ...]):
 
 LessonMarkValue = Annotated[
     Union[StrictInt, str],
-    AfterValidator(_mark_checker(LESSON_MARK_WORDS)),
+    BeforeValidator(_mark_checker(LESSON_MARK_WORDS)),
     Field(description="1–5, «зач» or «незач»"),
 ]
 PeriodMarkValue = Annotated[
     Union[StrictInt, str],
-    AfterValidator(_mark_checker(PERIOD_MARK_WORDS)),
+    BeforeValidator(_mark_checker(PERIOD_MARK_WORDS)),
     Field(description="1–5, «н/а», «зач», «незач» or «осв» (exempt)"),
 ]
 

@@ -1,0 +1,42 @@
+"""The Flask application factory.
+
+`create_app()` builds the Flask application; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from archive_service.bootstrap import Archive
+from archive_service.config import Settings
+
+
+
+def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
+    """The application; `test_config` may be Settings or overrides of Settings fields."""
+    if isinstance(test_config, Settings):
+        settings = test_config
+    else:
+        settings = Settings.from_env(**(test_config or {}))
+    settings = settings.with_secret()
+    app = Flask(__name__, template_folder=str(settings.templates_dir / "web"))
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024 * 1024)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    archive = Archive(settings)
+    app.extensions["archive"] = archive
+    if settings.database_url.startswith("sqlite"):
+        # the embedded installation migrates itself; a server database is migrated by
+        # `archive-service db upgrade` once per deployment, never by each web worker
+        archive.prepare_home()
+        archive.upgrade_schema()
+
+    from archive_service.tasks import celery_init_app
+    from archive_service.web import register_blueprints
+    from archive_service.cli import register_commands
+
+    celery_init_app(app, settings)
+    register_blueprints(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,101 @@
+"""Fixtures: the app on SQLite and on the machine's PostgreSQL server, its client and CLI runner.
+
+Database-backed tests take the `db_url` fixture (directly or through `app`) and run twice:
+once on a fresh SQLite file, once on a fresh PostgreSQL database created for this test run
+(`ARCHIVE_TEST_POSTGRES_URL`, default the local server's `test` database as its admin entry).
+An unreachable PostgreSQL fails those tests; it never skips them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from archive_service import Settings, create_app  # noqa: E402
+from archive_service.adapters import db  # noqa: E402
+from archive_service.adapters.orm import Base  # noqa: E402
+from archive_service.services import tokens  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get("ARCHIVE_TEST_POSTGRES_URL",
+                                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOW = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A database of its own on the PostgreSQL server, migrated once, dropped at the end."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"archive_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    yield url, engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate(engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    url, engine = request.getfixturevalue("postgres_database")
+    _truncate(engine)
+    return url
+
+
+@pytest.fixture
+def settings(db_url, tmp_path) -> Settings:
+    return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret")
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    app.config.update(TESTING=True)
+    yield app
+    app.extensions["archive"].engine.dispose()
+
+
+@pytest.fixture
+def archive(app):
+    return app.extensions["archive"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api_token(archive) -> str:
+    _, token = tokens.issue_token(archive.uow(), "test journal", actor="test", now=NOW)
+    return token
+
+
+@pytest.fixture
+def auth(api_token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token}"}

@@ -1,0 +1,25 @@
+"""The 1 January rule at its boundaries."""
+
+import datetime as dt
+
+import pytest
+
+from retention import RetentionError, retention_end
+
+
+def test_a_journal_closed_in_june_2027_kept_5_years_ends_on_1_january_2033():
+    assert retention_end(dt.date(2027, 6, 30), 5) == dt.date(2033, 1, 1)
+
+
+def test_closed_on_31_december_and_on_1_january_differ_by_a_whole_year():
+    assert retention_end(dt.date(2027, 12, 31), 5) == dt.date(2033, 1, 1)
+    assert retention_end(dt.date(2028, 1, 1), 5) == dt.date(2034, 1, 1)
+
+
+def test_a_summary_sheet_is_kept_25_years():
+    assert retention_end(dt.date(2027, 6, 30), 25) == dt.date(2053, 1, 1)
+
+
+def test_a_retention_of_less_than_a_year_is_refused():
+    with pytest.raises(RetentionError, match="не меньше года"):
+        retention_end(dt.date(2027, 6, 30), 0)
