@@ -42,6 +42,14 @@ class Settings:
     """Celery broker (redis://…); empty runs tasks in-process (embedded default)."""
     result_backend: str = field(default="", metadata={"env": "ARCHIVE_RESULT_BACKEND"})
     """Celery result backend; empty means the broker URL."""
+    s3_endpoint: str = field(default="", metadata={"env": "ARCHIVE_S3_ENDPOINT"})
+    """S3-compatible endpoint of the write-once medium A (production); empty: medium A is a directory."""
+    s3_bucket: str = field(default="", metadata={"env": "ARCHIVE_S3_BUCKET"})
+    """Bucket with Object Lock enabled for medium A."""
+    s3_access_key: str = field(default="", metadata={"env": "ARCHIVE_S3_ACCESS_KEY"})
+    """Access key for the S3 medium."""
+    s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_S3_SECRET_KEY"})
+    """Secret key for the S3 medium."""
     templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})
     """Where templates/print, templates/web and templates/fonts are."""
     min_marks_one_hour: int = field(default=3, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS_1H"})

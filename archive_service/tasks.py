@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import logging
+
 from celery import Celery, Task, shared_task
+from celery.schedules import crontab
 from flask import Flask, current_app
 
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
-from archive_service.services import ingest, snapshots
+from archive_service.services import audit, ingest, snapshots
+
+log = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask, settings: Settings) -> Celery:
@@ -35,6 +40,9 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         result_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "verify-audit-log-nightly": {"task": "archive.verify_audit_log", "schedule": crontab(hour=3, minute=15)},
+        },
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
@@ -60,3 +68,12 @@ def preflight_period(academic_year: str, period_codes: list[str], class_names: l
     archive = _archive()
     reports = snapshots.preflight_period(archive.uow(), academic_year, period_codes, class_names or (), archive.thresholds)
     return {"classes": [r.as_dict() for r in reports]}
+
+
+@shared_task(name="archive.verify_audit_log")
+def verify_audit_log() -> dict:
+    """Nightly: re-verify the audit log's hash chain; a break is logged as an error."""
+    entries, breaks = audit.verify_audit_log(_archive().uow())
+    for brk in breaks:
+        log.error("audit log broken at entry %s: %s", brk.seq, brk.reason)
+    return {"entries": entries, "breaks": [{"seq": b.seq, "reason": b.reason} for b in breaks]}

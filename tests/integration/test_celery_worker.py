@@ -50,3 +50,5 @@ def test_a_worker_ingests_a_snapshot_and_reports_a_rejection(worker_app):
     assert rejected["status"] == "rejected" and rejected["problems"][0]["code"] == "duplicate_id"
     report = celery.send_task("archive.preflight_period", args=["2026/2027", ["Q2"]]).get(timeout=30)
     assert report["classes"][0]["class"] == "5А"
+    verified = celery.send_task("archive.verify_audit_log").get(timeout=30)
+    assert verified == {"entries": 1, "breaks": []}

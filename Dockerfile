@@ -1,0 +1,21 @@
+# The archive_service image: web (gunicorn), Celery worker and beat share it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    ARCHIVE_HOME=/data \
+    ARCHIVE_TEMPLATES_DIR=/app/templates
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY archive_service ./archive_service
+COPY signing ./signing
+COPY retention ./retention
+COPY storage ./storage
+COPY templates ./templates
+RUN pip install --no-cache-dir . \
+    && useradd --system --home /data --create-home archive
+USER archive
+VOLUME ["/data"]
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "archive_service:create_app()"]

@@ -1,0 +1,48 @@
+# archive_service — the two commands of the README, and a few helpers.
+#   make demo   install everything (Debian packages, .venv, the package) and run the main job
+#   make test   install the test needs and run the whole suite
+#   make run    serve the web app on the demo data (runs the demo first if there is none)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ARCHIVE_HOME ?= var
+export ARCHIVE_HOME
+PYTEST_ARGS ?=
+
+.PHONY: demo test run install install-test services benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	scripts/system-deps.sh run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip==26.3
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	scripts/system-deps.sh test
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+services: install-test
+	scripts/services.sh
+
+demo: install
+	$(BIN)/archive-service demo
+
+run: install
+	test -f $(ARCHIVE_HOME)/archive.sqlite3 || $(BIN)/archive-service demo
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 'archive_service:create_app()'
+
+test: services
+	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+benchmark: install
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
