@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import ApiToken, AuditEvent, School, SnapshotRecord, SnapshotStudent
+from archive_service.adapters.db import advisory_lock
 from archive_service.domain.chain import GENESIS, chain_hash
 
 
@@ -24,6 +25,8 @@ class SnapshotRepository:
         return self.session.get(SnapshotRecord, snapshot_id, options=opts)
 
     def latest(self, school_id: str, academic_year: str, period_code: str, class_id: str) -> SnapshotRecord | None:
+        """The newest version, holding the class-period lock until commit."""
+        advisory_lock(self.session, f"snapshot:{school_id}:{academic_year}:{period_code}:{class_id}")
         return self.session.scalar(
             select(SnapshotRecord)
             .where(SnapshotRecord.school_id == school_id, SnapshotRecord.academic_year == academic_year,
@@ -92,7 +95,8 @@ class AuditLog:
 
     def append(self, *, at: dt.datetime, actor: str, action: str, object_type: str, object_id: str,
                origin: str = "", details: dict[str, Any] | None = None) -> AuditEvent:
-        last = self.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1).with_for_update())
+        advisory_lock(self.session, "audit-chain")
+        last = self.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
         event = AuditEvent(seq=seq, at=at, actor=actor, action=action, object_type=object_type,
                            object_id=object_id, origin=origin, details=details or {}, prev_hash=prev)

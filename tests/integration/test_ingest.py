@@ -111,3 +111,26 @@ def test_the_preflight_report_reads_the_newest_version(archive):
     ingest(archive, changed, reason="Удалено задание")
     (report,) = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"])
     assert report.counts == {"lesson_without_homework": 1}
+
+
+def test_concurrent_new_versions_get_distinct_numbers_and_an_intact_audit_chain(archive):
+    import threading
+
+    ingest(archive, snapshot())
+    results, errors = [], []
+
+    def push(n: int) -> None:
+        changed = snapshot()
+        subject(changed, "music")["lessons"][0]["topic"] = f"Уточнённая тема {n}"
+        try:
+            results.append(ingest(archive, changed, reason=f"Правка {n}").version)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(results) == [2, 3, 4, 5]
+    assert audit.verify_audit_log(archive.uow()) == (5, [])
