@@ -15,6 +15,7 @@ YEAR_DIR = "2026-2027"
 EXPORT_TIME = "18:30:00+07:00"
 
 _D = dt.date
+YEAR_EXPORT = dt.date(2027, 6, 30)
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class Term:
                 "start": self.start.isoformat(), "end": self.end.isoformat()}
 
     def exported_at(self) -> str:
-        """The journal system exports the snapshot the day after the period ends, 18:30 local."""
-        return f"{(self.end + dt.timedelta(days=1)).isoformat()}T{EXPORT_TIME}"
+        """The journal system exports a period the day after it ends, 18:30 local; the year
+        after the state exams and the teachers' council that sets the final marks."""
+        day = YEAR_EXPORT if self.kind == "year" else self.end + dt.timedelta(days=1)
+        return f"{day.isoformat()}T{EXPORT_TIME}"
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

@@ -59,15 +59,20 @@ _PATRONYMIC_EXCEPTIONS: dict[str, tuple[str, str]] = {
 FATHER_NAMES: tuple[str, ...] = tuple("""
 Александр Алексей Андрей Сергей Дмитрий Евгений Денис Иван Максим Роман Павел Михаил Владимир
 Виталий Игорь Николай Олег Юрий Константин Антон Илья Артём Никита Вячеслав Вадим Руслан Василий
-Анатолий Кирилл Станислав Виктор Егор Тимур Лев Григорий Георгий Геннадий Валерий Эдуард Степан
-Фёдор Яков Пётр Леонид Борис Аркадий Марат Ринат Глеб Владислав Ярослав Тимофей Матвей Семён
+Анатолий Кирилл Станислав Виктор Егор Тимур Григорий Георгий Валерий Владислав Ярослав Тимофей
+""".split())
+#: fathers' names met now and then: the patronymics that need care (Львович, Яковлевна…)
+RARE_FATHER_NAMES: tuple[str, ...] = tuple("""
+Лев Яков Пётр Леонид Борис Аркадий Марат Ринат Глеб Матвей Семён Степан Фёдор Эдуард Геннадий
 """.split())
 
 #: fathers of the teachers' generation
 OLDER_FATHER_NAMES: tuple[str, ...] = tuple("""
-Пётр Иван Николай Василий Анатолий Геннадий Валентин Виктор Владимир Михаил Юрий Борис Леонид
-Григорий Степан Фёдор Аркадий Яков Лев Илья Кузьма Александр Сергей Алексей Евгений Валерий
-Вячеслав Павел Игорь Олег Константин Дмитрий Андрей Фома Лука Никита Георгий
+Иван Николай Василий Анатолий Геннадий Валентин Виктор Владимир Михаил Юрий Борис Александр
+Сергей Алексей Евгений Валерий Вячеслав Павел Игорь Олег Константин Дмитрий Андрей Пётр Леонид
+""".split())
+RARE_OLDER_FATHER_NAMES: tuple[str, ...] = tuple("""
+Григорий Степан Фёдор Аркадий Яков Лев Илья Кузьма Фома Лука Никита Георгий
 """.split())
 
 BOY_NAMES: tuple[str, ...] = tuple("""
@@ -133,9 +138,10 @@ def full_name(surname: str, first: str, father: str, gender: Gender) -> str:
     return f"{surname_form(surname, gender)} {first} {patronymic(father, gender)}"
 
 
-def child_name(rng: random.Random, gender: Gender, family: tuple[str, str] | None = None) -> tuple[str, tuple[str, str]]:
+def child_name(rng: random.Random, gender: Gender,
+               family: tuple[str, str] | None = None) -> tuple[str, tuple[str, str]]:
     """A pupil's full name and the (surname, father) family it belongs to (siblings share it)."""
-    surname, father = family or (rng.choice(SURNAMES), rng.choice(FATHER_NAMES))
+    surname, father = family or (rng.choice(SURNAMES), _father(rng, FATHER_NAMES, RARE_FATHER_NAMES))
     first = rng.choice(BOY_NAMES if gender == "m" else GIRL_NAMES)
     return full_name(surname, first, father, gender), (surname, father)
 
@@ -143,4 +149,9 @@ def child_name(rng: random.Random, gender: Gender, family: tuple[str, str] | Non
 def adult_name(rng: random.Random, gender: Gender) -> str:
     """A teacher's full name (the parents' generation of the pupils, or older)."""
     first = rng.choice(MAN_NAMES if gender == "m" else WOMAN_NAMES)
-    return full_name(rng.choice(SURNAMES), first, rng.choice(OLDER_FATHER_NAMES), gender)
+    father = _father(rng, OLDER_FATHER_NAMES, RARE_OLDER_FATHER_NAMES)
+    return full_name(rng.choice(SURNAMES), first, father, gender)
+
+
+def _father(rng: random.Random, common: tuple[str, ...], rare: tuple[str, ...]) -> str:
+    return rng.choice(rare if rng.random() < 0.12 else common)
