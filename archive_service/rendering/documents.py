@@ -1,0 +1,169 @@
+"""The archive documents: a class journal copy per period and a summary sheet per year.
+
+Rendering is deterministic: the same snapshot, template version and options give the same
+bytes. Every date printed or stored in the file comes from the snapshot, never the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from num2words import num2words
+from weasyprint import Attachment
+
+from archive_service.rendering.grid import NAMES_WIDTH
+from archive_service.rendering.model import (
+    PERIOD_LABELS,
+    JournalModel,
+    fmt,
+    journal_model,
+    period_title,
+    short_name,
+    summary_sheet_model,
+)
+from archive_service.rendering.pdf import PrintEnvironment, RenderedPart, assemble
+
+if TYPE_CHECKING:
+    from archive_service.schema.snapshot import Snapshot
+
+TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.0"}
+HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
+            "summary_sheet": "Сводная ведомость итоговых отметок"}
+RETENTION = {"class_journal": "5 лет", "summary_sheet": "25 лет (документ строгой отчётности)"}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    duplex: bool = True
+    """two-sided printing: a sheet is a front and a back, only fronts are numbered"""
+    public_url: str = "http://127.0.0.1:5000"
+    """where the QR code of a sheet points: {public_url}/check/{document}/{sheet}"""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    kind: str
+    document_id: str
+    pdf: bytes
+    pages: int
+    sheets: int
+    contents: list[tuple[str, str]]
+    template_version: str
+    snapshot_hash: str
+
+
+def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
+    """A stable identifier: the same snapshot, template and options name the same document."""
+    key = f"{kind}|{snapshot_hash}|{TEMPLATE_VERSIONS[kind]}|{'duplex' if options.duplex else 'simplex'}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def sheets_noun(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return "лист"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "листа"
+    return "листов"
+
+
+def sheets_in_words(n: int) -> str:
+    """33 → «тридцать три»."""
+    return num2words(n, lang="ru")
+
+
+class DocumentRenderer:
+    """Renders documents; one per worker process (fonts and stylesheets are reused)."""
+
+    def __init__(self, templates_dir: Path):
+        self.env = PrintEnvironment(templates_dir)
+
+    def class_journal(self, snap: Snapshot, snapshot_json: bytes, snapshot_hash: str,
+                      options: RenderOptions = RenderOptions()) -> RenderedDocument:
+        return self._render("class_journal", journal_model(snap), snapshot_json, snapshot_hash, options)
+
+    def summary_sheet(self, snap: Snapshot, snapshot_json: bytes, snapshot_hash: str,
+                      options: RenderOptions = RenderOptions()) -> RenderedDocument:
+        return self._render("summary_sheet", summary_sheet_model(snap), snapshot_json, snapshot_hash, options)
+
+    def _render(self, kind: str, model: JournalModel, snapshot_json: bytes, snapshot_hash: str,
+                options: RenderOptions) -> RenderedDocument:
+        snap, duplex = model.snapshot, options.duplex
+        doc_id = document_id(kind, snapshot_hash, options)
+        doc = _DocumentFacts(kind, snap, doc_id, snapshot_hash)
+        front_sheets = 1 if duplex else 2
+        attachment = Attachment(string=snapshot_json.decode("utf-8"), name="snapshot.json",
+                                description=f"Снимок электронного журнала, SHA-256 {snapshot_hash}",
+                                relationship="Source", created=snap.source.exported_at,
+                                modified=snap.source.exported_at)
+        context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
+                   "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
+        epoch = int(snap.source.exported_at.timestamp())
+        body = self.env.render("journal_body.html", context, duplex=duplex, epoch=epoch, first_sheet=front_sheets + 1,
+                               attachments=[attachment], identifier=doc_id.encode())
+        padded = duplex and body.pages % 2 == 1  # the certification must fall on a front
+        body_sheets = (body.pages + 1) // 2 if duplex else body.pages
+        total = front_sheets + body_sheets + 1
+        doc.finish(total, _contents(model, body, front_sheets, duplex, total))
+        matter = self.env.render("matter.html", context, duplex=duplex, epoch=epoch,
+                                 named_pages=(("cert", total - 1),))
+        back_pages = ([3] if padded else []) + ([2, 3] if duplex else [2])
+        fronts = ([(i, i // 2 + 1) for i in range(0, 2 * total, 2)] if duplex
+                  else [(i, i + 1) for i in range(total)])
+        pdf = assemble(matter, [0, 1], body, matter, back_pages, sheet_fronts=fronts,
+                       qr_url=f"{options.public_url.rstrip('/')}/check/{doc_id}/{{sheet}}", document_id=doc_id,
+                       extra_info={"ArchiveDocumentId": doc_id, "ArchiveSnapshotSHA256": snapshot_hash,
+                                   "ArchiveTemplateVersion": TEMPLATE_VERSIONS[kind]})
+        pages = 2 + body.pages + len(back_pages)
+        return RenderedDocument(kind, doc_id, pdf, pages, total, doc.contents, TEMPLATE_VERSIONS[kind],
+                                snapshot_hash)
+
+
+class _DocumentFacts:
+    """What the templates print about the document itself."""
+
+    def __init__(self, kind: str, snap: Snapshot, doc_id: str, snapshot_hash: str):
+        self.kind = kind
+        self.document_id = doc_id
+        self.snapshot_hash = snapshot_hash
+        self.template_version = TEMPLATE_VERSIONS[kind]
+        self.heading = HEADINGS[kind]
+        self.retention = RETENTION[kind]
+        self.copy_date = snap.source.exported_at.date()
+        self.created = snap.source.exported_at.isoformat()
+        period = period_title(snap.period.kind, snap.period.number)
+        self.period_line = (f"{period.capitalize()} {snap.academic_year}: "
+                            f"{fmt(snap.period.start)}–{fmt(snap.period.end)}")
+        self.title = f"{self.heading}: {snap.class_.name}, {period}, {snap.academic_year}"
+        self.description = self.title
+        self.keywords = f"document-id={doc_id}; snapshot-sha256={snapshot_hash}; template={self.template_version}"
+        self.column_legend = ", ".join(f"{v} — {k}" for k, v in PERIOD_LABELS.items())
+        self.total_sheets = 0
+        self.total_words = ""
+        self.sheets_noun = ""
+        self.contents: list[tuple[str, str]] = []
+
+    def finish(self, total: int, contents: list[tuple[str, str]]) -> None:
+        self.total_sheets = total
+        self.total_words = sheets_in_words(total)
+        self.sheets_noun = sheets_noun(total)
+        self.contents = contents
+
+
+def _contents(model: JournalModel, body: RenderedPart, front_sheets: int, duplex: bool,
+              total: int) -> list[tuple[str, str]]:
+    """(title, sheets) of every part, from the pages the body's sections start on."""
+    def sheet(page: int) -> int:
+        return front_sheets + 1 + (page // 2 if duplex else page)
+
+    starts = [body.anchors[s.anchor] for s in model.sections]
+    ends = [start - 1 for start in starts[1:]] + [body.pages - 1]
+    rows = [("Титульный лист", "1")] + ([] if duplex else [("Содержание", "2")])
+    for section, start, end in zip(model.sections, starts, ends):
+        first, last = sheet(start), sheet(end)
+        teacher = f" ({short_name(section.teacher)})" if section.teacher else ""
+        rows.append((section.title + teacher, str(first) if first == last else f"{first}–{last}"))
+    rows.append(("Заверительный лист", str(total)))
+    return rows

@@ -1,0 +1,275 @@
+"""What the print templates show, computed from a snapshot: grids, topic lists, summaries.
+
+Everything a template needs is prepared here as plain data and finished strings, so the
+templates stay declarative and the expensive parts (grid rows) are built once in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from archive_service.domain.rules import ABSENT_CODES
+from archive_service.rendering.grid import (
+    MAX_ROWS,
+    GridPage,
+    cells_line,
+    chunks,
+    geometry_for,
+    grid_svg,
+)
+
+if TYPE_CHECKING:
+    from archive_service.schema.snapshot import Lesson, Snapshot, Student, Subject
+
+MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+PERIOD_LABELS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "H1": "1п", "H2": "2п", "T1": "1т",
+                 "T2": "2т", "T3": "3т", "year": "год", "exam": "экз", "final": "итог"}
+PERIOD_NAMES = {"quarter": "{n} четверть", "half_year": "{n} полугодие", "trimester": "{n} триместр",
+                "year": "учебный год"}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+OUTSIDE = "–"  # a date on which the student was not in the class
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def period_title(kind: str, number: int) -> str:
+    return PERIOD_NAMES[kind].format(n=ROMAN.get(number, str(number)))
+
+
+def short_name(full_name: str) -> str:
+    """«Николаева Елена Павловна» → «Николаева Е. П.»."""
+    parts = full_name.split()
+    return " ".join([parts[0], *(p[0] + "." for p in parts[1:])]) if parts else full_name
+
+
+def in_class(st: Student, day: dt.date) -> bool:
+    return (st.enrolled_on is None or st.enrolled_on <= day) and (st.left_on is None or day <= st.left_on)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    number: int
+    student: Student
+
+    @property
+    def grid_name(self) -> str:
+        surname, _, rest = self.student.full_name.partition(" ")
+        first = rest.split(" ")[0] if rest else ""
+        note = ""
+        if self.student.left_on:
+            note = f" (выб. {self.student.left_on:%d.%m})"
+        elif self.student.enrolled_on:
+            note = f" (приб. {self.student.enrolled_on:%d.%m})"
+        return f"{self.number}. {surname} {first}{note}"
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    number: int
+    date: str
+    topic: str
+    homework: str
+    absent: str = ""
+
+
+@dataclass
+class Section:
+    """A part of the document that starts on a new sheet and is listed in the contents."""
+
+    anchor: str
+    title: str
+    kind: str  # class_list | subject | summary
+    teacher: str = ""
+    grid_pages: list[GridPage] = field(default_factory=list)
+    topics: list[TopicRow] = field(default_factory=list)
+    note: str = ""
+
+
+def _index_lesson(lesson: Lesson) -> dict[str, str]:
+    """student id → cell text for one lesson: the absence code, then the marks («О5», «5/4»)."""
+    codes = {a.student_id: a.code or "?" for a in lesson.absences}
+    marks: dict[str, list[str]] = defaultdict(list)
+    for mark in lesson.marks:
+        marks[mark.student_id].append(str(mark.value))
+    return {sid: codes.get(sid, "") + "/".join(marks.get(sid, ())) for sid in codes.keys() | marks.keys()}
+
+
+def _header(lessons: list[Lesson], chars: int) -> str:
+    months, days, last_month = [], [], None
+    for lesson in lessons:
+        month = MONTHS[lesson.date.month - 1]
+        months.append(month if month != last_month else "")
+        last_month = month
+        days.append(f"{lesson.date.day:02d}")
+    return cells_line(months, chars) + "\n" + cells_line(days, chars)
+
+
+def subject_grid(rows: list[StudentRow], subject: Subject, period_code: str) -> list[GridPage]:
+    """The mark grid of one subject: lessons across, students down, the period mark last."""
+    lessons = list(subject.lessons)
+    by_lesson = [_index_lesson(lesson) for lesson in lessons]
+    table = [[(cells.get(r.student.id, "") if in_class(r.student, lesson.date) else OUTSIDE)
+              for lesson, cells in zip(lessons, by_lesson)] for r in rows]
+    period = {pm.student_id: str(pm.value) for pm in subject.period_marks if pm.period == period_code}
+    finals = [period.get(r.student.id, "") for r in rows]
+    geo = geometry_for([t for row in table for t in row] + finals)
+    pages = []
+    for row_range in chunks(len(rows), MAX_ROWS):
+        for col_range in chunks(len(lessons), geo.columns - 1):
+            last = col_range.stop == len(lessons)
+            part = [lessons[i] for i in col_range]
+            pages.append(GridPage(
+                names="\n".join(rows[r].grid_name for r in row_range),
+                header=_header(part, geo.chars),
+                body="\n".join(cells_line([table[r][c] for c in col_range], geo.chars) for r in row_range),
+                extra_header="\n" + PERIOD_LABELS.get(period_code, "").center(geo.chars) if last else "",
+                extra_body="\n".join(finals[r].center(geo.chars) for r in row_range) if last else "",
+                columns=len(col_range), extra_columns=1 if last else 0, rows=len(row_range), chars=geo.chars,
+                svg=grid_svg(len(row_range), len(col_range) + (1 if last else 0), geo.chars)))
+    return pages
+
+
+def _topics(subject: Subject, names: dict[str, str], with_absent: bool) -> list[TopicRow]:
+    out = []
+    for i, lesson in enumerate(subject.lessons, start=1):
+        absent = ""
+        if with_absent:
+            absent = ", ".join(f"{names[a.student_id]} ({a.code or '?'})" for a in lesson.absences
+                               if a.student_id in names)
+        out.append(TopicRow(i, lesson.date.strftime("%d.%m"), (lesson.topic or "").strip(),
+                            (lesson.homework or "").strip(), absent))
+    return out
+
+
+def absences_by_student(snap: Snapshot) -> dict[str, Counter]:
+    """student id → lessons missed: total (Н, Б, У), by illness (Б), excused (У), late (О)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for subject in snap.subjects:
+        for lesson in subject.lessons:
+            for a in lesson.absences:
+                if a.code in ABSENT_CODES or a.code is None:
+                    counts[a.student_id]["total"] += 1
+                if a.code:
+                    counts[a.student_id][a.code] += 1
+    return counts
+
+
+def merged_subjects(subjects: Iterable[Subject]) -> list[tuple[str, list[Subject]]]:
+    """Subjects by name in curriculum order; subgroups of one subject become one column."""
+    groups: dict[str, list[Subject]] = {}
+    for subject in subjects:
+        groups.setdefault(subject.name, []).append(subject)
+    return list(groups.items())
+
+
+def summary_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridPage], list[str]]:
+    """Period marks (students × subjects) and absences: the period summary of a journal copy."""
+    subjects = merged_subjects(snap.subjects) if snap.class_.grade > 1 else []
+    code = snap.period.code
+    marks = {(s.name, pm.student_id): str(pm.value) for s in snap.subjects for pm in s.period_marks
+             if pm.period == code}
+    table = [[marks.get((name, r.student.id), "") for name, _ in subjects] for r in rows]
+    missed = absences_by_student(snap)
+    extra = [[str(missed[r.student.id]["total"] or ""), str(missed[r.student.id]["Б"] or ""),
+              str(missed[r.student.id]["У"] or "")] for r in rows]
+    geo = geometry_for([t for row in table + extra for t in row])
+    numbers = [str(i) for i in range(1, len(subjects) + 1)]
+    pages = []
+    for row_range in chunks(len(rows), MAX_ROWS):
+        pages.append(GridPage(
+            names="\n".join(rows[r].grid_name for r in row_range),
+            header="\n" + cells_line(numbers, geo.chars),
+            body="\n".join(cells_line(table[r], geo.chars) for r in row_range),
+            extra_header="Пропущено\n" + cells_line(["все", "Б", "У"], geo.chars),
+            extra_body="\n".join(cells_line(extra[r], geo.chars) for r in row_range),
+            columns=len(subjects), extra_columns=3, rows=len(row_range), chars=geo.chars,
+            svg=grid_svg(len(row_range), len(subjects) + 3, geo.chars)))
+    legend = [f"{i}. {name}" for i, (name, _) in enumerate(subjects, start=1)]
+    return pages, legend
+
+
+@dataclass
+class JournalModel:
+    """Everything the class journal copy shows."""
+
+    snapshot: Snapshot
+    rows: list[StudentRow]
+    sections: list[Section]
+    legend: list[str]
+
+    @property
+    def period_title(self) -> str:
+        return period_title(self.snapshot.period.kind, self.snapshot.period.number)
+
+
+def student_rows(snap: Snapshot) -> list[StudentRow]:
+    return [StudentRow(i, st) for i, st in enumerate(snap.students, start=1)]
+
+
+def journal_model(snap: Snapshot) -> JournalModel:
+    """The class journal copy of one period: class list, every subject, the period summary."""
+    rows = student_rows(snap)
+    grade_1 = snap.class_.grade == 1
+    names = {r.student.id: short_name(r.student.full_name) for r in rows}
+    sections = [Section("class-list", "Список класса", "class_list")]
+    for i, subject in enumerate(snap.subjects, start=1):
+        members = set(subject.group.student_ids) if subject.group else None
+        subject_rows = [r for r in rows if members is None or r.student.id in members]
+        title = subject.name + (f" ({subject.group.name})" if subject.group else "")
+        section = Section(f"subject-{i}", title, "subject", teacher=subject.teacher.full_name,
+                          topics=_topics(subject, names, with_absent=grade_1))
+        if not grade_1 and subject.lessons:
+            section.grid_pages = subject_grid(subject_rows, subject, snap.period.code)
+        sections.append(section)
+    pages, legend = summary_grid(rows, snap)
+    title = "Итоги периода: отметки и пропуски" if not grade_1 else "Итоги периода: пропуски уроков"
+    sections.append(Section("summary", title, "summary", grid_pages=pages,
+                            note="Обучение без отметок (1 класс)." if grade_1 else ""))
+    return JournalModel(snap, rows, sections, legend)
+
+
+SUMMARY_CODES = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final")
+
+
+def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridPage], list[str]]:
+    """The summary sheet: for each subject its period, year, exam and final marks."""
+    subjects = merged_subjects(snap.subjects)
+    marks = {(s.name, pm.student_id, pm.period): str(pm.value) for s in snap.subjects for pm in s.period_marks}
+    present = {code for (_, _, code) in marks}
+    codes = [c for c in SUMMARY_CODES if c in present] or ["year"]
+    texts = list(marks.values()) + [PERIOD_LABELS[c] for c in codes]
+    geo = geometry_for(texts)
+    per_page = max(1, geo.columns // len(codes))
+    pages = []
+    for subject_range in chunks(len(subjects), per_page):
+        group = [subjects[i] for i in subject_range]
+        width = len(codes) * geo.chars
+        heads = "".join(f"{i + 1}. {subjects[i][0]}"[:width - 1].ljust(width) for i in subject_range)
+        labels = "".join(cells_line([PERIOD_LABELS[c] for c in codes], geo.chars).ljust(width) for _ in group)
+        for row_range in chunks(len(rows), MAX_ROWS):
+            body = "\n".join(cells_line([marks.get((name, rows[r].student.id, c), "") for name, _ in group
+                                         for c in codes], geo.chars) for r in row_range)
+            pages.append(GridPage(
+                names="\n".join(rows[r].grid_name for r in row_range), header=heads.rstrip() + "\n" + labels.rstrip(),
+                body=body, columns=len(group) * len(codes), rows=len(row_range), chars=geo.chars,
+                svg=grid_svg(len(row_range), len(group) * len(codes), geo.chars)))
+    legend = [f"{i}. {name}" for i, (name, _) in enumerate(subjects, start=1)]
+    return pages, legend
+
+
+def summary_sheet_model(snap: Snapshot) -> JournalModel:
+    """The summary sheet of final marks of one class for one school year."""
+    rows = student_rows(snap)
+    sections = [Section("class-list", "Список класса", "class_list")]
+    if snap.class_.grade == 1:
+        sections.append(Section("final-marks", "Итоговые отметки", "summary",
+                                note="Обучение без отметок (1 класс): итоговые отметки не выставляются."))
+        return JournalModel(snap, rows, sections, [])
+    pages, legend = final_marks_grid(rows, snap)
+    sections.append(Section("final-marks", "Итоговые отметки", "final_marks", grid_pages=pages))
+    return JournalModel(snap, rows, sections, legend)
