@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive_service.adapters import db
 from archive_service.config import Settings
 from archive_service.domain.preflight import PreflightThresholds
+from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
+from storage import ContentStore
 
 
 @dataclass
@@ -34,6 +36,19 @@ class Archive:
     @property
     def thresholds(self) -> PreflightThresholds:
         return PreflightThresholds(self.settings.min_marks_one_hour, self.settings.min_marks)
+
+    @cached_property
+    def store(self) -> ContentStore:
+        """Where rendered documents live, named by their SHA-256."""
+        return ContentStore(self.settings.home / "documents")
+
+    @cached_property
+    def renderer(self) -> DocumentRenderer:
+        return DocumentRenderer(self.settings.templates_dir)
+
+    @property
+    def render_options(self) -> RenderOptions:
+        return RenderOptions(duplex=self.settings.print_duplex, public_url=self.settings.public_url)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

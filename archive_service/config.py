@@ -50,6 +50,12 @@ class Settings:
     """Access key for the S3 medium."""
     s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_S3_SECRET_KEY"})
     """Secret key for the S3 medium."""
+    public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "ARCHIVE_PUBLIC_URL"})
+    """The web address staff open; QR codes on printed sheets point to {public_url}/check/..."""
+    print_duplex: bool = field(default=True, metadata={"env": "ARCHIVE_PRINT_DUPLEX"})
+    """Two-sided printing (a sheet is two pages, only fronts numbered); false for one-sided."""
+    render_processes: int = field(default=0, metadata={"env": "ARCHIVE_RENDER_PROCESSES"})
+    """Local rendering processes when there is no Celery broker; 0 means one per CPU core."""
     templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})
     """Where templates/print, templates/web and templates/fonts are."""
     min_marks_one_hour: int = field(default=3, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS_1H"})
@@ -97,6 +103,12 @@ class Settings:
 
 def _convert(env: str, type_name: Any, raw: str) -> Any:
     text = str(type_name)
+    if "bool" in text:
+        if raw.lower() in {"1", "true", "yes", "on", "да"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off", "нет"}:
+            return False
+        raise ConfigError(f"{env}={raw!r}: ожидается true или false")
     if "int" in text:
         try:
             return int(raw)

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, ingest, snapshots
+from archive_service.services import audit, documents, ingest, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        worker_max_tasks_per_child=25,  # WeasyPrint slows down in a long-lived process
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
@@ -77,3 +78,11 @@ def verify_audit_log() -> dict:
     for brk in breaks:
         log.error("audit log broken at entry %s: %s", brk.seq, brk.reason)
     return {"entries": entries, "breaks": [{"seq": b.seq, "reason": b.reason} for b in breaks]}
+
+
+@shared_task(name="archive.render_document", bind=True, max_retries=2)
+def render_document(self: Task, snapshot_id: int, kind: str, actor: str) -> dict:
+    """Render (or reuse) one class's document; safe to run again after a lost worker."""
+    archive = _archive()
+    return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, kind,
+                                     archive.render_options, actor=actor, now=archive.now()).as_dict()

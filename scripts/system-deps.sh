@@ -5,8 +5,8 @@
 set -euo pipefail
 target=${1:-run}
 
-run_pkgs=(python3-venv ca-certificates)
-test_pkgs=(postgresql redis-server docker-compose)
+run_pkgs=(python3-venv ca-certificates libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+test_pkgs=(postgresql redis-server docker-compose qpdf)
 
 wanted=("${run_pkgs[@]}")
 [ "$target" = test ] && wanted+=("${test_pkgs[@]}")

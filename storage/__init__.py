@@ -1,9 +1,9 @@
-"""storage: backup media (directories, removable disks, S3 with Object Lock, ISO images).
+"""storage: where archive files live — the content-addressed store now, backup media later.
 
-A library: it knows nothing of Flask, the database or archive_service. The media interface,
-backup sets and fixity audits arrive with the backup issue; for now it holds its error base.
+A library: it knows nothing of Flask, the database or archive_service.
 """
 
+from storage.content_store import ContentStore
 from storage.errors import StorageError
 
-__all__ = ["StorageError"]
+__all__ = ["ContentStore", "StorageError"]

@@ -151,3 +151,28 @@ class AuditEvent(Base):
     details: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class DocumentRecord(Base):
+    """A rendered archive document; the PDF itself is in the content store under `sha256`."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_period", "academic_year", "period_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshot.id"))
+    school_id: Mapped[str] = mapped_column(ForeignKey("school.id"))
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    class_name: Mapped[str] = mapped_column(String(10))
+    grade: Mapped[int] = mapped_column(Integer)
+    template_version: Mapped[str] = mapped_column(String(40))
+    duplex: Mapped[bool] = mapped_column()
+    pages: Mapped[int] = mapped_column(Integer)
+    sheets: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))

@@ -8,7 +8,14 @@ from typing import Any, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from archive_service.adapters.orm import ApiToken, AuditEvent, School, SnapshotRecord, SnapshotStudent
+from archive_service.adapters.orm import (
+    ApiToken,
+    AuditEvent,
+    DocumentRecord,
+    School,
+    SnapshotRecord,
+    SnapshotStudent,
+)
 from archive_service.adapters.db import advisory_lock
 from archive_service.domain.chain import GENESIS, chain_hash
 
@@ -131,3 +138,28 @@ class TokenRepository:
 
     def all(self) -> Sequence[ApiToken]:
         return self.session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+
+
+class DocumentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_document_id(self, document_id: str) -> DocumentRecord | None:
+        return self.session.scalar(select(DocumentRecord).where(DocumentRecord.document_id == document_id))
+
+    def add(self, record: DocumentRecord) -> None:
+        self.session.add(record)
+        self.session.flush()
+
+    def listing(self, academic_year: str | None = None, period_codes: Sequence[str] = (),
+                class_names: Sequence[str] = ()) -> Sequence[DocumentRecord]:
+        query = select(DocumentRecord)
+        if academic_year:
+            query = query.where(DocumentRecord.academic_year == academic_year)
+        if period_codes:
+            query = query.where(DocumentRecord.period_code.in_(period_codes))
+        if class_names:
+            query = query.where(DocumentRecord.class_name.in_(class_names))
+        return self.session.scalars(query.order_by(DocumentRecord.academic_year, DocumentRecord.period_code,
+                                                   DocumentRecord.grade, DocumentRecord.class_name,
+                                                   DocumentRecord.id)).all()

@@ -24,7 +24,7 @@ from archive_service.rendering.model import (
     short_name,
     summary_sheet_model,
 )
-from archive_service.rendering.pdf import PrintEnvironment, RenderedPart, assemble
+from archive_service.rendering.pdf import LaidOut, PrintEnvironment, stamp_qr_codes
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot
@@ -100,23 +100,20 @@ class DocumentRenderer:
                                 modified=snap.source.exported_at)
         context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
                    "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
-        epoch = int(snap.source.exported_at.timestamp())
-        body = self.env.render("journal_body.html", context, duplex=duplex, epoch=epoch, first_sheet=front_sheets + 1,
-                               attachments=[attachment], identifier=doc_id.encode())
+        body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1)
         padded = duplex and body.pages % 2 == 1  # the certification must fall on a front
         body_sheets = (body.pages + 1) // 2 if duplex else body.pages
         total = front_sheets + body_sheets + 1
         doc.finish(total, _contents(model, body, front_sheets, duplex, total))
-        matter = self.env.render("matter.html", context, duplex=duplex, epoch=epoch,
-                                 named_pages=(("cert", total - 1),))
-        back_pages = ([3] if padded else []) + ([2, 3] if duplex else [2])
-        fronts = ([(i, i // 2 + 1) for i in range(0, 2 * total, 2)] if duplex
-                  else [(i, i + 1) for i in range(total)])
-        pdf = assemble(matter, [0, 1], body, matter, back_pages, sheet_fronts=fronts,
-                       qr_url=f"{options.public_url.rstrip('/')}/check/{doc_id}/{{sheet}}", document_id=doc_id,
-                       extra_info={"ArchiveDocumentId": doc_id, "ArchiveSnapshotSHA256": snapshot_hash,
-                                   "ArchiveTemplateVersion": TEMPLATE_VERSIONS[kind]})
-        pages = 2 + body.pages + len(back_pages)
+        matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),))
+        front, back = matter.document.pages[:2], matter.document.pages[2:]
+        pages = front + body.document.pages + (back[-1:] if padded else []) + back
+        pdf = self.env.write(body, pages, epoch=int(snap.source.exported_at.timestamp()),
+                             attachments=[attachment])
+        fronts = ([(i, i // 2 + 1) for i in range(0, len(pages), 2)] if duplex
+                  else [(i, i + 1) for i in range(len(pages))])
+        pdf = stamp_qr_codes(pdf, fronts, f"{options.public_url.rstrip('/')}/check/{doc_id}/{{sheet}}")
+        pages = len(pages)
         return RenderedDocument(kind, doc_id, pdf, pages, total, doc.contents, TEMPLATE_VERSIONS[kind],
                                 snapshot_hash)
 
@@ -134,7 +131,7 @@ class _DocumentFacts:
         self.copy_date = snap.source.exported_at.date()
         self.created = snap.source.exported_at.isoformat()
         period = period_title(snap.period.kind, snap.period.number)
-        self.period_line = (f"{period.capitalize()} {snap.academic_year}: "
+        self.period_line = (f"{period[:1].upper()}{period[1:]} {snap.academic_year}: "
                             f"{fmt(snap.period.start)}–{fmt(snap.period.end)}")
         self.title = f"{self.heading}: {snap.class_.name}, {period}, {snap.academic_year}"
         self.description = self.title
@@ -152,7 +149,7 @@ class _DocumentFacts:
         self.contents = contents
 
 
-def _contents(model: JournalModel, body: RenderedPart, front_sheets: int, duplex: bool,
+def _contents(model: JournalModel, body: LaidOut, front_sheets: int, duplex: bool,
               total: int) -> list[tuple[str, str]]:
     """(title, sheets) of every part, from the pages the body's sections start on."""
     def sheet(page: int) -> int:

@@ -72,15 +72,22 @@ class GridPage:
         return (HEADER_ROWS + self.rows) * ROW_HEIGHT
 
 
-def grid_svg(rows: int, columns: int, chars: int, header_rows: int = HEADER_ROWS) -> str:
-    """The lines of a grid as a data URI: identical grids share one URI (WeasyPrint caches it)."""
+def grid_svg(rows: int, columns: int, chars: int, header_rows: int = HEADER_ROWS,
+             top_breaks: frozenset[int] | None = None) -> str:
+    """The lines of a grid as a data URI: identical grids share one URI (WeasyPrint caches it).
+
+    `top_breaks`: the columns before which the first header line (months, subject names) has a
+    line; elsewhere its text runs across cells. None: every column.
+    """
     cell = Geometry(chars).cell
     width = NAMES_WIDTH + columns * cell
     height = (header_rows + rows) * ROW_HEIGHT
     lines = [f'<path d="M0 0H{width:.2f}V{height:.2f}H0Z" stroke-width="0.8"/>']
     ys = [(header_rows + r) * ROW_HEIGHT for r in range(rows)]
     path = "".join(f"M0 {y:.2f}H{width:.2f}" for y in ys[1:])
-    path += "".join(f"M{NAMES_WIDTH + c * cell:.2f} 0V{height:.2f}" for c in range(columns))
+    for c in range(columns):
+        top = 0 if top_breaks is None or c in top_breaks else ROW_HEIGHT
+        path += f"M{NAMES_WIDTH + c * cell:.2f} {top:.2f}V{height:.2f}"
     lines.append(f'<path d="{path}" stroke-width="0.4"/>')
     lines.append(f'<path d="M0 {ys[0] if ys else height:.2f}H{width:.2f}" stroke-width="0.8"/>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}pt" height="{height:.2f}pt" '

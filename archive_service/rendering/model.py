@@ -123,6 +123,9 @@ def subject_grid(rows: list[StudentRow], subject: Subject, period_code: str) -> 
         for col_range in chunks(len(lessons), geo.columns - 1):
             last = col_range.stop == len(lessons)
             part = [lessons[i] for i in col_range]
+            breaks = frozenset(k for k, lesson in enumerate(part)
+                               if k == 0 or lesson.date.month != part[k - 1].date.month)
+            breaks |= {len(part)}  # the period column
             pages.append(GridPage(
                 names="\n".join(rows[r].grid_name for r in row_range),
                 header=_header(part, geo.chars),
@@ -130,7 +133,7 @@ def subject_grid(rows: list[StudentRow], subject: Subject, period_code: str) -> 
                 extra_header="\n" + PERIOD_LABELS.get(period_code, "").center(geo.chars) if last else "",
                 extra_body="\n".join(finals[r].center(geo.chars) for r in row_range) if last else "",
                 columns=len(col_range), extra_columns=1 if last else 0, rows=len(row_range), chars=geo.chars,
-                svg=grid_svg(len(row_range), len(col_range) + (1 if last else 0), geo.chars)))
+                svg=grid_svg(len(row_range), len(col_range) + (1 if last else 0), geo.chars, top_breaks=breaks)))
     return pages
 
 
@@ -243,13 +246,14 @@ def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridP
     present = {code for (_, _, code) in marks}
     codes = [c for c in SUMMARY_CODES if c in present] or ["year"]
     texts = list(marks.values()) + [PERIOD_LABELS[c] for c in codes]
-    geo = geometry_for(texts)
+    geo = geometry_for(texts, minimum=max(3, -(-18 // len(codes))))  # a subject's name needs ~18 characters
     per_page = max(1, geo.columns // len(codes))
     pages = []
     for subject_range in chunks(len(subjects), per_page):
         group = [subjects[i] for i in subject_range]
         width = len(codes) * geo.chars
-        heads = "".join(f"{i + 1}. {subjects[i][0]}"[:width - 1].ljust(width) for i in subject_range)
+        heads = "".join(_fit(f"{i + 1}. {subjects[i][0]}", width - 1).ljust(width) for i in subject_range)
+        breaks = frozenset(range(0, len(group) * len(codes), len(codes)))
         labels = "".join(cells_line([PERIOD_LABELS[c] for c in codes], geo.chars).ljust(width) for _ in group)
         for row_range in chunks(len(rows), MAX_ROWS):
             body = "\n".join(cells_line([marks.get((name, rows[r].student.id, c), "") for name, _ in group
@@ -257,9 +261,13 @@ def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridP
             pages.append(GridPage(
                 names="\n".join(rows[r].grid_name for r in row_range), header=heads.rstrip() + "\n" + labels.rstrip(),
                 body=body, columns=len(group) * len(codes), rows=len(row_range), chars=geo.chars,
-                svg=grid_svg(len(row_range), len(group) * len(codes), geo.chars)))
+                svg=grid_svg(len(row_range), len(group) * len(codes), geo.chars, top_breaks=breaks)))
     legend = [f"{i}. {name}" for i, (name, _) in enumerate(subjects, start=1)]
     return pages, legend
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def summary_sheet_model(snap: Snapshot) -> JournalModel:

@@ -1,16 +1,15 @@
 """HTML to PDF/A-3b with WeasyPrint, and the joining of parts with pypdf.
 
-A document is rendered in two passes of different parts, never twice whole: the body first
-(its length decides the sheet numbers), then the front and back matter that quote the total.
-pypdf joins them into the body's file — whose catalog carries the PDF/A identification, the
-output intent and the embedded snapshot — stamps a QR code on every sheet and fixes the file
-identifier, so the same input always gives the same bytes.
+A document is laid out in two parts, never twice whole: the body first (its length decides
+the sheet numbers), then the front and back matter that quote the total. The pages of both
+are written once, as one PDF/A-3b file with the snapshot embedded; pypdf then appends a QR
+code to every sheet. The same input always gives the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 import segno
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, DecodedStreamObject, NameObject
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 from weasyprint import CSS, HTML, Attachment
+from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 
 PDF_VARIANT = "pdf/a-3b"
@@ -30,10 +30,15 @@ QR_MARGIN = 14.0  # pt from the outer edge and from the bottom
 
 
 @dataclass(frozen=True)
-class RenderedPart:
-    pdf: bytes
-    pages: int
+class LaidOut:
+    """A part laid out into pages, not yet written."""
+
+    document: Document
     anchors: dict[str, int]  # element id → index of the page it starts on
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
 
 
 class PrintEnvironment:
@@ -52,10 +57,8 @@ class PrintEnvironment:
             self._css[key] = CSS(string=text, filename=filename, base_url=self.base_url, font_config=self.fonts)
         return self._css[key]
 
-    def render(self, template: str, context: dict[str, Any], *, duplex: bool, epoch: int, first_sheet: int = 1,
-               named_pages: tuple[tuple[str, int], ...] = (),
-               attachments: Iterable[Attachment] = (), identifier: bytes | None = None) -> RenderedPart:
-        """Render one part; `epoch` (from the inputs) is the only time that reaches the file."""
+    def layout(self, template: str, context: dict[str, Any], *, duplex: bool, first_sheet: int = 1,
+               named_pages: tuple[tuple[str, int], ...] = ()) -> LaidOut:
         html = self.jinja.get_template(template).render(**context, duplex=duplex)
         pages_css = self.jinja.get_template("pages.css").render(duplex=duplex, first_sheet=first_sheet,
                                                                 named_pages=named_pages)
@@ -63,14 +66,19 @@ class PrintEnvironment:
                        self._stylesheet(("pages", duplex, first_sheet, named_pages), text=pages_css)]
         document = HTML(string=html, base_url=self.base_url).render(stylesheets=stylesheets,
                                                                    font_config=self.fonts)
-        anchors = {}
+        anchors: dict[str, int] = {}
         for index, page in enumerate(document.pages):
             for anchor in page.anchors:
                 anchors.setdefault(anchor, index)
+        return LaidOut(document, anchors)
+
+    def write(self, base: LaidOut, pages: list[Page], *, epoch: int,
+              attachments: Iterable[Attachment] = ()) -> bytes:
+        """One PDF/A file of `pages` (from any parts), with `base`'s metadata; `epoch` is the
+        only time that reaches the file."""
         with _source_date_epoch(epoch):
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=list(attachments),
-                                     identifier=identifier)
-        return RenderedPart(pdf, len(document.pages), anchors)
+            # the file identifier WeasyPrint writes is a hash of the content: deterministic too
+            return base.document.copy(pages).write_pdf(pdf_variant=PDF_VARIANT, attachments=list(attachments))
 
 
 @contextmanager
@@ -108,35 +116,26 @@ def qr_stream(text: str, x: float, y: float, size: float = QR_SIZE) -> bytes:
     return b"\n".join(ops)
 
 
-def _stamp(writer: PdfWriter, page: PageObject, operators: bytes) -> None:
-    stream = DecodedStreamObject()
-    stream.set_data(operators)
-    overlay = PageObject.create_blank_page(writer, width=page.mediabox.width, height=page.mediabox.height)
-    overlay.replace_contents(ContentStream(stream, writer))
-    page.merge_page(overlay)
-
-
-def assemble(front: RenderedPart, front_pages: list[int], body: RenderedPart, back: RenderedPart,
-             back_pages: list[int], *, sheet_fronts: list[tuple[int, int]], qr_url: str,
-             document_id: str, extra_info: dict[str, str]) -> bytes:
-    """front pages + body + back pages in one PDF/A file, QR codes on the fronts of sheets."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(body.pdf)))
-    producer = writer.metadata.get("/Producer") if writer.metadata else None
-    front_reader = PdfReader(io.BytesIO(front.pdf))
-    for offset, index in enumerate(front_pages):
-        writer.insert_page(front_reader.pages[index], offset)
-    back_reader = PdfReader(io.BytesIO(back.pdf))
-    for index in back_pages:
-        writer.add_page(back_reader.pages[index])
+def stamp_qr_codes(pdf: bytes, sheet_fronts: list[tuple[int, int]], url: str) -> bytes:
+    """Draw a QR code of `url` (with {sheet}) on each (page index, sheet) front. The page's
+    own content is wrapped in q/Q so the stamp is drawn in untransformed page space."""
+    # WeasyPrint's xref streams make pypdf log a harmless "object count" notice on every read
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    save = writer._add_object(_stream(b"q"))
     for page_index, sheet in sheet_fronts:
         page = writer.pages[page_index]
         width = float(page.mediabox.width)
-        _stamp(writer, page, qr_stream(qr_url.format(sheet=sheet), width - QR_MARGIN - QR_SIZE, QR_MARGIN))
-    info = {"/Producer": str(producer or "WeasyPrint")}
-    info.update({f"/{key}": value for key, value in extra_info.items()})
-    writer.add_metadata(info)
-    digest = hashlib.sha256(document_id.encode()).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        stamp = _stream(b"Q\n" + qr_stream(url.format(sheet=sheet), width - QR_MARGIN - QR_SIZE, QR_MARGIN))
+        contents = page.get(NameObject("/Contents"))
+        parts = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+        page[NameObject("/Contents")] = ArrayObject([save, *parts, writer._add_object(stamp)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream

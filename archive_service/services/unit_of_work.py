@@ -6,7 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive_service.adapters.repository import AuditLog, SnapshotRepository, TokenRepository
+from archive_service.adapters.repository import (
+    AuditLog,
+    DocumentRepository,
+    SnapshotRepository,
+    TokenRepository,
+)
 
 
 class UnitOfWork:
@@ -16,6 +21,7 @@ class UnitOfWork:
     snapshots: SnapshotRepository
     audit: AuditLog
     tokens: TokenRepository
+    documents: DocumentRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -25,6 +31,7 @@ class UnitOfWork:
         self.snapshots = SnapshotRepository(self.session)
         self.audit = AuditLog(self.session)
         self.tokens = TokenRepository(self.session)
+        self.documents = DocumentRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,143 @@
+"""`archive-service period close` and `archive-service documents ...`: making the copies."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from tqdm import tqdm
+
+from archive_service.cli import AS_JSON, CLASSES, PERIODS, YEAR, _actor, _echo_json, _fail
+from archive_service.errors import ArchiveError
+from archive_service.rendering.preview import PreviewError, page_png
+from archive_service.services import documents
+from storage import StorageError
+
+period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
+documents_cli = AppGroup("documents", help="Изготовленные документы: список, выгрузка, просмотр страниц.")
+
+
+def _celery_results(jobs: list[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
+    celery = current_app.extensions["celery"]
+    pending = {celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j for j in jobs}
+    while pending:
+        for result in [r for r in pending if r.ready()]:
+            job = pending.pop(result)
+            value = result.get(propagate=False)
+            yield job, value if isinstance(value, dict) else {"error": str(value)}
+        time.sleep(0.2)
+
+
+def _local_results(jobs: list[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
+    from archive_service.adapters.local_jobs import render_locally
+
+    settings = current_app.extensions["archive"].settings
+    for job, future in render_locally(settings, jobs, actor, settings.render_processes):
+        error = future.exception()
+        yield job, {"error": str(error)} if error else future.result()
+
+
+def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> Counter:
+    archive = current_app.extensions["archive"]
+    try:
+        jobs = documents.plan_period_close(archive.uow(), academic_year, periods, classes)
+    except ArchiveError as err:
+        raise _fail(err) from None
+    run = _celery_results if archive.settings.broker_url else _local_results
+    tally: Counter = Counter()
+    bar = tqdm(total=len(jobs), desc="Изготовление", unit="класс", file=sys.stderr, disable=None, leave=False)
+    for job, outcome in run(jobs, _actor()):
+        bar.update(1)
+        if "error" in outcome:
+            tally["failed"] += 1
+            bar.write(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
+            continue
+        tally[outcome["status"]] += 1
+        tally["sheets"] += outcome["sheets"]
+        tally["pages"] += outcome["pages"]
+        if not quiet:
+            word = "изготовлен" if outcome["status"] == "rendered" else "уже был изготовлен"
+            bar.write(f"{job.class_name:<4} {job.period_code:<4} {word}: {outcome['sheets']} л. "
+                      f"({outcome['pages']} стр.), {outcome['document_id']}")
+    bar.close()
+    return tally
+
+
+@period_cli.command("close")
+@YEAR
+@PERIODS
+@CLASSES
+@click.option("--quiet", is_flag=True, help="Не перечислять каждый класс.")
+def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> None:
+    """Изготовить документы периода: копии журнала (Q1–Q4, H1–H2, T1–T3) или сводные ведомости (year).
+
+    Берётся последняя версия снимка каждого класса; уже изготовленный документ из того же снимка
+    не перерисовывается. Код выхода 0 — только если изготовлены все документы.
+    """
+    started = time.perf_counter()
+    tally = close_period(academic_year, periods, classes, quiet)
+    click.echo(f"Итого: изготовлено {tally['rendered']}, уже было {tally['reused']}, ошибок {tally['failed']}; "
+               f"листов {tally['sheets']}, страниц {tally['pages']}; {time.perf_counter() - started:.0f} с.")
+    if tally["failed"]:
+        sys.exit(1)
+
+
+@documents_cli.command("list")
+@click.option("--year", "academic_year", help="Учебный год, например 2026/2027.")
+@click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
+@CLASSES
+@AS_JSON
+def documents_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
+                   as_json: bool) -> None:
+    """Список изготовленных документов."""
+    rows = documents.list_documents(current_app.extensions["archive"].uow(), academic_year, periods, classes)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
+                   f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}")
+    click.echo(f"Всего документов: {len(rows)}.")
+
+
+@documents_cli.command("export")
+@YEAR
+@click.option("--period", "periods", multiple=True, help="Период; по умолчанию все.")
+@CLASSES
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Папка, куда записать PDF (например, для печати).")
+def documents_export(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], target: Path) -> None:
+    """Выгрузить PDF с понятными именами: 7В_Q2_журнал.pdf, 9А_year_сводная_ведомость.pdf."""
+    archive = current_app.extensions["archive"]
+    try:
+        paths = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
+                                           actor=_actor(), now=archive.now())
+    except (ArchiveError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Выгружено документов: {len(paths)} в {target}")
+
+
+@documents_cli.command("preview")
+@click.argument("document_id")
+@click.option("--page", default=1, show_default=True, help="Номер страницы.")
+@click.option("--dpi", default=60, show_default=True, help="Разрешение изображения.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Файл PNG.")
+def documents_preview(document_id: str, page: int, dpi: int, out: Path) -> None:
+    """Сохранить изображение страницы документа (PNG)."""
+    archive = current_app.extensions["archive"]
+    with archive.uow() as uow:
+        record = uow.documents.by_document_id(document_id)
+        if record is None:
+            raise click.ClickException(f"документ {document_id} не найден")
+        digest = record.sha256
+    try:
+        out.write_bytes(page_png(archive.store.read(digest), page, dpi))
+    except (PreviewError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Страница {page} документа {document_id}: {out}")

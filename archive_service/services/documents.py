@@ -1,0 +1,144 @@
+"""Closing a period: render every class's document, store it content-addressed, record it.
+
+Rendering is deterministic, so a document is named by what it is made from (kind, snapshot,
+template version, options): a re-run finds the same name and reuses the stored file. The file
+is written before its record and the record is committed with its audit entry, so a crash
+leaves at most an unreferenced file that the next run adopts — never a record without a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal, Sequence
+
+from archive_service.adapters.orm import DocumentRecord
+from archive_service.errors import NotFoundError
+from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
+from archive_service.services.ingest import load_snapshot
+from archive_service.services.unit_of_work import UnitOfWork
+from storage import ContentStore, StorageError
+
+Kind = Literal["class_journal", "summary_sheet"]
+FILE_WORDS = {"class_journal": "журнал", "summary_sheet": "сводная_ведомость"}
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    snapshot_id: int
+    kind: Kind
+    class_name: str
+    period_code: str
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    status: Literal["rendered", "reused"]
+    document_id: str
+    kind: str
+    class_name: str
+    period_code: str
+    pages: int
+    sheets: int
+    sha256: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def kind_for(period_code: str) -> Kind:
+    return "summary_sheet" if period_code == "year" else "class_journal"
+
+
+def plan_period_close(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
+                      class_names: Sequence[str] = ()) -> list[RenderJob]:
+    """One job per class: the newest snapshot version of each selected class and period."""
+    with uow:
+        jobs = [RenderJob(r.id, kind_for(r.period_code), r.class_name, r.period_code) for code in period_codes
+                for r in uow.snapshots.listing(academic_year, code, class_names, latest_only=True)]
+    if not jobs:
+        where = f"{academic_year}, {', '.join(period_codes)}" + (f", {', '.join(class_names)}" if class_names else "")
+        raise NotFoundError(f"нет сохранённых снимков журнала: {where}")
+    return jobs
+
+
+def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer, snapshot_id: int,
+                    kind: Kind, options: RenderOptions, *, actor: str, now: dt.datetime) -> DocumentResult:
+    """Render (or reuse) one document of one snapshot and record it."""
+    with uow:
+        snapshot = uow.snapshots.get(snapshot_id, with_content=True)
+        if snapshot is None:
+            raise NotFoundError(f"снимок №{snapshot_id} не найден")
+        doc_id = document_id(kind, snapshot.content_hash, options)
+        existing = uow.documents.by_document_id(doc_id)
+        if existing is not None and store.verify(existing.sha256):
+            return _result("reused", existing)
+        canonical = zlib.decompress(snapshot.content)
+        snap = load_snapshot(snapshot)
+        render = renderer.summary_sheet if kind == "summary_sheet" else renderer.class_journal
+        rendered = render(snap, canonical, snapshot.content_hash, options)
+        digest = store.put(rendered.pdf)
+        if existing is not None:  # the record stood but its file was lost: the same bytes are back
+            if digest != existing.sha256:
+                raise StorageError(f"документ {doc_id} отрисовался иначе, чем при записи: "
+                                   "изменились шрифты или шаблон без смены версии")
+            return _result("rendered", existing)
+        record = DocumentRecord(
+            document_id=doc_id, kind=kind, snapshot_id=snapshot.id, school_id=snapshot.school_id,
+            academic_year=snapshot.academic_year, period_code=snapshot.period_code,
+            class_name=snapshot.class_name, grade=snapshot.grade, template_version=rendered.template_version,
+            duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
+            size=len(rendered.pdf), created_at=now, created_by=actor)
+        uow.documents.add(record)
+        uow.audit.append(at=now, actor=actor, action="document.rendered", object_type="document",
+                         object_id=doc_id, details={"kind": kind, "class": record.class_name,
+                                                    "period": record.period_code, "sheets": record.sheets,
+                                                    "sha256": digest, "snapshot": snapshot.content_hash})
+        uow.commit()
+        return _result("rendered", record)
+
+
+def _result(status: Literal["rendered", "reused"], record: DocumentRecord) -> DocumentResult:
+    return DocumentResult(status, record.document_id, record.kind, record.class_name, record.period_code,
+                          record.pages, record.sheets, record.sha256)
+
+
+def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_codes: Sequence[str] = (),
+                   class_names: Sequence[str] = ()) -> list[dict]:
+    with uow:
+        return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
+                 "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,
+                 "sha256": d.sha256, "size": d.size, "template_version": d.template_version,
+                 "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by}
+                for d in uow.documents.listing(academic_year, period_codes, class_names)]
+
+
+def export_name(record: dict) -> str:
+    """«7В_Q2_журнал.pdf», «9А_year_сводная_ведомость.pdf»."""
+    name = re.sub(r"[^\w-]+", "_", record["class"])
+    return f"{name}_{record['period']}_{FILE_WORDS[record['kind']]}.pdf"
+
+
+def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academic_year: str,
+                     period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: str,
+                     now: dt.datetime) -> list[Path]:
+    """Copy the newest document of each class and period to `target` under readable names."""
+    records = list_documents(uow, academic_year, period_codes, class_names)
+    if not records:
+        raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
+    newest = {(r["class"], r["period"], r["kind"]): r for r in records}  # listed oldest first
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for record in newest.values():
+        path = target / export_name(record)
+        path.write_bytes(store.read(record["sha256"]))
+        paths.append(path)
+    with uow:
+        uow.audit.append(at=now, actor=actor, action="documents.exported", object_type="period",
+                         object_id=f"{academic_year}:{','.join(period_codes)}",
+                         details={"to": str(target), "documents": [r["document_id"] for r in newest.values()]})
+        uow.commit()
+    return paths
