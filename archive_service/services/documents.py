@@ -67,7 +67,11 @@ def plan_period_close(uow: UnitOfWork, academic_year: str, period_codes: Sequenc
 
 def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer, snapshot_id: int,
                     kind: Kind, options: RenderOptions, *, actor: str, now: dt.datetime) -> DocumentResult:
-    """Render (or reuse) one document of one snapshot and record it."""
+    """Render (or reuse) one document of one snapshot and record it.
+
+    No transaction is open while rendering (seconds): the snapshot is read in one short
+    transaction, the record written in another that checks again for a concurrent writer.
+    """
     with uow:
         snapshot = uow.snapshots.get(snapshot_id, with_content=True)
         if snapshot is None:
@@ -77,26 +81,27 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
         if existing is not None and store.verify(existing.sha256):
             return _result("reused", existing)
         canonical = zlib.decompress(snapshot.content)
-        snap = load_snapshot(snapshot)
-        render = renderer.summary_sheet if kind == "summary_sheet" else renderer.class_journal
-        rendered = render(snap, canonical, snapshot.content_hash, options)
-        digest = store.put(rendered.pdf)
-        if existing is not None:  # the record stood but its file was lost: the same bytes are back
+        facts = {"snapshot_id": snapshot.id, "school_id": snapshot.school_id, "academic_year": snapshot.academic_year,
+                 "period_code": snapshot.period_code, "class_name": snapshot.class_name, "grade": snapshot.grade}
+        snapshot_hash, snap = snapshot.content_hash, load_snapshot(snapshot)
+    render = renderer.summary_sheet if kind == "summary_sheet" else renderer.class_journal
+    rendered = render(snap, canonical, snapshot_hash, options)
+    digest = store.put(rendered.pdf)
+    with uow:
+        existing = uow.documents.by_document_id(doc_id)
+        if existing is not None:  # recorded meanwhile, or the record stood but its file was lost
             if digest != existing.sha256:
                 raise StorageError(f"документ {doc_id} отрисовался иначе, чем при записи: "
                                    "изменились шрифты или шаблон без смены версии")
             return _result("rendered", existing)
-        record = DocumentRecord(
-            document_id=doc_id, kind=kind, snapshot_id=snapshot.id, school_id=snapshot.school_id,
-            academic_year=snapshot.academic_year, period_code=snapshot.period_code,
-            class_name=snapshot.class_name, grade=snapshot.grade, template_version=rendered.template_version,
-            duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
-            size=len(rendered.pdf), created_at=now, created_by=actor)
+        record = DocumentRecord(document_id=doc_id, kind=kind, template_version=rendered.template_version,
+                                duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
+                                size=len(rendered.pdf), created_at=now, created_by=actor, **facts)
         uow.documents.add(record)
         uow.audit.append(at=now, actor=actor, action="document.rendered", object_type="document",
                          object_id=doc_id, details={"kind": kind, "class": record.class_name,
                                                     "period": record.period_code, "sheets": record.sheets,
-                                                    "sha256": digest, "snapshot": snapshot.content_hash})
+                                                    "sha256": digest, "snapshot": snapshot_hash})
         uow.commit()
         return _result("rendered", record)
 

@@ -50,5 +50,9 @@ def test_a_worker_ingests_a_snapshot_and_reports_a_rejection(worker_app):
     assert rejected["status"] == "rejected" and rejected["problems"][0]["code"] == "duplicate_id"
     report = celery.send_task("archive.preflight_period", args=["2026/2027", ["Q2"]]).get(timeout=30)
     assert report["classes"][0]["class"] == "5А"
+    rendered = celery.send_task("archive.render_document",
+                                args=[stored["snapshot_id"], "class_journal", "worker-test"]).get(timeout=120)
+    assert rendered["status"] == "rendered" and rendered["class_name"] == "5А"
+    assert worker_app.extensions["archive"].store.verify(rendered["sha256"])
     verified = celery.send_task("archive.verify_audit_log").get(timeout=30)
-    assert verified == {"entries": 1, "breaks": []}
+    assert verified == {"entries": 2, "breaks": []}

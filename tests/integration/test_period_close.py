@@ -1,0 +1,93 @@
+"""Closing a period on a real database (SQLite and PostgreSQL): render, store, record, reuse."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive_service.errors import NotFoundError
+from archive_service.services import audit, documents
+from archive_service.services.ingest import ingest_snapshot
+from builders import as_bytes, snapshot, subject
+from conftest import NOW
+
+
+@pytest.fixture
+def stored(archive):
+    result = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    return result.snapshot_id
+
+
+def close(archive, snapshot_id):
+    return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id,
+                                     "class_journal", archive.render_options, actor="deputy", now=NOW)
+
+
+def test_a_closed_period_has_a_recorded_document_in_the_store(archive, stored):
+    (job,) = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2"])
+    assert (job.class_name, job.kind) == ("5А", "class_journal")
+    result = close(archive, job.snapshot_id)
+    assert result.status == "rendered" and result.sheets * 2 == result.pages
+    assert archive.store.read(result.sha256).startswith(b"%PDF-")
+    (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
+    assert row["document_id"] == result.document_id and row["template_version"] == "journal-copy/1.0"
+    assert audit.verify_audit_log(archive.uow()) == (2, [])
+
+
+def test_a_rerun_with_the_same_snapshot_reuses_the_document(archive, stored):
+    first = close(archive, stored)
+    again = close(archive, stored)
+    assert again.status == "reused" and again.sha256 == first.sha256
+    assert len(documents.list_documents(archive.uow())) == 1
+
+
+def test_a_new_snapshot_version_makes_a_new_document(archive, stored):
+    first = close(archive, stored)
+    changed = snapshot()
+    subject(changed, "math")["lessons"][0]["topic"] = "Уточнённая тема"
+    version = ingest_snapshot(archive.uow(), as_bytes(changed), actor="test", reason="Тема", now=NOW)
+    (job,) = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2"])
+    assert job.snapshot_id == version.snapshot_id
+    second = close(archive, job.snapshot_id)
+    assert second.document_id != first.document_id and second.status == "rendered"
+
+
+def test_a_lost_file_is_rendered_again_to_the_same_bytes(archive, stored):
+    first = close(archive, stored)
+    archive.store.path(first.sha256).unlink()
+    again = close(archive, stored)
+    assert again.status == "rendered" and archive.store.verify(first.sha256)
+    assert len(documents.list_documents(archive.uow())) == 1
+
+
+def test_a_file_left_by_a_crash_before_its_record_is_adopted(archive, stored, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(type(archive.uow().__enter__().documents), "add", crash)
+    with pytest.raises(RuntimeError):
+        close(archive, stored)
+    monkeypatch.undo()
+    assert documents.list_documents(archive.uow()) == []
+    result = close(archive, stored)
+    assert result.status == "rendered" and archive.store.verify(result.sha256)
+
+
+def test_closing_a_period_without_snapshots_says_so(archive):
+    with pytest.raises(NotFoundError, match="нет сохранённых снимков"):
+        documents.plan_period_close(archive.uow(), "2026/2027", ["Q3"])
+
+
+def test_the_cli_closes_exports_and_previews(runner, stored, tmp_path):
+    result = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2"])
+    assert result.exit_code == 0, result.output
+    assert "5А   Q2   изготовлен" in result.output and "изготовлено 1" in result.output
+    again = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2", "--quiet"])
+    assert "уже было 1" in again.output
+    exported = runner.invoke(args=["documents", "export", "--year", "2026/2027", "--to", str(tmp_path / "out")])
+    assert exported.exit_code == 0 and (tmp_path / "out" / "5А_Q2_журнал.pdf").read_bytes()[:5] == b"%PDF-"
+    (doc,) = json.loads(runner.invoke(args=["documents", "list", "--json"]).output)
+    preview = runner.invoke(args=["documents", "preview", doc["document_id"], "--page", "3",
+                                  "--out", str(tmp_path / "p3.png")])
+    assert preview.exit_code == 0 and (tmp_path / "p3.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
