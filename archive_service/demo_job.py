@@ -1,7 +1,8 @@
 """`archive-service demo`: the main job on the embedded default, end to end on demo data.
 
 Generates the demo school, ingests every snapshot, prints the pre-flight summary of the second
-quarter (and the first half-year of grades 10–11) and tells where everything is.
+quarter (and the first half-year of grades 10–11), closes that term (a journal copy of every
+class) and the year (summary sheets), exports the PDFs for printing and tells where everything is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
+from archive_service.cli_documents import close_period
 from archive_service.services import snapshots, tokens
+from archive_service.services.documents import export_documents
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
@@ -23,7 +26,7 @@ DEMO_TERM = ("Q2", "H1")
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Начальное число генератора демо-данных.")
 def demo_command(seed: int) -> None:
-    """Главная задача на демо-данных: создать школу, загрузить журнал, проверить II четверть."""
+    """Главная задача на демо-данных: школа, загрузка журнала, проверка и закрытие II четверти и года."""
     from archive_service.demo import write_demo_data
 
     archive = current_app.extensions["archive"]
@@ -41,8 +44,19 @@ def demo_command(seed: int) -> None:
         raise click.ClickException("демо-данные не прошли проверку — см. сообщения выше")
     click.echo(f"3. Предварительная проверка перед печатью: {DEMO_YEAR}, {' и '.join(DEMO_TERM)}")
     print_preflight(snapshots.preflight_period(archive.uow(), DEMO_YEAR, DEMO_TERM, (), archive.thresholds))
+    click.echo(f"4. Закрытие периода: копии журнала ({' и '.join(DEMO_TERM)}) и сводные ведомости за год")
+    for periods in (DEMO_TERM, ("year",)):
+        tally = close_period(DEMO_YEAR, periods, (), quiet=True)
+        click.echo(f"   {', '.join(periods)}: изготовлено {tally['rendered']}, уже было {tally['reused']}, "
+                   f"ошибок {tally['failed']}; листов {tally['sheets']}")
+        if tally["failed"]:
+            raise click.ClickException("не все документы изготовлены — см. сообщения выше")
+    exported = settings.home / "documents-export"
+    paths = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
+                             actor=_actor(), now=archive.now())
+    click.echo(f"   PDF для печати: {len(paths)} файлов в {exported}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
-    click.echo("4. Доступ для системы электронного журнала (API)")
+    click.echo("5. Доступ для системы электронного журнала (API)")
     if existing:
         click.echo(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
     else:
@@ -53,4 +67,6 @@ def demo_command(seed: int) -> None:
     click.echo(f"   база данных:                      {settings.database_url}")
     click.echo(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
     click.echo(f"   снимки демо-школы:                {out}")
+    click.echo(f"   документы (по SHA-256):           {archive.store.root}")
+    click.echo(f"   документы для печати:             {exported}")
     click.echo("   веб-приложение:                   make run → http://127.0.0.1:5000/")

@@ -191,7 +191,8 @@ def summary_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridPage]
             extra_header="Пропущено\n" + cells_line(["все", "Б", "У"], geo.chars),
             extra_body="\n".join(cells_line(extra[r], geo.chars) for r in row_range),
             columns=len(subjects), extra_columns=3, rows=len(row_range), chars=geo.chars,
-            svg=grid_svg(len(row_range), len(subjects) + 3, geo.chars)))
+            svg=grid_svg(len(row_range), len(subjects) + 3, geo.chars,
+                         top_breaks=frozenset(range(len(subjects) + 1)))))
     legend = [f"{i}. {name}" for i, (name, _) in enumerate(subjects, start=1)]
     return pages, legend
 
