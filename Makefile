@@ -43,6 +43,7 @@ test: services
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/render.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
