@@ -1,10 +1,27 @@
 """signing: the director's electronic signature on archive documents (PAdES with pyHanko).
 
-A library: it knows nothing of Flask, the database or archive_service. The signer, the
-timestamp client, long-term validation and verification arrive with the signing issue; for
-now the package holds its error base so callers can already catch it.
+A library: it knows nothing of Flask, the database or archive_service. `PadesSigner` signs at
+B-LTA with a key prepared once (`load_pkcs12`), a timestamp authority (`local_timestamper`,
+`http_timestamper`) and offline trust (`Trust`: roots and CRLs); `verify_pdf` reports on a
+signed file; `create_demo_pki` makes the demo's and the tests' certificates.
 """
 
-from signing.errors import SigningError
+from signing.errors import KeyAccessError, SigningError, VerificationError
+from signing.pades import PadesSigner, Trust, http_timestamper, load_pkcs12, local_timestamper
+from signing.pki import DemoPKI, create_demo_pki
+from signing.verify import VerificationReport, verify_pdf
 
-__all__ = ["SigningError"]
+__all__ = [
+    "DemoPKI",
+    "KeyAccessError",
+    "PadesSigner",
+    "SigningError",
+    "Trust",
+    "VerificationError",
+    "VerificationReport",
+    "create_demo_pki",
+    "http_timestamper",
+    "load_pkcs12",
+    "local_timestamper",
+    "verify_pdf",
+]

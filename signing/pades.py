@@ -1,0 +1,123 @@
+"""PAdES B-LTA signing with pyHanko: one signer, key and stamp prepared once, many documents.
+
+A signature here is: a CAdES signature with the signing certificate, an RFC 3161 timestamp on
+it, the chain and revocation data (CRL/OCSP) in the document security store, and a document
+timestamp on top (B-LTA), so it can be validated after the certificates expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from signing.errors import KeyAccessError, SigningError
+
+FIELD = "DirectorSignature"
+STAMP_BOX = (285, 120, 555, 215)  # pt, on the certification sheet: right, under the director's line
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What validation may rely on offline: trust roots and revocation lists."""
+
+    roots: tuple[asn1_x509.Certificate, ...]
+    crls: tuple[asn1_crl.CertificateList, ...] = ()
+
+    @classmethod
+    def from_files(cls, roots: list[Path], crls: list[Path] = ()) -> "Trust":
+        return cls(tuple(load_cert(p) for p in roots), tuple(asn1_crl.CertificateList.load(p.read_bytes()) for p in crls))
+
+    def context(self, moment: dt.datetime | None = None) -> ValidationContext:
+        return ValidationContext(trust_roots=list(self.roots), crls=list(self.crls), allow_fetching=False,
+                                 moment=moment, revocation_mode="hard-fail")
+
+
+def load_cert(path: Path) -> asn1_x509.Certificate:
+    data = path.read_bytes()
+    if data.startswith(b"-----"):
+        from asn1crypto import pem
+
+        _, _, data = pem.unarmor(data)
+    return asn1_x509.Certificate.load(data)
+
+
+def load_pkcs12(path: Path, password: bytes) -> signers.SimpleSigner:
+    """The signer of a PKCS#12 file; a wrong password or a broken file is a `KeyAccessError`."""
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password)
+    except (OSError, ValueError) as exc:
+        raise KeyAccessError(f"не удалось открыть ключ {path.name}: неверный пароль или повреждённый файл") from exc
+    if signer is None:
+        raise KeyAccessError(f"не удалось открыть ключ {path.name}: неверный пароль или повреждённый файл")
+    return signer
+
+
+def local_timestamper(cert: Path, key: Path) -> DummyTimeStamper:
+    """An in-process RFC 3161 timestamp authority (demo and tests)."""
+    from asn1crypto import pem
+
+    _, _, key_der = pem.unarmor(key.read_bytes())
+    return DummyTimeStamper(tsa_cert=load_cert(cert), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der))
+
+
+def http_timestamper(url: str) -> timestamps.HTTPTimeStamper:
+    return timestamps.HTTPTimeStamper(url)
+
+
+def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime) -> str:
+    """The visible stamp, in the form of the school's regulations (reference 004)."""
+    subject = cert.subject.native
+    validity = cert["tbs_certificate"]["validity"]
+    start, end = validity["not_before"].native, validity["not_after"].native
+    return ("ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ\n"
+            "Сведения о сертификате ЭП\n"
+            f"Сертификат {cert.serial_number:X}\n"
+            f"Владелец {subject.get('common_name', '')}\n"
+            f"Действителен с {start:%d.%m.%Y} по {end:%d.%m.%Y}\n"
+            f"Подписан {signed_at.astimezone(dt.timezone.utc):%d.%m.%Y %H:%M} UTC")
+
+
+class PadesSigner:
+    """Signs PDFs at B-LTA. Build once per batch: the key, the font and the trust are reused."""
+
+    def __init__(self, signer: signers.Signer, timestamper: timestamps.TimeStamper, trust: Trust, font: Path,
+                 *, reason: str = "Заверение электронной копии", location: str = ""):
+        self.signer = signer
+        self.timestamper = timestamper
+        self.trust = trust
+        self.reason = reason
+        self.location = location
+        self.font = GlyphAccumulatorFactory(str(font), font_size=8)
+        if signer.signing_cert is None:
+            raise SigningError("у ключа нет сертификата подписи")
+
+    def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes:
+        """The signed document; `page` is the index of the certification sheet's front."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        style = TextStampStyle(stamp_text=stamp_lines(self.signer.signing_cert, now),
+                               text_box_style=TextBoxStyle(font=self.font, font_size=8, leading=11),
+                               border_width=1, background=None)
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+            embed_validation_info=True, use_pades_lta=True, validation_context=self.trust.context(),
+            reason=self.reason, location=self.location or None)
+        pdf_signer = signers.PdfSigner(meta, signer=self.signer, timestamper=self.timestamper, stamp_style=style,
+                                       new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
+        try:
+            out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+        except Exception as exc:  # pyHanko raises many kinds; callers get one, with the cause kept
+            raise SigningError(f"не удалось подписать документ: {exc}") from exc
+        return out.getvalue()

@@ -1,0 +1,186 @@
+"""Verifying a signed archive document, offline, with a report people and machines can read.
+
+The report answers what an inspector asks: is the document unmodified since it was signed,
+who signed it, was the certificate valid and trusted when it was signed, when was it signed
+(by a trusted timestamp), is the revocation data in the file, does the chain of document
+timestamps (PAdES B-LTA) hold, and does the file still identify as PDF/A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import asdict, dataclass, field
+
+from asn1crypto import cms
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko_certvalidator import ValidationContext
+
+from signing.pades import Trust
+
+_SAFE_LEVELS = {"NONE", "LTA_UPDATES"}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class VerificationReport:
+    checks: list[Check] = field(default_factory=list)
+    signer: str = ""
+    certificate_serial: str = ""
+    certificate_valid_from: str = ""
+    certificate_valid_to: str = ""
+    signed_at: str = ""
+    level: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    def add(self, name: str, ok: bool, detail: str) -> None:
+        self.checks.append(Check(name, ok, detail))
+
+    def as_dict(self) -> dict:
+        return {"valid": self.valid, **{k: v for k, v in asdict(self).items()}}
+
+    def as_text(self) -> str:
+        head = "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" if self.valid else "ПОДПИСЬ НЕДЕЙСТВИТЕЛЬНА"
+        lines = [head]
+        if self.signer:
+            lines.append(f"Владелец сертификата: {self.signer}; сертификат {self.certificate_serial}, "
+                         f"действителен с {self.certificate_valid_from} по {self.certificate_valid_to}")
+        if self.signed_at:
+            lines.append(f"Время подписи (по штампу времени): {self.signed_at}")
+        if self.level:
+            lines.append(f"Уровень: {self.level}")
+        lines += [f"  [{'да ' if c.ok else 'НЕТ'}] {c.name}: {c.detail}" for c in self.checks]
+        return "\n".join(lines)
+
+
+def _fmt(moment: dt.datetime | None) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%d.%m.%Y %H:%M:%S UTC") if moment else ""
+
+
+def verify_pdf(pdf: bytes, trust: Trust) -> VerificationReport:
+    """Check every signature of `pdf` offline against `trust` and the data embedded in the file."""
+    report = VerificationReport()
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # a damaged file: that is the answer, not a crash
+        report.add("Файл читается", False, f"файл повреждён или не является PDF: {exc}")
+        return report
+    main = [s for s in signatures if s.sig_object_type == "/Sig"]
+    doc_ts = [s for s in signatures if s.sig_object_type == "/DocTimeStamp"]
+    if not main:
+        report.add("Подпись есть", False, "в документе нет электронной подписи")
+        return report
+    context = _context(reader, trust)
+    try:
+        status = validate_pdf_signature(main[0], context)
+    except Exception as exc:
+        report.add("Подпись проверяется", False, f"подпись не удалось проверить: {exc}")
+        return report
+    _describe_signer(report, status)
+    level = status.modification_level.name if status.modification_level else "OTHER"
+    unmodified = status.intact and level in _SAFE_LEVELS and status.docmdp_ok is not False
+    report.add("Документ не изменён после подписания", unmodified,
+               "содержимое совпадает с подписанным; после подписи добавлены только данные для "
+               "долговременной проверки" if unmodified else
+               f"документ изменён после подписания (целостность: {status.intact}, изменения: {level})")
+    report.add("Подпись математически верна", status.valid and status.intact, "подпись соответствует содержимому"
+               if status.valid and status.intact else "подпись не соответствует содержимому")
+    if status.trusted:
+        trusted = "цепочка сертификатов до доверенного корня, отзыв проверен по встроенным данным"
+    elif not status.intact:
+        trusted = "не проверялся: документ изменён"
+    else:
+        trusted = f"сертификат не подтверждён ({status.trust_problem_indic})"
+    report.add("Сертификат действителен и доверенный", status.trusted, trusted)
+    ts = status.timestamp_validity
+    report.add("Штамп времени подписи", bool(ts and ts.valid and ts.trusted),
+               f"{_fmt(ts.timestamp)}, служба: {ts.signing_cert.subject.native.get('common_name', '')}"
+               if ts else "нет штампа времени")
+    dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
+    revinfo = (len(list(dss.crls)) + len(list(dss.ocsps))) if dss else 0
+    report.add("Данные об отзыве встроены", revinfo > 0,
+               f"CRL и OCSP в хранилище проверки документа: {revinfo}" if revinfo else "нет данных об отзыве")
+    _check_doc_timestamps(report, doc_ts, context)
+    _check_containers(report, signatures)
+    _check_pdfa(report, reader)
+    report.level = "PAdES B-LTA" if doc_ts and revinfo and ts else ("PAdES B-T" if ts else "PAdES B-B")
+    return report
+
+
+def _context(reader: PdfFileReader, trust: Trust) -> ValidationContext:
+    crls = list(trust.crls)
+    ocsps = []
+    if "/DSS" in reader.root:
+        dss = DocumentSecurityStore.read_dss(reader)
+        crls += [_der(c) for c in dss.crls]
+        ocsps = [_der(o) for o in dss.ocsps]
+    return ValidationContext(trust_roots=list(trust.roots), crls=crls, ocsps=ocsps, allow_fetching=False,
+                             revocation_mode="hard-fail")
+
+
+def _der(stream) -> bytes:
+    """The bytes of a CRL or OCSP response kept in the document security store."""
+    return stream.get_object().data
+
+
+def _describe_signer(report: VerificationReport, status) -> None:
+    cert = status.signing_cert
+    validity = cert["tbs_certificate"]["validity"]
+    report.signer = cert.subject.native.get("common_name", "")
+    report.certificate_serial = f"{cert.serial_number:X}"
+    report.certificate_valid_from = f"{validity['not_before'].native:%d.%m.%Y}"
+    report.certificate_valid_to = f"{validity['not_after'].native:%d.%m.%Y}"
+    if status.timestamp_validity:
+        report.signed_at = _fmt(status.timestamp_validity.timestamp)
+
+
+def _check_doc_timestamps(report: VerificationReport, doc_ts: list, context: ValidationContext) -> None:
+    if not doc_ts:
+        report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
+        return
+    results = []
+    for ts in doc_ts:
+        status = validate_pdf_timestamp(ts, context)
+        results.append((status.valid and status.trusted, status.timestamp))
+    newest = max(t for _, t in results)
+    report.add("Штамп времени документа (B-LTA)", all(ok for ok, _ in results),
+               f"штампов: {len(results)}, последний {_fmt(newest)}")
+
+
+def _check_containers(report: VerificationReport, signatures: list) -> None:
+    """/Contents lies outside every signed byte range; only the DER structure and zero padding
+    may be there, so that no byte of the file can change unnoticed."""
+    foreign = 0
+    for sig in signatures:
+        raw = bytes(sig.pkcs7_content)
+        der = cms.ContentInfo.load(raw, strict=False).dump()
+        if raw[len(der):].strip(b"\x00"):
+            foreign += 1
+    report.add("Контейнеры подписей без посторонних данных", foreign == 0,
+               "после подписей только заполнение нулями" if not foreign
+               else f"в контейнерах подписей есть посторонние байты: {foreign}")
+
+
+def _check_pdfa(report: VerificationReport, reader: PdfFileReader) -> None:
+    try:
+        xmp = reader.root["/Metadata"].get_object().data.decode("utf-8", "replace")
+    except (KeyError, AttributeError):
+        xmp = ""
+    part = re.search(r'pdfaid:part(?:="|>)(\d)', xmp)
+    conformance = re.search(r'pdfaid:conformance(?:="|>)([ABU])', xmp)
+    ok = bool(part and conformance)
+    report.add("Идентификация PDF/A сохранена", ok,
+               f"PDF/A-{part.group(1)}{conformance.group(1).lower()}" if ok else "нет идентификации PDF/A")
