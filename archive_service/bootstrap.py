@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+from pyhanko.sign.signers import Signer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
-from archive_service.config import Settings
+from archive_service.config import ConfigError, Settings
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
+from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
 from storage import ContentStore
 
 
@@ -49,6 +52,30 @@ class Archive:
     @property
     def render_options(self) -> RenderOptions:
         return RenderOptions(duplex=self.settings.print_duplex, public_url=self.settings.public_url)
+
+    @property
+    def demo_pki(self) -> DemoPKI:
+        return DemoPKI(self.settings.home / "pki")
+
+    def trust(self) -> Trust:
+        """Roots and CRLs signatures are checked against (the demo's when none are configured)."""
+        roots = [Path(p.strip()) for p in self.settings.trust_roots.split(",") if p.strip()]
+        crls = [Path(p.strip()) for p in self.settings.trust_crls.split(",") if p.strip()]
+        if not roots and self.demo_pki.exists():
+            roots, crls = [self.demo_pki.root_cert], crls or [self.demo_pki.root_crl]
+        if not roots:
+            raise ConfigError("не заданы доверенные корневые сертификаты (ARCHIVE_TRUST_ROOTS)")
+        return Trust.from_files(roots, crls)
+
+    def pades_signer(self, key: Signer) -> PadesSigner:
+        """A B-LTA signer around an opened key, with the configured timestamp authority."""
+        if self.settings.tsa_url:
+            timestamper = http_timestamper(self.settings.tsa_url)
+        elif self.demo_pki.exists():
+            timestamper = local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key)
+        else:
+            raise ConfigError("не задана служба штампов времени (ARCHIVE_TSA_URL)")
+        return PadesSigner(key, timestamper, self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

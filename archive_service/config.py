@@ -56,6 +56,12 @@ class Settings:
     """Two-sided printing (a sheet is two pages, only fronts numbered); false for one-sided."""
     render_processes: int = field(default=0, metadata={"env": "ARCHIVE_RENDER_PROCESSES"})
     """Local rendering processes when there is no Celery broker; 0 means one per CPU core."""
+    tsa_url: str = field(default="", metadata={"env": "ARCHIVE_TSA_URL"})
+    """RFC 3161 timestamp authority; empty: the demo's local authority from HOME/pki."""
+    trust_roots: str = field(default="", metadata={"env": "ARCHIVE_TRUST_ROOTS"})
+    """Trusted root certificates (PEM or DER files, comma-separated); empty: the demo root."""
+    trust_crls: str = field(default="", metadata={"env": "ARCHIVE_TRUST_CRLS"})
+    """Revocation lists to rely on offline (comma-separated files); empty: the demo root's CRL."""
     templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})
     """Where templates/print, templates/web and templates/fonts are."""
     min_marks_one_hour: int = field(default=3, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS_1H"})

@@ -7,6 +7,7 @@ class) and the year (summary sheets), exports the PDFs for printing and tells wh
 
 from __future__ import annotations
 
+import json
 import time
 
 import click
@@ -15,11 +16,21 @@ from flask.cli import with_appcontext
 
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
 from archive_service.cli_documents import close_period
+from archive_service.errors import NotFoundError
 from archive_service.services import snapshots, tokens
+from archive_service.services.signing import SIGNING_ROLE, sign_documents
+from signing import create_demo_pki, load_pkcs12
 from archive_service.services.documents import export_documents
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
+DEMO_KEY_PASSWORD = "demo"
+
+
+def snapshot_director(folder) -> str:
+    """The director named by the demo school's snapshots (the demo certificate's owner)."""
+    first = next(folder.rglob("*.json"))
+    return json.loads(first.read_text(encoding="utf-8"))["school"]["director"]["full_name"]
 
 
 @click.command("demo")
@@ -51,12 +62,28 @@ def demo_command(seed: int) -> None:
                    f"ошибок {tally['failed']}; листов {tally['sheets']}")
         if tally["failed"]:
             raise click.ClickException("не все документы изготовлены — см. сообщения выше")
+    click.echo("5. Электронная подпись директора (демонстрационный сертификат, местная служба штампов времени)")
+    pki = archive.demo_pki
+    if not pki.exists():
+        create_demo_pki(pki.directory, owner=snapshot_director(out), organisation="МБОУ СОШ № 21",
+                        password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
+    signer = archive.pades_signer(load_pkcs12(pki.signer_p12, DEMO_KEY_PASSWORD.encode()))
+    try:
+        outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
+                                  actor=_actor(), role=SIGNING_ROLE, now=archive.now)
+    except NotFoundError:
+        outcomes = []
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"   подписано (PAdES B-LTA): {len(outcomes) - len(failed)}, с ошибкой: {len(failed)}; "
+               f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}")
+    if failed:
+        raise click.ClickException("не все документы подписаны — см. сообщения выше")
     exported = settings.home / "documents-export"
     paths = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
                              actor=_actor(), now=archive.now())
     click.echo(f"   PDF для печати: {len(paths)} файлов в {exported}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
-    click.echo("5. Доступ для системы электронного журнала (API)")
+    click.echo("6. Доступ для системы электронного журнала (API)")
     if existing:
         click.echo(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
     else:
@@ -68,5 +95,6 @@ def demo_command(seed: int) -> None:
     click.echo(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
     click.echo(f"   снимки демо-школы:                {out}")
     click.echo(f"   документы (по SHA-256):           {archive.store.root}")
-    click.echo(f"   документы для печати:             {exported}")
+    click.echo(f"   документы для печати и подписанные:{exported}")
+    click.echo(f"   проверка подписи:                 archive-service verify {exported}/5А_Q2_журнал.pdf")
     click.echo("   веб-приложение:                   make run → http://127.0.0.1:5000/")

@@ -4,7 +4,8 @@
      ├── SnapshotRejected      the snapshot breaks the format or a domain rule (carries problems)
      ├── ReasonRequired        a new version of a snapshot without the reason for the change
      ├── NotFoundError         an id, class or period that is not stored
-     └── AuthError             a missing, unknown or revoked API token
+     ├── AuthError             a missing, unknown or revoked API token
+     └── PermissionDenied      the role may not do this (only the director signs)
 
 Every error carries a Russian message for people (`str(err)`) and a stable `code` for the API.
 """
@@ -49,3 +50,8 @@ class NotFoundError(ArchiveError):
 class AuthError(ArchiveError):
     code = "unauthorized"
     http_status = 401
+
+
+class PermissionDenied(ArchiveError):
+    code = "forbidden"
+    http_status = 403

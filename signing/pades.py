@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,8 @@ class PadesSigner:
         self.font = GlyphAccumulatorFactory(str(font), font_size=8)
         if signer.signing_cert is None:
             raise SigningError("у ключа нет сертификата подписи")
+        # revocation data comes from the configured CRLs by design; pyHanko notes it on every signature
+        logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
 
     def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes:
         """The signed document; `page` is the index of the certification sheet's front."""

@@ -176,3 +176,19 @@ class DocumentRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+
+
+class DocumentSignature(Base):
+    """A signed version of a document (append-only): the signed PDF is in the store too."""
+
+    __tablename__ = "document_signature"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    signer: Mapped[str] = mapped_column(String(300))
+    certificate_serial: Mapped[str] = mapped_column(String(80))
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    signed_by: Mapped[str] = mapped_column(String(200))

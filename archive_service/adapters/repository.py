@@ -12,6 +12,7 @@ from archive_service.adapters.orm import (
     ApiToken,
     AuditEvent,
     DocumentRecord,
+    DocumentSignature,
     School,
     SnapshotRecord,
     SnapshotStudent,
@@ -163,3 +164,16 @@ class DocumentRepository:
         return self.session.scalars(query.order_by(DocumentRecord.academic_year, DocumentRecord.period_code,
                                                    DocumentRecord.grade, DocumentRecord.class_name,
                                                    DocumentRecord.id)).all()
+
+    def signature_of(self, document_pk: int) -> DocumentSignature | None:
+        return self.session.scalar(select(DocumentSignature).where(DocumentSignature.document_id == document_pk))
+
+    def signatures(self, document_pks: Sequence[int]) -> dict[int, DocumentSignature]:
+        if not document_pks:
+            return {}
+        rows = self.session.scalars(select(DocumentSignature).where(DocumentSignature.document_id.in_(document_pks)))
+        return {row.document_id: row for row in rows}
+
+    def add_signature(self, signature: DocumentSignature) -> None:
+        self.session.add(signature)
+        self.session.flush()

@@ -114,11 +114,21 @@ def _result(status: Literal["rendered", "reused"], record: DocumentRecord) -> Do
 def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_codes: Sequence[str] = (),
                    class_names: Sequence[str] = ()) -> list[dict]:
     with uow:
+        records = uow.documents.listing(academic_year, period_codes, class_names)
+        signed = uow.documents.signatures([d.id for d in records])
         return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
                  "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,
                  "sha256": d.sha256, "size": d.size, "template_version": d.template_version,
-                 "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by}
-                for d in uow.documents.listing(academic_year, period_codes, class_names)]
+                 "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by,
+                 "signature": _signature_dict(signed.get(d.id))}
+                for d in records]
+
+
+def _signature_dict(sig) -> dict | None:
+    if sig is None:
+        return None
+    return {"sha256": sig.sha256, "level": sig.level, "signer": sig.signer, "certificate_serial": sig.certificate_serial,
+            "signed_at": sig.signed_at.isoformat(), "signed_by": sig.signed_by}
 
 
 def export_name(record: dict) -> str:
@@ -130,7 +140,8 @@ def export_name(record: dict) -> str:
 def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academic_year: str,
                      period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: str,
                      now: dt.datetime) -> list[Path]:
-    """Copy the newest document of each class and period to `target` under readable names."""
+    """Copy the newest document of each class and period to `target` under readable names: the
+    signed file where the director has signed (the electronic original), else the unsigned one."""
     records = list_documents(uow, academic_year, period_codes, class_names)
     if not records:
         raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
@@ -139,7 +150,8 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
     paths = []
     for record in newest.values():
         path = target / export_name(record)
-        path.write_bytes(store.read(record["sha256"]))
+        signature = record["signature"]
+        path.write_bytes(store.read(signature["sha256"] if signature else record["sha256"]))
         paths.append(path)
     with uow:
         uow.audit.append(at=now, actor=actor, action="documents.exported", object_type="period",

@@ -1,0 +1,82 @@
+"""`archive-service sign` and `archive-service verify`: the director's electronic signature."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from archive_service.cli import CLASSES, PERIODS, YEAR, _actor
+from archive_service.config import ConfigError
+from archive_service.errors import ArchiveError
+from archive_service.services.signing import SIGNING_ROLE, sign_documents
+from signing import SigningError, load_pkcs12, verify_pdf
+
+
+def _secret(prompt: str) -> bytes:
+    """The password or PIN: from ARCHIVE_SIGN_PIN for automation, else asked for; never stored."""
+    value = os.environ.get("ARCHIVE_SIGN_PIN")
+    if value is None:
+        value = click.prompt(prompt, hide_input=True)
+    return value.encode("utf-8")
+
+
+@click.command("sign")
+@with_appcontext
+@YEAR
+@PERIODS
+@CLASSES
+@click.option("--pkcs12", "pkcs12", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Файл ключа PKCS#12 (.p12/.pfx) директора.")
+def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], pkcs12: Path) -> None:
+    """Подписать электронной подписью директора все документы периода, ожидающие подписи.
+
+    Пароль ключа запрашивается (или берётся из ARCHIVE_SIGN_PIN) и нигде не сохраняется.
+    Код выхода 0 — только если подписаны все документы.
+    """
+    archive = current_app.extensions["archive"]
+    try:
+        signer = archive.pades_signer(load_pkcs12(pkcs12, _secret("Пароль ключа")))
+    except (SigningError, ConfigError) as err:
+        raise click.ClickException(str(err)) from None
+    bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
+
+    def done(outcome) -> None:
+        bar.update(1)
+        if not outcome.ok:
+            bar.write(f"ОШИБКА {outcome.class_name} {outcome.period_code} {outcome.document_id}: {outcome.message}")
+
+    try:
+        # the operator who holds the key's password is the director: accounts and roles arrive with the web issue
+        outcomes = sign_documents(archive.uow(), archive.store, signer, academic_year, periods, classes,
+                                  actor=_actor(), role=SIGNING_ROLE, now=archive.now, on_done=done)
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        bar.close()
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"Подписано документов: {len(outcomes) - len(failed)}, с ошибкой: {len(failed)}.")
+    if failed:
+        sys.exit(1)
+
+
+@click.command("verify")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON.")
+def verify_command(path: Path, as_json: bool) -> None:
+    """Проверить электронную подпись документа PDF. Код выхода 0 — только для действительной подписи."""
+    try:
+        trust = current_app.extensions["archive"].trust()
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    report = verify_pdf(path.read_bytes(), trust)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.as_text())
+    if not report.valid:
+        sys.exit(1)

@@ -1,0 +1,102 @@
+"""The director's batch signature: every document awaiting it for a period, key opened once.
+
+Only the director signs. Each document is signed on its certification sheet at PAdES B-LTA,
+the signed file stored content-addressed beside the unsigned one (nothing is changed in
+place), and a signature record and an audit event are committed together. A failure on one
+document leaves the others signed and says which failed and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Callable, Sequence
+
+from archive_service.adapters.orm import DocumentSignature
+from archive_service.errors import NotFoundError, PermissionDenied
+from archive_service.services.unit_of_work import UnitOfWork
+from signing import PadesSigner, SigningError
+from storage import ContentStore, StorageError
+
+SIGNING_ROLE = "director"
+
+
+@dataclass(frozen=True)
+class SigningOutcome:
+    document_id: str
+    class_name: str
+    period_code: str
+    ok: bool
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    pk: int
+    document_id: str
+    class_name: str
+    period_code: str
+    sha256: str
+    pages: int
+    duplex: bool
+
+    @property
+    def certification_page(self) -> int:
+        """The front of the last sheet: the certification sheet (its back is blank in duplex)."""
+        return self.pages - 2 if self.duplex else self.pages - 1
+
+
+def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
+                       class_names: Sequence[str] = ()) -> list[_Pending]:
+    with uow:
+        records = uow.documents.listing(academic_year, period_codes, class_names)
+        signed = uow.documents.signatures([r.id for r in records])
+        return [_Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
+                for r in records if r.id not in signed]
+
+
+def sign_documents(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, academic_year: str,
+                   period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: str, role: str,
+                   now: Callable[[], dt.datetime],
+                   on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
+    """Sign every document of the selection that is not signed yet."""
+    if role != SIGNING_ROLE:
+        raise PermissionDenied("подписывать документы может только директор")
+    pending = awaiting_signature(uow, academic_year, period_codes, class_names)
+    if not pending:
+        raise NotFoundError(f"нет документов, ожидающих подписи: {academic_year} {', '.join(period_codes)}")
+    outcomes = []
+    for doc in pending:
+        outcome = _sign_one(uow, store, signer, doc, actor=actor, now=now())
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    return outcomes
+
+
+def _sign_one(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, doc: _Pending, *, actor: str,
+              now: dt.datetime) -> SigningOutcome:
+    try:
+        signed = signer.sign(store.read(doc.sha256), doc.certification_page, now=now)
+        digest = store.put(signed)
+    except (SigningError, StorageError) as err:
+        with uow:
+            uow.audit.append(at=now, actor=actor, action="document.sign_failed", object_type="document",
+                             object_id=doc.document_id, details={"reason": str(err)})
+            uow.commit()
+        return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
+    cert = signer.signer.signing_cert
+    with uow:
+        uow.documents.add_signature(DocumentSignature(
+            document_id=doc.pk, sha256=digest, size=len(signed), level="PAdES B-LTA",
+            signer=cert.subject.native.get("common_name", ""), certificate_serial=f"{cert.serial_number:X}",
+            signed_at=now, signed_by=actor))
+        uow.audit.append(at=now, actor=actor, action="document.signed", object_type="document",
+                         object_id=doc.document_id,
+                         details={"sha256": digest, "unsigned_sha256": doc.sha256, "level": "PAdES B-LTA",
+                                  "certificate_serial": f"{cert.serial_number:X}"})
+        uow.commit()
+    return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, True, f"подписан, {digest[:16]}")
