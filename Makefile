@@ -44,6 +44,7 @@ test: services
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/sign.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -95,6 +95,6 @@ def demo_command(seed: int) -> None:
     click.echo(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
     click.echo(f"   снимки демо-школы:                {out}")
     click.echo(f"   документы (по SHA-256):           {archive.store.root}")
-    click.echo(f"   документы для печати и подписанные:{exported}")
+    click.echo(f"   PDF (подписанные) для печати:     {exported}")
     click.echo(f"   проверка подписи:                 archive-service verify {exported}/5А_Q2_журнал.pdf")
     click.echo("   веб-приложение:                   make run → http://127.0.0.1:5000/")
