@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import SigningError, load_pkcs12, verify_pdf
+from signing import pkcs11_key as open_token_key
 
 
 def _secret(prompt: str) -> bytes:
@@ -32,19 +34,36 @@ def _secret(prompt: str) -> bytes:
 @YEAR
 @PERIODS
 @CLASSES
-@click.option("--pkcs12", "pkcs12", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--pkcs12", "pkcs12", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Файл ключа PKCS#12 (.p12/.pfx) директора.")
-def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], pkcs12: Path) -> None:
+@click.option("--pkcs11-lib", type=click.Path(dir_okay=False, path_type=Path),
+              help="Библиотека PKCS#11 токена (например, /usr/lib/softhsm/libsofthsm2.so).")
+@click.option("--pkcs11-token", help="Метка токена PKCS#11.")
+@click.option("--pkcs11-key", help="Метка ключа (и сертификата) на токене.")
+def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], pkcs12: Path | None,
+                 pkcs11_lib: Path | None, pkcs11_token: str | None, pkcs11_key: str | None) -> None:
     """Подписать электронной подписью директора все документы периода, ожидающие подписи.
 
     Пароль ключа запрашивается (или берётся из ARCHIVE_SIGN_PIN) и нигде не сохраняется.
     Код выхода 0 — только если подписаны все документы.
     """
-    archive = current_app.extensions["archive"]
+    token = (pkcs11_lib, pkcs11_token, pkcs11_key)
+    if bool(pkcs12) == any(token) or (any(token) and not all(token)):
+        raise click.UsageError("укажите либо --pkcs12 ФАЙЛ, либо все три: --pkcs11-lib, --pkcs11-token, --pkcs11-key")
     try:
-        signer = archive.pades_signer(load_pkcs12(pkcs12, _secret("Пароль ключа")))
+        with ExitStack() as stack:
+            if pkcs12:
+                key = load_pkcs12(pkcs12, _secret("Пароль ключа"))
+            else:
+                pin = _secret("PIN токена").decode()
+                key = stack.enter_context(open_token_key(pkcs11_lib, pkcs11_token, pkcs11_key, pin))
+            _sign_batch(current_app.extensions["archive"].pades_signer(key), academic_year, periods, classes)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
+
+
+def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
+    archive = current_app.extensions["archive"]
     bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
 
     def done(outcome) -> None:

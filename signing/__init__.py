@@ -8,7 +8,8 @@ signed file; `create_demo_pki` makes the demo's and the tests' certificates.
 
 from signing.errors import KeyAccessError, SigningError, VerificationError
 from signing.pades import PadesSigner, Trust, http_timestamper, load_pkcs12, local_timestamper
-from signing.pki import DemoPKI, create_demo_pki
+from signing.pki import DemoPKI, certify_public_key, create_demo_pki
+from signing.pkcs11 import pkcs11_key
 from signing.verify import VerificationReport, verify_pdf
 
 __all__ = [
@@ -19,9 +20,11 @@ __all__ = [
     "Trust",
     "VerificationError",
     "VerificationReport",
+    "certify_public_key",
     "create_demo_pki",
     "http_timestamper",
     "load_pkcs12",
     "local_timestamper",
+    "pkcs11_key",
     "verify_pdf",
 ]

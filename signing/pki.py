@@ -54,6 +54,11 @@ class DemoPKI:
     def tsa_key(self) -> Path:
         return self.directory / "tsa.key"
 
+    @property
+    def root_key(self) -> Path:
+        """The demo CA's key: kept so it can certify a key generated on a token."""
+        return self.directory / "root-ca.key"
+
     def exists(self) -> bool:
         return all(p.exists() for p in (self.root_cert, self.root_crl, self.signer_p12, self.tsa_cert, self.tsa_key))
 
@@ -106,4 +111,23 @@ def create_demo_pki(directory: Path, *, owner: str, organisation: str, password:
     pki.tsa_key.write_bytes(tsa_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                   serialization.NoEncryption()))
     pki.tsa_key.chmod(0o600)
+    pki.root_key.write_bytes(root_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                    serialization.NoEncryption()))
+    pki.root_key.chmod(0o600)
     return pki
+
+
+def certify_public_key(pki: DemoPKI, public_key_der: bytes, *, owner: str, organisation: str,
+                       now: dt.datetime, years: int = 3) -> bytes:
+    """A signing certificate (DER) from the demo CA for a key generated elsewhere (a token)."""
+    root = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
+    root_key = serialization.load_pem_private_key(pki.root_key.read_bytes(), password=None)
+    public_key = serialization.load_der_public_key(public_key_der)
+    cert = (x509.CertificateBuilder().subject_name(_name(owner, organisation, "Директор")).issuer_name(root.subject)
+            .public_key(public_key).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * years))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
+            .sign(root_key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.DER)
