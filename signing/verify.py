@@ -8,6 +8,7 @@ timestamps (PAdES B-LTA) hold, and does the file still identify as PDF/A.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
@@ -16,7 +17,21 @@ from dataclasses import asdict, dataclass, field
 from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.ades.report import AdESStatus
+from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.policy_decl import (
+    LocalKnowledge,
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
+from pyhanko_certvalidator.registry import SimpleTrustManager
+from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
 from signing.pades import Trust
@@ -69,8 +84,12 @@ def _fmt(moment: dt.datetime | None) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%d.%m.%Y %H:%M:%S UTC") if moment else ""
 
 
-def verify_pdf(pdf: bytes, trust: Trust) -> VerificationReport:
-    """Check every signature of `pdf` offline against `trust` and the data embedded in the file."""
+def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None) -> VerificationReport:
+    """Check every signature of `pdf` offline against `trust` and the data embedded in the file.
+
+    `at`: the moment of the AdES long-term validation (default now); years later the chain of
+    document timestamps is what proves the signature was valid when it was made.
+    """
     report = VerificationReport()
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -114,6 +133,7 @@ def verify_pdf(pdf: bytes, trust: Trust) -> VerificationReport:
     report.add("Данные об отзыве встроены", revinfo > 0,
                f"CRL и OCSP в хранилище проверки документа: {revinfo}" if revinfo else "нет данных об отзыве")
     _check_doc_timestamps(report, doc_ts, context)
+    _check_ades_lta(report, main[0], trust, at)
     _check_containers(report, signatures)
     _check_pdfa(report, reader)
     report.level = "PAdES B-LTA" if doc_ts and revinfo and ts else ("PAdES B-T" if ts else "PAdES B-B")
@@ -158,6 +178,33 @@ def _check_doc_timestamps(report: VerificationReport, doc_ts: list, context: Val
     newest = max(t for _, t in results)
     report.add("Штамп времени документа (B-LTA)", all(ok for ok, _ in results),
                f"штампов: {len(results)}, последний {_fmt(newest)}")
+
+
+def _ades_spec(trust: Trust) -> PdfSignatureValidationSpec:
+    rule = RevocationCheckingRule.CRL_OR_OCSP_REQUIRED
+    return PdfSignatureValidationSpec(SignatureValidationSpec(
+        cert_validation_policy=CertValidationPolicySpec(
+            trust_manager=SimpleTrustManager.build(trust_roots=list(trust.roots)),
+            revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(rule, rule))),
+        revinfo_gathering_policy=RevocationInfoGatheringSpec(online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY),
+        local_knowledge=LocalKnowledge(known_crls=[CRLContainer(c) for c in trust.crls])))
+
+
+def _check_ades_lta(report: VerificationReport, signature, trust: Trust, at: dt.datetime | None) -> None:
+    """ETSI EN 319 102-1 long-term validation (pyHanko's AdES), offline, at `at`."""
+    timing = None
+    if at is not None:
+        timing = ValidationTimingInfo(validation_time=at, best_signature_time=at, point_in_time_validation=False)
+    try:
+        result = asyncio.run(ades_lta_validation(signature, _ades_spec(trust), timing_info=timing))
+        indication = result.ades_subindic
+    except Exception as exc:  # an unreadable or broken structure is a failed validation
+        report.add("Долговременная проверка AdES (LTA)", False, f"проверка невозможна: {exc}")
+        return
+    ok = indication.status is AdESStatus.PASSED
+    moment = _fmt(at) if at else "сейчас"
+    report.add("Долговременная проверка AdES (LTA)", ok,
+               f"ETSI EN 319 102-1 на момент {moment}: " + ("пройдена" if ok else f"не пройдена ({indication})"))
 
 
 def _check_containers(report: VerificationReport, signatures: list) -> None:

@@ -54,7 +54,8 @@ def test_a_pkcs12_signature_verifies_at_b_lta_offline(signed, trust):
     assert [c.name for c in report.checks] == [
         "Документ не изменён после подписания", "Подпись математически верна", "Сертификат действителен и доверенный",
         "Штамп времени подписи", "Данные об отзыве встроены", "Штамп времени документа (B-LTA)",
-        "Контейнеры подписей без посторонних данных", "Идентификация PDF/A сохранена"]
+        "Долговременная проверка AdES (LTA)", "Контейнеры подписей без посторонних данных",
+        "Идентификация PDF/A сохранена"]
     assert report.as_dict()["valid"] is True and "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" in report.as_text()
 
 
@@ -114,3 +115,11 @@ def test_an_untrusted_root_is_not_accepted(signed, tmp_path):
     report = verify_pdf(signed.read_bytes(), Trust.from_files([other.root_cert]))
     assert not report.valid
     assert not next(c for c in report.checks if c.name == "Сертификат действителен и доверенный").ok
+
+
+def test_ades_lta_validation_passes_a_year_later_and_needs_a_new_timestamp_after_the_tsa_expires(signed, trust):
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)
+    assert verify_pdf(signed.read_bytes(), trust, at=later).valid
+    expired = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=4 * 365)  # the demo TSA certificate: 3 years
+    ades = next(c for c in verify_pdf(signed.read_bytes(), trust, at=expired).checks if "AdES" in c.name)
+    assert not ades.ok and "NO_POE" in ades.detail
