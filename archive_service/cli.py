@@ -48,6 +48,8 @@ def _fail(err: ArchiveError) -> click.ClickException:
 YEAR = click.option("--year", "academic_year", required=True, help="Учебный год, например 2026/2027.")
 PERIODS = click.option("--period", "periods", multiple=True, required=True,
                        help="Период: Q1–Q4, H1–H2, T1–T3 или year; можно несколько раз.")
+ANY_YEAR = click.option("--year", "academic_year", help="Учебный год, например 2026/2027; по умолчанию все.")
+ANY_PERIODS = click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
 CLASSES = click.option("--class", "classes", multiple=True, help="Класс, например 5А; по умолчанию все.")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
 
@@ -123,8 +125,8 @@ def snapshot_import(paths: tuple[str, ...], reason: str | None, quiet: bool) -> 
 
 
 @snapshot_cli.command("list")
-@click.option("--year", "academic_year", help="Учебный год, например 2026/2027.")
-@click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
+@ANY_YEAR
+@ANY_PERIODS
 @CLASSES
 @AS_JSON
 def snapshot_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from tqdm import tqdm
 
-from archive_service.cli import AS_JSON, CLASSES, PERIODS, YEAR, _actor, _echo_json, _fail
+from archive_service.cli import AS_JSON, ANY_PERIODS, ANY_YEAR, CLASSES, PERIODS, YEAR, _actor, _echo_json, _fail
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
@@ -89,8 +89,8 @@ def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[st
 
 
 @documents_cli.command("list")
-@click.option("--year", "academic_year", help="Учебный год, например 2026/2027.")
-@click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
+@ANY_YEAR
+@ANY_PERIODS
 @CLASSES
 @AS_JSON
 def documents_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
