@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pyhanko.sign.signers import Signer
+from pyhanko.sign.timestamps import TimeStamper
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,15 +68,17 @@ class Archive:
             raise ConfigError("не заданы доверенные корневые сертификаты (ARCHIVE_TRUST_ROOTS)")
         return Trust.from_files(roots, crls)
 
+    def timestamper(self) -> TimeStamper:
+        """The configured RFC 3161 authority, or the demo's local one."""
+        if self.settings.tsa_url:
+            return http_timestamper(self.settings.tsa_url)
+        if self.demo_pki.exists():
+            return local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key)
+        raise ConfigError("не задана служба штампов времени (ARCHIVE_TSA_URL)")
+
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
-        if self.settings.tsa_url:
-            timestamper = http_timestamper(self.settings.tsa_url)
-        elif self.demo_pki.exists():
-            timestamper = local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key)
-        else:
-            raise ConfigError("не задана служба штампов времени (ARCHIVE_TSA_URL)")
-        return PadesSigner(key, timestamper, self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+        return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

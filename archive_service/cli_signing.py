@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
 from archive_service.cli import CLASSES, PERIODS, YEAR, _actor
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
+from archive_service.services.renewal import documents_at_risk, renew_timestamps
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import SigningError, load_pkcs12, verify_pdf
 from signing import pkcs11_key as open_token_key
@@ -98,4 +100,45 @@ def verify_command(path: Path, as_json: bool) -> None:
     report = verify_pdf(path.read_bytes(), trust)
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.as_text())
     if not report.valid:
+        sys.exit(1)
+
+
+signatures_cli = AppGroup("signatures", help="Долговременная сохранность подписей: штампы времени документов.")
+
+
+def _horizon(days: int | None) -> dt.timedelta:
+    return dt.timedelta(days=days if days is not None else current_app.extensions["archive"].settings.timestamp_renewal_days)
+
+
+@signatures_cli.command("at-risk")
+@click.option("--days", type=int, help="Горизонт в днях (по умолчанию ARCHIVE_TIMESTAMP_RENEWAL_DAYS).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
+def signatures_at_risk(days: int | None, as_json: bool) -> None:
+    """Документы, у которых последний штамп времени документа скоро перестанет проверяться."""
+    archive = current_app.extensions["archive"]
+    docs = documents_at_risk(archive.uow(), now=archive.now(), horizon=_horizon(days))
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in docs], ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        click.echo(f"{d.document_id}  {d.class_name:<4} {d.period_code:<4} штамп действует до {d.expires_at[:10]} "
+                   f"(осталось дней: {d.days_left})")
+    click.echo(f"Под угрозой документов: {len(docs)}.")
+
+
+@signatures_cli.command("renew")
+@click.option("--days", type=int, help="Горизонт в днях (по умолчанию ARCHIVE_TIMESTAMP_RENEWAL_DAYS).")
+def signatures_renew(days: int | None) -> None:
+    """Добавить новый штамп времени документа всем документам под угрозой (то же делает еженедельное задание)."""
+    archive = current_app.extensions["archive"]
+    try:
+        results = renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
+                                   now=archive.now(), horizon=_horizon(days), actor=_actor())
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    for doc, error in results:
+        click.echo(f"{doc.class_name:<4} {doc.period_code:<4} {doc.document_id}: {'ОШИБКА ' + error if error else 'продлён'}")
+    failed = [d for d, e in results if e]
+    click.echo(f"Продлено: {len(results) - len(failed)}, с ошибкой: {len(failed)}.")
+    if failed:
         sys.exit(1)

@@ -62,6 +62,8 @@ class Settings:
     """Trusted root certificates (PEM or DER files, comma-separated); empty: the demo root."""
     trust_crls: str = field(default="", metadata={"env": "ARCHIVE_TRUST_CRLS"})
     """Revocation lists to rely on offline (comma-separated files); empty: the demo root's CRL."""
+    timestamp_renewal_days: int = field(default=365, metadata={"env": "ARCHIVE_TIMESTAMP_RENEWAL_DAYS"})
+    """Add a new document timestamp when the newest one's certificate expires within this many days."""
     templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})
     """Where templates/print, templates/web and templates/fonts are."""
     min_marks_one_hour: int = field(default=3, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS_1H"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import datetime as dt
 import logging
 
 from celery import Celery, Task, shared_task
@@ -16,7 +17,7 @@ from flask import Flask, current_app
 
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, documents, ingest, snapshots
+from archive_service.services import audit, documents, ingest, renewal, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "verify-audit-log-nightly": {"task": "archive.verify_audit_log", "schedule": crontab(hour=3, minute=15)},
+            "renew-timestamps-weekly": {"task": "archive.renew_timestamps",
+                                        "schedule": crontab(day_of_week=0, hour=4, minute=0)},
         },
     )
     celery_app.set_default()
@@ -86,3 +89,16 @@ def render_document(self: Task, snapshot_id: int, kind: str, actor: str) -> dict
     archive = _archive()
     return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, kind,
                                      archive.render_options, actor=actor, now=archive.now()).as_dict()
+
+
+@shared_task(name="archive.renew_timestamps")
+def renew_timestamps() -> dict:
+    """Weekly: a new document timestamp on every signed document whose newest one nears expiry."""
+    archive = _archive()
+    horizon = dt.timedelta(days=archive.settings.timestamp_renewal_days)
+    results = renewal.renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
+                                       now=archive.now(), horizon=horizon, actor="beat:renew_timestamps")
+    for doc, error in results:
+        if error:
+            log.error("timestamp renewal failed for %s: %s", doc.document_id, error)
+    return {"renewed": sum(1 for _, e in results if e is None), "failed": [d.document_id for d, e in results if e]}

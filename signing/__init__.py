@@ -10,6 +10,7 @@ from signing.errors import KeyAccessError, SigningError, VerificationError
 from signing.pades import PadesSigner, Trust, http_timestamper, load_pkcs12, local_timestamper
 from signing.pki import DemoPKI, certify_public_key, create_demo_pki
 from signing.pkcs11 import pkcs11_key
+from signing.renewal import add_document_timestamp, newest_timestamp_expiry
 from signing.verify import VerificationReport, verify_pdf
 
 __all__ = [
@@ -20,11 +21,13 @@ __all__ = [
     "Trust",
     "VerificationError",
     "VerificationReport",
+    "add_document_timestamp",
     "certify_public_key",
     "create_demo_pki",
     "http_timestamper",
     "load_pkcs12",
     "local_timestamper",
+    "newest_timestamp_expiry",
     "pkcs11_key",
     "verify_pdf",
 ]

@@ -192,3 +192,19 @@ class DocumentSignature(Base):
     certificate_serial: Mapped[str] = mapped_column(String(80))
     signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     signed_by: Mapped[str] = mapped_column(String(200))
+    timestamp_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the newest document timestamp's authority certificate expires."""
+
+
+class TimestampRenewal(Base):
+    """A new document timestamp added to a signed document (append-only): a new signed file."""
+
+    __tablename__ = "timestamp_renewal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("document_signature.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    previous_sha256: Mapped[str] = mapped_column(String(64))
+    timestamp_expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    renewed_by: Mapped[str] = mapped_column(String(200))

@@ -13,6 +13,7 @@ from archive_service.adapters.orm import (
     AuditEvent,
     DocumentRecord,
     DocumentSignature,
+    TimestampRenewal,
     School,
     SnapshotRecord,
     SnapshotStudent,
@@ -176,4 +177,22 @@ class DocumentRepository:
 
     def add_signature(self, signature: DocumentSignature) -> None:
         self.session.add(signature)
+        self.session.flush()
+
+    def signed_with_expiry(self) -> Sequence[tuple[DocumentRecord, DocumentSignature, TimestampRenewal | None]]:
+        """Every signed document with its signature and its newest timestamp renewal, if any."""
+        rows = []
+        for record, signature in self.session.execute(
+                select(DocumentRecord, DocumentSignature).join(DocumentSignature,
+                                                               DocumentSignature.document_id == DocumentRecord.id)
+                .order_by(DocumentRecord.academic_year, DocumentRecord.period_code, DocumentRecord.class_name)):
+            rows.append((record, signature, self.latest_renewal(signature.id)))
+        return rows
+
+    def latest_renewal(self, signature_id: int) -> TimestampRenewal | None:
+        return self.session.scalar(select(TimestampRenewal).where(TimestampRenewal.signature_id == signature_id)
+                                   .order_by(TimestampRenewal.id.desc()).limit(1))
+
+    def add_renewal(self, renewal: TimestampRenewal) -> None:
+        self.session.add(renewal)
         self.session.flush()

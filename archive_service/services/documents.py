@@ -116,19 +116,24 @@ def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_cod
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([d.id for d in records])
+        renewed = {pk: uow.documents.latest_renewal(sig.id) for pk, sig in signed.items()}
         return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
                  "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,
                  "sha256": d.sha256, "size": d.size, "template_version": d.template_version,
                  "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by,
-                 "signature": _signature_dict(signed.get(d.id))}
+                 "signature": _signature_dict(signed.get(d.id), renewed.get(d.id))}
                 for d in records]
 
 
-def _signature_dict(sig) -> dict | None:
+def _signature_dict(sig, renewal) -> dict | None:
+    """The signature, with the current signed file: the newest timestamp renewal's, if any."""
     if sig is None:
         return None
-    return {"sha256": sig.sha256, "level": sig.level, "signer": sig.signer, "certificate_serial": sig.certificate_serial,
-            "signed_at": sig.signed_at.isoformat(), "signed_by": sig.signed_by}
+    expires = renewal.timestamp_expires_at if renewal else sig.timestamp_expires_at
+    return {"sha256": renewal.sha256 if renewal else sig.sha256, "level": sig.level, "signer": sig.signer,
+            "certificate_serial": sig.certificate_serial, "signed_at": sig.signed_at.isoformat(),
+            "signed_by": sig.signed_by, "timestamp_expires_at": expires.isoformat() if expires else None,
+            "renewals": 1 if renewal else 0}
 
 
 def export_name(record: dict) -> str:

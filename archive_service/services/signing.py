@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from archive_service.adapters.orm import DocumentSignature
 from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import PadesSigner, SigningError
+from signing import PadesSigner, SigningError, newest_timestamp_expiry
 from storage import ContentStore, StorageError
 
 SIGNING_ROLE = "director"
@@ -93,7 +93,7 @@ def _sign_one(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, doc: _P
         uow.documents.add_signature(DocumentSignature(
             document_id=doc.pk, sha256=digest, size=len(signed), level="PAdES B-LTA",
             signer=cert.subject.native.get("common_name", ""), certificate_serial=f"{cert.serial_number:X}",
-            signed_at=now, signed_by=actor))
+            signed_at=now, signed_by=actor, timestamp_expires_at=newest_timestamp_expiry(signed)))
         uow.audit.append(at=now, actor=actor, action="document.signed", object_type="document",
                          object_id=doc.document_id,
                          details={"sha256": digest, "unsigned_sha256": doc.sha256, "level": "PAdES B-LTA",

@@ -1,0 +1,71 @@
+"""Keeping the signed archive verifiable: documents at risk, and their timestamp renewal.
+
+A signed document stays provable while its newest document timestamp can be validated; when
+the timestamp authority's certificate nears its end, a new document timestamp is added (a new
+signed file, stored beside the old, recorded with an audit event). Safe to run repeatedly:
+a document is renewed only while it is within the horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from archive_service.adapters.orm import TimestampRenewal
+from archive_service.services.unit_of_work import UnitOfWork
+from signing import SigningError, Trust, add_document_timestamp, newest_timestamp_expiry
+from storage import ContentStore, StorageError
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    document_id: str
+    class_name: str
+    period_code: str
+    sha256: str
+    expires_at: str
+    days_left: int
+    signature_pk: int
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        del out["signature_pk"]
+        return out
+
+
+def documents_at_risk(uow: UnitOfWork, *, now: dt.datetime, horizon: dt.timedelta) -> list[AtRisk]:
+    """Signed documents whose newest timestamp expires within `horizon` of `now`."""
+    out = []
+    with uow:
+        for record, signature, renewal in uow.documents.signed_with_expiry():
+            expires = renewal.timestamp_expires_at if renewal else signature.timestamp_expires_at
+            if expires is None or expires - now <= horizon:
+                current = renewal.sha256 if renewal else signature.sha256
+                days = (expires - now).days if expires else 0
+                out.append(AtRisk(record.document_id, record.class_name, record.period_code, current,
+                                  expires.isoformat() if expires else "", days, signature.id))
+    return out
+
+
+def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: Trust, *, now: dt.datetime,
+                     horizon: dt.timedelta, actor: str) -> list[tuple[AtRisk, str | None]]:
+    """Add a new document timestamp to every document at risk; (document, error or None)."""
+    results = []
+    for doc in documents_at_risk(uow, now=now, horizon=horizon):
+        try:
+            renewed = add_document_timestamp(store.read(doc.sha256), timestamper, trust)
+            digest = store.put(renewed)
+            expires = newest_timestamp_expiry(renewed)
+        except (SigningError, StorageError) as err:
+            results.append((doc, str(err)))
+            continue
+        with uow:
+            uow.documents.add_renewal(TimestampRenewal(signature_id=doc.signature_pk, sha256=digest,
+                                                       previous_sha256=doc.sha256, timestamp_expires_at=expires,
+                                                       renewed_at=now, renewed_by=actor))
+            uow.audit.append(at=now, actor=actor, action="document.timestamp_renewed", object_type="document",
+                             object_id=doc.document_id,
+                             details={"sha256": digest, "previous_sha256": doc.sha256, "expires_at": expires.isoformat()})
+            uow.commit()
+        results.append((doc, None))
+    return results
