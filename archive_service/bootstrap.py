@@ -17,6 +17,7 @@ from archive_service.config import ConfigError, Settings
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
+from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
 from storage import ContentStore
 
@@ -79,6 +80,11 @@ class Archive:
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    def external_signer(self, command: str, certificate: Path) -> ExternalCommandSigner:
+        """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
+        return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
+                                     self.settings.templates_dir / "fonts" / "PTS55F.ttf")
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

@@ -42,17 +42,29 @@ def _secret(prompt: str) -> bytes:
               help="Библиотека PKCS#11 токена (например, /usr/lib/softhsm/libsofthsm2.so).")
 @click.option("--pkcs11-token", help="Метка токена PKCS#11.")
 @click.option("--pkcs11-key", help="Метка ключа (и сертификата) на токене.")
+@click.option("--external-command", help="Внешняя программа подписи: получает подписываемые байты на stdin, "
+                                         "возвращает CMS (DER) на stdout (например, КриптоПро для ГОСТ).")
+@click.option("--external-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Сертификат ключа внешней программы подписи.")
 def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], pkcs12: Path | None,
-                 pkcs11_lib: Path | None, pkcs11_token: str | None, pkcs11_key: str | None) -> None:
+                 pkcs11_lib: Path | None, pkcs11_token: str | None, pkcs11_key: str | None,
+                 external_command: str | None, external_cert: Path | None) -> None:
     """Подписать электронной подписью директора все документы периода, ожидающие подписи.
 
     Пароль ключа запрашивается (или берётся из ARCHIVE_SIGN_PIN) и нигде не сохраняется.
     Код выхода 0 — только если подписаны все документы.
     """
     token = (pkcs11_lib, pkcs11_token, pkcs11_key)
-    if bool(pkcs12) == any(token) or (any(token) and not all(token)):
-        raise click.UsageError("укажите либо --pkcs12 ФАЙЛ, либо все три: --pkcs11-lib, --pkcs11-token, --pkcs11-key")
+    external = (external_command, external_cert)
+    chosen = [bool(pkcs12), all(token), all(external)]
+    if sum(chosen) != 1 or (any(token) and not all(token)) or (any(external) and not all(external)):
+        raise click.UsageError("укажите ровно один ключ: --pkcs12 ФАЙЛ; или --pkcs11-lib, --pkcs11-token и "
+                               "--pkcs11-key; или --external-command и --external-cert")
+    archive = current_app.extensions["archive"]
     try:
+        if all(external):
+            _sign_batch(archive.external_signer(external_command, external_cert), academic_year, periods, classes)
+            return
         with ExitStack() as stack:
             if pkcs12:
                 key = load_pkcs12(pkcs12, _secret("Пароль ключа"))

@@ -52,10 +52,10 @@ class Trust:
 
 def load_cert(path: Path) -> asn1_x509.Certificate:
     data = path.read_bytes()
-    if data.startswith(b"-----"):
+    if b"-----BEGIN" in data:  # PEM, possibly after "Bag Attributes" lines as openssl writes them
         from asn1crypto import pem
 
-        _, _, data = pem.unarmor(data)
+        _, _, data = pem.unarmor(data[data.index(b"-----BEGIN"):])
     return asn1_x509.Certificate.load(data)
 
 
@@ -137,6 +137,10 @@ class PadesSigner:
             raise SigningError("у ключа нет сертификата подписи")
         # revocation data comes from the configured CRLs by design; pyHanko notes it on every signature
         logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
+
+    @property
+    def certificate(self) -> asn1_x509.Certificate:
+        return self.signer.signing_cert
 
     def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes:
         """The signed document; `page` is the index of the certification sheet's front."""

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from archive_service.adapters.orm import DocumentSignature
 from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import PadesSigner, SigningError, newest_timestamp_expiry
+from signing import SigningError, newest_timestamp_expiry
 from storage import ContentStore, StorageError
 
 SIGNING_ROLE = "director"
+
+
+class DocumentSigner(Protocol):
+    """A local key (`PadesSigner`) or an external program (`ExternalCommandSigner`)."""
+
+    certificate: Any
+
+    def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequen
                 for r in records if r.id not in signed]
 
 
-def sign_documents(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, academic_year: str,
+def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, academic_year: str,
                    period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: str, role: str,
                    now: Callable[[], dt.datetime],
                    on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
@@ -77,7 +85,7 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, ac
     return outcomes
 
 
-def _sign_one(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, doc: _Pending, *, actor: str,
+def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: _Pending, *, actor: str,
               now: dt.datetime) -> SigningOutcome:
     try:
         signed = signer.sign(store.read(doc.sha256), doc.certification_page, now=now)
@@ -88,7 +96,7 @@ def _sign_one(uow: UnitOfWork, store: ContentStore, signer: PadesSigner, doc: _P
                              object_id=doc.document_id, details={"reason": str(err)})
             uow.commit()
         return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
-    cert = signer.signer.signing_cert
+    cert = signer.certificate
     with uow:
         uow.documents.add_signature(DocumentSignature(
             document_id=doc.pk, sha256=digest, size=len(signed), level="PAdES B-LTA",

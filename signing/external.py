@@ -1,0 +1,103 @@
+"""Signing with keys pyHanko cannot use: an external command returns the CMS (pyHanko's
+interrupted signing).
+
+Russian qualified certificates use GOST R 34.10-2012 through CryptoPro; such a key signs only
+inside its own software. The document is prepared here (signature field, visible stamp,
+reserved space), the bytes the signature covers are handed to the configured command on
+standard input, and the detached CMS it prints (DER) is embedded. Hashing stays with the
+external signer, so a GOST hash works the same way. A signature timestamp is then added to the
+CMS, and the document gets its DSS and a document timestamp (B-LTA) as with a local key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import shlex
+import subprocess
+from pathlib import Path
+
+from asn1crypto import cms
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import simple_cms_attribute
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from signing.errors import SigningError
+from signing.pades import FIELD, STAMP_BOX, Trust, load_cert, stamp_font, stamp_lines
+from signing.renewal import add_document_timestamp
+
+RESERVED = 32 * 1024  # bytes for the CMS: certificates, GOST signatures and a timestamp fit
+
+
+class ExternalCommandSigner:
+    """Signs PDFs through `command` (a shell-style string): document bytes in, DER CMS out."""
+
+    def __init__(self, command: str, certificate: Path, timestamper: timestamps.TimeStamper, trust: Trust,
+                 font: Path, *, timeout: float = 60):
+        self.command = shlex.split(command)
+        self.cert = load_cert(certificate)
+        self.timestamper = timestamper
+        self.trust = trust
+        self.timeout = timeout
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+        from pyhanko.pdf_utils.text import TextBoxStyle
+
+        self._font_file = stamp_font(font)
+        self._text_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(self._font_file), font_size=8),
+                                        font_size=8, leading=11)
+
+    @property
+    def certificate(self):
+        return self.cert
+
+    def sign(self, pdf: bytes, page: int, *, now=None) -> bytes:
+        signed = asyncio.run(self._sign(pdf, page, now))
+        return add_document_timestamp(signed, self.timestamper, self.trust)  # DSS, then the B-LTA timestamp
+
+    async def _sign(self, pdf: bytes, page: int, now) -> bytes:
+        import datetime as dt
+
+        now = now or dt.datetime.now(dt.timezone.utc)
+        placeholder = signers.ExternalSigner(signing_cert=self.cert, cert_registry=SimpleCertificateStore.from_certs(
+            [self.cert]), signature_value=bytes(256))
+        meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
+                                            subfilter=fields.SigSeedSubFilter.PADES)
+        style = TextStampStyle(stamp_text=stamp_lines(self.cert, now), text_box_style=self._text_style,
+                               border_width=1, background=None)
+        pdf_signer = signers.PdfSigner(meta, signer=placeholder, stamp_style=style,
+                                       new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
+        prepared, _, output = await pdf_signer.async_digest_doc_for_signing(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED)
+        prepared_bytes = output.getvalue()
+        covered = prepared_bytes[:prepared.reserved_region_start] + prepared_bytes[prepared.reserved_region_end:]
+        signature = await self._with_timestamp(self._run(covered))
+        await PdfTBSDocument.async_finish_signing(output, prepared, signature)
+        return output.getvalue()
+
+    def _run(self, covered: bytes) -> cms.ContentInfo:
+        try:
+            result = subprocess.run(self.command, input=covered, capture_output=True, timeout=self.timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SigningError(f"внешняя программа подписи не выполнилась: {exc}") from exc
+        if result.returncode != 0:
+            raise SigningError("внешняя программа подписи завершилась с ошибкой: "
+                               + result.stderr.decode("utf-8", "replace").strip()[:500])
+        try:
+            info = cms.ContentInfo.load(result.stdout)
+            info["content"]["signer_infos"][0]["signature"].native
+        except Exception as exc:
+            raise SigningError("внешняя программа подписи вернула не CMS SignedData") from exc
+        return info
+
+    async def _with_timestamp(self, info: cms.ContentInfo) -> cms.ContentInfo:
+        """Add an RFC 3161 signature timestamp (B-T) over the signature value."""
+        signer_info = info["content"]["signer_infos"][0]
+        digest = hashlib.sha256(signer_info["signature"].native).digest()
+        token = await self.timestamper.async_timestamp(digest, "sha256")
+        signer_info["unsigned_attrs"] = cms.CMSAttributes(
+            [simple_cms_attribute("signature_time_stamp_token", token)])
+        return cms.ContentInfo.load(info.dump(force=True))
