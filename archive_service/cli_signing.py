@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -65,15 +64,41 @@ def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         if all(external):
             _sign_batch(archive.external_signer(external_command, external_cert), academic_year, periods, classes)
             return
-        with ExitStack() as stack:
-            if pkcs12:
-                key = load_pkcs12(pkcs12, _secret("Пароль ключа"))
-            else:
-                pin = _secret("PIN токена").decode()
-                key = stack.enter_context(open_token_key(pkcs11_lib, pkcs11_token, pkcs11_key, pin))
-            _sign_batch(current_app.extensions["archive"].pades_signer(key), academic_year, periods, classes)
+        if pkcs12:
+            password = _secret("Пароль ключа")
+            load_pkcs12(pkcs12, password)  # a wrong password is said here, before any worker starts
+            _sign_pkcs12_in_processes(pkcs12, password, academic_year, periods, classes)
+            return
+        # a token usually allows one session: its documents are signed in this process
+        with open_token_key(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()) as key:
+            _sign_batch(archive.pades_signer(key), academic_year, periods, classes)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
+
+
+def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, periods: tuple[str, ...],
+                              classes: tuple[str, ...]) -> None:
+    from archive_service.adapters.local_jobs import sign_locally
+    from archive_service.services.signing import awaiting_signature
+
+    archive = current_app.extensions["archive"]
+    pending = awaiting_signature(archive.uow(), academic_year, periods, classes)
+    if not pending:
+        raise click.ClickException(f"нет документов, ожидающих подписи: {academic_year} {', '.join(periods)}")
+    names = sorted({p.class_name for p in pending})
+    failed = signed = 0
+    with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
+        for outcomes in sign_locally(archive.settings, p12, password, academic_year, periods, names, _actor(),
+                                     archive.settings.render_processes):
+            bar.update(len(outcomes))
+            for o in outcomes:
+                signed += o["ok"]
+                if not o["ok"]:
+                    failed += 1
+                    bar.write(f"ОШИБКА {o['class_name']} {o['period_code']} {o['document_id']}: {o['message']}")
+    click.echo(f"Подписано документов: {signed}, с ошибкой: {failed}.")
+    if failed:
+        sys.exit(1)
 
 
 def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
