@@ -16,7 +16,7 @@ from tqdm import tqdm
 from archive_service.cli import CLASSES, PERIODS, YEAR, _actor
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
-from archive_service.services.renewal import documents_at_risk, renew_timestamps
+from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import SigningError, load_pkcs12, verify_pdf
 from signing import pkcs11_key as open_token_key
@@ -178,4 +178,24 @@ def signatures_renew(days: int | None) -> None:
     failed = [d for d, e in results if e]
     click.echo(f"Продлено: {len(results) - len(failed)}, с ошибкой: {len(failed)}.")
     if failed:
+        sys.exit(1)
+
+
+@signatures_cli.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+def signatures_check(as_json: bool) -> None:
+    """Проверить подписи и цепочки штампов времени всех подписанных документов (код 1 — есть ошибки)."""
+    archive = current_app.extensions["archive"]
+    try:
+        checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        click.echo(json.dumps({"checked": checked, "failures": [f.as_dict() for f in failures]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for f in failures:
+            click.echo(f"{f.class_name:<4} {f.period_code:<4} {f.document_id}: " + "; ".join(f.problems))
+        click.echo(f"Проверено подписанных документов: {checked}, с ошибками: {len(failures)}.")
+    if failures:
         sys.exit(1)

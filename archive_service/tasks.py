@@ -93,12 +93,17 @@ def render_document(self: Task, snapshot_id: int, kind: str, actor: str) -> dict
 
 @shared_task(name="archive.renew_timestamps")
 def renew_timestamps() -> dict:
-    """Weekly: a new document timestamp on every signed document whose newest one nears expiry."""
+    """Weekly: verify every signed document, then add a new document timestamp to every one
+    whose newest timestamp nears expiry."""
     archive = _archive()
+    checked, failures = renewal.check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
+    for failure in failures:
+        log.error("signed document %s fails verification: %s", failure.document_id, "; ".join(failure.problems))
     horizon = dt.timedelta(days=archive.settings.timestamp_renewal_days)
     results = renewal.renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
                                        now=archive.now(), horizon=horizon, actor="beat:renew_timestamps")
     for doc, error in results:
         if error:
             log.error("timestamp renewal failed for %s: %s", doc.document_id, error)
-    return {"renewed": sum(1 for _, e in results if e is None), "failed": [d.document_id for d, e in results if e]}
+    return {"checked": checked, "invalid": [f.document_id for f in failures],
+            "renewed": sum(1 for _, e in results if e is None), "failed": [d.document_id for d, e in results if e]}

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from archive_service.adapters.orm import TimestampRenewal
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import SigningError, Trust, add_document_timestamp, newest_timestamp_expiry
+from signing import SigningError, Trust, add_document_timestamp, newest_timestamp_expiry, verify_pdf
 from storage import ContentStore, StorageError
 
 
@@ -69,3 +69,32 @@ def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: T
             uow.commit()
         results.append((doc, None))
     return results
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    document_id: str
+    class_name: str
+    period_code: str
+    problems: list[str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_signed_documents(uow: UnitOfWork, store: ContentStore, trust: Trust,
+                           now: dt.datetime) -> tuple[int, list[CheckFailure]]:
+    """Verify the current signed file of every signed document (signature, timestamps, AdES LTA)."""
+    failures = []
+    with uow:
+        rows = [(r.document_id, r.class_name, r.period_code, (n.sha256 if n else s.sha256))
+                for r, s, n in uow.documents.signed_with_expiry()]
+    for document_id, class_name, period_code, digest in rows:
+        try:
+            report = verify_pdf(store.read(digest), trust, at=now)
+            problems = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
+        except StorageError as err:
+            problems = [str(err)]
+        if problems:
+            failures.append(CheckFailure(document_id, class_name, period_code, problems))
+    return len(rows), failures

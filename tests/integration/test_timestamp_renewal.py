@@ -68,5 +68,19 @@ def test_the_weekly_task_renews_through_celery(signed, app):
 
     object.__setattr__(signed.settings, "timestamp_renewal_days", 4 * 365)  # frozen settings, this app only
     result = app.extensions["celery"].tasks["archive.renew_timestamps"].delay().get()
-    assert result == {"renewed": 1, "failed": []}
+    assert result == {"checked": 1, "invalid": [], "renewed": 1, "failed": []}
     assert tasks.renew_timestamps.name == "archive.renew_timestamps"
+
+
+def test_the_check_verifies_every_signed_document_and_finds_a_damaged_one(signed, runner):
+    ok = runner.invoke(args=["signatures", "check"])
+    assert ok.exit_code == 0 and "Проверено подписанных документов: 1, с ошибками: 0" in ok.output
+    (row,) = documents.list_documents(signed.uow())
+    path = signed.store.path(row["signature"]["sha256"])
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    bad = runner.invoke(args=["signatures", "check", "--json"])
+    assert bad.exit_code == 1
+    (failure,) = json.loads(bad.output)["failures"]
+    assert failure["document_id"] == row["document_id"] and "повреждён" in failure["problems"][0]
