@@ -23,11 +23,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
-from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing.errors import SigningError
-from signing.pades import FIELD, STAMP_BOX, Trust, load_cert, stamp_font, stamp_lines
+from signing.pades import FIELD, STAMP_BOX, StampStyle, Trust, load_cert
 from signing.renewal import add_document_timestamp
 
 RESERVED = 32 * 1024  # bytes for the CMS: certificates, GOST signatures and a timestamp fit
@@ -43,12 +42,7 @@ class ExternalCommandSigner:
         self.timestamper = timestamper
         self.trust = trust
         self.timeout = timeout
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-        from pyhanko.pdf_utils.text import TextBoxStyle
-
-        self._font_file = stamp_font(font)
-        self._text_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(self._font_file), font_size=8),
-                                        font_size=8, leading=11)
+        self.stamp = StampStyle(font)
 
     @property
     def certificate(self):
@@ -66,8 +60,7 @@ class ExternalCommandSigner:
             [self.cert]), signature_value=bytes(256))
         meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES)
-        style = TextStampStyle(stamp_text=stamp_lines(self.cert, now), text_box_style=self._text_style,
-                               border_width=1, background=None)
+        style = self.stamp.for_certificate(self.cert, now)
         pdf_signer = signers.PdfSigner(meta, signer=placeholder, stamp_style=style,
                                        new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
         prepared, _, output = await pdf_signer.async_digest_doc_for_signing(

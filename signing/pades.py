@@ -120,6 +120,20 @@ def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime) -> str:
             f"Подписан {signed_at.astimezone(dt.timezone.utc):%d.%m.%Y %H:%M} UTC")
 
 
+class StampStyle:
+    """The visible stamp's look, built once per signer: its font cut and loaded once."""
+
+    def __init__(self, font: Path):
+        self.font_file = stamp_font(font)
+        weakref.finalize(self, self.font_file.unlink, missing_ok=True)
+        self.text_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(self.font_file), font_size=8),
+                                       font_size=8, leading=11)
+
+    def for_certificate(self, cert: asn1_x509.Certificate, signed_at: dt.datetime) -> TextStampStyle:
+        return TextStampStyle(stamp_text=stamp_lines(cert, signed_at), text_box_style=self.text_style,
+                              border_width=1, background=None)
+
+
 class PadesSigner:
     """Signs PDFs at B-LTA. Build once per batch: the key, the font and the trust are reused."""
 
@@ -130,9 +144,7 @@ class PadesSigner:
         self.trust = trust
         self.reason = reason
         self.location = location
-        self._font_file = stamp_font(font)
-        weakref.finalize(self, self._font_file.unlink, missing_ok=True)
-        self.font = GlyphAccumulatorFactory(str(self._font_file), font_size=8)
+        self.stamp = StampStyle(font)
         if signer.signing_cert is None:
             raise SigningError("у ключа нет сертификата подписи")
         # revocation data comes from the configured CRLs by design; pyHanko notes it on every signature
@@ -145,9 +157,7 @@ class PadesSigner:
     def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes:
         """The signed document; `page` is the index of the certification sheet's front."""
         now = now or dt.datetime.now(dt.timezone.utc)
-        style = TextStampStyle(stamp_text=stamp_lines(self.signer.signing_cert, now),
-                               text_box_style=TextBoxStyle(font=self.font, font_size=8, leading=11),
-                               border_width=1, background=None)
+        style = self.stamp.for_certificate(self.signer.signing_cert, now)
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             embed_validation_info=True, use_pades_lta=True, validation_context=self.trust.context(),
