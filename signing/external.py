@@ -56,12 +56,13 @@ class ExternalCommandSigner:
         import datetime as dt
 
         now = now or dt.datetime.now(dt.timezone.utc)
-        placeholder = signers.ExternalSigner(signing_cert=self.cert, cert_registry=SimpleCertificateStore.from_certs(
+        # pyHanko lays the document out with this signer; the real CMS comes from the program
+        layout_signer = signers.ExternalSigner(signing_cert=self.cert, cert_registry=SimpleCertificateStore.from_certs(
             [self.cert]), signature_value=bytes(256))
         meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES)
         style = self.stamp.for_certificate(self.cert, now)
-        pdf_signer = signers.PdfSigner(meta, signer=placeholder, stamp_style=style,
+        pdf_signer = signers.PdfSigner(meta, signer=layout_signer, stamp_style=style,
                                        new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
         prepared, _, output = await pdf_signer.async_digest_doc_for_signing(
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED)
