@@ -1,9 +1,25 @@
-"""storage: where archive files live — the content-addressed store now, backup media later.
+"""storage: where archive files live — the content-addressed store, backup media and sets.
 
 A library: it knows nothing of Flask, the database or archive_service.
 """
 
+from storage.backup_sets import AuditFinding, CopyStatus, audit_set, build_set, restore_set, write_set
 from storage.content_store import ContentStore
 from storage.errors import StorageError
+from storage.media import DirectoryMedium, Medium, RetentionRefused
+from storage.sealing import WrongAccessCode
 
-__all__ = ["ContentStore", "StorageError"]
+__all__ = [
+    "AuditFinding",
+    "ContentStore",
+    "CopyStatus",
+    "DirectoryMedium",
+    "Medium",
+    "RetentionRefused",
+    "StorageError",
+    "WrongAccessCode",
+    "audit_set",
+    "build_set",
+    "restore_set",
+    "write_set",
+]

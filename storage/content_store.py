@@ -7,11 +7,10 @@ either the whole file or nothing under its name; writing the same bytes twice is
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from storage.errors import StorageError
+from storage.files import atomic_write
 
 
 class ContentStore:
@@ -30,21 +29,7 @@ class ContentStore:
         if target.exists() and self.verify(digest):
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        atomic_write(target, data)
         return digest
 
     def read(self, digest: str) -> bytes:
