@@ -19,7 +19,7 @@ from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
-from storage import ContentStore
+from storage import ContentStore, DirectoryMedium
 
 
 @dataclass
@@ -85,6 +85,11 @@ class Archive:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
                                      self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    def media(self) -> list[DirectoryMedium]:
+        """Medium A and medium B (directories in the embedded default)."""
+        return [DirectoryMedium(self.settings.medium_a, "Носитель A", self.settings.medium_a_location),
+                DirectoryMedium(self.settings.medium_b, "Носитель B", self.settings.medium_b_location)]
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

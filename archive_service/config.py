@@ -38,6 +38,10 @@ class Settings:
     """Directory standing for backup medium A; default HOME/media/a."""
     medium_b: Path | None = field(default=None, metadata={"env": "ARCHIVE_MEDIUM_B"})
     """Directory standing for backup medium B; default HOME/media/b."""
+    medium_a_location: str = field(default="кабинет директора, сейф", metadata={"env": "ARCHIVE_MEDIUM_A_LOCATION"})
+    """Where medium A is kept (recorded with every copy)."""
+    medium_b_location: str = field(default="архив, металлический шкаф", metadata={"env": "ARCHIVE_MEDIUM_B_LOCATION"})
+    """Where medium B is kept: another room than medium A."""
     broker_url: str = field(default="", metadata={"env": "ARCHIVE_BROKER_URL"})
     """Celery broker (redis://…); empty runs tasks in-process (embedded default)."""
     result_backend: str = field(default="", metadata={"env": "ARCHIVE_RESULT_BACKEND"})

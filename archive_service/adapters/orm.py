@@ -208,3 +208,41 @@ class TimestampRenewal(Base):
     timestamp_expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     renewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     renewed_by: Mapped[str] = mapped_column(String(200))
+
+
+class BackupSet(Base):
+    """A backup set of a period, written to medium A and medium B."""
+
+    __tablename__ = "backup_set"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[str] = mapped_column(String(80), unique=True)
+    academic_year: Mapped[str] = mapped_column(String(9))
+    periods: Mapped[str] = mapped_column(String(80))
+    files: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    retain_until: Mapped[dt.date] = mapped_column(Date)
+    complete: Mapped[bool] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    copies: Mapped[dict] = mapped_column(JSON)
+    """medium label → {"location", "verified"}"""
+
+
+class BackupJournalEntry(Base):
+    """One line of the backup-usage journal (журнал пользования резервными копиями), hash-chained."""
+
+    __tablename__ = "backup_journal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    person: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    medium: Mapped[str] = mapped_column(String(200))
+    set_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(String(300))
+    result: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

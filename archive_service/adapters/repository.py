@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, undefer
 from archive_service.adapters.orm import (
     ApiToken,
     AuditEvent,
+    BackupJournalEntry,
+    BackupSet,
     DocumentRecord,
     DocumentSignature,
     TimestampRenewal,
@@ -196,3 +198,40 @@ class DocumentRepository:
     def add_renewal(self, renewal: TimestampRenewal) -> None:
         self.session.add(renewal)
         self.session.flush()
+
+
+class BackupRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, backup: BackupSet) -> None:
+        self.session.add(backup)
+        self.session.flush()
+
+    def get(self, set_id: str) -> BackupSet | None:
+        return self.session.scalar(select(BackupSet).where(BackupSet.set_id == set_id))
+
+    def all(self) -> Sequence[BackupSet]:
+        return self.session.scalars(select(BackupSet).order_by(BackupSet.id)).all()
+
+    def record_use(self, *, at: dt.datetime, person: str, role: str, medium: str, set_id: str, action: str,
+                   purpose: str, result: str) -> BackupJournalEntry:
+        """Append to the hash-chained backup-usage journal inside the caller's transaction."""
+        advisory_lock(self.session, "backup-journal")
+        last = self.session.scalar(select(BackupJournalEntry).order_by(BackupJournalEntry.seq.desc()).limit(1))
+        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        entry = BackupJournalEntry(seq=seq, at=at, person=person, role=role, medium=medium, set_id=set_id,
+                                   action=action, purpose=purpose, result=result, prev_hash=prev)
+        entry.hash = chain_hash(prev, journal_payload(entry))
+        self.session.add(entry)
+        self.session.flush()
+        return entry
+
+    def journal(self) -> Sequence[BackupJournalEntry]:
+        return self.session.scalars(select(BackupJournalEntry).order_by(BackupJournalEntry.seq)).all()
+
+
+def journal_payload(entry: BackupJournalEntry) -> dict[str, Any]:
+    return {"seq": entry.seq, "at": entry.at.astimezone(dt.timezone.utc).isoformat(), "person": entry.person,
+            "role": entry.role, "medium": entry.medium, "set_id": entry.set_id, "action": entry.action,
+            "purpose": entry.purpose, "result": entry.result}

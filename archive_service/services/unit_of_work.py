@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters.repository import (
     AuditLog,
+    BackupRepository,
     DocumentRepository,
     SnapshotRepository,
     TokenRepository,
@@ -22,6 +23,7 @@ class UnitOfWork:
     audit: AuditLog
     tokens: TokenRepository
     documents: DocumentRepository
+    backups: BackupRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -32,6 +34,7 @@ class UnitOfWork:
         self.audit = AuditLog(self.session)
         self.tokens = TokenRepository(self.session)
         self.documents = DocumentRepository(self.session)
+        self.backups = BackupRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,123 @@
+"""`archive-service backup ...`: backups on two media, their audit, restore and usage journal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from archive_service.cli import PERIODS, YEAR, _actor
+from archive_service.errors import ArchiveError
+from archive_service.services import backup
+from storage import StorageError
+
+backup_cli = AppGroup("backup", help="Резервные копии на двух носителях и журнал пользования ими.")
+
+
+def _code() -> str:
+    """The director's access code: ARCHIVE_BACKUP_CODE for automation, else asked; never stored."""
+    return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt("Код доступа директора", hide_input=True)
+
+
+def _who() -> backup.Actor:
+    # roles come with user accounts (the web issue); the command line acts as the deputy head
+    return backup.Actor(_actor(), "заместитель директора")
+
+
+@backup_cli.command("create")
+@YEAR
+@PERIODS
+def backup_create(academic_year: str, periods: tuple[str, ...]) -> None:
+    """Создать резервную копию периода на носителях A и B и проверить обе копии."""
+    archive = current_app.extensions["archive"]
+    try:
+        result = backup.create_backup(archive.uow(), archive.store, archive.media(), academic_year, periods, _code(),
+                                      actor=_who(), now=archive.now())
+    except (ArchiveError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    for copy in result["copies"]:
+        click.echo(f"{copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
+    click.echo(f"Набор {result['set_id']}: файлов {result['files']}, хранить до {result['retain_until']}, "
+               f"{'завершён' if result['complete'] else 'НЕ завершён'}.")
+    if not result["complete"]:
+        sys.exit(1)
+
+
+@backup_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
+def backup_list(as_json: bool) -> None:
+    """Список резервных копий."""
+    rows = backup.list_backups(current_app.extensions["archive"].uow())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {'завершён' if r['complete'] else 'не завершён'}  "
+                   f"хранить до {r['retain_until']}")
+    click.echo(f"Всего наборов: {len(rows)}.")
+
+
+@backup_cli.command("audit")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+def backup_audit(as_json: bool) -> None:
+    """Проверить целостность всех копий на обоих носителях; повреждённое восстановить из другой копии.
+
+    Код 0 — всё в порядке или восстановлено; 1 — тревога (повреждены обе копии).
+    """
+    archive = current_app.extensions["archive"]
+    findings = backup.audit_backups(archive.uow(), archive.media(), actor=_who(), now=archive.now())
+    alarms = [f for f in findings if f.outcome == "alarm"]
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            if f.outcome != "ok":
+                click.echo(f"{'ТРЕВОГА' if f.outcome == 'alarm' else 'восстановлено'}: {f.set_id}/{f.name}: {f.detail}")
+        click.echo(f"Проверено файлов: {len(findings)}, восстановлено: "
+                   f"{sum(f.outcome == 'repaired' for f in findings)}, тревог: {len(alarms)}.")
+    if alarms:
+        sys.exit(1)
+
+
+@backup_cli.command("restore")
+@click.argument("set_id")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Папка, куда восстановить набор.")
+@click.option("--purpose", default="восстановление данных", show_default=True, help="Цель (для журнала).")
+def backup_restore(set_id: str, target: Path, purpose: str) -> None:
+    """Восстановить набор (нужен код доступа директора); результат — проверенный BagIt."""
+    archive = current_app.extensions["archive"]
+    try:
+        bag = backup.restore_backup(archive.uow(), archive.media(), set_id, _code(), target, actor=_who(),
+                                    purpose=purpose, now=archive.now())
+    except (ArchiveError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Набор {set_id} восстановлен и проверен: {bag}")
+
+
+@backup_cli.command("journal")
+@click.option("--verify", "check", is_flag=True, help="Проверить цепочку записей журнала.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести журнал в JSON.")
+def backup_journal(check: bool, as_json: bool) -> None:
+    """Журнал пользования резервными копиями (кто, когда, что, с какой целью, результат)."""
+    archive = current_app.extensions["archive"]
+    if check:
+        count, breaks = backup.verify_journal(archive.uow())
+        for b in breaks:
+            click.echo(f"запись {b.seq}: {b.reason}")
+        if breaks:
+            raise click.ClickException(f"журнал нарушен: {len(breaks)} расхождений в {count} записях")
+        click.echo(f"Журнал пользования резервными копиями цел: записей {count}.")
+        return
+    rows = backup.journal_rows(archive.uow())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['seq']:>4} {r['at'][:16]} {r['person']} ({r['role']}) {r['action']} {r['set_id']} "
+                   f"[{r['medium']}] {r['purpose']}: {r['result']}")

@@ -1,0 +1,86 @@
+"""Backups through the application: two media, audit with repair, restore, the usage journal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import delete, update
+
+from archive_service.adapters.orm import BackupJournalEntry
+from archive_service.services import backup
+from archive_service.services.ingest import ingest_snapshot
+from builders import as_bytes, snapshot
+from conftest import NOW
+from storage import StorageError
+
+DEPUTY = backup.Actor("Иванова Т. П.", "заместитель директора")
+
+
+@pytest.fixture
+def created(archive):
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
+                                actor=DEPUTY, now=NOW)
+
+
+def test_a_backup_is_complete_only_with_both_copies_verified(archive, created):
+    assert created["complete"] and [c["verified"] for c in created["copies"]] == [True, True]
+    assert created["retain_until"] == "2033-01-01"
+    (row,) = backup.list_backups(archive.uow())
+    assert set(row["copies"]) == {"Носитель A", "Носитель B"}
+    assert row["copies"]["Носитель B"]["location"] == "архив, металлический шкаф"
+
+
+def test_the_audit_repairs_a_damaged_copy_and_the_journal_says_so(archive, created):
+    medium_a = archive.media()[0]
+    (medium_a.root / created["set_id"] / "data/payload.tar.sealed").unlink()
+    findings = backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
+    assert [f.outcome for f in findings if f.outcome != "ok"] == ["repaired"]
+    last = backup.journal_rows(archive.uow())[-1]
+    assert last["action"] == "проверка" and "repaired" in last["result"]
+
+
+def test_restore_needs_the_code_and_every_attempt_is_journaled(archive, created, tmp_path):
+    with pytest.raises(StorageError, match="неверный код"):
+        backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "чужой", tmp_path / "x",
+                              actor=DEPUTY, purpose="проверка", now=NOW)
+    bag = backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "код 1234", tmp_path / "ok",
+                                actor=DEPUTY, purpose="запрос инспектора", now=NOW)
+    restored = json.loads((bag / "data/snapshots/Q2/5А.json").read_bytes())
+    assert restored["class"]["name"] == "5А"
+    actions = [(r["action"], r["result"][:5]) for r in backup.journal_rows(archive.uow())]
+    assert actions[-2:] == [("восстановление", "отказ"), ("восстановление", "восст")]
+
+
+@pytest.mark.parametrize("tamper", ["edit", "reorder", "delete"])
+def test_an_edited_reordered_or_deleted_journal_entry_is_detected(archive, created, tamper):
+    backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
+    assert backup.verify_journal(archive.uow()) == (3, [])
+    with archive.uow() as uow:
+        if tamper == "edit":
+            uow.session.execute(update(BackupJournalEntry).where(BackupJournalEntry.seq == 2)
+                                .values(purpose="другая цель"))
+        elif tamper == "reorder":
+            uow.session.execute(update(BackupJournalEntry).where(BackupJournalEntry.seq == 1).values(seq=100))
+            uow.session.execute(update(BackupJournalEntry).where(BackupJournalEntry.seq == 2).values(seq=1))
+            uow.session.execute(update(BackupJournalEntry).where(BackupJournalEntry.seq == 100).values(seq=2))
+        else:
+            uow.session.execute(delete(BackupJournalEntry).where(BackupJournalEntry.seq == 2))
+        uow.commit()
+    count, breaks = backup.verify_journal(archive.uow())
+    assert breaks, tamper
+
+
+def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runner, monkeypatch, tmp_path):
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
+    created = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])
+    assert created.exit_code == 0 and "записан и проверен" in created.output, created.output
+    (row,) = json.loads(runner.invoke(args=["backup", "list", "--json"]).output)
+    audited = runner.invoke(args=["backup", "audit"])
+    assert audited.exit_code == 0 and "тревог: 0" in audited.output
+    restored = runner.invoke(args=["backup", "restore", row["set_id"], "--to", str(tmp_path / "r")])
+    assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
+    journal = runner.invoke(args=["backup", "journal", "--verify"])
+    assert journal.exit_code == 0 and "записей 4" in journal.output
