@@ -45,6 +45,7 @@ benchmark: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/sign.py
+	$(BIN)/python benchmarks/backup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
 from archive_service.cli_documents import close_period
 from archive_service.errors import NotFoundError
-from archive_service.services import snapshots, tokens
+from archive_service.services import backup, snapshots, tokens
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import create_demo_pki, load_pkcs12
 from archive_service.services.documents import export_documents
@@ -25,6 +25,7 @@ from archive_service.services.documents import export_documents
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
 DEMO_KEY_PASSWORD = "demo"
+DEMO_BACKUP_CODE = "demo-code"
 
 
 def snapshot_director(folder) -> str:
@@ -82,8 +83,15 @@ def demo_command(seed: int) -> None:
     paths = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
                              actor=_actor(), now=archive.now())
     click.echo(f"   PDF для печати: {len(paths)} файлов в {exported}")
+    click.echo("6. Резервная копия четверти на носителях A и B (код доступа директора для демо: "
+               f"«{DEMO_BACKUP_CODE}»)")
+    made = backup.create_backup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
+                                actor=backup.Actor(_actor(), "заместитель директора"), now=archive.now())
+    for copy in made["copies"]:
+        click.echo(f"   {copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
+    click.echo(f"   набор {made['set_id']}, хранить до {made['retain_until']}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
-    click.echo("6. Доступ для системы электронного журнала (API)")
+    click.echo("7. Доступ для системы электронного журнала (API)")
     if existing:
         click.echo(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
     else:
