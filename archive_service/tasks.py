@@ -17,7 +17,7 @@ from flask import Flask, current_app
 
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, documents, ingest, renewal, snapshots
+from archive_service.services import audit, backup, documents, ingest, renewal, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         beat_schedule={
             "verify-audit-log-nightly": {"task": "archive.verify_audit_log", "schedule": crontab(hour=3, minute=15)},
+            "audit-backups-nightly": {"task": "archive.audit_backups", "schedule": crontab(hour=2, minute=30)},
             "renew-timestamps-weekly": {"task": "archive.renew_timestamps",
                                         "schedule": crontab(day_of_week=0, hour=4, minute=0)},
         },
@@ -107,3 +108,16 @@ def renew_timestamps() -> dict:
             log.error("timestamp renewal failed for %s: %s", doc.document_id, error)
     return {"checked": checked, "invalid": [f.document_id for f in failures],
             "renewed": sum(1 for _, e in results if e is None), "failed": [d.document_id for d, e in results if e]}
+
+
+@shared_task(name="archive.audit_backups")
+def audit_backups() -> dict:
+    """Nightly fixity audit of every backup set on both media; alarms are logged as errors."""
+    archive = _archive()
+    findings = backup.audit_backups(archive.uow(), archive.media(), actor=backup.Actor("beat:audit_backups", "система"),
+                                    now=archive.now())
+    alarms = [f for f in findings if f.outcome == "alarm"]
+    for alarm in alarms:
+        log.error("backup alarm: %s/%s: %s", alarm.set_id, alarm.name, alarm.detail)
+    return {"files": len(findings), "repaired": sum(f.outcome == "repaired" for f in findings),
+            "alarms": [f"{a.set_id}/{a.name}" for a in alarms]}

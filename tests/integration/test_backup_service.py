@@ -84,3 +84,9 @@ def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runne
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
     journal = runner.invoke(args=["backup", "journal", "--verify"])
     assert journal.exit_code == 0 and "записей 4" in journal.output
+
+
+def test_the_nightly_task_audits_and_repairs(archive, app, created):
+    (archive.media()[1].root / created["set_id"] / "manifest-sha256.txt").write_text("испорчено")
+    result = app.extensions["celery"].tasks["archive.audit_backups"].delay().get()
+    assert result["repaired"] == 1 and result["alarms"] == []

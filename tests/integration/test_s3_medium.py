@@ -1,0 +1,83 @@
+"""The S3 medium against moto's standalone server over HTTP, with an Object-Lock bucket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+
+from storage import DirectoryMedium, RetentionRefused, audit_set, build_set, restore_set, write_set
+from storage.s3 import S3Medium
+
+KEEP = dt.date(2033, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def client(endpoint):
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+def locked_bucket(client, name: str) -> str:
+    client.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    return name
+
+
+def test_a_set_is_written_audited_repaired_and_restored_on_s3_and_a_directory(client, tmp_path):
+    s3 = S3Medium(client, locked_bucket(client, "medium-a-1"), "Носитель A (S3)", "серверная, ЦОД района")
+    disk = DirectoryMedium(tmp_path / "b", "Носитель B", "кабинет 3")
+    files = build_set({"a.json": b"{}", "b.pdf": b"%PDF" * 1000}, {"Source-Organization": "школа"}, "код")
+    assert [s.verified for s in write_set("s1", files, [s3, disk], retain_until=KEEP)] == [True, True]
+    head = client.head_object(Bucket="medium-a-1", Key="s1/data/payload.tar.sealed")
+    assert head["ObjectLockMode"] == "COMPLIANCE" and head["ObjectLockRetainUntilDate"].date() == KEEP
+    (disk.root / "s1/data/payload.tar.sealed").write_bytes(b"damaged")
+    findings = audit_set("s1", [s3, disk], retain_until=KEEP)
+    assert [f.outcome for f in findings if f.outcome != "ok"] == ["repaired"]
+    bag = restore_set("s1", [s3, disk], "код", tmp_path / "restored")
+    assert (bag / "data/b.pdf").read_bytes() == b"%PDF" * 1000
+
+
+def test_a_damaged_s3_object_is_repaired_from_the_disk(client, tmp_path):
+    s3 = S3Medium(client, locked_bucket(client, "medium-a-2"), "Носитель A (S3)", "ЦОД")
+    disk = DirectoryMedium(tmp_path / "b", "Носитель B", "кабинет 3")
+    files = build_set({"a.json": b"{}"}, {}, "код")
+    write_set("s2", files, [s3, disk], retain_until=KEEP)
+    client.put_object(Bucket="medium-a-2", Key="s2/manifest-sha256.txt", Body=b"truncated")  # a new version
+    findings = audit_set("s2", [s3, disk], retain_until=KEEP)
+    assert [(f.name, f.outcome) for f in findings if f.outcome != "ok"] == [("manifest-sha256.txt", "repaired")]
+    assert s3.sha256("s2/manifest-sha256.txt") == disk.sha256("s2/manifest-sha256.txt")
+
+
+def test_the_code_refuses_an_early_delete_even_where_the_server_would_allow_it(client):
+    client.create_bucket(Bucket="plain-bucket")  # no Object Lock: the server itself would delete
+    s3 = S3Medium(client, "plain-bucket", "Носитель без блокировки", "ЦОД", object_lock=False)
+    s3.write("x/obj", b"data", retain_until=KEEP)
+    with pytest.raises(RetentionRefused, match="хранится до 01.01.2033"):
+        s3.delete("x/obj", today=dt.date(2032, 12, 31))
+    assert s3.exists("x/obj")
+    s3.delete("x/obj", today=KEEP)
+    assert not s3.exists("x/obj")
