@@ -100,12 +100,30 @@ def backup_restore(set_id: str, target: Path, purpose: str) -> None:
     click.echo(f"Набор {set_id} восстановлен и проверен: {bag}")
 
 
+@backup_cli.command("act")
+@click.argument("set_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Файл PDF акта.")
+def backup_act(set_id: str, out: Path) -> None:
+    """Акт передачи резервных копий директору (PDF со строками подписей)."""
+    archive = current_app.extensions["archive"]
+    try:
+        out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id))
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Акт передачи набора {set_id}: {out}")
+
+
 @backup_cli.command("journal")
 @click.option("--verify", "check", is_flag=True, help="Проверить цепочку записей журнала.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести журнал в JSON.")
-def backup_journal(check: bool, as_json: bool) -> None:
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Напечатать журнал в PDF.")
+def backup_journal(check: bool, as_json: bool, pdf: Path | None) -> None:
     """Журнал пользования резервными копиями (кто, когда, что, с какой целью, результат)."""
     archive = current_app.extensions["archive"]
+    if pdf:
+        pdf.write_bytes(backup.journal_pdf(archive.uow(), archive.settings.templates_dir, archive.now()))
+        click.echo(f"Журнал пользования резервными копиями: {pdf}")
+        return
     if check:
         count, breaks = backup.verify_journal(archive.uow())
         for b in breaks:

@@ -89,7 +89,9 @@ def demo_command(seed: int) -> None:
                                 actor=backup.Actor(_actor(), "заместитель директора"), now=archive.now())
     for copy in made["copies"]:
         click.echo(f"   {copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
-    click.echo(f"   набор {made['set_id']}, хранить до {made['retain_until']}")
+    act = exported / f"акт_передачи_{made['set_id']}.pdf"
+    act.write_bytes(backup.handover_act_pdf(archive.uow(), settings.templates_dir, made["set_id"]))
+    click.echo(f"   набор {made['set_id']}, хранить до {made['retain_until']}; акт передачи: {act}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
     click.echo("7. Доступ для системы электронного журнала (API)")
     if existing:

@@ -141,3 +141,31 @@ def verify_journal(uow: UnitOfWork) -> tuple[int, list[ChainBreak]]:
 def journal_rows(uow: UnitOfWork) -> list[dict]:
     with uow:
         return [journal_payload(e) for e in uow.backups.journal()]
+
+
+def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str) -> bytes:
+    """The hand-over act of a set (deterministic: dated with the set's creation)."""
+    from archive_service.rendering.registers import handover_act
+
+    backup = next((b for b in list_backups(uow) if b["set_id"] == set_id), None)
+    if backup is None:
+        raise NotFoundError(f"резервная копия {set_id} не найдена")
+    school, director = _school(uow)
+    return handover_act(templates_dir, backup, school=school, director=director,
+                        moment=dt.datetime.fromisoformat(backup["created_at"]))
+
+
+def journal_pdf(uow: UnitOfWork, templates_dir: Path, now: dt.datetime) -> bytes:
+    from archive_service.rendering.registers import backup_journal
+
+    _, breaks = verify_journal(uow)
+    return backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=_school(uow)[0], moment=now)
+
+
+def _school(uow: UnitOfWork) -> tuple[str, str]:
+    from archive_service.adapters.orm import School
+    from sqlalchemy import select
+
+    with uow:
+        school = uow.session.scalar(select(School).order_by(School.id).limit(1))
+        return (school.full_name, school.director_name) if school else ("", "")

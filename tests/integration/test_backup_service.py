@@ -90,3 +90,17 @@ def test_the_nightly_task_audits_and_repairs(archive, app, created):
     (archive.media()[1].root / created["set_id"] / "manifest-sha256.txt").write_text("испорчено")
     result = app.extensions["celery"].tasks["archive.audit_backups"].delay().get()
     assert result["repaired"] == 1 and result["alarms"] == []
+
+
+def test_the_handover_act_and_the_journal_print_as_pdf(archive, runner, created, tmp_path):
+    import subprocess
+
+    act = tmp_path / "act.pdf"
+    assert runner.invoke(args=["backup", "act", created["set_id"], "--out", str(act)]).exit_code == 0
+    text = subprocess.run(["pdftotext", str(act), "-"], capture_output=True, text=True, check=True).stdout
+    assert "АКТ" in text and "Носитель A" in text and "Носитель B" in text and "Принял: директор" in text
+    assert "Сергеева О" in text or "Сергеева Ольга Викторовна" in text
+    journal = tmp_path / "journal.pdf"
+    assert runner.invoke(args=["backup", "journal", "--pdf", str(journal)]).exit_code == 0
+    text = subprocess.run(["pdftotext", str(journal), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Журнал пользования резервными копиями" in text and "создание" in text and "цела" in text
