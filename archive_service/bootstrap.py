@@ -19,7 +19,8 @@ from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
-from storage import ContentStore, DirectoryMedium
+from storage import ContentStore, DirectoryMedium, Medium
+from storage.s3 import s3_medium
 
 
 @dataclass
@@ -86,10 +87,15 @@ class Archive:
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
                                      self.settings.templates_dir / "fonts" / "PTS55F.ttf")
 
-    def media(self) -> list[DirectoryMedium]:
-        """Medium A and medium B (directories in the embedded default)."""
-        return [DirectoryMedium(self.settings.medium_a, "Носитель A", self.settings.medium_a_location),
-                DirectoryMedium(self.settings.medium_b, "Носитель B", self.settings.medium_b_location)]
+    def media(self) -> list[Medium]:
+        """Medium A (an Object-Lock S3 bucket when configured, else a directory) and medium B."""
+        s = self.settings
+        if s.s3_bucket:
+            medium_a: Medium = s3_medium(s.s3_endpoint, s.s3_bucket, s.s3_access_key, s.s3_secret_key,
+                                         label="Носитель A (S3)", location=s.medium_a_location)
+        else:
+            medium_a = DirectoryMedium(s.medium_a, "Носитель A", s.medium_a_location)
+        return [medium_a, DirectoryMedium(s.medium_b, "Носитель B", s.medium_b_location)]
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

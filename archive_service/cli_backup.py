@@ -52,7 +52,8 @@ def backup_create(academic_year: str, periods: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def backup_list(as_json: bool) -> None:
     """Список резервных копий."""
-    rows = backup.list_backups(current_app.extensions["archive"].uow())
+    archive = current_app.extensions["archive"]
+    rows = backup.list_backups(archive.uow(), actor=_who(), now=archive.now())
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -99,3 +99,13 @@ class S3Medium:
 
     def free_space(self) -> int:
         return sys.maxsize  # an object store has no fixed capacity
+
+
+def s3_medium(endpoint: str, bucket: str, access_key: str, secret_key: str, *, label: str, location: str,
+              region: str = "us-east-1") -> S3Medium:
+    """An S3 medium for a bucket with Object Lock (MinIO in the deployment)."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint or None, region_name=region,
+                          aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None)
+    return S3Medium(client, bucket, label, location)

@@ -85,7 +85,13 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
             "copies": [{"medium": s.medium, "location": s.location, "verified": s.verified} for s in statuses]}
 
 
-def list_backups(uow: UnitOfWork) -> list[dict]:
+def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetime | None = None) -> list[dict]:
+    """The sets; with an actor, the look at the list is itself a journal entry."""
+    if actor is not None and now is not None:
+        with uow:
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id="*",
+                                   action="просмотр списка", purpose="перечень резервных копий", result="выполнено")
+            uow.commit()
     with uow:
         return [{"set_id": b.set_id, "academic_year": b.academic_year, "periods": b.periods, "files": b.files,
                  "size": b.size, "complete": b.complete, "retain_until": b.retain_until.isoformat(),

@@ -83,7 +83,7 @@ def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runne
     restored = runner.invoke(args=["backup", "restore", row["set_id"], "--to", str(tmp_path / "r")])
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
     journal = runner.invoke(args=["backup", "journal", "--verify"])
-    assert journal.exit_code == 0 and "записей 4" in journal.output
+    assert journal.exit_code == 0 and "записей 5" in journal.output  # create ×2, list, audit, restore
 
 
 def test_the_nightly_task_audits_and_repairs(archive, app, created):
@@ -104,3 +104,15 @@ def test_the_handover_act_and_the_journal_print_as_pdf(archive, runner, created,
     assert runner.invoke(args=["backup", "journal", "--pdf", str(journal)]).exit_code == 0
     text = subprocess.run(["pdftotext", str(journal), "-"], capture_output=True, text=True, check=True).stdout
     assert "Журнал пользования резервными копиями" in text and "создание" in text and "цела" in text
+
+
+def test_medium_a_is_the_object_lock_bucket_when_s3_is_configured(archive):
+    import dataclasses
+
+    from storage.s3 import S3Medium
+
+    configured = dataclasses.replace(archive.settings, s3_endpoint="http://127.0.0.1:9", s3_bucket="medium-a",
+                                     s3_access_key="k", s3_secret_key="s")
+    medium_a, medium_b = type(archive)(configured).media()
+    assert isinstance(medium_a, S3Medium) and medium_a.bucket == "medium-a" and medium_a.object_lock
+    assert medium_b.label == "Носитель B"
