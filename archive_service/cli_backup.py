@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -32,12 +33,15 @@ def _who() -> backup.Actor:
 @backup_cli.command("create")
 @YEAR
 @PERIODS
-def backup_create(academic_year: str, periods: tuple[str, ...]) -> None:
-    """Создать резервную копию периода на носителях A и B и проверить обе копии."""
+@click.option("--month", help="Ежемесячная копия: только снимки, выгруженные в этом месяце (ГГГГ-ММ).")
+def backup_create(academic_year: str, periods: tuple[str, ...], month: str | None) -> None:
+    """Создать резервную копию периода (или месяца) на носителях A и B и проверить обе копии."""
     archive = current_app.extensions["archive"]
+    if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter("ожидается ГГГГ-ММ, например 2026-12", param_hint="--month")
     try:
         result = backup.create_backup(archive.uow(), archive.store, archive.media(), academic_year, periods, _code(),
-                                      actor=_who(), now=archive.now())
+                                      actor=_who(), now=archive.now(), month=month)
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     for copy in result["copies"]:

@@ -37,14 +37,21 @@ def _retain_until(academic_year: str, periods: Sequence[str]) -> dt.date:
     return retention_end(closed, 25 if "year" in periods else 5)
 
 
-def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: Sequence[str]) -> dict[str, bytes]:
+def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: Sequence[str],
+             month: str | None = None) -> dict[str, bytes]:
+    """Snapshots (newest versions), documents, the document list and the audit log; with `month`
+    ("2026-12"), only the snapshots exported in that month (the monthly copy of reference 004)."""
     payload: dict[str, bytes] = {}
     with uow:
         for code in periods:
             for record in uow.snapshots.listing(academic_year, code, latest_only=True, with_content=True):
+                if month and record.exported_at.strftime("%Y-%m") != month:
+                    continue
                 payload[f"snapshots/{code}/{record.class_name}.json"] = zlib.decompress(record.content)
         audit = [audit_payload(e) | {"hash": e.hash} for e in uow.audit.entries()]
-    rows = documents_service.list_documents(uow, academic_year, periods)
+    classes = {name.split("/")[2][:-5] for name in payload}
+    rows = [r for r in documents_service.list_documents(uow, academic_year, periods)
+            if not month or r["class"] in classes]
     for row in rows:
         signed = row["signature"]
         payload[f"documents/{documents_service.export_name(row)}"] = store.read(signed["sha256"] if signed
@@ -57,10 +64,12 @@ def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: 
 
 
 def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
-                  periods: Sequence[str], code: str, *, actor: Actor, now: dt.datetime) -> dict:
+                  periods: Sequence[str], code: str, *, actor: Actor, now: dt.datetime,
+                  month: str | None = None) -> dict:
     """Build, seal, write and verify a set on every medium; complete only when all copies verify."""
-    payload = _payload(uow, store, academic_year, periods)
-    set_id = f"{academic_year.replace('/', '-')}-{'-'.join(periods)}-{now:%Y%m%dT%H%M%S}"
+    payload = _payload(uow, store, academic_year, periods, month)
+    scope = f"month-{month}" if month else "-".join(periods)
+    set_id = f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}"
     info = {"Source-Organization": "archive_service", "External-Identifier": set_id,
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
@@ -69,14 +78,16 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
     statuses = write_set(set_id, files, media, retain_until=retain)
     complete = all(s.verified for s in statuses)
     with uow:
-        uow.backups.add(BackupSet(set_id=set_id, academic_year=academic_year, periods=",".join(periods),
+        uow.backups.add(BackupSet(set_id=set_id, academic_year=academic_year,
+                                  periods=f"месяц {month}" if month else ",".join(periods),
                                   files=len(payload), size=sum(len(v) for v in files.values()), retain_until=retain,
                                   complete=complete, created_at=now, created_by=actor.person,
                                   copies={s.medium: {"location": s.location, "verified": s.verified} for s in statuses}))
         for status in statuses:
             uow.backups.record_use(at=now, person=actor.person, role=actor.role,
                                    medium=f"{status.medium} ({status.location})", set_id=set_id, action="создание",
-                                   purpose="резервное копирование периода",
+                                   purpose=f"ежемесячное резервное копирование ({month})" if month
+                                   else "резервное копирование периода",
                                    result="записан и проверен" if status.verified else "; ".join(status.problems))
         uow.audit.append(at=now, actor=actor.person, action="backup.created", object_type="backup_set",
                          object_id=set_id, details={"complete": complete, "files": len(payload)})

@@ -116,3 +116,14 @@ def test_medium_a_is_the_object_lock_bucket_when_s3_is_configured(archive):
     medium_a, medium_b = type(archive)(configured).media()
     assert isinstance(medium_a, S3Medium) and medium_a.bucket == "medium-a" and medium_a.object_lock
     assert medium_b.label == "Носитель B"
+
+
+def test_a_monthly_copy_holds_only_the_snapshots_exported_that_month(archive, runner, monkeypatch):
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)  # exported 26.12.2026
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
+    december = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-12"])
+    assert december.exit_code == 0 and "month-2026-12" in december.output
+    november = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-11"])
+    assert november.exit_code == 1 and "нет снимков" in november.output
+    bad = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "12.2026"])
+    assert bad.exit_code == 2 and "ГГГГ-ММ" in bad.output
