@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ARCHIVE_HOME=/data \
     ARCHIVE_TEMPLATES_DIR=/app/templates
 
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       poppler-utils xorriso \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY archive_service ./archive_service
