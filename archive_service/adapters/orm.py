@@ -246,3 +246,47 @@ class BackupJournalEntry(Base):
     result: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class RetentionRule(Base):
+    """The school's retention schedule: a document kind, its years, case index and legal basis."""
+
+    __tablename__ = "retention_rule"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    years: Mapped[int] = mapped_column(Integer)
+    case_index: Mapped[str] = mapped_column(String(40))
+    basis: Mapped[str] = mapped_column(Text)
+
+
+class RegisterCounter(Base):
+    """The last register number given in a year: locked while the next one is taken."""
+
+    __tablename__ = "register_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class RegisterEntry(Base):
+    """An entry of the register of paper copies (реестр), numbered per year without gaps."""
+
+    __tablename__ = "register_entry"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_register_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    case_index: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(String(40))
+    sheets: Mapped[int] = mapped_column(Integer)
+    handed_over_by: Mapped[str] = mapped_column(String(200))
+    accepted_by: Mapped[str] = mapped_column(String(200))
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    room: Mapped[str] = mapped_column(String(100))
+    cabinet: Mapped[str] = mapped_column(String(100))
+    folder: Mapped[str] = mapped_column(String(100))
+    retention_end: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # in_archive | issued | destroyed

@@ -23,3 +23,12 @@ def test_a_summary_sheet_is_kept_25_years():
 def test_a_retention_of_less_than_a_year_is_refused():
     with pytest.raises(RetentionError, match="не меньше года"):
         retention_end(dt.date(2027, 6, 30), 0)
+
+
+def test_a_school_years_file_closes_on_31_august():
+    from retention import file_closes_on
+
+    assert file_closes_on("2026/2027") == dt.date(2027, 8, 31)
+    assert retention_end(file_closes_on("2026/2027"), 5) == dt.date(2033, 1, 1)
+    with pytest.raises(RetentionError):
+        file_closes_on("2026/2028")

@@ -1,0 +1,97 @@
+"""`archive-service register ...` and `archive-service retention ...`: the secretary's archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from archive_service.cli import _actor
+from archive_service.errors import ArchiveError
+from archive_service.services import register
+
+register_cli = AppGroup("register", help="Реестр бумажных копий (ведёт секретарь).")
+retention_cli = AppGroup("retention", help="Сроки хранения: номенклатура, документы с истёкшим сроком.")
+
+
+def _date(value: str | None, name: str) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("ожидается дата ГГГГ-ММ-ДД", param_hint=name) from None
+
+
+@register_cli.command("add")
+@click.argument("document_id")
+@click.option("--handed-over-by", required=True, help="Кто сдал (ФИО).")
+@click.option("--accepted-by", required=True, help="Кто принял (ФИО секретаря).")
+@click.option("--room", required=True, help="Помещение.")
+@click.option("--cabinet", required=True, help="Шкаф.")
+@click.option("--folder", required=True, help="Папка.")
+@click.option("--date", "on", help="Дата регистрации ГГГГ-ММ-ДД (по умолчанию сегодня).")
+@click.option("--paper-only", is_flag=True, help="Школа ведёт архив только на бумаге: подпись ЭП не требуется.")
+def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: str, cabinet: str, folder: str,
+                 on: str | None, paper_only: bool) -> None:
+    """Внести документ в реестр под следующим номером года."""
+    archive = current_app.extensions["archive"]
+    try:
+        row = register.register_document(archive.uow(), document_id, handed_over_by=handed_over_by,
+                                         accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
+                                         on=_date(on, "--date"), paper_only=paper_only, actor=_actor(),
+                                         now=archive.now())
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Зарегистрирован №{row['number']}/{row['year']}: {row['title']}, {row['period']}, "
+               f"листов {row['sheets']}; хранить до {row['retention_end']}.")
+
+
+@register_cli.command("list")
+@click.option("--year", type=int, help="Год реестра.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести реестр в JSON.")
+def register_list(year: int | None, as_json: bool) -> None:
+    """Реестр бумажных копий."""
+    rows = register.list_register(current_app.extensions["archive"].uow(), year)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
+                   f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; {r['status']}")
+    click.echo(f"Записей: {len(rows)}.")
+
+
+@retention_cli.command("due")
+@click.option("--today", help="На какую дату (ГГГГ-ММ-ДД; по умолчанию сегодня).")
+@click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
+def retention_due(today: str | None, as_json: bool) -> None:
+    """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
+    rows = register.retention_due(current_app.extensions["archive"].uow(), _date(today, "--today"))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}")
+    click.echo(f"С истёкшим сроком хранения: {len(rows)}.")
+
+
+@retention_cli.command("rule")
+@click.argument("kind", type=click.Choice(sorted(register.TITLES)))
+@click.option("--years", type=int, help="Срок хранения, лет.")
+@click.option("--case-index", help="Индекс дела по номенклатуре дел школы.")
+@click.option("--basis", help="Основание (статья перечня).")
+def retention_rule(kind: str, years: int | None, case_index: str | None, basis: str | None) -> None:
+    """Показать или изменить срок хранения, индекс дела и основание для вида документов."""
+    archive = current_app.extensions["archive"]
+    try:
+        if years is not None or case_index is not None or basis is not None:
+            register.set_rule(archive.uow(), kind, years=years, case_index=case_index, basis=basis, actor=_actor(),
+                              now=archive.now())
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    rule = register.rules(archive.uow())[kind]
+    click.echo(f"{register.TITLES[kind]}: {rule.years} лет; индекс дела {rule.case_index or '—'}; {rule.basis}")

@@ -1,0 +1,139 @@
+"""The register of copies (реестр) kept by the secretary, and the retention schedule it uses.
+
+Registering gives a document the next number of the year: the year's counter row is locked
+for the transaction that takes the number and inserts the entry, so two secretaries at once
+never get the same number and a failed registration never leaves a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from archive_service.adapters.db import advisory_lock
+from archive_service.adapters.orm import RegisterCounter, RegisterEntry, RetentionRule
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services.unit_of_work import UnitOfWork
+from retention import DEFAULT_YEARS, file_closes_on, retention_end
+
+BASIS = "Перечень типовых управленческих архивных документов (приказ Росархива от 20.12.2019 № 236)"
+TITLES = {"class_journal": "Бумажная копия электронного классного журнала",
+          "summary_sheet": "Сводная ведомость итоговых отметок"}
+
+
+class NotSigned(ArchiveError):
+    code = "not_signed"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class Placement:
+    room: str
+    cabinet: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    years: int
+    case_index: str
+    basis: str
+
+
+def rules(uow: UnitOfWork) -> dict[str, Rule]:
+    """The school's schedule, created from the defaults the first time it is needed."""
+    with uow:
+        advisory_lock(uow.session, "retention-rules")  # two first users must not both seed the defaults
+        existing = {r.kind for r in uow.session.scalars(select(RetentionRule))}
+        missing = [k for k in DEFAULT_YEARS if k not in existing]
+        for kind in missing:
+            uow.session.add(RetentionRule(kind=kind, years=DEFAULT_YEARS[kind], case_index="", basis=BASIS))
+        if missing:
+            uow.commit()
+        return {r.kind: Rule(r.kind, r.years, r.case_index, r.basis)
+                for r in uow.session.scalars(select(RetentionRule))}
+
+
+def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index: str | None = None,
+             basis: str | None = None, actor: str, now: dt.datetime) -> None:
+    if kind not in rules(uow):
+        raise NotFoundError(f"нет вида документов «{kind}»; есть: {', '.join(DEFAULT_YEARS)}")
+    with uow:
+        rule = uow.session.get(RetentionRule, kind)
+        if years is not None:
+            if years < 1:
+                raise ArchiveError("срок хранения должен быть не меньше года")
+            rule.years = years
+        rule.case_index = case_index if case_index is not None else rule.case_index
+        rule.basis = basis if basis is not None else rule.basis
+        uow.audit.append(at=now, actor=actor, action="retention.rule_set", object_type="retention_rule",
+                         object_id=kind, details={"years": rule.years, "case_index": rule.case_index})
+        uow.commit()
+
+
+def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
+                      placement: Placement, on: dt.date, paper_only: bool, actor: str, now: dt.datetime) -> dict:
+    """Enter a document in the register under the next number of the year `on` falls in."""
+    schedule = rules(uow)
+    with uow:
+        record = uow.documents.by_document_id(document_id)
+        if record is None:
+            raise NotFoundError(f"документ {document_id} не найден")
+        if not paper_only and uow.documents.signature_of(record.id) is None:
+            raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
+                            "документы (если школа работает только с бумагой — параметр paper-only)")
+        if uow.session.scalar(select(RegisterEntry).where(RegisterEntry.document_id == record.id)):
+            raise ArchiveError(f"документ {document_id} уже внесён в реестр")
+        rule = schedule[record.kind]
+        number = _next_number(uow, on.year)
+        entry = RegisterEntry(
+            year=on.year, number=number, document_id=record.id, case_index=rule.case_index,
+            title=f"{TITLES[record.kind]}, {record.class_name} класс", period=f"{record.academic_year}, {record.period_code}",
+            sheets=record.sheets, handed_over_by=handed_over_by, accepted_by=accepted_by, registered_on=on,
+            room=placement.room, cabinet=placement.cabinet, folder=placement.folder,
+            retention_end=retention_end(file_closes_on(record.academic_year), rule.years), status="in_archive")
+        uow.session.add(entry)
+        uow.session.flush()
+        uow.audit.append(at=now, actor=actor, action="register.added", object_type="document",
+                         object_id=document_id, details={"year": on.year, "number": number})
+        uow.commit()
+        return _row(entry, document_id)
+
+
+def _next_number(uow: UnitOfWork, year: int) -> int:
+    advisory_lock(uow.session, f"register:{year}")
+    counter = uow.session.get(RegisterCounter, year, with_for_update=True)
+    if counter is None:
+        counter = RegisterCounter(year=year, last_number=0)
+        uow.session.add(counter)
+    counter.last_number += 1
+    uow.session.flush()
+    return counter.last_number
+
+
+def _row(entry: RegisterEntry, document_id: str) -> dict:
+    return {"year": entry.year, "number": entry.number, "document_id": document_id, "case_index": entry.case_index,
+            "title": entry.title, "period": entry.period, "sheets": entry.sheets,
+            "handed_over_by": entry.handed_over_by, "accepted_by": entry.accepted_by,
+            "registered_on": entry.registered_on.isoformat(), "room": entry.room, "cabinet": entry.cabinet,
+            "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status}
+
+
+def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
+    from archive_service.adapters.orm import DocumentRecord
+
+    with uow:
+        query = (select(RegisterEntry, DocumentRecord.document_id)
+                 .join(DocumentRecord, DocumentRecord.id == RegisterEntry.document_id)
+                 .order_by(RegisterEntry.year, RegisterEntry.number))
+        if year:
+            query = query.where(RegisterEntry.year == year)
+        return [_row(entry, doc_id) for entry, doc_id in uow.session.execute(query)]
+
+
+def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
+    """Entries whose retention has ended by `today` and which are not destroyed yet."""
+    return [r for r in list_register(uow) if r["status"] != "destroyed" and dt.date.fromisoformat(r["retention_end"]) <= today]

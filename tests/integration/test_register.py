@@ -1,0 +1,100 @@
+"""The register of copies: gapless numbers per year, even when people register at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from archive_service.errors import ArchiveError
+from archive_service.services import documents, register
+from archive_service.services.ingest import ingest_snapshot
+from builders import as_bytes, snapshot
+from conftest import NOW
+
+PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
+ON = dt.date(2027, 1, 15)
+
+
+@pytest.fixture
+def rendered(archive):
+    ids = []
+    for letter in "АБВГДЕ":
+        data = snapshot()
+        data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
+        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+        ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                             "class_journal", archive.render_options, actor="deputy",
+                                             now=NOW).document_id)
+    return ids
+
+
+def add(archive, document_id, *, paper_only=True):
+    return register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
+                                      accepted_by="Петрова А. С.", placement=PLACE, on=ON, paper_only=paper_only,
+                                      actor="secretary", now=NOW)
+
+
+def test_entries_get_the_next_number_of_the_year_and_their_retention_end(archive, rendered):
+    rows = [add(archive, doc) for doc in rendered[:3]]
+    assert [(r["year"], r["number"]) for r in rows] == [(2027, 1), (2027, 2), (2027, 3)]
+    assert rows[0]["retention_end"] == "2033-01-01"  # 2026/2027 closes 31.08.2027, + 5 years from 1 January
+    assert rows[0]["title"] == "Бумажная копия электронного классного журнала, 5А класс" and rows[0]["sheets"] > 0
+
+
+def test_a_refused_registration_leaves_no_gap(archive, rendered):
+    add(archive, rendered[0])
+    with pytest.raises(ArchiveError, match="уже внесён"):
+        add(archive, rendered[0])
+    assert add(archive, rendered[1])["number"] == 2
+
+
+def test_an_unsigned_document_is_refused_unless_the_school_is_paper_only(archive, rendered):
+    with pytest.raises(register.NotSigned, match="не подписан"):
+        add(archive, rendered[0], paper_only=False)
+    assert add(archive, rendered[0], paper_only=True)["number"] == 1
+
+
+def test_concurrent_registrations_get_distinct_consecutive_numbers(archive, rendered):
+    numbers, errors = [], []
+
+    def one(doc):
+        try:
+            numbers.append(add(archive, doc)["number"])
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(doc,)) for doc in rendered]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(numbers) == list(range(1, len(rendered) + 1))
+    assert [r["number"] for r in register.list_register(archive.uow(), 2027)] == list(range(1, len(rendered) + 1))
+
+
+def test_the_schedule_is_a_setting_and_the_due_list_follows_the_1_january_rule(archive, rendered):
+    register.set_rule(archive.uow(), "class_journal", case_index="02-15", actor="secretary", now=NOW)
+    assert add(archive, rendered[0])["case_index"] == "02-15"
+    assert register.retention_due(archive.uow(), dt.date(2032, 12, 31)) == []
+    (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
+    assert due["document_id"] == rendered[0]
+    with pytest.raises(ArchiveError, match="не меньше года"):
+        register.set_rule(archive.uow(), "class_journal", years=0, actor="secretary", now=NOW)
+
+
+def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, runner):
+    rule = runner.invoke(args=["retention", "rule", "class_journal", "--case-index", "02-15"])
+    assert rule.exit_code == 0 and "5 лет; индекс дела 02-15" in rule.output
+    refused = runner.invoke(args=["register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
+                                  "--accepted-by", "Петрова А. С.", "--room", "5", "--cabinet", "2", "--folder", "1",
+                                  "--date", "2027-01-15"])
+    assert refused.exit_code == 1 and "не подписан" in refused.output
+    added = runner.invoke(args=["register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
+                                "--accepted-by", "Петрова А. С.", "--room", "5", "--cabinet", "2", "--folder", "1",
+                                "--date", "2027-01-15", "--paper-only"])
+    assert added.exit_code == 0 and "Зарегистрирован №1/2027" in added.output
+    assert "02-15" in runner.invoke(args=["register", "list"]).output
+    assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
+    assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
