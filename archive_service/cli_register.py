@@ -75,7 +75,8 @@ def retention_due(today: str | None, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        click.echo(f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}")
+        hold = f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else ""
+        click.echo(f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}{hold}")
     click.echo(f"С истёкшим сроком хранения: {len(rows)}.")
 
 
@@ -95,3 +96,59 @@ def retention_rule(kind: str, years: int | None, case_index: str | None, basis: 
         raise click.ClickException(str(err)) from None
     rule = register.rules(archive.uow())[kind]
     click.echo(f"{register.TITLES[kind]}: {rule.years} лет; индекс дела {rule.case_index or '—'}; {rule.basis}")
+
+
+def _number(value: str) -> tuple[int, int]:
+    number, _, year = value.partition("/")
+    if not (number.isdigit() and year.isdigit()):
+        raise click.BadParameter("ожидается номер в виде 12/2027", param_hint="NUMBER")
+    return int(year), int(number)
+
+
+def _move(action: str, number: str, person: str, purpose: str, on: str | None) -> None:
+    archive = current_app.extensions["archive"]
+    year, num = _number(number)
+    try:
+        register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=_date(on, "--date"),
+                           actor=_actor(), now=archive.now())
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"№{number}: {'выдан' if action == 'issued' else 'возвращён'} ({person}).")
+
+
+@register_cli.command("issue")
+@click.argument("number")
+@click.option("--to", "person", required=True, help="Кому выдан (ФИО, должность).")
+@click.option("--purpose", required=True, help="Цель выдачи.")
+@click.option("--date", "on", help="Дата ГГГГ-ММ-ДД (по умолчанию сегодня).")
+def register_issue(number: str, person: str, purpose: str, on: str | None) -> None:
+    """Выдать бумажное дело (NUMBER вида 12/2027), например инспектору."""
+    _move("issued", number, person, purpose, on)
+
+
+@register_cli.command("return")
+@click.argument("number")
+@click.option("--by", "person", required=True, help="Кто вернул.")
+@click.option("--date", "on", help="Дата ГГГГ-ММ-ДД (по умолчанию сегодня).")
+def register_return(number: str, person: str, on: str | None) -> None:
+    """Принять выданное дело обратно в архив."""
+    _move("returned", number, person, "", on)
+
+
+@retention_cli.command("hold")
+@click.argument("number")
+@click.option("--reason", help="Основание запрета (проверка, спор); без него — снять запрет.")
+@click.option("--date", "on", help="Дата ГГГГ-ММ-ДД (по умолчанию сегодня).")
+def retention_hold(number: str, reason: str | None, on: str | None) -> None:
+    """Запретить уничтожение документа (--reason) или снять запрет (без --reason)."""
+    archive = current_app.extensions["archive"]
+    year, num = _number(number)
+    try:
+        if reason:
+            register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"), actor=_actor(),
+                                now=archive.now())
+        else:
+            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=_actor(), now=archive.now())
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"№{number}: {'уничтожение запрещено: ' + reason if reason else 'запрет снят'}.")

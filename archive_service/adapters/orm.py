@@ -290,3 +290,30 @@ class RegisterEntry(Base):
     folder: Mapped[str] = mapped_column(String(100))
     retention_end: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))  # in_archive | issued | destroyed
+
+
+class RegisterMovement(Base):
+    """A paper file issued from the archive or returned to it (append-only)."""
+
+    __tablename__ = "register_movement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # issued | returned
+    person: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class LegalHold(Base):
+    """An inspection or dispute that forbids disposing of a registered document."""
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_on: Mapped[dt.date] = mapped_column(Date)
+    released_on: Mapped[dt.date | None] = mapped_column(Date)
+    placed_by: Mapped[str] = mapped_column(String(200))

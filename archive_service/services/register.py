@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import RegisterCounter, RegisterEntry, RetentionRule
+from archive_service.adapters.orm import LegalHold, RegisterCounter, RegisterEntry, RegisterMovement, RetentionRule
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_YEARS, file_closes_on, retention_end
@@ -135,5 +135,64 @@ def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
 
 
 def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
-    """Entries whose retention has ended by `today` and which are not destroyed yet."""
-    return [r for r in list_register(uow) if r["status"] != "destroyed" and dt.date.fromisoformat(r["retention_end"]) <= today]
+    """Entries whose retention has ended by `today`, not destroyed yet; held ones say so."""
+    held = _held_entries(uow)
+    due = [r for r in list_register(uow) if r["status"] != "destroyed"
+           and dt.date.fromisoformat(r["retention_end"]) <= today]
+    return [{**r, "hold": held.get((r["year"], r["number"]))} for r in due]
+
+
+def _entry(uow: UnitOfWork, year: int, number: int) -> RegisterEntry:
+    entry = uow.session.scalar(select(RegisterEntry).where(RegisterEntry.year == year, RegisterEntry.number == number))
+    if entry is None:
+        raise NotFoundError(f"в реестре нет записи №{number}/{year}")
+    return entry
+
+
+def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: str, purpose: str, on: dt.date,
+              actor: str, now: dt.datetime) -> None:
+    """Issue a paper file from the archive (to an inspector, say) or take it back."""
+    with uow:
+        entry = _entry(uow, year, number)
+        expected = {"issued": "in_archive", "returned": "issued"}[action]
+        if entry.status != expected:
+            state = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}[entry.status]
+            raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {'выдать' if action == 'issued' else 'вернуть'} нельзя")
+        entry.status = "issued" if action == "issued" else "in_archive"
+        uow.session.add(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose, on=on,
+                                         recorded_by=actor))
+        uow.audit.append(at=now, actor=actor, action=f"register.{action}", object_type="register_entry",
+                         object_id=f"{number}/{year}", details={"person": person, "purpose": purpose})
+        uow.commit()
+
+
+def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.date, actor: str,
+               now: dt.datetime) -> None:
+    with uow:
+        entry = _entry(uow, year, number)
+        uow.session.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor))
+        uow.audit.append(at=now, actor=actor, action="register.hold_placed", object_type="register_entry",
+                         object_id=f"{number}/{year}", details={"reason": reason})
+        uow.commit()
+
+
+def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor: str, now: dt.datetime) -> None:
+    with uow:
+        entry = _entry(uow, year, number)
+        holds = uow.session.scalars(select(LegalHold).where(LegalHold.entry_id == entry.id,
+                                                            LegalHold.released_on.is_(None))).all()
+        if not holds:
+            raise ArchiveError(f"на документ №{number}/{year} нет действующего запрета уничтожения")
+        for hold in holds:
+            hold.released_on = on
+        uow.audit.append(at=now, actor=actor, action="register.hold_released", object_type="register_entry",
+                         object_id=f"{number}/{year}", details={})
+        uow.commit()
+
+
+def _held_entries(uow: UnitOfWork) -> dict[tuple[int, int], str]:
+    with uow:
+        rows = uow.session.execute(select(RegisterEntry.year, RegisterEntry.number, LegalHold.reason)
+                                   .join(LegalHold, LegalHold.entry_id == RegisterEntry.id)
+                                   .where(LegalHold.released_on.is_(None)))
+        return {(year, number): reason for year, number, reason in rows}

@@ -98,3 +98,33 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
     assert "02-15" in runner.invoke(args=["register", "list"]).output
     assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
     assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
+    assert runner.invoke(args=["register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка"]).exit_code == 0
+    assert "выдан" in runner.invoke(args=["register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
+    assert runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор"]).exit_code == 0
+    assert runner.invoke(args=["retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0
+    assert "ЗАПРЕТ УНИЧТОЖЕНИЯ: спор" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
+    assert "запрет снят" in runner.invoke(args=["retention", "hold", "1/2027"]).output
+
+
+def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
+    add(archive, rendered[0])
+    register.move_file(archive.uow(), 2027, 1, "issued", person="Смирнов П. П., инспектор", purpose="проверка",
+                       on=dt.date(2027, 3, 1), actor="secretary", now=NOW)
+    assert register.list_register(archive.uow())[0]["status"] == "issued"
+    with pytest.raises(ArchiveError, match="выдан"):
+        register.move_file(archive.uow(), 2027, 1, "issued", person="другой", purpose="", on=dt.date(2027, 3, 2),
+                           actor="secretary", now=NOW)
+    register.move_file(archive.uow(), 2027, 1, "returned", person="Смирнов П. П., инспектор", purpose="",
+                       on=dt.date(2027, 3, 10), actor="secretary", now=NOW)
+    assert register.list_register(archive.uow())[0]["status"] == "in_archive"
+
+
+def test_a_legal_hold_is_shown_on_the_due_list_until_released(archive, rendered):
+    add(archive, rendered[0])
+    register.place_hold(archive.uow(), 2027, 1, reason="проверка прокуратуры", on=dt.date(2032, 11, 1),
+                        actor="director", now=NOW)
+    (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
+    assert due["hold"] == "проверка прокуратуры"
+    register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor="director", now=NOW)
+    (due,) = register.retention_due(archive.uow(), dt.date(2033, 2, 2))
+    assert due["hold"] is None
