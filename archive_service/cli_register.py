@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -152,3 +153,28 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"№{number}: {'уничтожение запрещено: ' + reason if reason else 'запрет снят'}.")
+
+
+@register_cli.command("print")
+@click.option("--year", type=int, help="Год реестра (по умолчанию все).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
+def register_print(year: int | None, out: Path) -> None:
+    """Напечатать реестр в PDF или выгрузить в CSV / XLSX (по расширению файла)."""
+    from archive_service.rendering import registers
+    from archive_service.services.backup import _school
+
+    archive = current_app.extensions["archive"]
+    rows = register.list_register(archive.uow(), year)
+    suffix = out.suffix.lower()
+    if suffix == ".pdf":
+        data = registers.register_pdf(archive.settings.templates_dir, rows, year=year, school=_school(archive.uow())[0],
+                                      moment=archive.now())
+    elif suffix == ".csv":
+        data = registers.register_csv(rows)
+    elif suffix == ".xlsx":
+        data = registers.register_xlsx(rows)
+    else:
+        raise click.BadParameter("расширение файла: .pdf, .csv или .xlsx", param_hint="--out")
+    out.write_bytes(data)
+    click.echo(f"Реестр, записей: {len(rows)} → {out}")

@@ -128,3 +128,23 @@ def test_a_legal_hold_is_shown_on_the_due_list_until_released(archive, rendered)
     register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor="director", now=NOW)
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 2, 2))
     assert due["hold"] is None
+
+
+def test_the_register_prints_as_pdf_and_exports_csv_and_xlsx(archive, rendered, runner, tmp_path):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    add(archive, rendered[0])
+    add(archive, rendered[1])
+    for name in ("r.pdf", "r.csv", "r.xlsx"):
+        assert runner.invoke(args=["register", "print", "--out", str(tmp_path / name)]).exit_code == 0
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Реестр бумажных копий" in text and "1/2027" in text and "2/2027" in text and "в архиве" in text
+    csv_text = (tmp_path / "r.csv").read_bytes().decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("№;Год;Индекс дела") and "5Б класс" in csv_text
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    assert sheet["A1"].value == "№" and sheet["A3"].value == 2 and sheet["N2"].value == "в архиве"
+    bad = runner.invoke(args=["register", "print", "--out", str(tmp_path / "r.txt")])
+    assert bad.exit_code == 2
