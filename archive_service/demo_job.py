@@ -2,7 +2,9 @@
 
 Generates the demo school, ingests every snapshot, prints the pre-flight summary of the second
 quarter (and the first half-year of grades 10–11), closes that term (a journal copy of every
-class) and the year (summary sheets), exports the PDFs for printing and tells where everything is.
+class) and the year (summary sheets), signs them with the demo certificate, makes a verified
+backup on media A and B with its hand-over act, registers the documents and prints the
+register, and tells where everything is.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from flask.cli import with_appcontext
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
 from archive_service.cli_documents import close_period
 from archive_service.errors import NotFoundError
-from archive_service.services import backup, snapshots, tokens
+from archive_service.rendering import registers
+from archive_service.services import backup, documents, register, snapshots, tokens
+from archive_service.services.documents import export_documents
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import create_demo_pki, load_pkcs12
-from archive_service.services.documents import export_documents
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
@@ -92,8 +95,22 @@ def demo_command(seed: int) -> None:
     act = exported / f"акт_передачи_{made['set_id']}.pdf"
     act.write_bytes(backup.handover_act_pdf(archive.uow(), settings.templates_dir, made["set_id"]))
     click.echo(f"   набор {made['set_id']}, хранить до {made['retain_until']}; акт передачи: {act}")
+    click.echo("7. Реестр бумажных копий (секретарь)")
+    registered = [r["document_id"] for r in register.list_register(archive.uow())]
+    for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
+        if row["document_id"] not in registered:
+            register.register_document(
+                archive.uow(), row["document_id"], handed_over_by="Иванова Татьяна Петровна (зам. директора по УВР)",
+                accepted_by="Петрова Анна Сергеевна (секретарь)",
+                placement=register.Placement("каб. 5 (архив)", "шкаф 2", f"папка {DEMO_YEAR}"),
+                on=archive.now().date(), paper_only=False, actor=_actor(), now=archive.now())
+    printed = exported / "реестр.pdf"
+    rows = register.list_register(archive.uow())
+    printed.write_bytes(registers.register_pdf(settings.templates_dir, rows, year=None,
+                                               school=backup._school(archive.uow())[0], moment=archive.now()))
+    click.echo(f"   записей в реестре: {len(rows)}; печатная форма: {printed}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
-    click.echo("7. Доступ для системы электронного журнала (API)")
+    click.echo("8. Доступ для системы электронного журнала (API)")
     if existing:
         click.echo(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
     else:
