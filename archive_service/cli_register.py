@@ -162,13 +162,13 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
 def register_print(year: int | None, out: Path) -> None:
     """Напечатать реестр в PDF или выгрузить в CSV / XLSX (по расширению файла)."""
     from archive_service.rendering import registers
-    from archive_service.services.backup import _school
+    from archive_service.services.snapshots import school_facts
 
     archive = current_app.extensions["archive"]
     rows = register.list_register(archive.uow(), year)
     suffix = out.suffix.lower()
     if suffix == ".pdf":
-        data = registers.register_pdf(archive.settings.templates_dir, rows, year=year, school=_school(archive.uow())[0],
+        data = registers.register_pdf(archive.settings.templates_dir, rows, year=year, school=school_facts(archive.uow())[0],
                                       moment=archive.now())
     elif suffix == ".csv":
         data = registers.register_csv(rows)

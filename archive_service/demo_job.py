@@ -107,7 +107,7 @@ def demo_command(seed: int) -> None:
     printed = exported / "реестр.pdf"
     rows = register.list_register(archive.uow())
     printed.write_bytes(registers.register_pdf(settings.templates_dir, rows, year=None,
-                                               school=backup._school(archive.uow())[0], moment=archive.now()))
+                                               school=snapshots.school_facts(archive.uow())[0], moment=archive.now()))
     click.echo(f"   записей в реестре: {len(rows)}; печатная форма: {printed}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
     click.echo("8. Доступ для системы электронного журнала (API)")

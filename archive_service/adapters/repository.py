@@ -78,6 +78,11 @@ class SnapshotRepository:
             student.snapshot_id = record.id
         self.session.add_all(students)
 
+    def school(self) -> tuple[str, str]:
+        """(full name, director) of the school the archive holds; empty before any snapshot."""
+        school = self.session.scalar(select(School).order_by(School.id).limit(1))
+        return (school.full_name, school.director_name) if school else ("", "")
+
     def save_school(self, school_id: str, full_name: str, short_name: str, director: str) -> None:
         school = self.session.get(School, school_id)
         if school is None:
@@ -98,6 +103,13 @@ def _latest_only(query):
     ).exists())
 
 
+def next_link(session: Session, model: type, lock_key: str) -> tuple[int, str]:
+    """(seq, previous hash) for the next entry of a hash chain, the chain locked until commit."""
+    advisory_lock(session, lock_key)
+    last = session.scalar(select(model).order_by(model.seq.desc()).limit(1))
+    return (last.seq + 1, last.hash) if last else (1, GENESIS)
+
+
 class AuditLog:
     """Appends to the hash-chained audit log inside the caller's transaction."""
 
@@ -106,9 +118,7 @@ class AuditLog:
 
     def append(self, *, at: dt.datetime, actor: str, action: str, object_type: str, object_id: str,
                origin: str = "", details: dict[str, Any] | None = None) -> AuditEvent:
-        advisory_lock(self.session, "audit-chain")
-        last = self.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
-        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        seq, prev = next_link(self.session, AuditEvent, "audit-chain")
         event = AuditEvent(seq=seq, at=at, actor=actor, action=action, object_type=object_type,
                            object_id=object_id, origin=origin, details=details or {}, prev_hash=prev)
         event.hash = chain_hash(prev, audit_payload(event))
@@ -217,9 +227,7 @@ class BackupRepository:
     def record_use(self, *, at: dt.datetime, person: str, role: str, medium: str, set_id: str, action: str,
                    purpose: str, result: str) -> BackupJournalEntry:
         """Append to the hash-chained backup-usage journal inside the caller's transaction."""
-        advisory_lock(self.session, "backup-journal")
-        last = self.session.scalar(select(BackupJournalEntry).order_by(BackupJournalEntry.seq.desc()).limit(1))
-        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        seq, prev = next_link(self.session, BackupJournalEntry, "backup-journal")
         entry = BackupJournalEntry(seq=seq, at=at, person=person, role=role, medium=medium, set_id=set_id,
                                    action=action, purpose=purpose, result=result, prev_hash=prev)
         entry.hash = chain_hash(prev, journal_payload(entry))

@@ -20,6 +20,7 @@ from archive_service.adapters.repository import audit_payload, journal_payload
 from archive_service.domain.chain import ChainBreak, verify_chain
 from archive_service.errors import NotFoundError
 from archive_service.services import documents as documents_service
+from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import retention_end
 from storage import AuditFinding, ContentStore, Medium, StorageError, audit_set, build_set, restore_set, write_set
@@ -167,7 +168,7 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str) -> bytes
     backup = next((b for b in list_backups(uow) if b["set_id"] == set_id), None)
     if backup is None:
         raise NotFoundError(f"резервная копия {set_id} не найдена")
-    school, director = _school(uow)
+    school, director = school_facts(uow)
     return handover_act(templates_dir, backup, school=school, director=director,
                         moment=dt.datetime.fromisoformat(backup["created_at"]))
 
@@ -176,13 +177,4 @@ def journal_pdf(uow: UnitOfWork, templates_dir: Path, now: dt.datetime) -> bytes
     from archive_service.rendering.registers import backup_journal
 
     _, breaks = verify_journal(uow)
-    return backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=_school(uow)[0], moment=now)
-
-
-def _school(uow: UnitOfWork) -> tuple[str, str]:
-    from archive_service.adapters.orm import School
-    from sqlalchemy import select
-
-    with uow:
-        school = uow.session.scalar(select(School).order_by(School.id).limit(1))
-        return (school.full_name, school.director_name) if school else ("", "")
+    return backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=school_facts(uow)[0], moment=now)

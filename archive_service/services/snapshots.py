@@ -59,3 +59,9 @@ def diff_versions(uow: UnitOfWork, academic_year: str, period_code: str, class_n
 def _nothing_stored(year: str, periods: Sequence[str], classes: Sequence[str]) -> str:
     where = f"{year}, {', '.join(periods)}" + (f", классы {', '.join(classes)}" if classes else "")
     return f"нет сохранённых снимков журнала: {where}"
+
+
+def school_facts(uow: UnitOfWork) -> tuple[str, str]:
+    """(full name, director) of the school, for the headings of printed registers and acts."""
+    with uow:
+        return uow.snapshots.school()
