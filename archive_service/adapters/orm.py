@@ -176,6 +176,8 @@ class DocumentRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+    destroyed_by_act: Mapped[str | None] = mapped_column(String(20))
+    """«N/YYYY» of the disposal act that destroyed its files (the row stays as evidence)."""
 
 
 class DocumentSignature(Base):
@@ -317,3 +319,98 @@ class LegalHold(Base):
     placed_on: Mapped[dt.date] = mapped_column(Date)
     released_on: Mapped[dt.date | None] = mapped_column(Date)
     placed_by: Mapped[str] = mapped_column(String(200))
+
+
+class DisposalAct(Base):
+    """An act selecting documents for destruction (акт о выделении к уничтожению), numbered per year.
+
+    proposed → approved by the director → executed; the act and its items are kept forever.
+    """
+
+    __tablename__ = "disposal_act"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_disposal_act_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    composed_on: Mapped[dt.date] = mapped_column(Date)
+    composed_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # proposed | approved | executed | withdrawn
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    executed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    executed_by: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    """The act's PDF as composed (in the content store)."""
+
+
+class DisposalActItem(Base):
+    """A register entry listed in a disposal act, and when its copies were destroyed."""
+
+    __tablename__ = "disposal_act_item"
+    __table_args__ = (UniqueConstraint("act_id", "entry_id", name="uq_disposal_act_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    act_id: Mapped[int] = mapped_column(ForeignKey("disposal_act.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    evidence: Mapped[dict] = mapped_column(JSON)
+    """What was destroyed: file hashes, backup objects and media."""
+
+
+class ArchivalCertificate(Base):
+    """An archival certificate (архивная справка) issued for a former student, numbered per year."""
+
+    __tablename__ = "archival_certificate"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_archival_certificate_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    student_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    sources: Mapped[list] = mapped_column(JSON)
+    """The summary sheets cited: document id, register number, sheets."""
+    sha256: Mapped[str] = mapped_column(String(64))
+    """The certificate PDF in the content store."""
+
+
+class UserAccount(Base):
+    """A person who signs in to the web application; only a password hash is kept."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))  # admin | deputy | director | secretary | inspector
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column()
+    failed_logins: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    session_epoch: Mapped[int] = mapped_column(Integer)
+    """Raised on disable, role change or password change: older sessions stop being valid."""
+
+
+class PeriodStep(Base):
+    """A step of the end-of-period procedure done for one class (append-only; the newest counts)."""
+
+    __tablename__ = "period_step"
+    __table_args__ = (Index("ix_period_step_class", "academic_year", "period_code", "class_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    class_name: Mapped[str] = mapped_column(String(10))
+    step: Mapped[str] = mapped_column(String(40))
+    done: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
