@@ -155,26 +155,145 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
     click.echo(f"№{number}: {'уничтожение запрещено: ' + reason if reason else 'запрет снят'}.")
 
 
+def _printout(what: str, year: int | None, out: Path) -> int:
+    archive = current_app.extensions["archive"]
+    try:
+        data, count = register.printout(archive.uow(), archive.settings.templates_dir, what,
+                                        out.suffix.lower().lstrip("."), year=year, now=archive.now())
+    except ArchiveError as err:
+        raise click.BadParameter(str(err), param_hint="--out") from None
+    out.write_bytes(data)
+    return count
+
+
 @register_cli.command("print")
 @click.option("--year", type=int, help="Год реестра (по умолчанию все).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
 def register_print(year: int | None, out: Path) -> None:
     """Напечатать реестр в PDF или выгрузить в CSV / XLSX (по расширению файла)."""
-    from archive_service.rendering import registers
-    from archive_service.services.snapshots import school_facts
+    click.echo(f"Реестр, записей: {_printout('register', year, out)} → {out}")
+
+
+@register_cli.command("inventory")
+@click.option("--year", type=int, help="Год реестра (по умолчанию все).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
+def register_inventory(year: int | None, out: Path) -> None:
+    """Опись дел (хранящихся, по индексам номенклатуры) в PDF, CSV или XLSX."""
+    click.echo(f"Опись дел, дел: {_printout('inventory', year, out)} → {out}")
+
+
+def _disposal_actor(role: str):
+    from archive_service.services.disposal import Actor
+
+    # roles come with user accounts (the web application); the command line acts in the role the
+    # command belongs to: the secretary composes and carries out, the director approves
+    return Actor(_actor(), role)
+
+
+def _print_plan(plan: dict) -> None:
+    for r in plan["eligible"]:
+        click.echo(f"  к уничтожению: №{r['register']} {r['title']}, {r['period']}, л. {r['sheets']}; "
+                   f"хранить до {r['retention_end']}")
+    for r in plan["refused"]:
+        click.echo(f"  НЕ уничтожается: №{r['register']} {r['title']}, {r['period']}: {r['reason']}")
+    for b in plan["backup_sets"]:
+        click.echo(f"  резервная копия {b['set_id']}: {'будет удалена с носителей' if b['may_go'] else 'остаётся'}"
+                   f" ({b['reason']})")
+    click.echo(f"Можно уничтожить: {len(plan['eligible'])}; отказано: {len(plan['refused'])}; "
+               f"срок не истёк: {plan['not_due']}.")
+
+
+@retention_cli.command("dispose")
+@click.option("--today", help="На какую дату (ГГГГ-ММ-ДД; по умолчанию сегодня).")
+@click.option("--execute", is_flag=True,
+              help="Не пробный прогон: составить акт, а утверждённый директором акт — исполнить.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Куда записать PDF акта.")
+@click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+def retention_dispose(today: str | None, execute: bool, out: Path | None, as_json: bool) -> None:
+    """Уничтожение документов с истёкшим сроком хранения (без --execute — пробный прогон).
+
+    С --execute: если есть утверждённый, но не исполненный акт — исполнить его (в том числе
+    после сбоя); иначе составить новый акт о выделении к уничтожению и ждать утверждения
+    директором (retention approve N/ГГГГ)."""
+    from archive_service.services import disposal
 
     archive = current_app.extensions["archive"]
-    rows = register.list_register(archive.uow(), year)
-    suffix = out.suffix.lower()
-    if suffix == ".pdf":
-        data = registers.register_pdf(archive.settings.templates_dir, rows, year=year, school=school_facts(archive.uow())[0],
-                                      moment=archive.now())
-    elif suffix == ".csv":
-        data = registers.register_csv(rows)
-    elif suffix == ".xlsx":
-        data = registers.register_xlsx(rows)
-    else:
-        raise click.BadParameter("расширение файла: .pdf, .csv или .xlsx", param_hint="--out")
-    out.write_bytes(data)
-    click.echo(f"Реестр, записей: {len(rows)} → {out}")
+    on = _date(today, "--today")
+    try:
+        if not execute:
+            plan = disposal.plan(archive.uow(), on)
+            if as_json:
+                click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+                return
+            click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
+            _print_plan(plan)
+            return
+        acts = disposal.list_acts(archive.uow())
+        pending = [a for a in acts if a["status"] == "approved"]
+        proposed = [a for a in acts if a["status"] == "proposed"]
+        if pending:
+            result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir,
+                                          archive.media(), pending[0]["act"], today=on,
+                                          actor=_disposal_actor("secretary"), now=archive.now())
+        elif proposed:
+            result = {**proposed[0], "blocked": [], "deleted_sets": []}
+            click.echo(f"Акт № {result['act']} составлен и ждёт утверждения директором: "
+                       f"archive-service retention approve {result['act']}", err=True)
+        else:
+            result = {**disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, on,
+                                             actor=_disposal_actor("secretary"), now=archive.now()),
+                      "blocked": [], "deleted_sets": []}
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    path = out or Path(f"акт-уничтожения-{result['act'].replace('/', '-')}.pdf")
+    path.write_bytes(disposal.act_pdf(archive.uow(), archive.store, result["act"]))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Акт № {result['act']}: {result['status_text']}; дел в акте: {len(result['items'])} → {path}")
+    if result["status"] == "proposed":
+        click.echo(f"Следующий шаг: директор утверждает акт — archive-service retention approve {result['act']}; "
+                   "затем retention dispose --execute уничтожает документы.")
+    for b in result["blocked"]:
+        click.echo(f"  НЕ уничтожен: №{b['register']}: {b['reason']}")
+    for set_id in result["deleted_sets"]:
+        click.echo(f"  резервная копия {set_id} удалена с носителей")
+
+
+@retention_cli.command("approve")
+@click.argument("act")
+@click.option("--date", "on", help="Дата утверждения ГГГГ-ММ-ДД (по умолчанию сегодня).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Куда записать PDF утверждённого акта.")
+def retention_approve(act: str, on: str | None, out: Path | None) -> None:
+    """Директор утверждает акт о выделении к уничтожению (ACT вида 1/2033)."""
+    from archive_service.services import disposal
+
+    archive = current_app.extensions["archive"]
+    try:
+        result = disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act,
+                                      on=_date(on, "--date"), actor=_disposal_actor(disposal.APPROVING_ROLE),
+                                      now=archive.now())
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+    if out:
+        out.write_bytes(disposal.act_pdf(archive.uow(), archive.store, act))
+    click.echo(f"Акт № {act} утверждён ({result['approved_by']}); дел: {len(result['items'])}. "
+               "Уничтожение: archive-service retention dispose --execute")
+
+
+@retention_cli.command("acts")
+@click.option("--json", "as_json", is_flag=True, help="Вывести акты в JSON.")
+def retention_acts(as_json: bool) -> None:
+    """Акты о выделении к уничтожению (хранятся постоянно)."""
+    from archive_service.services import disposal
+
+    acts = disposal.list_acts(current_app.extensions["archive"].uow())
+    if as_json:
+        click.echo(json.dumps(acts, ensure_ascii=False, indent=2))
+        return
+    for a in acts:
+        click.echo(f"№ {a['act']} от {a['composed_on']}: {a['status_text']}; дел: {len(a['items'])}")
+    click.echo(f"Актов: {len(acts)}.")
+

@@ -3,7 +3,7 @@
 A library: it knows nothing of Flask, the database or archive_service.
 """
 
-from storage.backup_sets import AuditFinding, CopyStatus, audit_set, build_set, restore_set, write_set
+from storage.backup_sets import AuditFinding, CopyStatus, audit_set, build_set, delete_set, restore_set, write_set
 from storage.content_store import ContentStore
 from storage.errors import StorageError
 from storage.media import DirectoryMedium, Medium, RetentionRefused
@@ -20,6 +20,7 @@ __all__ = [
     "WrongAccessCode",
     "audit_set",
     "build_set",
+    "delete_set",
     "restore_set",
     "write_set",
 ]

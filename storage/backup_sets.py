@@ -139,6 +139,23 @@ def audit_set(set_id: str, media: list[Medium], *, retain_until: dt.date) -> lis
     return findings
 
 
+def delete_set(set_id: str, media: list[Medium], *, today: dt.date) -> dict[str, list[str]]:
+    """Delete a set from every medium once its retention has ended (each medium refuses earlier).
+
+    The completion marker goes first, so a set half-deleted by a crash is never taken for a
+    complete one; a re-run deletes what is left. Returns medium label → objects deleted.
+    """
+    deleted: dict[str, list[str]] = {}
+    for medium in media:
+        names = medium.list(f"{set_id}/")
+        marker = f"{set_id}/{MARKER}"
+        ordered = ([marker] if marker in names else []) + [n for n in names if n != marker]
+        for name in ordered:
+            medium.delete(name, today=today)
+        deleted[medium.label] = ordered
+    return deleted
+
+
 def restore_set(set_id: str, media: list[Medium], code: str, target: Path) -> Path:
     """Unseal the set into `target`/bag: the original inner bag, byte for byte, validated."""
     expected = expected_hashes(set_id, media)

@@ -41,6 +41,15 @@ class ContentStore:
             raise StorageError(f"файл {digest} в хранилище {self.root} повреждён")
         return data
 
+    def delete(self, digest: str) -> bool:
+        """Remove a file (disposal after its retention ended); True if it was there."""
+        path = self.path(digest)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def exists(self, digest: str) -> bool:
         return self.path(digest).is_file()
 

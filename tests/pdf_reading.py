@@ -72,3 +72,43 @@ def read_grid(words: list[Word], header_pattern: str = r"^\d{2}$") -> dict[tuple
         column = min(range(len(heads)), key=lambda k: abs(heads[k].cx - w.cx))
         cells[(row, column)] = w.text
     return cells
+
+
+def pdf_text(data: bytes) -> str:
+    """The whole text of a PDF given as bytes, words joined by single spaces."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        out = subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+SUMMARY_LABELS = {"I": "Q1", "II": "Q2", "III": "Q3", "IV": "Q4", "год": "year", "экз": "exam", "итог": "final"}
+
+
+def summary_blocks(words: list[Word]):
+    """Split a page of the summary sheet into its grid blocks: (subject numbers, codes, words)."""
+    labels = [w for w in words if w.text in SUMMARY_LABELS]
+    lines = sorted(y for y in {round(w.cy) for w in labels} if sum(round(w.cy) == y for w in labels) >= 3)
+    for k, y in enumerate(lines):
+        bottom = lines[k + 1] - 14 if k + 1 < len(lines) else 10_000
+        line = sorted((w for w in labels if round(w.cy) == y), key=lambda w: w.cx)
+        numbers = [int(w.text[:-1]) for w in sorted(words, key=lambda w: w.cx)
+                   if re.fullmatch(r"\d+\.", w.text) and w.x0 > line[0].x0 - 8 and y - 16 < w.cy < y]
+        block = [w for w in words if y - 16 < w.cy < bottom]
+        if numbers:  # not the legend line under the grid
+            yield numbers, [SUMMARY_LABELS[w.text] for w in line], block
+
+
+def summary_marks(pdf: PdfPages, subjects: list[str]) -> dict[tuple[int, str, str], tuple[str, int]]:
+    """(student number, subject, period code) → (mark, page index) of every mark of a summary sheet;
+    `subjects` are the sheet's subjects in order (its legend)."""
+    seen = {}
+    for page, words in enumerate(pdf.words):
+        for numbers, codes, block in summary_blocks(words):
+            per_subject = len(codes) // len(numbers)
+            for (row, col), text in read_grid(block, r"^(I|II|III|IV|год|экз|итог)$").items():
+                seen[(row, subjects[numbers[col // per_subject] - 1], codes[col])] = (text, page)
+    return seen

@@ -229,6 +229,8 @@ class BackupSet(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     copies: Mapped[dict] = mapped_column(JSON)
     """medium label → {"location", "verified"}"""
+    destroyed_by_act: Mapped[str | None] = mapped_column(String(20))
+    """«N/YYYY» of the disposal act after which the set was deleted from its media."""
 
 
 class BackupJournalEntry(Base):

@@ -167,7 +167,8 @@ class DocumentRepository:
 
     def listing(self, academic_year: str | None = None, period_codes: Sequence[str] = (),
                 class_names: Sequence[str] = ()) -> Sequence[DocumentRecord]:
-        query = select(DocumentRecord)
+        """The documents that still exist (destroyed ones stay as rows, as evidence, but are not listed)."""
+        query = select(DocumentRecord).where(DocumentRecord.destroyed_by_act.is_(None))
         if academic_year:
             query = query.where(DocumentRecord.academic_year == academic_year)
         if period_codes:
@@ -197,6 +198,7 @@ class DocumentRepository:
         for record, signature in self.session.execute(
                 select(DocumentRecord, DocumentSignature).join(DocumentSignature,
                                                                DocumentSignature.document_id == DocumentRecord.id)
+                .where(DocumentRecord.destroyed_by_act.is_(None))
                 .order_by(DocumentRecord.academic_year, DocumentRecord.period_code, DocumentRecord.class_name)):
             rows.append((record, signature, self.latest_renewal(signature.id)))
         return rows

@@ -61,12 +61,17 @@ def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
-def sheets_noun(n: int) -> str:
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form for a count: 1 лист, 2 листа, 5 листов (11–14 take «many»)."""
     if n % 10 == 1 and n % 100 != 11:
-        return "лист"
+        return one
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "листа"
-    return "листов"
+        return few
+    return many
+
+
+def sheets_noun(n: int) -> str:
+    return plural(n, "лист", "листа", "листов")
 
 
 def sheets_in_words(n: int) -> str:

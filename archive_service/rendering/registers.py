@@ -49,30 +49,99 @@ def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, sch
     return _render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
 
 
-def register_csv(rows: list[dict]) -> bytes:
+def _cells(columns: list[tuple[str, str]], rows: list[dict]) -> list[list]:
+    return [[STATUS[r[k]] if k == "status" else r[k] for k, _ in columns] for r in rows]
+
+
+def table_csv(columns: list[tuple[str, str]], rows: list[dict]) -> bytes:
     """CSV for spreadsheets: UTF-8 with BOM, semicolons (what Russian Excel opens cleanly)."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([title for _, title in COLUMNS])
-    for r in rows:
-        writer.writerow([STATUS[r[k]] if k == "status" else r[k] for k, _ in COLUMNS])
+    writer.writerow([title for _, title in columns])
+    writer.writerows(_cells(columns, rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def register_xlsx(rows: list[dict]) -> bytes:
+def table_xlsx(columns: list[tuple[str, str]], rows: list[dict], title: str) -> bytes:
     import io
 
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Реестр"
-    sheet.append([title for _, title in COLUMNS])
-    for r in rows:
-        sheet.append([STATUS[r[k]] if k == "status" else r[k] for k, _ in COLUMNS])
+    sheet.title = title
+    sheet.append([t for _, t in columns])
+    for cells in _cells(columns, rows):
+        sheet.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _dmy(iso: str) -> str:
+    return (dt.datetime.fromisoformat(iso) if "T" in iso else dt.date.fromisoformat(iso)).strftime("%d.%m.%Y")
+
+
+def _years_text(years: int) -> str:
+    from archive_service.rendering.documents import plural
+
+    return f"{years} {plural(years, 'год', 'года', 'лет')}"
+
+
+def _totals(count: int, sheets: int) -> dict:
+    from archive_service.rendering.documents import plural, sheets_in_words, sheets_noun
+
+    return {"count_words": sheets_in_words(count), "cases_noun": plural(count, "дело", "дела", "дел"),
+            "sheets_total": sheets, "sheets_words": sheets_in_words(sheets), "sheets_noun": sheets_noun(sheets)}
+
+
+def disposal_act_pdf(templates_dir: Path, act: dict, *, school: str, director: str, moment: dt.datetime) -> bytes:
+    """«Акт о выделении к уничтожению документов, не подлежащих хранению» in the form of the
+    Rosarkhiv rules: approval by the director, the list of files, totals in words, the mark of
+    destruction (filled in once the act is carried out)."""
+    items = [{**i, "years_text": _years_text(i["years"]), "retention_end_text": _dmy(i["retention_end"]),
+              "destroyed_text": _dmy(i["destroyed_at"]) if i["destroyed_at"] else ""} for i in act["items"]]
+    years = sorted({i["academic_year"] for i in items})
+    bases = sorted({i["basis"] for i in items})
+    return _render(templates_dir, "disposal_act.html", {
+        "act": act, "items": items, "school": school, "director": director,
+        "composed_on": _dmy(act["composed_on"]), "approved_on": _dmy(act["approved_on"]) if act["approved_on"] else "",
+        "executed_on": _dmy(act["executed_at"]) if act["executed_at"] else "",
+        "basis": "; ".join(bases), "years_span": f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0],
+        **_totals(len(items), sum(i["sheets"] for i in items))}, moment)
+
+
+INVENTORY_COLUMNS = [("position", "№ п/п"), ("case_index", "Индекс дела"), ("heading", "Заголовок дела"),
+                     ("dates", "Крайние даты"), ("sheets", "Количество листов"), ("years_text", "Срок хранения"),
+                     ("retention_end", "Хранить до"), ("note", "Примечание")]
+
+
+def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
+    """The inventory of files (опись дел): the register's files ordered by case index and title,
+    numbered through. `years_of`: document kind → years of the school's schedule."""
+    ordered = sorted((r for r in rows if r["status"] != "destroyed"),
+                     key=lambda r: (r["case_index"] or "", r["title"], r["period"], r["year"], r["number"]))
+    out = []
+    for position, r in enumerate(ordered, 1):
+        years = years_of["summary_sheet" if r["title"].startswith("Сводная") else "class_journal"]
+        out.append({**r, "position": position, "heading": f"{r['title']}, {r['period']}",
+                    "dates": r["period"].split(",")[0] + " уч. г.", "years_text": _years_text(years),
+                    "retention_end_text": _dmy(r["retention_end"]), "status_text": STATUS[r["status"]],
+                    "note": f"реестр № {r['number']}/{r['year']}" + ("; выдан" if r["status"] == "issued" else "")})
+    return out
+
+
+def inventory_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, director: str,
+                  moment: dt.datetime) -> bytes:
+    """The inventory printed, grouped by case index, closing with «В данный раздел описи внесено
+    N дел» in digits and words. `rows` come from `inventory`."""
+    groups: dict[str, dict] = {}
+    for r in rows:
+        title = f"Дело {r['case_index']}" if r["case_index"] else "Без индекса по номенклатуре дел"
+        groups.setdefault(title, {"title": title, "rows": []})["rows"].append(r)
+    return _render(templates_dir, "inventory.html", {
+        "rows": rows, "groups": list(groups.values()), "year": year, "school": school, "director": director,
+        "date": moment.strftime("%d.%m.%Y"), **_totals(len(rows), sum(r["sheets"] for r in rows))}, moment)

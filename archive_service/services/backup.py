@@ -107,14 +107,15 @@ def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetim
     with uow:
         return [{"set_id": b.set_id, "academic_year": b.academic_year, "periods": b.periods, "files": b.files,
                  "size": b.size, "complete": b.complete, "retain_until": b.retain_until.isoformat(),
-                 "created_at": b.created_at.isoformat(), "created_by": b.created_by, "copies": b.copies}
+                 "created_at": b.created_at.isoformat(), "created_by": b.created_by, "copies": b.copies,
+                 "destroyed_by_act": b.destroyed_by_act}
                 for b in uow.backups.all()]
 
 
 def audit_backups(uow: UnitOfWork, media: list[Medium], *, actor: Actor, now: dt.datetime) -> list[AuditFinding]:
     """Fixity audit of every complete set on every medium, repairing from the good copy."""
     findings: list[AuditFinding] = []
-    for backup in [b for b in list_backups(uow) if b["complete"]]:
+    for backup in [b for b in list_backups(uow) if b["complete"] and not b["destroyed_by_act"]]:
         retain = dt.date.fromisoformat(backup["retain_until"])
         try:
             found = audit_set(backup["set_id"], media, retain_until=retain)

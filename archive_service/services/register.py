@@ -196,3 +196,32 @@ def _held_entries(uow: UnitOfWork) -> dict[tuple[int, int], str]:
                                    .join(LegalHold, LegalHold.entry_id == RegisterEntry.id)
                                    .where(LegalHold.released_on.is_(None)))
         return {(year, number): reason for year, number, reason in rows}
+
+
+FORMATS = ("pdf", "csv", "xlsx")
+
+
+def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None,
+             now: dt.datetime) -> tuple[bytes, int]:
+    """The register («register») or the inventory of files («inventory») as PDF, CSV or XLSX;
+    returns the bytes and the number of rows."""
+    from archive_service.rendering import registers
+
+    if fmt not in FORMATS:
+        raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
+    rows = list_register(uow, year)
+    if what == "inventory":
+        rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
+        columns, title = registers.INVENTORY_COLUMNS, "Опись"
+    else:
+        columns, title = registers.COLUMNS, "Реестр"
+    if fmt == "csv":
+        return registers.table_csv(columns, rows), len(rows)
+    if fmt == "xlsx":
+        return registers.table_xlsx(columns, rows, title), len(rows)
+    with uow:
+        school, director = uow.snapshots.school()
+    if what == "inventory":
+        return registers.inventory_pdf(templates_dir, rows, year=year, school=school, director=director,
+                                       moment=now), len(rows)
+    return registers.register_pdf(templates_dir, rows, year=year, school=school, moment=now), len(rows)

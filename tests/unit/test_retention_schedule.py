@@ -32,3 +32,20 @@ def test_a_school_years_file_closes_on_31_august():
     assert retention_end(file_closes_on("2026/2027"), 5) == dt.date(2033, 1, 1)
     with pytest.raises(RetentionError):
         file_closes_on("2026/2028")
+
+
+def test_disposal_decisions_give_the_first_reason_that_stops_a_file():
+    from retention import Candidate, backup_set_may_go, decide, select
+
+    today = dt.date(2033, 1, 1)
+    due = dt.date(2033, 1, 1)
+    assert decide(Candidate("1/2027", due, "in_archive"), today).eligible
+    assert decide(Candidate("1/2027", due, "in_archive"), today - dt.timedelta(days=1)).reason == \
+        "срок хранения не истёк: хранится до 01.01.2033"
+    assert decide(Candidate("1/2027", due, "in_archive", hold="проверка"), today).reason == "запрет уничтожения: проверка"
+    assert "после возврата" in decide(Candidate("1/2027", due, "issued"), today).reason
+    assert decide(Candidate("1/2027", due, "in_archive", open_act="1/2033"), today).reason == "уже включён в акт № 1/2033"
+    assert decide(Candidate("1/2027", due, "in_archive", open_act="1/2033"), today, act="1/2033").eligible
+    eligible, refused = select([Candidate("1/2027", due, "in_archive"), Candidate("2/2027", due, "destroyed")], today)
+    assert [d.key for d in eligible] == ["1/2027"] and refused == []
+    assert not backup_set_may_go(due, today, ["5А Q2"]).eligible and backup_set_may_go(due, today, []).eligible

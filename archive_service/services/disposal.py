@@ -1,0 +1,344 @@
+"""Disposal of documents whose retention has ended: the act, the director's approval, destruction.
+
+1. `plan` — the dry run: what an act may list today, what is refused and why, which backup
+   sets could go once those documents are destroyed. Nothing changes.
+2. `compose_act` — the act (акт о выделении к уничтожению документов, не подлежащих хранению)
+   under the next number of the year, its PDF kept in the content store. Status `proposed`.
+3. `approve_act` — the director approves it (only the director). Status `approved`.
+4. `execute_act` — file by file: the rules are checked again (a hold placed after approval
+   still stops that file), the document's files leave the content store, then one transaction
+   marks the act item, the register entry and the document destroyed and writes the audit
+   event. Then backup sets whose own retention ended and whose documents are all destroyed are
+   deleted from every medium (each medium refuses an early delete by itself). A crash anywhere
+   leaves the act `approved` with some items done; running it again finishes the rest, because
+   deleting what is already gone is a no-op. The act row, its items (with the hashes of what
+   was destroyed) and the register entries are never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from archive_service.adapters.db import advisory_lock
+from archive_service.adapters.orm import (
+    BackupSet,
+    DisposalAct,
+    DisposalActItem,
+    DocumentRecord,
+    DocumentSignature,
+    LegalHold,
+    RegisterEntry,
+    TimestampRenewal,
+)
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
+from archive_service.services.register import rules
+from archive_service.services.unit_of_work import UnitOfWork
+from retention import Candidate, backup_set_may_go, decide, select as select_due
+from storage import ContentStore, Medium, StorageError, delete_set
+
+APPROVING_ROLE = "director"
+STATUS = {"proposed": "составлен, ждёт утверждения директором", "approved": "утверждён директором",
+          "executed": "исполнен: документы уничтожены"}
+KIND_YEARS_WORDS = {"class_journal": "бумажная копия электронного классного журнала",
+                    "summary_sheet": "сводная ведомость итоговых отметок"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: str
+    role: str
+    """A code of `ROLES`."""
+
+
+def _key(year: int, number: int) -> str:
+    return f"{number}/{year}"
+
+
+def _parse_key(key: str) -> tuple[int, int]:
+    number, _, year = key.partition("/")
+    if not (number.isdigit() and year.isdigit()):
+        raise ArchiveError(f"номер акта указывается как N/ГГГГ, например 1/2033; указано: «{key}»")
+    return int(year), int(number)
+
+
+def _open_acts(uow: UnitOfWork) -> dict[int, str]:
+    """entry id → «N/YYYY» of a proposed or approved act listing it and not yet destroyed by it."""
+    rows = uow.session.execute(
+        select(DisposalActItem.entry_id, DisposalAct.year, DisposalAct.number)
+        .join(DisposalAct, DisposalAct.id == DisposalActItem.act_id)
+        .where(DisposalAct.status.in_(("proposed", "approved")), DisposalActItem.destroyed_at.is_(None)))
+    return {entry_id: _key(year, number) for entry_id, year, number in rows}
+
+
+def _holds(uow: UnitOfWork) -> dict[int, str]:
+    rows = uow.session.execute(select(LegalHold.entry_id, LegalHold.reason).where(LegalHold.released_on.is_(None)))
+    return {entry_id: reason for entry_id, reason in rows}
+
+
+def _candidate(entry: RegisterEntry, holds: dict[int, str], acts: dict[int, str]) -> Candidate:
+    return Candidate(_key(entry.year, entry.number), entry.retention_end, entry.status,
+                     holds.get(entry.id), acts.get(entry.id))
+
+
+def _entries(uow: UnitOfWork) -> list[tuple[RegisterEntry, DocumentRecord]]:
+    return list(uow.session.execute(
+        select(RegisterEntry, DocumentRecord).join(DocumentRecord, DocumentRecord.id == RegisterEntry.document_id)
+        .order_by(RegisterEntry.year, RegisterEntry.number)))
+
+
+def _describe(entry: RegisterEntry, document: DocumentRecord, years: int, basis: str) -> dict:
+    return {"register": _key(entry.year, entry.number), "case_index": entry.case_index, "title": entry.title,
+            "period": entry.period, "academic_year": document.academic_year, "sheets": entry.sheets,
+            "retention_end": entry.retention_end.isoformat(), "years": years, "basis": basis,
+            "document_id": document.document_id, "kind": document.kind,
+            "place": f"{entry.room}, {entry.cabinet}, {entry.folder}"}
+
+
+def plan(uow: UnitOfWork, today: dt.date) -> dict:
+    """The dry run: eligible files, refused ones with reasons, backup sets that could then go."""
+    schedule = rules(uow)
+    with uow:
+        holds, acts = _holds(uow), _open_acts(uow)
+        pairs = {_key(e.year, e.number): (e, d) for e, d in _entries(uow)}
+        eligible, refused = select_due([_candidate(e, holds, acts) for e, _ in pairs.values()], today)
+        due_or_held = [d for d in refused if not d.reason.startswith("срок хранения не истёк")]
+
+        def row(decision):
+            entry, doc = pairs[decision.key]
+            rule = schedule[doc.kind]
+            return {**_describe(entry, doc, rule.years, rule.basis), "reason": decision.reason}
+
+        going = {pairs[d.key][1].id for d in eligible}
+        return {"today": today.isoformat(), "eligible": [row(d) for d in eligible],
+                "refused": [row(d) for d in due_or_held],
+                "not_due": sum(1 for d in refused if d.reason.startswith("срок хранения не истёк")),
+                "backup_sets": _backup_decisions(uow, today, going)}
+
+
+def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:
+    """The documents a backup set holds: its year's documents of its periods (a monthly copy
+    holds the year's class journal copies)."""
+    query = select(DocumentRecord).where(DocumentRecord.academic_year == backup.academic_year)
+    if backup.periods.startswith("месяц"):
+        query = query.where(DocumentRecord.kind == "class_journal")
+    else:
+        query = query.where(DocumentRecord.period_code.in_(backup.periods.split(",")))
+    return list(uow.session.scalars(query.order_by(DocumentRecord.id)))
+
+
+def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[dict]:
+    out = []
+    for backup in uow.backups.all():
+        if backup.destroyed_by_act:
+            continue
+        remaining = [f"{d.class_name} {d.period_code}" for d in _covered(uow, backup)
+                     if d.destroyed_by_act is None and d.id not in going]
+        decision = backup_set_may_go(backup.retain_until, today, remaining)
+        out.append({"set_id": backup.set_id, "retain_until": backup.retain_until.isoformat(),
+                    "may_go": decision.eligible, "reason": decision.reason})
+    return out
+
+
+def _act(uow: UnitOfWork, key: str) -> DisposalAct:
+    year, number = _parse_key(key)
+    act = uow.session.scalar(select(DisposalAct).where(DisposalAct.year == year, DisposalAct.number == number))
+    if act is None:
+        raise NotFoundError(f"акт № {key} не найден")
+    return act
+
+
+def _items(uow: UnitOfWork, act: DisposalAct) -> list[DisposalActItem]:
+    return list(uow.session.scalars(select(DisposalActItem).where(DisposalActItem.act_id == act.id)
+                                    .order_by(DisposalActItem.position)))
+
+
+def act_summary(uow: UnitOfWork, key: str) -> dict:
+    with uow:
+        act = _act(uow, key)
+        return _summary(uow, act)
+
+
+def _summary(uow: UnitOfWork, act: DisposalAct) -> dict:
+    items = _items(uow, act)
+    return {"act": _key(act.year, act.number), "status": act.status, "status_text": STATUS[act.status],
+            "composed_on": act.composed_on.isoformat(), "composed_by": act.composed_by,
+            "approved_on": act.approved_on.isoformat() if act.approved_on else None, "approved_by": act.approved_by,
+            "executed_at": act.executed_at.isoformat() if act.executed_at else None, "executed_by": act.executed_by,
+            "items": [{**i.evidence["row"], "destroyed_at": i.destroyed_at.isoformat() if i.destroyed_at else None,
+                       "destroyed": {k: v for k, v in i.evidence.items() if k != "row"}} for i in items],
+            "backup_sets": [{"set_id": b.set_id, "retain_until": b.retain_until.isoformat()} for b in
+                            uow.session.scalars(select(BackupSet).where(
+                                BackupSet.destroyed_by_act == _key(act.year, act.number)).order_by(BackupSet.id))],
+            "sha256": act.sha256}
+
+
+def list_acts(uow: UnitOfWork) -> list[dict]:
+    with uow:
+        acts = uow.session.scalars(select(DisposalAct).order_by(DisposalAct.year, DisposalAct.number)).all()
+        return [_summary(uow, act) for act in acts]
+
+
+def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, today: dt.date, *, actor: Actor,
+                now: dt.datetime) -> dict:
+    """Compose the act from everything eligible today; proposed until the director approves it."""
+    schedule = rules(uow)
+    with uow:
+        advisory_lock(uow.session, "disposal")  # two secretaries must not list the same files twice
+        holds, acts = _holds(uow), _open_acts(uow)
+        pairs = {_key(e.year, e.number): (e, d) for e, d in _entries(uow)}
+        eligible, _ = select_due([_candidate(e, holds, acts) for e, _ in pairs.values()], today)
+        if not eligible:
+            raise ArchiveError(f"на {today:%d.%m.%Y} нет документов, срок хранения которых истёк "
+                               "и которые можно уничтожить (см. retention dispose — пробный прогон)")
+        number = (uow.session.scalar(select(func.max(DisposalAct.number)).where(DisposalAct.year == today.year))
+                  or 0) + 1
+        act = DisposalAct(year=today.year, number=number, composed_on=today, composed_by=actor.person,
+                          status="proposed")
+        uow.session.add(act)
+        uow.session.flush()
+        for position, decision in enumerate(eligible, 1):
+            entry, doc = pairs[decision.key]
+            rule = schedule[doc.kind]
+            uow.session.add(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
+                                            evidence={"row": _describe(entry, doc, rule.years, rule.basis)}))
+        uow.session.flush()
+        act.sha256 = store.put(_render(uow, templates_dir, act, now))
+        uow.audit.append(at=now, actor=actor.person, action="disposal.act_composed", object_type="disposal_act",
+                         object_id=_key(act.year, act.number),
+                         details={"entries": [d.key for d in eligible], "sha256": act.sha256})
+        uow.commit()
+        return _summary(uow, act)
+
+
+def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *, on: dt.date, actor: Actor,
+                now: dt.datetime) -> dict:
+    if actor.role != APPROVING_ROLE:
+        raise PermissionDenied("акт о выделении к уничтожению утверждает только директор")
+    with uow:
+        act = _act(uow, key)
+        if act.status != "proposed":
+            raise ArchiveError(f"акт № {key} {STATUS[act.status]}: утвердить можно только составленный акт")
+        act.status, act.approved_on, act.approved_by = "approved", on, actor.person
+        act.sha256 = store.put(_render(uow, templates_dir, act, now))
+        uow.audit.append(at=now, actor=actor.person, action="disposal.act_approved", object_type="disposal_act",
+                         object_id=key, details={"sha256": act.sha256})
+        uow.commit()
+        return _summary(uow, act)
+
+
+def _document_files(uow: UnitOfWork, document: DocumentRecord) -> list[str]:
+    """Every stored file of a document: the rendered PDF, the signed one, each re-timestamped one."""
+    files = [document.sha256]
+    signature = uow.session.scalar(select(DocumentSignature).where(DocumentSignature.document_id == document.id))
+    if signature is not None:
+        files.append(signature.sha256)
+        files += uow.session.scalars(select(TimestampRenewal.sha256)
+                                     .where(TimestampRenewal.signature_id == signature.id)
+                                     .order_by(TimestampRenewal.id)).all()
+    return files
+
+
+def execute_act(uow: UnitOfWork, store: ContentStore, templates_dir, media: list[Medium], key: str, *,
+                today: dt.date, actor: Actor, now: dt.datetime) -> dict:
+    """Carry out an approved act; safe to run again after a crash (it finishes what is left)."""
+    with uow:
+        act = _act(uow, key)
+        if act.status == "proposed":
+            raise ArchiveError(f"акт № {key} ещё не утверждён директором: уничтожать нельзя")
+        if act.status == "executed":
+            return {**_summary(uow, act), "blocked": [], "deleted_sets": []}
+        item_ids = [i.id for i in _items(uow, act)]
+    blocked = []
+    for item_id in item_ids:
+        outcome = _destroy_item(uow, store, key, item_id, today=today, actor=actor, now=now)
+        if outcome:
+            blocked.append(outcome)
+    deleted_sets = _delete_backup_sets(uow, media, key, today=today, actor=actor, now=now)
+    with uow:
+        act = _act(uow, key)
+        if not blocked:
+            act.status, act.executed_at, act.executed_by = "executed", now, actor.person
+            act.sha256 = store.put(_render(uow, templates_dir, act, now))
+            uow.audit.append(at=now, actor=actor.person, action="disposal.act_executed", object_type="disposal_act",
+                             object_id=key, details={"sha256": act.sha256, "backup_sets": deleted_sets})
+            uow.commit()
+        return {**_summary(uow, act), "blocked": blocked, "deleted_sets": deleted_sets}
+
+
+def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, *, today: dt.date, actor: Actor,
+                  now: dt.datetime) -> dict | None:
+    """Destroy one listed file, or say why not now; None when it is (or already was) destroyed."""
+    with uow:
+        item = uow.session.get(DisposalActItem, item_id)
+        if item.destroyed_at is not None:
+            return None
+        entry = uow.session.get(RegisterEntry, item.entry_id)
+        document = uow.session.get(DocumentRecord, entry.document_id)
+        decision = decide(_candidate(entry, _holds(uow), _open_acts(uow)), today, act=key)
+        if not decision.eligible:
+            return {"register": decision.key, "reason": decision.reason}
+        files = _document_files(uow, document)
+    removed = [digest for digest in files if store.delete(digest)]  # a re-run finds them gone: no-op
+    with uow:
+        item = uow.session.get(DisposalActItem, item_id)
+        entry = uow.session.get(RegisterEntry, item.entry_id)
+        document = uow.session.get(DocumentRecord, entry.document_id)
+        item.destroyed_at = now
+        item.evidence = {**item.evidence, "files": files, "removed_now": removed}
+        entry.status = "destroyed"
+        document.destroyed_by_act = key
+        uow.audit.append(at=now, actor=actor.person, action="disposal.destroyed", object_type="register_entry",
+                         object_id=_key(entry.year, entry.number),
+                         details={"act": key, "document": document.document_id, "files": files})
+        uow.commit()
+    return None
+
+
+def _delete_backup_sets(uow: UnitOfWork, media: list[Medium], key: str, *, today: dt.date, actor: Actor,
+                        now: dt.datetime) -> list[str]:
+    with uow:
+        going = [b.set_id for b, decision in
+                 ((b, backup_set_may_go(b.retain_until, today,
+                                        [d.document_id for d in _covered(uow, b) if d.destroyed_by_act is None]))
+                  for b in uow.backups.all() if not b.destroyed_by_act)
+                 if decision.eligible]
+    deleted = []
+    for set_id in going:
+        try:
+            removed = delete_set(set_id, media, today=today)
+        except StorageError as err:
+            with uow:
+                uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
+                                       medium=", ".join(m.label for m in media), set_id=set_id,
+                                       action="уничтожение", purpose=f"акт № {key}", result=f"отказ: {err}")
+                uow.commit()
+            continue
+        with uow:
+            backup = uow.backups.get(set_id)
+            backup.destroyed_by_act = key
+            for medium in media:
+                uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
+                                       medium=f"{medium.label} ({medium.location})", set_id=set_id,
+                                       action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
+                                       result=f"удалено объектов: {len(removed.get(medium.label, []))}")
+            uow.audit.append(at=now, actor=actor.person, action="disposal.backup_deleted", object_type="backup_set",
+                             object_id=set_id, details={"act": key, "objects": removed})
+            uow.commit()
+        deleted.append(set_id)
+    return deleted
+
+
+def _render(uow: UnitOfWork, templates_dir, act: DisposalAct, now: dt.datetime) -> bytes:
+    from archive_service.rendering.registers import disposal_act_pdf
+
+    school, director = uow.snapshots.school()  # inside the caller's transaction
+    return disposal_act_pdf(templates_dir, _summary(uow, act), school=school, director=director, moment=now)
+
+
+def act_pdf(uow: UnitOfWork, store: ContentStore, key: str) -> bytes:
+    with uow:
+        return store.read(_act(uow, key).sha256)
