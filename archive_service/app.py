@@ -21,7 +21,8 @@ def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
     else:
         settings = Settings.from_env(**(test_config or {}))
     settings = settings.with_secret()
-    app = Flask(__name__, template_folder=str(settings.templates_dir / "web"))
+    app = Flask(__name__, template_folder=str(settings.templates_dir / "web"),
+                static_folder=str(settings.templates_dir / "web" / "static"))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     archive = Archive(settings)

@@ -74,6 +74,8 @@ class Settings:
     """Pre-flight: fewest marks per period in a subject of one hour a week."""
     min_marks: int = field(default=5, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS"})
     """Pre-flight: fewest marks per period in a subject of two or more hours a week."""
+    idle_minutes: int = field(default=30, metadata={"env": "ARCHIVE_IDLE_MINUTES"})
+    """The web session ends after this many minutes without a request."""
 
     def __post_init__(self) -> None:
         home = Path(self.home).absolute()

@@ -99,3 +99,19 @@ def api_token(archive) -> str:
 @pytest.fixture
 def auth(api_token) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_token}"}
+
+
+@pytest.fixture
+def staff(archive):
+    """One web account per role, login = role code, password `web_support.PASSWORD`."""
+    from web_support import make_staff
+
+    return make_staff(archive, NOW)
+
+
+@pytest.fixture
+def login_as(app, staff):
+    """login_as("deputy") → a test client signed in as the deputy head."""
+    from web_support import client_factory
+
+    return client_factory(app)

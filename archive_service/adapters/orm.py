@@ -416,3 +416,23 @@ class PeriodStep(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
+
+
+class Job(Base):
+    """A long job started from the web (closing a period, batch signing, a backup) and its progress."""
+
+    __tablename__ = "job"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    result: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    """Updated with every step: a running job whose heartbeat stopped was killed with its process."""

@@ -1,13 +1,30 @@
-"""Web entry points: the JSON API (and, later, the UI blueprints per role)."""
+"""Web entry points: the JSON API and the pages of each role.
+
+Each page blueprint module declares `NAV`: (endpoint, label, roles) entries of the top menu.
+Access is checked per view by `web.auth` (deny by default).
+"""
 
 from __future__ import annotations
+
+from importlib import import_module
 
 from flask import Flask
 
 from archive_service.web.api import api
-from archive_service.web.pages import pages
+from archive_service.web.auth import bp as auth_bp
+from archive_service.web.auth import csrf, init_auth
+
+PAGE_MODULES = ("pages", "admin")
 
 
 def register_blueprints(app: Flask) -> None:
+    init_auth(app)
     app.register_blueprint(api)
-    app.register_blueprint(pages)
+    csrf.exempt(api)
+    app.register_blueprint(auth_bp)
+    nav = []
+    for name in PAGE_MODULES:
+        module = import_module(f"archive_service.web.{name}")
+        app.register_blueprint(module.bp)
+        nav.extend(getattr(module, "NAV", []))
+    app.config["NAV"] = nav

@@ -1,19 +1,22 @@
-"""The overview page: what the archive holds, period by period (the role pages come later)."""
+"""The overview page: what the archive holds, period by period."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from archive_service.services import snapshots
+from archive_service.web.auth import allow, archive
 
-pages = Blueprint("pages", __name__)
+bp = Blueprint("pages", __name__)
+NAV = [("pages.overview", "Обзор", {"deputy", "director", "secretary", "admin"})]
 
 
-@pages.get("/")
+@bp.get("/overview")
+@allow("deputy", "director", "secretary", "admin")
 def overview():
-    rows = snapshots.list_snapshots(current_app.extensions["archive"].uow())
+    rows = snapshots.list_snapshots(archive().uow())
     periods: dict[tuple[str, str], dict] = defaultdict(lambda: {"classes": set(), "versions": 0, "marks": 0,
                                                                  "students": 0})
     for row in rows:

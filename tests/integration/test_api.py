@@ -68,8 +68,9 @@ def test_the_preflight_report_is_available_as_json(client, auth):
     assert nothing.status_code == 404
 
 
-def test_the_overview_page_lists_stored_periods(client, auth):
-    assert "Архив пуст" in client.get("/").get_data(as_text=True)
+def test_the_overview_page_lists_stored_periods(client, auth, login_as):
+    deputy = login_as("deputy")
+    assert "Архив пуст" in deputy.get("/overview").get_data(as_text=True)
     client.post("/api/v1/snapshots", data=as_bytes(snapshot()), headers=auth)
-    page = client.get("/").get_data(as_text=True)
+    page = deputy.get("/overview").get_data(as_text=True)
     assert "2026/2027" in page and "Q2" in page

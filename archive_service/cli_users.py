@@ -1,0 +1,86 @@
+"""`archive-service users ...`: accounts of the web application (the administrator's work)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from archive_service.cli import _actor
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError
+from archive_service.services import accounts
+
+users_cli = AppGroup("users", help="Пользователи веб-приложения и их роли.")
+ROLE = click.Choice(sorted(ROLES))
+
+
+def _run(call, *args, **kwargs):
+    archive = current_app.extensions["archive"]
+    try:
+        return call(archive.uow(), *args, actor=_actor(), now=archive.now(), **kwargs)
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@users_cli.command("create")
+@click.argument("login")
+@click.option("--name", "full_name", required=True, help="Фамилия, имя, отчество.")
+@click.option("--role", required=True, type=ROLE, help="Роль: " + ", ".join(f"{k} — {v}" for k, v in ROLES.items()))
+@click.option("--password", help="Пароль (не короче 10 символов); без него — создаётся и печатается.")
+def users_create(login: str, full_name: str, role: str, password: str | None) -> None:
+    """Создать пользователя."""
+    generated = password is None
+    password = password or accounts.generate_password()
+    user = _run(accounts.create_user, login, full_name, role, password)
+    click.echo(f"Создан {user.login}: {user.full_name}, {ROLES[user.role]}."
+               + (f" Пароль: {password}" if generated else ""))
+
+
+@users_cli.command("disable")
+@click.argument("login")
+def users_disable(login: str) -> None:
+    """Отключить пользователя (его открытые сеансы завершаются)."""
+    _run(accounts.set_active, login, False)
+    click.echo(f"{login}: отключён.")
+
+
+@users_cli.command("enable")
+@click.argument("login")
+def users_enable(login: str) -> None:
+    """Включить пользователя снова (и снять блокировку входа)."""
+    _run(accounts.set_active, login, True)
+    click.echo(f"{login}: включён.")
+
+
+@users_cli.command("set-role")
+@click.argument("login")
+@click.argument("role", type=ROLE)
+def users_set_role(login: str, role: str) -> None:
+    """Сменить роль пользователя."""
+    _run(accounts.set_role, login, role)
+    click.echo(f"{login}: роль «{ROLES[role]}».")
+
+
+@users_cli.command("set-password")
+@click.argument("login")
+@click.password_option(prompt="Новый пароль", confirmation_prompt="Ещё раз")
+def users_set_password(login: str, password: str) -> None:
+    """Задать новый пароль."""
+    _run(accounts.set_password, login, password)
+    click.echo(f"{login}: пароль изменён.")
+
+
+@users_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
+def users_list(as_json: bool) -> None:
+    """Пользователи и роли."""
+    rows = accounts.list_users(current_app.extensions["archive"].uow())
+    if as_json:
+        click.echo(json.dumps([{"login": u.login, "full_name": u.full_name, "role": u.role, "active": u.active}
+                               for u in rows], ensure_ascii=False, indent=2))
+        return
+    for u in rows:
+        click.echo(f"{u.login:<16} {ROLES[u.role]:<22} {'активен' if u.active else 'отключён':<9} {u.full_name}")

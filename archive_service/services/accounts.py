@@ -1,0 +1,203 @@
+"""Accounts of the people who use the web application: roles, passwords, lock-out.
+
+Passwords are hashed with Argon2id (argon2-cffi; the hash carries its own parameters and is
+re-hashed when they are raised). After `MAX_FAILURES` wrong passwords in a row the account is
+locked for `LOCK_MINUTES`; a wrong login name answers exactly like a wrong password. Disabling
+an account, changing its role or password raises its session epoch, which ends every session
+opened before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+
+from archive_service.adapters.orm import UserAccount
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError, AuthError, NotFoundError
+from archive_service.services.unit_of_work import UnitOfWork
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("не пароль: выравнивает время ответа для неизвестного имени")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    login: str
+    full_name: str
+    role: str
+    active: bool
+    epoch: int
+    locked_until: dt.datetime | None = None
+    last_login_at: dt.datetime | None = None
+
+    @property
+    def role_name(self) -> str:
+        return ROLES[self.role]
+
+
+def _user(row: UserAccount) -> User:
+    return User(row.id, row.login, row.full_name, row.role, row.active, row.session_epoch, row.locked_until,
+                row.last_login_at)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ArchiveError(f"нет роли «{role}»; роли: {', '.join(f'{k} ({v})' for k, v in ROLES.items())}")
+
+
+def _check_password(password: str, login: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ArchiveError(f"пароль должен быть не короче {MIN_PASSWORD} символов")
+    if password.lower() == login.lower():
+        raise ArchiveError("пароль не должен совпадать с именем для входа")
+
+
+def generate_password() -> str:
+    """A password people can type: four groups of four letters and digits without look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: str,
+                now: dt.datetime) -> User:
+    login = login.strip().lower()
+    if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise ArchiveError("имя для входа: латинские буквы, цифры, точка, дефис, подчёркивание")
+    if not full_name.strip():
+        raise ArchiveError("укажите фамилию, имя и отчество")
+    _check_role(role)
+    _check_password(password, login)
+    with uow:
+        if uow.session.scalar(select(UserAccount).where(UserAccount.login == login)):
+            raise ArchiveError(f"пользователь «{login}» уже есть")
+        row = UserAccount(login=login, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
+                          active=True, failed_logins=0, created_at=now, session_epoch=1)
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit.append(at=now, actor=actor, action="user.created", object_type="user", object_id=login,
+                         details={"role": role, "full_name": row.full_name})
+        uow.commit()
+        return _user(row)
+
+
+def _row(uow: UnitOfWork, login: str) -> UserAccount:
+    row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login.strip().lower()))
+    if row is None:
+        raise NotFoundError(f"пользователь «{login}» не найден")
+    return row
+
+
+def set_role(uow: UnitOfWork, login: str, role: str, *, actor: str, now: dt.datetime) -> User:
+    _check_role(role)
+    with uow:
+        row = _row(uow, login)
+        old, row.role = row.role, role
+        row.session_epoch += 1
+        uow.audit.append(at=now, actor=actor, action="user.role_set", object_type="user", object_id=row.login,
+                         details={"from": old, "to": role})
+        uow.commit()
+        return _user(row)
+
+
+def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: str, now: dt.datetime) -> User:
+    with uow:
+        row = _row(uow, login)
+        if not active and row.role == "admin" and row.active:
+            admins = uow.session.scalar(select(func.count()).select_from(UserAccount)
+                                        .where(UserAccount.role == "admin", UserAccount.active.is_(True)))
+            if admins <= 1:
+                raise ArchiveError("нельзя отключить последнего администратора")
+        row.active = active
+        row.session_epoch += 1
+        if active:
+            row.failed_logins, row.locked_until = 0, None
+        uow.audit.append(at=now, actor=actor, action="user.enabled" if active else "user.disabled",
+                         object_type="user", object_id=row.login, details={})
+        uow.commit()
+        return _user(row)
+
+
+def set_password(uow: UnitOfWork, login: str, password: str, *, actor: str, now: dt.datetime) -> User:
+    with uow:
+        row = _row(uow, login)
+        _check_password(password, row.login)
+        row.password_hash = _hasher.hash(password)
+        row.session_epoch += 1
+        row.failed_logins, row.locked_until = 0, None
+        uow.audit.append(at=now, actor=actor, action="user.password_set", object_type="user", object_id=row.login,
+                         details={})
+        uow.commit()
+        return _user(row)
+
+
+def list_users(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return [_user(r) for r in uow.session.scalars(select(UserAccount).order_by(UserAccount.role,
+                                                                                    UserAccount.login))]
+
+
+def get_user(uow: UnitOfWork, user_id: int) -> User | None:
+    with uow:
+        row = uow.session.get(UserAccount, user_id)
+        return _user(row) if row else None
+
+
+WRONG = "неверное имя или пароль"
+
+
+def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now: dt.datetime) -> User:
+    """The user, or AuthError with one message for every failure but a lock or a disabled account
+    (those are told, so that staff know whom to ask)."""
+    with uow:
+        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login.strip().lower()))
+        if row is None:
+            try:
+                _hasher.verify(_DUMMY, password)  # the same work as for a real account
+            except VerificationError:
+                pass
+            uow.audit.append(at=now, actor=login[:100] or "—", action="login.failed", object_type="user",
+                             object_id=login[:100], origin=origin, details={"reason": "unknown"})
+            uow.commit()
+            raise AuthError(WRONG)
+        if row.locked_until and row.locked_until > now:
+            uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
+                             origin=origin, details={"reason": "locked"})
+            uow.commit()
+            raise AuthError(f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
+                            f"{row.locked_until.astimezone(dt.timezone(dt.timedelta(hours=3))):%H:%M} (МСК) "
+                            "или обратитесь к администратору")
+        try:
+            _hasher.verify(row.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            row.failed_logins += 1
+            details = {"reason": "password", "failures": row.failed_logins}
+            if row.failed_logins >= MAX_FAILURES:
+                row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                row.failed_logins = 0
+                details["locked_until"] = row.locked_until.isoformat()
+            uow.audit.append(at=now, actor=row.login, action="login.failed", object_type="user", object_id=row.login,
+                             origin=origin, details=details)
+            uow.commit()
+            raise AuthError(WRONG) from None
+        if not row.active:
+            uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
+                             origin=origin, details={"reason": "disabled"})
+            uow.commit()
+            raise AuthError("учётная запись отключена; обратитесь к администратору")
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+        uow.audit.append(at=now, actor=row.login, action="login", object_type="user", object_id=row.login,
+                         origin=origin, details={})
+        uow.commit()
+        return _user(row)

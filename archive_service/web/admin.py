@@ -1,0 +1,105 @@
+"""The administrator's pages: accounts and roles, API tokens for the journal system, media."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError
+from archive_service.services import accounts, tokens
+from archive_service.web.auth import actor, allow, archive
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+NAV = [("admin.users", "Пользователи", {"admin"}), ("admin.api_tokens", "Токены API", {"admin"}),
+       ("admin.media", "Носители", {"admin"})]
+
+
+@bp.get("/users")
+@allow("admin")
+def users():
+    return render_template("admin/users.html", users=accounts.list_users(archive().uow()))
+
+
+@bp.post("/users")
+@allow("admin")
+def create_user():
+    a = archive()
+    password = accounts.generate_password()
+    try:
+        user = accounts.create_user(a.uow(), request.form.get("login", ""), request.form.get("full_name", ""),
+                                    request.form.get("role", ""), password, actor=actor(), now=a.now())
+    except ArchiveError as err:
+        flash(f"Пользователь не создан: {err}", "error")
+        return redirect(url_for("admin.users"))
+    flash(f"Создан пользователь {user.login} ({ROLES[user.role]}). Временный пароль: {password} — передайте его "
+          "лично; он показан один раз.", "ok")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<login>")
+@allow("admin")
+def change_user(login: str):
+    a = archive()
+    action = request.form.get("action")
+    try:
+        if action == "role":
+            accounts.set_role(a.uow(), login, request.form.get("role", ""), actor=actor(), now=a.now())
+            flash(f"{login}: роль изменена на «{ROLES.get(request.form.get('role', ''), '?')}».", "ok")
+        elif action in ("disable", "enable"):
+            accounts.set_active(a.uow(), login, action == "enable", actor=actor(), now=a.now())
+            flash(f"{login}: {'включён' if action == 'enable' else 'отключён'}.", "ok")
+        elif action == "password":
+            password = accounts.generate_password()
+            accounts.set_password(a.uow(), login, password, actor=actor(), now=a.now())
+            flash(f"{login}: новый временный пароль {password} — передайте его лично.", "ok")
+        else:
+            flash("Неизвестное действие.", "error")
+    except ArchiveError as err:
+        flash(f"{login}: {err}", "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/tokens")
+@allow("admin")
+def api_tokens():
+    return render_template("admin/tokens.html", tokens=tokens.list_tokens(archive().uow()))
+
+
+@bp.post("/tokens")
+@allow("admin")
+def create_token():
+    a = archive()
+    name = request.form.get("name", "").strip()
+    if not name:
+        flash("Укажите, для какой системы токен.", "error")
+        return redirect(url_for("admin.api_tokens"))
+    token_id, token = tokens.issue_token(a.uow(), name, actor=actor(), now=a.now())
+    flash(f"Токен №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
+    return redirect(url_for("admin.api_tokens"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@allow("admin")
+def revoke_token(token_id: int):
+    a = archive()
+    try:
+        tokens.revoke_token(a.uow(), token_id, actor=actor(), now=a.now())
+        flash(f"Токен №{token_id} отозван.", "ok")
+    except ArchiveError as err:
+        flash(str(err), "error")
+    return redirect(url_for("admin.api_tokens"))
+
+
+@bp.get("/media")
+@allow("admin")
+def media():
+    a = archive()
+    rows = []
+    for medium in a.media():
+        try:
+            free = f"{medium.free_space() / 1e9:.1f} ГБ"
+        except (OSError, ArchiveError) as err:
+            free = f"недоступен: {err}"
+        rows.append({"label": medium.label, "location": medium.location, "kind": type(medium).__name__,
+                     "free": free})
+    return render_template("admin/media.html", media=rows, settings=a.settings)

@@ -1,0 +1,231 @@
+"""Signing in and out, and the guard every page passes: login, role, idle time, CSRF.
+
+Deny by default: a page is reachable only by the roles its view declares with `@allow(...)`;
+a view without a declaration answers 403 to everyone, so a forgotten decorator can never open
+a page. `@public` marks the few pages an anonymous visitor may see (the login page). The JSON
+API has its own bearer tokens (`web/api.py`) and is exempt from cookies and CSRF.
+
+A session holds the user id, the account's session epoch (raised when the account is disabled,
+its role or password changes — ending older sessions) and the time of the last request; after
+`idle_minutes` without a request the session ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError
+from archive_service.services import accounts
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+
+HOME = {"deputy": "deputy.period_index", "director": "director.inbox", "secretary": "secretary.register",
+        "inspector": "inspector.search", "admin": "admin.users"}
+
+
+def allow(*roles: str) -> Callable:
+    """The roles that may open this view (checked on the server for every request)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {unknown}")
+
+    def decorate(view: Callable) -> Callable:
+        view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    view.public = True  # type: ignore[attr-defined]
+    return view
+
+
+def archive():
+    return current_app.extensions["archive"]
+
+
+def origin() -> str:
+    """Where a request came from, for the audit log."""
+    return f"web {request.remote_addr or '?'}"
+
+
+def actor() -> str:
+    """The person acting, as services record them: the full name."""
+    return g.user.full_name
+
+
+def _idle_seconds() -> int:
+    return archive().settings.idle_minutes * 60
+
+
+def _current_user() -> accounts.User | None:
+    user_id, epoch, seen = session.get("uid"), session.get("epoch"), session.get("seen", 0)
+    if not user_id:
+        return None
+    if time.time() - seen > _idle_seconds():
+        session.clear()
+        flash(f"Сеанс завершён: не было действий {archive().settings.idle_minutes} минут. Войдите снова.", "info")
+        return None
+    user = accounts.get_user(archive().uow(), user_id)
+    if user is None or not user.active or user.epoch != epoch:
+        session.clear()
+        flash("Сеанс завершён: учётная запись изменена или отключена. Войдите снова.", "info")
+        return None
+    session["seen"] = int(time.time())
+    return user
+
+
+def _guard() -> Any:
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static" or endpoint.startswith("api."):
+        return None  # 404s, static files, and the API with its own tokens
+    view = current_app.view_functions[endpoint]
+    g.user = _current_user()
+    if getattr(view, "public", False):
+        return None
+    if g.user is None:
+        if request.method == "GET":
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login"))
+    roles = getattr(view, "allowed_roles", None)
+    if roles is None or g.user.role not in roles:
+        abort(403)
+    return None
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if request.method == "GET":
+        if g.user is not None:
+            return redirect(url_for("auth.home"))
+        return render_template("login.html", next=request.args.get("next", ""))
+    a = archive()
+    try:
+        user = accounts.authenticate(a.uow(), request.form.get("login", ""), request.form.get("password", ""),
+                                     origin=origin(), now=a.now())
+    except ArchiveError as err:
+        return render_template("login.html", error=str(err), login=request.form.get("login", ""),
+                               next=request.form.get("next", "")), 401
+    session.clear()  # a fresh session on every login: no fixation
+    session.permanent = True
+    session.update(uid=user.id, epoch=user.epoch, seen=int(time.time()))
+    return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
+
+
+@bp.post("/logout")
+@allow(*ROLES)
+def logout():
+    a = archive()
+    with a.uow() as uow:
+        uow.audit.append(at=a.now(), actor=g.user.login, action="logout", object_type="user", object_id=g.user.login,
+                         origin=origin())
+        uow.commit()
+    session.clear()
+    flash("Вы вышли из системы.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/static/fonts/<name>")
+@public
+def font(name: str):
+    """The PT fonts shipped with the archive, for the pages as for the documents."""
+    return send_from_directory(archive().settings.templates_dir / "fonts", name, max_age=86400)
+
+
+@bp.get("/")
+@allow(*ROLES)
+def home():
+    endpoint = HOME[g.user.role]
+    return redirect(url_for(endpoint if endpoint in current_app.view_functions else "auth.account"))
+
+
+@bp.get("/account")
+@allow(*ROLES)
+def account():
+    """Who is signed in, and in which role."""
+    return render_template("account.html")
+
+
+def _forbidden(_err: Exception):
+    return render_template("error.html", code=403, title="Нет доступа",
+                           message="Эта страница недоступна для вашей роли. Если она нужна вам для работы, "
+                                   "обратитесь к администратору."), 403
+
+
+def _not_found(_err: Exception):
+    if request.path.startswith("/api/"):
+        return {"error": {"code": "http_404", "message": "нет такого адреса API"}}, 404
+    return render_template("error.html", code=404, title="Страница не найдена",
+                           message="Такой страницы нет. Проверьте адрес или вернитесь на главную."), 404
+
+
+def _csrf_error(err: CSRFError):
+    return render_template("error.html", code=400, title="Форма устарела",
+                           message="Форма устарела или отправлена не со страницы архива. Обновите страницу "
+                                   "и повторите действие."), 400
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+    if request.endpoint and not request.endpoint.startswith(("api.", "static")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_auth(app: Flask) -> None:
+    settings = app.extensions["archive"].settings
+    app.config.update(
+        SESSION_COOKIE_NAME="archive_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; idle logout ends both
+    )
+    csrf.init_app(app)
+    app.before_request(_guard)
+    app.after_request(_security_headers)
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+    @app.context_processor
+    def _layout() -> dict:
+        user = g.get("user")
+        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"] if user and user.role in roles]
+        return {"user": user, "nav": nav, "roles": ROLES}

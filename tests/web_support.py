@@ -1,0 +1,37 @@
+"""Web test support: one account per role and a client signed in as any of them (fixtures in conftest)."""
+
+from __future__ import annotations
+
+import re
+
+from archive_service.domain.roles import ROLES
+from archive_service.services import accounts
+
+PASSWORD = "пароль-для-теста-1"
+NAMES = {"admin": "Админов Артём Андреевич", "deputy": "Иванова Татьяна Петровна",
+         "director": "Смирнов Виктор Васильевич", "secretary": "Петрова Анна Сергеевна",
+         "inspector": "Орлов Олег Олегович"}
+
+
+def make_staff(archive, now) -> dict[str, accounts.User]:
+    return {role: accounts.create_user(archive.uow(), role, NAMES[role], role, PASSWORD, actor="test", now=now)
+            for role in ROLES}
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
+
+
+def sign_in(client, login: str, password: str = PASSWORD):
+    return client.post("/login", data={"login": login, "password": password, "csrf_token": csrf_token(client)})
+
+
+def client_factory(app):
+    """login_as("deputy") → a test client signed in as the deputy head."""
+    def make(role: str):
+        client = app.test_client()
+        response = sign_in(client, role)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return make
