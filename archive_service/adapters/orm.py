@@ -231,6 +231,9 @@ class BackupSet(Base):
     """medium label → {"location", "verified"}"""
     destroyed_by_act: Mapped[str | None] = mapped_column(String(20))
     """«N/YYYY» of the disposal act after which the set was deleted from its media."""
+    handover_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    handover_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    """The director's confirmation of the hand-over act (the media received)."""
 
 
 class BackupJournalEntry(Base):

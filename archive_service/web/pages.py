@@ -27,3 +27,13 @@ def overview():
         entry["classes"].add(row["class"])
         entry["marks"] += row["marks"]
     return render_template("overview.html", periods=sorted(periods.items()), total=len(rows))
+
+
+@bp.get("/jobs/<job_id>")
+@allow("deputy", "director", "secretary", "admin")
+def job_status(job_id: str):
+    """A long job's progress, polled by the page that started it (static/progress.js)."""
+    from archive_service.services import jobs
+
+    a = archive()
+    return jobs.get(a.uow(), job_id, now=a.now())
