@@ -240,12 +240,36 @@ def journal_model(snap: Snapshot) -> JournalModel:
 SUMMARY_CODES = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final")
 
 
-def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridPage], list[str]]:
-    """The summary sheet: for each subject its period, year, exam and final marks."""
-    subjects = merged_subjects(snap.subjects)
+@dataclass(frozen=True)
+class FinalMarks:
+    """What the summary sheet's grid holds: subjects by name, the columns present, the marks.
+
+    The summary sheet and the archival certificate both read marks from here, so a certificate
+    shows exactly what stands in the student's row of the sheet.
+    """
+
+    subjects: list[str]  # curriculum order; subgroups of one subject are one subject
+    codes: list[str]  # the period codes that have a column, in SUMMARY_CODES order
+    marks: dict[tuple[str, str, str], str]  # (subject, student id, code) → the mark as printed
+
+    def of(self, student_id: str) -> list[tuple[str, dict[str, str]]]:
+        """(subject, code → mark) of one student's row, subjects with no mark left out."""
+        rows = [(name, {c: self.marks[(name, student_id, c)] for c in self.codes
+                        if (name, student_id, c) in self.marks}) for name in self.subjects]
+        return [(name, marks) for name, marks in rows if marks]
+
+
+def final_marks(snap: Snapshot) -> FinalMarks:
+    subjects = [name for name, _ in merged_subjects(snap.subjects)]
     marks = {(s.name, pm.student_id, pm.period): str(pm.value) for s in snap.subjects for pm in s.period_marks}
     present = {code for (_, _, code) in marks}
-    codes = [c for c in SUMMARY_CODES if c in present] or ["year"]
+    return FinalMarks(subjects, [c for c in SUMMARY_CODES if c in present] or ["year"], marks)
+
+
+def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridPage], list[str]]:
+    """The summary sheet: for each subject its period, year, exam and final marks."""
+    table = final_marks(snap)
+    subjects, codes, marks = table.subjects, table.codes, table.marks
     texts = list(marks.values()) + [PERIOD_LABELS[c] for c in codes]
     geo = geometry_for(texts, minimum=max(3, -(-18 // len(codes))))  # a subject's name needs ~18 characters
     per_page = max(1, geo.columns // len(codes))
@@ -253,17 +277,17 @@ def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> tuple[list[GridP
     for subject_range in chunks(len(subjects), per_page):
         group = [subjects[i] for i in subject_range]
         width = len(codes) * geo.chars
-        heads = "".join(_fit(f"{i + 1}. {subjects[i][0]}", width - 1).ljust(width) for i in subject_range)
+        heads = "".join(_fit(f"{i + 1}. {subjects[i]}", width - 1).ljust(width) for i in subject_range)
         breaks = frozenset(range(0, len(group) * len(codes), len(codes)))
         labels = "".join(cells_line([PERIOD_LABELS[c] for c in codes], geo.chars).ljust(width) for _ in group)
         for row_range in chunks(len(rows), MAX_ROWS):
-            body = "\n".join(cells_line([marks.get((name, rows[r].student.id, c), "") for name, _ in group
+            body = "\n".join(cells_line([marks.get((name, rows[r].student.id, c), "") for name in group
                                          for c in codes], geo.chars) for r in row_range)
             pages.append(GridPage(
                 names="\n".join(rows[r].grid_name for r in row_range), header=heads.rstrip() + "\n" + labels.rstrip(),
                 body=body, columns=len(group) * len(codes), rows=len(row_range), chars=geo.chars,
                 svg=grid_svg(len(row_range), len(group) * len(codes), geo.chars, top_breaks=breaks)))
-    legend = [f"{i}. {name}" for i, (name, _) in enumerate(subjects, start=1)]
+    legend = [f"{i}. {name}" for i, name in enumerate(subjects, start=1)]
     return pages, legend
 
 

@@ -16,7 +16,7 @@ from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.rendering.pdf import qr_stream
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
-from pdf_reading import PdfPages, read_grid
+from pdf_reading import PdfPages, read_grid, summary_marks
 
 PERIOD_HEAD = r"^(\d{2}|I|II|III|IV|1п|2п)$"
 
@@ -229,23 +229,6 @@ def test_every_sheet_front_carries_its_qr_code(grade5):
     assert raw.count(b"0 0 0 rg") >= doc.sheets
 
 
-def summary_blocks(words):
-    """Split a page of the summary sheet into its grid blocks: (subject numbers, codes, words)."""
-    labels = [w for w in words if w.text in LABELS]
-    lines = sorted(y for y in {round(w.cy) for w in labels} if sum(round(w.cy) == y for w in labels) >= 3)
-    for k, y in enumerate(lines):
-        bottom = lines[k + 1] - 14 if k + 1 < len(lines) else 10_000
-        line = sorted((w for w in labels if round(w.cy) == y), key=lambda w: w.cx)
-        numbers = [int(w.text[:-1]) for w in sorted(words, key=lambda w: w.cx)
-                   if re.fullmatch(r"\d+\.", w.text) and w.x0 > line[0].x0 - 8 and y - 16 < w.cy < y]
-        block = [w for w in words if y - 16 < w.cy < bottom]
-        if numbers:  # not the legend line under the grid
-            yield numbers, [LABELS[w.text] for w in line], block
-
-
-LABELS = {"I": "Q1", "II": "Q2", "III": "Q3", "IV": "Q4", "год": "year", "экз": "exam", "итог": "final"}
-
-
 def test_the_summary_sheet_shows_every_final_mark(renderer, demo_snapshots, tmp_path_factory):
     snap = demo_snapshots[("9А", "year")]
     doc, pdf = render(renderer, snap, tmp_path_factory, kind="summary_sheet")
@@ -254,10 +237,5 @@ def test_the_summary_sheet_shows_every_final_mark(renderer, demo_snapshots, tmp_
     expected = {(number[pm.student_id], s.name, pm.period): str(pm.value)
                 for s in snap.subjects for pm in s.period_marks}
     names = list(dict.fromkeys(s.name for s in snap.subjects))
-    seen = {}
-    for words in pdf.words:
-        for numbers, codes, block in summary_blocks(words):
-            per_subject = len(codes) // len(numbers)
-            for (row, col), text in read_grid(block, r"^(I|II|III|IV|год|экз|итог)$").items():
-                seen[(row, names[numbers[col // per_subject] - 1], codes[col])] = text
+    seen = {key: text for key, (text, _) in summary_marks(pdf, names).items()}
     assert seen == expected
