@@ -277,11 +277,12 @@ def register_commands(app: Flask) -> None:
     from archive_service.cli_documents import documents_cli, period_cli
     from archive_service.cli_register import register_cli, retention_cli
     from archive_service.cli_signing import sign_command, signatures_cli, verify_command
+    from archive_service.cli_users import users_cli
     from archive_service.demo_job import demo_command
 
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
-                    register_cli, retention_cli, certificate_command, certificates_cli):
+                    register_cli, retention_cli, certificate_command, certificates_cli, users_cli):
         app.cli.add_command(command)
 
 
