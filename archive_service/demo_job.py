@@ -19,8 +19,8 @@ from flask.cli import with_appcontext
 from archive_service.cli import _actor, import_files, print_preflight, _snapshot_files
 from archive_service.cli_documents import close_period
 from archive_service.errors import NotFoundError
-from archive_service.rendering import registers
-from archive_service.services import backup, documents, register, snapshots, tokens
+from archive_service.domain.roles import ROLES
+from archive_service.services import accounts, backup, certificates, documents, register, snapshots, tokens
 from archive_service.services.documents import export_documents
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import create_demo_pki, load_pkcs12
@@ -29,6 +29,44 @@ DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
 DEMO_KEY_PASSWORD = "demo"
 DEMO_BACKUP_CODE = "demo-code"
+DEMO_ACCOUNTS = {
+    "zavuch": ("Иванова Татьяна Петровна", "deputy"),
+    "director": ("Сергеева Ольга Викторовна", "director"),
+    "secretary": ("Петрова Анна Сергеевна", "secretary"),
+    "inspector": ("Орлов Олег Олегович", "inspector"),
+    "admin": ("Админов Артём Андреевич", "admin"),
+}
+
+
+def _demo_account(archive, login: str, name: str, role: str) -> str:
+    """Create the demo account, or give an existing one a new password (a re-run prints fresh ones)."""
+    password = accounts.generate_password()
+    existing = {u.login: u for u in accounts.list_users(archive.uow())}
+    if login in existing:
+        accounts.set_password(archive.uow(), login, password, actor=_actor(), now=archive.now())
+        if existing[login].role != role:
+            accounts.set_role(archive.uow(), login, role, actor=_actor(), now=archive.now())
+        if not existing[login].active:
+            accounts.set_active(archive.uow(), login, True, actor=_actor(), now=archive.now())
+    else:
+        accounts.create_user(archive.uow(), login, name, role, password, actor=_actor(), now=archive.now())
+    return password
+
+
+def _a_graduate(archive):
+    """A student of the oldest class in the year's summary sheets, for the demo certificate."""
+    from sqlalchemy import select
+
+    from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
+
+    with archive.uow() as uow:
+        row = uow.session.execute(
+            select(SnapshotStudent.full_name, SnapshotStudent.birth_date)
+            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
+            .where(SnapshotRecord.academic_year == DEMO_YEAR, SnapshotRecord.period_code == "year")
+            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name)
+            .limit(1)).one()
+    return row
 
 
 def snapshot_director(folder) -> str:
@@ -104,11 +142,23 @@ def demo_command(seed: int) -> None:
                 accepted_by="Петрова Анна Сергеевна (секретарь)",
                 placement=register.Placement("каб. 5 (архив)", "шкаф 2", f"папка {DEMO_YEAR}"),
                 on=archive.now().date(), paper_only=False, actor=_actor(), now=archive.now())
-    printed = exported / "реестр.pdf"
-    rows = register.list_register(archive.uow())
-    printed.write_bytes(registers.register_pdf(settings.templates_dir, rows, year=None,
-                                               school=snapshots.school_facts(archive.uow())[0], moment=archive.now()))
-    click.echo(f"   записей в реестре: {len(rows)}; печатная форма: {printed}")
+    printed, inventory = exported / "реестр.pdf", exported / "опись_дел.pdf"
+    data, count = register.printout(archive.uow(), settings.templates_dir, "register", "pdf", year=None,
+                                    now=archive.now())
+    printed.write_bytes(data)
+    inventory.write_bytes(register.printout(archive.uow(), settings.templates_dir, "inventory", "pdf", year=None,
+                                            now=archive.now())[0])
+    click.echo(f"   записей в реестре: {count}; печатная форма: {printed}; опись дел: {inventory}")
+    student = _a_graduate(archive)
+    certificate = certificates.issue_certificate(
+        archive.uow(), archive.store, settings.templates_dir, student.full_name, student.birth_date,
+        requested_by=student.full_name, purpose="по месту требования", actor=_actor(), now=archive.now(),
+        secretary="Петрова А. С.")
+    certificate_path = exported / f"архивная_справка_{certificate['number']}-{certificate['year']}.pdf"
+    certificate_path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate["year"],
+                                                               certificate["number"])[1])
+    click.echo(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student.full_name}): "
+               f"{certificate_path}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
     click.echo("8. Доступ для системы электронного журнала (API)")
     if existing:
@@ -116,6 +166,15 @@ def demo_command(seed: int) -> None:
     else:
         _, token = tokens.issue_token(archive.uow(), "demo-journal", actor=_actor(), now=archive.now())
         click.echo(f"   токен API (показывается один раз): {token}")
+    click.echo("9. Учётные записи веб-приложения (пароли показаны один раз и записаны в файл для демо)")
+    accounts_file = settings.home / "demo-accounts.txt"
+    lines = []
+    for login, (name, role) in DEMO_ACCOUNTS.items():
+        password = _demo_account(archive, login, name, role)
+        lines.append(f"{login:<10} {password}   {ROLES[role]}: {name}")
+        click.echo(f"   {lines[-1]}")
+    accounts_file.touch(mode=0o600)
+    accounts_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     click.echo(f"\nГотово за {time.perf_counter() - started:.1f} с. Где что лежит:")
     click.echo(f"   каталог установки (ARCHIVE_HOME): {settings.home}")
     click.echo(f"   база данных:                      {settings.database_url}")
@@ -124,4 +183,4 @@ def demo_command(seed: int) -> None:
     click.echo(f"   документы (по SHA-256):           {archive.store.root}")
     click.echo(f"   PDF (подписанные) для печати:     {exported}")
     click.echo(f"   проверка подписи:                 archive-service verify {exported}/5А_Q2_журнал.pdf")
-    click.echo("   веб-приложение:                   make run → http://127.0.0.1:5000/")
+    click.echo(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")
