@@ -1,0 +1,63 @@
+"""Long jobs: progress visible while running, failures told, a killed job shown as interrupted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from archive_service.errors import ArchiveError
+from archive_service.services import jobs as job_rows
+from archive_service.web import jobs
+
+
+def _wait(client, job_id: str, until: set[str], timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/jobs/{job_id}").get_json()
+        if state["status"] in until:
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {state}")
+
+
+def test_a_job_reports_progress_and_its_result(app, login_as):
+    gate = threading.Event()
+
+    def work(report):
+        report(done=1, total=2, message="первый класс готов")
+        gate.wait(10)
+        report(done=2)
+        return {"classes": 2}
+
+    job_id = jobs.start(app, "test", "Проверка", {}, work, actor="Иванова Т. П.")
+    client = login_as("deputy")
+    running = _wait(client, job_id, {"running"})
+    while running["done"] < 1:
+        running = client.get(f"/jobs/{job_id}").get_json()
+    assert running["percent"] == 50 and running["message"] == "первый класс готов"
+    gate.set()
+    done = _wait(client, job_id, {"done"})
+    assert done["result"] == {"classes": 2} and done["percent"] == 100 and done["status_text"] == "готово"
+
+
+def test_a_failed_job_says_why(app, login_as):
+    def work(report):
+        raise ArchiveError("нет снимков журнала за период")
+
+    job_id = jobs.start(app, "test", "Проверка", {}, work, actor="x")
+    failed = _wait(login_as("deputy"), job_id, {"failed"})
+    assert failed["message"] == "нет снимков журнала за период"
+
+
+def test_a_job_whose_process_died_is_shown_as_interrupted(archive, login_as):
+    started = archive.now() - dt.timedelta(minutes=10)
+    job_id = job_rows.create(archive.uow(), "period_close", "Изготовление копий", {}, total=5, actor="x", now=started)
+    job_rows.progress(archive.uow(), job_id, done=2, status="running", now=started)
+    state = login_as("deputy").get(f"/jobs/{job_id}").get_json()
+    assert state["status"] == "interrupted" and "запустить снова" in state["status_text"]
+
+
+def test_jobs_are_not_for_inspectors(app, login_as):
+    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {}, actor="x")
+    assert login_as("inspector").get(f"/jobs/{job_id}").status_code == 403
