@@ -115,3 +115,16 @@ def login_as(app, staff):
     from web_support import client_factory
 
     return client_factory(app)
+
+
+@pytest.fixture
+def browser_app(tmp_path):
+    """The app on its own SQLite file (the embedded default) with one account per role, for
+    browser tests: they drive the pages, whose logic runs on both databases in tests/web."""
+    from web_support import make_staff
+
+    app = create_app(Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+                              secret_key="browser-test-secret"))
+    make_staff(app.extensions["archive"], NOW)
+    yield app
+    app.extensions["archive"].engine.dispose()

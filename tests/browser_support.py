@@ -1,0 +1,68 @@
+"""Browser tests: the real app served over HTTP, driven by Playwright in the system Chromium.
+
+Screenshots of every page visited go to `test-artifacts/screens/<test>/NN-name.png`
+(ARCHIVE_TEST_ARTIFACTS moves them), to be looked at after a run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("ARCHIVE_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("ARCHIVE_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts"))
+
+
+class LiveServer:
+    """The Flask app on a free port of 127.0.0.1, in a thread (threaded: polling works during a job)."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(10)
+
+
+class Screens:
+    """Numbered screenshots of one test's pages."""
+
+    def __init__(self, name: str):
+        self.folder = ARTIFACTS / "screens" / re.sub(r"[^\w.-]+", "_", name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+
+    def shot(self, page, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+
+
+def sign_in(page, base: str, login: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+
+
+def sign_out(page) -> None:
+    page.click("header .who button")
+    page.wait_for_load_state("networkidle")
