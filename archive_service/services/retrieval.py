@@ -1,0 +1,341 @@
+"""Finding archive documents and reading them out: the inspector's search and the sheet check.
+
+Search works across every school year: by year, class, kind, and the name of a student. A
+name is looked up in the students every stored snapshot lists (`snapshot_student`; case, «ё»/«е»
+and spacing do not matter, each word of the query is the beginning of a word of the name, in
+any order) and leads to the documents rendered from the snapshots that list that student — a
+student who moved classes is found in each class they were in.
+
+Reading is audited: opening a document (`document.viewed`), downloading its signed file
+(`document.downloaded`), verifying its signature (`document.verified`,
+`document.report_downloaded`) and checking a paper sheet by its QR code (`sheet.checked`, or
+`sheet.check_failed` for a sheet that is not from the archive — that is evidence too).
+
+Only the signed file is handed out: an unsigned document has no electronic original yet (the
+director has not certified it), so `download_document` refuses it with `NotSigned`; its preview
+stays available, marked as unsigned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from archive_service.adapters.orm import (
+    DocumentRecord,
+    RegisterEntry,
+    RegisterMovement,
+    SnapshotRecord,
+    SnapshotStudent,
+)
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.rendering.documents import plural
+from archive_service.rendering.model import PERIOD_NAMES, ROMAN, fmt
+from archive_service.rendering.preview import PreviewError, page_png
+from archive_service.services.certificates import normalise_name
+from archive_service.services.register import NotSigned
+from archive_service.services.unit_of_work import UnitOfWork
+from signing import Trust, VerificationReport, verify_pdf
+from storage import ContentStore, StorageError
+
+KINDS = {"class_journal": "Копия классного журнала", "summary_sheet": "Сводная ведомость итоговых отметок"}
+REGISTER_STATUS = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}
+_PERIOD_ORDER = {code: i for i, code in enumerate(["Q1", "Q2", "H1", "T1", "T2", "Q3", "Q4", "H2", "T3", "year"])}
+MAX_RESULTS = 500
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    academic_year: str = ""
+    class_name: str = ""
+    kind: str = ""
+    student: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.academic_year or self.class_name or self.kind or self.student.strip())
+
+
+@dataclass(frozen=True)
+class Signature:
+    signer: str
+    signed_at: dt.datetime
+    signed_by: str
+    level: str
+    certificate_serial: str
+    sha256: str
+    """the current signed file: the newest timestamp renewal's, else the signature's"""
+    renewed: bool
+
+
+@dataclass(frozen=True)
+class Registration:
+    year: int
+    number: int
+    case_index: str
+    status: str
+    registered_on: dt.date
+    retention_end: dt.date
+    place: str
+    issued_to: str = ""
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.year}"
+
+    @property
+    def status_text(self) -> str:
+        return REGISTER_STATUS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    """What people are told about one document: what it is, where it is, who signed it."""
+
+    document_id: str
+    kind: str
+    academic_year: str
+    period_code: str
+    period_title: str
+    class_name: str
+    grade: int
+    snapshot_version: int
+    pages: int
+    sheets: int
+    duplex: bool
+    sha256: str
+    destroyed_by_act: str | None
+    signature: Signature | None
+    registration: Registration | None
+    students: tuple[str, ...] = field(default=())
+    """the students the search matched, «ФИО (дд.мм.гггг)»"""
+
+    @property
+    def title(self) -> str:
+        return f"{KINDS.get(self.kind, self.kind)}, {self.class_name} класс"
+
+    @property
+    def period_line(self) -> str:
+        """«II четверть, 2026/2027 учебный год»; «2026/2027 учебный год» for the year's documents."""
+        year = f"{self.academic_year} учебный год"
+        if self.period_code == "year":
+            return year
+        return f"{self.period_title[:1].upper()}{self.period_title[1:]}, {year}"
+
+    @property
+    def current_sha256(self) -> str:
+        return self.signature.sha256 if self.signature else self.sha256
+
+    def page_label(self, page: int) -> str:
+        """«лист 3» or «лист 3, оборот» for a 1-based page: two-sided documents number fronts only."""
+        if not self.duplex:
+            return f"лист {page}"
+        sheet, back = divmod(page - 1, 2)
+        return f"лист {sheet + 1}, оборот" if back else f"лист {sheet + 1}"
+
+    def sheet_pages(self, sheet: int) -> list[int]:
+        """The 1-based pages of a sheet: its front, and its back when printed two-sided."""
+        if not self.duplex:
+            return [sheet]
+        front = 2 * sheet - 1
+        return [front, front + 1] if front + 1 <= self.pages else [front]
+
+
+def _period_title(record: SnapshotRecord) -> str:
+    name = PERIOD_NAMES.get(record.period_kind, record.period_code)
+    return name.format(n=ROMAN.get(record.period_number, str(record.period_number)))
+
+
+def _signatures(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Signature]:
+    out = {}
+    for pk, sig in uow.documents.signatures(document_pks).items():
+        renewal = uow.documents.latest_renewal(sig.id)
+        out[pk] = Signature(sig.signer, sig.signed_at, sig.signed_by, sig.level, sig.certificate_serial,
+                            renewal.sha256 if renewal else sig.sha256, renewal is not None)
+    return out
+
+
+def _registrations(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Registration]:
+    out = {}
+    for entry in uow.session.scalars(select(RegisterEntry).where(RegisterEntry.document_id.in_(document_pks))):
+        place = ", ".join(v for v in (entry.room, entry.cabinet, entry.folder) if v)  # as the secretary wrote them
+        issued_to = ""
+        if entry.status == "issued":
+            movement = uow.session.scalar(select(RegisterMovement).where(RegisterMovement.entry_id == entry.id)
+                                          .order_by(RegisterMovement.id.desc()).limit(1))
+            if movement is not None and movement.action == "issued":
+                issued_to = f"{movement.person}, {fmt(movement.on)} ({movement.purpose})"
+        out[entry.document_id] = Registration(entry.year, entry.number, entry.case_index, entry.status,
+                                              entry.registered_on, entry.retention_end, place, issued_to)
+    return out
+
+
+def _cards(uow: UnitOfWork, rows: list, students: dict[int, list[str]] | None = None) -> list[DocumentCard]:
+    """Cards of (document, snapshot) rows, with their signatures and register entries read in bulk."""
+    pks = [doc.id for doc, _ in rows]
+    signatures, registrations = _signatures(uow, pks), _registrations(uow, pks)
+    return [DocumentCard(doc.document_id, doc.kind, doc.academic_year, doc.period_code, _period_title(snap),
+                         doc.class_name, doc.grade, snap.version, doc.pages, doc.sheets, doc.duplex, doc.sha256,
+                         doc.destroyed_by_act, signatures.get(doc.id), registrations.get(doc.id),
+                         tuple(sorted(set((students or {}).get(doc.snapshot_id, ())))))
+            for doc, snap in rows]
+
+
+def _matching_students(uow: UnitOfWork, wanted: str) -> dict[int, list[str]]:
+    """snapshot id → the matching students it lists. Names are compared in Python, where «ё» and
+    case fold the same on every database; only the distinct names are read to compare."""
+    words = normalise_name(wanted).split()
+    names = [n for n in uow.session.scalars(select(SnapshotStudent.full_name).distinct())
+             if all(any(part.startswith(w) for part in normalise_name(n).split()) for w in words)]
+    found: dict[int, list[str]] = {}
+    if names:
+        for row in uow.session.execute(select(SnapshotStudent.snapshot_id, SnapshotStudent.full_name,
+                                              SnapshotStudent.birth_date)
+                                       .where(SnapshotStudent.full_name.in_(names))):
+            found.setdefault(row.snapshot_id, []).append(f"{row.full_name} ({fmt(row.birth_date)})")
+    return found
+
+
+def search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
+    """Documents of every school year that match all the criteria given (destroyed ones too, marked)."""
+    with uow:
+        statement = select(DocumentRecord, SnapshotRecord).join(SnapshotRecord,
+                                                                SnapshotRecord.id == DocumentRecord.snapshot_id)
+        if query.academic_year:
+            statement = statement.where(DocumentRecord.academic_year == query.academic_year)
+        if query.class_name:
+            statement = statement.where(DocumentRecord.class_name == " ".join(query.class_name.split()).upper())
+        if query.kind:
+            statement = statement.where(DocumentRecord.kind == query.kind)
+        students: dict[int, list[str]] = {}
+        if query.student.strip():
+            students = _matching_students(uow, query.student)
+            if not students:
+                return []
+            statement = statement.where(DocumentRecord.snapshot_id.in_(students))
+        statement = statement.order_by(DocumentRecord.academic_year, DocumentRecord.grade,
+                                       DocumentRecord.class_name, DocumentRecord.id).limit(MAX_RESULTS)
+        rows = sorted(uow.session.execute(statement).all(), key=lambda r: (
+            r[0].academic_year, r[0].grade, r[0].class_name, _PERIOD_ORDER.get(r[0].period_code, 99),
+            r[1].version, r[0].id))
+        return _cards(uow, rows, students)
+
+
+def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
+    """The school years and classes that have documents, for the search form."""
+    with uow:
+        rows = uow.session.execute(select(DocumentRecord.academic_year, DocumentRecord.grade,
+                                          DocumentRecord.class_name).distinct()).all()
+    years = sorted({r.academic_year for r in rows}, reverse=True)
+    classes = [c for _, c in sorted({(r.grade, r.class_name) for r in rows})]
+    return years, list(dict.fromkeys(classes))
+
+
+def document_card(uow: UnitOfWork, document_id: str) -> DocumentCard:
+    with uow:
+        row = uow.session.execute(select(DocumentRecord, SnapshotRecord)
+                                  .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
+                                  .where(DocumentRecord.document_id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"документа {document_id} в архиве нет")
+        return _cards(uow, [row])[0]
+
+
+def _existing(card: DocumentCard) -> DocumentCard:
+    if card.destroyed_by_act:
+        raise NotFoundError(f"документ {card.document_id} уничтожен по акту № {card.destroyed_by_act}; "
+                            "его файлов в архиве больше нет")
+    return card
+
+
+def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: str, origin: str, now: dt.datetime,
+           **details) -> None:
+    with uow:
+        uow.audit.append(at=now, actor=actor, action=action, object_type="document", object_id=card.document_id,
+                         origin=origin, details={"kind": card.kind, "class": card.class_name,
+                                                 "year": card.academic_year, "period": card.period_code, **details})
+        uow.commit()
+
+
+def view_document(uow: UnitOfWork, document_id: str, *, actor: str, origin: str, now: dt.datetime) -> DocumentCard:
+    """Open a document for reading on screen (its page images are not audited one by one)."""
+    card = _existing(document_card(uow, document_id))
+    _audit(uow, "document.viewed", card, actor=actor, origin=origin, now=now, sha256=card.current_sha256)
+    return card
+
+
+def page_image(store: ContentStore, card: DocumentCard, page: int, *, dpi: int, signed: bool = True) -> bytes:
+    """Page `page` (1-based) as PNG: of the current signed file, or of the file as rendered."""
+    if not 1 <= page <= card.pages:
+        raise NotFoundError(f"в документе {card.document_id} нет страницы {page}")
+    try:
+        return page_png(store.read(card.current_sha256 if signed else card.sha256), page, dpi)
+    except (StorageError, PreviewError) as err:
+        raise ArchiveError(f"изображение страницы не получено: {err}") from err
+
+
+def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: str, origin: str,
+                      now: dt.datetime) -> tuple[DocumentCard, bytes]:
+    """The signed file as it stands now (with its timestamp renewals); unsigned documents are refused."""
+    card = _existing(document_card(uow, document_id))
+    if card.signature is None:
+        raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
+                        "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
+    data = store.read(card.signature.sha256)
+    _audit(uow, "document.downloaded", card, actor=actor, origin=origin, now=now, sha256=card.signature.sha256,
+           size=len(data))
+    return card, data
+
+
+def verify_document(uow: UnitOfWork, store: ContentStore, trust: Trust, document_id: str, *, actor: str,
+                    origin: str, now: dt.datetime, downloaded: bool = False) -> tuple[DocumentCard, VerificationReport]:
+    """The signature report of the current signed file, checked offline now."""
+    card = _existing(document_card(uow, document_id))
+    if card.signature is None:
+        raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
+    report = verify_pdf(store.read(card.signature.sha256), trust, at=now)
+    _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
+           origin=origin, now=now, sha256=card.signature.sha256, valid=report.valid)
+    return card, report
+
+
+class SheetNotInArchive(NotFoundError):
+    """A QR code that names no document of the archive, or a sheet the document does not have."""
+
+    code = "sheet_not_in_archive"
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    card: DocumentCard
+    sheet: int
+    pages: list[int]
+    file_intact: bool | None
+    """the stored file still has the digest recorded for it (None: destroyed, no file to check)"""
+
+
+def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: int, *, actor: str, origin: str,
+                now: dt.datetime) -> SheetCheck:
+    """What a paper sheet with this QR code is; a code the archive did not print is audited and refused."""
+    try:
+        card = document_card(uow, document_id)
+    except NotFoundError:
+        _refuse(uow, document_id, sheet, "unknown_document", actor=actor, origin=origin, now=now)
+        raise SheetNotInArchive(f"Документа с номером «{document_id}» в архиве нет") from None
+    if not 1 <= sheet <= card.sheets:
+        _refuse(uow, document_id, sheet, "no_such_sheet", actor=actor, origin=origin, now=now)
+        raise SheetNotInArchive(f"В документе «{card.title}» {card.sheets} "
+                                f"{plural(card.sheets, 'лист', 'листа', 'листов')}, листа {sheet} в нём нет")
+    intact = None if card.destroyed_by_act else store.verify(card.current_sha256)
+    _audit(uow, "sheet.checked", card, actor=actor, origin=origin, now=now, sheet=sheet, file_intact=intact)
+    return SheetCheck(card, sheet, card.sheet_pages(sheet), intact)
+
+
+def _refuse(uow: UnitOfWork, document_id: str, sheet: int, reason: str, *, actor: str, origin: str,
+            now: dt.datetime) -> None:
+    with uow:
+        uow.audit.append(at=now, actor=actor, action="sheet.check_failed", object_type="document",
+                         object_id=document_id[:200], origin=origin, details={"sheet": sheet, "reason": reason})
+        uow.commit()
