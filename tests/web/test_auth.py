@@ -56,8 +56,8 @@ def test_a_wrong_login_and_a_wrong_password_answer_alike(app, staff):
     unknown = sign_in(client, "nobody", "что-то-длинное-1")
     wrong = sign_in(client, "deputy", "что-то-длинное-1")
     assert unknown.status_code == wrong.status_code == 401
-    assert "неверное имя или пароль" in unknown.get_data(as_text=True)
-    assert "неверное имя или пароль" in wrong.get_data(as_text=True)
+    assert "Неверное имя или пароль" in unknown.get_data(as_text=True)
+    assert "Неверное имя или пароль" in wrong.get_data(as_text=True)
 
 
 def test_five_wrong_passwords_lock_the_account(app, archive, staff):
