@@ -1,0 +1,437 @@
+"""The director's pages: what awaits them, batch signing, hand-over acts, disposal acts, backups.
+
+The key's password or the token's PIN, and a backup's access code, are read from the form,
+used in memory (the background job's closure) and dropped: never in the job row, the session,
+the audit log or a log line. An uploaded key file lives in a private temporary file only while
+it is opened.
+
+Services record what changed in the audit log but take no origin; each action taken here adds
+one `web.*` event with who, what and from where (the request's address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections import defaultdict
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from archive_service.config import ConfigError
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.rendering.certificate import COLUMN_TITLES, RESULT_CODES
+from archive_service.services import backup, disposal, documents, handover, jobs
+from archive_service.services.signing import sign_documents
+from archive_service.web import jobs as web_jobs
+from archive_service.web.auth import allow, archive, origin
+from signing import SigningError, load_pkcs12, pkcs11_key
+from storage import StorageError
+
+bp = Blueprint("director", __name__, url_prefix="/director")
+NAV = [("director.inbox", "Ждёт директора", {"director"}), ("director.sign", "Подпись", {"director"}),
+       ("director.handover_page", "Приём копий", {"director"}),
+       ("director.disposal_page", "Акты уничтожения", {"director"}),
+       ("director.backups", "Резервные копии", {"director"})]
+
+PERIOD_WORDS = {code: title for code, title in COLUMN_TITLES.items() if code not in RESULT_CODES} | {
+    "year": "учебный год (сводные ведомости)"}  # in the order of the school year
+SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
+MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
+JOB_KINDS = ("director.sign", "director.restore")
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who acts and from where, captured in the request for work that runs after it."""
+
+    person: str
+    role: str
+    origin: str
+
+    @classmethod
+    def current(cls) -> "Requester":
+        return cls(g.user.full_name, g.user.role, origin())
+
+
+def _audit(who: Requester, action: str, object_type: str, object_id: str, **details) -> None:
+    a = archive()
+    with a.uow() as uow:
+        uow.audit.append(at=a.now(), actor=who.person, action=action, object_type=object_type,
+                         object_id=object_id, origin=who.origin, details=details)
+        uow.commit()
+
+
+def period_word(code: str) -> str:
+    return PERIOD_WORDS.get(code, code)
+
+
+def day(value: str | dt.date | None) -> str:
+    """«2033-01-01» or a date → «01.01.2033»."""
+    if not value:
+        return "—"
+    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).strftime("%d.%m.%Y")
+
+
+def periods_word(periods: str) -> str:
+    """A backup set's «Q2,H1» → «II четверть, I полугодие» (a monthly copy's «месяц 2026-12» as is)."""
+    return ", ".join(period_word(code) for code in periods.split(",")) if "месяц" not in periods else periods
+
+
+def _period_order(code: str) -> int:
+    return list(PERIOD_WORDS).index(code) if code in PERIOD_WORDS else len(PERIOD_WORDS)
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form for a count: 1 документ, 2 документа, 5 документов (11–14: many)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
+
+
+@bp.context_processor
+def _words() -> dict:
+    return {"period_word": period_word, "periods_word": periods_word, "plural": plural, "role_word": ROLES.get,
+            "when": lambda moment: moment.strftime("%d.%m.%Y %H:%M") + " UTC" if moment else "—", "day": day,
+            "megabytes": lambda size: f"{size / 1e6:.1f} МБ".replace(".", ",")}
+
+
+def _unsigned() -> dict[str, dict[str, list[dict]]]:
+    """Documents awaiting the signature: year → period → rows (by class)."""
+    grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in documents.list_documents(archive().uow()):
+        if row["signature"] is None:
+            grouped[row["academic_year"]][row["period"]].append(row)
+    return {year: dict(sorted(periods.items(), key=lambda p: _period_order(p[0])))
+            for year, periods in sorted(grouped.items(), reverse=True)}
+
+
+@bp.get("")
+@allow("director")
+def inbox():
+    """Counts of what awaits the director, with links to each page."""
+    a = archive()
+    acts = [act for act in disposal.list_acts(a.uow()) if act["status"] == "proposed"]
+    sets = handover.list_handovers(a.uow())
+    entries, breaks = backup.verify_journal(a.uow())
+    return render_template("director/inbox.html", unsigned=_unsigned(), acts=acts,
+                           awaiting_sets=[s for s in sets if s["awaiting"]],
+                           incomplete=[s for s in sets if not s["complete"] and not s["destroyed_by_act"]],
+                           journal_entries=entries, journal_breaks=breaks)
+
+
+@bp.get("/sign")
+@allow("director")
+def sign():
+    signed: dict[tuple[str, str], int] = defaultdict(int)
+    for row in documents.list_documents(archive().uow()):
+        if row["signature"] is not None:
+            signed[(row["academic_year"], row["period"])] += 1
+    newest_first = sorted(signed.items(), key=lambda item: (item[0][0], -_period_order(item[0][1])), reverse=True)
+    return render_template("director/sign.html", unsigned=_unsigned(), signed=newest_first,
+                           libraries=_token_libraries(), form=request.args)
+
+
+@bp.get("/documents/<document_id>.pdf")
+@allow("director")
+def document_pdf(document_id: str):
+    """A document as it is stored: the signed original when signed, else the unsigned copy."""
+    a = archive()
+    row = next((r for r in documents.list_documents(a.uow()) if r["document_id"] == document_id), None)
+    if row is None:
+        abort(404)
+    digest = row["signature"]["sha256"] if row["signature"] else row["sha256"]
+    _audit(Requester.current(), "web.document_viewed", "document", document_id, sha256=digest)
+    return _pdf(a.store.read(digest), documents.export_name(row))
+
+
+def _pdf(data: bytes, name: str, *, download: bool = False) -> Response:
+    disposition = "attachment" if download else "inline"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"})
+
+
+def _token_libraries() -> list[str]:
+    """The PKCS#11 libraries the server may load: ARCHIVE_PKCS11_LIB (several separated by «:»),
+    else SoftHSM. A path typed into a form is never loaded: a library runs inside the server."""
+    configured = [p.strip() for p in os.environ.get("ARCHIVE_PKCS11_LIB", "").split(os.pathsep) if p.strip()]
+    return configured or [SOFTHSM_LIBRARY]
+
+
+def _selection(values: list[str], unsigned: dict[str, dict[str, list[dict]]]) -> dict[str, list[str]]:
+    """Checked «year|period» boxes that still have documents awaiting the signature."""
+    chosen: dict[str, list[str]] = defaultdict(list)
+    for value in values:
+        year, _, code = value.partition("|")
+        if code in unsigned.get(year, {}) and code not in chosen[year]:
+            chosen[year].append(code)
+    return dict(chosen)
+
+
+def _open_key_file(upload, password: str):
+    """The PKCS#12 key of an uploaded file, opened from a private temporary file deleted at once."""
+    data = upload.read(MAX_KEY_FILE + 1) if upload else b""
+    if not data:
+        raise SigningError("выберите файл ключа (.p12 или .pfx)")
+    if len(data) > MAX_KEY_FILE:
+        raise SigningError("это не файл ключа: файл ключа PKCS#12 весит несколько килобайт")
+    fd, name = tempfile.mkstemp(prefix="key-", suffix=".p12")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        return load_pkcs12(Path(name), password.encode("utf-8"))
+    except SigningError:
+        raise SigningError(f"не удалось открыть ключ «{upload.filename}»: неверный пароль или это не файл "
+                           "ключа PKCS#12") from None
+    finally:
+        os.unlink(name)
+
+
+def _signer_opener(form, files) -> tuple[Callable[[], object], dict]:
+    """How the job opens the signer, and what of the key may be recorded (never the secret)."""
+    a = archive()
+    if form.get("method") == "token":
+        library, token, key, pin = (form.get("library", ""), form.get("token", "").strip(),
+                                    form.get("key", "").strip(), form.get("pin", ""))
+        if library not in _token_libraries():
+            raise SigningError("эта библиотека токена не разрешена на сервере (ARCHIVE_PKCS11_LIB)")
+        if not (token and key and pin):
+            raise SigningError("укажите метку токена, метку ключа и PIN")
+        with pkcs11_key(Path(library), token, key, pin):
+            pass  # a wrong PIN is said now, before the job starts
+
+        @contextmanager
+        def open_token() -> Iterator:
+            with pkcs11_key(Path(library), token, key, pin) as opened:
+                yield a.pades_signer(opened)
+
+        return open_token, {"key": "token", "token": token, "key_label": key}
+    if not form.get("password"):
+        raise SigningError("введите пароль ключа")
+    signer = a.pades_signer(_open_key_file(files.get("key_file"), form.get("password", "")))
+    return lambda: nullcontext(signer), {"key": "file", "file": files["key_file"].filename,
+                                         "certificate_serial": f"{signer.certificate.serial_number:X}"}
+
+
+@bp.post("/sign")
+@allow("director")
+def start_signing():
+    a = archive()
+    who = Requester.current()
+    unsigned = _unsigned()
+    chosen = _selection(request.form.getlist("period"), unsigned)
+    if not chosen:
+        flash("Отметьте хотя бы один период с документами, ожидающими подписи.", "error")
+        return redirect(url_for("director.sign"))
+    try:
+        open_signer, key = _signer_opener(request.form, request.files)
+    except (SigningError, ConfigError) as err:
+        _audit(who, "web.sign_refused", "period", _where(chosen), reason=str(err))
+        flash(f"Ничего не подписано: {err}.", "error")
+        return redirect(url_for("director.sign", method=request.form.get("method", "file")))
+    total = sum(len(unsigned[year][code]) for year, codes in chosen.items() for code in codes)
+    params = {"periods": chosen, **key}
+
+    def work(report) -> dict:
+        outcomes: list[dict] = []
+
+        def done(outcome) -> None:
+            outcomes.append(outcome.as_dict())
+            report(done=len(outcomes), message=f"{outcome.class_name}, {period_word(outcome.period_code)}: "
+                                               f"{'подписан' if outcome.ok else 'ошибка'}")
+
+        try:
+            with open_signer() as signer:
+                for year, codes in chosen.items():
+                    try:
+                        sign_documents(a.uow(), a.store, signer, year, codes, actor=who.person, role=who.role,
+                                       now=a.now, on_done=done)
+                    except NotFoundError:
+                        continue  # signed meanwhile by another batch
+        except SigningError as err:
+            raise ArchiveError(f"ничего не подписано: {err}") from None
+        finally:
+            ok = sum(o["ok"] for o in outcomes)
+            _audit(who, "web.sign_batch", "period", _where(chosen), signed=ok, failed=len(outcomes) - ok, **key)
+        return {"outcomes": outcomes, "signed": ok, "failed": len(outcomes) - ok}
+
+    title = "Подпись документов: " + "; ".join(f"{year}, {', '.join(period_word(c) for c in codes)}"
+                                              for year, codes in chosen.items())
+    job_id = web_jobs.start(current_app._get_current_object(), "director.sign", title, params, work,
+                            actor=who.person, total=total)
+    return redirect(url_for("director.job", job_id=job_id))
+
+
+def _where(chosen: dict[str, list[str]]) -> str:
+    return "; ".join(f"{year}: {', '.join(codes)}" for year, codes in chosen.items())
+
+
+@bp.get("/jobs/<job_id>")
+@allow("director")
+def job(job_id: str):
+    """A signing or restore job: its live progress, then its results."""
+    a = archive()
+    try:
+        found = jobs.get(a.uow(), job_id, now=a.now())
+    except NotFoundError:
+        abort(404)
+    if found["kind"] not in JOB_KINDS:
+        abort(404)
+    return render_template("director/job.html", job=found)
+
+
+@bp.get("/handover")
+@allow("director")
+def handover_page():
+    return render_template("director/handover.html", sets=handover.list_handovers(archive().uow()))
+
+
+@bp.get("/handover/<set_id>/act.pdf")
+@allow("director")
+def handover_act(set_id: str):
+    a = archive()
+    try:
+        data = backup.handover_act_pdf(a.uow(), a.settings.templates_dir, set_id)
+    except NotFoundError:
+        abort(404)
+    _audit(Requester.current(), "web.handover_act_printed", "backup_set", set_id)
+    return _pdf(data, f"акт_передачи_{set_id}.pdf")
+
+
+@bp.post("/handover/<set_id>/confirm")
+@allow("director")
+def confirm_handover(set_id: str):
+    a = archive()
+    who = Requester.current()
+    try:
+        handover.confirm_handover(a.uow(), set_id, person=who.person, role=who.role, origin=who.origin, now=a.now())
+    except ArchiveError as err:
+        flash(f"Не принято: {err}", "error")
+    else:
+        flash(f"Набор {set_id} принят по акту; запись внесена в журнал пользования резервными копиями.", "ok")
+    return redirect(url_for("director.handover_page"))
+
+
+@bp.get("/disposal")
+@allow("director")
+def disposal_page():
+    acts = list(reversed(disposal.list_acts(archive().uow())))
+    return render_template("director/disposal.html", proposed=[x for x in acts if x["status"] == "proposed"],
+                           others=[x for x in acts if x["status"] != "proposed"])
+
+
+@bp.get("/disposal/<int:year>/<int:number>.pdf")
+@allow("director")
+def disposal_act_pdf(year: int, number: int):
+    a = archive()
+    key = f"{number}/{year}"
+    try:
+        data = disposal.act_pdf(a.uow(), a.store, key)
+    except (NotFoundError, StorageError):
+        abort(404)
+    _audit(Requester.current(), "web.disposal_act_viewed", "disposal_act", key)
+    return _pdf(data, f"акт_уничтожения_{number}-{year}.pdf")
+
+
+@bp.post("/disposal/<int:year>/<int:number>/approve")
+@allow("director")
+def approve_disposal(year: int, number: int):
+    a = archive()
+    who, key = Requester.current(), f"{number}/{year}"
+    try:
+        disposal.approve_act(a.uow(), a.store, a.settings.templates_dir, key, on=a.now().date(),
+                             actor=disposal.Actor(who.person, who.role), now=a.now())
+    except ArchiveError as err:
+        flash(f"Акт № {key} не утверждён: {err}", "error")
+    else:
+        _audit(who, "web.disposal_act_approved", "disposal_act", key)
+        flash(f"Акт № {key} утверждён. Секретарь может уничтожить перечисленные в нём документы.", "ok")
+    return redirect(url_for("director.disposal_page"))
+
+
+def _restore_root() -> Path:
+    return archive().settings.home / "restored"
+
+
+@bp.get("/backups")
+@allow("director")
+def backups():
+    a = archive()
+    who = Requester.current()
+    journal = list(reversed(backup.journal_rows(a.uow())))
+    if not _looked_today(journal, who, a.now()):  # the look at the list is a journal line, once a day
+        backup.list_backups(a.uow(), actor=backup.Actor(who.person, ROLES[who.role]), now=a.now())
+        journal = list(reversed(backup.journal_rows(a.uow())))
+    entries, breaks = backup.verify_journal(a.uow())
+    return render_template("director/backups.html", sets=handover.list_handovers(a.uow()), journal=journal[:100],
+                           journal_entries=entries, journal_breaks=breaks, restore_root=_restore_root())
+
+
+def _looked_today(journal: list[dict], who: Requester, now: dt.datetime) -> bool:
+    """Whether the newest journal line is this person's look at the list today: reloading the
+    page adds nothing to the paper journal; a look after any other use is written again."""
+    last = journal[0] if journal else None
+    return bool(last and last["action"] == "просмотр списка" and last["person"] == who.person
+                and last["at"][:10] == now.astimezone(dt.timezone.utc).date().isoformat())
+
+
+@bp.post("/backups/restore")
+@allow("director")
+def restore():
+    a = archive()
+    who = Requester.current()
+    set_id, code = request.form.get("set_id", ""), request.form.get("code", "")
+    purpose = request.form.get("purpose", "").strip() or "восстановление данных"
+    known = {s["set_id"]: s for s in backup.list_backups(a.uow())}
+    if set_id not in known or known[set_id]["destroyed_by_act"]:
+        flash("Выберите резервную копию из списка.", "error")
+        return redirect(url_for("director.backups"))
+    if not code:
+        flash("Введите код доступа к резервной копии.", "error")
+        return redirect(url_for("director.backups"))
+    target = _restore_root() / set_id
+
+    def work(report) -> dict:
+        report(message=f"восстановление в {target}")
+        try:
+            bag = backup.restore_backup(a.uow(), a.media(), set_id, code, target,
+                                        actor=backup.Actor(who.person, ROLES[who.role]), purpose=purpose, now=a.now())
+        except (ArchiveError, StorageError) as err:
+            _audit(who, "web.backup_restore", "backup_set", set_id, purpose=purpose, result=f"отказ: {err}")
+            raise
+        _audit(who, "web.backup_restore", "backup_set", set_id, purpose=purpose, result=str(bag))
+        report(done=1)
+        return {"set_id": set_id, "path": str(bag)}
+
+    chosen = known[set_id]
+    title = f"Восстановление резервной копии: {chosen['academic_year']}, {periods_word(chosen['periods'])}"
+    job_id = web_jobs.start(current_app._get_current_object(), "director.restore", title,
+                            {"set_id": set_id, "purpose": purpose, "target": str(target)}, work, actor=who.person,
+                            total=1)
+    return redirect(url_for("director.job", job_id=job_id))
+
+
+@bp.get("/backups/journal.pdf")
+@allow("director")
+def journal_pdf():
+    a = archive()
+    data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now())
+    _audit(Requester.current(), "web.backup_journal_printed", "backup_journal", "*")
+    return _pdf(data, "журнал_пользования_резервными_копиями.pdf", download=True)
