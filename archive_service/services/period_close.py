@@ -1,0 +1,194 @@
+"""Closing a period from the deputy head's pages: uploads, copies, previews, downloads, backup.
+
+Copies are rendered by Celery workers when a broker is configured, else by local worker
+processes (`adapters.local_jobs`), exactly as the command line does; results arrive as each
+class finishes so a progress bar can follow. Looking at a page of a copy and taking a file
+away are actions on archive material too: each one is an audit event with who, what and
+from where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from collections import Counter
+from typing import Any, Callable, Iterator, Sequence
+
+from archive_service.config import Settings
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError, NotFoundError, ReasonRequired, SnapshotRejected
+from archive_service.rendering.preview import page_png
+from archive_service.services import backup, documents
+from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.unit_of_work import UnitOfWork
+from storage import ContentStore, Medium
+
+Report = Callable[..., None]
+MIN_CODE_LENGTH = 6
+
+
+def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason: str, actor: str, origin: str,
+                 now: dt.datetime) -> list[dict]:
+    """Store each uploaded file on its own (a rejected file writes nothing); one outcome per file."""
+    outcomes = []
+    for name, raw in files:
+        outcome: dict[str, Any] = {"file": name, "problems": []}
+        try:
+            result = ingest_snapshot(uow, raw, actor=actor, origin=origin, reason=reason, now=now)
+        except SnapshotRejected as err:
+            outcome.update(status="rejected", message=str(err), problems=[p.as_dict() for p in err.problems])
+        except ReasonRequired as err:
+            outcome.update(status="reason_required", message=str(err))
+        except ArchiveError as err:
+            outcome.update(status="rejected", message=str(err))
+        else:
+            outcome.update(result.as_dict())
+        outcomes.append(outcome)
+    return outcomes
+
+
+def render_results(settings: Settings, jobs: list[documents.RenderJob], actor: str,
+                   celery: Any = None) -> Iterator[tuple[documents.RenderJob, dict]]:
+    """(job, outcome) as each document is finished: on Celery workers with a broker, else in local
+    worker processes; a failed job's outcome is {"error": message}."""
+    if celery is not None and settings.broker_url:
+        pending = {celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j for j in jobs}
+        while pending:
+            for result in [r for r in pending if r.ready()]:
+                job = pending.pop(result)
+                value = result.get(propagate=False)
+                yield job, value if isinstance(value, dict) else {"error": str(value)}
+            time.sleep(0.2)
+        return
+    from archive_service.adapters.local_jobs import render_locally
+
+    for job, future in render_locally(settings, jobs, actor, settings.render_processes):
+        error = future.exception()
+        yield job, {"error": str(error)} if error else future.result()
+
+
+def make_copies(uow: UnitOfWork, settings: Settings, academic_year: str, period_code: str, *, actor: str,
+                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None,
+                celery: Any = None) -> dict:
+    """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
+    jobs = documents.plan_period_close(uow, academic_year, [period_code])
+    report = report or (lambda **_: None)
+    report(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
+    tally: Counter = Counter()
+    errors = []
+    for done, (job, outcome) in enumerate(render_results(settings, jobs, actor, celery), 1):
+        if "error" in outcome:
+            tally["failed"] += 1
+            errors.append(f"{job.class_name}: {outcome['error']}")
+            report(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
+            continue
+        tally[outcome["status"]] += 1
+        tally["sheets"] += outcome["sheets"]
+        report(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+    result = {"rendered": tally["rendered"], "reused": tally["reused"], "failed": tally["failed"],
+              "sheets": tally["sheets"], "errors": errors}
+    with uow:
+        uow.audit.append(at=clock(), actor=actor, action="period.copies_made", object_type="period",
+                         object_id=f"{academic_year}:{period_code}", origin=origin, details=result)
+        uow.commit()
+    return result
+
+
+def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str, *, now: dt.datetime) -> str | None:
+    """The id of a job of this kind for the period still under way (its heartbeat fresh), if any:
+    a page opened again shows its progress, and a second click does not start a second job."""
+    from sqlalchemy import select
+
+    from archive_service.adapters.orm import Job
+    from archive_service.services.jobs import STALE_AFTER
+
+    with uow:
+        rows = uow.session.scalars(select(Job).where(Job.kind == kind, Job.status.in_(("queued", "running")),
+                                                     Job.heartbeat_at > now - STALE_AFTER)
+                                   .order_by(Job.created_at.desc())).all()
+        return next((j.id for j in rows if j.params == {"academic_year": academic_year, "period": period_code}), None)
+
+
+def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> list[dict]:
+    """The newest copy of each class of the period (older ones were made from older snapshot versions)."""
+    rows = documents.list_documents(uow, academic_year, [period_code])
+    return list({(r["class"], r["kind"]): r for r in rows}.values())  # listed oldest first: newest wins
+
+
+def find_document(uow: UnitOfWork, document_id: str) -> dict:
+    """A document as `documents.list_documents` gives it (with its signature); destroyed ones are gone."""
+    with uow:
+        record = uow.documents.by_document_id(document_id)
+        where = (record.academic_year, [record.period_code], [record.class_name]) if record else None
+    rows = [r for r in documents.list_documents(uow, *where) if r["document_id"] == document_id] if where else []
+    if not rows:
+        raise NotFoundError(f"документ {document_id} не найден")
+    return rows[0]
+
+
+def _audit(uow: UnitOfWork, action: str, document: dict, *, actor: str, origin: str, now: dt.datetime,
+           **details: Any) -> None:
+    with uow:
+        uow.audit.append(at=now, actor=actor, action=action, object_type="document",
+                         object_id=document["document_id"], origin=origin,
+                         details={"class": document["class"], "period": document["period"], **details})
+        uow.commit()
+
+
+def preview_page(uow: UnitOfWork, store: ContentStore, document_id: str, page: int, *, dpi: int, actor: str,
+                 origin: str, now: dt.datetime) -> bytes:
+    """A page of the copy as it will be printed (PNG), recorded in the audit log.
+
+    Raises `rendering.preview.PreviewError` or `storage.StorageError` when the page cannot be drawn."""
+    document = find_document(uow, document_id)
+    if not 1 <= page <= document["pages"]:
+        raise NotFoundError(f"в документе {document['pages']} стр., страницы {page} нет")
+    png = page_png(store.read(document["sha256"]), page, dpi)  # PreviewError, StorageError: nothing to audit
+    _audit(uow, "document.previewed", document, actor=actor, origin=origin, now=now, page=page)
+    return png
+
+
+def document_file(uow: UnitOfWork, store: ContentStore, document_id: str, *, signed: bool, actor: str,
+                  origin: str, now: dt.datetime) -> tuple[bytes, str]:
+    """(PDF, file name): the unsigned copy for printing, or the electronically signed original."""
+    document = find_document(uow, document_id)
+    name = documents.export_name(document)
+    if signed:
+        if document["signature"] is None:
+            raise NotFoundError(f"документ {document_id} ещё не подписан директором")
+        digest, name = document["signature"]["sha256"], name.removesuffix(".pdf") + "_подписан.pdf"
+    else:
+        digest = document["sha256"]
+    data = store.read(digest)
+    _audit(uow, "document.downloaded", document, actor=actor, origin=origin, now=now,
+           file="signed" if signed else "print", sha256=digest)
+    return data, name
+
+
+def back_up_period(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
+                   period_code: str, code: str, repeated: str, *, person: str, now: dt.datetime) -> dict:
+    """A backup set of the period on both media, sealed with the director's access code (never stored)."""
+    check_access_code(code, repeated)
+    return backup.create_backup(uow, store, media, academic_year, [period_code], code,
+                                actor=backup.Actor(person, ROLES["deputy"]), now=now)
+
+
+def check_access_code(code: str, repeated: str) -> None:
+    if not code:
+        raise ArchiveError("введите код доступа директора")
+    if code != repeated:
+        raise ArchiveError("код доступа введён по-разному; введите его дважды одинаково")
+    if len(code) < MIN_CODE_LENGTH:
+        raise ArchiveError(f"код доступа слишком короткий: нужно не меньше {MIN_CODE_LENGTH} знаков")
+
+
+def handover_act(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: str, origin: str,
+                 now: dt.datetime) -> bytes:
+    """The hand-over act of a backup set (PDF), its printing recorded in the audit log."""
+    pdf = backup.handover_act_pdf(uow, templates_dir, set_id)
+    with uow:
+        uow.audit.append(at=now, actor=actor, action="backup.act_printed", object_type="backup_set",
+                         object_id=set_id, origin=origin)
+        uow.commit()
+    return pdf

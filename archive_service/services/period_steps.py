@@ -1,0 +1,248 @@
+"""The steps of the 5-day end-of-period procedure, class by class: deadlines, who did what, when.
+
+Reference 000 §4 names the day of the holidays by which each step is done; day N is the
+period's last day plus N days. People record the paper steps: each record is a new
+`PeriodStep` row (the newest row of a class and step counts, so a mistaken record is undone by
+a newer one) with its audit event. Where the archive itself knows a fact — the director's
+electronic signature, the register number, a backup set of the period and its hand-over —
+the board shows it beside the record, and a fact that settles the step marks it done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, Sequence
+
+from sqlalchemy import select
+
+from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, RegisterEntry
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services.unit_of_work import UnitOfWork
+
+State = Literal["done", "late", "pending"]
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    title: str
+    """Short name for the column heading."""
+    day: int
+    """Day of the holidays by which the step is done (1 = the day after the period ends)."""
+    hint: str
+    """What exactly is done, in the words of the regulation."""
+
+
+STEPS: tuple[Step, ...] = (
+    Step("marks_checked", "Итоговые отметки проверены", 1,
+         "Учителя-предметники проверили выставление итоговых отметок в электронном журнале"),
+    Step("backups", "Резервные копии сданы директору", 2,
+         "Резервные копии записаны на два носителя и сданы директору под подпись"),
+    Step("copies_printed", "Копии напечатаны", 2,
+         "Текущие и итоговые отметки напечатаны по классам и вынесены в учительскую на подпись"),
+    Step("teachers_signed", "Учителя подписали листы", 3,
+         "Учителя проверили бумажную копию и подписали все листы своего предмета с расшифровкой и датой"),
+    Step("class_teacher_certified", "Классный руководитель заверил", 4,
+         "Классный руководитель заверил титульный лист подписью и датой и сдал копию заместителю директора"),
+    Step("deputy_certified", "Заместитель директора заверил", 5,
+         "Заместитель директора заверил копию своей подписью"),
+    Step("director_signed", "Директор подписал, печать", 5,
+         "Директор подписал копию и заверил её печатью школы"),
+    Step("registered", "Сдано в реестр", 5,
+         "Заверенная копия сдана в общий реестр, сформирована папка за период"),
+)
+STEP_CODES = {s.code: s for s in STEPS}
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a person recorded for one class and step (the newest record counts)."""
+
+    done: bool
+    at: dt.datetime
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What the archive itself knows about a step, e.g. the electronic signature."""
+
+    text: str
+    at: dt.date | dt.datetime | None = None
+    by: str = ""
+    settles: bool = False
+    """The fact alone makes the step done (a signature does; a rendered copy is not a printed one)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    step: Step
+    state: State
+    record: Record | None = None
+    facts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    class_name: str
+    grade: int
+    students: int
+    cells: list[Cell]
+    document_id: str | None = None
+    """The newest copy made of the class for the period, if any."""
+    signed: bool = False
+
+    @property
+    def done(self) -> int:
+        return sum(c.state == "done" for c in self.cells)
+
+
+@dataclass(frozen=True)
+class PeriodBoard:
+    academic_year: str
+    period_code: str
+    period_end: dt.date
+    deadlines: dict[str, dt.date]
+    classes: list[ClassRow] = field(default_factory=list)
+    period_facts: dict[str, list[Fact]] = field(default_factory=dict)
+    """Facts of the whole period (the backup set), shown once rather than in every class's cell."""
+
+    def count(self, state: State) -> int:
+        return sum(c.state == state for row in self.classes for c in row.cells)
+
+
+def deadlines(period_end: dt.date) -> dict[str, dt.date]:
+    """The last day of each step: day N of the holidays is the period's last day plus N days."""
+    return {s.code: period_end + dt.timedelta(days=s.day) for s in STEPS}
+
+
+def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
+    """Every class of the period (newest snapshot versions) × every step, with its state."""
+    with uow:
+        classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
+        if not classes:
+            raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_code}")
+        records = _records(uow, academic_year, period_code)
+        newest = {d.class_name: d for d in uow.documents.listing(academic_year, [period_code])}  # oldest first
+        signed = uow.documents.signatures([d.id for d in newest.values()])
+        facts = _document_facts(uow, newest, signed)
+        backup = _backup_facts(uow, academic_year, period_code)
+        end = max(r.period_end for r in classes)
+        due = deadlines(end)
+        rows = []
+        for r in classes:
+            doc = newest.get(r.class_name)
+            cells = [_cell(step, records.get((r.class_name, step.code)), facts.get((r.class_name, step.code), []),
+                           due[step.code], today, settled=step.code == "backups" and any(f.settles for f in backup))
+                     for step in STEPS]
+            rows.append(ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
+                                 doc is not None and doc.id in signed))
+    return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": backup})
+
+
+def _cell(step: Step, record: Record | None, facts: Sequence[Fact], due: dt.date, today: dt.date, *,
+          settled: bool = False) -> Cell:
+    if settled or (record and record.done) or any(f.settles for f in facts):
+        state: State = "done"
+    else:
+        state = "late" if today > due else "pending"
+    return Cell(step, state, record, tuple(facts))
+
+
+def _records(uow: UnitOfWork, academic_year: str, period_code: str) -> dict[tuple[str, str], Record]:
+    rows = uow.session.scalars(select(PeriodStep).where(PeriodStep.academic_year == academic_year,
+                                                        PeriodStep.period_code == period_code)
+                               .order_by(PeriodStep.id))
+    return {(r.class_name, r.step): Record(r.done, r.at, r.by, r.note) for r in rows}  # newest wins
+
+
+def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
+                    signed: dict[int, DocumentSignature]) -> dict[tuple[str, str], list[Fact]]:
+    """The copy made, the director's electronic signature and the register entry of each class."""
+    registered = {e.document_id: e for e in uow.session.scalars(
+        select(RegisterEntry).where(RegisterEntry.document_id.in_([d.id for d in newest.values()])))}
+    facts: dict[tuple[str, str], list[Fact]] = {}
+    for name, doc in newest.items():
+        facts[(name, "copies_printed")] = [Fact(f"копия готова ({doc.sheets} л.)", doc.created_at)]
+        if (sig := signed.get(doc.id)) is not None:
+            facts[(name, "director_signed")] = [Fact("подписано электронной подписью", sig.signed_at,
+                                                     sig.signed_by, settles=True)]
+        if (entry := registered.get(doc.id)) is not None:
+            facts[(name, "registered")] = [Fact(f"в реестре № {entry.number} за {entry.year} г.",
+                                                entry.registered_on, entry.accepted_by, settles=True)]
+    return facts
+
+
+def _period_sets(uow: UnitOfWork, academic_year: str, period_code: str) -> list[BackupSet]:
+    """The backup sets holding this period, oldest first (monthly sets are not period sets)."""
+    rows = uow.session.scalars(select(BackupSet).where(BackupSet.academic_year == academic_year)
+                               .order_by(BackupSet.id))
+    return [b for b in rows if period_code in b.periods.split(",")]
+
+
+def _backup_facts(uow: UnitOfWork, academic_year: str, period_code: str) -> list[Fact]:
+    """The newest complete backup set of the period, and whether the director confirmed receiving it."""
+    sets = [b for b in _period_sets(uow, academic_year, period_code) if b.complete and not b.destroyed_by_act]
+    if not sets:
+        return []
+    last = sets[-1]
+    made = Fact(f"записана и проверена на {len(last.copies)} носителях", last.created_at, last.created_by)
+    if last.handover_confirmed_at is None:
+        return [made, Fact("директор ещё не подтвердил получение")]
+    return [made, Fact("директор подтвердил получение", last.handover_confirmed_at,
+                       last.handover_confirmed_by or "", settles=True)]
+
+
+def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[dict]:
+    """The backup sets of the period, newest first, with their copies and hand-over."""
+    with uow:
+        return [{"set_id": b.set_id, "complete": b.complete, "files": b.files, "size": b.size,
+                 "created_at": b.created_at, "created_by": b.created_by, "copies": b.copies,
+                 "retain_until": b.retain_until, "destroyed_by_act": b.destroyed_by_act,
+                 "handover_confirmed_at": b.handover_confirmed_at, "handover_confirmed_by": b.handover_confirmed_by}
+                for b in reversed(_period_sets(uow, academic_year, period_code))]
+
+
+def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str, class_names: Sequence[str], *,
+                done: bool = True, note: str = "", actor: str, origin: str = "", now: dt.datetime) -> int:
+    """Append the record of a step for the given classes (all of one transaction); returns how many."""
+    if step not in STEP_CODES:
+        raise ArchiveError(f"нет такого шага: {step}")
+    note = note.strip()[:500]
+    with uow:
+        known = {r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)}
+        unknown = sorted(set(class_names) - known)
+        if unknown:
+            raise NotFoundError(f"в периоде {academic_year}, {period_code} нет классов: {', '.join(unknown)}")
+        if not class_names:
+            raise ArchiveError("не выбран ни один класс")
+        for name in sorted(set(class_names)):
+            uow.session.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
+                                       step=step, done=done, at=now, by=actor, note=note))
+            uow.audit.append(at=now, actor=actor, action="period.step_recorded" if done else "period.step_undone",
+                             object_type="period_step", object_id=f"{academic_year}:{period_code}:{name}:{step}",
+                             origin=origin, details={"step": STEP_CODES[step].title, "note": note})
+        uow.commit()
+    return len(set(class_names))
+
+
+def list_periods(uow: UnitOfWork, today: dt.date) -> list[dict]:
+    """Every school year and period with stored snapshots, newest first, with its progress."""
+    with uow:
+        keys = {(r.academic_year, r.period_code) for r in uow.snapshots.listing(latest_only=True)}
+    out = []
+    for year, code in keys:
+        board = period_board(uow, year, code, today)
+        out.append({"academic_year": year, "period": code, "period_end": board.period_end,
+                    "classes": len(board.classes), "students": sum(r.students for r in board.classes),
+                    "documents": sum(r.document_id is not None for r in board.classes),
+                    "signed": sum(r.signed for r in board.classes), "done": board.count("done"),
+                    "late": board.count("late"), "cells": len(board.classes) * len(STEPS)})
+    return sorted(out, key=lambda e: (e["academic_year"], e["period_end"], e["period"]), reverse=True)
+
+
+def period_classes(uow: UnitOfWork, academic_year: str, period_code: str) -> list[str]:
+    with uow:
+        return [r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)]

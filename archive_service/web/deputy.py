@@ -1,0 +1,285 @@
+"""The deputy head's pages: closing a period, class by class, through the 5-day procedure.
+
+Who may do what: every action (uploading snapshots, recording steps, making copies, backups)
+is for the deputy head only. The director may open the same pages read-only — the period
+board, the pre-flight report, the copies and their previews, the backup sets — because the
+director receives the backups and signs on day 5 and wants to see how far the period is;
+buttons are not shown to the director and the server refuses the actions (403).
+
+Views only translate: the services `period_steps` (steps, deadlines, records) and
+`period_close` (uploads, copies, previews, downloads, backups) do the work and the auditing.
+Years appear in addresses as «2026-2027» (a slash cannot stand in a path segment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from archive_service.domain.preflight import TITLES as FINDING_TITLES
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.rendering.preview import PreviewError
+from archive_service.services import jobs as job_rows
+from archive_service.services import period_close, period_steps, snapshots
+from archive_service.web import jobs
+from archive_service.web.auth import actor, allow, archive, origin
+from storage import StorageError
+
+bp = Blueprint("deputy", __name__, url_prefix="/period")
+NAV = [("deputy.period_index", "Закрытие периода", {"deputy", "director"}),
+       ("deputy.upload", "Загрузка снимков", {"deputy"})]
+
+READERS = ("deputy", "director")
+PERIOD_NAMES = {"Q1": "1 четверть", "Q2": "2 четверть", "Q3": "3 четверть", "Q4": "4 четверть",
+                "H1": "1 полугодие", "H2": "2 полугодие", "T1": "1 триместр", "T2": "2 триместр",
+                "T3": "3 триместр", "year": "учебный год"}
+
+
+def _year(slug: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{4}", slug):
+        abort(404)
+    return slug.replace("-", "/")
+
+
+def slug(academic_year: str) -> str:
+    return academic_year.replace("/", "-")
+
+
+def when(moment: dt.datetime | dt.date | str | None, short: bool = False) -> str:
+    """Dates as staff write them; times in the server's time zone (the school's)."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):  # services' dicts carry ISO strings
+        moment = dt.datetime.fromisoformat(moment)
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone().strftime("%d.%m %H:%M" if short else "%d.%m.%Y %H:%M")
+    return moment.strftime("%d.%m" if short else "%d.%m.%Y")
+
+
+def initials(full_name: str) -> str:
+    """«Иванова Татьяна Петровна» → «Иванова Т. П.» (narrow table cells)."""
+    parts = full_name.split()
+    return " ".join(parts[:1] + [f"{p[0]}." for p in parts[1:3]]) if len(parts) > 1 else full_name
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"slug": slug, "when": when, "initials": initials, "period_name": lambda c: PERIOD_NAMES.get(c, c),
+            "editable": g.get("user") is not None and g.user.role == "deputy"}
+
+
+def _today() -> dt.date:
+    return archive().now().astimezone().date()
+
+
+def _board(year_slug: str, period: str) -> period_steps.PeriodBoard:
+    return period_steps.period_board(archive().uow(), _year(year_slug), period, _today())
+
+
+@bp.errorhandler(NotFoundError)
+def _not_found(err: NotFoundError):
+    """A period, document or backup set that is not stored: the 404 page, saying what is missing."""
+    text = str(err)
+    return render_template("error.html", code=404, title="Не найдено", message=f"{text[:1].upper()}{text[1:]}."), 404
+
+
+@bp.get("")
+@allow(*READERS)
+def period_index():
+    """Every stored school year and period, newest first, with how far its procedure is."""
+    return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()),
+                           steps=period_steps.STEPS)
+
+
+@bp.get("/<year>/<period>")
+@allow(*READERS)
+def period_page(year: str, period: str):
+    board = _board(year, period)
+    return render_template("deputy/period.html", board=board, steps=period_steps.STEPS, today=_today())
+
+
+@bp.post("/<year>/<period>/steps")
+@allow("deputy")
+def record_step(year: str, period: str):
+    a = archive()
+    academic_year, form = _year(year), request.form
+    classes = (period_steps.period_classes(a.uow(), academic_year, period) if form.get("all")
+               else form.getlist("class"))
+    done = form.get("action", "done") != "undo"
+    step = period_steps.STEP_CODES.get(form.get("step", ""))
+    try:
+        count = period_steps.record_step(a.uow(), academic_year, period, form.get("step", ""), classes, done=done,
+                                         note=form.get("note", ""), actor=actor(), origin=origin(), now=a.now())
+    except ArchiveError as err:
+        flash(f"Не отмечено: {err}.", "error")
+    else:
+        verb = "Отмечено" if done else "Отметка снята"
+        which = f"все классы ({count})" if form.get("all") else ", ".join(sorted(set(classes)))
+        flash(f"{verb}: «{step.title}» — {which}.", "ok")
+    return redirect(url_for("deputy.period_page", year=year, period=period))
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@allow("deputy")
+def upload():
+    """Snapshots exported from the journal system, several files at once."""
+    if request.method == "GET":
+        return render_template("deputy/upload.html", outcomes=None)
+    files = [(f.filename or "без имени", f.read()) for f in request.files.getlist("files") if f.filename]
+    if not files:
+        flash("Выберите один или несколько файлов снимков (.json).", "error")
+        return redirect(url_for("deputy.upload"))
+    a = archive()
+    outcomes = period_close.ingest_files(a.uow(), files, reason=request.form.get("reason", ""), actor=actor(),
+                                         origin=origin(), now=a.now())
+    return render_template("deputy/upload.html", outcomes=outcomes, reason=request.form.get("reason", ""))
+
+
+@bp.get("/<year>/<period>/preflight")
+@allow(*READERS)
+def preflight(year: str, period: str):
+    a = archive()
+    reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
+    codes = [c for c in FINDING_TITLES if any(c in r.counts for r in reports)]
+    return render_template("deputy/preflight.html", year=_year(year), period=period, reports=reports, codes=codes,
+                           titles=FINDING_TITLES, thresholds=a.thresholds)
+
+
+@bp.post("/<year>/<period>/copies")
+@allow("deputy")
+def make_copies(year: str, period: str):
+    """Start rendering the copy of every class in the background; the documents page shows progress."""
+    a, academic_year = archive(), _year(year)
+    classes = period_steps.period_classes(a.uow(), academic_year, period)
+    if not classes:
+        abort(404)
+    running = period_close.running_job(a.uow(), "period_copies", academic_year, period, now=a.now())
+    if running:
+        flash("Копии этого периода уже изготавливаются — ниже видно, как идёт работа.", "info")
+        return redirect(url_for("deputy.documents", year=year, period=period, job=running))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    who, where = actor(), origin()
+
+    def work(report: jobs.Report) -> dict:
+        return period_close.make_copies(a.uow(), a.settings, academic_year, period, actor=who, origin=where,
+                                        clock=a.now, report=report, celery=app.extensions.get("celery"))
+
+    job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+                        {"academic_year": academic_year, "period": period}, work, actor=who, total=len(classes))
+    return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
+
+
+@bp.get("/<year>/<period>/documents")
+@allow(*READERS)
+def documents(year: str, period: str):
+    board = _board(year, period)
+    rows = period_close.period_documents(archive().uow(), board.academic_year, period)
+    return render_template("deputy/documents.html", board=board, documents=rows, job=_job("period_copies", board))
+
+
+def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:
+    """The job named in the address, else one of this kind for the period still under way."""
+    a = archive()
+    job_id = request.args.get("job") or period_close.running_job(a.uow(), kind, board.academic_year,
+                                                                 board.period_code, now=a.now())
+    if not job_id:
+        return None
+    try:
+        job = job_rows.get(a.uow(), job_id, now=a.now())
+    except NotFoundError:
+        return None
+    same = job["kind"] == kind and job["params"] == {"academic_year": board.academic_year, "period": board.period_code}
+    return job if same else None
+
+
+@bp.get("/doc/<document_id>")
+@allow(*READERS)
+def preview(document_id: str):
+    document = period_close.find_document(archive().uow(), document_id)
+    page = min(max(request.args.get("page", 1, type=int), 1), document["pages"])
+    return render_template("deputy/preview.html", doc=document, page=page)
+
+
+@bp.get("/doc/<document_id>/page/<int:page>.png")
+@allow(*READERS)
+def page_image(document_id: str, page: int):
+    a = archive()
+    dpi = min(max(request.args.get("dpi", 100, type=int), 30), 150)
+    try:
+        png = period_close.preview_page(a.uow(), a.store, document_id, page, dpi=dpi, actor=actor(), origin=origin(),
+                                        now=a.now())
+    except (PreviewError, StorageError) as err:
+        return f"Не удалось показать страницу: {err}", 500, {"Content-Type": "text/plain; charset=utf-8"}
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+
+
+@bp.get("/doc/<document_id>/<any(print, signed):which>.pdf")
+@allow(*READERS)
+def download(document_id: str, which: str):
+    a = archive()
+    try:
+        data, name = period_close.document_file(a.uow(), a.store, document_id, signed=which == "signed",
+                                                actor=actor(), origin=origin(), now=a.now())
+    except StorageError as err:
+        return render_template("error.html", code=500, title="Файл недоступен", message=str(err)), 500
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.get("/<year>/<period>/backup")
+@allow(*READERS)
+def backup(year: str, period: str):
+    """The period's backup sets, and the form for a new one."""
+    board = _board(year, period)
+    return render_template("deputy/backup.html", board=board, job=_job("period_backup", board),
+                           sets=period_steps.period_backups(archive().uow(), board.academic_year, period))
+
+
+@bp.post("/<year>/<period>/backup")
+@allow("deputy")
+def start_backup(year: str, period: str):
+    """A new backup set of the period, sealed with the director's access code typed twice."""
+    board = _board(year, period)
+    code, repeated = request.form.get("code", ""), request.form.get("code2", "")
+    try:
+        period_close.check_access_code(code, repeated)
+    except ArchiveError as err:
+        flash(f"Резервная копия не начата: {err}.", "error")
+        return redirect(url_for("deputy.backup", year=year, period=period))
+    a, app, who = archive(), current_app._get_current_object(), actor()  # type: ignore[attr-defined]
+    academic_year = board.academic_year
+    if period_close.running_job(a.uow(), "period_backup", academic_year, period, now=a.now()):
+        flash("Резервная копия этого периода уже делается — дождитесь её окончания.", "info")
+        return redirect(url_for("deputy.backup", year=year, period=period))
+
+    def work(report: jobs.Report) -> dict:
+        report(message="сборка, шифрование и запись на носители A и B")
+        return period_close.back_up_period(a.uow(), a.store, a.media(), academic_year, period, code, repeated,
+                                           person=who, now=a.now())  # the code lives only in this closure
+
+    job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+                        {"academic_year": academic_year, "period": period}, work, actor=who)
+    return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
+
+
+@bp.get("/backup/<set_id>/act.pdf")
+@allow(*READERS)
+def handover_act(set_id: str):
+    a = archive()
+    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=actor(), origin=origin(),
+                                    now=a.now())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"акт_передачи_{set_id}.pdf")

@@ -1,0 +1,257 @@
+"""The deputy head's pages: the period board, uploads, pre-flight, copies, previews, backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+
+import pytest
+
+from archive_service.adapters.orm import DocumentSignature
+from archive_service.services import documents, period_steps, register
+from archive_service.services.ingest import ingest_snapshot
+from builders import as_bytes, snapshot, subject
+from conftest import NOW
+from web_support import csrf_token
+
+PERIOD = "/period/2026-2027/Q2"
+
+
+def class_snapshot(name: str = "5А") -> dict:
+    data = snapshot()
+    data["class"] = {**data["class"], "id": f"c-{name}", "name": name}
+    return data
+
+
+@pytest.fixture
+def two_classes(archive, monkeypatch):
+    """5А and 5Б of the second quarter stored; the archive's clock stands at 10 January 2027."""
+    monkeypatch.setattr(archive, "now", lambda: NOW)
+    return [ingest_snapshot(archive.uow(), as_bytes(class_snapshot(n)), actor="test", now=NOW).snapshot_id
+            for n in ("5А", "5Б")]
+
+
+@pytest.fixture
+def rendered(archive, two_classes) -> list[str]:
+    return [documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, "class_journal",
+                                      archive.render_options, actor="Иванова Татьяна Петровна", now=NOW).document_id
+            for snapshot_id in two_classes]
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    return client.post(url, data={"csrf_token": csrf_token(client, "/account"), **(data or {})}, **kwargs)
+
+
+def actions(archive) -> list:
+    with archive.uow() as uow:
+        return [(e.action, e.actor, e.origin, e.object_id, e.details) for e in uow.audit.entries()]
+
+
+def wait_for(client, job_id: str, timeout: float = 240) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/jobs/{job_id}").get_json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def job_of(response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return re.search(r"job=([0-9a-f]+)", response.headers["Location"])[1]
+
+
+def test_the_deputy_lands_on_the_list_of_periods(login_as, two_classes):
+    deputy = login_as("deputy")
+    assert deputy.get("/").headers["Location"] == "/period"
+    page = deputy.get("/period").get_data(as_text=True)
+    assert "2 четверть" in page and "2026/2027" in page and f'href="{PERIOD}"' in page
+    assert "0 из 16" in page and "просрочено: 16" in page  # 2 classes × 8 steps, all past their deadline
+
+
+def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_classes):
+    page = login_as("deputy").get(PERIOD).get_data(as_text=True)
+    for step in period_steps.STEPS:
+        assert step.title in page
+    assert "5А" in page and "5Б" in page
+    # the period ends on 25 December: day 1 of the holidays is the 26th, day 5 the 30th
+    for day in ("26.12.2026", "27.12.2026", "28.12.2026", "29.12.2026", "30.12.2026"):
+        assert f"до {day}" in page
+    assert page.count('class="step late"') == 16 and "Всем классам" in page
+
+
+def test_deadlines_are_days_of_the_holidays_after_the_period_end():
+    due = period_steps.deadlines(dt.date(2026, 12, 25))
+    assert due["marks_checked"] == dt.date(2026, 12, 26)
+    assert due["backups"] == due["copies_printed"] == dt.date(2026, 12, 27)
+    assert due["teachers_signed"] == dt.date(2026, 12, 28) and due["class_teacher_certified"] == dt.date(2026, 12, 29)
+    assert due["deputy_certified"] == due["director_signed"] == due["registered"] == dt.date(2026, 12, 30)
+
+
+def test_recording_a_step_shows_who_and_when_and_is_audited(archive, login_as, two_classes):
+    deputy = login_as("deputy")
+    response = post(deputy, f"{PERIOD}/steps", {"step": "teachers_signed", "class": "5А", "note": "без замечаний"})
+    assert response.status_code == 302
+    page = deputy.get(PERIOD).get_data(as_text=True)
+    assert "Отмечено: «Учителя подписали листы» — 5А" in page
+    assert "Иванова Т. П." in page and "без замечаний" in page and page.count('class="step done"') == 1
+    assert f"{NOW.astimezone():%d.%m %H:%M}" in page
+    (event,) = [e for e in actions(archive) if e[0] == "period.step_recorded"]
+    assert event[1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", "2026/2027:Q2:5А:teachers_signed")
+
+
+def test_a_step_recorded_for_all_classes_can_be_undone_and_the_history_stays(archive, login_as, two_classes):
+    deputy = login_as("deputy")
+    post(deputy, f"{PERIOD}/steps", {"step": "marks_checked", "all": "1"})
+    assert deputy.get(PERIOD).get_data(as_text=True).count('class="step done"') == 2
+    post(deputy, f"{PERIOD}/steps", {"step": "marks_checked", "class": "5Б", "action": "undo"})
+    page = deputy.get(PERIOD).get_data(as_text=True)
+    assert page.count('class="step done"') == 1 and "отметка снята" in page
+    recorded = [e[0] for e in actions(archive) if e[0].startswith("period.step")]
+    assert recorded == ["period.step_recorded", "period.step_recorded", "period.step_undone"]
+
+
+def test_an_unknown_step_or_class_is_refused_with_a_message(archive, login_as, two_classes):
+    deputy = login_as("deputy")
+    post(deputy, f"{PERIOD}/steps", {"step": "teachers_signed", "class": "11Я"})
+    assert "нет классов: 11Я" in deputy.get(PERIOD).get_data(as_text=True)
+    post(deputy, f"{PERIOD}/steps", {"step": "coffee", "class": "5А"})
+    assert "нет такого шага" in deputy.get(PERIOD).get_data(as_text=True)
+    assert not [e for e in actions(archive) if e[0].startswith("period.step")]
+
+
+def test_what_the_archive_knows_marks_steps_done(archive, login_as, rendered):
+    register.register_document(archive.uow(), rendered[0], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
+                               placement=register.Placement("кабинет 5", "шкаф 2", "папка 1"),
+                               on=dt.date(2027, 1, 9), paper_only=True, actor="secretary", now=NOW)
+    with archive.uow() as uow:
+        doc = uow.documents.by_document_id(rendered[0])
+        uow.documents.add_signature(DocumentSignature(document_id=doc.id, sha256=doc.sha256, size=doc.size,
+                                                      level="PAdES B-LTA", signer="Сергеева Ольга Викторовна",
+                                                      certificate_serial="01", signed_at=NOW,
+                                                      signed_by="Сергеева Ольга Викторовна"))
+        uow.commit()
+    page = login_as("deputy").get(PERIOD).get_data(as_text=True)
+    assert "подписано электронной подписью" in page and "Сергеева О. В." in page
+    assert "в реестре № 1 за 2027 г." in page and "копия готова (" in page
+    assert page.count('class="step done"') == 2  # signature and register of 5А; a rendered copy is not printed
+
+
+def test_a_bad_snapshot_shows_every_message_in_russian_and_stores_nothing(archive, login_as):
+    bad = snapshot()
+    subject(bad, "math")["lessons"][1]["marks"][0]["value"] = 7
+    response = post(login_as("deputy"), "/period/upload",
+                    {"files": [(io.BytesIO(as_bytes(bad)), "5А.json"), (io.BytesIO(b"{not json"), "broken.json")]},
+                    content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and page.count("отклонён</span>") == 2
+    assert "недопустимая отметка «7»; допустимы: 1–5, «зач», «незач»" in page
+    assert "файл не является корректным JSON" in page and "broken.json" in page
+    with archive.uow() as uow:
+        assert uow.snapshots.listing() == []
+    assert not [e for e in actions(archive) if e[0] == "snapshot.ingested"]
+
+
+def test_a_good_snapshot_is_stored_a_repeat_is_a_duplicate_and_a_change_needs_a_reason(archive, login_as):
+    deputy = login_as("deputy")
+
+    def upload(data: dict, reason: str = "") -> str:
+        return post(deputy, "/period/upload", {"files": [(io.BytesIO(as_bytes(data)), "5А.json")], "reason": reason},
+                    content_type="multipart/form-data").get_data(as_text=True)
+
+    assert "сохранён</span>" in upload(snapshot())
+    assert "уже был в архиве" in upload(snapshot())
+    changed = snapshot()
+    subject(changed, "math")["lessons"][0]["topic"] = "Уточнённая тема"
+    assert "нужна причина" in upload(changed)
+    assert "новая версия" in upload(changed, "исправлена тема урока")
+    stored = [e for e in actions(archive) if e[0] == "snapshot.ingested"]
+    assert [(e[1], e[2], e[4]["version"]) for e in stored] == [("Иванова Татьяна Петровна", "web 127.0.0.1", 1),
+                                                              ("Иванова Татьяна Петровна", "web 127.0.0.1", 2)]
+
+
+def test_the_pre_flight_report_renders(login_as, two_classes):
+    page = login_as("deputy").get(f"{PERIOD}/preflight").get_data(as_text=True)
+    assert "Проверка журнала перед печатью" in page and "5А" in page and "5Б" in page
+    assert "мало отметок" in page and "Григорьева" not in page  # the student who left is not counted
+    assert login_as("deputy").get("/period/2026-2027/Q4/preflight").status_code == 404
+
+
+def test_copies_are_made_by_a_background_job_and_listed(archive, login_as, two_classes):
+    deputy = login_as("deputy")
+    job_id = job_of(post(deputy, f"{PERIOD}/copies"))
+    assert job_of(post(deputy, f"{PERIOD}/copies")) == job_id, "a second click follows the job under way"
+    assert f'data-job="{job_id}"' in deputy.get(f"{PERIOD}/documents").get_data(as_text=True)
+    job = wait_for(deputy, job_id)
+    assert job["status"] == "done", job
+    assert (job["done"], job["total"], job["result"]["rendered"], job["result"]["failed"]) == (2, 2, 2, 0)
+    page = deputy.get(f"{PERIOD}/documents?job={job_id}").get_data(as_text=True)
+    assert "Готово: изготовлено 2" in page and page.count("PDF для печати</a>") == 2 and "не подписано" in page
+    made = [e for e in actions(archive) if e[0] == "period.copies_made"]
+    assert made and made[0][1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", "2026/2027:Q2")
+
+
+def test_a_page_preview_is_a_png_and_is_audited(archive, login_as, rendered):
+    deputy = login_as("deputy")
+    page = deputy.get(f"/period/doc/{rendered[0]}?page=2").get_data(as_text=True)
+    assert f"/period/doc/{rendered[0]}/page/2.png" in page and "лист 1, оборотная сторона" in page
+    response = deputy.get(f"/period/doc/{rendered[0]}/page/2.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
+    (event,) = [e for e in actions(archive) if e[0] == "document.previewed"]
+    assert event[1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", rendered[0]) and event[4]["page"] == 2
+    assert deputy.get(f"/period/doc/{rendered[0]}/page/999.png").status_code == 404
+
+
+def test_the_copy_downloads_as_pdf_for_printing_and_is_audited(archive, login_as, rendered):
+    deputy = login_as("deputy")
+    response = deputy.get(f"/period/doc/{rendered[0]}/print.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-") and "attachment" in response.headers["Content-Disposition"]
+    assert "5%D0%90_Q2" in response.headers["Content-Disposition"]  # «5А_Q2_журнал.pdf»
+    assert deputy.get(f"/period/doc/{rendered[0]}/signed.pdf").status_code == 404  # not signed yet
+    (event,) = [e for e in actions(archive) if e[0] == "document.downloaded"]
+    assert event[1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", rendered[0]) and event[4]["file"] == "print"
+
+
+def test_a_backup_set_is_made_by_a_job_and_its_act_downloads(archive, login_as, rendered):
+    deputy = login_as("deputy")
+    refused = post(deputy, f"{PERIOD}/backup", {"code": "секретный-код", "code2": "другой-код"})
+    assert "job=" not in refused.headers["Location"]
+    assert "код доступа введён по-разному" in deputy.get(f"{PERIOD}/backup").get_data(as_text=True)
+    job_id = job_of(post(deputy, f"{PERIOD}/backup", {"code": "секретный-код", "code2": "секретный-код"}))
+    job = wait_for(deputy, job_id)
+    assert job["status"] == "done" and job["result"]["complete"], job
+    assert "секретный-код" not in str(job)  # the code is never stored
+    page = deputy.get(f"{PERIOD}/backup?job={job_id}").get_data(as_text=True)
+    set_id = job["result"]["set_id"]
+    assert "записана на оба носителя и проверена" in page and f"/period/backup/{set_id}/act.pdf" in page
+    act = deputy.get(f"/period/backup/{set_id}/act.pdf")
+    assert act.status_code == 200 and act.mimetype == "application/pdf" and act.data.startswith(b"%PDF-")
+    assert [e[3] for e in actions(archive) if e[0] == "backup.act_printed"] == [set_id]
+    board = deputy.get(PERIOD).get_data(as_text=True)
+    assert "записана и проверена на 2 носителях" in board and "директор ещё не подтвердил получение" in board
+
+
+@pytest.mark.parametrize("role", ["director", "secretary", "inspector", "admin"])
+def test_other_roles_may_not_act_on_the_period(login_as, two_classes, role):
+    client = login_as(role)
+    for url, data in [(f"{PERIOD}/steps", {"step": "marks_checked", "all": "1"}), ("/period/upload", {}),
+                      (f"{PERIOD}/copies", {}), (f"{PERIOD}/backup", {"code": "секретный", "code2": "секретный"})]:
+        assert post(client, url, data).status_code == 403, url
+
+
+def test_the_director_reads_the_board_without_buttons_and_others_may_not(login_as, two_classes):
+    page = login_as("director").get(PERIOD).get_data(as_text=True)
+    assert "5А" in page and "Всем классам" not in page and "Изготовить копии" not in page
+    for role in ("secretary", "inspector", "admin"):
+        assert login_as(role).get(PERIOD).status_code == 403
+
+
+def test_unknown_periods_and_documents_are_not_found(login_as, two_classes):
+    deputy = login_as("deputy")
+    for url in ("/period/2026-2027/Q3", "/period/2026/Q2", "/period/doc/nope", "/period/doc/nope/print.pdf"):
+        assert deputy.get(url).status_code == 404, url
