@@ -19,6 +19,7 @@ stays available, marked as unsigned.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -289,13 +290,15 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
     return card, data
 
 
-def verify_document(uow: UnitOfWork, store: ContentStore, trust: Trust, document_id: str, *, actor: str,
-                    origin: str, now: dt.datetime, downloaded: bool = False) -> tuple[DocumentCard, VerificationReport]:
-    """The signature report of the current signed file, checked offline now."""
+def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Trust], document_id: str, *,
+                    actor: str, origin: str, now: dt.datetime,
+                    downloaded: bool = False) -> tuple[DocumentCard, VerificationReport]:
+    """The signature report of the current signed file, checked offline now (`trust` is asked for
+    only when there is a signature to check)."""
     card = _existing(document_card(uow, document_id))
     if card.signature is None:
         raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
-    report = verify_pdf(store.read(card.signature.sha256), trust, at=now)
+    report = verify_pdf(store.read(card.signature.sha256), trust(), at=now)
     _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
            origin=origin, now=now, sha256=card.signature.sha256, valid=report.valid)
     return card, report

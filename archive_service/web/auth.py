@@ -33,6 +33,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from archive_service.config import ConfigError
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts
@@ -189,6 +190,20 @@ def _not_found(_err: Exception):
                            message="Такой страницы нет. Проверьте адрес или вернитесь на главную."), 404
 
 
+def _archive_error(err: ArchiveError):
+    """A refusal the views did not handle themselves: said in Russian, with its status."""
+    message = str(err)[:1].upper() + str(err)[1:]
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/jobs/"):
+        return {"error": {**err.as_dict(), "message": message}}, err.http_status
+    return render_template("error.html", code=err.http_status, title="Действие не выполнено",
+                           message=message), err.http_status
+
+
+def _config_error(err: ConfigError):
+    return render_template("error.html", code=503, title="Не завершена настройка",
+                           message=f"{str(err)[:1].upper()}{str(err)[1:]}. Обратитесь к администратору."), 503
+
+
 def _csrf_error(err: CSRFError):
     return render_template("error.html", code=400, title="Форма устарела",
                            message="Форма устарела или отправлена не со страницы архива. Обновите страницу "
@@ -217,12 +232,14 @@ def init_auth(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; idle logout ends both
     )
+    app.before_request(_guard)  # before CSRF: an anonymous or forbidden request learns nothing more
     csrf.init_app(app)
-    app.before_request(_guard)
     app.after_request(_security_headers)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(ArchiveError, _archive_error)
+    app.register_error_handler(ConfigError, _config_error)
 
     @app.context_processor
     def _layout() -> dict:

@@ -14,7 +14,7 @@ rendered — what was printed — not from the signed file, whose visible stamp 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
@@ -45,7 +45,8 @@ def sheet(document_id: str, sheet: int):
 def sheet_image(document_id: str, sheet: int, page: int):
     """A page of the checked sheet as printed; only after the check was opened (and logged)."""
     if not has_viewed(f"{document_id}/{sheet}"):
-        abort(403)
+        return Response("сначала откройте документ: просмотр страниц записывается в журнал аудита", status=403,
+                        mimetype="text/plain")
     a = archive()
     try:
         card = retrieval.document_card(a.uow(), document_id)
@@ -55,4 +56,4 @@ def sheet_image(document_id: str, sheet: int, page: int):
     except NotFoundError:
         abort(404)
     except ArchiveError as err:
-        return str(err), 500, {"Content-Type": "text/plain; charset=utf-8"}
+        return str(err), 422, {"Content-Type": "text/plain; charset=utf-8"}

@@ -112,7 +112,8 @@ def _back() -> str:
 @allow(*READERS)
 def page_image(document_id: str, page: int):
     if not has_viewed(document_id):
-        abort(403)
+        return Response("сначала откройте документ: просмотр страниц записывается в журнал аудита", status=403,
+                        mimetype="text/plain")
     a = archive()
     try:
         card = retrieval.document_card(a.uow(), document_id)
@@ -120,7 +121,7 @@ def page_image(document_id: str, page: int):
     except NotFoundError:
         abort(404)
     except ArchiveError as err:
-        return Response(str(err), status=500, mimetype="text/plain")
+        return Response(str(err), status=422, mimetype="text/plain")
 
 
 @bp.get("/documents/<document_id>/download")
@@ -142,7 +143,7 @@ def download(document_id: str):
 
 def _verified(document_id: str, downloaded: bool = False):
     a = archive()
-    return retrieval.verify_document(a.uow(), a.store, a.trust(), document_id, actor=actor(), origin=origin(),
+    return retrieval.verify_document(a.uow(), a.store, a.trust, document_id, actor=actor(), origin=origin(),
                                      now=a.now(), downloaded=downloaded)
 
 

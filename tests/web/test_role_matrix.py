@@ -1,0 +1,115 @@
+"""Every route, every role: each role reaches exactly what the role matrix allows, and an
+anonymous visitor reaches nothing but the login page.
+
+The matrix below is written from the roles of DESIGN.md and the web issue, independently of
+the `@allow(...)` declarations in the views: a view that opens to a role it should not (or a
+new route nobody put in the matrix) fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from web_support import csrf_token
+
+ALL = frozenset({"admin", "deputy", "director", "secretary", "inspector"})
+STAFF = ALL - {"admin"}
+DEPUTY_VIEW = frozenset({"deputy", "director"})  # the director looks at the period pages read-only
+SEARCH = STAFF  # the read-only search and document pages: inspectors and the staff who answer them
+
+MATRIX: dict[str, frozenset[str]] = {
+    # everyone signed in
+    "auth.home": ALL, "auth.account": ALL, "auth.logout": ALL,
+    "check.sheet": ALL, "check.sheet_image": ALL,  # a QR code scanned by anyone of the school
+    # overview and the progress of long jobs: the people who run them
+    "pages.overview": ALL - {"inspector"}, "pages.job_status": ALL - {"inspector"},
+    # administrator
+    "admin.users": {"admin"}, "admin.create_user": {"admin"}, "admin.change_user": {"admin"},
+    "admin.api_tokens": {"admin"}, "admin.create_token": {"admin"}, "admin.revoke_token": {"admin"},
+    "admin.media": {"admin"},
+    # deputy head: acts; the director may look
+    "deputy.period_index": DEPUTY_VIEW, "deputy.period_page": DEPUTY_VIEW, "deputy.preflight": DEPUTY_VIEW,
+    "deputy.documents": DEPUTY_VIEW, "deputy.preview": DEPUTY_VIEW, "deputy.page_image": DEPUTY_VIEW,
+    "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
+    "deputy.upload": {"deputy"}, "deputy.record_step": {"deputy"}, "deputy.make_copies": {"deputy"},
+    "deputy.start_backup": {"deputy"},
+    # director
+    **{f"director.{name}": {"director"} for name in (
+        "inbox", "sign", "start_signing", "job", "document_pdf", "handover_page", "handover_act",
+        "confirm_handover", "disposal_page", "disposal_act_pdf", "approve_disposal", "backups", "journal_pdf",
+        "restore")},
+    # secretary: the register may be read by the director
+    "secretary.register": {"secretary", "director"}, "secretary.register_print": {"secretary", "director"},
+    **{f"secretary.{name}": {"secretary"} for name in (
+        "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
+        "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",
+        "certificate_download")},
+    # inspector's read-only search (and the staff who answer the same questions)
+    **{f"inspector.{name}": SEARCH for name in ("search", "document", "page_image", "download", "report",
+                                                "report_file")},
+}
+ROLE_DENIED = "недоступна для вашей роли"  # the guard's 403 page (other 403s: e.g. a page image not yet viewed)
+OPEN = {"auth.login", "auth.font", "openapi.document", "static"}  # no sign-in needed
+SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
+          "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
+          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "name": "PTS55F.ttf", "filename": "app.css"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") or rule.endpoint in OPEN:
+            continue
+        values = {}
+        for arg in rule.arguments:
+            value = SAMPLE[arg]
+            if arg == "year" and type(rule._converters["year"]).__name__ == "IntegerConverter":
+                value = 2027
+            if arg == "fmt" and rule.endpoint == "inspector.report_file":
+                value = "json"
+            values[arg] = value
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {endpoint for endpoint, _, _ in _routes(app)}
+    assert endpoints - set(MATRIX) == set(), "routes missing from the role matrix"
+    assert set(MATRIX) - endpoints == set(), "the matrix names routes that do not exist"
+
+
+def _call(client, method: str, url: str, token: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token})
+
+
+def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):
+    clients = {role: login_as(role) for role in ALL}
+    tokens = {role: csrf_token(client, "/account") for role, client in clients.items()}
+    wrong = []
+    for endpoint, method, url in _routes(app):
+        if endpoint == "auth.logout":
+            continue  # signing out is checked last, it ends the session
+        for role in sorted(ALL):
+            response = _call(clients[role], method, url, tokens[role])
+            allowed = role in MATRIX[endpoint]
+            denied = response.status_code == 403 and ROLE_DENIED in response.get_data(as_text=True)
+            reached = not denied and "/login" not in response.headers.get("Location", "")
+            if response.status_code >= 500:
+                wrong.append(f"{role} {method} {url}: server error {response.status_code}")
+            elif allowed != reached:
+                wrong.append(f"{role} {method} {url}: {response.status_code}, expected "
+                             f"{'access' if allowed else '403'}")
+    for role, client in clients.items():
+        signed_out = client.post("/logout", data={"csrf_token": tokens[role]})
+        assert signed_out.status_code == 302 and client.get("/account").status_code == 302
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_an_anonymous_visitor_reaches_only_the_login_page(app):
+    client = app.test_client()
+    for endpoint, method, url in _routes(app):
+        response = client.get(url) if method == "GET" else client.post(url)
+        assert response.status_code == 302, (method, url, response.status_code)
+        assert response.headers["Location"].startswith("/login"), (method, url)
+    assert client.get("/login").status_code == 200
