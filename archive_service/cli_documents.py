@@ -6,7 +6,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
 
 import click
 from flask import current_app
@@ -17,30 +16,11 @@ from archive_service.cli import AS_JSON, ANY_PERIODS, ANY_YEAR, CLASSES, PERIODS
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
+from archive_service.services.period_close import render_results
 from storage import StorageError
 
 period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
 documents_cli = AppGroup("documents", help="Изготовленные документы: список, выгрузка, просмотр страниц.")
-
-
-def _celery_results(jobs: list[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
-    celery = current_app.extensions["celery"]
-    pending = {celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j for j in jobs}
-    while pending:
-        for result in [r for r in pending if r.ready()]:
-            job = pending.pop(result)
-            value = result.get(propagate=False)
-            yield job, value if isinstance(value, dict) else {"error": str(value)}
-        time.sleep(0.2)
-
-
-def _local_results(jobs: list[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
-    from archive_service.adapters.local_jobs import render_locally
-
-    settings = current_app.extensions["archive"].settings
-    for job, future in render_locally(settings, jobs, actor, settings.render_processes):
-        error = future.exception()
-        yield job, {"error": str(error)} if error else future.result()
 
 
 def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> Counter:
@@ -49,10 +29,9 @@ def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         jobs = documents.plan_period_close(archive.uow(), academic_year, periods, classes)
     except ArchiveError as err:
         raise _fail(err) from None
-    run = _celery_results if archive.settings.broker_url else _local_results
     tally: Counter = Counter()
     bar = tqdm(total=len(jobs), desc="Изготовление", unit="класс", file=sys.stderr, disable=None, leave=False)
-    for job, outcome in run(jobs, _actor()):
+    for job, outcome in render_results(archive.settings, jobs, _actor(), current_app.extensions.get("celery")):
         bar.update(1)
         if "error" in outcome:
             tally["failed"] += 1
