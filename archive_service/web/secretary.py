@@ -1,0 +1,436 @@
+"""The secretary's pages: the register of paper copies, retention, disposal, archival certificates.
+
+Every page and action is the secretary's. The director may also read the register and download
+its printouts (read-only: the page shows no forms to a director) because the director answers
+for the archive and signs the inventory; nobody else sees these pages.
+
+Views only parse the form, call a service and flash its outcome. Acts that destroy material
+(composing and carrying out a disposal act) always use today's date, never one typed into the
+form: the dry run may look ahead, destruction may not. The services write each action to the
+audit log; the views add a `web.*` event with where the request came from, and one for each
+download of a printout, an act or a certificate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from archive_service.adapters.orm import RegisterEntry, RegisterMovement
+from archive_service.errors import ArchiveError
+from archive_service.rendering.certificate import COLUMN_TITLES, RESULT_CODES
+from archive_service.services import certificates, disposal, documents, register
+from archive_service.web.auth import actor, allow, archive, origin
+from storage import StorageError
+
+bp = Blueprint("secretary", __name__)
+NAV = [("secretary.register", "Реестр", {"secretary", "director"}),
+       ("secretary.retention", "Сроки хранения", {"secretary"}),
+       ("secretary.disposal", "Уничтожение", {"secretary"}),
+       ("secretary.certificates", "Архивные справки", {"secretary"})]
+
+STATUS = {"in_archive": ("в архиве", "ok"), "issued": ("выдан", "warn"), "destroyed": ("уничтожен", "none")}
+KINDS = {"class_journal": "Копии журнала", "summary_sheet": "Сводные ведомости"}
+DOCUMENT_WORDS = {"class_journal": "копия журнала", "summary_sheet": "сводная ведомость"}
+PERIODS = {code: title for code, title in COLUMN_TITLES.items() if code not in RESULT_CODES} | {"year": "учебный год"}
+ACT_STATUS = {"proposed": "warn", "approved": "ok", "executed": "none"}
+MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv",  # send_file adds «; charset=utf-8»
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FAILURES = (ArchiveError, StorageError)
+FILTERS = ("q", "year", "status", "kind")
+
+
+@bp.context_processor
+def _words() -> dict:
+    return {"status_words": STATUS, "kinds": KINDS, "document_words": DOCUMENT_WORDS, "dmy": _dmy,
+            "period_words": _period_words, "can_edit": g.get("user") is not None and g.user.role == "secretary"}
+
+
+def _dmy(value: str | dt.date | None) -> str:
+    if not value:
+        return "—"
+    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day:%d.%m.%Y}"
+
+
+def _period_words(period: str) -> str:
+    """«2026/2027, Q2» → «2026/2027, II четверть»."""
+    year, _, code = period.partition(", ")
+    return f"{year}, {PERIODS.get(code, code)}" if code else period
+
+
+def _today() -> dt.date:
+    return archive().now().astimezone().date()
+
+
+def _date(field: str, default: dt.date | None = None) -> dt.date:
+    value = (request.values.get(field) or "").strip()
+    if not value and default is not None:
+        return default
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ArchiveError(f"не удалось прочитать дату «{value}»: укажите её как ДД.ММ.ГГГГ")
+
+
+def _asked_date() -> dt.date:
+    """The day a page looks at: today unless another is asked for (a date that cannot be read is said)."""
+    try:
+        return _date("on", _today())
+    except ArchiveError as err:
+        flash(str(err), "error")
+        return _today()
+
+
+def _number(value: str) -> tuple[int, int]:
+    """«12/2027» (or «№ 12/2027») → (2027, 12)."""
+    found = re.fullmatch(r"\s*№?\s*(\d+)\s*/\s*(\d{4})\s*", value or "")
+    if not found:
+        raise ArchiveError(f"номер в реестре указывается как номер/год, например 12/2027; указано: «{value}»")
+    return int(found[2]), int(found[1])
+
+
+def _required(*fields: str) -> dict[str, str]:
+    values = {f: (request.form.get(f) or "").strip() for f in fields}
+    if not all(values.values()):
+        raise ArchiveError("заполните все поля формы")
+    return values
+
+
+def _audit(action: str, object_type: str, object_id: str, **details) -> None:
+    """A `web.*` event: the services record who did what; this adds where the request came from."""
+    a = archive()
+    with a.uow() as uow:
+        uow.audit.append(at=a.now(), actor=actor(), action=f"web.{action}", object_type=object_type,
+                         object_id=object_id, origin=origin(), details=details)
+        uow.commit()
+
+
+def _download(data: bytes, name: str, fmt: str, action: str, object_type: str, object_id: str, **details):
+    _audit(action, object_type, object_id, format=fmt, **details)
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}")
+
+
+# --- the register ---------------------------------------------------------------------------
+
+def _described(row: dict) -> dict:
+    """A register row with its kind and class, read back from its title («…, 5А класс»)."""
+    kind = next((k for k, title in register.TITLES.items() if row["title"].startswith(title)), "")
+    return {**row, "kind": kind, "class_name": row["title"].rpartition(", ")[2].removesuffix(" класс")}
+
+
+def _matches(row: dict, query: str) -> bool:
+    """«12/2027», «№ 12» find an entry by number; otherwise every word of the query is the number
+    or the beginning of a word of the entry («5а», «сводн», «II», «шкаф»)."""
+    if not query:
+        return True
+    number = re.fullmatch(r"№\s*(\d+)(?:\s*/\s*(\d{4}))?|(\d+)\s*/\s*(\d{4})", query)
+    if number:
+        wanted, year = number[1] or number[3], number[2] or number[4]
+        return row["number"] == int(wanted) and (not year or row["year"] == int(year))
+    text = " ".join([row["title"], _period_words(row["period"]), row["case_index"], row["room"], row["cabinet"],
+                     row["folder"]])
+    words = certificates.normalise_name(re.sub(r"[,«»\"()]", " ", text)).split()
+    return all(token == str(row["number"]) or any(w.startswith(token) for w in words)
+               for token in certificates.normalise_name(query).split())
+
+
+def _issued_to(uow) -> dict[tuple[int, int], dict]:
+    """Who holds each issued file: the latest issue of an entry that is out of the archive."""
+    with uow:
+        rows = uow.session.execute(
+            select(RegisterEntry.year, RegisterEntry.number, RegisterMovement.person, RegisterMovement.purpose,
+                   RegisterMovement.on)
+            .join(RegisterMovement, RegisterMovement.entry_id == RegisterEntry.id)
+            .where(RegisterEntry.status == "issued", RegisterMovement.action == "issued")
+            .order_by(RegisterMovement.id))
+        return {(year, number): {"person": person, "purpose": purpose, "on": on}
+                for year, number, person, purpose, on in rows}
+
+
+def _to_register(uow, registered: set[str]) -> list[dict]:
+    """Rendered documents not in the register yet: signed ones first, newest years first."""
+    docs = [{**d, "label": f"{d['academic_year']}, {PERIODS.get(d['period'], d['period'])} — {d['class']} класс — "
+                          f"{DOCUMENT_WORDS[d['kind']]}, листов {d['sheets']}"}
+            for d in documents.list_documents(uow) if d["document_id"] not in registered]
+    return sorted(docs, key=lambda d: (d["signature"] is None, [-int(y) for y in d["academic_year"].split("/")],
+                                       d["period"], d["class"]))
+
+
+def _filters(values) -> dict[str, str]:
+    """The register's search and filters, kept across a form sent from a filtered page."""
+    return {k: v.strip() for k in FILTERS if (v := values.get(k) or "").strip()}
+
+
+@bp.get("/register", endpoint="register")
+@allow("secretary", "director")
+def register_page(entered: dict | None = None, status: int = 200):
+    a = archive()
+    rows = [_described(r) for r in register.list_register(a.uow())]
+    held = {(r["year"], r["number"]): r["hold"] for r in register.retention_due(a.uow(), dt.date.max) if r["hold"]}
+    wanted = _filters(request.args)
+    shown = [r for r in rows if str(r["year"]) == wanted.get("year", str(r["year"]))
+             and r["status"] == wanted.get("status", r["status"]) and r["kind"] == wanted.get("kind", r["kind"])
+             and _matches(r, wanted.get("q", ""))]
+    context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
+               "held": held, "issued_to": _issued_to(a.uow()), "today": _today()}
+    if g.user.role == "secretary":
+        # the form starts from what was typed (after a refusal) or from the last entry's placement
+        last = rows[-1] if rows else {}
+        defaults = {k: last.get(k, "") for k in ("handed_over_by", "room", "cabinet", "folder")}
+        context |= {"candidates": _to_register(a.uow(), {r["document_id"] for r in rows}),
+                    "entered": {"accepted_by": g.user.full_name, "on": _today().isoformat(), **defaults,
+                                **(entered or {})}}
+    return render_template("secretary/register.html", **context), status
+
+
+@bp.post("/register")
+@allow("secretary")
+def register_add():
+    a = archive()
+    try:
+        form = _required("document_id", "handed_over_by", "accepted_by", "room", "cabinet", "folder")
+        row = register.register_document(
+            a.uow(), form["document_id"], handed_over_by=form["handed_over_by"], accepted_by=form["accepted_by"],
+            placement=register.Placement(form["room"], form["cabinet"], form["folder"]), on=_date("on", _today()),
+            paper_only=bool(request.form.get("paper_only")), actor=actor(), now=a.now())
+    except FAILURES as err:
+        message = ("документ ещё не подписан директором. В реестр вносятся подписанные документы; если школа ведёт "
+                   "архив только на бумаге, отметьте «Архив только на бумаге»" if isinstance(err, register.NotSigned)
+                   else str(err))
+        flash(f"Документ не зарегистрирован: {message}.", "error")
+        return register_page(entered=request.form.to_dict(), status=422)  # the form keeps what was typed
+    _audit("register_added", "document", row["document_id"], register=f"{row['number']}/{row['year']}")
+    flash(f"Зарегистрирован № {row['number']}/{row['year']}: {row['title']}, {_period_words(row['period'])}, "
+          f"листов {row['sheets']}. Хранить до {_dmy(row['retention_end'])}.", "ok")
+    return redirect(url_for("secretary.register", q=f"{row['number']}/{row['year']}"))
+
+
+@bp.post("/register/<int:year>/<int:number>/move")
+@allow("secretary")
+def register_move(year: int, number: int):
+    a = archive()
+    action = request.form.get("action")
+    try:
+        if action not in ("issued", "returned"):
+            raise ArchiveError("неизвестное действие")
+        person = _required("person")["person"]
+        purpose = _required("purpose")["purpose"] if action == "issued" else ""
+        register.move_file(a.uow(), year, number, action, person=person, purpose=purpose, on=_date("on", _today()),
+                           actor=actor(), now=a.now())
+    except FAILURES as err:
+        flash(f"№ {number}/{year}: {err}", "error")
+    else:
+        _audit(f"register_{action}", "register_entry", f"{number}/{year}", person=person)
+        done = f"выдан: {person} ({purpose})" if action == "issued" else f"возвращён в архив ({person})"
+        flash(f"Дело № {number}/{year} {done}.", "ok")
+    return redirect(url_for("secretary.register", **_filters(request.form)))
+
+
+@bp.get("/register/print/<what>.<fmt>")
+@allow("secretary", "director")
+def register_print(what: str, fmt: str):
+    if what not in ("register", "inventory") or fmt not in MIMETYPES:
+        return redirect(url_for("secretary.register"))
+    a = archive()
+    year = request.args.get("year", type=int)
+    try:
+        data, count = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, now=a.now())
+    except FAILURES as err:
+        flash(f"Файл не подготовлен: {err}", "error")
+        return redirect(url_for("secretary.register"))
+    name = {"register": "реестр", "inventory": "опись"}[what] + (f"-{year}" if year else "")
+    return _download(data, name, fmt, f"{what}_downloaded", "register", str(year or "все годы"), rows=count)
+
+
+# --- retention ------------------------------------------------------------------------------
+
+@bp.get("/retention")
+@allow("secretary")
+def retention():
+    a = archive()
+    on = _asked_date()
+    rows = register.list_register(a.uow())
+    due = [_described(r) for r in register.retention_due(a.uow(), on)]
+    # as of the end of time every kept file is «due»: this lists all files with their holds
+    holds = [_described(r) for r in register.retention_due(a.uow(), dt.date.max) if r["hold"]]
+    counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS}
+    return render_template("secretary/retention.html", on=on, due=due, holds=holds, counts=counts, total=len(rows),
+                           rules=register.rules(a.uow()), titles=register.TITLES)
+
+
+@bp.post("/retention/rules/<kind>")
+@allow("secretary")
+def retention_rule(kind: str):
+    a = archive()
+    try:
+        years = request.form.get("years", "").strip()
+        if not years.isdigit():
+            raise ArchiveError("срок хранения указывается целым числом лет")
+        register.set_rule(a.uow(), kind, years=int(years), case_index=request.form.get("case_index", "").strip(),
+                          basis=_required("basis")["basis"], actor=actor(), now=a.now())
+    except FAILURES as err:
+        flash(f"Срок хранения не изменён: {err}", "error")
+    else:
+        _audit("retention_rule_set", "retention_rule", kind, years=int(years))
+        flash(f"{register.TITLES[kind]}: сохранено — {years} лет.", "ok")
+    return redirect(url_for("secretary.retention"))
+
+
+@bp.post("/retention/holds")
+@allow("secretary")
+def hold_place():
+    a = archive()
+    try:
+        form = _required("number", "reason")
+        year, number = _number(form["number"])
+        register.place_hold(a.uow(), year, number, reason=form["reason"], on=_today(), actor=actor(), now=a.now())
+    except FAILURES as err:
+        flash(f"Запрет не установлен: {err}", "error")
+    else:
+        _audit("hold_placed", "register_entry", f"{number}/{year}", reason=form["reason"])
+        flash(f"На дело № {number}/{year} установлен запрет уничтожения: {form['reason']}.", "ok")
+    return redirect(url_for("secretary.retention", on=request.form.get("on") or None))
+
+
+@bp.post("/retention/holds/<int:year>/<int:number>/release")
+@allow("secretary")
+def hold_release(year: int, number: int):
+    a = archive()
+    try:
+        register.release_hold(a.uow(), year, number, on=_today(), actor=actor(), now=a.now())
+    except FAILURES as err:
+        flash(str(err), "error")
+    else:
+        _audit("hold_released", "register_entry", f"{number}/{year}")
+        flash(f"Запрет уничтожения дела № {number}/{year} снят.", "ok")
+    return redirect(url_for("secretary.retention", on=request.form.get("on") or None))
+
+
+# --- disposal -------------------------------------------------------------------------------
+
+@bp.get("/disposal", endpoint="disposal")
+@allow("secretary")
+def disposal_page():
+    a = archive()
+    on = _asked_date()
+    today = _today()
+    plan = disposal.plan(a.uow(), on)
+    ready = plan if on == today else disposal.plan(a.uow(), today)  # what an act composed now would list
+    for row in plan["eligible"] + plan["refused"]:
+        row.update(_described(row))
+    return render_template("secretary/disposal.html", on=on, today=today, plan=plan, ready=len(ready["eligible"]),
+                           acts=list(reversed(disposal.list_acts(a.uow()))), act_status=ACT_STATUS)
+
+
+@bp.post("/disposal/acts")
+@allow("secretary")
+def act_compose():
+    a = archive()
+    try:
+        act = disposal.compose_act(a.uow(), a.store, a.settings.templates_dir, _today(),
+                                   actor=disposal.Actor(actor(), "secretary"), now=a.now())
+    except FAILURES as err:
+        flash(f"Акт не составлен: {err}", "error")
+    else:
+        _audit("disposal_act_composed", "disposal_act", act["act"], entries=len(act["items"]))
+        flash(f"Составлен акт № {act['act']}, дел в нём: {len(act['items'])}. Передайте его директору на "
+              "утверждение; уничтожать можно только после утверждения.", "ok")
+    return redirect(url_for("secretary.disposal"))
+
+
+@bp.get("/disposal/acts/<int:year>/<int:number>.pdf")
+@allow("secretary")
+def act_download(year: int, number: int):
+    a = archive()
+    key = f"{number}/{year}"
+    try:
+        data = disposal.act_pdf(a.uow(), a.store, key)
+    except FAILURES as err:
+        flash(str(err), "error")
+        return redirect(url_for("secretary.disposal"))
+    return _download(data, f"акт-уничтожения-{number}-{year}", "pdf", "disposal_act_downloaded", "disposal_act", key)
+
+
+@bp.post("/disposal/acts/<int:year>/<int:number>/execute")
+@allow("secretary")
+def act_execute(year: int, number: int):
+    a = archive()
+    key = f"{number}/{year}"
+    try:
+        result = disposal.execute_act(a.uow(), a.store, a.settings.templates_dir, a.media(), key, today=_today(),
+                                      actor=disposal.Actor(actor(), "secretary"), now=a.now())
+    except FAILURES as err:
+        flash(f"Акт № {key} не исполнен: {err}", "error")
+        return redirect(url_for("secretary.disposal"))
+    destroyed = sum(1 for item in result["items"] if item["destroyed_at"])
+    _audit("disposal_act_executed", "disposal_act", key, status=result["status"], destroyed=destroyed,
+           blocked=[b["register"] for b in result["blocked"]], backup_sets=result["deleted_sets"])
+    if result["status"] == "executed":
+        flash(f"Акт № {key} исполнен: уничтожено дел {destroyed} из {len(result['items'])}.", "ok")
+    else:
+        flash(f"Акт № {key} исполнен не полностью: уничтожено дел {destroyed} из {len(result['items'])}.", "info")
+    for blocked in result["blocked"]:
+        flash(f"Дело № {blocked['register']} не уничтожено: {blocked['reason']}. Когда причина отпадёт, "
+              "исполните акт ещё раз.", "error")
+    for set_id in result["deleted_sets"]:
+        flash(f"Резервная копия {set_id} удалена с обоих носителей.", "ok")
+    return redirect(url_for("secretary.disposal"))
+
+
+# --- archival certificates ------------------------------------------------------------------
+
+@bp.get("/certificates", endpoint="certificates")
+@allow("secretary")
+def certificates_page():
+    a = archive()
+    name = " ".join((request.args.get("name") or "").split())
+    matches, born = None, None
+    if name or request.args.get("born"):
+        try:
+            if not name:
+                raise ArchiveError("укажите фамилию, имя и отчество")
+            born = _date("born")
+            matches = certificates.find_student(a.uow(), name, born)
+        except ArchiveError as err:
+            flash(str(err), "error")
+    return render_template("secretary/certificates.html", name=name, born=born, matches=matches,
+                           issued=list(reversed(certificates.list_certificates(a.uow()))))
+
+
+@bp.post("/certificates")
+@allow("secretary")
+def certificate_issue():
+    a = archive()
+    try:
+        form = _required("name", "requested_by", "purpose")
+        row = certificates.issue_certificate(a.uow(), a.store, a.settings.templates_dir, form["name"], _date("born"),
+                                             requested_by=form["requested_by"], purpose=form["purpose"],
+                                             actor=actor(), now=a.now(), today=_today(), secretary=g.user.full_name)
+    except FAILURES as err:
+        flash(f"Справка не выдана: {err}", "error")
+        return redirect(url_for("secretary.certificates", name=request.form.get("name"),
+                                born=request.form.get("born")))
+    _audit("certificate_issued", "archival_certificate", row["reference"])
+    flash(f"Выдана архивная справка № {row['reference']}: {row['student_name']}. Скачайте её PDF в списке ниже, "
+          "распечатайте и передайте на подпись директору.", "ok")
+    return redirect(url_for("secretary.certificates"))
+
+
+@bp.get("/certificates/<int:year>/<int:number>.pdf")
+@allow("secretary")
+def certificate_download(year: int, number: int):
+    a = archive()
+    try:
+        row, data = certificates.certificate_file(a.uow(), a.store, year, number)
+    except FAILURES as err:
+        flash(str(err), "error")
+        return redirect(url_for("secretary.certificates"))
+    return _download(data, f"справка-{number}-{year}", "pdf", "certificate_downloaded", "archival_certificate",
+                     row["reference"])
