@@ -190,6 +190,24 @@ def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor:
         uow.commit()
 
 
+def issued_to(uow: UnitOfWork) -> dict[tuple[int, int], dict]:
+    """Who holds each issued paper file: the latest issue of an entry that is out of the archive."""
+    with uow:
+        rows = uow.session.execute(
+            select(RegisterEntry.year, RegisterEntry.number, RegisterMovement.person, RegisterMovement.purpose,
+                   RegisterMovement.on)
+            .join(RegisterMovement, RegisterMovement.entry_id == RegisterEntry.id)
+            .where(RegisterEntry.status == "issued", RegisterMovement.action == "issued")
+            .order_by(RegisterMovement.id))
+        return {(year, number): {"person": person, "purpose": purpose, "on": on}
+                for year, number, person, purpose, on in rows}
+
+
+def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
+    """(year, number) → the reason of its active legal hold."""
+    return _held_entries(uow)
+
+
 def _held_entries(uow: UnitOfWork) -> dict[tuple[int, int], str]:
     with uow:
         rows = uow.session.execute(select(RegisterEntry.year, RegisterEntry.number, LegalHold.reason)

@@ -18,9 +18,7 @@ import io
 import re
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
 
-from archive_service.adapters.orm import RegisterEntry, RegisterMovement
 from archive_service.errors import ArchiveError
 from archive_service.rendering.certificate import COLUMN_TITLES, RESULT_CODES
 from archive_service.services import certificates, disposal, documents, register
@@ -141,19 +139,6 @@ def _matches(row: dict, query: str) -> bool:
                for token in certificates.normalise_name(query).split())
 
 
-def _issued_to(uow) -> dict[tuple[int, int], dict]:
-    """Who holds each issued file: the latest issue of an entry that is out of the archive."""
-    with uow:
-        rows = uow.session.execute(
-            select(RegisterEntry.year, RegisterEntry.number, RegisterMovement.person, RegisterMovement.purpose,
-                   RegisterMovement.on)
-            .join(RegisterMovement, RegisterMovement.entry_id == RegisterEntry.id)
-            .where(RegisterEntry.status == "issued", RegisterMovement.action == "issued")
-            .order_by(RegisterMovement.id))
-        return {(year, number): {"person": person, "purpose": purpose, "on": on}
-                for year, number, person, purpose, on in rows}
-
-
 def _to_register(uow, registered: set[str]) -> list[dict]:
     """Rendered documents not in the register yet: signed ones first, newest years first."""
     docs = [{**d, "label": f"{d['academic_year']}, {PERIODS.get(d['period'], d['period'])} — {d['class']} класс — "
@@ -173,13 +158,13 @@ def _filters(values) -> dict[str, str]:
 def register_page(entered: dict | None = None, status: int = 200):
     a = archive()
     rows = [_described(r) for r in register.list_register(a.uow())]
-    held = {(r["year"], r["number"]): r["hold"] for r in register.retention_due(a.uow(), dt.date.max) if r["hold"]}
+    held = register.holds(a.uow())
     wanted = _filters(request.args)
     shown = [r for r in rows if str(r["year"]) == wanted.get("year", str(r["year"]))
              and r["status"] == wanted.get("status", r["status"]) and r["kind"] == wanted.get("kind", r["kind"])
              and _matches(r, wanted.get("q", ""))]
     context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
-               "held": held, "issued_to": _issued_to(a.uow()), "today": _today()}
+               "held": held, "issued_to": register.issued_to(a.uow()), "today": _today()}
     if g.user.role == "secretary":
         # the form starts from what was typed (after a refusal) or from the last entry's placement
         last = rows[-1] if rows else {}
@@ -258,8 +243,8 @@ def retention():
     on = _asked_date()
     rows = register.list_register(a.uow())
     due = [_described(r) for r in register.retention_due(a.uow(), on)]
-    # as of the end of time every kept file is «due»: this lists all files with their holds
-    holds = [_described(r) for r in register.retention_due(a.uow(), dt.date.max) if r["hold"]]
+    held = register.holds(a.uow())
+    holds = [_described({**r, "hold": held[(r["year"], r["number"])]}) for r in rows if (r["year"], r["number"]) in held]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS}
     return render_template("secretary/retention.html", on=on, due=due, holds=holds, counts=counts, total=len(rows),
                            rules=register.rules(a.uow()), titles=register.TITLES)
