@@ -19,13 +19,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.rendering.model import fmt
 from archive_service.rendering.pdf import PrintEnvironment
 
 MARK_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлетворительно", "2": "неудовлетворительно", "1": "плохо"}
-COLUMN_TITLES = {"Q1": "I четверть", "Q2": "II четверть", "Q3": "III четверть", "Q4": "IV четверть",
-                 "H1": "I полугодие", "H2": "II полугодие", "T1": "I триместр", "T2": "II триместр",
-                 "T3": "III триместр", "year": "Годовая отметка", "exam": "Экзаменационная отметка",
+COLUMN_TITLES = {**PERIOD_TITLES, "year": "Годовая отметка", "exam": "Экзаменационная отметка",
                  "final": "Итоговая отметка"}
 RESULT_CODES = ("year", "exam", "final")
 

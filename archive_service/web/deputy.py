@@ -30,6 +30,7 @@ from flask import (
     url_for,
 )
 
+from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
@@ -44,9 +45,7 @@ NAV = [("deputy.period_index", "Закрытие периода", {"deputy", "di
        ("deputy.upload", "Загрузка снимков", {"deputy"})]
 
 READERS = ("deputy", "director")
-PERIOD_NAMES = {"Q1": "1 четверть", "Q2": "2 четверть", "Q3": "3 четверть", "Q4": "4 четверть",
-                "H1": "1 полугодие", "H2": "2 полугодие", "T1": "1 триместр", "T2": "2 триместр",
-                "T3": "3 триместр", "year": "учебный год"}
+PERIOD_NAMES = PERIOD_TITLES
 
 
 def _year(slug: str) -> str:

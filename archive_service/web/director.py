@@ -37,7 +37,7 @@ from flask import (
 from archive_service.config import ConfigError
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.rendering.certificate import COLUMN_TITLES, RESULT_CODES
+from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import backup, disposal, documents, handover, jobs
 from archive_service.services.signing import sign_documents
 from archive_service.web import jobs as web_jobs
@@ -51,8 +51,7 @@ NAV = [("director.inbox", "Ждёт директора", {"director"}), ("direct
        ("director.disposal_page", "Акты уничтожения", {"director"}),
        ("director.backups", "Резервные копии", {"director"})]
 
-PERIOD_WORDS = {code: title for code, title in COLUMN_TITLES.items() if code not in RESULT_CODES} | {
-    "year": "учебный год (сводные ведомости)"}  # in the order of the school year
+PERIOD_WORDS = PERIOD_TITLES | {"year": "учебный год (сводные ведомости)"}  # in the order of the school year
 SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
 JOB_KINDS = ("director.sign", "director.restore")

@@ -20,7 +20,7 @@ import re
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
 from archive_service.errors import ArchiveError
-from archive_service.rendering.certificate import COLUMN_TITLES, RESULT_CODES
+from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import certificates, disposal, documents, register
 from archive_service.web.auth import actor, allow, archive, origin
 from storage import StorageError
@@ -34,7 +34,7 @@ NAV = [("secretary.register", "Реестр", {"secretary", "director"}),
 STATUS = {"in_archive": ("в архиве", "ok"), "issued": ("выдан", "warn"), "destroyed": ("уничтожен", "none")}
 KINDS = {"class_journal": "Копии журнала", "summary_sheet": "Сводные ведомости"}
 DOCUMENT_WORDS = {"class_journal": "копия журнала", "summary_sheet": "сводная ведомость"}
-PERIODS = {code: title for code, title in COLUMN_TITLES.items() if code not in RESULT_CODES} | {"year": "учебный год"}
+PERIODS = PERIOD_TITLES
 ACT_STATUS = {"proposed": "warn", "approved": "ok", "executed": "none"}
 MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv",  # send_file adds «; charset=utf-8»
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -68,7 +68,7 @@ def test_the_deputy_lands_on_the_list_of_periods(login_as, two_classes):
     deputy = login_as("deputy")
     assert deputy.get("/").headers["Location"] == "/period"
     page = deputy.get("/period").get_data(as_text=True)
-    assert "2 четверть" in page and "2026/2027" in page and f'href="{PERIOD}"' in page
+    assert "II четверть" in page and "2026/2027" in page and f'href="{PERIOD}"' in page
     assert "0 из 16" in page and "просрочено: 16" in page  # 2 classes × 8 steps, all past their deadline
 
 
