@@ -66,3 +66,48 @@ def sign_in(page, base: str, login: str, password: str) -> None:
 def sign_out(page) -> None:
     page.click("header .who button")
     page.wait_for_load_state("networkidle")
+
+
+# --- helpers of the whole-period test (tests/browser/test_whole_period.py) -------------------
+
+PROGRESS_LOG = """
+// Every width the live progress bar of a job takes, kept in sessionStorage across the reload
+// that ends the job (progress.js reloads the page when the job is done).
+new MutationObserver(function (changes) {
+  changes.forEach(function (c) {
+    if (c.target.matches && c.target.matches('[data-job] .progress > div')) {
+      var seen = JSON.parse(sessionStorage.getItem('progress-widths') || '[]');
+      seen.push(c.target.style.width);
+      sessionStorage.setItem('progress-widths', JSON.stringify(seen));
+    }
+  });
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['style']});
+"""
+
+
+def record_progress(context) -> None:
+    """Log the widths of every job progress bar the pages of this context show (see `progress_seen`)."""
+    context.add_init_script(PROGRESS_LOG)
+
+
+def progress_seen(page, reset: bool = True) -> list[float]:
+    """The widths (percent) the progress bars took since the last call, in order."""
+    widths = page.evaluate("() => JSON.parse(sessionStorage.getItem('progress-widths') || '[]')")
+    if reset:
+        page.evaluate("() => sessionStorage.removeItem('progress-widths')")
+    return [float(w.rstrip("%")) for w in widths if w]
+
+
+def download(page, locator, timeout: float = 60_000) -> tuple[str, bytes]:
+    """Click what starts a download; its suggested file name and its bytes."""
+    with page.expect_download(timeout=timeout) as info:
+        locator.click()
+    d = info.value
+    return d.suggested_filename, Path(d.path()).read_bytes()
+
+
+def image_loaded(page, selector: str, timeout: float = 60_000) -> None:
+    """Wait until the image has arrived and decoded (a broken image has no natural width)."""
+    page.wait_for_function(
+        "s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0; }",
+        arg=selector, timeout=timeout)
