@@ -9,6 +9,7 @@ UTF-8 — is what is stored and what the SHA-256 content address is computed fro
 from __future__ import annotations
 
 import hashlib
+import re
 
 import orjson
 from pydantic import ValidationError
@@ -55,7 +56,7 @@ _MESSAGES = {
     "datetime_parsing": "неверные дата и время (ожидается ISO 8601)",
     "datetime_from_date_parsing": "неверные дата и время (ожидается ISO 8601)",
     "timezone_aware": "время выгрузки должно указывать часовой пояс",
-    "json_invalid": "файл не является корректным JSON: {error}",
+    "json_invalid": "файл не является корректным JSON{where}",
     "json_type": "ожидается JSON",
 }
 
@@ -65,6 +66,11 @@ def _message(err: dict) -> str:
     ctx = err.get("ctx") or {}
     if kind == "literal_error":
         return f"недопустимое значение «{err.get('input')}»; допустимо: {str(ctx.get('expected', '')).replace(' or ', ' или ')}"
+    if kind == "json_invalid":  # the parser's own words are English: keep only where it stopped
+        where = re.search(r"line (\d+) column (\d+)", str(ctx.get("error", "")))
+        ending = "EOF" in str(ctx.get("error", ""))
+        ctx = {"where": (f" (файл {'обрывается' if ending else 'испорчен'}: строка {where[1]}, позиция {where[2]})"
+                         if where else "")}
     template = _MESSAGES.get(kind)
     if template is None:
         return err["msg"]

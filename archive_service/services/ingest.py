@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 
 from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
+from archive_service.domain.periods import period_title
 from archive_service.errors import ReasonRequired
 from archive_service.schema import Snapshot, canonical_bytes, content_hash, parse_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
@@ -68,7 +69,7 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
         previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
         if previous is not None and reason is None:
             raise ReasonRequired(
-                f"{snap.class_.name}, {snap.period.code}: уже сохранена версия {previous.version}; "
+                f"{snap.class_.name}, {period_title(snap.period.code)}: уже сохранена версия {previous.version}; "
                 "новая версия снимка принимается только с указанием причины изменения")
         uow.snapshots.save_school(snap.school.id, snap.school.full_name, snap.school.short_name,
                                   snap.school.director.full_name)
@@ -82,7 +83,7 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
                                   "reason": reason})
         uow.commit()
     status: Status = "new_version" if previous else "stored"
-    text = (f"{record.class_name}, {record.period_code}: сохранена версия {record.version}"
+    text = (f"{record.class_name}, {period_title(record.period_code)}: сохранена версия {record.version}"
             + (f" (причина: {reason})" if previous else "")
             + f"; отметок: {record.mark_count}")
     return _result(record, status, text)
