@@ -108,6 +108,7 @@ def test_a_whole_period_as_each_role(browser_app, snapshot_files, request):
         deputy_backs_up(page, base, screens)
         director_accepts_the_backup(page, base, screens)
         document_id = inspector_retrieves(page, base, screens, snapshot_files["student"])
+        every_role_tours_its_pages(page, base, screens, browser_app)
         browser.close()
     assert not failures, failures
 
@@ -369,3 +370,20 @@ def inspector_retrieves(page, base, screens, student: str) -> str:
     screens.shot(page, "inspector-sheet-check")
     sign_out(page)
     return document_id
+
+
+def every_role_tours_its_pages(page, base, screens, app) -> None:
+    """After the period: every page without parameters that each role may open, as that role,
+    with a screenshot (the period's own pages were shot along the way)."""
+    for role in ("admin", "secretary", "director", "deputy", "inspector"):
+        sign_in(page, base, role, PASSWORD)
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            view = app.view_functions[rule.endpoint]
+            if rule.arguments or "GET" not in rule.methods or role not in getattr(view, "allowed_roles", ()):
+                continue
+            if rule.endpoint == "auth.home" or rule.rule.endswith((".pdf", ".csv", ".xlsx", ".json", ".png")):
+                continue  # a redirect, or a file rather than a page
+            response = page.goto(f"{base}{rule.rule}")
+            assert response.status == 200, (role, rule.rule, response.status)
+            screens.shot(page, f"tour-{role}-{rule.endpoint.replace('.', '-')}")
+        sign_out(page)
