@@ -53,22 +53,6 @@ def _demo_account(archive, login: str, name: str, role: str) -> str:
     return password
 
 
-def _a_graduate(archive):
-    """A student of the oldest class in the year's summary sheets, for the demo certificate."""
-    from sqlalchemy import select
-
-    from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
-
-    with archive.uow() as uow:
-        row = uow.session.execute(
-            select(SnapshotStudent.full_name, SnapshotStudent.birth_date)
-            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
-            .where(SnapshotRecord.academic_year == DEMO_YEAR, SnapshotRecord.period_code == "year")
-            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name)
-            .limit(1)).one()
-    return row
-
-
 def snapshot_director(folder) -> str:
     """The director named by the demo school's snapshots (the demo certificate's owner)."""
     first = next(folder.rglob("*.json"))
@@ -149,15 +133,15 @@ def demo_command(seed: int) -> None:
     inventory.write_bytes(register.printout(archive.uow(), settings.templates_dir, "inventory", "pdf", year=None,
                                             now=archive.now())[0])
     click.echo(f"   записей в реестре: {count}; печатная форма: {printed}; опись дел: {inventory}")
-    student = _a_graduate(archive)
+    student, born = certificates.a_student_of_the_oldest_class(archive.uow(), DEMO_YEAR)
     certificate = certificates.issue_certificate(
-        archive.uow(), archive.store, settings.templates_dir, student.full_name, student.birth_date,
-        requested_by=student.full_name, purpose="по месту требования", actor=_actor(), now=archive.now(),
+        archive.uow(), archive.store, settings.templates_dir, student, born,
+        requested_by=student, purpose="по месту требования", actor=_actor(), now=archive.now(),
         secretary="Петрова А. С.")
     certificate_path = exported / f"архивная_справка_{certificate['number']}-{certificate['year']}.pdf"
     certificate_path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate["year"],
                                                                certificate["number"])[1])
-    click.echo(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student.full_name}): "
+    click.echo(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student}): "
                f"{certificate_path}")
     existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
     click.echo("8. Доступ для системы электронного журнала (API)")

@@ -172,3 +172,18 @@ def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: in
         if certificate is None:
             raise NotFoundError(f"архивная справка № {number}/{year} не выдавалась")
         return _row(certificate), store.read(certificate.sha256)
+
+
+def a_student_of_the_oldest_class(uow: UnitOfWork, academic_year: str) -> tuple[str, dt.date]:
+    """(name, birth date) of a student in the year's summary sheets, oldest class first (the demo's
+    certificate)."""
+    with uow:
+        row = uow.session.execute(
+            select(SnapshotStudent.full_name, SnapshotStudent.birth_date)
+            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
+            .where(SnapshotRecord.academic_year == academic_year, SnapshotRecord.period_code == "year")
+            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name)
+            .limit(1)).first()
+        if row is None:
+            raise NotFoundError(f"нет сводных ведомостей за {academic_year}")
+        return row[0], row[1]

@@ -10,7 +10,7 @@ from archive_service.services import snapshots
 from archive_service.web.auth import allow, archive
 
 bp = Blueprint("pages", __name__)
-NAV = [("pages.overview", "Обзор", {"deputy", "director", "secretary", "admin"})]
+NAV = [("pages.overview", "Обзор", {"deputy", "secretary", "admin"})]  # the director starts from the inbox
 
 
 @bp.get("/overview")
