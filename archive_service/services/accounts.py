@@ -155,6 +155,11 @@ def get_user(uow: UnitOfWork, user_id: int) -> User | None:
 WRONG = "неверное имя или пароль"
 
 
+def _minutes(left: dt.timedelta) -> str:
+    minutes = max(1, -(-int(left.total_seconds()) // 60))
+    return f"через {minutes} мин"
+
+
 def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now: dt.datetime) -> User:
     """The user, or AuthError with one message for every failure but a lock or a disabled account
     (those are told, so that staff know whom to ask)."""
@@ -174,8 +179,7 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now
                              origin=origin, details={"reason": "locked"})
             uow.commit()
             raise AuthError(f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
-                            f"{row.locked_until.astimezone(dt.timezone(dt.timedelta(hours=3))):%H:%M} (МСК) "
-                            "или обратитесь к администратору")
+                            f"{_minutes(row.locked_until - now)} или обратитесь к администратору")
         try:
             _hasher.verify(row.password_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -16,6 +16,7 @@ import datetime as dt
 import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -75,6 +76,11 @@ def origin() -> str:
 def actor() -> str:
     """The person acting, as services record them: the full name."""
     return g.user.full_name
+
+
+def school_now() -> dt.datetime:
+    """Now in the school's time zone (`ARCHIVE_TIMEZONE`)."""
+    return archive().now().astimezone(ZoneInfo(archive().settings.timezone))
 
 
 def _idle_seconds() -> int:
@@ -240,6 +246,19 @@ def init_auth(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(ArchiveError, _archive_error)
     app.register_error_handler(ConfigError, _config_error)
+
+    zone = ZoneInfo(settings.timezone)
+
+    @app.template_filter("local")
+    def _local(moment: dt.datetime | str | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
+        """A stored UTC moment (or its ISO text) as the school's local time: «24.11.2026 03:14»."""
+        if not moment:
+            return "—"
+        if isinstance(moment, str):
+            moment = dt.datetime.fromisoformat(moment)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(zone).strftime(pattern)
 
     @app.context_processor
     def _layout() -> dict:

@@ -37,7 +37,7 @@ from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import period_close, period_steps, snapshots
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, origin
+from archive_service.web.auth import actor, allow, archive, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
@@ -59,13 +59,13 @@ def slug(academic_year: str) -> str:
 
 
 def when(moment: dt.datetime | dt.date | str | None, short: bool = False) -> str:
-    """Dates as staff write them; times in the server's time zone (the school's)."""
+    """Dates as staff write them; times in the school's time zone."""
     if not moment:
         return ""
     if isinstance(moment, str):  # services' dicts carry ISO strings
         moment = dt.datetime.fromisoformat(moment)
     if isinstance(moment, dt.datetime):
-        return moment.astimezone().strftime("%d.%m %H:%M" if short else "%d.%m.%Y %H:%M")
+        return moment.astimezone(school_now().tzinfo).strftime("%d.%m %H:%M" if short else "%d.%m.%Y %H:%M")
     return moment.strftime("%d.%m" if short else "%d.%m.%Y")
 
 
@@ -82,7 +82,7 @@ def _helpers() -> dict:
 
 
 def _today() -> dt.date:
-    return archive().now().astimezone().date()
+    return school_now().date()
 
 
 def _board(year_slug: str, period: str) -> period_steps.PeriodBoard:

@@ -108,7 +108,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 @bp.context_processor
 def _words() -> dict:
     return {"period_word": period_word, "periods_word": periods_word, "plural": plural, "role_word": ROLES.get,
-            "when": lambda moment: moment.strftime("%d.%m.%Y %H:%M") + " UTC" if moment else "—", "day": day,
+            "when": lambda moment: current_app.jinja_env.filters["local"](moment), "day": day,
             "megabytes": lambda size: f"{size / 1e6:.1f} МБ".replace(".", ",")}
 
 

@@ -22,7 +22,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from archive_service.errors import ArchiveError
 from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import certificates, disposal, documents, register
-from archive_service.web.auth import actor, allow, archive, origin
+from archive_service.web.auth import actor, allow, archive, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("secretary", __name__)
@@ -62,7 +62,7 @@ def _period_words(period: str) -> str:
 
 
 def _today() -> dt.date:
-    return archive().now().astimezone().date()
+    return school_now().date()
 
 
 def _date(field: str, default: dt.date | None = None) -> dt.date:
