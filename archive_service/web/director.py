@@ -52,7 +52,6 @@ NAV = [("director.inbox", "Ждёт директора", {"director"}), ("direct
        ("director.backups", "Резервные копии", {"director"})]
 
 PERIOD_WORDS = PERIOD_TITLES | {"year": "учебный год (сводные ведомости)"}  # in the order of the school year
-SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
 JOB_KINDS = ("director.sign", "director.restore")
 
@@ -168,10 +167,9 @@ def _pdf(data: bytes, name: str, *, download: bool = False) -> Response:
 
 
 def _token_libraries() -> list[str]:
-    """The PKCS#11 libraries the server may load: ARCHIVE_PKCS11_LIB (several separated by «:»),
-    else SoftHSM. A path typed into a form is never loaded: a library runs inside the server."""
-    configured = [p.strip() for p in os.environ.get("ARCHIVE_PKCS11_LIB", "").split(os.pathsep) if p.strip()]
-    return configured or [SOFTHSM_LIBRARY]
+    """The PKCS#11 libraries the server may load (ARCHIVE_PKCS11_LIB, several separated by «:»).
+    A path typed into a form is never loaded: a library runs inside the server."""
+    return [p.strip() for p in archive().settings.pkcs11_libraries.split(os.pathsep) if p.strip()]
 
 
 def _selection(values: list[str], unsigned: dict[str, dict[str, list[dict]]]) -> dict[str, list[str]]:
