@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -12,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import PERIODS, YEAR, _actor
+from archive_service.cli import PERIODS, YEAR, _actor, _echo_json
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from storage import StorageError
@@ -59,7 +58,7 @@ def backup_list(as_json: bool) -> None:
     archive = current_app.extensions["archive"]
     rows = backup.list_backups(archive.uow(), actor=_who(), now=archive.now())
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {'завершён' if r['complete'] else 'не завершён'}  "
@@ -78,7 +77,7 @@ def backup_audit(as_json: bool) -> None:
     findings = backup.audit_backups(archive.uow(), archive.media(), actor=_who(), now=archive.now())
     alarms = [f for f in findings if f.outcome == "alarm"]
     if as_json:
-        click.echo(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=2))
+        _echo_json([f.__dict__ for f in findings])
     else:
         for f in findings:
             if f.outcome != "ok":
@@ -139,7 +138,7 @@ def backup_journal(check: bool, as_json: bool, pdf: Path | None) -> None:
         return
     rows = backup.journal_rows(archive.uow())
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['seq']:>4} {r['at'][:16]} {r['person']} ({r['role']}) {r['action']} {r['set_id']} "

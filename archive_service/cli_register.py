@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import _actor
+from archive_service.cli import _actor, _echo_json
 from archive_service.errors import ArchiveError
 from archive_service.services import register
 
@@ -58,7 +57,7 @@ def register_list(year: int | None, as_json: bool) -> None:
     """Реестр бумажных копий."""
     rows = register.list_register(current_app.extensions["archive"].uow(), year)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
@@ -73,7 +72,7 @@ def retention_due(today: str | None, as_json: bool) -> None:
     """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
     rows = register.retention_due(current_app.extensions["archive"].uow(), _date(today, "--today"))
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo_json(rows)
         return
     for r in rows:
         hold = f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else ""
@@ -225,7 +224,7 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
         if not execute:
             plan = disposal.plan(archive.uow(), on)
             if as_json:
-                click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+                _echo_json(plan)
                 return
             click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
             _print_plan(plan)
@@ -250,7 +249,7 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
     path = out or Path(f"акт-уничтожения-{result['act'].replace('/', '-')}.pdf")
     path.write_bytes(disposal.act_pdf(archive.uow(), archive.store, result["act"]))
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        _echo_json(result)
         return
     click.echo(f"Акт № {result['act']}: {result['status_text']}; дел в акте: {len(result['items'])} → {path}")
     if result["status"] == "proposed":
@@ -291,7 +290,7 @@ def retention_acts(as_json: bool) -> None:
 
     acts = disposal.list_acts(current_app.extensions["archive"].uow())
     if as_json:
-        click.echo(json.dumps(acts, ensure_ascii=False, indent=2))
+        _echo_json(acts)
         return
     for a in acts:
         click.echo(f"№ {a['act']} от {a['composed_on']}: {a['status_text']}; дел: {len(a['items'])}")

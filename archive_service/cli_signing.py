@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli import CLASSES, PERIODS, YEAR, _actor
+from archive_service.cli import CLASSES, PERIODS, YEAR, _actor, _echo_json
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
@@ -155,7 +155,7 @@ def signatures_at_risk(days: int | None, as_json: bool) -> None:
     archive = current_app.extensions["archive"]
     docs = documents_at_risk(archive.uow(), now=archive.now(), horizon=_horizon(days))
     if as_json:
-        click.echo(json.dumps([d.as_dict() for d in docs], ensure_ascii=False, indent=2))
+        _echo_json([d.as_dict() for d in docs])
         return
     for d in docs:
         click.echo(f"{d.document_id}  {d.class_name:<4} {d.period_code:<4} штамп действует до {d.expires_at[:10]} "

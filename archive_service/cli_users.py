@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import _actor
+from archive_service.cli import _actor, _echo_json
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts
@@ -79,8 +77,7 @@ def users_list(as_json: bool) -> None:
     """Пользователи и роли."""
     rows = accounts.list_users(current_app.extensions["archive"].uow())
     if as_json:
-        click.echo(json.dumps([{"login": u.login, "full_name": u.full_name, "role": u.role, "active": u.active}
-                               for u in rows], ensure_ascii=False, indent=2))
+        _echo_json([{"login": u.login, "full_name": u.full_name, "role": u.role, "active": u.active} for u in rows])
         return
     for u in rows:
         click.echo(f"{u.login:<16} {ROLES[u.role]:<22} {'активен' if u.active else 'отключён':<9} {u.full_name}")

@@ -131,6 +131,7 @@ def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:
 
 
 def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[dict]:
+    """Which backup sets may leave their media today, if the documents `going` were destroyed too."""
     out = []
     for backup in uow.backups.all():
         if backup.destroyed_by_act:
@@ -301,11 +302,7 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
 def _delete_backup_sets(uow: UnitOfWork, media: list[Medium], key: str, *, today: dt.date, actor: Actor,
                         now: dt.datetime) -> list[str]:
     with uow:
-        going = [b.set_id for b, decision in
-                 ((b, backup_set_may_go(b.retain_until, today,
-                                        [d.document_id for d in _covered(uow, b) if d.destroyed_by_act is None]))
-                  for b in uow.backups.all() if not b.destroyed_by_act)
-                 if decision.eligible]
+        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
     deleted = []
     for set_id in going:
         try:

@@ -136,7 +136,7 @@ def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
 
 def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
     """Entries whose retention has ended by `today`, not destroyed yet; held ones say so."""
-    held = _held_entries(uow)
+    held = holds(uow)
     due = [r for r in list_register(uow) if r["status"] != "destroyed"
            and dt.date.fromisoformat(r["retention_end"]) <= today]
     return [{**r, "hold": held.get((r["year"], r["number"]))} for r in due]
@@ -205,10 +205,6 @@ def issued_to(uow: UnitOfWork) -> dict[tuple[int, int], dict]:
 
 def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
     """(year, number) → the reason of its active legal hold."""
-    return _held_entries(uow)
-
-
-def _held_entries(uow: UnitOfWork) -> dict[tuple[int, int], str]:
     with uow:
         rows = uow.session.execute(select(RegisterEntry.year, RegisterEntry.number, LegalHold.reason)
                                    .join(LegalHold, LegalHold.entry_id == RegisterEntry.id)
