@@ -10,6 +10,7 @@ opened before.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 
@@ -26,7 +27,12 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("не пароль: выравнивает время ответа для неизвестного имени")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown login (made once, on first need, not at import)."""
+    return _hasher.hash("не пароль: выравнивает время ответа для неизвестного имени")
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now
         row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login.strip().lower()))
         if row is None:
             try:
-                _hasher.verify(_DUMMY, password)  # the same work as for a real account
+                _hasher.verify(_dummy_hash(), password)  # the same work as for a real account
             except VerificationError:
                 pass
             uow.audit.append(at=now, actor=login[:100] or "—", action="login.failed", object_type="user",
