@@ -305,9 +305,10 @@ def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner,
     assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
 
 
-def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch):
+def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch,
+                                                                    tmp_path):
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 9, 0, tzinfo=dt.timezone.utc))
-    assert runner.invoke(args=["retention", "dispose", "--execute"]).exit_code == 0
+    assert runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")]).exit_code == 0
     no_login = runner.invoke(args=["retention", "approve", "1/2033"])
     assert no_login.exit_code != 0 and "--login" in no_login.output
     secretary = runner.invoke(args=["retention", "approve", "1/2033", "--login", "secretary"],
