@@ -49,9 +49,10 @@ from archive_service.domain.clock import Clock
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.register import rules
+from archive_service.services.set_disposal import delete_sets
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import Candidate, backup_set_may_go, decide, select as select_due
-from storage import ContentStore, Medium, StorageError, delete_set
+from storage import ContentStore, Medium, StorageError
 from storage.crash_points import crash_point
 
 APPROVING_ROLE = "director"
@@ -299,7 +300,10 @@ def execute_act(uow: UnitOfWork, store: ContentStore, templates_dir, media: list
         outcome = _destroy_item(uow, store, key, item_id, today=today, actor=actor, now=now)
         if outcome:
             blocked.append(outcome)
-    deleted_sets, left_sets = _delete_backup_sets(uow, media, key, today=today, actor=actor, now=now)
+    with uow:
+        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
+    deleted_sets, left_sets = delete_sets(uow, media, going, key, today=today, person=actor.person,
+                                          role=ROLES.get(actor.role, actor.role), now=now)
     with uow:
         act = _act(uow, key)
         if not blocked and not left_sets and all(i.destroyed_at is not None for i in _items(uow, act)):
@@ -366,76 +370,6 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
         uow.commit()
     crash_point("disposal.item_destroyed")
     return None
-
-
-def _left_on(medium: Medium, set_id: str) -> list[str] | None:
-    """What is still on the medium of the set (None when the medium cannot be read)."""
-    try:
-        return medium.list(f"{set_id}/")
-    except (OSError, StorageError):
-        return None
-
-
-def _delete_backup_sets(uow: UnitOfWork, media: list[Medium], key: str, *, today: dt.date, actor: Actor,
-                        now: dt.datetime) -> tuple[list[str], list[dict]]:
-    """Delete the sets that may go; a set counts as deleted only when no medium holds anything of
-    it afterwards, whatever the deletion reported. Returns the deleted sets and the ones left."""
-    with uow:
-        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
-    deleted, left_sets = [], []
-    for set_id in going:
-        crash_point("disposal.set_deleting")
-        try:
-            removed, error = delete_set(set_id, media, today=today), None
-        except StorageError as err:
-            removed, error = {}, str(err)
-        except OSError:  # a disk unplugged or failing half-way: what is left is said below
-            removed, error = {}, "носитель не дал удалить объекты набора"
-        left = {medium.label: _left_on(medium, set_id) for medium in media}
-        if error or any(names is None or names for names in left.values()):
-            left_sets.append(_record_left(uow, media, key, set_id, left, error, actor=actor, now=now))
-            continue
-        crash_point("disposal.set_deleted")
-        with uow:
-            backup = uow.backups.get(set_id)
-            backup.destroyed_by_act = key
-            for medium in media:
-                uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
-                                       medium=f"{medium.label} ({medium.location})", set_id=set_id,
-                                       action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
-                                       result=f"удалено объектов: {len(removed.get(medium.label, []))}")
-            uow.audit.append(at=now, actor=actor.person, action="disposal.backup_deleted", object_type="backup_set",
-                             object_id=set_id, details={"act": key, "objects": removed})
-            uow.commit()
-        deleted.append(set_id)
-    return deleted, left_sets
-
-
-def _medium_state(names: list[str] | None) -> str:
-    if names is None:
-        return "носитель недоступен"
-    return f"осталось объектов: {len(names)}" if names else "набор удалён"
-
-
-def _record_left(uow: UnitOfWork, media: list[Medium], key: str, set_id: str, left: dict[str, list[str] | None],
-                 error: str | None, *, actor: Actor, now: dt.datetime) -> dict:
-    """Journal a set deletion that did not complete, per medium, and say what is left."""
-    per_medium = {m.label: _medium_state(left[m.label]) for m in media}
-    reason = "; ".join(f"{label}: {state}" for label, state in per_medium.items())
-    if error:
-        reason = f"{error}; {reason}"
-    with uow:
-        for medium in media:
-            uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
-                                   medium=f"{medium.label} ({medium.location})", set_id=set_id,
-                                   action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
-                                   result=f"не завершено: {per_medium[medium.label]}"
-                                   + (f" ({error})" if error else ""))
-        uow.audit.append(at=now, actor=actor.person, action="disposal.backup_delete_incomplete",
-                         object_type="backup_set", object_id=set_id, details={"act": key, "left": left,
-                                                                              "error": error})
-        uow.commit()
-    return {"set_id": set_id, "reason": f"резервная копия удалена не полностью — {reason}; исполните акт ещё раз"}
 
 
 def _render(uow: UnitOfWork, templates_dir, act: DisposalAct, now: dt.datetime) -> bytes:
