@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
 
-from archive_service.adapters.orm import DocumentRecord
+from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
 from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import accounts, backup, disposal, documents, register
@@ -255,6 +257,30 @@ def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_th
     assert done["status"] == "executed" and done["deleted_sets"] == [set_id]
     assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
+
+
+def test_a_hold_being_placed_while_the_act_runs_wins_over_the_destruction(archive, registered):
+    """The hold's transaction holds the entry's row when the act reaches that file: the act waits
+    for it, then sees the hold and leaves the file alone (never a hold on a destroyed file)."""
+    keys, _ = registered
+    act = _compose_and_approve(archive)
+    outcome: dict = {}
+    with archive.uow() as uow:
+        entry = uow.session.scalar(select(RegisterEntry).where(RegisterEntry.number == 1).with_for_update())
+        uow.session.add(LegalHold(entry_id=entry.id, reason="проверка прокуратуры", placed_on=DUE,
+                                  placed_by="secretary"))
+        uow.session.flush()
+        worker = threading.Thread(target=lambda: outcome.update(disposal.execute_act(
+            archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act, clock=AT_DUE,
+            actor=SECRETARY)))
+        worker.start()
+        time.sleep(1.5)  # the act is waiting for the entry's lock
+        assert "status" not in outcome
+        uow.commit()
+    worker.join(timeout=120)
+    assert outcome["blocked"] == [{"register": keys[0], "reason": "запрет уничтожения: проверка прокуратуры"}]
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
+    assert archive.store.exists(_documents(archive)[0].sha256)
 
 
 def test_a_medium_refuses_to_delete_a_set_before_its_own_retention_ends(archive, registered):
