@@ -356,6 +356,19 @@ def test_the_cli_approval_needs_the_directors_account_and_password(archive, regi
     assert approved == [NAMES["director"]]
 
 
+def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, runner, monkeypatch, tmp_path):
+    keys, _ = registered
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
+    act = _compose_and_approve(archive, clock=archive.clock)
+    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+    result = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
+    assert result.exit_code == 1
+    assert f"НЕ уничтожен: №{keys[1]}: запрет уничтожения: спор о годовой отметке" in result.output
+    assert f"акт № {act} исполнен не полностью" in result.output
+    listed = runner.invoke(args=["retention", "acts"]).output
+    assert "утверждён директором; исполнен не полностью: уничтожено дел 2 из 3 — исполните акт ещё раз" in listed
+
+
 def test_the_inventory_prints_and_exports(archive, registered, runner, tmp_path):
     for suffix in ("pdf", "csv", "xlsx"):
         out = tmp_path / f"inventory.{suffix}"
