@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
 from archive_service.config import ConfigError, Settings
+from archive_service.domain.clock import Clock
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
@@ -111,3 +112,8 @@ class Archive:
     @staticmethod
     def now() -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)
+
+    @property
+    def clock(self) -> Clock:
+        """The real clock: the only time source of destructive actions (no option or form sets it)."""
+        return Clock(self.now, self.settings.timezone)

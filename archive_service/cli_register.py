@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import _actor, _echo_json
-from archive_service.errors import ArchiveError
+from archive_service.cli import _actor, _echo_json, _origin
+from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import register
 
 register_cli = AppGroup("register", help="Реестр бумажных копий (ведёт секретарь).")
@@ -183,12 +184,12 @@ def register_inventory(year: int | None, out: Path) -> None:
     click.echo(f"Опись дел, дел: {_printout('inventory', year, out)} → {out}")
 
 
-def _disposal_actor(role: str):
+def _secretary():
     from archive_service.services.disposal import Actor
 
-    # roles come with user accounts (the web application); the command line acts in the role the
-    # command belongs to: the secretary composes and carries out, the director approves
-    return Actor(_actor(), role)
+    # the command line composes and carries out acts in the secretary's role (the director's
+    # approval is the safeguard, and it needs the director's account and password)
+    return Actor(_actor(), "secretary")
 
 
 def _print_plan(plan: dict) -> None:
@@ -204,10 +205,16 @@ def _print_plan(plan: dict) -> None:
                f"срок не истёк: {plan['not_due']}.")
 
 
+TODAY_ONLY = ("--today — только для пробного прогона: уничтожение (--execute) идёт лишь по сегодняшней дате "
+              "часов компьютера; уберите --today")
+
+
 @retention_cli.command("dispose")
-@click.option("--today", help="На какую дату (ГГГГ-ММ-ДД; по умолчанию сегодня).")
+@click.option("--today", help="Пробный прогон на другую дату (ГГГГ-ММ-ДД; по умолчанию сегодня). "
+                              "С --execute не допускается.")
 @click.option("--execute", is_flag=True,
-              help="Не пробный прогон: составить акт, а утверждённый директором акт — исполнить.")
+              help="Не пробный прогон: составить акт, а утверждённый директором акт — исполнить (только сегодняшним "
+                   "числом).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Куда записать PDF акта.")
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
 def retention_dispose(today: str | None, execute: bool, out: Path | None, as_json: bool) -> None:
@@ -215,13 +222,16 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
 
     С --execute: если есть утверждённый, но не исполненный акт — исполнить его (в том числе
     после сбоя); иначе составить новый акт о выделении к уничтожению и ждать утверждения
-    директором (retention approve N/ГГГГ)."""
+    директором (retention approve N/ГГГГ). Составление и исполнение идут только сегодняшним
+    числом (по часам компьютера); --today — лишь для пробного прогона."""
     from archive_service.services import disposal
 
     archive = current_app.extensions["archive"]
-    on = _date(today, "--today")
+    if execute and today:
+        raise click.UsageError(TODAY_ONLY)
     try:
         if not execute:
+            on = _date(today, "--today") if today else archive.clock.today()
             plan = disposal.plan(archive.uow(), on)
             if as_json:
                 _echo_json(plan)
@@ -234,46 +244,72 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
         proposed = [a for a in acts if a["status"] == "proposed"]
         if pending:
             result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir,
-                                          archive.media(), pending[0]["act"], today=on,
-                                          actor=_disposal_actor("secretary"), now=archive.now())
+                                          archive.media(), pending[0]["act"], clock=archive.clock,
+                                          actor=_secretary())
         elif proposed:
-            result = {**proposed[0], "blocked": [], "deleted_sets": []}
+            result = {**proposed[0], "blocked": [], "deleted_sets": [], "left_sets": []}
             click.echo(f"Акт № {result['act']} составлен и ждёт утверждения директором: "
-                       f"archive-service retention approve {result['act']}", err=True)
+                       f"archive-service retention approve {result['act']} --login ИМЯ_ДИРЕКТОРА", err=True)
         else:
-            result = {**disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, on,
-                                             actor=_disposal_actor("secretary"), now=archive.now()),
-                      "blocked": [], "deleted_sets": []}
+            result = {**disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir,
+                                             clock=archive.clock, actor=_secretary()),
+                      "blocked": [], "deleted_sets": [], "left_sets": []}
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     path = out or Path(f"акт-уничтожения-{result['act'].replace('/', '-')}.pdf")
     path.write_bytes(disposal.act_pdf(archive.uow(), archive.store, result["act"]))
     if as_json:
         _echo_json(result)
-        return
+    else:
+        _print_act(result, path)
+    if result["status"] == "approved":
+        raise click.ClickException(f"акт № {result['act']} исполнен не полностью (см. выше): устраните причины и "
+                                   "запустите retention dispose --execute ещё раз")
+
+
+def _print_act(result: dict, path: Path) -> None:
     click.echo(f"Акт № {result['act']}: {result['status_text']}; дел в акте: {len(result['items'])} → {path}")
     if result["status"] == "proposed":
-        click.echo(f"Следующий шаг: директор утверждает акт — archive-service retention approve {result['act']}; "
-                   "затем retention dispose --execute уничтожает документы.")
+        click.echo(f"Следующий шаг: директор утверждает акт — archive-service retention approve {result['act']} "
+                   "--login ИМЯ_ДИРЕКТОРА; затем retention dispose --execute уничтожает документы.")
     for b in result["blocked"]:
         click.echo(f"  НЕ уничтожен: №{b['register']}: {b['reason']}")
     for set_id in result["deleted_sets"]:
         click.echo(f"  резервная копия {set_id} удалена с носителей")
+    for left in result["left_sets"]:
+        click.echo(f"  резервная копия {left['set_id']} НЕ удалена: {left['reason']}")
+
+
+def _director(login: str):
+    """The director's account, checked by password (ARCHIVE_PASSWORD for scripts, else asked) with
+    the lock-out of the web sign-in; its full name goes into the act and the audit log."""
+    from archive_service.services import accounts
+    from archive_service.services.disposal import APPROVING_ROLE, Actor
+
+    archive = current_app.extensions["archive"]
+    password = os.environ.get("ARCHIVE_PASSWORD") or click.prompt(f"Пароль пользователя {login}", hide_input=True)
+    user = accounts.authenticate(archive.uow(), login, password, origin=_origin(), now=archive.clock.now())
+    if user.role != APPROVING_ROLE:
+        raise PermissionDenied(f"акт утверждает только директор; «{login}» — {user.role_name.lower()}")
+    return Actor(user.full_name, user.role)
 
 
 @retention_cli.command("approve")
 @click.argument("act")
-@click.option("--date", "on", help="Дата утверждения ГГГГ-ММ-ДД (по умолчанию сегодня).")
+@click.option("--login", required=True, help="Имя для входа директора (пароль запрашивается или берётся из "
+                                             "ARCHIVE_PASSWORD).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Куда записать PDF утверждённого акта.")
-def retention_approve(act: str, on: str | None, out: Path | None) -> None:
-    """Директор утверждает акт о выделении к уничтожению (ACT вида 1/2033)."""
+def retention_approve(act: str, login: str, out: Path | None) -> None:
+    """Директор утверждает акт о выделении к уничтожению (ACT вида 1/2033) сегодняшним числом.
+
+    Нужны учётная запись директора и её пароль (как для входа в веб-приложение; после 5 неверных
+    паролей вход блокируется на время)."""
     from archive_service.services import disposal
 
     archive = current_app.extensions["archive"]
     try:
         result = disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act,
-                                      on=_date(on, "--date"), actor=_disposal_actor(disposal.APPROVING_ROLE),
-                                      now=archive.now())
+                                      clock=archive.clock, actor=_director(login))
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     if out:

@@ -359,6 +359,9 @@ class DisposalActItem(Base):
     act_id: Mapped[int] = mapped_column(ForeignKey("disposal_act.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    destruction_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """Set (with the register entry marked destroyed) before the first byte is deleted: from then
+    on no hold may be placed on the file and a re-run finishes its destruction."""
     destroyed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     evidence: Mapped[dict] = mapped_column(JSON)
     """What was destroyed: file hashes, backup objects and media."""

@@ -6,13 +6,25 @@
    under the next number of the year, its PDF kept in the content store. Status `proposed`.
 3. `approve_act` — the director approves it (only the director). Status `approved`.
 4. `execute_act` — file by file: the rules are checked again (a hold placed after approval
-   still stops that file), the document's files leave the content store, then one transaction
-   marks the act item, the register entry and the document destroyed and writes the audit
-   event. Then backup sets whose own retention ended and whose documents are all destroyed are
-   deleted from every medium (each medium refuses an early delete by itself). A crash anywhere
-   leaves the act `approved` with some items done; running it again finishes the rest, because
-   deleting what is already gone is a no-op. The act row, its items (with the hashes of what
-   was destroyed) and the register entries are never deleted.
+   still stops that file); then one transaction marks the destruction begun — the act item's
+   `destruction_started_at`, the register entry and the document destroyed, an audit event —
+   before the first byte is deleted; the document's files leave the content store; a second
+   transaction records the item done. From the mark on no legal hold may be placed on the file
+   (`register.place_hold` refuses) and a re-run finishes it whatever else changed, so a crash
+   never leaves an entry «в архиве» without its files. Then backup sets whose own retention
+   ended and whose documents are all destroyed are deleted from every medium (each medium
+   refuses an early delete by itself); a set counts as deleted only when no medium holds
+   anything of it afterwards, whatever the deletion reported (a crash in between leaves it
+   without its completion marker, deleted first, and the re-run deletes the rest).
+   The act becomes `executed` only when every item is destroyed and every such set is gone;
+   otherwise the result says what is left and why, the act stays `approved`, its status says
+   it is carried out in part, and running it again finishes the rest (deleting what is already
+   gone is a no-op). The act row, its items (with the hashes of what was destroyed) and the
+   register entries are never deleted.
+
+Composing, approving and carrying out take the time only from the `Clock` the entry point
+passes (the composition root's real clock): there is no date parameter, so nothing can destroy
+«as of» another day. Only the dry run `plan` looks at any day.
 """
 
 from __future__ import annotations
@@ -33,12 +45,15 @@ from archive_service.adapters.orm import (
     RegisterEntry,
     TimestampRenewal,
 )
+from archive_service.domain.clock import Clock
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.register import rules
+from archive_service.services.set_disposal import delete_sets
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import Candidate, backup_set_may_go, decide, select as select_due
-from storage import ContentStore, Medium, StorageError, delete_set
+from storage import ContentStore, Medium, StorageError
+from storage.crash_points import crash_point
 
 APPROVING_ROLE = "director"
 STATUS = {"proposed": "составлен, ждёт утверждения директором", "approved": "утверждён директором",
@@ -130,14 +145,22 @@ def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:
     return list(uow.session.scalars(query.order_by(DocumentRecord.id)))
 
 
+def _unfinished(uow: UnitOfWork) -> set[int]:
+    """Documents whose destruction has begun and not yet ended (their files may still be there)."""
+    return set(uow.session.scalars(
+        select(RegisterEntry.document_id).join(DisposalActItem, DisposalActItem.entry_id == RegisterEntry.id)
+        .where(DisposalActItem.destruction_started_at.is_not(None), DisposalActItem.destroyed_at.is_(None))))
+
+
 def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[dict]:
     """Which backup sets may leave their media today, if the documents `going` were destroyed too."""
     out = []
+    unfinished = _unfinished(uow)
     for backup in uow.backups.all():
         if backup.destroyed_by_act:
             continue
         remaining = [f"{d.class_name} {d.period_code}" for d in _covered(uow, backup)
-                     if d.destroyed_by_act is None and d.id not in going]
+                     if (d.destroyed_by_act is None or d.id in unfinished) and d.id not in going]
         decision = backup_set_may_go(backup.retain_until, today, remaining)
         out.append({"set_id": backup.set_id, "retain_until": backup.retain_until.isoformat(),
                     "may_go": decision.eligible, "reason": decision.reason})
@@ -163,13 +186,27 @@ def act_summary(uow: UnitOfWork, key: str) -> dict:
         return _summary(uow, act)
 
 
+def _status_text(act: DisposalAct, items: list[DisposalActItem]) -> str:
+    """The act's state in words; an approved act carried out in part says how far it got."""
+    done = sum(1 for i in items if i.destroyed_at is not None)
+    begun = sum(1 for i in items if i.destruction_started_at is not None)
+    if act.status != "approved" or not begun:
+        return STATUS[act.status]
+    unfinished = begun - done
+    return (f"{STATUS[act.status]}; исполнен не полностью: уничтожено дел {done} из {len(items)}"
+            + (f", уничтожение начато и не завершено: {unfinished}" if unfinished else "")
+            + " — исполните акт ещё раз")
+
+
 def _summary(uow: UnitOfWork, act: DisposalAct) -> dict:
     items = _items(uow, act)
-    return {"act": _key(act.year, act.number), "status": act.status, "status_text": STATUS[act.status],
+    return {"act": _key(act.year, act.number), "status": act.status, "status_text": _status_text(act, items),
             "composed_on": act.composed_on.isoformat(), "composed_by": act.composed_by,
             "approved_on": act.approved_on.isoformat() if act.approved_on else None, "approved_by": act.approved_by,
             "executed_at": act.executed_at.isoformat() if act.executed_at else None, "executed_by": act.executed_by,
             "items": [{**i.evidence["row"], "destroyed_at": i.destroyed_at.isoformat() if i.destroyed_at else None,
+                       "destruction_started_at": (i.destruction_started_at.isoformat()
+                                                  if i.destruction_started_at else None),
                        "destroyed": {k: v for k, v in i.evidence.items() if k != "row"}} for i in items],
             "backup_sets": [{"set_id": b.set_id, "retain_until": b.retain_until.isoformat()} for b in
                             uow.session.scalars(select(BackupSet).where(
@@ -183,9 +220,9 @@ def list_acts(uow: UnitOfWork) -> list[dict]:
         return [_summary(uow, act) for act in acts]
 
 
-def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, today: dt.date, *, actor: Actor,
-                now: dt.datetime) -> dict:
-    """Compose the act from everything eligible today; proposed until the director approves it."""
+def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, *, clock: Clock, actor: Actor) -> dict:
+    """Compose the act from everything eligible today (the clock's); proposed until the director approves it."""
+    today, now = clock.today(), clock.now()
     schedule = rules(uow)
     with uow:
         advisory_lock(uow.session, "disposal")  # two secretaries must not list the same files twice
@@ -211,12 +248,15 @@ def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, today: dt.d
         uow.audit.append(at=now, actor=actor.person, action="disposal.act_composed", object_type="disposal_act",
                          object_id=_key(act.year, act.number),
                          details={"entries": [d.key for d in eligible], "sha256": act.sha256})
+        crash_point("disposal.compose_uncommitted")
         uow.commit()
         return _summary(uow, act)
 
 
-def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *, on: dt.date, actor: Actor,
-                now: dt.datetime) -> dict:
+def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *, clock: Clock,
+                actor: Actor) -> dict:
+    """The director approves the act today (the clock's)."""
+    on, now = clock.today(), clock.now()
     if actor.role != APPROVING_ROLE:
         raise PermissionDenied("акт о выделении к уничтожению утверждает только директор")
     with uow:
@@ -244,30 +284,40 @@ def _document_files(uow: UnitOfWork, document: DocumentRecord) -> list[str]:
 
 
 def execute_act(uow: UnitOfWork, store: ContentStore, templates_dir, media: list[Medium], key: str, *,
-                today: dt.date, actor: Actor, now: dt.datetime) -> dict:
-    """Carry out an approved act; safe to run again after a crash (it finishes what is left)."""
+                clock: Clock, actor: Actor) -> dict:
+    """Carry out an approved act today (the clock's); safe to run again after a crash (it finishes
+    what is left). `blocked` and `left_sets` say what could not be done and why."""
+    today, now = clock.today(), clock.now()
     with uow:
         act = _act(uow, key)
         if act.status == "proposed":
             raise ArchiveError(f"акт № {key} ещё не утверждён директором: уничтожать нельзя")
         if act.status == "executed":
-            return {**_summary(uow, act), "blocked": [], "deleted_sets": []}
+            return {**_summary(uow, act), "blocked": [], "deleted_sets": [], "left_sets": []}
         item_ids = [i.id for i in _items(uow, act)]
     blocked = []
     for item_id in item_ids:
         outcome = _destroy_item(uow, store, key, item_id, today=today, actor=actor, now=now)
         if outcome:
             blocked.append(outcome)
-    deleted_sets = _delete_backup_sets(uow, media, key, today=today, actor=actor, now=now)
+    with uow:
+        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
+    deleted_sets, left_sets = delete_sets(uow, media, going, key, today=today, person=actor.person,
+                                          role=ROLES.get(actor.role, actor.role), now=now)
     with uow:
         act = _act(uow, key)
-        if not blocked:
+        if not blocked and not left_sets and all(i.destroyed_at is not None for i in _items(uow, act)):
             act.status, act.executed_at, act.executed_by = "executed", now, actor.person
             act.sha256 = store.put(_render(uow, templates_dir, act, now))
             uow.audit.append(at=now, actor=actor.person, action="disposal.act_executed", object_type="disposal_act",
                              object_id=key, details={"sha256": act.sha256, "backup_sets": deleted_sets})
-            uow.commit()
-        return {**_summary(uow, act), "blocked": blocked, "deleted_sets": deleted_sets}
+        else:
+            uow.audit.append(at=now, actor=actor.person, action="disposal.act_incomplete", object_type="disposal_act",
+                             object_id=key, details={"blocked": blocked, "backup_sets": deleted_sets,
+                                                     "backup_sets_left": left_sets})
+        crash_point("disposal.act_uncommitted")
+        uow.commit()
+        return {**_summary(uow, act), "blocked": blocked, "deleted_sets": deleted_sets, "left_sets": left_sets}
 
 
 def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, *, today: dt.date, actor: Actor,
@@ -277,56 +327,49 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
         item = uow.session.get(DisposalActItem, item_id)
         if item.destroyed_at is not None:
             return None
-        entry = uow.session.get(RegisterEntry, item.entry_id)
+        # the entry's row lock orders this against `register.place_hold` (SQLite: BEGIN IMMEDIATE)
+        entry = uow.session.get(RegisterEntry, item.entry_id, with_for_update=True)
         document = uow.session.get(DocumentRecord, entry.document_id)
-        decision = decide(_candidate(entry, _holds(uow), _open_acts(uow)), today, act=key)
-        if not decision.eligible:
-            return {"register": decision.key, "reason": decision.reason}
-        files = _document_files(uow, document)
-    removed = [digest for digest in files if store.delete(digest)]  # a re-run finds them gone: no-op
+        if item.destruction_started_at is None:
+            decision = decide(_candidate(entry, _holds(uow), _open_acts(uow)), today, act=key)
+            if not decision.eligible:
+                return {"register": decision.key, "reason": decision.reason}
+            files = _document_files(uow, document)
+            item.destruction_started_at = now
+            item.evidence = {**item.evidence, "files": files}
+            entry.status = "destroyed"
+            document.destroyed_by_act = key
+            uow.audit.append(at=now, actor=actor.person, action="disposal.destruction_started",
+                             object_type="register_entry", object_id=_key(entry.year, entry.number),
+                             details={"act": key, "document": document.document_id, "files": files})
+            uow.commit()
+        files = list(item.evidence["files"])
+        register_key = _key(entry.year, entry.number)
+    crash_point("disposal.item_started")
+    removed = []
+    try:
+        for digest in files:
+            if store.delete(digest):  # a re-run finds them gone: no-op
+                removed.append(digest)
+            crash_point("disposal.file_deleted")
+        left = [digest for digest in files if store.exists(digest)]
+    except (OSError, StorageError):
+        left = files
+    if left:
+        return {"register": register_key, "reason": "уничтожение начато, но файлы документа не удалось удалить из "
+                                                    "хранилища; проверьте хранилище и исполните акт ещё раз"}
     with uow:
         item = uow.session.get(DisposalActItem, item_id)
         entry = uow.session.get(RegisterEntry, item.entry_id)
         document = uow.session.get(DocumentRecord, entry.document_id)
         item.destroyed_at = now
-        item.evidence = {**item.evidence, "files": files, "removed_now": removed}
-        entry.status = "destroyed"
-        document.destroyed_by_act = key
+        item.evidence = {**item.evidence, "removed_now": removed}
         uow.audit.append(at=now, actor=actor.person, action="disposal.destroyed", object_type="register_entry",
-                         object_id=_key(entry.year, entry.number),
-                         details={"act": key, "document": document.document_id, "files": files})
+                         object_id=register_key, details={"act": key, "document": document.document_id,
+                                                          "files": files})
         uow.commit()
+    crash_point("disposal.item_destroyed")
     return None
-
-
-def _delete_backup_sets(uow: UnitOfWork, media: list[Medium], key: str, *, today: dt.date, actor: Actor,
-                        now: dt.datetime) -> list[str]:
-    with uow:
-        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
-    deleted = []
-    for set_id in going:
-        try:
-            removed = delete_set(set_id, media, today=today)
-        except StorageError as err:
-            with uow:
-                uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
-                                       medium=", ".join(m.label for m in media), set_id=set_id,
-                                       action="уничтожение", purpose=f"акт № {key}", result=f"отказ: {err}")
-                uow.commit()
-            continue
-        with uow:
-            backup = uow.backups.get(set_id)
-            backup.destroyed_by_act = key
-            for medium in media:
-                uow.backups.record_use(at=now, person=actor.person, role=ROLES.get(actor.role, actor.role),
-                                       medium=f"{medium.label} ({medium.location})", set_id=set_id,
-                                       action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
-                                       result=f"удалено объектов: {len(removed.get(medium.label, []))}")
-            uow.audit.append(at=now, actor=actor.person, action="disposal.backup_deleted", object_type="backup_set",
-                             object_id=set_id, details={"act": key, "objects": removed})
-            uow.commit()
-        deleted.append(set_id)
-    return deleted
 
 
 def _render(uow: UnitOfWork, templates_dir, act: DisposalAct, now: dt.datetime) -> bytes:

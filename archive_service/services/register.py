@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import LegalHold, RegisterCounter, RegisterEntry, RegisterMovement, RetentionRule
+from archive_service.adapters.orm import (
+    DisposalAct,
+    DisposalActItem,
+    LegalHold,
+    RegisterCounter,
+    RegisterEntry,
+    RegisterMovement,
+    RetentionRule,
+)
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_YEARS, file_closes_on, retention_end
@@ -142,18 +150,39 @@ def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
     return [{**r, "hold": held.get((r["year"], r["number"]))} for r in due]
 
 
-def _entry(uow: UnitOfWork, year: int, number: int) -> RegisterEntry:
-    entry = uow.session.scalar(select(RegisterEntry).where(RegisterEntry.year == year, RegisterEntry.number == number))
+def _entry(uow: UnitOfWork, year: int, number: int, *, lock: bool = False) -> RegisterEntry:
+    query = select(RegisterEntry).where(RegisterEntry.year == year, RegisterEntry.number == number)
+    entry = uow.session.scalar(query.with_for_update() if lock else query)
     if entry is None:
         raise NotFoundError(f"в реестре нет записи №{number}/{year}")
     return entry
+
+
+def _destruction_begun(uow: UnitOfWork, entry: RegisterEntry) -> str | None:
+    """«N/YYYY» of the disposal act whose destruction of this file has begun (or ended)."""
+    row = uow.session.execute(
+        select(DisposalAct.number, DisposalAct.year).join(DisposalActItem, DisposalActItem.act_id == DisposalAct.id)
+        .where(DisposalActItem.entry_id == entry.id, DisposalActItem.destruction_started_at.is_not(None))).first()
+    return f"{row.number}/{row.year}" if row else None
+
+
+def _refuse_if_destroyed(uow: UnitOfWork, entry: RegisterEntry, what: str) -> None:
+    """A file whose destruction has begun is gone for good: no hold, no issue can bring it back."""
+    act = _destruction_begun(uow, entry)
+    if act:
+        raise ArchiveError(f"уничтожение документа №{entry.number}/{entry.year} по акту № {act} уже начато: "
+                           f"{what} нельзя")
+    if entry.status == "destroyed":
+        raise ArchiveError(f"документ №{entry.number}/{entry.year} уничтожен: {what} нельзя")
 
 
 def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: str, purpose: str, on: dt.date,
               actor: str, now: dt.datetime) -> None:
     """Issue a paper file from the archive (to an inspector, say) or take it back."""
     with uow:
-        entry = _entry(uow, year, number)
+        entry = _entry(uow, year, number, lock=True)
+        if action == "issued":
+            _refuse_if_destroyed(uow, entry, "выдать его")
         expected = {"issued": "in_archive", "returned": "issued"}[action]
         if entry.status != expected:
             state = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}[entry.status]
@@ -168,8 +197,11 @@ def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: s
 
 def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.date, actor: str,
                now: dt.datetime) -> None:
+    """Forbid destroying the file; refused once its destruction has begun (the entry's row lock
+    orders this against the disposal marking the destruction begun)."""
     with uow:
-        entry = _entry(uow, year, number)
+        entry = _entry(uow, year, number, lock=True)
+        _refuse_if_destroyed(uow, entry, "запретить уничтожение")
         uow.session.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor))
         uow.audit.append(at=now, actor=actor, action="register.hold_placed", object_type="register_entry",
                          object_id=f"{number}/{year}", details={"reason": reason})

@@ -353,8 +353,8 @@ def approve_disposal(year: int, number: int):
     a = archive()
     who, key = Requester.current(), f"{number}/{year}"
     try:
-        disposal.approve_act(a.uow(), a.store, a.settings.templates_dir, key, on=a.now().date(),
-                             actor=disposal.Actor(who.person, who.role), now=a.now())
+        disposal.approve_act(a.uow(), a.store, a.settings.templates_dir, key, clock=a.clock,
+                             actor=disposal.Actor(who.person, who.role))
     except ArchiveError as err:
         flash(f"Акт № {key} не утверждён: {err}", "error")
     else:

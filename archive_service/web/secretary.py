@@ -319,8 +319,8 @@ def disposal_page():
 def act_compose():
     a = archive()
     try:
-        act = disposal.compose_act(a.uow(), a.store, a.settings.templates_dir, _today(),
-                                   actor=disposal.Actor(actor(), "secretary"), now=a.now())
+        act = disposal.compose_act(a.uow(), a.store, a.settings.templates_dir, clock=a.clock,
+                                   actor=disposal.Actor(actor(), "secretary"))
     except FAILURES as err:
         flash(f"Акт не составлен: {err}", "error")
     else:
@@ -349,14 +349,15 @@ def act_execute(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
     try:
-        result = disposal.execute_act(a.uow(), a.store, a.settings.templates_dir, a.media(), key, today=_today(),
-                                      actor=disposal.Actor(actor(), "secretary"), now=a.now())
+        result = disposal.execute_act(a.uow(), a.store, a.settings.templates_dir, a.media(), key, clock=a.clock,
+                                      actor=disposal.Actor(actor(), "secretary"))
     except FAILURES as err:
         flash(f"Акт № {key} не исполнен: {err}", "error")
         return redirect(url_for("secretary.disposal"))
     destroyed = sum(1 for item in result["items"] if item["destroyed_at"])
     _audit("disposal_act_executed", "disposal_act", key, status=result["status"], destroyed=destroyed,
-           blocked=[b["register"] for b in result["blocked"]], backup_sets=result["deleted_sets"])
+           blocked=[b["register"] for b in result["blocked"]], backup_sets=result["deleted_sets"],
+           backup_sets_left=[left["set_id"] for left in result["left_sets"]])
     if result["status"] == "executed":
         flash(f"Акт № {key} исполнен: уничтожено дел {destroyed} из {len(result['items'])}.", "ok")
     else:
@@ -366,6 +367,8 @@ def act_execute(year: int, number: int):
               "исполните акт ещё раз.", "error")
     for set_id in result["deleted_sets"]:
         flash(f"Резервная копия {set_id} удалена с обоих носителей.", "ok")
+    for left in result["left_sets"]:
+        flash(f"Резервная копия {left['set_id']} не удалена: {left['reason']}.", "error")
     return redirect(url_for("secretary.disposal"))
 
 

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
 
-from archive_service.adapters.orm import DocumentRecord
+from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
+from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, PermissionDenied
-from archive_service.services import backup, disposal, documents, register
+from archive_service.services import accounts, backup, disposal, documents, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
 from pdf_reading import pdf_text
-from storage import RetentionRefused
+from web_support import NAMES, PASSWORD
+from storage import ContentStore, DirectoryMedium, RetentionRefused
 
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
 SECRETARY = disposal.Actor("Петрова А. С.", "secretary")
 DIRECTOR = disposal.Actor("Смирнов В. В.", "director")
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
+AT_DUE = Clock(lambda: dt.datetime(2033, 1, 1, 9, 0, tzinfo=dt.timezone.utc))  # the real clock, standing on DUE
 
 
 @pytest.fixture
@@ -48,11 +53,11 @@ def _documents(archive) -> list[DocumentRecord]:
         return rows
 
 
-def _compose_and_approve(archive, today=DUE) -> str:
-    act = disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, today,
-                               actor=SECRETARY, now=NOW)
-    disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act["act"], on=today,
-                         actor=DIRECTOR, now=NOW)
+def _compose_and_approve(archive, clock=AT_DUE) -> str:
+    act = disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, clock=clock,
+                               actor=SECRETARY)
+    disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act["act"], clock=clock,
+                         actor=DIRECTOR)
     return act["act"]
 
 
@@ -62,8 +67,9 @@ def test_the_dry_run_changes_nothing_and_refuses_documents_still_in_retention(ar
     assert early["eligible"] == [] and early["not_due"] == 3
     assert [b["may_go"] for b in early["backup_sets"]] == [False]
     with pytest.raises(ArchiveError, match="нет документов, срок хранения которых истёк"):
-        disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, DUE - dt.timedelta(days=1),
-                             actor=SECRETARY, now=NOW)
+        disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir,
+                             clock=Clock(lambda: dt.datetime(2032, 12, 31, 12, 0, tzinfo=dt.timezone.utc)),
+                             actor=SECRETARY)
     due = disposal.plan(archive.uow(), DUE)
     assert [r["register"] for r in due["eligible"]] == keys
     assert due["backup_sets"] == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
@@ -78,7 +84,7 @@ def test_an_approved_act_destroys_files_everywhere_and_marks_the_register(archiv
     act = _compose_and_approve(archive)
     assert act == "1/2033"
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                                  today=DUE, actor=SECRETARY, now=NOW)
+                                  clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "executed" and result["blocked"] == [] and result["deleted_sets"] == [set_id]
     assert not any(archive.store.exists(digest) for digest in stored)
     assert all(medium.list(set_id) == [] for medium in archive.media())
@@ -96,19 +102,19 @@ def test_an_approved_act_destroys_files_everywhere_and_marks_the_register(archiv
     assert "Итого: 3 (три) дела" in text and "уничтожены" in text and "Смирнов В. В." in text
     # carrying out an executed act again is a no-op
     again = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                                 today=DUE, actor=SECRETARY, now=NOW)
+                                 clock=AT_DUE, actor=SECRETARY)
     assert again["status"] == "executed" and again["deleted_sets"] == []
 
 
 def test_only_the_director_approves_and_nothing_is_destroyed_before(archive, registered):
-    act = disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, DUE,
-                               actor=SECRETARY, now=NOW)["act"]
+    act = disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, clock=AT_DUE,
+                               actor=SECRETARY)["act"]
     with pytest.raises(ArchiveError, match="ещё не утверждён"):
         disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                             today=DUE, actor=SECRETARY, now=NOW)
+                             clock=AT_DUE, actor=SECRETARY)
     with pytest.raises(PermissionDenied, match="только директор"):
-        disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act, on=DUE,
-                             actor=SECRETARY, now=NOW)
+        disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act, clock=AT_DUE,
+                             actor=SECRETARY)
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
     # a second act cannot list what the open one lists
     assert disposal.plan(archive.uow(), DUE)["eligible"] == []
@@ -131,7 +137,7 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     register.place_hold(archive.uow(), year2, number2, reason="спор о годовой отметке", on=DUE, actor="secretary",
                         now=NOW)
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                                  today=DUE, actor=SECRETARY, now=NOW)
+                                  clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "approved"
     assert result["blocked"] == [{"register": keys[1], "reason": "запрет уничтожения: спор о годовой отметке"}]
     assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
@@ -139,53 +145,142 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     # the hold released, the act completes; the first file never was in it
     register.release_hold(archive.uow(), year2, number2, on=DUE, actor="secretary", now=NOW)
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                                today=DUE, actor=SECRETARY, now=NOW)
+                                clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and len(done["items"]) == 2
 
 
-def test_an_interrupted_disposal_completes_on_re_run(archive, registered, monkeypatch):
+class FailingStore(ContentStore):
+    """The content store whose `fail_on`-th delete fails, as a disk turned read-only would."""
+
+    def __init__(self, root, fail_on: int):
+        super().__init__(root)
+        self.fail_on, self.deletes = fail_on, 0
+
+    def delete(self, digest: str) -> bool:
+        self.deletes += 1
+        if self.deletes == self.fail_on:
+            raise OSError("только для чтения")
+        return super().delete(digest)
+
+
+class DyingMedium(DirectoryMedium):
+    """Medium A failing on its `fail_on`-th delete: half of the set deleted, the rest left."""
+
+    def __init__(self, medium: DirectoryMedium, fail_on: int):
+        super().__init__(medium.root, medium.label, medium.location)
+        self.fail_on, self.deletes = fail_on, 0
+
+    def delete(self, name: str, *, today: dt.date) -> None:
+        self.deletes += 1
+        if self.deletes == self.fail_on:
+            raise OSError("диск отключён")
+        super().delete(name, today=today)
+
+
+def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(archive, registered):
     keys, set_id = registered
     act = _compose_and_approve(archive)
-    real_delete, calls = archive.store.delete, []
-
-    def crashing(digest):
-        calls.append(digest)
-        if len(calls) == 2:
-            raise OSError("питание отключено")
-        return real_delete(digest)
-
-    monkeypatch.setattr(archive.store, "delete", crashing)
-    with pytest.raises(OSError):
-        disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                             today=DUE, actor=SECRETARY, now=NOW)
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed", "in_archive", "in_archive"]
-    assert disposal.act_summary(archive.uow(), act)["status"] == "approved"
-    # the backup set dies half-way too: its marker first, so it is never taken for complete
-    medium_a = archive.media()[0]
-    monkeypatch.setattr(archive.store, "delete", real_delete)
-    real_medium_delete = type(medium_a).delete
-    deleted: list[str] = []
-
-    def medium_crash(self, name, *, today):
-        deleted.append(name)
-        if len(deleted) == 3:
-            raise OSError("диск отключён")
-        return real_medium_delete(self, name, today=today)
-
-    monkeypatch.setattr(type(medium_a), "delete", medium_crash)
-    with pytest.raises(OSError):
-        disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                             today=DUE, actor=SECRETARY, now=NOW)
-    assert deleted[0].endswith("COMPLETE") and medium_a.list(set_id)
-    monkeypatch.setattr(type(medium_a), "delete", real_medium_delete)
+    failing = FailingStore(archive.store.root, fail_on=2)
+    first = disposal.execute_act(archive.uow(), failing, archive.settings.templates_dir, archive.media(), act,
+                                 clock=AT_DUE, actor=SECRETARY)
+    assert first["status"] == "approved" and first["deleted_sets"] == []
+    assert first["blocked"] == [{"register": keys[1], "reason": "уничтожение начато, но файлы документа не удалось "
+                                 "удалить из хранилища; проверьте хранилище и исполните акт ещё раз"}]
+    assert "исполнен не полностью: уничтожено дел 2 из 3, уничтожение начато и не завершено: 1" in first["status_text"]
+    # the half-destroyed entry never says «в архиве»; its backup set waits for it
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert archive.media()[0].list(set_id)
+    # the backup set dies half-way on medium A: the act says so and stays approved
+    dying = DyingMedium(archive.media()[0], fail_on=3)
+    second = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir,
+                                  [dying, archive.media()[1]], act, clock=AT_DUE, actor=SECRETARY)
+    assert second["status"] == "approved" and second["blocked"] == [] and second["deleted_sets"] == []
+    (left,) = second["left_sets"]
+    assert left["set_id"] == set_id and "Носитель A: осталось объектов" in left["reason"]
+    assert dying.list(set_id) and not dying.exists(f"{set_id}/COMPLETE")  # the marker went first
+    assert backup.journal_rows(archive.uow())[-1]["result"].startswith("не завершено")
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
-                                  today=DUE, actor=SECRETARY, now=NOW)
-    assert result["status"] == "executed" and result["deleted_sets"] == [set_id]
+                                  clock=AT_DUE, actor=SECRETARY)
+    assert result["status"] == "executed" and result["deleted_sets"] == [set_id] and result["left_sets"] == []
     assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
     assert all(m.list(set_id) == [] for m in archive.media())
     with archive.uow() as uow:
-        assert [e.action for e in uow.audit.entries()].count("disposal.destroyed") == 3  # once per file
+        actions = [e.action for e in uow.audit.entries()]
+    assert actions.count("disposal.destroyed") == 3 and actions.count("disposal.destruction_started") == 3
+    assert actions.count("disposal.act_incomplete") == 2 and actions[-1] == "disposal.act_executed"
+
+
+class SidecarLost(DirectoryMedium):
+    """A medium whose set deletion stops silently half-way, as a delete that skips a file whose
+    sidecar is gone would: the marker and one object go, the rest stays, no error is raised."""
+
+    def delete(self, name: str, *, today: dt.date) -> None:
+        if not name.endswith(("COMPLETE", "bagit.txt")):
+            return
+        super().delete(name, today=today)
+
+
+def test_an_act_is_never_executed_while_a_medium_still_holds_part_of_a_set(archive, registered):
+    _, set_id = registered
+    act = _compose_and_approve(archive)
+    medium_a = archive.media()[0]
+    quiet = SidecarLost(medium_a.root, medium_a.label, medium_a.location)
+    result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir,
+                                  [quiet, archive.media()[1]], act, clock=AT_DUE, actor=SECRETARY)
+    assert result["status"] == "approved" and result["deleted_sets"] == []
+    assert result["left_sets"][0]["set_id"] == set_id
+    assert "Носитель A: осталось объектов" in result["left_sets"][0]["reason"]
+    assert "Носитель B: набор удалён" in result["left_sets"][0]["reason"]
+    assert backup.list_backups(archive.uow())[0]["destroyed_by_act"] is None
+    done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
+                                clock=AT_DUE, actor=SECRETARY)
+    assert done["status"] == "executed" and done["deleted_sets"] == [set_id]
+
+
+def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_the_file(archive, registered):
+    keys, set_id = registered
+    act = _compose_and_approve(archive)
+    failing = FailingStore(archive.store.root, fail_on=1)  # the first file's delete fails: destruction begun
+    disposal.execute_act(archive.uow(), failing, archive.settings.templates_dir, archive.media(), act,
+                         clock=AT_DUE, actor=SECRETARY)
+    year, number = (int(x) for x in reversed(keys[0].split("/")))
+    with pytest.raises(ArchiveError, match=f"уничтожение документа №{keys[0]} по акту № {act} уже начато"):
+        register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE,
+                            actor="secretary", now=NOW)
+    with pytest.raises(ArchiveError, match="уже начато: выдать его нельзя"):
+        register.move_file(archive.uow(), year, number, "issued", person="инспектор", purpose="проверка", on=DUE,
+                           actor="secretary", now=NOW)
+    assert register.holds(archive.uow()) == {}
+    done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
+                                clock=AT_DUE, actor=SECRETARY)
+    assert done["status"] == "executed" and done["deleted_sets"] == [set_id]
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
+
+
+def test_a_hold_being_placed_while_the_act_runs_wins_over_the_destruction(archive, registered):
+    """The hold's transaction holds the entry's row when the act reaches that file: the act waits
+    for it, then sees the hold and leaves the file alone (never a hold on a destroyed file)."""
+    keys, _ = registered
+    act = _compose_and_approve(archive)
+    outcome: dict = {}
+    with archive.uow() as uow:
+        entry = uow.session.scalar(select(RegisterEntry).where(RegisterEntry.number == 1).with_for_update())
+        uow.session.add(LegalHold(entry_id=entry.id, reason="проверка прокуратуры", placed_on=DUE,
+                                  placed_by="secretary"))
+        uow.session.flush()
+        worker = threading.Thread(target=lambda: outcome.update(disposal.execute_act(
+            archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act, clock=AT_DUE,
+            actor=SECRETARY)))
+        worker.start()
+        time.sleep(1.5)  # the act is waiting for the entry's lock
+        assert "status" not in outcome
+        uow.commit()
+    worker.join(timeout=120)
+    assert outcome["blocked"] == [{"register": keys[0], "reason": "запрет уничтожения: проверка прокуратуры"}]
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
+    assert archive.store.exists(_documents(archive)[0].sha256)
 
 
 def test_a_medium_refuses_to_delete_a_set_before_its_own_retention_ends(archive, registered):
@@ -194,21 +289,84 @@ def test_a_medium_refuses_to_delete_a_set_before_its_own_retention_ends(archive,
         archive.media()[1].delete(f"{set_id}/bagit.txt", today=DUE - dt.timedelta(days=1))
 
 
-def test_the_cli_runs_dry_compose_approve_execute(archive, registered, runner, tmp_path):
+def _stand_at(monkeypatch, archive, moment: dt.datetime) -> None:
+    """The machine's clock stands at `moment` (the only clock destruction reads)."""
+    monkeypatch.setattr(archive, "now", lambda: moment)
+
+
+def test_the_cli_runs_dry_compose_approve_execute(archive, registered, runner, tmp_path, staff, monkeypatch):
     dry = runner.invoke(args=["retention", "dispose", "--today", "2033-01-01"])
     assert dry.exit_code == 0 and "Пробный прогон" in dry.output and "Можно уничтожить: 3" in dry.output
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 9, 0, tzinfo=dt.timezone.utc))
     out = tmp_path / "act.pdf"
-    composed = runner.invoke(args=["retention", "dispose", "--today", "2033-01-01", "--execute", "--out", str(out)])
+    composed = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(out)])
     assert composed.exit_code == 0, composed.output
     assert "Акт № 1/2033" in composed.output and "retention approve 1/2033" in composed.output
     assert out.read_bytes().startswith(b"%PDF")
-    bad = runner.invoke(args=["retention", "approve", "1-2033"])
+    director = {"ARCHIVE_PASSWORD": PASSWORD}
+    bad = runner.invoke(args=["retention", "approve", "1-2033", "--login", "director"], env=director)
     assert bad.exit_code != 0 and "N/ГГГГ" in bad.output
-    assert runner.invoke(args=["retention", "approve", "1/2033", "--date", "2033-01-09"]).exit_code == 0
-    executed = runner.invoke(args=["retention", "dispose", "--today", "2033-01-10", "--execute", "--out", str(out)])
+    approved = runner.invoke(args=["retention", "approve", "1/2033", "--login", "director"], env=director)
+    assert approved.exit_code == 0, approved.output
+    assert f"утверждён ({NAMES['director']})" in approved.output
+    act = disposal.act_summary(archive.uow(), "1/2033")
+    assert (act["approved_by"], act["approved_on"]) == (NAMES["director"], "2033-01-09")
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
+    executed = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(out)])
     assert executed.exit_code == 0 and "исполнен" in executed.output, executed.output
     listed = runner.invoke(args=["retention", "acts"])
     assert "№ 1/2033" in listed.output and "исполнен" in listed.output
+
+
+def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner, staff, monkeypatch):
+    """The reproduction: on 2026-11-30 `--today 2033-01-01 --execute` composed an act and destroyed files."""
+    _stand_at(monkeypatch, archive, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc))
+    forged = runner.invoke(args=["retention", "dispose", "--today", "2033-01-01", "--execute"])
+    assert forged.exit_code != 0 and "--today — только для пробного прогона" in forged.output
+    assert disposal.list_acts(archive.uow()) == []
+    today = runner.invoke(args=["retention", "dispose", "--execute"])
+    assert today.exit_code != 0 and "на 30.11.2026 нет документов" in today.output
+    assert disposal.list_acts(archive.uow()) == []
+    assert all(archive.store.exists(d.sha256) for d in _documents(archive))
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+
+
+def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch,
+                                                                    tmp_path):
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 9, 0, tzinfo=dt.timezone.utc))
+    assert runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")]).exit_code == 0
+    no_login = runner.invoke(args=["retention", "approve", "1/2033"])
+    assert no_login.exit_code != 0 and "--login" in no_login.output
+    secretary = runner.invoke(args=["retention", "approve", "1/2033", "--login", "secretary"],
+                              env={"ARCHIVE_PASSWORD": PASSWORD})
+    assert secretary.exit_code != 0 and "утверждает только директор" in secretary.output
+    for _ in range(accounts.MAX_FAILURES):
+        wrong = runner.invoke(args=["retention", "approve", "1/2033", "--login", "director"],
+                              input="не тот пароль\n")
+        assert wrong.exit_code != 0 and "неверное имя или пароль" in wrong.output
+    locked = runner.invoke(args=["retention", "approve", "1/2033", "--login", "director"],
+                           env={"ARCHIVE_PASSWORD": PASSWORD})
+    assert locked.exit_code != 0 and "вход временно заблокирован" in locked.output
+    assert disposal.act_summary(archive.uow(), "1/2033")["status"] == "proposed"
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 10, 0, tzinfo=dt.timezone.utc))  # the lock has run out
+    typed = runner.invoke(args=["retention", "approve", "1/2033", "--login", "director"], input=f"{PASSWORD}\n")
+    assert typed.exit_code == 0, typed.output
+    with archive.uow() as uow:
+        approved = [e.actor for e in uow.audit.entries() if e.action == "disposal.act_approved"]
+    assert approved == [NAMES["director"]]
+
+
+def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, runner, monkeypatch, tmp_path):
+    keys, _ = registered
+    _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
+    act = _compose_and_approve(archive, clock=archive.clock)
+    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+    result = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
+    assert result.exit_code == 1
+    assert f"НЕ уничтожен: №{keys[1]}: запрет уничтожения: спор о годовой отметке" in result.output
+    assert f"акт № {act} исполнен не полностью" in result.output
+    listed = runner.invoke(args=["retention", "acts"]).output
+    assert "утверждён директором; исполнен не полностью: уничтожено дел 2 из 3 — исполните акт ещё раз" in listed
 
 
 def test_the_inventory_prints_and_exports(archive, registered, runner, tmp_path):

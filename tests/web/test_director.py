@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet, Job
+from archive_service.domain.clock import Clock
 from archive_service.services import backup, disposal, documents, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
@@ -64,8 +65,9 @@ def _proposed_act(archive, document_ids: list[str]) -> str:
         register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
                                    paper_only=True, actor="secretary", now=NOW)
-    return disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, DUE,
-                                actor=disposal.Actor(NAMES["secretary"], "secretary"), now=NOW)["act"]
+    at_due = Clock(lambda: dt.datetime.combine(DUE, dt.time(9), dt.timezone.utc))
+    return disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, clock=at_due,
+                                actor=disposal.Actor(NAMES["secretary"], "secretary"))["act"]
 
 
 def _text(response) -> str:

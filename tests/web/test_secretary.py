@@ -188,8 +188,8 @@ def test_an_act_is_composed_approved_and_executed_through_the_page(archive, logi
     assert "Составлен акт № 1/2033, дел в нём: 3" in page and "ждёт утверждения директором" in page
     refused = post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     assert refused.status_code == 302 and "ещё не утверждён" in text_of(client.get("/disposal"))
-    disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", on=DUE,
-                         actor=disposal.Actor("Смирнов В. В.", "director"), now=NOW)
+    disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
+                         actor=disposal.Actor("Смирнов В. В.", "director"))
     register.place_hold(archive.uow(), 2027, 3, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
@@ -204,6 +204,27 @@ def test_an_act_is_composed_approved_and_executed_through_the_page(archive, logi
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert actions(archive)[-1] == "web.disposal_act_downloaded"
     assert {"web.disposal_act_composed", "web.disposal_act_executed"} <= set(actions(archive))
+
+
+def test_the_disposal_pages_compose_and_execute_only_as_of_the_real_today(archive, login_as, registered,
+                                                                        monkeypatch):
+    client = login_as("secretary")
+    monkeypatch.setattr(archive, "now", lambda: NOW)
+    # a date in the form is no date for destruction: on 2027-01-10 nothing is due
+    post(client, "/disposal/acts", {"on": "2033-01-01", "today": "2033-01-01"}, "/disposal")
+    assert "Акт не составлен: на 10.01.2027 нет документов" in text_of(client.get("/disposal"))
+    assert disposal.list_acts(archive.uow()) == []
+    monkeypatch.setattr(archive, "now", lambda: dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
+    post(client, "/disposal/acts", {}, "/disposal")
+    disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
+                         actor=disposal.Actor("Смирнов В. В.", "director"))
+    # the machine's clock stands before the retention end: the form's date does not carry the execution
+    monkeypatch.setattr(archive, "now", lambda: dt.datetime(2032, 12, 30, 9, 0, tzinfo=dt.timezone.utc))
+    post(client, "/disposal/acts/2033/1/execute", {"on": "2033-01-10", "today": "2033-01-10"}, "/disposal")
+    page = text_of(client.get("/disposal"))
+    assert "Дело № 1/2027 не уничтожено: срок хранения не истёк: хранится до 01.01.2033" in page
+    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+    assert all(archive.store.exists(d["sha256"]) for d in documents.list_documents(archive.uow()))
 
 
 def year_snapshot() -> dict:
