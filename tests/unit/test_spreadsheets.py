@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -28,3 +29,11 @@ def test_xlsx_cells_are_text_never_formulas_and_control_characters_do_not_break_
     assert [c.data_type for c in texts] == ["s"] * len(rows)
     assert [c.value for c in texts] == [*TYPED, "звонок"]
     assert {row[1].value for row in sheet.iter_rows(min_row=2)} == {7}
+
+
+def test_every_csv_and_xlsx_the_archive_writes_is_written_in_one_place():
+    package = Path(__file__).resolve().parents[2] / "archive_service"
+    writers = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                     if any(marker in path.read_text(encoding="utf-8")
+                            for marker in ("csv.writer", "csv.DictWriter", "openpyxl", "xlsxwriter")))
+    assert writers == ["rendering/registers.py"]

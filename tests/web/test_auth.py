@@ -150,6 +150,16 @@ def test_a_session_cookie_copied_before_signing_out_opens_nothing_after(app, arc
     assert other_desk.get("/register").status_code == 200  # only the session signed out of ends
 
 
+def test_sessions_older_than_the_cookie_allows_are_cleared_at_a_later_sign_in(archive, staff):
+    lifetime = dt.timedelta(hours=12)
+    old = accounts.open_session(archive.uow(), staff["deputy"], now=NOW, lifetime=lifetime)
+    assert accounts.session_user(archive.uow(), old).login == "deputy"
+    new = accounts.open_session(archive.uow(), staff["director"], now=NOW + lifetime + dt.timedelta(minutes=1),
+                                lifetime=lifetime)
+    assert accounts.session_user(archive.uow(), old) is None
+    assert accounts.session_user(archive.uow(), new).login == "director"
+
+
 def test_an_idle_session_ends(app, staff, monkeypatch):
     client = app.test_client()
     sign_in(client, "secretary")
