@@ -5,8 +5,8 @@ re-hashed when they are raised). After `MAX_FAILURES` wrong passwords in a row t
 locked for `LOCK_MINUTES`; a wrong login name answers exactly like a wrong password. The lock-out
 holds under any number of simultaneous attempts: each attempt takes its place in the count by
 one atomic UPDATE, committed before its password is checked, and the attempt that takes the
-last place locks the account — so at most `MAX_FAILURES` passwords are ever checked in a lock
-window, whatever the database and however many requests arrive at once.
+last place locks the account — so no more than `MAX_FAILURES` passwords are checked between one
+success and the lock, whatever the database and however many requests arrive at once.
 
 Disabling an account, changing its role or password raises its session epoch, which ends every
 session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
