@@ -407,6 +407,17 @@ class UserAccount(Base):
     """Raised on disable, role change or password change: older sessions stop being valid."""
 
 
+class WebSession(Base):
+    """A signed-in web session, known to the server: the browser's cookie names it by a random
+    token (only its SHA-256 is kept); signing out deletes the row, so a copied cookie opens nothing."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token, hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class PeriodStep(Base):
     """A step of the end-of-period procedure done for one class (append-only; the newest counts)."""
 

@@ -7,3 +7,7 @@ ROLES = {
     "secretary": "секретарь",
     "inspector": "инспектор",
 }
+
+STAFF = frozenset(ROLES) - {"admin"}
+"""The school's staff who work with the archive's contents. The administrator manages accounts,
+API tokens and media, not archive contents: no journal page, document, register or job detail."""

@@ -49,33 +49,50 @@ def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, sch
     return _render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP «CSV injection»)."""
+
+
 def _cells(columns: list[tuple[str, str]], rows: list[dict]) -> list[list]:
     return [[STATUS[r[k]] if k == "status" else r[k] for k, _ in columns] for r in rows]
 
 
+def inert_csv_text(value):
+    """A CSV cell no spreadsheet runs: text starting like a formula gets a leading apostrophe
+    («=HYPERLINK(…)» → «'=HYPERLINK(…)»), shown as typed; numbers and other text are left as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def table_csv(columns: list[tuple[str, str]], rows: list[dict]) -> bytes:
-    """CSV for spreadsheets: UTF-8 with BOM, semicolons (what Russian Excel opens cleanly)."""
+    """CSV for spreadsheets: UTF-8 with BOM, semicolons (what Russian Excel opens cleanly).
+    Every table the archive gives out as CSV is written here, its text made inert (`inert_csv_text`)."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([title for _, title in columns])
-    writer.writerows(_cells(columns, rows))
+    writer.writerow([inert_csv_text(title) for _, title in columns])
+    writer.writerows([[inert_csv_text(value) for value in cells] for cells in _cells(columns, rows)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def table_xlsx(columns: list[tuple[str, str]], rows: list[dict], title: str) -> bytes:
+    """An XLSX workbook of one sheet. Every table the archive gives out as XLSX is written here:
+    text goes in as a text cell, never a formula (openpyxl would make «=…» one), as typed but for
+    the control characters an XLSX file cannot hold."""
     import io
 
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append([t for _, t in columns])
-    for cells in _cells(columns, rows):
-        sheet.append(cells)
+    for values in [[t for _, t in columns], *_cells(columns, rows)]:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

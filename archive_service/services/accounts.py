@@ -2,23 +2,30 @@
 
 Passwords are hashed with Argon2id (argon2-cffi; the hash carries its own parameters and is
 re-hashed when they are raised). After `MAX_FAILURES` wrong passwords in a row the account is
-locked for `LOCK_MINUTES`; a wrong login name answers exactly like a wrong password. Disabling
-an account, changing its role or password raises its session epoch, which ends every session
-opened before.
+locked for `LOCK_MINUTES`; a wrong login name answers exactly like a wrong password. The lock-out
+holds under any number of simultaneous attempts: each attempt takes its place in the count by
+one atomic UPDATE, committed before its password is checked, and the attempt that takes the
+last place locks the account — so no more than `MAX_FAILURES` passwords are checked between one
+success and the lock, whatever the database and however many requests arrive at once.
+
+Disabling an account, changing its role or password raises its session epoch, which ends every
+session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
+the session cookie alone, copied before, opens nothing after.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, delete, func, literal, or_, select, update
 
-from archive_service.adapters.orm import UserAccount
+from archive_service.adapters.orm import UserAccount, UTCDateTime, WebSession
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
@@ -152,12 +159,6 @@ def list_users(uow: UnitOfWork) -> list[User]:
                                                                                     UserAccount.login))]
 
 
-def get_user(uow: UnitOfWork, user_id: int) -> User | None:
-    with uow:
-        row = uow.session.get(UserAccount, user_id)
-        return _user(row) if row else None
-
-
 WRONG = "неверное имя или пароль"
 
 
@@ -166,39 +167,64 @@ def _minutes(left: dt.timedelta) -> str:
     return f"через {minutes} мин"
 
 
+def _take_attempt(uow: UnitOfWork, login: str, now: dt.datetime) -> int | None:
+    """This attempt's place in the count of attempts since the last success (1, 2, …), taken and
+    committed atomically before the password is checked; None when the account is locked (no
+    place left) or there is no such login. The attempt taking place `MAX_FAILURES` locks the
+    account at once; a lock that has run out starts the count again."""
+    expired = and_(UserAccount.locked_until.is_not(None), UserAccount.locked_until <= now)
+    place = case((expired, 1), else_=UserAccount.failed_logins + 1)
+    lock = literal(now + dt.timedelta(minutes=LOCK_MINUTES), UTCDateTime())
+    with uow:
+        taken = uow.session.execute(
+            update(UserAccount)
+            .where(UserAccount.login == login, or_(UserAccount.locked_until.is_(None), expired))
+            .values(failed_logins=place, locked_until=case((place >= MAX_FAILURES, lock), else_=None))
+            .returning(UserAccount.failed_logins)
+            .execution_options(synchronize_session=False)).scalar()
+        uow.commit()
+    return taken
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now: dt.datetime) -> User:
     """The user, or AuthError with one message for every failure but a lock or a disabled account
     (those are told, so that staff know whom to ask)."""
+    login = login.strip().lower()
+    place = _take_attempt(uow, login, now)
     with uow:
-        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login.strip().lower()))
+        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login))
         if row is None:
-            try:
-                _hasher.verify(_dummy_hash(), password)  # the same work as for a real account
-            except VerificationError:
-                pass
+            _verify(_dummy_hash(), password)  # the same work as for a real account
             uow.audit.append(at=now, actor=login[:100] or "—", action="login.failed", object_type="user",
                              object_id=login[:100], origin=origin, details={"reason": "unknown"})
             uow.commit()
             raise AuthError(WRONG)
-        if row.locked_until and row.locked_until > now:
+        if place is None:
             uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
                              origin=origin, details={"reason": "locked"})
             uow.commit()
+            left = (row.locked_until - now) if row.locked_until else dt.timedelta(minutes=LOCK_MINUTES)
             raise AuthError(f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
-                            f"{_minutes(row.locked_until - now)} или обратитесь к администратору")
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            row.failed_logins += 1
-            details = {"reason": "password", "failures": row.failed_logins}
-            if row.failed_logins >= MAX_FAILURES:
-                row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                row.failed_logins = 0
+                            f"{_minutes(left)} или обратитесь к администратору")
+        password_hash = row.password_hash
+    right = _verify(password_hash, password)  # outside any transaction: the slow hash holds no lock
+    with uow:
+        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login))
+        if not right:
+            details = {"reason": "password", "failures": place}
+            if place >= MAX_FAILURES and row.locked_until:
                 details["locked_until"] = row.locked_until.isoformat()
             uow.audit.append(at=now, actor=row.login, action="login.failed", object_type="user", object_id=row.login,
                              origin=origin, details=details)
             uow.commit()
-            raise AuthError(WRONG) from None
+            raise AuthError(WRONG)
         if not row.active:
             uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
                              origin=origin, details={"reason": "disabled"})
@@ -211,3 +237,34 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now
                          origin=origin, details={})
         uow.commit()
         return _user(row)
+
+
+def _session_key(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(uow: UnitOfWork, user: User, *, now: dt.datetime, lifetime: dt.timedelta) -> str:
+    """A new web session of `user`: the token its cookie carries (only its hash is stored).
+    Sessions older than `lifetime` (the cookie's own limit) are cleared on the way."""
+    token = secrets.token_urlsafe(32)
+    with uow:
+        uow.session.execute(delete(WebSession).where(WebSession.created_at < now - lifetime))
+        uow.session.add(WebSession(id=_session_key(token), user_id=user.id, created_at=now))
+        uow.commit()
+    return token
+
+
+def session_user(uow: UnitOfWork, token: str) -> User | None:
+    """The account of an open web session; None once the session was ended (or never existed)."""
+    with uow:
+        row = uow.session.scalar(select(UserAccount).join(WebSession, WebSession.user_id == UserAccount.id)
+                                 .where(WebSession.id == _session_key(token)))
+        return _user(row) if row else None
+
+
+def end_session(uow: UnitOfWork, token: str, *, login: str, origin: str, now: dt.datetime) -> None:
+    """Sign out: the session stops being valid on the server, whatever copy of its cookie exists."""
+    with uow:
+        uow.session.execute(delete(WebSession).where(WebSession.id == _session_key(token)))
+        uow.audit.append(at=now, actor=login, action="logout", object_type="user", object_id=login, origin=origin)
+        uow.commit()

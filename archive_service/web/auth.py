@@ -5,9 +5,11 @@ a view without a declaration answers 403 to everyone, so a forgotten decorator c
 a page. `@public` marks the few pages an anonymous visitor may see (the login page). The JSON
 API has its own bearer tokens (`web/api.py`) and is exempt from cookies and CSRF.
 
-A session holds the user id, the account's session epoch (raised when the account is disabled,
-its role or password changes — ending older sessions) and the time of the last request; after
-`idle_minutes` without a request the session ends.
+A session cookie holds the session's token, the account's session epoch (raised when the
+account is disabled, its role or password changes — ending older sessions) and the time of the
+last request; after `idle_minutes` without a request the session ends. The token names a
+session row on the server (`accounts.open_session`), checked on every request and deleted when
+the person signs out: a cookie copied before signing out opens nothing afterwards.
 """
 
 from __future__ import annotations
@@ -87,16 +89,23 @@ def _idle_seconds() -> int:
     return archive().settings.idle_minutes * 60
 
 
+SESSION_LIFETIME = dt.timedelta(hours=12)
+
+
 def _current_user() -> accounts.User | None:
-    user_id, epoch, seen = session.get("uid"), session.get("epoch"), session.get("seen", 0)
-    if not user_id:
+    token, epoch, seen = session.get("sid"), session.get("epoch"), session.get("seen", 0)
+    if not token:
         return None
     if time.time() - seen > _idle_seconds():
         session.clear()
         flash(f"Сеанс завершён: не было действий {archive().settings.idle_minutes} минут. Войдите снова.", "info")
         return None
-    user = accounts.get_user(archive().uow(), user_id)
-    if user is None or not user.active or user.epoch != epoch:
+    user = accounts.session_user(archive().uow(), token)
+    if user is None:
+        session.clear()
+        flash("Сеанс завершён: из него вышли. Войдите снова.", "info")
+        return None
+    if not user.active or user.epoch != epoch:
         session.clear()
         flash("Сеанс завершён: учётная запись изменена или отключена. Войдите снова.", "info")
         return None
@@ -143,9 +152,10 @@ def login():
     except ArchiveError as err:
         return render_template("login.html", error=str(err), login=request.form.get("login", ""),
                                next=request.form.get("next", "")), 401
+    token = accounts.open_session(a.uow(), user, now=a.now(), lifetime=SESSION_LIFETIME)
     session.clear()  # a fresh session on every login: no fixation
     session.permanent = True
-    session.update(uid=user.id, epoch=user.epoch, seen=int(time.time()))
+    session.update(sid=token, epoch=user.epoch, seen=int(time.time()))
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
 
 
@@ -153,10 +163,7 @@ def login():
 @allow(*ROLES)
 def logout():
     a = archive()
-    with a.uow() as uow:
-        uow.audit.append(at=a.now(), actor=g.user.login, action="logout", object_type="user", object_id=g.user.login,
-                         origin=origin())
-        uow.commit()
+    accounts.end_session(a.uow(), session["sid"], login=g.user.login, origin=origin(), now=a.now())
     session.clear()
     flash("Вы вышли из системы.", "info")
     return redirect(url_for("auth.login"))
@@ -235,7 +242,7 @@ def init_auth(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; idle logout ends both
     )
     app.before_request(_guard)  # before CSRF: an anonymous or forbidden request learns nothing more

@@ -2,7 +2,8 @@
 
 Every sheet front of an archive document carries `{public_url}/check/{document id}/{sheet}`
 (`rendering/documents.py`); that address is fixed by the paper already printed and must never
-change. Opened after signing in (any staff role), it says which document and sheet the paper
+change. Opened after signing in (any role of the staff; not the administrator, who manages
+accounts, not archive contents), it says which document and sheet the paper
 is, where the paper file is registered, how the electronic copy is signed, and shows the
 sheet as the archive printed it (front, and back when printed two-sided) — so a loose sheet is
 put back where it belongs and a substituted one shows by its difference. A code the archive
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 
-from archive_service.domain.roles import ROLES
+from archive_service.domain.roles import STAFF
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import retrieval
 from archive_service.web.auth import actor, allow, archive, origin
@@ -27,7 +28,7 @@ CHECK_DPI = 100
 
 
 @bp.get("/check/<document_id>/<int:sheet>")
-@allow(*ROLES)
+@allow(*STAFF)
 def sheet(document_id: str, sheet: int):
     a = archive()
     try:
@@ -41,7 +42,7 @@ def sheet(document_id: str, sheet: int):
 
 
 @bp.get("/check/<document_id>/<int:sheet>/<int:page>.png")
-@allow(*ROLES)
+@allow(*STAFF)
 def sheet_image(document_id: str, sheet: int, page: int):
     """A page of the checked sheet as printed; only after the check was opened (and logged)."""
     if not has_viewed(f"{document_id}/{sheet}"):

@@ -1,20 +1,26 @@
-"""The overview page: what the archive holds, period by period."""
+"""The overview page: what the archive holds, period by period; and the progress of long jobs.
+
+Neither is for the administrator, who manages accounts, not archive contents (nor the
+inspector, who runs no jobs). The director's own jobs — signing with the key, restoring a
+backup (its set, purpose and target) — are followed by the director alone."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
 
-from archive_service.services import snapshots
+from archive_service.errors import NotFoundError
+from archive_service.services import jobs, snapshots
 from archive_service.web.auth import allow, archive
+from archive_service.web.director import JOB_KINDS as DIRECTOR_JOBS
 
 bp = Blueprint("pages", __name__)
-NAV = [("pages.overview", "Обзор", {"deputy", "secretary", "admin"})]  # the director starts from the inbox
+NAV = [("pages.overview", "Обзор", {"deputy", "secretary"})]  # the director starts from the inbox
 
 
 @bp.get("/overview")
-@allow("deputy", "director", "secretary", "admin")
+@allow("deputy", "director", "secretary")
 def overview():
     rows = snapshots.list_snapshots(archive().uow())
     periods: dict[tuple[str, str], dict] = defaultdict(lambda: {"classes": set(), "versions": 0, "marks": 0,
@@ -30,10 +36,11 @@ def overview():
 
 
 @bp.get("/jobs/<job_id>")
-@allow("deputy", "director", "secretary", "admin")
+@allow("deputy", "director", "secretary")
 def job_status(job_id: str):
     """A long job's progress, polled by the page that started it (static/progress.js)."""
-    from archive_service.services import jobs
-
     a = archive()
-    return jobs.get(a.uow(), job_id, now=a.now())
+    job = jobs.get(a.uow(), job_id, now=a.now())
+    if job["kind"] in DIRECTOR_JOBS and g.user.role != "director":
+        raise NotFoundError("задание не найдено")  # answered exactly as a job that does not exist
+    return job

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
+from argon2 import PasswordHasher
 
 from archive_service.errors import ArchiveError, AuthError
 from archive_service.services import accounts
@@ -73,6 +75,89 @@ def test_five_wrong_passwords_lock_the_account(app, archive, staff):
     with archive.uow() as uow:
         actions = [e.action for e in uow.audit.entries()]
     assert actions.count("login.failed") == accounts.MAX_FAILURES and "login.refused" in actions
+
+
+class SlowCountingHasher(PasswordHasher):
+    """The real Argon2id hasher whose password checks are counted and take a while (as under
+    load); the start of the fifth check is signalled."""
+
+    def __init__(self):
+        super().__init__()
+        self.checks = 0
+        self.fifth_started = threading.Event()
+        self._count = threading.Lock()
+
+    def verify(self, hash, password):
+        with self._count:
+            self.checks += 1
+            if self.checks == accounts.MAX_FAILURES:
+                self.fifth_started.set()
+        time.sleep(0.3)
+        return super().verify(hash, password)
+
+
+def test_forty_simultaneous_sign_ins_check_at_most_five_passwords_and_refuse_the_right_one_after_them(
+        archive, staff, monkeypatch):
+    hasher = SlowCountingHasher()
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    wrong = [f"неправильный-пароль-{n}" for n in range(39)]
+    everyone = threading.Barrier(len(wrong) + 1)
+    outcomes: dict[str, str] = {}
+
+    def attempt(password: str, after: threading.Event | None = None) -> None:
+        everyone.wait()
+        if after is not None:
+            assert after.wait(timeout=60)  # the right password comes while the first five are being checked
+        try:
+            accounts.authenticate(archive.uow(), "director", password, origin="t", now=archive.now())
+            outcomes[password] = "принят"
+        except AuthError as err:
+            outcomes[password] = str(err)
+
+    threads = [threading.Thread(target=attempt, args=(p,)) for p in wrong]
+    threads.append(threading.Thread(target=attempt, args=(PASSWORD, hasher.fifth_started)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == len(wrong) + 1
+
+    assert hasher.checks == accounts.MAX_FAILURES
+    assert "заблокирован" in outcomes[PASSWORD]
+    assert "принят" not in outcomes.values()
+    with pytest.raises(AuthError, match="заблокирован"):  # and it stays locked
+        accounts.authenticate(archive.uow(), "director", PASSWORD, origin="t", now=archive.now())
+    with archive.uow() as uow:
+        events = [(e.action, e.details.get("reason")) for e in uow.audit.entries() if e.object_id == "director"]
+    assert events.count(("login.failed", "password")) == accounts.MAX_FAILURES
+    assert events.count(("login.refused", "locked")) == len(wrong) + 2 - accounts.MAX_FAILURES
+    assert ("login", None) not in events
+
+
+def test_a_session_cookie_copied_before_signing_out_opens_nothing_after(app, archive, staff):
+    client, other_desk = app.test_client(), app.test_client()
+    sign_in(client, "secretary")
+    sign_in(other_desk, "secretary")
+    assert client.get("/register").status_code == 200
+    copied = client.get_cookie("archive_session").value
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/register")}).status_code == 302
+
+    replay = app.test_client()
+    replay.set_cookie("archive_session", copied)
+    response = replay.get("/register")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert "из него вышли" in replay.get("/login").get_data(as_text=True)
+    assert other_desk.get("/register").status_code == 200  # only the session signed out of ends
+
+
+def test_sessions_older_than_the_cookie_allows_are_cleared_at_a_later_sign_in(archive, staff):
+    lifetime = dt.timedelta(hours=12)
+    old = accounts.open_session(archive.uow(), staff["deputy"], now=NOW, lifetime=lifetime)
+    assert accounts.session_user(archive.uow(), old).login == "deputy"
+    new = accounts.open_session(archive.uow(), staff["director"], now=NOW + lifetime + dt.timedelta(minutes=1),
+                                lifetime=lifetime)
+    assert accounts.session_user(archive.uow(), old) is None
+    assert accounts.session_user(archive.uow(), new).login == "director"
 
 
 def test_an_idle_session_ends(app, staff, monkeypatch):

@@ -93,8 +93,15 @@ def test_a_sheet_the_archive_never_printed_is_not_from_the_archive(archive, jour
 
 
 def test_every_staff_role_may_check_a_sheet(journal, login_as):
-    for role in ("admin", "deputy", "director", "secretary", "inspector"):
+    for role in ("deputy", "director", "secretary", "inspector"):
         assert login_as(role).get(f"/check/{journal.document_id}/1").status_code == 200, role
+
+
+def test_the_administrator_sees_neither_the_sheet_nor_its_page_images(journal, login_as):
+    admin = login_as("admin")
+    for path in (f"/check/{journal.document_id}/1", f"/check/{journal.document_id}/1/1.png"):
+        response = admin.get(path)
+        assert response.status_code == 403 and "недоступна для вашей роли" in response.get_data(as_text=True), path
 
 
 def test_an_anonymous_scan_goes_to_the_login_and_comes_back(app, journal):

@@ -61,3 +61,17 @@ def test_a_job_whose_process_died_is_shown_as_interrupted(archive, login_as):
 def test_jobs_are_not_for_inspectors(app, login_as):
     job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {}, actor="x")
     assert login_as("inspector").get(f"/jobs/{job_id}").status_code == 403
+
+
+def test_a_restore_job_is_followed_by_the_director_alone_and_no_job_by_the_administrator(app, login_as):
+    params = {"set_id": "2027-01-10T090000-Q2", "purpose": "проверка", "target": "/srv/archive/restored/x"}
+    restore = jobs.start(app, "director.restore", "Восстановление резервной копии", params,
+                         lambda report: {"path": params["target"]}, actor="Смирнов Виктор Васильевич")
+    copies = jobs.start(app, "period_copies", "Копии журнала", {}, lambda report: {}, actor="Иванова Т. П.")
+    assert _wait(login_as("director"), restore, {"done"})["params"] == params
+    assert _wait(login_as("deputy"), copies, {"done"})["status"] == "done"
+    for role in ("deputy", "secretary"):
+        refused = login_as(role).get(f"/jobs/{restore}")
+        assert refused.status_code == 404 and params["target"] not in refused.get_data(as_text=True), role
+    admin = login_as("admin")
+    assert admin.get(f"/jobs/{restore}").status_code == 403 and admin.get(f"/jobs/{copies}").status_code == 403

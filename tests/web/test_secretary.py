@@ -140,6 +140,46 @@ def test_printouts_download_with_their_content_types_and_are_audited(archive, lo
         assert event.actor == "Петрова Анна Сергеевна" and event.origin.startswith("web ")
 
 
+INJECTED = {"handed_over_by": '=HYPERLINK("http://evil.example/","Открыть")', "accepted_by": "+7+7",
+            "room": "-2+3", "cabinet": "@SUM(1+1)", "folder": '=cmd|" /C calc"!A0', "case_index": "=1+1"}
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def _read_xlsx(data: bytes) -> list:
+    import io
+
+    from openpyxl import load_workbook
+
+    return [cell for row in load_workbook(io.BytesIO(data)).active.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("what", ["register", "inventory"])
+def test_typed_text_starting_like_a_formula_stays_text_in_csv_and_xlsx(archive, login_as, rendered, what):
+    register.set_rule(archive.uow(), "class_journal", case_index=INJECTED["case_index"], actor="secretary", now=NOW)
+    register.register_document(
+        archive.uow(), rendered[0], handed_over_by=INJECTED["handed_over_by"], accepted_by=INJECTED["accepted_by"],
+        placement=register.Placement(INJECTED["room"], INJECTED["cabinet"], INJECTED["folder"]),
+        on=dt.date(2027, 1, 15), paper_only=True, actor="secretary", now=NOW)
+    client = login_as("secretary")
+    shown = {k: v for k, v in INJECTED.items()
+             if what == "register" or k == "case_index"}  # the inventory has no people or places
+
+    csv_cells = [cell for row in _read_csv(client.get(f"/register/print/{what}.csv").data) for cell in row]
+    assert not [c for c in csv_cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert all(f"'{typed}" in csv_cells for typed in shown.values())
+
+    xlsx_cells = _read_xlsx(client.get(f"/register/print/{what}.xlsx").data)
+    assert [c.coordinate for c in xlsx_cells if c.data_type == "f"] == []
+    as_text = {c.value for c in xlsx_cells if c.data_type == "s"}
+    assert set(shown.values()) <= as_text  # as typed, but a text cell
+
+
 def test_the_director_reads_the_register_but_gets_no_forms(login_as, registered):
     page = text_of(login_as("director").get("/register"))
     assert register_numbers(page) == ["1/2027", "2/2027", "3/2027"]

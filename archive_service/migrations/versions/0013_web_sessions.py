@@ -1,0 +1,32 @@
+"""web sessions known to the server (signing out ends them)
+
+Revision ID: 0013
+Revises: 0009
+Create Date: 2026-11-30 09:50:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0013'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('web_session',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_web_session_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_session'))
+    )
+    with op.batch_alter_table('web_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_web_session_user_id'), ['user_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('web_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_session_user_id'))
+    op.drop_table('web_session')
