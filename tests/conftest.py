@@ -128,3 +128,23 @@ def browser_app(tmp_path):
     make_staff(app.extensions["archive"], NOW)
     yield app
     app.extensions["archive"].engine.dispose()
+
+
+# --- the fuzzers' counts, printed at the end of the run (tests/fuzz) ----------------------
+
+_FUZZ_LINES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Collect the counts a fuzz test recorded (its user properties travel from xdist workers)."""
+    if report.when == "call":
+        from fuzz_support import COUNTS_PROPERTY
+
+        _FUZZ_LINES.extend(value for name, value in report.user_properties if name == COUNTS_PROPERTY)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FUZZ_LINES:
+        terminalreporter.section("fuzzing")
+        for line in _FUZZ_LINES:
+            terminalreporter.line(line)
