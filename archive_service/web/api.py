@@ -46,6 +46,14 @@ def _http_error(err: HTTPException):
     return body, status, allow
 
 
+@api.app_errorhandler(HTTPException)
+def _routing_error(err: HTTPException):
+    """A method an API address does not take is found before any blueprint: answer it here too."""
+    if request.path.startswith(api.url_prefix + "/"):
+        return _http_error(err)
+    return err  # pages keep their own handling
+
+
 @api.before_request
 def _refuse_nul_in_parameters() -> None:
     """A NUL character cannot be compared with stored text (PostgreSQL refuses it): refuse it here."""
