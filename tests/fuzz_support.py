@@ -10,6 +10,7 @@ breaks (then it must be refused) and the doubts it has (then either answer is fi
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 import json
 import os
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from archive_service.adapters.orm import Base
-from builders import snapshot
+from builders import as_bytes, snapshot
 
 #: examples per database of the snapshot fuzzer (two databases: twice as many pushes)
 SNAPSHOT_EXAMPLES = int(os.environ.get("ARCHIVE_FUZZ_EXAMPLES", "1000"))
@@ -86,6 +87,14 @@ def row_counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         row = conn.execute(text(query)).one()
     return dict(zip(names, row))
+
+
+def empty_archive(engine, counts: dict[str, int], keep: tuple[str, ...] = ("api_token",)) -> None:
+    """Delete every row but the tokens', children first (`counts`: the tables' rows now)."""
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if counts[table.name] and table.name not in keep:
+                conn.execute(table.delete())
 
 
 # --- the independent oracle --------------------------------------------------------------
@@ -715,21 +724,31 @@ MUTATIONS = {name: getattr(Mutator, name) for name in (
     "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind")}
 
 
-def seeds() -> list[dict]:
-    """Valid documents to start from: the builders' 5А and a few simple variants."""
+#: what the archive holds before an example's push: nothing, the 5А of `seeds()`, or the 5А and the 6Б
+BASELINES = [(), (0,), (0, 2)]
+
+
+@functools.cache
+def seeds() -> tuple[dict, ...]:
+    """Valid documents to start from (read only): the builders' 5А, it without the subgroup, and a 6Б."""
     base = snapshot()
     no_group = snapshot()
     no_group["subjects"] = [s for s in no_group["subjects"] if "group" not in s]
     other = snapshot()
     other["class"] = {**other["class"], "id": "c-6b", "name": "6Б", "grade": 6}
-    return [base, no_group, other]
+    return base, no_group, other
+
+
+@functools.cache
+def seed_bytes(index: int) -> bytes:
+    return as_bytes(seeds()[index])
 
 
 @st.composite
 def pushes(draw) -> tuple[bytes, str | None, list[str]]:
     """(body, reason, what was done) — a mutated snapshot, serialised in one of several ways."""
     data = draw(st.data())
-    mutator = Mutator(data, copy.deepcopy(draw(st.sampled_from(seeds()))))
+    mutator = Mutator(data, copy.deepcopy(seeds()[draw(st.integers(0, len(seeds()) - 1))]))
     for _ in range(draw(st.integers(0, 3))):
         mutator.apply()
     text_ = dumps(mutator.doc, indent=draw(st.sampled_from([None, None, 1, 4])), ascii_only=draw(st.booleans()),

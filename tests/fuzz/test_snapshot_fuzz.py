@@ -3,7 +3,8 @@
 Each example starts from a valid snapshot, mutates it (dropped and repeated keys and ids, wrong
 types, bad dates and moments, NUL, control and invisible characters, huge numbers, unknown
 codes, full-width digits, `/` in names, other school and class ids, broken JSON text) and
-pushes it to `POST /api/v1/snapshots`, into one app and database per test. An independent
+pushes it to `POST /api/v1/snapshots`, into one app and database per test, emptied before each
+example and given a drawn baseline (nothing, or one or two stored classes). An independent
 oracle (`fuzz_support.judge`) says which rules the document breaks. Asserted for every example:
 no 5xx and no unhandled exception; a rule-breaking snapshot is refused with a Russian JSON error
 and leaves no row in any table; a snapshot breaking nothing is stored (or answered as the
@@ -17,8 +18,12 @@ import re
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from fuzz_support import SNAPSHOT_EXAMPLES, Archive, Counts, judge, pushes, remember, report_counts, row_counts
+from archive_service.services.ingest import ingest_snapshot
+from conftest import NOW
+from fuzz_support import (BASELINES, SNAPSHOT_EXAMPLES, Archive, Counts, empty_archive, judge, pushes, remember,
+                          report_counts, row_counts, seed_bytes)
 
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
@@ -54,13 +59,22 @@ def _reason_state(reason: str | None) -> str:
 def test_fuzzed_snapshot_pushes_never_fail_the_server_store_only_valid_ones_and_leave_nothing_when_refused(
         app, archive, client, auth, db_url, record_property):
     engine = archive.engine
-    model = Archive()
+    holding: list[tuple | None] = [None]  # the baseline the archive holds, and nothing else
     counts = Counts(f"snapshot fuzzer on {db_url.split(':')[0].split('+')[0]}")
 
     @settings(max_examples=SNAPSHOT_EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
-    @given(push=pushes())
-    def push_one(push):
+    @given(baseline=st.sampled_from(BASELINES), push=pushes())
+    def push_one(baseline, push):
+        model = Archive()
+        for index in baseline:
+            remember(model, judge(seed_bytes(index), model), 1)
+        if holding[0] != baseline:  # else the archive holds the baseline already: the last push stored nothing
+            holding[0] = None
+            empty_archive(engine, row_counts(engine))
+            for index in baseline:
+                ingest_snapshot(archive.uow(), seed_bytes(index), actor="fuzz baseline", now=NOW)
+            holding[0] = baseline
         body, reason, done = push
         verdict = judge(body, model)
         before = row_counts(engine)
@@ -70,11 +84,16 @@ def test_fuzzed_snapshot_pushes_never_fail_the_server_store_only_valid_ones_and_
                                    content_type="application/json")
         except Exception as exc:  # TESTING propagates what would be a 500
             counts.saw(500)
+            holding[0] = None
             raise ServerError(f"{type(exc).__name__}: {exc} after {done}") from exc
         counts.saw(response.status_code)
+        if response.status_code == 201:
+            holding[0] = None
         if response.status_code >= 500:
             raise ServerError(f"{response.status_code} after {done}")
         after = row_counts(engine)
+        if after != before:
+            holding[0] = None
         stored = response.status_code == 201
         if stored and verdict.broken:
             counts.rule_breaking_accepted += 1
