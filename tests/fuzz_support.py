@@ -28,7 +28,7 @@ from builders import as_bytes, snapshot
 #: examples per database of the snapshot fuzzer (two databases: twice as many pushes)
 SNAPSHOT_EXAMPLES = int(os.environ.get("ARCHIVE_FUZZ_EXAMPLES", "1000"))
 #: examples per API operation of the schemathesis run
-API_EXAMPLES = int(os.environ.get("ARCHIVE_FUZZ_API_EXAMPLES", "60"))
+API_EXAMPLES = int(os.environ.get("ARCHIVE_FUZZ_API_EXAMPLES", "40"))
 
 # --- counts shown at the end of the run (see pytest_terminal_summary in conftest.py) ------
 

@@ -5,7 +5,7 @@ token, from the document the running server publishes; every response is checked
 schemathesis's checks (no 5xx, documented status codes, content types and bodies, invalid data
 refused). The archive holds two snapshot versions so the listing, the diff and the pre-flight
 report have something to answer. `ARCHIVE_FUZZ_API_EXAMPLES` sets the examples per operation and
-mode (default 60). The counts are printed at the end of the run.
+mode (default 40). The counts are printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def live_api(postgres_database, tmp_path):
     archive.engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_schemathesis_finds_no_server_error_and_no_departure_from_the_published_document(live_api,
                                                                                           record_property):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def _reason_state(reason: str | None) -> str:
     return "given"
 
 
+@pytest.mark.slow
 def test_fuzzed_snapshot_pushes_never_fail_the_server_store_only_valid_ones_and_leave_nothing_when_refused(
         app, archive, client, auth, db_url, record_property):
     engine = archive.engine
