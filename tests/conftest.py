@@ -138,9 +138,7 @@ _FUZZ_LINES: list[str] = []
 def pytest_runtest_logreport(report):
     """Collect the counts a fuzz test recorded (its user properties travel from xdist workers)."""
     if report.when == "call":
-        from fuzz_support import COUNTS_PROPERTY
-
-        _FUZZ_LINES.extend(value for name, value in report.user_properties if name == COUNTS_PROPERTY)
+        _FUZZ_LINES.extend(value for name, value in report.user_properties if name == "fuzz_counts")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -32,7 +32,7 @@ API_EXAMPLES = int(os.environ.get("ARCHIVE_FUZZ_API_EXAMPLES", "40"))
 
 # --- counts shown at the end of the run (see pytest_terminal_summary in conftest.py) ------
 
-COUNTS_PROPERTY = "fuzz_counts"
+COUNTS_PROPERTY = "fuzz_counts"  # the name tests/conftest.py looks for
 
 
 @dataclass
