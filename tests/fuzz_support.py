@@ -644,6 +644,15 @@ class Mutator:
             put(self.doc, path, value[:at] + self.pick(ODD_CHARS) + value[at:])
             self.done.append(f"odd character at {path}")
 
+    def odd_identity(self) -> None:
+        """An odd character in what the archive keeps in its own columns: school, class, students, source."""
+        path = self.where(lambda p, v: isinstance(v, str) and p[0] in ("school", "class", "students", "source"))
+        if path:
+            value = get(self.doc, path)
+            at = self.draw(st.integers(0, len(value)))
+            put(self.doc, path, value[:at] + self.pick(ODD_CHARS[:12]) + value[at:])
+            self.done.append(f"odd character at {path}")
+
     def long_string(self) -> None:
         path = self.where(lambda p, v: isinstance(v, str))
         if path:
@@ -720,7 +729,7 @@ class Mutator:
 
 MUTATIONS = {name: getattr(Mutator, name) for name in (
     "drop_key", "unknown_key", "duplicate_key", "duplicate_id", "wrong_type", "bad_date", "shift_date",
-    "exported_at", "odd_characters", "long_string", "huge_number", "unknown_code", "academic_year",
+    "exported_at", "odd_characters", "odd_identity", "long_string", "huge_number", "unknown_code", "academic_year",
     "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind")}
 
 
