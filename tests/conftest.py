@@ -128,3 +128,21 @@ def browser_app(tmp_path):
     make_staff(app.extensions["archive"], NOW)
     yield app
     app.extensions["archive"].engine.dispose()
+
+
+# --- the fuzzers' counts, printed at the end of the run (tests/fuzz) ----------------------
+
+_FUZZ_LINES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Collect the counts a fuzz test recorded (its user properties travel from xdist workers)."""
+    if report.when == "call":
+        _FUZZ_LINES.extend(value for name, value in report.user_properties if name == "fuzz_counts")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FUZZ_LINES:
+        terminalreporter.section("fuzzing")
+        for line in _FUZZ_LINES:
+            terminalreporter.line(line)

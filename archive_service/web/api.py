@@ -28,10 +28,38 @@ def _archive_error(err: ArchiveError):
     return _error(body.pop("code"), body.pop("message"), err.http_status, **body)
 
 
+_HTTP_MESSAGES = {
+    400: "неверный запрос", 401: "нужна авторизация", 403: "доступ запрещён", 404: "нет такого адреса API",
+    405: "метод не поддерживается", 406: "такой формат ответа не поддерживается", 413: "слишком большой запрос",
+    415: "такой тип содержимого не поддерживается", 429: "слишком много запросов, повторите позже",
+    500: "внутренняя ошибка сервера: запрос не выполнен, ничего не сохранено; сообщите администратору",
+}
+
+
 @api.errorhandler(HTTPException)
 def _http_error(err: HTTPException):
-    messages = {404: "нет такого адреса API", 405: "метод не поддерживается", 413: "слишком большой запрос"}
-    return _error(f"http_{err.code}", messages.get(err.code or 0, err.description or ""), err.code or 500)
+    """Werkzeug's errors (and an unhandled exception, as 500) in the API's JSON, in Russian."""
+    status = err.code or 500
+    message = _HTTP_MESSAGES.get(status, f"ошибка запроса (код {status})")
+    allow = {name: value for name, value in err.get_headers() if name.lower() == "allow"}
+    body, status = _error(f"http_{status}", message, status)
+    return body, status, allow
+
+
+@api.app_errorhandler(HTTPException)
+def _routing_error(err: HTTPException):
+    """A method an API address does not take is found before any blueprint: answer it here too."""
+    if request.path.startswith(api.url_prefix + "/"):
+        return _http_error(err)
+    return err  # pages keep their own handling
+
+
+@api.before_request
+def _refuse_nul_in_parameters() -> None:
+    """A NUL character cannot be compared with stored text (PostgreSQL refuses it): refuse it here."""
+    for name, values in request.args.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise ArchiveError("параметр запроса содержит недопустимый нулевой символ")
 
 
 def token_required(view: Callable) -> Callable:
@@ -53,6 +81,15 @@ def _required(name: str) -> str:
     if not value:
         raise ArchiveError(f"не указан параметр «{name}»")
     return value
+
+
+def _version(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isascii() or not value.strip().lstrip("-").isdigit():
+        raise ArchiveError(f"параметр «{name}» должен быть номером версии (целым числом)")
+    return int(value)
 
 
 @api.post("/snapshots")
@@ -78,7 +115,7 @@ def get_snapshots():
 @token_required
 def get_snapshot_diff():
     diff = snapshots.diff_versions(_archive().uow(), _required("year"), _required("period"), _required("class"),
-                                   request.args.get("from", type=int), request.args.get("to", type=int))
+                                   _version("from"), _version("to"))
     return jsonify(diff.as_dict())
 
 

@@ -23,7 +23,7 @@ from archive_service.web.auth import archive, public
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 ERROR_CODES = ["archive_error", "unauthorized", "forbidden", "not_found", "reason_required", "snapshot_rejected",
-               "http_404", "http_405", "http_413"]
+               "http_400", "http_404", "http_405", "http_413", "http_415", "http_500"]
 
 
 def _ref(name: str) -> dict:
@@ -103,15 +103,26 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
 
-def _query(name: str, description: str, *, required: bool = False, many: bool = False, schema: dict = STR) -> dict:
+#: a text parameter: the API refuses one with a NUL character (400)
+TEXT = {"type": "string", "pattern": r"^[^\x00]*$"}
+#: a required text parameter: besides, not empty or blank (400) — blank as Python's str.strip() sees it,
+#: which also strips the separators U+001C–U+001F
+FILLED = {"type": "string", "minLength": 1, "pattern": r"^[^\x00]*[^\s\x1c-\x1f\x00][^\x00]*$"}
+
+
+def _query(name: str, description: str, *, required: bool = False, many: bool = False, schema: dict = TEXT) -> dict:
+    if required and schema is TEXT:
+        schema = FILLED
+    items = {"type": "array", "items": schema, **({"minItems": 1} if required else {})}
     param = {"name": name, "in": "query", "required": required, "description": description,
-             "schema": {"type": "array", "items": schema} if many else schema}
+             "schema": items if many else schema}
     return {**param, "style": "form", "explode": True} if many else param
 
 
 YEAR = _query("year", "school year, «2026/2027»", required=True)
 CLASSES = _query("class", "class names («5А»); repeat for several; none = all", many=True)
-COMMON = {"401": {"$ref": "#/components/responses/Unauthorized"}}
+COMMON = {"400": _error("a parameter is invalid: missing, empty, not a number, or with a NUL character"),
+          "401": {"$ref": "#/components/responses/Unauthorized"}}
 
 
 def _paths() -> dict:
@@ -130,7 +141,7 @@ def _paths() -> dict:
                                    "413": _error("the body is larger than 64 MB"),
                                    "422": _error("snapshot_rejected: every problem, with its JSON path")}},
             "get": {"operationId": "listSnapshots", "summary": "List stored snapshots (every version)",
-                    "parameters": [{**YEAR, "required": False},
+                    "parameters": [_query("year", "school year, «2026/2027»"),
                                    _query("period", "period codes (Q1–Q4, H1–H2, T1–T3, year); repeat", many=True),
                                    CLASSES],
                     "responses": {"200": _json(_obj(["snapshots"], snapshots={"type": "array",
@@ -144,7 +155,7 @@ def _paths() -> dict:
                                    _query("from", "older version (default: the one before `to`)", schema=INT),
                                    _query("to", "newer version (default: the newest)", schema=INT)],
                     "responses": {"200": _json(_ref("SnapshotDiff"), "the changes, retroactive ones flagged"),
-                                  "400": _error("a required parameter is missing"), **COMMON,
+                                  **COMMON,
                                   "404": _error("no such class, period or version")}},
         },
         "/api/v1/preflight": {
@@ -156,7 +167,7 @@ def _paths() -> dict:
                     "responses": {"200": _json(_obj(["classes"], classes={"type": "array",
                                                                           "items": _ref("PreflightReport")}),
                                                "one report per class"),
-                                  "400": _error("a required parameter is missing"), **COMMON,
+                                  **COMMON,
                                   "404": _error("nothing stored for that period")}},
         },
         "/api/v1/openapi.json": {

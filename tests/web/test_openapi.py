@@ -89,3 +89,21 @@ def test_every_api_route_but_the_description_answers_401_without_a_token(app, cl
                 continue
             assert response.status_code == 401, (method, path)
             assert response.json["error"]["code"] == "unauthorized", (method, path)
+
+
+def test_parameters_the_api_refuses_blank_or_with_nul_are_declared_so_and_400_is_documented(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security") == []:
+                continue
+            assert "400" in operation["responses"], (method, path)
+            for param in operation.get("parameters", []):
+                schema = param["schema"]
+                text = schema["items"] if schema.get("type") == "array" else schema
+                if text.get("type") != "string":
+                    continue
+                pattern = re.compile(text["pattern"])
+                assert not pattern.search("5\x00А"), (path, param["name"])
+                if param["required"]:
+                    assert text["minLength"] == 1 and not pattern.search(" \x1f\u3000"), (path, param["name"])
+                    assert pattern.search("2026/2027") and schema.get("minItems", 1) == 1
