@@ -255,7 +255,7 @@ def delete_set(set_id: str, media: list[Medium], *, today: dt.date) -> dict[str,
             for name in plan[medium.label]:
                 medium.delete(name, today=today)
                 deleted[medium.label].append(name)
-        except (StorageError, OSError) as err:
+        except StorageError as err:  # an OSError is a crash: it propagates, and a re-run deletes the rest
             left = {m.label: m.list(f"{set_id}/") for m in media}
             raise SetDeletionIncomplete(f"удаление набора {set_id} прервано на носителе «{medium.label}»: {err}",
                                         deleted=deleted, left=left) from err

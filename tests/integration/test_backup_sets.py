@@ -169,7 +169,7 @@ def test_a_deletion_that_stops_part_way_says_what_went_and_what_is_left(media, w
     class Stuck(DirectoryMedium):
         def delete(self, name, *, today):
             if name.endswith("manifest-sha256.txt"):
-                raise PermissionError("Read-only file system")
+                raise StorageError("носитель «Носитель B» доступен только для чтения")
             super().delete(name, today=today)
 
     stuck = Stuck(media[1].root, media[1].label, media[1].location)
