@@ -181,7 +181,8 @@ def audit_set(set_id: str, media: list[Medium], *, retain_until: dt.date,
     for medium in media:
         for extra in sorted(set(medium.list(f"{set_id}/")) - known):
             findings.append(AuditFinding(set_id, extra.removeprefix(f"{set_id}/"), "alarm",
-                                         f"на носителе «{medium.label}» посторонний объект в наборе", medium=medium.label))
+                                         f"на носителе «{medium.label}» посторонний объект в наборе",
+                                         medium=medium.label))
     return findings
 
 

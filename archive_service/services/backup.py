@@ -99,26 +99,26 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
         with uow:
             row = uow.backups.get(set_id)
             expected, retain = dict(row.hashes or {}), row.retain_until
-        statuses = _guarded(uow, set_id, actor, now, lambda: expected and finish_set(set_id, expected, media,
-                                                                                      retain_until=retain))
+        statuses = expected and _guarded(uow, set_id, actor, now,
+                                         lambda: finish_set(set_id, expected, media, retain_until=retain))
         if statuses:
             return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=True)
-    try:
-        payload = _payload(uow, store, academic_year, periods, month)
-    except BaseException:
-        if set_id is not None:
-            _release(uow, set_id)
-        raise
     resumed = set_id is not None
     scope = f"month-{month}" if month else "-".join(periods)
     set_id = set_id or f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     info = {"Source-Organization": "archive_service", "External-Identifier": set_id,
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
-    files = build_set(payload, info, code)
-    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(payload),
-                  retain=_retain_until(academic_year, periods), actor=actor, now=now, resumed=resumed)
+    try:
+        payload = _payload(uow, store, academic_year, periods, month)
+        files = build_set(payload, info, code)
+    except BaseException:
+        if resumed:
+            _release(uow, set_id)  # nothing written: the set stays for the next re-run
+        raise
     retain = _retain_until(academic_year, periods)
+    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(payload),
+                  retain=retain, actor=actor, now=now, resumed=resumed)
     statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, retain, now=now))
     return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=resumed)
 

@@ -8,6 +8,7 @@ archive's own state.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -196,3 +197,17 @@ def test_the_command_line_refuses_a_restore_into_archive_home(archive, runner, i
     refused = runner.invoke(args=["backup", "restore", created["set_id"], "--to", str(archive.settings.home)])
     assert refused.exit_code == 1 and "нельзя восстанавливать резервную копию в папку архива" in refused.output
     assert not (archive.settings.home / "bag").exists()
+
+
+@pytest.mark.parametrize("silent_for, taken_over", [(dt.timedelta(hours=2), True), (dt.timedelta(minutes=5), False)])
+def test_a_set_being_written_on_another_host_is_taken_over_only_after_its_writer_fell_silent(
+        archive, ingested, silent_for, taken_over):
+    first = create(archive)
+    with archive.uow() as uow:
+        row = uow.backups.get(first["set_id"])
+        row.state, row.complete, row.writer, row.heartbeat_at = "writing", False, "другой-сервер:4242:1", NOW - silent_for
+        uow.commit()
+    again = create(archive)
+    assert (again["set_id"] == first["set_id"]) is taken_over and again["resumed"] is taken_over
+    states = sorted(b["state"] for b in backup.list_backups(archive.uow()))
+    assert states == (["complete"] if taken_over else ["complete", "writing"])
