@@ -205,7 +205,8 @@ def test_a_set_being_written_on_another_host_is_taken_over_only_after_its_writer
     first = create(archive)
     with archive.uow() as uow:
         row = uow.backups.get(first["set_id"])
-        row.state, row.complete, row.writer, row.heartbeat_at = "writing", False, "другой-сервер:4242:1", NOW - silent_for
+        row.state, row.complete, row.writer = "writing", False, "другой-сервер:4242:1"
+        row.heartbeat_at = NOW - silent_for
         uow.commit()
     again = create(archive)
     assert (again["set_id"] == first["set_id"]) is taken_over and again["resumed"] is taken_over
