@@ -10,6 +10,7 @@ from pathlib import Path
 from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import TimeStamper
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
@@ -97,6 +98,16 @@ class Archive:
         else:
             medium_a = DirectoryMedium(s.medium_a, "Носитель A", s.medium_a_location)
         return [medium_a, DirectoryMedium(s.medium_b, "Носитель B", s.medium_b_location)]
+
+    def own_state(self) -> list[Path]:
+        """What the archive itself keeps — document store, media, keys, the SQLite database: a
+        restore may go neither into nor over any of them (so not into HOME itself either)."""
+        s = self.settings
+        paths = [self.store.root, s.medium_a, s.medium_b, s.home / "pki", s.home / "secret_key"]
+        url = make_url(s.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            paths.append(Path(url.database))
+        return paths
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

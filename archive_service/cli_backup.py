@@ -16,6 +16,8 @@ from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from storage import StorageError
 
+STATES = {"complete": "завершён", "incomplete": "не завершён", "writing": "записывается или прерван"}
+
 backup_cli = AppGroup("backup", help="Резервные копии на двух носителях и журнал пользования ими.")
 
 
@@ -43,6 +45,8 @@ def backup_create(academic_year: str, periods: tuple[str, ...], month: str | Non
                                       actor=_who(), now=archive.now(), month=month)
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
+    if result["resumed"]:
+        click.echo(f"Прерванная запись набора {result['set_id']} продолжена.")
     for copy in result["copies"]:
         click.echo(f"{copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
     click.echo(f"Набор {result['set_id']}: файлов {result['files']}, хранить до {result['retain_until']}, "
@@ -61,7 +65,7 @@ def backup_list(as_json: bool) -> None:
         _echo_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {'завершён' if r['complete'] else 'не завершён'}  "
+        click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {STATES[r['state']]}  "
                    f"хранить до {r['retain_until']}")
     click.echo(f"Всего наборов: {len(rows)}.")
 
@@ -98,7 +102,7 @@ def backup_restore(set_id: str, target: Path, purpose: str) -> None:
     archive = current_app.extensions["archive"]
     try:
         bag = backup.restore_backup(archive.uow(), archive.media(), set_id, _code(), target, actor=_who(),
-                                    purpose=purpose, now=archive.now())
+                                    purpose=purpose, now=archive.now(), own_state=archive.own_state())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Набор {set_id} восстановлен и проверен: {bag}")

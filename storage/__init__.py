@@ -3,9 +3,19 @@
 A library: it knows nothing of Flask, the database or archive_service.
 """
 
-from storage.backup_sets import AuditFinding, CopyStatus, audit_set, build_set, delete_set, restore_set, write_set
+from storage.backup_sets import (
+    AuditFinding,
+    CopyStatus,
+    audit_set,
+    build_set,
+    delete_set,
+    finish_set,
+    restore_set,
+    set_hashes,
+    write_set,
+)
 from storage.content_store import ContentStore
-from storage.errors import StorageError
+from storage.errors import SetDeletionIncomplete, StorageError
 from storage.media import DirectoryMedium, Medium, RetentionRefused
 from storage.sealing import WrongAccessCode
 
@@ -16,11 +26,14 @@ __all__ = [
     "DirectoryMedium",
     "Medium",
     "RetentionRefused",
+    "SetDeletionIncomplete",
     "StorageError",
     "WrongAccessCode",
     "audit_set",
     "build_set",
     "delete_set",
+    "finish_set",
     "restore_set",
+    "set_hashes",
     "write_set",
 ]

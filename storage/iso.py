@@ -88,6 +88,9 @@ class IsoImageMedium:
     def retain_until(self, name: str) -> dt.date | None:
         return self._staged.retain_until(name)
 
+    def check_meta(self, name: str, *, sha256: str, retain_until: dt.date) -> str | None:
+        return self._staged.check_meta(name, sha256=sha256, retain_until=retain_until)
+
     def delete(self, name: str, *, today: dt.date) -> None:
         """A disc cannot lose a file: after the retention end the image is rebuilt without it
         (and burnt again); before it, the code refuses."""

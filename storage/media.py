@@ -34,6 +34,8 @@ class Medium(Protocol):
     def exists(self, name: str) -> bool: ...
     def list(self, prefix: str = "") -> list[str]: ...
     def sha256(self, name: str) -> str | None: ...
+    def retain_until(self, name: str) -> dt.date | None: ...
+    def check_meta(self, name: str, *, sha256: str, retain_until: dt.date) -> str | None: ...
     def delete(self, name: str, *, today: dt.date) -> None: ...
     def free_space(self) -> int: ...
 
@@ -43,6 +45,21 @@ def _checked(name: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or not path.parts or name.endswith(_META):
         raise StorageError(f"недопустимое имя объекта: {name!r}")
     return path
+
+
+def meta_problem(meta: dict | None, sha256: str, retain_until: dt.date, *, sidecar: bool) -> str | None:
+    """Compare an object's recorded hash and retain-until date with what they must be."""
+    if meta is None:
+        return "нет сведений о сроке хранения" if sidecar else "нет метаданных объекта"
+    try:
+        until = dt.date.fromisoformat(meta.get("retain_until") or meta.get("retain-until"))
+    except (TypeError, ValueError):
+        return "сведения о сроке хранения повреждены"
+    if meta.get("sha256") != sha256:
+        return "записанная контрольная сумма не совпадает с объектом"
+    if until != retain_until:
+        return f"записан срок хранения {until:%d.%m.%Y} вместо {retain_until:%d.%m.%Y}"
+    return None
 
 
 @dataclass
@@ -90,12 +107,23 @@ class DirectoryMedium:
             return None
         return h.hexdigest()
 
-    def retain_until(self, name: str) -> dt.date | None:
+    def _meta(self, name: str) -> dict | None:
         try:
-            meta = json.loads(Path(str(self._path(name)) + _META).read_text())
+            meta = json.loads(Path(str(self._path(name)) + _META).read_bytes())
         except (FileNotFoundError, ValueError):
             return None
-        return dt.date.fromisoformat(meta["retain_until"])
+        return meta if isinstance(meta, dict) else None
+
+    def retain_until(self, name: str) -> dt.date | None:
+        """The retain-until date of the object's sidecar (None when missing or unreadable)."""
+        try:
+            return dt.date.fromisoformat((self._meta(name) or {})["retain_until"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def check_meta(self, name: str, *, sha256: str, retain_until: dt.date) -> str | None:
+        """What is wrong with the object's sidecar (hash and retain-until date), None when nothing."""
+        return meta_problem(self._meta(name), sha256, retain_until, sidecar=True)
 
     def delete(self, name: str, *, today: dt.date) -> None:
         until = self.retain_until(name)

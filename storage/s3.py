@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from storage.errors import StorageError
-from storage.media import RetentionRefused, _checked
+from storage.media import RetentionRefused, _checked, meta_problem
 
 
 @dataclass
@@ -86,6 +86,18 @@ class S3Medium:
         if head.get("ObjectLockRetainUntilDate"):
             dates.append(head["ObjectLockRetainUntilDate"].date())
         return max(dates) if dates else None
+
+    def check_meta(self, name: str, *, sha256: str, retain_until: dt.date) -> str | None:
+        """What is wrong with the object's metadata and its Object Lock, None when nothing."""
+        head = self._head(name)
+        if head is None:
+            return "нет метаданных объекта"
+        problem = meta_problem(head.get("Metadata") or None, sha256, retain_until, sidecar=False)
+        if problem is None and self.object_lock:
+            locked = head.get("ObjectLockRetainUntilDate")
+            if head.get("ObjectLockMode") != "COMPLIANCE" or locked is None or locked.date() < retain_until:
+                problem = "объект не защищён блокировкой до конца срока хранения"
+        return problem
 
     def delete(self, name: str, *, today: dt.date) -> None:
         until = self.retain_until(name)

@@ -225,6 +225,13 @@ class BackupSet(Base):
     size: Mapped[int] = mapped_column(Integer)
     retain_until: Mapped[dt.date] = mapped_column(Date)
     complete: Mapped[bool] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), server_default="complete")
+    """writing (recorded before the first byte; a re-run finishes or adopts it) | complete | incomplete"""
+    writer: Mapped[str | None] = mapped_column(String(200))
+    """The writing process (host:pid:start) while the state is «writing»; empty once it let go."""
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hashes: Mapped[dict | None] = mapped_column(JSON)
+    """file name → SHA-256 of every file of the set, recorded before writing (empty for old sets)."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     copies: Mapped[dict] = mapped_column(JSON)

@@ -10,20 +10,36 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
+from sqlalchemy import select, update
+
+from archive_service.adapters import processes
 from archive_service.adapters.orm import BackupSet
 from archive_service.adapters.repository import audit_payload, journal_payload
 from archive_service.domain.chain import ChainBreak, verify_chain
-from archive_service.errors import NotFoundError
+from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import documents as documents_service
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import retention_end
-from storage import AuditFinding, ContentStore, Medium, StorageError, audit_set, build_set, restore_set, write_set
+from storage import (
+    AuditFinding,
+    ContentStore,
+    CopyStatus,
+    Medium,
+    StorageError,
+    audit_set,
+    build_set,
+    finish_set,
+    restore_set,
+    set_hashes,
+    write_set,
+)
 
 
 @dataclass(frozen=True)
@@ -64,37 +80,153 @@ def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: 
     return payload
 
 
+WRITER_STALE = dt.timedelta(hours=1)
+"""A writer on another host (whose process cannot be tested) is taken for dead after this silence."""
+
+
 def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
                   periods: Sequence[str], code: str, *, actor: Actor, now: dt.datetime,
                   month: str | None = None) -> dict:
-    """Build, seal, write and verify a set on every medium; complete only when all copies verify."""
-    payload = _payload(uow, store, academic_year, periods, month)
+    """Build, seal, write and verify a set on every medium; complete only when all copies verify.
+
+    The set is in the database (state «writing») and the journal before its first byte reaches a
+    medium. A re-run after a killed or failed write takes that set over: it finishes it from the
+    copies already written, or — when a file was written nowhere — rewrites it under the same id.
+    """
+    label = f"месяц {month}" if month else ",".join(periods)
+    set_id = _claim_interrupted(uow, academic_year, label, now=now)
+    if set_id is not None:
+        with uow:
+            row = uow.backups.get(set_id)
+            expected, retain = dict(row.hashes or {}), row.retain_until
+        statuses = expected and _guarded(uow, set_id, actor, now,
+                                         lambda: finish_set(set_id, expected, media, retain_until=retain))
+        if statuses:
+            return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=True)
+    resumed = set_id is not None
     scope = f"month-{month}" if month else "-".join(periods)
-    set_id = f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}"
+    set_id = set_id or f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     info = {"Source-Organization": "archive_service", "External-Identifier": set_id,
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
-    files = build_set(payload, info, code)
+    try:
+        payload = _payload(uow, store, academic_year, periods, month)
+        files = build_set(payload, info, code)
+    except BaseException:
+        if resumed:
+            _release(uow, set_id)  # nothing written: the set stays for the next re-run
+        raise
     retain = _retain_until(academic_year, periods)
-    statuses = write_set(set_id, files, media, retain_until=retain)
+    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(payload),
+                  retain=retain, actor=actor, now=now, resumed=resumed)
+    statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, retain, now=now))
+    return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=resumed)
+
+
+def _writer_gone(backup: BackupSet, now: dt.datetime) -> bool:
+    if backup.writer is None:
+        return True
+    gone = processes.is_gone(backup.writer)
+    if gone is None:
+        return backup.heartbeat_at is None or now - backup.heartbeat_at > WRITER_STALE
+    return gone
+
+
+def _claim_interrupted(uow: UnitOfWork, academic_year: str, label: str, *, now: dt.datetime) -> str | None:
+    """Take over the oldest set of this scope whose write was interrupted (compare-and-set on
+    its writer, so two re-runs never take the same set); None when there is none."""
+    with uow:
+        rows = uow.session.scalars(select(BackupSet).where(
+            BackupSet.academic_year == academic_year, BackupSet.periods == label,
+            BackupSet.state.in_(["writing", "incomplete"]), BackupSet.destroyed_by_act.is_(None))
+            .order_by(BackupSet.id)).all()
+        for row in rows:
+            if not _writer_gone(row, now):
+                continue
+            was = BackupSet.writer.is_(None) if row.writer is None else BackupSet.writer == row.writer
+            taken = uow.session.execute(update(BackupSet).where(BackupSet.id == row.id, was)
+                                        .values(writer=processes.this_process(), heartbeat_at=now, state="writing"))
+            if taken.rowcount == 1:
+                uow.commit()
+                return row.set_id
+    return None
+
+
+def _release(uow: UnitOfWork, set_id: str) -> None:
+    with uow:
+        uow.backups.get(set_id).writer = None
+        uow.commit()
+
+
+def _record_start(uow: UnitOfWork, set_id: str, files: dict[str, bytes], *, academic_year: str, label: str,
+                  payload_files: int, retain: dt.date, actor: Actor, now: dt.datetime, resumed: bool) -> None:
+    """The set's row (state «writing», its file hashes) and a journal line, before any byte is written."""
+    with uow:
+        row = uow.backups.get(set_id) if resumed else None
+        if row is None:
+            row = BackupSet(set_id=set_id, academic_year=academic_year, periods=label, created_at=now,
+                            created_by=actor.person, copies={})
+            uow.session.add(row)
+        row.files, row.size, row.retain_until = payload_files, sum(len(v) for v in files.values()), retain
+        row.complete, row.state, row.hashes = False, "writing", set_hashes(files)
+        row.writer, row.heartbeat_at = processes.this_process(), now
+        uow.session.flush()
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id=set_id,
+                               action="начало записи", purpose="резервное копирование",
+                               result="прерванная запись начата заново" if resumed else "запись на носители начата")
+        uow.commit()
+
+
+def _write(uow: UnitOfWork, set_id: str, files: dict[str, bytes], media: list[Medium], retain: dt.date, *,
+           now: dt.datetime) -> list[CopyStatus]:
+    """Medium after medium, with a heartbeat between them (for a re-run on another host)."""
+    statuses = []
+    for medium in media:
+        statuses += write_set(set_id, files, [medium], retain_until=retain)
+        with uow:
+            uow.backups.get(set_id).heartbeat_at = now
+            uow.commit()
+    return statuses
+
+
+def _guarded(uow: UnitOfWork, set_id: str, actor: Actor, now: dt.datetime, work: Callable[[], Any]) -> Any:
+    """Run a write; if it fails, let go of the set (a re-run takes it over) and journal why."""
+    try:
+        return work()
+    except BaseException as err:
+        with uow:
+            uow.backups.get(set_id).writer = None
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id=set_id,
+                                   action="создание", purpose="резервное копирование",
+                                   result="прервано: ошибка записи на носитель; повторите создание копии")
+            uow.audit.append(at=now, actor=actor.person, action="backup.interrupted", object_type="backup_set",
+                             object_id=set_id, details={"error": repr(err)[:500]})
+            uow.commit()
+        if isinstance(err, Exception) and not isinstance(err, StorageError):
+            raise StorageError(f"запись резервной копии {set_id} прервана ошибкой носителя; повторите создание "
+                               "копии — набор будет завершён") from err
+        raise
+
+
+def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], *, actor: Actor, now: dt.datetime,
+              resumed: bool) -> dict:
     complete = all(s.verified for s in statuses)
     with uow:
-        uow.backups.add(BackupSet(set_id=set_id, academic_year=academic_year,
-                                  periods=f"месяц {month}" if month else ",".join(periods),
-                                  files=len(payload), size=sum(len(v) for v in files.values()), retain_until=retain,
-                                  complete=complete, created_at=now, created_by=actor.person,
-                                  copies={s.medium: {"location": s.location, "verified": s.verified} for s in statuses}))
+        row = uow.backups.get(set_id)
+        row.complete, row.state, row.writer = complete, "complete" if complete else "incomplete", None
+        row.copies = {s.medium: {"location": s.location, "verified": s.verified} for s in statuses}
         for status in statuses:
             uow.backups.record_use(at=now, person=actor.person, role=actor.role,
                                    medium=f"{status.medium} ({status.location})", set_id=set_id, action="создание",
-                                   purpose=f"ежемесячное резервное копирование ({month})" if month
-                                   else "резервное копирование периода",
+                                   purpose=f"ежемесячное резервное копирование ({row.periods.removeprefix('месяц ')})"
+                                   if row.periods.startswith("месяц") else "резервное копирование периода",
                                    result="записан и проверен" if status.verified else "; ".join(status.problems))
         uow.audit.append(at=now, actor=actor.person, action="backup.created", object_type="backup_set",
-                         object_id=set_id, details={"complete": complete, "files": len(payload)})
+                         object_id=set_id, details={"complete": complete, "files": row.files, "resumed": resumed})
         uow.commit()
-    return {"set_id": set_id, "complete": complete, "files": len(payload), "retain_until": retain.isoformat(),
-            "copies": [{"medium": s.medium, "location": s.location, "verified": s.verified} for s in statuses]}
+        return {"set_id": set_id, "complete": complete, "files": row.files, "resumed": resumed,
+                "retain_until": row.retain_until.isoformat(),
+                "copies": [{"medium": s.medium, "location": s.location, "verified": s.verified} for s in statuses]}
 
 
 def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetime | None = None) -> list[dict]:
@@ -106,48 +238,94 @@ def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetim
             uow.commit()
     with uow:
         return [{"set_id": b.set_id, "academic_year": b.academic_year, "periods": b.periods, "files": b.files,
-                 "size": b.size, "complete": b.complete, "retain_until": b.retain_until.isoformat(),
+                 "size": b.size, "complete": b.complete, "state": b.state, "retain_until": b.retain_until.isoformat(),
                  "created_at": b.created_at.isoformat(), "created_by": b.created_by, "copies": b.copies,
                  "destroyed_by_act": b.destroyed_by_act}
                 for b in uow.backups.all()]
 
 
 def audit_backups(uow: UnitOfWork, media: list[Medium], *, actor: Actor, now: dt.datetime) -> list[AuditFinding]:
-    """Fixity audit of every complete set on every medium, repairing from the good copy."""
+    """Fixity audit of every set on every medium — its files, its completion marker, each object's
+    recorded hash and retain-until date — against the hashes recorded when it was written,
+    repairing from the good copy. A set whose write was interrupted, and objects on a medium that
+    belong to no set of the archive (or to a destroyed one), are alarms."""
+    with uow:
+        rows = uow.backups.all()
+        sets = [(b.set_id, b.state, b.retain_until, dict(b.hashes or {}), _writer_gone(b, now))
+                for b in rows if not b.destroyed_by_act]
+        destroyed = {b.set_id for b in rows if b.destroyed_by_act}
     findings: list[AuditFinding] = []
-    for backup in [b for b in list_backups(uow) if b["complete"] and not b["destroyed_by_act"]]:
-        retain = dt.date.fromisoformat(backup["retain_until"])
-        try:
-            found = audit_set(backup["set_id"], media, retain_until=retain)
-        except StorageError as err:
-            found = [AuditFinding(backup["set_id"], "*", "alarm", str(err))]
+    for set_id, state, retain, hashes, gone in sets:
+        if state == "writing" and not gone:
+            continue  # being written right now
+        if state != "complete":
+            found = [AuditFinding(set_id, "*", "alarm", "запись набора не завершена; повторите создание "
+                                  "резервной копии — набор будет завершён")]
+        else:
+            try:
+                found = audit_set(set_id, media, retain_until=retain, expected=hashes or None)
+            except StorageError as err:
+                found = [AuditFinding(set_id, "*", "alarm", str(err))]
         findings.extend(found)
-        bad = [f for f in found if f.outcome != "ok"]
-        with uow:
-            uow.backups.record_use(at=now, person=actor.person, role=actor.role,
-                                   medium=", ".join(m.label for m in media), set_id=backup["set_id"],
-                                   action="проверка", purpose="проверка целостности (фиксити)",
-                                   result="; ".join(f"{f.name}: {f.outcome} {f.detail}" for f in bad) or "в порядке")
-            uow.commit()
+        _journal_audit(uow, set_id, found, media, actor=actor, now=now)
+    live = {s[0] for s in sets}
+    for medium in media:
+        for set_id in sorted({n.split("/", 1)[0] for n in medium.list() if "/" in n} - live):
+            detail = (f"на носителе «{medium.label}» остались объекты набора, уничтоженного по акту"
+                      if set_id in destroyed else f"на носителе «{medium.label}» набор, не зарегистрированный в архиве")
+            found = [AuditFinding(set_id, "*", "alarm", detail, medium=medium.label)]
+            findings.extend(found)
+            _journal_audit(uow, set_id, found, [medium], actor=actor, now=now)
     return findings
 
 
-def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str, target: Path, *, actor: Actor,
-                   purpose: str, now: dt.datetime) -> Path:
+def _journal_audit(uow: UnitOfWork, set_id: str, found: list[AuditFinding], media: list[Medium], *, actor: Actor,
+                   now: dt.datetime) -> None:
+    bad = [f for f in found if f.outcome != "ok"]
     with uow:
-        if uow.backups.get(set_id) is None:
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium=", ".join(m.label for m in media),
+                               set_id=set_id, action="проверка", purpose="проверка целостности (фиксити)",
+                               result="; ".join(f"{f.name}: {OUTCOMES[f.outcome]}, {f.detail}" for f in bad)
+                               or "в порядке")
+        uow.commit()
+
+
+OUTCOMES = {"ok": "в порядке", "repaired": "восстановлено", "alarm": "ТРЕВОГА"}
+
+
+def check_restore_target(target: Path, own_state: Sequence[Path]) -> None:
+    """Refuse a restore into the archive's home or into (or over) anything the archive keeps:
+    its database, media, document store and keys."""
+    where = Path(target).resolve()
+    for path in own_state:
+        own = Path(path).resolve()
+        if where == own or where.is_relative_to(own) or own.is_relative_to(where):
+            raise ArchiveError("нельзя восстанавливать резервную копию в папку архива или в его данные (база, "
+                               "носители, хранилище документов): укажите отдельную новую или пустую папку")
+
+
+def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str, target: Path, *, actor: Actor,
+                   purpose: str, now: dt.datetime, own_state: Sequence[Path]) -> Path:
+    """Restore a set into a new or empty directory outside the archive's own state; every
+    attempt, refused or not, is a journal line."""
+    with uow:
+        row = uow.backups.get(set_id)
+        if row is None:
             raise NotFoundError(f"резервная копия {set_id} не найдена")
+        hashes = dict(row.hashes or {})
+    failure: Exception | None = None
     try:
-        bag = restore_set(set_id, media, code, target)
+        check_restore_target(target, own_state)
+        bag = restore_set(set_id, media, code, target, expected=hashes or None)
         result = f"восстановлена в {bag}"
-    except StorageError as err:
-        bag, result = None, f"отказ: {err}"
+    except (ArchiveError, StorageError) as err:
+        failure, result = err, f"отказ: {err}"
     with uow:
         uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium=", ".join(m.label for m in media),
                                set_id=set_id, action="восстановление", purpose=purpose, result=result)
         uow.commit()
-    if bag is None:
-        raise StorageError(result.removeprefix("отказ: "))
+    if failure is not None:
+        raise failure
     return bag
 
 

@@ -409,7 +409,8 @@ def restore():
         report(message=f"восстановление в {target}")
         try:
             bag = backup.restore_backup(a.uow(), a.media(), set_id, code, target,
-                                        actor=backup.Actor(who.person, ROLES[who.role]), purpose=purpose, now=a.now())
+                                        actor=backup.Actor(who.person, ROLES[who.role]), purpose=purpose, now=a.now(),
+                                        own_state=a.own_state())
         except (ArchiveError, StorageError) as err:
             _audit(who, "web.backup_restore", "backup_set", set_id, purpose=purpose, result=f"отказ: {err}")
             raise

@@ -38,15 +38,15 @@ def test_the_audit_repairs_a_damaged_copy_and_the_journal_says_so(archive, creat
     findings = backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
     assert [f.outcome for f in findings if f.outcome != "ok"] == ["repaired"]
     last = backup.journal_rows(archive.uow())[-1]
-    assert last["action"] == "проверка" and "repaired" in last["result"]
+    assert last["action"] == "проверка" and "восстановлено" in last["result"]
 
 
 def test_restore_needs_the_code_and_every_attempt_is_journaled(archive, created, tmp_path):
     with pytest.raises(StorageError, match="неверный код"):
         backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "чужой", tmp_path / "x",
-                              actor=DEPUTY, purpose="проверка", now=NOW)
+                              actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
     bag = backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "код 1234", tmp_path / "ok",
-                                actor=DEPUTY, purpose="запрос инспектора", now=NOW)
+                                actor=DEPUTY, purpose="запрос инспектора", now=NOW, own_state=archive.own_state())
     restored = json.loads((bag / "data/snapshots/Q2/5А.json").read_bytes())
     assert restored["class"]["name"] == "5А"
     actions = [(r["action"], r["result"][:5]) for r in backup.journal_rows(archive.uow())]
@@ -56,7 +56,7 @@ def test_restore_needs_the_code_and_every_attempt_is_journaled(archive, created,
 @pytest.mark.parametrize("tamper", ["edit", "reorder", "delete"])
 def test_an_edited_reordered_or_deleted_journal_entry_is_detected(archive, created, tamper):
     backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
-    assert backup.verify_journal(archive.uow()) == (3, [])
+    assert backup.verify_journal(archive.uow()) == (4, [])  # start, created ×2, audit
     with archive.uow() as uow:
         if tamper == "edit":
             uow.session.execute(update(BackupJournalEntry).where(BackupJournalEntry.seq == 2)
@@ -83,7 +83,7 @@ def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runne
     restored = runner.invoke(args=["backup", "restore", row["set_id"], "--to", str(tmp_path / "r")])
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
     journal = runner.invoke(args=["backup", "journal", "--verify"])
-    assert journal.exit_code == 0 and "записей 5" in journal.output  # create ×2, list, audit, restore
+    assert journal.exit_code == 0 and "записей 6" in journal.output  # start, create ×2, list, audit, restore
 
 
 def test_the_nightly_task_audits_and_repairs(archive, app, created):

@@ -11,10 +11,12 @@ import pytest
 from storage import (
     DirectoryMedium,
     RetentionRefused,
+    SetDeletionIncomplete,
     StorageError,
     WrongAccessCode,
     audit_set,
     build_set,
+    delete_set,
     restore_set,
     write_set,
 )
@@ -139,3 +141,50 @@ def test_a_truncated_or_altered_seal_never_opens(tmp_path):
     with pytest.raises(StorageError, match="повреждена"):
         unseal(bytes(altered), "код")
     assert hashlib.sha256(sealed).hexdigest() != hashlib.sha256(seal(b"x" * 10, "код")).hexdigest()
+
+
+def test_building_and_restoring_a_set_never_changes_the_working_directory(media, tmp_path, monkeypatch):
+    """The process-wide working directory is shared by a web worker's threads: a backup must not move it."""
+    import os
+
+    def forbidden(path):
+        raise AssertionError(f"os.chdir({path!r}) during a backup")
+
+    monkeypatch.setattr(os, "chdir", forbidden)
+    files = build_set(PAYLOAD, INFO, "код")
+    write_set("s-cwd", files, media, retain_until=KEEP)
+    bag = restore_set("s-cwd", media, "код", tmp_path / "r")
+    assert {n: (bag / "data" / n).read_bytes() for n in PAYLOAD} == PAYLOAD
+
+
+def test_a_set_is_deleted_from_no_medium_while_one_object_lacks_its_retention_record(media, written):
+    (media[0].root / "2026-2027-Q2/data/payload.tar.sealed.meta.json").unlink()
+    before = [m.list() for m in media]
+    with pytest.raises(RetentionRefused, match="не удалён ни с одного носителя.*не имеет сведений о сроке"):
+        delete_set("2026-2027-Q2", media, today=KEEP)
+    assert [m.list() for m in media] == before
+
+
+def test_a_deletion_that_stops_part_way_says_what_went_and_what_is_left(media, written):
+    class Stuck(DirectoryMedium):
+        def delete(self, name, *, today):
+            if name.endswith("manifest-sha256.txt"):
+                raise StorageError("носитель «Носитель B» доступен только для чтения")
+            super().delete(name, today=today)
+
+    stuck = Stuck(media[1].root, media[1].label, media[1].location)
+    with pytest.raises(SetDeletionIncomplete, match="прервано на носителе «Носитель B»") as caught:
+        delete_set("2026-2027-Q2", [media[0], stuck], today=KEEP)
+    assert len(caught.value.deleted["Носитель A"]) == 6 and caught.value.left["Носитель A"] == []
+    assert "2026-2027-Q2/manifest-sha256.txt" in caught.value.left["Носитель B"]
+    assert delete_set("2026-2027-Q2", media, today=KEEP)["Носитель B"]  # a re-run deletes the rest
+    assert media[0].list() == media[1].list() == []
+
+
+def test_a_sidecar_with_an_earlier_retain_until_date_is_reported_and_rewritten(media, written):
+    sidecar = media[1].root / "2026-2027-Q2/bagit.txt.meta.json"
+    sidecar.write_text(sidecar.read_text().replace("2033-01-01", "2027-01-01"))
+    (finding,) = [f for f in audit_set("2026-2027-Q2", media, retain_until=KEEP) if f.outcome != "ok"]
+    assert (finding.name, finding.aspect, finding.outcome) == ("bagit.txt", "meta", "repaired")
+    assert "01.01.2027 вместо 01.01.2033" in finding.detail
+    assert media[1].retain_until("2026-2027-Q2/bagit.txt") == KEEP

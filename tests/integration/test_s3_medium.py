@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import socket
 import subprocess
 import sys
@@ -81,3 +82,35 @@ def test_the_code_refuses_an_early_delete_even_where_the_server_would_allow_it(c
     assert s3.exists("x/obj")
     s3.delete("x/obj", today=KEEP)
     assert not s3.exists("x/obj")
+
+
+def flipped(data: bytes) -> bytes:
+    return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x01]) + data[len(data) // 2 + 1:]
+
+
+@pytest.mark.parametrize("fault", ["marker deleted", "marker flipped", "metadata replaced", "lock missing"])
+def test_a_damaged_marker_or_object_record_on_s3_is_detected_and_repaired_from_the_disk(client, tmp_path, fault):
+    bucket = locked_bucket(client, f"medium-a-{fault.replace(' ', '-')}")
+    s3 = S3Medium(client, bucket, "Носитель A (S3)", "ЦОД")
+    disk = DirectoryMedium(tmp_path / "b", "Носитель B", "кабинет 3")
+    files = build_set({"a.json": b"{}"}, {}, "код")
+    write_set("s3", files, [s3, disk], retain_until=KEEP)
+    marker = client.get_object(Bucket=bucket, Key="s3/COMPLETE")["Body"].read()
+    payload = client.get_object(Bucket=bucket, Key="s3/data/payload.tar.sealed")["Body"].read()
+    if fault == "marker deleted":
+        client.delete_object(Bucket=bucket, Key="s3/COMPLETE")  # a delete marker over the locked version
+    elif fault == "marker flipped":
+        client.put_object(Bucket=bucket, Key="s3/COMPLETE", Body=flipped(marker))
+    elif fault == "metadata replaced":
+        client.put_object(Bucket=bucket, Key="s3/data/payload.tar.sealed", Body=payload,
+                          Metadata={"sha256": "0" * 64, "retain-until": "2027-01-01"})
+    else:
+        client.put_object(Bucket=bucket, Key="s3/data/payload.tar.sealed", Body=payload,
+                          Metadata={"sha256": hashlib.sha256(payload).hexdigest(), "retain-until": KEEP.isoformat()})
+    findings = audit_set("s3", [s3, disk], retain_until=KEEP)
+    name = "COMPLETE" if fault.startswith("marker") else "data/payload.tar.sealed"
+    aspect = "data" if fault.startswith("marker") else "meta"
+    assert [(f.name, f.aspect, f.medium, f.outcome) for f in findings if f.outcome != "ok"] == [
+        (name, aspect, "Носитель A (S3)", "repaired")]
+    assert {f.outcome for f in audit_set("s3", [s3, disk], retain_until=KEEP)} == {"ok"}
+    assert restore_set("s3", [s3], "код", tmp_path / "r").joinpath("data/a.json").read_bytes() == b"{}"
