@@ -104,10 +104,25 @@ class S3Medium:
         if until is None or today < until:
             raise RetentionRefused(f"объект {name} на носителе «{self.label}» хранится до {until:%d.%m.%Y}"
                                    if until else f"у объекта {name} нет срока хранения")
+        key = self._key(name)
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
+            # Object Lock needs a versioned bucket, where a plain delete only stacks a delete marker
+            # over the data: destruction removes every version of the key and every marker.
+            versions = self._versions(key)
+            for version in versions:
+                self.client.delete_object(Bucket=self.bucket, Key=key, VersionId=version)
+            if not versions:
+                self.client.delete_object(Bucket=self.bucket, Key=key)
         except (ClientError, BotoCoreError) as exc:
             raise StorageError(f"не удалось удалить {name} с носителя «{self.label}»: {exc}") from exc
+
+    def _versions(self, key: str) -> list[str]:
+        """Every stored version and delete marker of exactly `key`, newest first."""
+        found = []
+        for page in self.client.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=key):
+            found += [item["VersionId"] for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
+                      if item["Key"] == key and item.get("VersionId") not in (None, "null")]
+        return found
 
     def free_space(self) -> int:
         return sys.maxsize  # an object store has no fixed capacity

@@ -84,6 +84,30 @@ def test_the_code_refuses_an_early_delete_even_where_the_server_would_allow_it(c
     assert not s3.exists("x/obj")
 
 
+def test_destruction_on_a_locked_bucket_removes_every_version_not_just_the_current_one(client):
+    bucket = locked_bucket(client, "medium-a-versions")
+    s3 = S3Medium(client, bucket, "Носитель A (S3)", "ЦОД")
+    s3.write("kept/obj", b"data", retain_until=KEEP)
+    version = client.list_object_versions(Bucket=bucket, Prefix="kept/obj")["Versions"][0]["VersionId"]
+    with pytest.raises(client.exceptions.ClientError):  # the server itself keeps a locked version
+        client.delete_object(Bucket=bucket, Key="kept/obj", VersionId=version)
+    with pytest.raises(RetentionRefused):
+        s3.delete("kept/obj", today=dt.date(2032, 12, 31))
+
+    # the server's clock is the real one: an object whose lock ended today may really go
+    ended = dt.datetime.now(dt.timezone.utc).date()
+    s3.write("x/obj", b"first", retain_until=ended)
+    s3.write("x/obj", b"second", retain_until=ended)  # a repair writes a new version over the old one
+    assert len(client.list_object_versions(Bucket=bucket, Prefix="x/obj")["Versions"]) == 2
+
+    s3.delete("x/obj", today=ended)
+
+    left = client.list_object_versions(Bucket=bucket, Prefix="x/obj")
+    assert left.get("Versions", []) == [] and left.get("DeleteMarkers", []) == []
+    assert not s3.exists("x/obj") and s3.list("x/") == []
+    assert s3.exists("kept/obj")
+
+
 def flipped(data: bytes) -> bytes:
     return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x01]) + data[len(data) // 2 + 1:]
 
