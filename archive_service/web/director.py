@@ -367,6 +367,17 @@ def _restore_root() -> Path:
     return archive().settings.home / "restored"
 
 
+def _fresh_restore_target(set_id: str) -> Path:
+    """A folder no earlier restore used (a restore goes only into a new or empty folder): the set's
+    id, then «-2», «-3»… for the same set restored again."""
+    root = _restore_root()
+    target, n = root / set_id, 1
+    while target.exists() and any(target.iterdir()):
+        n += 1
+        target = root / f"{set_id}-{n}"
+    return target
+
+
 @bp.get("/backups")
 @allow("director")
 def backups():
@@ -403,7 +414,7 @@ def restore():
     if not code:
         flash("Введите код доступа к резервной копии.", "error")
         return redirect(url_for("director.backups"))
-    target = _restore_root() / set_id
+    target = _fresh_restore_target(set_id)
 
     def work(report) -> dict:
         report(message=f"восстановление в {target}")

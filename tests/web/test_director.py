@@ -301,11 +301,16 @@ def test_a_backup_is_restored_with_the_access_code_and_every_attempt_is_journale
     assert done["status"] == "done" and done["result"]["path"] == str(target)
     assert (target / "data/snapshots/Q2/5А.json").exists()
     assert str(target) in _text(director.get(f"/director/jobs/{job_id}"))
+    again = director.post("/director/backups/restore", data={"csrf_token": token, "set_id": set_id,
+                                                             "code": BACKUP_CODE, "purpose": "второй запрос"})
+    second = _wait(director, again.headers["Location"].rsplit("/", 1)[1])  # a folder of its own, never over the first
+    assert second["status"] == "done" and second["result"]["path"] == str(target.parent.parent / f"{set_id}-2" / "bag")
+    assert (target / "data/snapshots/Q2/5А.json").exists()
     restores = [(r["action"], r["result"][:5]) for r in backup.journal_rows(archive.uow())
                 if r["action"] == "восстановление"]
-    assert restores == [("восстановление", "отказ"), ("восстановление", "восст")]
+    assert restores == [("восстановление", "отказ"), ("восстановление", "восст"), ("восстановление", "восст")]
     audited = [e for e in _audit(archive) if e[0] == "web.backup_restore"]
-    assert len(audited) == 2 and all(e[3] == "web 127.0.0.1" for e in audited)
+    assert len(audited) == 3 and all(e[3] == "web 127.0.0.1" for e in audited)
     assert not any(BACKUP_CODE in " ".join(e) or "чужой код" in " ".join(e) for e in _audit(archive))
     journal = director.get("/director/backups/journal.pdf")
     assert journal.status_code == 200 and journal.data.startswith(b"%PDF")

@@ -1,7 +1,7 @@
 """web sessions known to the server (signing out ends them)
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-30 09:50:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
