@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
 from archive_service.domain.periods import period_title
 from archive_service.errors import ReasonRequired
-from archive_service.schema import Snapshot, canonical_bytes, content_hash, parse_snapshot
+from archive_service.schema import STORED, Snapshot, canonical_bytes, content_hash, parse_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 
 Status = Literal["stored", "new_version", "duplicate"]
@@ -116,4 +116,4 @@ def _result(record: SnapshotRecord, status: Status, message: str) -> IngestResul
 
 def load_snapshot(record: SnapshotRecord) -> Snapshot:
     """The stored snapshot as a model (it was validated when it was stored)."""
-    return Snapshot.model_validate_json(zlib.decompress(record.content))
+    return Snapshot.model_validate_json(zlib.decompress(record.content), context=STORED)
