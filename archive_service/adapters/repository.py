@@ -198,6 +198,16 @@ class DocumentRepository:
                                                    DocumentRecord.grade, DocumentRecord.class_name,
                                                    DocumentRecord.id)).all()
 
+    def class_ids(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """document id → the id of the class whose snapshot it was made from."""
+        if not document_ids:
+            return {}
+        rows = self.session.execute(
+            select(DocumentRecord.document_id, SnapshotRecord.class_id)
+            .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
+            .where(DocumentRecord.document_id.in_(document_ids)))
+        return {document_id: class_id for document_id, class_id in rows}
+
     def signature_of(self, document_pk: int) -> DocumentSignature | None:
         return self.session.scalar(select(DocumentSignature).where(DocumentSignature.document_id == document_pk))
 
