@@ -167,7 +167,7 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
     with uow:
         class_of = uow.documents.class_ids([r["document_id"] for r in records])
     newest = {(class_of[r["document_id"]], r["period"], r["kind"]): r for r in records}  # listed oldest first
-    plan, notes = _export_plan(target, list(newest.values()))
+    plan, notes = export_plan(target, list(newest.values()))
     _refuse_overwrites(plan)
     target.mkdir(parents=True, exist_ok=True)
     for path, digest in plan:
@@ -184,8 +184,9 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
     return Export([path for path, _ in plan], notes)
 
 
-def _export_plan(target: Path, records: list[dict]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(file, content digest) per document, the names unique; notes on the names changed."""
+def export_plan(target: Path, records: list[dict]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(file under `target`, content digest) per document — the signed file where signed — the
+    names unique, and notes on the names that had to be changed for that."""
     by_name: dict[str, list[dict]] = {}
     for record in records:  # «10а» and «10А» are one file where the file system ignores case
         key = unicodedata.normalize("NFC", export_name(record)).casefold()
