@@ -16,12 +16,12 @@ from typing import Annotated, Literal, Union
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    StrictFloat,
     Strict,
+    StrictFloat,
     StrictInt,
     ValidationInfo,
 )
