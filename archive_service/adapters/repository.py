@@ -46,7 +46,11 @@ class SnapshotRepository:
                                    .order_by(SnapshotRecord.id).limit(1))
 
     def class_conflict(self, academic_year: str, class_id: str, class_name: str) -> SnapshotRecord | None:
-        """A stored snapshot of the year that gives the class id another name, or the name another id."""
+        """A stored snapshot of the year that gives the class id another name, or the name another
+        id — unless this very pair is stored already (a class whose chain exists goes on)."""
+        same = (SnapshotRecord.academic_year == academic_year) & (SnapshotRecord.class_id == class_id)
+        if self.session.scalar(select(SnapshotRecord.id).where(same, SnapshotRecord.class_name == class_name).limit(1)):
+            return None
         return self.session.scalar(
             select(SnapshotRecord)
             .where(SnapshotRecord.academic_year == academic_year,

@@ -7,7 +7,7 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from archive_service.adapters.orm import School, SnapshotRecord
 from archive_service.errors import SnapshotRejected
@@ -236,3 +236,16 @@ def test_the_file_import_refuses_another_class_under_a_known_name(runner, archiv
     result = runner.invoke(args=["snapshot", "import", str(path), "--reason", "Правка"])
     assert result.exit_code == 1 and "«c-10a»" in result.output and "«c-10a-new»" in result.output
     assert stored_rows(archive) == 1
+
+
+def test_a_class_of_an_archive_that_already_holds_two_ids_for_its_name_still_takes_corrections(archive):
+    ingest(archive, of_class("c-10a", "10А"))
+    ingest(archive, of_class("c-10b", "10Б"))
+    with archive.uow() as uow:  # what an archive could hold before one name meant one class
+        uow.session.execute(update(SnapshotRecord).where(SnapshotRecord.class_id == "c-10b").values(class_name="10А"))
+        uow.commit()
+    changed = of_class("c-10a", "10А")
+    subject(changed, "music")["lessons"][0]["topic"] = "Уточнённая тема"
+    assert ingest(archive, changed, reason="Правка").version == 2
+    with pytest.raises(SnapshotRejected):
+        ingest(archive, of_class("c-10c", "10А"))
