@@ -95,11 +95,13 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
     """Выгрузить PDF с понятными именами: 7В_Q2_журнал.pdf, 9А_year_сводная_ведомость.pdf."""
     archive = current_app.extensions["archive"]
     try:
-        paths = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
-                                           actor=_actor(), now=archive.now())
+        exported = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
+                                              actor=_actor(), now=archive.now())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Выгружено документов: {len(paths)} в {target}")
+    for note in exported.notes:
+        click.echo(f"Внимание: {note}")
+    click.echo(f"Выгружено документов: {len(exported.paths)} в {target}")
 
 
 @documents_cli.command("preview")

@@ -105,9 +105,11 @@ def demo_command(seed: int) -> None:
     if failed:
         raise click.ClickException("не все документы подписаны — см. сообщения выше")
     exported = settings.home / "documents-export"
-    paths = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
-                             actor=_actor(), now=archive.now())
-    click.echo(f"   PDF для печати: {len(paths)} файлов в {exported}")
+    export = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
+                              actor=_actor(), now=archive.now())
+    for note in export.notes:
+        click.echo(f"   внимание: {note}")
+    click.echo(f"   PDF для печати: {len(export.paths)} файлов в {exported}")
     click.echo("6. Резервная копия четверти на носителях A и B (код доступа директора для демо: "
                f"«{DEMO_BACKUP_CODE}»)")
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,

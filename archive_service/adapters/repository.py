@@ -35,6 +35,29 @@ class SnapshotRepository:
         opts = [undefer(SnapshotRecord.content)] if with_content else []
         return self.session.get(SnapshotRecord, snapshot_id, options=opts)
 
+    def lock_identities(self) -> None:
+        """Serialize decisions on which school and classes the archive holds until commit
+        (on SQLite every writing transaction is serialized already)."""
+        advisory_lock(self.session, "snapshot-identities")
+
+    def archive_school(self) -> School | None:
+        """The school the archive holds: the school of its first stored snapshot."""
+        return self.session.scalar(select(School).join(SnapshotRecord, SnapshotRecord.school_id == School.id)
+                                   .order_by(SnapshotRecord.id).limit(1))
+
+    def class_conflict(self, academic_year: str, class_id: str, class_name: str) -> SnapshotRecord | None:
+        """A stored snapshot of the year that gives the class id another name, or the name another
+        id — unless this very pair is stored already (a class whose chain exists goes on)."""
+        same = (SnapshotRecord.academic_year == academic_year) & (SnapshotRecord.class_id == class_id)
+        if self.session.scalar(select(SnapshotRecord.id).where(same, SnapshotRecord.class_name == class_name).limit(1)):
+            return None
+        return self.session.scalar(
+            select(SnapshotRecord)
+            .where(SnapshotRecord.academic_year == academic_year,
+                   ((SnapshotRecord.class_id == class_id) & (SnapshotRecord.class_name != class_name))
+                   | ((SnapshotRecord.class_name == class_name) & (SnapshotRecord.class_id != class_id)))
+            .order_by(SnapshotRecord.id).limit(1))
+
     def latest(self, school_id: str, academic_year: str, period_code: str, class_id: str) -> SnapshotRecord | None:
         """The newest version, holding the class-period lock until commit."""
         advisory_lock(self.session, f"snapshot:{school_id}:{academic_year}:{period_code}:{class_id}")
@@ -80,7 +103,7 @@ class SnapshotRepository:
 
     def school(self) -> tuple[str, str]:
         """(full name, director) of the school the archive holds; empty before any snapshot."""
-        school = self.session.scalar(select(School).order_by(School.id).limit(1))
+        school = self.archive_school()
         return (school.full_name, school.director_name) if school else ("", "")
 
     def save_school(self, school_id: str, full_name: str, short_name: str, director: str) -> None:
@@ -178,6 +201,16 @@ class DocumentRepository:
         return self.session.scalars(query.order_by(DocumentRecord.academic_year, DocumentRecord.period_code,
                                                    DocumentRecord.grade, DocumentRecord.class_name,
                                                    DocumentRecord.id)).all()
+
+    def class_ids(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """document id → the id of the class whose snapshot it was made from."""
+        if not document_ids:
+            return {}
+        rows = self.session.execute(
+            select(DocumentRecord.document_id, SnapshotRecord.class_id)
+            .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
+            .where(DocumentRecord.document_id.in_(document_ids)))
+        return {document_id: class_id for document_id, class_id in rows}
 
     def signature_of(self, document_pk: int) -> DocumentSignature | None:
         return self.session.scalar(select(DocumentSignature).where(DocumentSignature.document_id == document_pk))

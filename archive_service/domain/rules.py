@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 ABSENT_CODES = frozenset({"Н", "Б", "У"})
 PERIOD_NUMBERS = {"quarter": 4, "half_year": 2, "trimester": 3, "year": 1}
 _PERIOD_PREFIX = {"quarter": "Q", "half_year": "H", "trimester": "T"}
-_CLASS_NAME = re.compile(r"^(\d{1,2})\s*[-]?\s*\S+$")
+_CLASS_NAME = re.compile(r"^([0-9]{1,2})\s*[-]?\s*\S+$")
+#: the first years of the school years an archive may hold: electronic journals began in the
+#: 2000s, and a year beyond 2100 is a typing error (it would also overflow the dates computed
+#: from it, such as a 25-year retention end)
+FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR = 2000, 2100
 
 
 def _fmt(day: dt.date) -> str:
@@ -54,7 +58,11 @@ def _duplicate(path: str, what: str, ident: str) -> Problem:
 def _check_header(snap: Snapshot) -> Iterator[Problem]:
     period = snap.period
     first, _, second = snap.academic_year.partition("/")
-    if int(second) != int(first) + 1:
+    if not FIRST_ACADEMIC_YEAR <= int(first) <= LAST_ACADEMIC_YEAR:
+        yield Problem(P("academic_year"), "academic_year_invalid",
+                      f"учебный год «{snap.academic_year}» вне допустимых лет: первый год — от "
+                      f"{FIRST_ACADEMIC_YEAR} до {LAST_ACADEMIC_YEAR}")
+    elif int(second) != int(first) + 1:
         yield Problem(P("academic_year"), "academic_year_invalid",
                       f"учебный год «{snap.academic_year}» должен состоять из двух соседних лет")
     elif not (dt.date(int(first), 8, 1) <= period.start and period.end <= dt.date(int(second), 8, 31)):

@@ -9,7 +9,9 @@ UTF-8 — is what is stored and what the SHA-256 content address is computed fro
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from typing import Any, Iterator
 
 import orjson
 from pydantic import ValidationError
@@ -17,10 +19,11 @@ from pydantic import ValidationError
 from archive_service.domain.problems import Problem, json_path
 from archive_service.domain.rules import check_snapshot
 from archive_service.errors import SnapshotRejected
-from archive_service.schema.snapshot import FORMAT, Snapshot, json_schema, period_code
+from archive_service.schema.snapshot import FORMAT, STORED, Snapshot, json_schema, period_code
 
 __all__ = [
     "FORMAT",
+    "STORED",
     "Snapshot",
     "canonical_bytes",
     "content_hash",
@@ -90,8 +93,52 @@ def _problems_from(exc: ValidationError) -> list[Problem]:
     return problems
 
 
+class _Object(dict):
+    """A JSON object as read by `_duplicate_keys`, with the keys it held more than once."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object(pairs)
+    obj.repeated = []
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen and key not in obj.repeated:
+                obj.repeated.append(key)
+            seen.add(key)
+    return obj
+
+
+def _duplicate_keys(raw: bytes | str) -> list[Problem]:
+    """A key given twice in one object: every JSON parser keeps one of the two values silently
+    (ours the last), so the snapshot would not be what the journal system meant to send."""
+    try:
+        tree = json.loads(raw, object_pairs_hook=_object)
+    except (ValueError, RecursionError):  # not JSON: the schema check says where it breaks
+        return []
+    return [Problem(json_path(*path), "duplicate_key", f"ключ «{key}» повторяется в одном объекте")
+            for path, key in _repeated(tree, ())]
+
+
+def _repeated(node: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    stack = [(node, path)]
+    while stack:  # no recursion: a deeply nested hostile body must not exhaust the stack
+        node, path = stack.pop()
+        if isinstance(node, _Object):
+            for key in node.repeated:
+                yield path, key
+            stack.extend((value, (*path, key)) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, i)) for i, value in reversed(list(enumerate(node))))
+
+
 def parse_snapshot(raw: bytes | str) -> Snapshot:
     """The validated snapshot, or `SnapshotRejected` with every problem found."""
+    duplicates = _duplicate_keys(raw)
+    if duplicates:
+        raise SnapshotRejected(duplicates)
     try:
         snap = Snapshot.model_validate_json(raw)
     except ValidationError as exc:

@@ -10,18 +10,24 @@ rules that relate one part of a snapshot to another (ids, dates, absences) live 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import (
-    BeforeValidator,
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StrictFloat,
     StrictInt,
+    ValidationInfo,
 )
 from pydantic_core import PydanticCustomError
+
+from archive_service.domain.text import ascii_digits, forbidden_in_label, forbidden_in_name, forbidden_in_text
 
 FORMAT = "journal-snapshot/1"
 SCHEMA_ID = "https://archive-service.example/schema/journal-snapshot-1.schema.json"
@@ -33,8 +39,53 @@ PeriodCode = Literal["Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year
 LESSON_MARK_WORDS = ("зач", "незач")
 PERIOD_MARK_WORDS = ("н/а", "зач", "незач", "осв")
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Name = Annotated[str, Field(min_length=1, max_length=300)]
+#: validation context of a snapshot read back from the archive: it passed the rules in force
+#: when it was stored, and a rule added since must not make archive material unreadable
+STORED = {"stored": True}
+
+ACADEMIC_YEAR_PATTERN = r"^[0-9]{4}/[0-9]{4}$"
+#: ISO 8601 in full: date, «T», time with seconds (fraction optional), «Z» or ±hh:mm
+EXPORTED_AT_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                       r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+_EXPORTED_AT = re.compile(EXPORTED_AT_PATTERN)
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
+
+
+def _characters(check, what: str):
+    def validate(value: str, info: ValidationInfo) -> str:
+        reason = None if _stored(info) else check(value)
+        if reason:
+            raise PydanticCustomError("forbidden_character", "{what} содержит {reason}",
+                                      {"what": what, "reason": reason})
+        return value
+
+    return AfterValidator(validate)
+
+
+def _academic_year(value: str, info: ValidationInfo) -> str:
+    first, slash, second = value.partition("/")
+    if not _stored(info) and not (slash and len(first) == len(second) == 4 and ascii_digits(first + second)):
+        raise PydanticCustomError("academic_year_format",
+                                  "учебный год записывается цифрами 0–9 как ГГГГ/ГГГГ, например 2026/2027")
+    return value
+
+
+def _iso_datetime(value: object, info: ValidationInfo) -> object:
+    # without this check a Unix time («1798300000») or a date with a space would be taken
+    if not _stored(info) and not (isinstance(value, str) and _EXPORTED_AT.match(value)):
+        raise PydanticCustomError("datetime_iso",
+                                  "время выгрузки указывается в ISO 8601 с секундами и часовым поясом, "
+                                  "например 2026-12-26T18:30:00+07:00")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=64), _characters(forbidden_in_name, "идентификатор")]
+Name = Annotated[str, Field(min_length=1, max_length=300), _characters(forbidden_in_name, "название или имя")]
+Label = Annotated[str, Field(min_length=1, max_length=300), _characters(forbidden_in_label, "значение")]
+Text = Annotated[str, _characters(forbidden_in_text, "текст")]
 
 
 def _mark_checker(words: tuple[str, ...]):
@@ -77,12 +128,15 @@ class Person(_Model):
 
 class Director(_Model):
     full_name: Name
-    position: Name = "Директор"
+    position: Label = "Директор"
 
 
 class Source(_Model):
-    system: Name = Field(description="The electronic journal system, e.g. «Сетевой город»")
-    exported_at: AwareDatetime = Field(description="When the system exported this snapshot, with zone")
+    system: Label = Field(description="The electronic journal system, e.g. «Сетевой город»")
+    # lax only after the ISO check: the check hands on the string, which strict mode would refuse
+    exported_at: Annotated[AwareDatetime, Strict(False), BeforeValidator(_iso_datetime)] = Field(
+        description="When the system exported this snapshot: ISO 8601 with seconds and offset",
+        json_schema_extra={"pattern": EXPORTED_AT_PATTERN})
 
 
 class School(_Model):
@@ -105,7 +159,8 @@ class Period(_Model):
 
 class SchoolClass(_Model):
     id: Id
-    name: Annotated[str, Field(min_length=2, max_length=10, description="e.g. «5А»")]
+    name: Annotated[str, Field(min_length=2, max_length=10, description="e.g. «5А»"),
+                    _characters(forbidden_in_name, "название класса")]
     grade: Annotated[int, Field(ge=1, le=11)]
     class_teacher: Person
 
@@ -126,7 +181,7 @@ class Group(_Model):
 class Mark(_Model):
     student_id: Id
     value: LessonMarkValue
-    work_type: Name = Field(description="e.g. «Ответ на уроке», «Контрольная работа»")
+    work_type: Label = Field(description="e.g. «Ответ на уроке», «Контрольная работа»")
     set_on: dt.date = Field(description="The date the teacher entered the mark")
 
 
@@ -141,8 +196,8 @@ class Absence(_Model):
 class Lesson(_Model):
     id: Id
     date: dt.date
-    topic: str | None = None
-    homework: str | None = None
+    topic: Text | None = None
+    homework: Text | None = None
     marks: list[Mark] = []
     absences: list[Absence] = []
 
@@ -178,7 +233,8 @@ class Snapshot(_Model):
     format: Literal["journal-snapshot/1"]
     source: Source
     school: School
-    academic_year: Annotated[str, Field(pattern=r"^\d{4}/\d{4}$", description="e.g. «2026/2027»")]
+    academic_year: Annotated[str, AfterValidator(_academic_year),
+                             Field(description="e.g. «2026/2027»", json_schema_extra={"pattern": ACADEMIC_YEAR_PATTERN})]
     period: Period
     class_: SchoolClass = Field(alias="class")
     students: list[Student]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import select, update
@@ -59,25 +60,41 @@ def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: 
     """Snapshots (newest versions), documents, the document list and the audit log; with `month`
     ("2026-12"), only the snapshots exported in that month (the monthly copy of reference 004)."""
     payload: dict[str, bytes] = {}
+    classes: set[str] = set()
     with uow:
         for code in periods:
             for record in uow.snapshots.listing(academic_year, code, latest_only=True, with_content=True):
                 if month and record.exported_at.strftime("%Y-%m") != month:
                     continue
-                payload[f"snapshots/{code}/{record.class_name}.json"] = zlib.decompress(record.content)
+                classes.add(record.class_name)
+                _add_unique(payload, f"snapshots/{code}/{_file_stem(record.class_name)}", ".json",
+                            zlib.decompress(record.content))
         audit = [audit_payload(e) | {"hash": e.hash} for e in uow.audit.entries()]
-    classes = {name.split("/")[2][:-5] for name in payload}
     rows = [r for r in documents_service.list_documents(uow, academic_year, periods)
             if not month or r["class"] in classes]
-    for row in rows:
-        signed = row["signature"]
-        payload[f"documents/{documents_service.export_name(row)}"] = store.read(signed["sha256"] if signed
-                                                                             else row["sha256"])
+    plan, _ = documents_service.export_plan(PurePosixPath("documents"), rows)  # one file per document
+    for name, digest in plan:
+        payload[str(name)] = store.read(digest)
     payload["documents.json"] = json.dumps(rows, ensure_ascii=False, indent=1).encode()
     payload["audit-log.jsonl"] = "\n".join(json.dumps(e, ensure_ascii=False) for e in audit).encode()
     if not any(name.startswith("snapshots/") for name in payload):
         raise NotFoundError(f"нет снимков журнала для резервной копии: {academic_year} {', '.join(periods)}")
     return payload
+
+
+def _file_stem(class_name: str) -> str:
+    """A class name as one path element (a name stored before `/` was refused must not climb)."""
+    return re.sub(r"[^\w-]+", "_", class_name)
+
+
+def _add_unique(payload: dict[str, bytes], stem: str, suffix: str, data: bytes) -> None:
+    """Add a member under a name no other member has: nothing in a set replaces anything."""
+    taken = {other.casefold() for other in payload}  # as on a file system that ignores case
+    name, n = stem + suffix, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{stem}_{n}{suffix}"
+    payload[name] = data
 
 
 WRITER_STALE = dt.timedelta(hours=1)

@@ -9,14 +9,16 @@ leaves at most an unreferenced file that the next run adopts — never a record 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
 from archive_service.adapters.orm import DocumentRecord
-from archive_service.errors import NotFoundError
+from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
@@ -142,25 +144,69 @@ def export_name(record: dict) -> str:
     return f"{name}_{record['period']}_{FILE_WORDS[record['kind']]}.pdf"
 
 
+@dataclass(frozen=True)
+class Export:
+    """What an export wrote: the files, and what people must be told about their names."""
+
+    paths: list[Path]
+    notes: list[str]
+
+
 def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academic_year: str,
                      period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: str,
-                     now: dt.datetime) -> list[Path]:
+                     now: dt.datetime) -> Export:
     """Copy the newest document of each class and period to `target` under readable names: the
-    signed file where the director has signed (the electronic original), else the unsigned one."""
+    signed file where the director has signed (the electronic original), else the unsigned one.
+
+    No file ever replaces another: two documents that would get one name get their document
+    ids added (and a note says so); a different file already in the folder under a name
+    stops the export before anything is written."""
     records = list_documents(uow, academic_year, period_codes, class_names)
     if not records:
         raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
-    newest = {(r["class"], r["period"], r["kind"]): r for r in records}  # listed oldest first
+    with uow:
+        class_of = uow.documents.class_ids([r["document_id"] for r in records])
+    newest = {(class_of[r["document_id"]], r["period"], r["kind"]): r for r in records}  # listed oldest first
+    plan, notes = export_plan(target, list(newest.values()))
+    _refuse_overwrites(plan)
     target.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for record in newest.values():
-        path = target / export_name(record)
-        signature = record["signature"]
-        path.write_bytes(store.read(signature["sha256"] if signature else record["sha256"]))
-        paths.append(path)
+    for path, digest in plan:
+        if not path.exists():  # else it holds this very file already (checked above)
+            data = store.read(digest)
+            with path.open("xb") as out:  # exclusive: never replaces a file made meanwhile
+                out.write(data)
     with uow:
         uow.audit.append(at=now, actor=actor, action="documents.exported", object_type="period",
                          object_id=f"{academic_year}:{','.join(period_codes)}",
-                         details={"to": str(target), "documents": [r["document_id"] for r in newest.values()]})
+                         details={"to": str(target), "documents": [r["document_id"] for r in newest.values()],
+                                  "files": [path.name for path, _ in plan]})
         uow.commit()
-    return paths
+    return Export([path for path, _ in plan], notes)
+
+
+def export_plan(target: Path, records: list[dict]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(file under `target`, content digest) per document — the signed file where signed — the
+    names unique, and notes on the names that had to be changed for that."""
+    by_name: dict[str, list[dict]] = {}
+    for record in records:  # «10а» and «10А» are one file where the file system ignores case
+        key = unicodedata.normalize("NFC", export_name(record)).casefold()
+        by_name.setdefault(key, []).append(record)
+    plan, notes = [], []
+    for same in by_name.values():
+        for record in same:
+            name = export_name(record)
+            unique = name if len(same) == 1 else f"{name.removesuffix('.pdf')}_{record['document_id']}.pdf"
+            signature = record["signature"]
+            plan.append((target / unique, signature["sha256"] if signature else record["sha256"]))
+        if len(same) > 1:
+            notes.append(f"документы {', '.join(r['class'] + ' ' + r['period'] for r in same)} получили бы одно "
+                         f"имя «{export_name(same[0])}»; к именам их файлов добавлен номер документа")
+    return plan, notes
+
+
+def _refuse_overwrites(plan: list[tuple[Path, str]]) -> None:
+    clash = [path.name for path, digest in plan if path.exists() and
+             (not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest)]
+    if clash:
+        raise ArchiveError(f"в папке уже есть другие файлы с теми же именами: {', '.join(clash)}; "
+                           "выгрузка ничего не записала — выберите другую папку или уберите эти файлы")

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
 from archive_service.domain.periods import period_title
-from archive_service.errors import ReasonRequired
-from archive_service.schema import Snapshot, canonical_bytes, content_hash, parse_snapshot
+from archive_service.domain.problems import Problem, json_path
+from archive_service.errors import ReasonRequired, SnapshotRejected
+from archive_service.schema import STORED, Snapshot, canonical_bytes, content_hash, parse_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 
 Status = Literal["stored", "new_version", "duplicate"]
@@ -61,11 +62,17 @@ def ingest_snapshot(uow: UnitOfWork, raw: bytes | str, *, actor: str, origin: st
 def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, actor: str,
            origin: str, reason: str | None, now: dt.datetime) -> IngestResult:
     with uow:
+        # the same bytes pushed N times at once: after the lock the first is stored and the rest
+        # find it here, instead of finding it as an earlier version that needs a reason
+        uow.snapshots.lock_identities()
         existing = uow.snapshots.by_hash(digest)
         if existing is not None:
             return _result(existing, "duplicate",
                            f"{existing.class_name}, {existing.period_code}: такой снимок уже сохранён "
                            f"(версия {existing.version}), повторный импорт ничего не изменил")
+        problems = _identity_problems(uow, snap)
+        if problems:
+            raise SnapshotRejected(problems)
         previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
         if previous is not None and reason is None:
             raise ReasonRequired(
@@ -87,6 +94,28 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
             + (f" (причина: {reason})" if previous else "")
             + f"; отметок: {record.mark_count}")
     return _result(record, status, text)
+
+
+def _identity_problems(uow: UnitOfWork, snap: Snapshot) -> list[Problem]:
+    """One school per archive, and in a school year one class per name and one name per class:
+    versions are chained by the class id, while backups, exports and listings go by the name."""
+    school = uow.snapshots.archive_school()
+    if school is not None and school.id != snap.school.id:
+        return [Problem(json_path("school", "id"), "unknown_school",
+                        f"архив ведётся для школы «{school.id}» ({school.short_name}); снимок школы "
+                        f"«{snap.school.id}» ({snap.school.short_name}) не принимается")]
+    other = uow.snapshots.class_conflict(snap.academic_year, snap.class_.id, snap.class_.name)
+    if other is None:
+        return []
+    if other.class_name == snap.class_.name:
+        return [Problem(json_path("class", "id"), "class_identity_conflict",
+                        f"класс «{snap.class_.name}» {snap.academic_year} учебного года уже сохранён с "
+                        f"идентификатором «{other.class_id}», а в снимке у него идентификатор "
+                        f"«{snap.class_.id}»; у одного класса должен быть один идентификатор")]
+    return [Problem(json_path("class", "name"), "class_identity_conflict",
+                    f"класс с идентификатором «{snap.class_.id}» уже сохранён в {snap.academic_year} "
+                    f"учебном году под названием «{other.class_name}», а в снимке он назван "
+                    f"«{snap.class_.name}»")]
 
 
 def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRecord | None, *,
@@ -116,4 +145,4 @@ def _result(record: SnapshotRecord, status: Status, message: str) -> IngestResul
 
 def load_snapshot(record: SnapshotRecord) -> Snapshot:
     """The stored snapshot as a model (it was validated when it was stored)."""
-    return Snapshot.model_validate_json(zlib.decompress(record.content))
+    return Snapshot.model_validate_json(zlib.decompress(record.content), context=STORED)

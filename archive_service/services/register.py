@@ -24,7 +24,7 @@ from archive_service.adapters.orm import (
 )
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
-from retention import DEFAULT_YEARS, file_closes_on, retention_end
+from retention import DEFAULT_YEARS, file_closes_on, retention_end, years_problem
 
 BASIS = "Перечень типовых управленческих архивных документов (приказ Росархива от 20.12.2019 № 236)"
 TITLES = {"class_journal": "Бумажная копия электронного классного журнала",
@@ -72,8 +72,9 @@ def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index
     with uow:
         rule = uow.session.get(RetentionRule, kind)
         if years is not None:
-            if years < 1:
-                raise ArchiveError("срок хранения должен быть не меньше года")
+            problem = years_problem(years)
+            if problem:
+                raise ArchiveError(problem)
             rule.years = years
         rule.case_index = case_index if case_index is not None else rule.case_index
         rule.basis = basis if basis is not None else rule.basis

@@ -256,7 +256,7 @@ def retention_rule(kind: str):
     a = archive()
     try:
         years = request.form.get("years", "").strip()
-        if not years.isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", years):  # isdigit() would take «１２» and a 5,000-digit number
             raise ArchiveError("срок хранения указывается целым числом лет")
         register.set_rule(a.uow(), kind, years=int(years), case_index=request.form.get("case_index", "").strip(),
                           basis=_required("basis")["basis"], actor=actor(), now=a.now())

@@ -42,7 +42,7 @@ def test_an_unknown_field_is_rejected():
 
 def test_an_export_time_without_zone_is_rejected():
     data = snapshot(source={"system": "ЭлЖур", "exported_at": "2026-12-26T18:30:00"})
-    assert codes_of(data) == {"schema.timezone_aware": "$.source.exported_at"}
+    assert codes_of(data) == {"schema.datetime_iso": "$.source.exported_at"}
 
 
 @pytest.mark.parametrize("value", [0, 6, "5", "отл", 4.5])
