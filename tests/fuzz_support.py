@@ -105,8 +105,10 @@ ALL_PERIOD_CODES = {"Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year"
 ABSENCE_CODES = {"Н", "Б", "У", "О", None}
 ABSENT = {"Н", "Б", "У"}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?"
-                     r"(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))", re.ASCII)
+# the format's own words: «YYYY-MM-DDTHH:MM:SS[.fraction] with Z or ±HH:MM» (RFC 3339's `T` form, seconds
+# and zone required), so the groups below keep their meaning with the optional parts always there
+_MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]{1,9}))?)"
+                     r"(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))", re.ASCII)
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{4})", re.ASCII)
 
 
@@ -182,6 +184,11 @@ class _Judge:
                 self.doubts.append(f"{where}: unusual characters")
             if value != value.strip() or not value.strip():
                 self.doubts.append(f"{where}: white space at an end")
+        if not (name or ident):  # free text (topics, homework): tab and line breaks, no other control character
+            if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+                self.no(f"{where}: control characters in text")
+            if any(unicodedata.category(c) in ("Cf", "Cs") for c in value):
+                self.doubts.append(f"{where}: format characters in text")
         if (ident or path_safe) and ("/" in value or "\\" in value):
             self.no(f"{where}: / or \\")
         return value
@@ -508,7 +515,7 @@ def positions(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
     if isinstance(node, dict):
         for k, v in node.items():
             yield from positions(v, path + (k,))
-    elif isinstance(node, list):
+    elif isinstance(node, list) and not isinstance(node, Pairs):  # a Pairs' entries have no JSON path
         for i, v in enumerate(node):
             yield from positions(v, path + (i,))
 
@@ -537,7 +544,7 @@ MOMENTS = ["1798000000", "1798000000.5", 1798000000, "2026-12-26T18:30:00", "202
            "2026-12-26T18:30:00.123456+07:00", "2026-12-26 18:30:00+07:00", "2026-12-26T18:30+07:00",
            "2026-12-26T18:30:00+0700", "2026-12-26T24:00:00+07:00", "2026-12-26T18:30:60Z",
            "2026-12-26T18:30:00+25:00", "２０２６-12-26T18:30:00+07:00", "2026-12-26t18:30:00z", "now",
-           "2026-12-26T18:30:00-00:00"]
+           "2026-12-26T18:30:00-00:00", "2026-12-26T18:30:00Z\n"]
 HUGE = [10 ** 20, -(10 ** 20), 2 ** 63, 2 ** 64 + 1, 10 ** 400, 1e308, -0.0, 0, 40.0000001, 40, 5.0, 1e-300,
         float("inf"), float("nan")]
 YEARS = ["0000/0001", "0001/0002", "2026/2026", "2026/2028", "2025/2026", "9999/10000", "2026-2027", "２０２６/２０２７",

@@ -75,7 +75,7 @@ def _academic_year(value: str, info: ValidationInfo) -> str:
 
 def _iso_datetime(value: object, info: ValidationInfo) -> object:
     # without this check a Unix time («1798300000») or a date with a space would be taken
-    if not _stored(info) and not (isinstance(value, str) and _EXPORTED_AT.match(value)):
+    if not _stored(info) and not (isinstance(value, str) and _EXPORTED_AT.fullmatch(value)):
         raise PydanticCustomError("datetime_iso",
                                   "время выгрузки указывается в ISO 8601 с секундами и часовым поясом, "
                                   "например 2026-12-26T18:30:00+07:00")

@@ -29,7 +29,8 @@ def restored_set(archive, tmp_path):
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
                                 actor=DEPUTY, now=NOW)
     return backup.restore_backup(archive.uow(), archive.media(), made["set_id"], "код 1234", tmp_path / "bag",
-                                 actor=DEPUTY, purpose="проверка", now=NOW) / "data"
+                                 actor=DEPUTY, purpose="проверка", now=NOW,
+                                 own_state=archive.own_state()) / "data"
 
 
 def test_a_class_name_with_a_path_in_it_stored_earlier_cannot_replace_the_real_class(archive, tmp_path):
