@@ -166,19 +166,19 @@ def _audit_event_problems(archive: Archive) -> Iterable[str]:
 def _media_problems(archive: Archive, *, settled: bool) -> Iterable[str]:
     media = archive.media()
     with archive.uow() as uow:
-        sets = {b.set_id: b for b in uow.backups.all()}
+        sets = {b.set_id: (b.destroyed_by_act, b.complete) for b in uow.backups.all()}
         created = {e.set_id for e in uow.backups.journal() if e.action == "создание"}
     for medium in media:
         for set_id in sorted({name.split("/")[0] for name in medium.list()} - set(sets)):
             yield f"{medium.label}: set {set_id} has no row in the database"
-    for set_id, row in sets.items():
-        if row.destroyed_by_act:
+    for set_id, (destroyed_by_act, complete) in sets.items():
+        if destroyed_by_act:
             if settled:
                 for medium in media:
                     if medium.list(f"{set_id}/"):
-                        yield f"{medium.label}: set {set_id} was destroyed by act {row.destroyed_by_act} but remains"
+                        yield f"{medium.label}: set {set_id} was destroyed by act {destroyed_by_act} but remains"
             continue
-        if not row.complete:
+        if not complete:
             if settled:
                 yield f"set {set_id} is recorded but still not complete after the re-run"
             continue
