@@ -26,6 +26,8 @@ from conftest import _truncate as truncate
 from crash_support import archive_problems, cli_env, kill_at, open_archive, rerun, stored_files
 from signing import create_demo_pki
 
+pytestmark = pytest.mark.slow  # each case starts the real command twice: about ten seconds
+
 YEAR, PERIOD = "2026/2027", "Q2"
 CLASSES = ("5А", "5Б")
 PIN, CODE = "pin-1234", "код доступа 1234"
