@@ -4,7 +4,8 @@ moment, and check what must hold after any crash.
 A command runs in a subprocess of its own session (its worker processes with it) against an
 installation in a temporary ARCHIVE_HOME. `kill_at(...)` sets ARCHIVE_TEST_KILL_AT so that the
 N-th time the command reaches a named point (`storage.crash_points`) the whole process group
-gets SIGKILL — like pulling the plug. `archive_problems(...)` then lists every broken promise:
+gets SIGKILL — like pulling the plug; `kill_when(...)` does the same from outside when what it
+watches (files in the store, on a medium) appears. `archive_problems(...)` then lists every broken promise:
 
 * the audit log and the backup-usage journal verify (hash chains, numbers 1, 2, 3 … in order);
 * every document, signature, renewal, act and certificate row has its file in the content
@@ -27,9 +28,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import select
 
@@ -81,6 +83,21 @@ def kill_at(env: dict[str, str], point: str, *args: str) -> subprocess.Completed
     assert result.returncode == -signal.SIGKILL, (
         f"{' '.join(args)} was not killed at {point} (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def kill_when(env: dict[str, str], moment: Callable[[], bool], *args: str) -> None:
+    """Run a command and SIGKILL its process group from outside as soon as `moment()` is true
+    (polled every few milliseconds, so the command may have gone a little further)."""
+    process = subprocess.Popen([*COMMAND, *args], env=env, cwd=env["ARCHIVE_HOME"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + TIMEOUT
+    while process.poll() is None and not moment() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    out, err = process.communicate()
+    assert process.returncode == -signal.SIGKILL, (
+        f"{' '.join(args)} ended before the moment (exit {process.returncode}):\n{out}\n{err}")
 
 
 def rerun(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

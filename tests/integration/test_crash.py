@@ -1,4 +1,5 @@
-"""kill -9 of `period close`, `sign` and `backup create` at named moments, on SQLite and PostgreSQL.
+"""kill -9 of `period close`, `sign` and `backup create` at named moments: every moment on SQLite,
+those that leave a file before its row or cut a database transaction also on PostgreSQL.
 
 Each case makes a small installation (two classes of Q2), starts the real command in a process
 of its own and kills it — with its worker processes — at one moment: a file half-written (its
@@ -23,7 +24,7 @@ from archive_service.services.signing import awaiting_signature
 from builders import as_bytes, snapshot
 from conftest import NOW
 from conftest import _truncate as truncate
-from crash_support import archive_problems, cli_env, kill_at, open_archive, rerun, stored_files
+from crash_support import archive_problems, cli_env, kill_at, kill_when, open_archive, rerun, stored_files
 from signing import create_demo_pki
 
 pytestmark = pytest.mark.slow  # each case starts the real command twice: about ten seconds
@@ -76,8 +77,8 @@ def demo_pki(tmp_path_factory):
 
 
 def cases(moments: list[str], on_postgres: tuple[str, ...]) -> list:
-    """Every moment on SQLite; the moments where a database transaction is cut also on PostgreSQL
-    (the whole matrix twice would take minutes: each case starts the command twice)."""
+    """Every moment on SQLite, `on_postgres` also on PostgreSQL (the whole matrix twice would take
+    minutes: each case starts the command twice)."""
     return ([pytest.param("sqlite", m, id=f"sqlite-{m}") for m in moments]
             + [pytest.param("postgres", m, id=f"postgres-{m}", marks=pytest.mark.postgres) for m in on_postgres])
 
@@ -152,3 +153,24 @@ def test_backup_killed_at_any_moment_leaves_a_whole_archive_and_a_rerun_finishes
     with archive.uow() as uow:
         sets = uow.session.scalars(select(BackupSet)).all()
         assert [s.complete for s in sets] == [True], "the re-run finishes the killed set rather than making another"
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_each_command_killed_from_outside_when_its_first_file_appears_leaves_a_whole_archive(installation, demo_pki):
+    """The same promises when the kill comes from outside the command, not from its own hook."""
+    archive, env = installation
+    store, (medium_a, medium_b) = archive.store.root, archive.media()
+    kill_when(env, lambda: len(stored_files(store)) >= 1, *CLOSE)
+    found = {"close": archive_problems(archive, settled=False)}
+    rerun(env, *CLOSE)
+    shutil.copytree(demo_pki, archive.demo_pki.directory)
+    sign = (*SIGN, str(archive.demo_pki.signer_p12))
+    kill_when(env, lambda: len(stored_files(store)) > len(CLASSES), *sign)
+    found["sign"] = archive_problems(archive, settled=False)
+    rerun(env, *sign)
+    kill_when(env, lambda: bool(medium_b.list()), *BACKUP)
+    found["backup"] = archive_problems(archive, settled=False)
+    rerun(env, *BACKUP)
+    found["after the re-runs"] = archive_problems(archive, settled=True)
+    assert found == {"close": [], "sign": [], "backup": [], "after the re-runs": []}
+    assert awaiting_signature(archive.uow(), YEAR, [PERIOD]) == [] and medium_a.list()
