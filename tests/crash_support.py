@@ -37,7 +37,6 @@ from sqlalchemy import select
 
 from archive_service.adapters.orm import (
     ArchivalCertificate,
-    BackupSet,
     DisposalAct,
     DocumentRecord,
     DocumentSignature,
