@@ -49,6 +49,7 @@ from archive_service.services import audit, backup
 from storage.backup_sets import MARKER, expected_hashes
 from storage.crash_points import ENV as KILL_AT
 from storage.errors import StorageError
+from storage.media import DirectoryMedium
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = [sys.executable, "-c", "from archive_service.cli import main; main()"]
@@ -185,7 +186,7 @@ def _media_problems(archive: Archive, *, settled: bool) -> Iterable[str]:
         sets = {b.set_id: (b.destroyed_by_act, b.complete) for b in uow.backups.all()}
         created = {e.set_id for e in uow.backups.journal() if e.action == "создание"}
     for medium in media:
-        for set_id in sorted({name.split("/")[0] for name in medium.list()} - set(sets)):
+        for set_id in sorted(sets_on(medium) - set(sets)):
             yield f"{medium.label}: set {set_id} has no row in the database"
     for set_id, (destroyed_by_act, complete) in sets.items():
         if destroyed_by_act:
@@ -215,6 +216,15 @@ def _media_problems(archive: Archive, *, settled: bool) -> Iterable[str]:
                 stray = set(medium.list(f"{set_id}/")) - {f"{set_id}/{n}" for n in (*expected, MARKER)}
                 for name in sorted(stray):
                     yield f"{medium.label}: {name} belongs to no set's marker"
+
+
+def sets_on(medium) -> set[str]:
+    """The sets a medium holds anything of: its objects' first path parts, and on a directory
+    medium every folder at its root (one holding only a sidecar or a temporary file, too)."""
+    names = {name.split("/")[0] for name in medium.list()}
+    if isinstance(medium, DirectoryMedium) and medium.root.exists():
+        names |= {p.name for p in medium.root.iterdir() if p.is_dir()}
+    return names
 
 
 def _numbering_problems(archive: Archive) -> Iterable[str]:
