@@ -17,7 +17,7 @@ from archive_service.cli import CLASSES, PERIODS, YEAR, _actor, _echo_json
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
-from archive_service.services.signing import SIGNING_ROLE, sign_documents
+from archive_service.services.signing import SIGNING_ROLE, AllSigned, nothing_to_sign, sign_documents
 from signing import SigningError, load_pkcs12, verify_pdf
 from signing import pkcs11_key as open_token_key
 
@@ -84,7 +84,8 @@ def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, pe
     archive = current_app.extensions["archive"]
     pending = awaiting_signature(archive.uow(), academic_year, periods, classes)
     if not pending:
-        raise click.ClickException(f"нет документов, ожидающих подписи: {academic_year} {', '.join(periods)}")
+        _nothing_to_sign(nothing_to_sign(archive.uow(), academic_year, periods, classes))
+        return
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
@@ -101,6 +102,13 @@ def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, pe
         sys.exit(1)
 
 
+def _nothing_to_sign(err: ArchiveError) -> None:
+    """All documents already signed (a repeated run) is said with exit status 0; anything else fails."""
+    if not isinstance(err, AllSigned):
+        raise click.ClickException(str(err))
+    click.echo(f"Подписывать нечего: {err}.")
+
+
 def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
     archive = current_app.extensions["archive"]
     bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
@@ -115,7 +123,8 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
         outcomes = sign_documents(archive.uow(), archive.store, signer, academic_year, periods, classes,
                                   actor=_actor(), role=SIGNING_ROLE, now=archive.now, on_done=done)
     except ArchiveError as err:
-        raise click.ClickException(str(err)) from None
+        _nothing_to_sign(err)
+        return
     finally:
         bar.close()
     failed = [o for o in outcomes if not o.ok]

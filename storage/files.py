@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from storage.crash_points import crash_point
+
 
 def atomic_write(target: Path, data: bytes) -> None:
     """Temporary file in the same directory, fsync, rename over the target, fsync the directory."""
@@ -15,6 +17,7 @@ def atomic_write(target: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        crash_point("write.unrenamed")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -24,3 +27,4 @@ def atomic_write(target: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+    crash_point("write.done")

@@ -152,6 +152,12 @@ class AuditLog:
     def entries(self) -> Sequence[AuditEvent]:
         return self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
 
+    def latest(self, action: str, object_id: str) -> AuditEvent | None:
+        """The newest event of this action about this object, if any."""
+        return self.session.scalar(select(AuditEvent).where(AuditEvent.action == action,
+                                                            AuditEvent.object_id == object_id)
+                                   .order_by(AuditEvent.seq.desc()).limit(1))
+
 
 def audit_payload(event: AuditEvent) -> dict[str, Any]:
     return {"seq": event.seq, "at": event.at.astimezone(dt.timezone.utc).isoformat(), "actor": event.actor,

@@ -23,6 +23,7 @@ from archive_service.rendering import DocumentRenderer, RenderOptions, document_
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, StorageError
+from storage.crash_points import crash_point
 
 Kind = Literal["class_journal", "summary_sheet"]
 FILE_WORDS = {"class_journal": "журнал", "summary_sheet": "сводная_ведомость"}
@@ -104,7 +105,9 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
                          object_id=doc_id, details={"kind": kind, "class": record.class_name,
                                                     "period": record.period_code, "sheets": record.sheets,
                                                     "sha256": digest, "snapshot": snapshot_hash})
+        crash_point("render.uncommitted")
         uow.commit()
+        crash_point("render.committed")
         return _result("rendered", record)
 
 

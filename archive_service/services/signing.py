@@ -4,11 +4,17 @@ Only the director signs. Each document is signed on its certification sheet at P
 the signed file stored content-addressed beside the unsigned one (nothing is changed in
 place), and a signature record and an audit event are committed together. A failure on one
 document leaves the others signed and says which failed and why.
+
+A signature cannot be made twice alike (its time differs), so before the signed file is stored
+its hash and facts are committed as a `document.signing` audit event: a run killed between
+storing the file and recording it leaves a file the next run finds by that event and adopts,
+rather than signing again and leaving a file no row speaks of.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Protocol, Sequence
 
@@ -17,6 +23,7 @@ from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError, newest_timestamp_expiry
 from storage import ContentStore, StorageError
+from storage.crash_points import crash_point
 
 SIGNING_ROLE = "director"
 
@@ -57,6 +64,11 @@ class _Pending:
         return self.pages - 2 if self.duplex else self.pages - 1
 
 
+class AllSigned(NotFoundError):
+    """Nothing awaits a signature because every document of the selection is signed already
+    (a repeated run, say after a crash): not a failure of the run."""
+
+
 def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
                        class_names: Sequence[str] = ()) -> list[_Pending]:
     with uow:
@@ -64,6 +76,17 @@ def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequen
         signed = uow.documents.signatures([r.id for r in records])
         return [_Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
                 for r in records if r.id not in signed]
+
+
+def nothing_to_sign(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
+                    class_names: Sequence[str] = ()) -> NotFoundError:
+    """Why a selection has nothing awaiting a signature: all signed already, or no documents."""
+    where = f"{academic_year} {', '.join(period_codes)}"
+    with uow:
+        documents = len(uow.documents.listing(academic_year, period_codes, class_names))
+    if documents:
+        return AllSigned(f"нет документов, ожидающих подписи: {where} — все {documents} уже подписаны")
+    return NotFoundError(f"нет документов, ожидающих подписи: {where}")
 
 
 def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, academic_year: str,
@@ -75,7 +98,7 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
         raise PermissionDenied("подписывать документы может только директор")
     pending = awaiting_signature(uow, academic_year, period_codes, class_names)
     if not pending:
-        raise NotFoundError(f"нет документов, ожидающих подписи: {academic_year} {', '.join(period_codes)}")
+        raise nothing_to_sign(uow, academic_year, period_codes, class_names)
     outcomes = []
     for doc in pending:
         outcome = _sign_one(uow, store, signer, doc, actor=actor, now=now())
@@ -87,24 +110,56 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
 
 def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: _Pending, *, actor: str,
               now: dt.datetime) -> SigningOutcome:
+    started = _signed_before_a_crash(uow, store, doc)
+    if started is not None:
+        return _record(uow, doc, started["details"], at=started["at"], actor=started["actor"], adopted=True)
     try:
         signed = signer.sign(store.read(doc.sha256), doc.certification_page, now=now)
-        digest = store.put(signed)
+        cert = signer.certificate
+        expires = newest_timestamp_expiry(signed)
+        facts = {"sha256": hashlib.sha256(signed).hexdigest(), "size": len(signed), "level": "PAdES B-LTA",
+                 "signer": cert.subject.native.get("common_name", ""),
+                 "certificate_serial": f"{cert.serial_number:X}",
+                 "timestamp_expires_at": expires.isoformat() if expires else None}
+        with uow:
+            uow.audit.append(at=now, actor=actor, action="document.signing", object_type="document",
+                             object_id=doc.document_id, details=facts)
+            uow.commit()
+        store.put(signed)
     except (SigningError, StorageError) as err:
         with uow:
             uow.audit.append(at=now, actor=actor, action="document.sign_failed", object_type="document",
                              object_id=doc.document_id, details={"reason": str(err)})
             uow.commit()
         return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
-    cert = signer.certificate
+    return _record(uow, doc, facts, at=now, actor=actor, adopted=False)
+
+
+def _signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: _Pending) -> dict | None:
+    """The newest `document.signing` event of the document whose signed file is in the store, intact."""
+    with uow:
+        started = uow.audit.latest("document.signing", doc.document_id)
+        if started is None or not store.verify(started.details["sha256"]):
+            return None
+        return {"details": started.details, "at": started.at, "actor": started.actor}
+
+
+def _record(uow: UnitOfWork, doc: _Pending, facts: dict, *, at: dt.datetime, actor: str,
+            adopted: bool) -> SigningOutcome:
+    """The signature record and its audit event, committed together."""
+    expires = facts["timestamp_expires_at"]
     with uow:
         uow.documents.add_signature(DocumentSignature(
-            document_id=doc.pk, sha256=digest, size=len(signed), level="PAdES B-LTA",
-            signer=cert.subject.native.get("common_name", ""), certificate_serial=f"{cert.serial_number:X}",
-            signed_at=now, signed_by=actor, timestamp_expires_at=newest_timestamp_expiry(signed)))
-        uow.audit.append(at=now, actor=actor, action="document.signed", object_type="document",
+            document_id=doc.pk, sha256=facts["sha256"], size=facts["size"], level=facts["level"],
+            signer=facts["signer"], certificate_serial=facts["certificate_serial"], signed_at=at, signed_by=actor,
+            timestamp_expires_at=dt.datetime.fromisoformat(expires) if expires else None))
+        uow.audit.append(at=at, actor=actor, action="document.signed", object_type="document",
                          object_id=doc.document_id,
-                         details={"sha256": digest, "unsigned_sha256": doc.sha256, "level": "PAdES B-LTA",
-                                  "certificate_serial": f"{cert.serial_number:X}"})
+                         details={"sha256": facts["sha256"], "unsigned_sha256": doc.sha256, "level": facts["level"],
+                                  "certificate_serial": facts["certificate_serial"]}
+                         | ({"adopted_after_crash": True} if adopted else {}))
+        crash_point("sign.uncommitted")
         uow.commit()
-    return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, True, f"подписан, {digest[:16]}")
+    crash_point("sign.committed")
+    word = "подписан ранее, подпись учтена после сбоя" if adopted else "подписан"
+    return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, True, f"{word}, {facts['sha256'][:16]}")

@@ -13,7 +13,9 @@ from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
+from crash_support import stored_files
 from signing import create_demo_pki, load_pkcs12, verify_pdf
+from storage import ContentStore
 
 
 @pytest.fixture
@@ -87,3 +89,42 @@ def test_the_cli_signs_with_the_pin_from_the_environment_and_verifies(closed, ru
     tampered.write_bytes(bytes(data))
     failed = runner.invoke(args=["verify", str(tampered)])
     assert failed.exit_code == 1 and "ПОДПИСЬ НЕДЕЙСТВИТЕЛЬНА" in failed.output
+
+
+class Killed(BaseException):
+    """The process dies (nothing in the service may catch it)."""
+
+
+class DyingAfterStoring(ContentStore):
+    """A content store whose process is killed right after a file is written, before its record."""
+
+    def put(self, data: bytes) -> str:
+        self.stored = super().put(data)
+        raise Killed
+
+
+def test_a_signed_file_stored_before_a_crash_is_adopted_not_signed_again(closed):
+    dying = DyingAfterStoring(closed.store.root)
+    with pytest.raises(Killed):
+        sign_documents(closed.uow(), dying, signer(closed), "2026/2027", ["Q2"], actor="director",
+                       role="director", now=closed.now)
+    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="director",
+                              role="director", now=closed.now)
+    assert [o.ok for o in outcomes] == [True, True] and "после сбоя" in outcomes[0].message
+    first, second = documents.list_documents(closed.uow(), "2026/2027", ["Q2"])
+    assert first["signature"]["sha256"] == dying.stored, "the file of the killed run is the signature"
+    assert verify_pdf(closed.store.read(dying.stored), closed.trust()).valid
+    referenced = {r["sha256"] for r in (first, second)} | {r["signature"]["sha256"] for r in (first, second)}
+    assert set(stored_files(closed.store.root)) == referenced, "no signed file is left without its record"
+    assert audit.verify_audit_log(closed.uow())[1] == []
+
+
+def test_signing_again_when_everything_is_signed_says_so_and_succeeds(closed, runner, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_SIGN_PIN", "pin")
+    args = ["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs12", str(closed.demo_pki.signer_p12)]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code == 0 and "все 2 уже подписаны" in again.output, again.output
+    nothing = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q3", "--pkcs12",
+                                  str(closed.demo_pki.signer_p12)])
+    assert nothing.exit_code == 1 and "нет документов, ожидающих подписи" in nothing.output
