@@ -1,7 +1,8 @@
 """Backups of a period on two media, their audit and restore, and the backup-usage journal.
 
 A backup set holds the newest snapshot of every class of the period, its documents (the
-signed originals where signed), the document list and the audit log; it is sealed with the
+signed originals where signed; copies replaced by corrected ones apart, under «заменённые»),
+the document list and the audit log; it is sealed with the
 director's access code (never stored) and written to medium A and medium B. Every creation,
 audit and restore — successful or not — is a line in the hash-chained backup-usage journal.
 """
@@ -55,13 +56,21 @@ def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: 
             if not month or r["class"] in classes]
     for row in rows:
         signed = row["signature"]
-        payload[f"documents/{documents_service.export_name(row)}"] = store.read(signed["sha256"] if signed
-                                                                             else row["sha256"])
+        payload[_document_path(row)] = store.read(signed["sha256"] if signed else row["sha256"])
     payload["documents.json"] = json.dumps(rows, ensure_ascii=False, indent=1).encode()
     payload["audit-log.jsonl"] = "\n".join(json.dumps(e, ensure_ascii=False) for e in audit).encode()
     if not any(name.startswith("snapshots/") for name in payload):
         raise NotFoundError(f"нет снимков журнала для резервной копии: {academic_year} {', '.join(periods)}")
     return payload
+
+
+def _document_path(row: dict) -> str:
+    """The copy in force under its readable name; a copy replaced by a corrected one is kept too
+    (evidence), apart and named by its document number, so it can never overwrite the current one."""
+    name = documents_service.export_name(row)
+    if row["superseded"]:
+        return f"documents/заменённые/{name.removesuffix('.pdf')}_{row['document_id']}.pdf"
+    return f"documents/{name}"
 
 
 def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
