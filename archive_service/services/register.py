@@ -83,15 +83,15 @@ def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str,
         record = uow.documents.by_document_id(document_id)
         if record is None:
             raise NotFoundError(f"документ {document_id} не найден")
+        replaced = corrections.replacements_of(uow, [record.id]).get(record.id)
+        if replaced is not None:
+            raise ArchiveError(f"копия {document_id} {replaced.text}; в реестр вносится действующая копия "
+                               f"(документ {replaced.current})")
         if not paper_only and uow.documents.signature_of(record.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
         if uow.session.scalar(select(RegisterEntry).where(RegisterEntry.document_id == record.id)):
             raise ArchiveError(f"документ {document_id} уже внесён в реестр")
-        replaced = corrections.replacements_of(uow, [record.id]).get(record.id)
-        if replaced is not None:
-            raise ArchiveError(f"документ {document_id} {replaced.text}; в реестр вносится действующая копия "
-                               f"(документ {replaced.current})")
         rule = schedule[record.kind]
         number = _next_number(uow, on.year)
         entry = RegisterEntry(
