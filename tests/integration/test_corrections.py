@@ -159,3 +159,12 @@ def test_a_replaced_copy_keeps_the_retention_of_its_file(archive, corrected):
     assert disposal.plan(archive.uow(), dt.date(2032, 12, 31))["eligible"] == []
     due = disposal.plan(archive.uow(), dt.date(2033, 1, 1))
     assert {r["register"] for r in due["eligible"]} == {"1/2027", "2/2027"}
+
+
+def test_the_command_line_lists_say_the_copy_was_replaced_in_words(archive, corrected, runner):
+    listed = runner.invoke(args=["register", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert f"заменена; заменена копией (документ {corrected.new.document_id}" in listed.output
+    assert "in_archive" not in listed.output
+    documents_listed = runner.invoke(args=["documents", "list", "--year", "2026/2027"])
+    assert f"заменена копией (документ {corrected.new.document_id}" in documents_listed.output

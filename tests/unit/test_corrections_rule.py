@@ -23,3 +23,12 @@ def test_copies_of_one_version_with_other_print_options_replace_nothing_and_the_
 
 def test_the_copy_in_force_is_the_end_of_the_replacements():
     assert current(1, {1: 2, 2: 3}) == 3 and current(3, {1: 2, 2: 3}) == 3 and current(1, {1: 2, 2: 1}) in (1, 2)
+
+
+def test_the_rule_imports_only_the_standard_library():
+    import subprocess
+    import sys
+
+    code = "import sys, archive_service.domain.corrections; print('\\n'.join(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert not {m.split(".")[0] for m in loaded} & {"flask", "sqlalchemy", "pydantic", "celery", "orjson"}
