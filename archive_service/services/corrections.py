@@ -60,6 +60,13 @@ def _chain_copies(uow: UnitOfWork, snapshot: SnapshotRecord) -> list[Copy]:
     return [Copy(pk, kind, version) for pk, kind, version in rows]
 
 
+def lock_class(uow: UnitOfWork, snapshot: SnapshotRecord) -> None:
+    """Serialize the copies of one class and period until commit. Taken before the audit chain's
+    lock by every transaction that records copies, so two closes never wait on each other in a cycle."""
+    advisory_lock(uow.session, f"copies:{snapshot.school_id}:{snapshot.academic_year}:{snapshot.period_code}:"
+                               f"{snapshot.class_id}")
+
+
 def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str, now: dt.datetime) -> int:
     """Inside the caller's transaction: record what the copies of `document`'s class and period
     replace and are replaced by, where not recorded yet; returns how many rows were added.
@@ -67,8 +74,7 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
     Called whenever a document is rendered or found already rendered, so a re-run of the close
     records a replacement a crash (or an archive older than this rule) left unrecorded."""
     snapshot = uow.session.get(SnapshotRecord, document.snapshot_id)
-    advisory_lock(uow.session, f"copies:{snapshot.school_id}:{snapshot.academic_year}:{snapshot.period_code}:"
-                               f"{snapshot.class_id}")
+    lock_class(uow, snapshot)
     replaced = replacements(_chain_copies(uow, snapshot))
     if not replaced:
         return 0

@@ -91,6 +91,7 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
     rendered = render(snap, canonical, snapshot_hash, options)
     digest = store.put(rendered.pdf)
     with uow:
+        corrections.lock_class(uow, uow.snapshots.get(snapshot_id))
         existing = uow.documents.by_document_id(doc_id)
         if existing is not None:  # recorded meanwhile, or the record stood but its file was lost
             if digest != existing.sha256:
