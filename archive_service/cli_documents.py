@@ -81,7 +81,8 @@ def documents_list(academic_year: str | None, periods: tuple[str, ...], classes:
         return
     for r in rows:
         click.echo(f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
-                   f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}")
+                   f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}"
+                   + (f"  {r['superseded']['text']}" if r["superseded"] else ""))
     click.echo(f"Всего документов: {len(rows)}.")
 
 

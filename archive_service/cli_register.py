@@ -56,13 +56,16 @@ def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: 
 @click.option("--json", "as_json", is_flag=True, help="Вывести реестр в JSON.")
 def register_list(year: int | None, as_json: bool) -> None:
     """Реестр бумажных копий."""
+    from archive_service.rendering import registers
+
     rows = register.list_register(current_app.extensions["archive"].uow(), year)
     if as_json:
         _echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
-                   f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; {r['status']}")
+                   f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
+                   + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)])))
     click.echo(f"Записей: {len(rows)}.")
 
 

@@ -198,6 +198,29 @@ class DocumentSignature(Base):
     """When the newest document timestamp's authority certificate expires."""
 
 
+class DocumentSupersession(Base):
+    """A document replaced by a copy made from a newer snapshot version (a correction), append-only.
+
+    Neither document is changed: the old one stays in the store, the register and the audit log
+    as evidence, this row says which copy replaced it and why (the snapshot version's reason).
+    """
+
+    __tablename__ = "document_supersession"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    superseded_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    """The snapshot version the successor was made from."""
+    corrected_by: Mapped[str] = mapped_column(String(200))
+    """Who stored the corrected snapshot version."""
+    corrected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    """Who made the successor copy (closing the period)."""
+
+
 class TimestampRenewal(Base):
     """A new document timestamp added to a signed document (append-only): a new signed file."""
 

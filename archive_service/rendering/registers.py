@@ -36,16 +36,34 @@ def backup_journal(templates_dir: Path, rows: list[dict], *, intact: bool, schoo
 
 
 STATUS = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}
+REPLACED = "заменена"
 COLUMNS = [("number", "№"), ("year", "Год"), ("case_index", "Индекс дела"), ("title", "Заголовок"),
            ("period", "Период"), ("sheets", "Листов"), ("handed_over_by", "Сдал"), ("accepted_by", "Принял"),
            ("registered_on", "Дата"), ("room", "Помещение"), ("cabinet", "Шкаф"), ("folder", "Папка"),
-           ("retention_end", "Хранить до"), ("status", "Состояние")]
+           ("retention_end", "Хранить до"), ("status", "Состояние"), ("note", "Примечание")]
+
+
+def status_text(row: dict) -> str:
+    """«в архиве», «выдан», «уничтожен»; a copy replaced by a corrected one is «заменена» (still kept)."""
+    if row.get("superseded") and row["status"] != "destroyed":
+        return REPLACED + ("; выдан" if row["status"] == "issued" else "")
+    return STATUS[row["status"]]
+
+
+def replacement_note(row: dict) -> str:
+    """«заменена копией № 2/2027, причина: …» for a replaced copy, else nothing."""
+    return row["superseded"]["text"] if row.get("superseded") else ""
+
+
+def register(rows: list[dict]) -> list[dict]:
+    """The register's rows as printed: each with its note (the replacement of a corrected copy)."""
+    return [{**r, "note": replacement_note(r)} for r in rows]
 
 
 def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, moment: dt.datetime) -> bytes:
     fmt = lambda iso: dt.date.fromisoformat(iso).strftime("%d.%m.%Y")  # noqa: E731
     shown = [{**r, "registered_on_text": fmt(r["registered_on"]), "retention_end_text": fmt(r["retention_end"]),
-              "status_text": STATUS[r["status"]]} for r in rows]
+              "status_text": status_text(r)} for r in rows]
     return _render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
 
 
@@ -54,7 +72,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cells(columns: list[tuple[str, str]], rows: list[dict]) -> list[list]:
-    return [[STATUS[r[k]] if k == "status" else r[k] for k, _ in columns] for r in rows]
+    return [[status_text(r) if k == "status" else r[k] for k, _ in columns] for r in rows]
 
 
 def inert_csv_text(value):
@@ -146,8 +164,10 @@ def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
         years = years_of["summary_sheet" if r["title"].startswith("Сводная") else "class_journal"]
         out.append({**r, "position": position, "heading": f"{r['title']}, {r['period']}",
                     "dates": r["period"].split(",")[0] + " уч. г.", "years_text": _years_text(years),
-                    "retention_end_text": _dmy(r["retention_end"]), "status_text": STATUS[r["status"]],
-                    "note": f"реестр № {r['number']}/{r['year']}" + ("; выдан" if r["status"] == "issued" else "")})
+                    "retention_end_text": _dmy(r["retention_end"]), "status_text": status_text(r),
+                    "note": "; ".join(filter(None, [f"реестр № {r['number']}/{r['year']}",
+                                                    "выдан" if r["status"] == "issued" else "",
+                                                    replacement_note(r)]))})
     return out
 
 

@@ -1,7 +1,8 @@
 """Backups of a period on two media, their audit and restore, and the backup-usage journal.
 
 A backup set holds the newest snapshot of every class of the period, its documents (the
-signed originals where signed), the document list and the audit log; it is sealed with the
+signed originals where signed; copies replaced by corrected ones apart, under «заменённые»),
+the document list and the audit log; it is sealed with the
 director's access code (never stored) and written to medium A and medium B. Every creation,
 audit and restore — successful or not — is a line in the hash-chained backup-usage journal.
 """
@@ -72,9 +73,16 @@ def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: 
         audit = [audit_payload(e) | {"hash": e.hash} for e in uow.audit.entries()]
     rows = [r for r in documents_service.list_documents(uow, academic_year, periods)
             if not month or r["class"] in classes]
-    plan, _ = documents_service.export_plan(PurePosixPath("documents"), rows)  # one file per document
+    current = [r for r in rows if not r["superseded"]]
+    plan, _ = documents_service.export_plan(PurePosixPath("documents"), current)  # one file per document
     for name, digest in plan:
         payload[str(name)] = store.read(digest)
+    for row in rows:  # a copy replaced by a corrected one is kept too (evidence), apart, by its document number
+        if row["superseded"]:
+            signed = row["signature"]
+            name = documents_service.export_name(row).removesuffix(".pdf")
+            payload[f"documents/заменённые/{name}_{row['document_id']}.pdf"] = \
+                store.read(signed["sha256"] if signed else row["sha256"])
     payload["documents.json"] = json.dumps(rows, ensure_ascii=False, indent=1).encode()
     payload["audit-log.jsonl"] = "\n".join(json.dumps(e, ensure_ascii=False) for e in audit).encode()
     if not any(name.startswith("snapshots/") for name in payload):

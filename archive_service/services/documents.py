@@ -20,6 +20,7 @@ from typing import Literal, Sequence
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
+from archive_service.services import corrections
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, StorageError
@@ -82,6 +83,8 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
         doc_id = document_id(kind, snapshot.content_hash, options)
         existing = uow.documents.by_document_id(doc_id)
         if existing is not None and store.verify(existing.sha256):
+            if corrections.record_replacements(uow, existing, actor=actor, now=now):
+                uow.commit()  # a replacement an interrupted close left unrecorded
             return _result("reused", existing)
         canonical = zlib.decompress(snapshot.content)
         facts = {"snapshot_id": snapshot.id, "school_id": snapshot.school_id, "academic_year": snapshot.academic_year,
@@ -91,11 +94,14 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
     rendered = render(snap, canonical, snapshot_hash, options)
     digest = store.put(rendered.pdf)
     with uow:
+        corrections.lock_class(uow, uow.snapshots.get(snapshot_id))
         existing = uow.documents.by_document_id(doc_id)
         if existing is not None:  # recorded meanwhile, or the record stood but its file was lost
             if digest != existing.sha256:
                 raise StorageError(f"документ {doc_id} отрисовался иначе, чем при записи: "
                                    "изменились шрифты или шаблон без смены версии")
+            if corrections.record_replacements(uow, existing, actor=actor, now=now):
+                uow.commit()
             return _result("rendered", existing)
         record = DocumentRecord(document_id=doc_id, kind=kind, template_version=rendered.template_version,
                                 duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
@@ -105,6 +111,7 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
                          object_id=doc_id, details={"kind": kind, "class": record.class_name,
                                                     "period": record.period_code, "sheets": record.sheets,
                                                     "sha256": digest, "snapshot": snapshot_hash})
+        corrections.record_replacements(uow, record, actor=actor, now=now)  # one transaction with the record
         crash_point("render.uncommitted")
         uow.commit()
         crash_point("render.committed")
@@ -122,11 +129,13 @@ def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_cod
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([d.id for d in records])
         renewed = {pk: uow.documents.latest_renewal(sig.id) for pk, sig in signed.items()}
+        replaced = corrections.replacements_of(uow, [d.id for d in records])
         return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
                  "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,
                  "sha256": d.sha256, "size": d.size, "template_version": d.template_version,
                  "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by,
-                 "signature": _signature_dict(signed.get(d.id), renewed.get(d.id))}
+                 "signature": _signature_dict(signed.get(d.id), renewed.get(d.id)),
+                 "superseded": replaced[d.id].as_dict() if d.id in replaced else None}
                 for d in records]
 
 
@@ -158,13 +167,14 @@ class Export:
 def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academic_year: str,
                      period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: str,
                      now: dt.datetime) -> Export:
-    """Copy the newest document of each class and period to `target` under readable names: the
+    """Copy the copy in force of each class and period to `target` under readable names: the
     signed file where the director has signed (the electronic original), else the unsigned one.
+    Copies replaced by a corrected one stay in the archive but are not exported as current.
 
     No file ever replaces another: two documents that would get one name get their document
     ids added (and a note says so); a different file already in the folder under a name
     stops the export before anything is written."""
-    records = list_documents(uow, academic_year, period_codes, class_names)
+    records = [r for r in list_documents(uow, academic_year, period_codes, class_names) if not r["superseded"]]
     if not records:
         raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
     with uow:

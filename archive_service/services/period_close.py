@@ -110,10 +110,12 @@ def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str
         return next((j.id for j in rows if j.params == {"academic_year": academic_year, "period": period_code}), None)
 
 
-def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> list[dict]:
-    """The newest copy of each class of the period (older ones were made from older snapshot versions)."""
+def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> tuple[list[dict], list[dict]]:
+    """(the copy in force of each class of the period, the copies replaced by corrected ones)."""
     rows = documents.list_documents(uow, academic_year, [period_code])
-    return list({(r["class"], r["kind"]): r for r in rows}.values())  # listed oldest first: newest wins
+    current = [r for r in rows if not r["superseded"]]
+    replaced = [r for r in rows if r["superseded"]]
+    return list({(r["class"], r["kind"]): r for r in current}.values()), replaced  # oldest first: newest wins
 
 
 def find_document(uow: UnitOfWork, document_id: str) -> dict:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, RegisterEntry
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.unit_of_work import UnitOfWork
 
 State = Literal["done", "late", "pending"]
@@ -82,6 +83,8 @@ class Cell:
     state: State
     record: Record | None = None
     facts: tuple[Fact, ...] = ()
+    history: tuple[Fact, ...] = ()
+    """What was done for a copy since replaced by a corrected one: shown, no longer counted."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ class ClassRow:
     students: int
     cells: list[Cell]
     document_id: str | None = None
-    """The newest copy made of the class for the period, if any."""
+    """The copy of the class's newest snapshot version, if made: the copy the steps are for."""
     signed: bool = False
+    corrections: tuple[str, ...] = ()
+    """Since a correction (a newer snapshot version after a copy was made): what changed and what
+    became of the earlier copies; the steps start again for the new copy."""
 
     @property
     def done(self) -> int:
@@ -119,48 +125,98 @@ def deadlines(period_end: dt.date) -> dict[str, dt.date]:
 
 
 def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
-    """Every class of the period (newest snapshot versions) × every step, with its state."""
+    """Every class of the period (newest snapshot versions) × every step, with its state.
+
+    The steps are for the copy made from the class's newest snapshot version. After a correction
+    (a newer version stored when a copy of an older one existed) they start again: what was
+    recorded before the correction arrived, and the signature and register entry of the earlier
+    copy, stay visible as history of that copy and no longer count."""
     with uow:
         classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
         if not classes:
             raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_code}")
         records = _records(uow, academic_year, period_code)
-        newest = {d.class_name: d for d in uow.documents.listing(academic_year, [period_code])}  # oldest first
-        signed = uow.documents.signatures([d.id for d in newest.values()])
+        made = uow.documents.listing(academic_year, [period_code])  # oldest first
+        latest = {r.class_name: r.id for r in classes}
+        newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
+        earlier: dict[str, list[DocumentRecord]] = {}
+        for d in made:
+            if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
+                earlier.setdefault(d.class_name, []).append(d)
+        signed = uow.documents.signatures([d.id for d in made])
         facts = _document_facts(uow, newest, signed)
-        backup = _backup_facts(uow, academic_year, period_code)
+        old_facts = _document_facts(uow, {d.document_id: d for docs in earlier.values() for d in docs}, signed)
+        replaced = replacements_of(uow, [d.id for docs in earlier.values() for d in docs])
+        last_set = _newest_set(uow, academic_year, period_code)
+        backup = _backup_facts(last_set)
         end = max(r.period_end for r in classes)
         due = deadlines(end)
         rows = []
         for r in classes:
-            doc = newest.get(r.class_name)
-            cells = [_cell(step, records.get((r.class_name, step.code)), facts.get((r.class_name, step.code), []),
-                           due[step.code], today, settled=step.code == "backups" and any(f.settles for f in backup))
-                     for step in STEPS]
+            doc, old = newest.get(r.class_name), earlier.get(r.class_name, [])
+            since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
+            history = {step.code: [f for d in old for f in _as_history(old_facts.get((d.document_id, step.code), []))]
+                       for step in STEPS}
+            cells = []
+            for step in STEPS:
+                now_record, before = _split(records.get((r.class_name, step.code), []), since)
+                settled = step.code == "backups" and _backed_up(backup, last_set, doc, since)
+                cells.append(_cell(step, now_record, facts.get((r.class_name, step.code), []), due[step.code], today,
+                                   settled=settled,
+                                   history=tuple(_record_history(before)) + tuple(history[step.code])))
             rows.append(ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
-                                 doc is not None and doc.id in signed))
+                                 doc is not None and doc.id in signed,
+                                 _corrections(r, doc, old, replaced) if old else ()))
     return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": backup})
 
 
+def _split(records: list[Record], since: dt.datetime | None) -> tuple[Record | None, list[Record]]:
+    """(the newest record made for the current copy, the newest one made before `since`)."""
+    current = [r for r in records if since is None or r.at >= since]
+    before = [r for r in records if since is not None and r.at < since]
+    return (current[-1] if current else None), before[-1:]
+
+
+def _record_history(records: list[Record]) -> list[Fact]:
+    return [Fact(f"прежняя копия: {'выполнено' if r.done else 'отметка снята'}", r.at, r.by) for r in records]
+
+
+def _as_history(facts: list[Fact]) -> list[Fact]:
+    return [Fact(f"прежняя копия: {f.text}", f.at, f.by) for f in facts]
+
+
+def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord],
+                 replaced: dict[int, Replacement]) -> tuple[str, ...]:
+    head = (f"журнал исправлен: версия снимка {snapshot.version}, причина: {snapshot.reason or 'не указана'}; "
+            + ("шаги выполняются заново для новой копии" if doc else
+               "новая копия ещё не изготовлена — изготовьте копии, шаги выполняются заново для неё"))
+    return (head, *(f"прежняя копия {replaced[d.id].text}" for d in old if d.id in replaced))
+
+
 def _cell(step: Step, record: Record | None, facts: Sequence[Fact], due: dt.date, today: dt.date, *,
-          settled: bool = False) -> Cell:
+          settled: bool = False, history: tuple[Fact, ...] = ()) -> Cell:
     if settled or (record and record.done) or any(f.settles for f in facts):
         state: State = "done"
     else:
         state = "late" if today > due else "pending"
-    return Cell(step, state, record, tuple(facts))
+    return Cell(step, state, record, tuple(facts), history)
 
 
-def _records(uow: UnitOfWork, academic_year: str, period_code: str) -> dict[tuple[str, str], Record]:
+def _records(uow: UnitOfWork, academic_year: str, period_code: str) -> dict[tuple[str, str], list[Record]]:
+    """(class, step) → its records, oldest first (the newest counts)."""
     rows = uow.session.scalars(select(PeriodStep).where(PeriodStep.academic_year == academic_year,
                                                         PeriodStep.period_code == period_code)
                                .order_by(PeriodStep.id))
-    return {(r.class_name, r.step): Record(r.done, r.at, r.by, r.note) for r in rows}  # newest wins
+    out: dict[tuple[str, str], list[Record]] = {}
+    for r in rows:
+        out.setdefault((r.class_name, r.step), []).append(Record(r.done, r.at, r.by, r.note))
+    return out
 
 
 def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
                     signed: dict[int, DocumentSignature]) -> dict[tuple[str, str], list[Fact]]:
-    """The copy made, the director's electronic signature and the register entry of each class."""
+    """The copy made, the director's electronic signature and the register entry of each copy
+    (keyed as `newest` is: by class, or by document id for earlier copies)."""
     registered = {e.document_id: e for e in uow.session.scalars(
         select(RegisterEntry).where(RegisterEntry.document_id.in_([d.id for d in newest.values()])))}
     facts: dict[tuple[str, str], list[Fact]] = {}
@@ -175,6 +231,16 @@ def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
     return facts
 
 
+def _backed_up(backup: list[Fact], last: BackupSet | None, doc: DocumentRecord | None,
+               since: dt.datetime | None) -> bool:
+    """The period's newest backup set is handed over; after a correction it must also have been
+    made once the new copy existed, to carry it (older sets keep the replaced copy)."""
+    confirmed = any(f.settles for f in backup)
+    if since is None:
+        return confirmed
+    return confirmed and last is not None and doc is not None and last.created_at >= doc.created_at
+
+
 def _period_sets(uow: UnitOfWork, academic_year: str, period_code: str) -> list[BackupSet]:
     """The backup sets holding this period, oldest first (monthly sets are not period sets)."""
     rows = uow.session.scalars(select(BackupSet).where(BackupSet.academic_year == academic_year)
@@ -182,12 +248,15 @@ def _period_sets(uow: UnitOfWork, academic_year: str, period_code: str) -> list[
     return [b for b in rows if period_code in b.periods.split(",")]
 
 
-def _backup_facts(uow: UnitOfWork, academic_year: str, period_code: str) -> list[Fact]:
-    """The newest complete backup set of the period, and whether the director confirmed receiving it."""
+def _newest_set(uow: UnitOfWork, academic_year: str, period_code: str) -> BackupSet | None:
     sets = [b for b in _period_sets(uow, academic_year, period_code) if b.complete and not b.destroyed_by_act]
-    if not sets:
+    return sets[-1] if sets else None
+
+
+def _backup_facts(last: BackupSet | None) -> list[Fact]:
+    """The newest complete backup set of the period, and whether the director confirmed receiving it."""
+    if last is None:
         return []
-    last = sets[-1]
     made = Fact(f"записана и проверена на {len(last.copies)} носителях", last.created_at, last.created_by)
     if last.handover_confirmed_at is None:
         return [made, Fact("директор ещё не подтвердил получение")]

@@ -23,6 +23,7 @@ from archive_service.adapters.orm import (
     RetentionRule,
 )
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_YEARS, file_closes_on, retention_end, years_problem
 
@@ -91,6 +92,10 @@ def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str,
         record = uow.documents.by_document_id(document_id)
         if record is None:
             raise NotFoundError(f"документ {document_id} не найден")
+        replaced = corrections.replacements_of(uow, [record.id]).get(record.id)
+        if replaced is not None:
+            raise ArchiveError(f"копия {document_id} {replaced.text}; в реестр вносится действующая копия "
+                               f"(документ {replaced.current})")
         if not paper_only and uow.documents.signature_of(record.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
@@ -123,12 +128,15 @@ def _next_number(uow: UnitOfWork, year: int) -> int:
     return counter.last_number
 
 
-def _row(entry: RegisterEntry, document_id: str) -> dict:
+def _row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> dict:
+    """An entry as pages and printouts show it; `superseded` says which copy replaced it and why
+    (the entry itself, its place and its status, is never changed by a correction)."""
     return {"year": entry.year, "number": entry.number, "document_id": document_id, "case_index": entry.case_index,
             "title": entry.title, "period": entry.period, "sheets": entry.sheets,
             "handed_over_by": entry.handed_over_by, "accepted_by": entry.accepted_by,
             "registered_on": entry.registered_on.isoformat(), "room": entry.room, "cabinet": entry.cabinet,
-            "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status}
+            "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status,
+            "superseded": replaced.as_dict() if replaced else None}
 
 
 def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
@@ -140,7 +148,9 @@ def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
                  .order_by(RegisterEntry.year, RegisterEntry.number))
         if year:
             query = query.where(RegisterEntry.year == year)
-        return [_row(entry, doc_id) for entry, doc_id in uow.session.execute(query)]
+        rows = uow.session.execute(query).all()
+        replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
+        return [_row(entry, doc_id, replaced.get(entry.document_id)) for entry, doc_id in rows]
 
 
 def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
@@ -261,6 +271,7 @@ def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int |
         rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
         columns, title = registers.INVENTORY_COLUMNS, "Опись"
     else:
+        rows = registers.register(rows)
         columns, title = registers.COLUMNS, "Реестр"
     if fmt == "csv":
         return registers.table_csv(columns, rows), len(rows)

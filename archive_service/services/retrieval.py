@@ -11,6 +11,10 @@ Reading is audited: opening a document (`document.viewed`), downloading its sign
 `document.report_downloaded`) and checking a paper sheet by its QR code (`sheet.checked`, or
 `sheet.check_failed` for a sheet that is not from the archive — that is evidence too).
 
+A copy replaced by a corrected one (`services/corrections.py`) is still found, read and
+verified — it is evidence — but every card says which copy is in force and why it changed, and
+the sheet check of its paper says «лист заменён», never that the sheet is valid.
+
 Only the signed file is handed out: an unsigned document has no electronic original yet (the
 director has not certified it), so `download_document` refuses it with `NotSigned`; its preview
 stays available, marked as unsigned.
@@ -36,6 +40,7 @@ from archive_service.rendering.documents import plural
 from archive_service.rendering.model import PERIOD_NAMES, ROMAN, fmt
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services.certificates import normalise_name
+from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.register import NotSigned
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import Trust, VerificationReport, verify_pdf
@@ -112,6 +117,8 @@ class DocumentCard:
     registration: Registration | None
     students: tuple[str, ...] = field(default=())
     """the students the search matched, «ФИО (дд.мм.гггг)»"""
+    replaced: Replacement | None = None
+    """the corrected copy that replaced this one, and why (the document stays as evidence)"""
 
     @property
     def title(self) -> str:
@@ -177,10 +184,11 @@ def _cards(uow: UnitOfWork, rows: list, students: dict[int, list[str]] | None = 
     """Cards of (document, snapshot) rows, with their signatures and register entries read in bulk."""
     pks = [doc.id for doc, _ in rows]
     signatures, registrations = _signatures(uow, pks), _registrations(uow, pks)
+    replaced = replacements_of(uow, pks)
     return [DocumentCard(doc.document_id, doc.kind, doc.academic_year, doc.period_code, _period_title(snap),
                          doc.class_name, doc.grade, snap.version, doc.pages, doc.sheets, doc.duplex, doc.sha256,
                          doc.destroyed_by_act, signatures.get(doc.id), registrations.get(doc.id),
-                         tuple(sorted(set((students or {}).get(doc.snapshot_id, ())))))
+                         tuple(sorted(set((students or {}).get(doc.snapshot_id, ())))), replaced.get(doc.id))
             for doc, snap in rows]
 
 
@@ -332,7 +340,9 @@ def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: i
         raise SheetNotInArchive(f"В документе «{card.title}» {card.sheets} "
                                 f"{plural(card.sheets, 'лист', 'листа', 'листов')}, листа {sheet} в нём нет")
     intact = None if card.destroyed_by_act else store.verify(card.current_sha256)
-    _audit(uow, "sheet.checked", card, actor=actor, origin=origin, now=now, sheet=sheet, file_intact=intact)
+    replaced = {"replaced_by": card.replaced.current} if card.replaced else {}
+    _audit(uow, "sheet.checked", card, actor=actor, origin=origin, now=now, sheet=sheet, file_intact=intact,
+           **replaced)
     return SheetCheck(card, sheet, card.sheet_pages(sheet), intact)
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from archive_service.adapters.orm import DocumentSignature
 from archive_service.errors import NotFoundError, PermissionDenied
+from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError, newest_timestamp_expiry
 from storage import ContentStore, StorageError
@@ -74,8 +75,9 @@ def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequen
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([r.id for r in records])
+        replaced = corrections.superseded_pks(uow)  # a replaced copy is evidence, not work to do
         return [_Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
-                for r in records if r.id not in signed]
+                for r in records if r.id not in signed and r.id not in replaced]
 
 
 def nothing_to_sign(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
@@ -93,7 +95,8 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
                    period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: str, role: str,
                    now: Callable[[], dt.datetime],
                    on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
-    """Sign every document of the selection that is not signed yet."""
+    """Sign every document of the selection that is not signed yet (copies replaced by corrected
+    ones are not signed: the corrected copy is)."""
     if role != SIGNING_ROLE:
         raise PermissionDenied("подписывать документы может только директор")
     pending = awaiting_signature(uow, academic_year, period_codes, class_names)

@@ -186,8 +186,9 @@ def make_copies(year: str, period: str):
 @allow(*READERS)
 def documents(year: str, period: str):
     board = _board(year, period)
-    rows = period_close.period_documents(archive().uow(), board.academic_year, period)
-    return render_template("deputy/documents.html", board=board, documents=rows, job=_job("period_copies", board))
+    rows, replaced = period_close.period_documents(archive().uow(), board.academic_year, period)
+    return render_template("deputy/documents.html", board=board, documents=rows, replaced=replaced,
+                           job=_job("period_copies", board))
 
 
 def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:

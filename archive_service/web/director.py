@@ -111,14 +111,21 @@ def _words() -> dict:
             "megabytes": lambda size: f"{size / 1e6:.1f} МБ".replace(".", ",")}
 
 
-def _unsigned() -> dict[str, dict[str, list[dict]]]:
-    """Documents awaiting the signature: year → period → rows (by class)."""
+def _unsigned(rows: list[dict] | None = None) -> dict[str, dict[str, list[dict]]]:
+    """Documents awaiting the signature: year → period → rows (by class); a copy replaced by a
+    corrected one awaits nothing (the corrected copy is signed instead)."""
     grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for row in documents.list_documents(archive().uow()):
-        if row["signature"] is None:
+    for row in documents.list_documents(archive().uow()) if rows is None else rows:
+        if row["signature"] is None and not row["superseded"]:
             grouped[row["academic_year"]][row["period"]].append(row)
     return {year: dict(sorted(periods.items(), key=lambda p: _period_order(p[0])))
             for year, periods in sorted(grouped.items(), reverse=True)}
+
+
+def _replaced(rows: list[dict]) -> list[dict]:
+    """Copies replaced by corrected ones, newest school year first: shown, never offered for signing."""
+    return sorted((r for r in rows if r["superseded"]), key=lambda r: (r["academic_year"], r["created_at"]),
+                  reverse=True)
 
 
 @bp.get("")
@@ -129,7 +136,8 @@ def inbox():
     acts = [act for act in disposal.list_acts(a.uow()) if act["status"] == "proposed"]
     sets = handover.list_handovers(a.uow())
     entries, breaks = backup.verify_journal(a.uow())
-    return render_template("director/inbox.html", unsigned=_unsigned(), acts=acts,
+    rows = documents.list_documents(a.uow())
+    return render_template("director/inbox.html", unsigned=_unsigned(rows), replaced=_replaced(rows), acts=acts,
                            awaiting_sets=[s for s in sets if s["awaiting"]],
                            incomplete=[s for s in sets if not s["complete"] and not s["destroyed_by_act"]],
                            journal_entries=entries, journal_breaks=breaks)
@@ -139,11 +147,13 @@ def inbox():
 @allow("director")
 def sign():
     signed: dict[tuple[str, str], int] = defaultdict(int)
-    for row in documents.list_documents(archive().uow()):
+    rows = documents.list_documents(archive().uow())
+    for row in rows:
         if row["signature"] is not None:
             signed[(row["academic_year"], row["period"])] += 1
     newest_first = sorted(signed.items(), key=lambda item: (item[0][0], -_period_order(item[0][1])), reverse=True)
-    return render_template("director/sign.html", unsigned=_unsigned(), signed=newest_first,
+    return render_template("director/sign.html", unsigned=_unsigned(rows), replaced=_replaced(rows),
+                           signed=newest_first,
                            libraries=_token_libraries(), form=request.args)
 
 

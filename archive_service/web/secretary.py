@@ -143,7 +143,7 @@ def _to_register(uow, registered: set[str]) -> list[dict]:
     """Rendered documents not in the register yet: signed ones first, newest years first."""
     docs = [{**d, "label": f"{d['academic_year']}, {PERIODS.get(d['period'], d['period'])} — {d['class']} класс — "
                           f"{DOCUMENT_WORDS[d['kind']]}, листов {d['sheets']}"}
-            for d in documents.list_documents(uow) if d["document_id"] not in registered]
+            for d in documents.list_documents(uow) if d["document_id"] not in registered and not d["superseded"]]
     return sorted(docs, key=lambda d: (d["signature"] is None, [-int(y) for y in d["academic_year"].split("/")],
                                        d["period"], d["class"]))
 
