@@ -143,7 +143,7 @@ def test_the_newest_backup_carries_the_current_copy_and_keeps_the_replaced_one_a
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
                                 actor=DEPUTY, now=NOW)
     bag = backup.restore_backup(archive.uow(), archive.media(), made["set_id"], "код 1234", tmp_path / "bag",
-                                actor=DEPUTY, purpose="проверка", now=NOW)
+                                actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
     assert (bag / "data/documents/5А_Q2_журнал.pdf").read_bytes() == archive.store.read(corrected.new.sha256)
     kept = bag / f"data/documents/заменённые/5А_Q2_журнал_{corrected.old.document_id}.pdf"
     assert kept.read_bytes() == archive.store.read(corrected.old_signed_sha256)
