@@ -1,0 +1,129 @@
+"""What no signature covers: bytes after the last document timestamp and the signature containers.
+
+A document timestamp hashes the file from its first byte to the end of its ByteRange, except its
+own /Contents. So a signed archive file is unchanged only if (1) the newest document timestamp's
+ByteRange ends at the last byte of the file — no revision, field, metadata change or junk after
+it — and (2) every container (/Contents) is a well-formed CMS structure written in exactly one
+form: the fields CMS leaves unsigned (versions, the digest algorithm list, the signer's
+identifier, the hex spelling) must say exactly what the signed parts say, so that no byte of
+the container can change without the check noticing.
+
+Each check answers with a Russian sentence naming the problem, or None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from asn1crypto import cms, core
+
+_HEX = re.compile(rb"<(?:[0-9a-f]*|[0-9A-F]*)>")
+
+
+def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
+    """What of `pdf` lies outside `last`, the newest signature or document timestamp, if anything."""
+    try:
+        ranges = [int(x) for x in last.byte_range]
+    except (TypeError, ValueError):
+        return "границы подписанной части файла не читаются"
+    if len(ranges) != 4 or ranges[0] != 0 or min(ranges) < 0 or ranges[2] < ranges[1]:
+        return "последний штамп времени охватывает не весь файл"
+    end = ranges[2] + ranges[3]
+    if end > len(pdf):
+        return f"файл обрезан: не хватает байт: {end - len(pdf)}"
+    later = total_revisions - 1 - last.signed_revision
+    if later > 0:
+        return f"после последнего штампа времени в документ добавлены редакции: {later}"
+    if end < len(pdf):
+        return f"после последнего штампа времени в файл дописаны байты: {len(pdf) - end}"
+    return None
+
+
+def container_damage(pdf: bytes, signature) -> str | None:
+    """Why the /Contents of `signature` is not exactly the container its signer wrote, if so."""
+    try:
+        start, stop = int(signature.byte_range[1]), int(signature.byte_range[2])
+    except (TypeError, ValueError, IndexError):
+        return "границы контейнера не читаются"
+    if not _HEX.fullmatch(pdf[start:stop]):
+        return "контейнер записан с посторонними знаками"
+    raw = bytes(signature.pkcs7_content)
+    try:
+        info = cms.ContentInfo.load(raw, strict=False)
+        der = info.dump()
+    except ValueError:
+        return "структура контейнера не читается"
+    if raw[len(der):].strip(b"\x00"):
+        return "после подписи в контейнере посторонние байты"
+    return _cms_damage(der)
+
+
+def _cms_damage(der: bytes) -> str | None:
+    try:
+        info = cms.ContentInfo.load(der, strict=True)
+        info.native  # parses every field: a damaged tag or length anywhere fails here
+        canonical = info.dump(force=True) == der
+    except (ValueError, TypeError, KeyError):
+        return "структура контейнера повреждена"
+    if not canonical:
+        return "структура контейнера повреждена (не в единственной допустимой записи)"
+    if info["content_type"].native != "signed_data":
+        return "в контейнере нет подписанных данных"
+    signed = info["content"]
+    for signer in signed["signer_infos"]:
+        problem = _signer_damage(signed, signer)
+        if problem:
+            return problem
+    if signed["version"].native != _expected_version(signed):
+        return "номер версии подписанных данных не соответствует содержимому"
+    declared = sorted(_algorithm(a) for a in signed["digest_algorithms"])
+    used = sorted({_algorithm(s["digest_algorithm"]) for s in signed["signer_infos"]})
+    if declared != used:
+        return "список алгоритмов хеширования не соответствует подписи"
+    return None
+
+
+def _signer_damage(signed: cms.SignedData, signer: cms.SignerInfo) -> str | None:
+    sid = signer["sid"]
+    if signer["version"].native != ("v3" if sid.name == "subject_key_identifier" else "v1"):
+        return "номер версии подписи не соответствует содержимому"
+    certificates = [c.chosen for c in _present(signed["certificates"]) if c.name == "certificate"]
+    if sid.name == "subject_key_identifier":
+        found = any(c.key_identifier == sid.chosen.native for c in certificates)
+    else:
+        issuer = sid.chosen["issuer"].dump()
+        serial = sid.chosen["serial_number"].native
+        found = any(c.serial_number == serial and c["tbs_certificate"]["issuer"].dump() == issuer
+                    for c in certificates)
+    if not found:
+        return "указание на сертификат подписавшего не совпадает с сертификатом"
+    for attribute in _present(signer["unsigned_attrs"]):
+        if attribute["type"].native == "signature_time_stamp_token":
+            for token in attribute["values"]:
+                problem = _cms_damage(token.dump())
+                if problem:
+                    return f"штамп времени подписи: {problem}"
+    return None
+
+
+def _expected_version(signed: cms.SignedData) -> str:
+    """The SignedData version RFC 5652 § 5.1 prescribes for what the structure holds."""
+    kinds = {c.name for c in _present(signed["certificates"])}
+    crl_kinds = {c.name for c in _present(signed["crls"])}
+    if "other" in kinds or "other" in crl_kinds:
+        return "v5"
+    if "v2_attr_cert" in kinds:
+        return "v4"
+    if ("v1_attr_cert" in kinds or signed["encap_content_info"]["content_type"].native != "data"
+            or any(s["version"].native == "v3" for s in signed["signer_infos"])):
+        return "v3"
+    return "v1"
+
+
+def _present(value) -> list:
+    """The elements of an optional SET, none when it is absent."""
+    return [] if isinstance(value, core.Void) else list(value)
+
+
+def _algorithm(algorithm) -> tuple[str, object]:
+    return algorithm["algorithm"].dotted, algorithm["parameters"].native
