@@ -3,7 +3,8 @@
 A document timestamp hashes the file from its first byte to the end of its ByteRange, except its
 own /Contents. So a signed archive file is unchanged only if (1) the newest document timestamp's
 ByteRange ends at the last byte of the file — no revision, field, metadata change or junk after
-it — and (2) every container (/Contents) is a well-formed CMS structure written in exactly one
+it —, (2) the document information the signature saw is still the file's (pyHanko's difference
+analysis does not look at it, and a later document timestamp would cover a change), and (3) every container (/Contents) is a well-formed CMS structure written in exactly one
 form: the fields CMS leaves unsigned (versions, the digest algorithm list, the signer's
 identifier, the hex spelling) must say exactly what the signed parts say, so that no byte of
 the container can change without the check noticing.
@@ -37,6 +38,23 @@ def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
     if end < len(pdf):
         return f"после последнего штампа времени в файл дописаны байты: {len(pdf) - end}"
     return None
+
+
+def information_change(reader, signed_revision: int) -> str | None:
+    """Whether the document information (/Info: title, author, dates) differs from what was signed.
+
+    pyHanko's difference analysis looks at the objects the catalog reaches; the trailer's /Info
+    is outside it, so a later revision could rewrite it and be followed by a fresh document
+    timestamp that covers the forgery. The signed revision's /Info must still be the file's."""
+    signed = reader.get_historical_resolver(signed_revision).trailer_view.get("/Info")
+    current = reader.trailer_view.get("/Info")
+    if _resolved(signed) != _resolved(current):
+        return "изменены сведения о документе (название, автор, даты)"
+    return None
+
+
+def _resolved(value):
+    return value.get_object() if value is not None else None
 
 
 def container_damage(pdf: bytes, signature) -> str | None:

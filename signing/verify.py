@@ -34,7 +34,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
-from signing.integrity import container_damage, uncovered_part
+from signing.integrity import container_damage, information_change, uncovered_part
 from signing.pades import Trust
 
 _log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
         report.add("Подпись проверяется", False, "контейнер подписи повреждён: подпись не удаётся прочитать")
         return
     _describe_signer(report, status)
-    change = outside or _modification(status)
+    change = outside or information_change(reader, main[0].signed_revision) or _modification(status)
     report.add(UNMODIFIED, change is None,
                "содержимое совпадает с подписанным; после подписи добавлены только данные для "
                "долговременной проверки и штампы времени" if change is None else

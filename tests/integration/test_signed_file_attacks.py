@@ -116,6 +116,18 @@ def test_a_signature_field_added_after_signing_is_named_even_when_pyhanko_calls_
     assert "добавлены редакции: 1" in detail
 
 
+@pytest.mark.parametrize("attack", [revision_changing_the_information, revision_with_an_empty_signature_field],
+                         ids=lambda f: f.__name__)
+def test_a_change_covered_by_a_fresh_trusted_document_timestamp_is_still_a_change(original, pki, trust, attack):
+    """A document timestamp proves when, not who: the operator who can renew could otherwise
+    rewrite the document information and stamp over it."""
+    forged = add_document_timestamp(attack(original), local_timestamper(pki.tsa_cert, pki.tsa_key), trust)
+    report = verify_pdf(forged, trust)
+    assert_invalid_in_russian(report)
+    unmodified = next(c for c in report.checks if c.name == UNMODIFIED)
+    assert not unmodified.ok and "изменён после подписания" in unmodified.detail
+
+
 @pytest.mark.parametrize("cut", [1, 300, 0.5], ids=["final newline", "300 bytes", "half"])
 def test_a_truncated_file_is_invalid_with_a_russian_reason(original, trust, cut):
     keep = int(len(original) * cut) if isinstance(cut, float) else len(original) - cut
