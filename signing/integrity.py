@@ -3,8 +3,8 @@
 A document timestamp hashes the file from its first byte to the end of its ByteRange, except its
 own /Contents. So a signed archive file is unchanged only if (1) the newest document timestamp's
 ByteRange ends at the last byte of the file — no revision, field, metadata change or junk after
-it —, (2) the document information the signature saw is still the file's (pyHanko's difference
-analysis does not look at it, and a later document timestamp would cover a change), and (3) every container (/Contents) is a well-formed CMS structure written in exactly one
+it —, (2) the document information and XMP metadata are still what the signature saw (except the
+date and producer every save writes), and (3) every container (/Contents) is a well-formed CMS structure written in exactly one
 form: the fields CMS leaves unsigned (versions, the digest algorithm list, the signer's
 identifier, the hex spelling) must say exactly what the signed parts say, so that no byte of
 the container can change without the check noticing.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from asn1crypto import cms, core
+from pyhanko.pdf_utils import generic
 
 _HEX = re.compile(rb"<(?:[0-9a-f]*|[0-9A-F]*)>")
 
@@ -40,21 +41,44 @@ def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
     return None
 
 
-def information_change(reader, signed_revision: int) -> str | None:
-    """Whether the document information (/Info: title, author, dates) differs from what was signed.
+def metadata_change(reader, signed_revision: int) -> str | None:
+    """Whether the document information (/Info) or the XMP metadata differs from what was signed.
 
-    pyHanko's difference analysis looks at the objects the catalog reaches; the trailer's /Info
-    is outside it, so a later revision could rewrite it and be followed by a fresh document
-    timestamp that covers the forgery. The signed revision's /Info must still be the file's."""
-    signed = reader.get_historical_resolver(signed_revision).trailer_view.get("/Info")
-    current = reader.trailer_view.get("/Info")
-    if _resolved(signed) != _resolved(current):
-        return "изменены сведения о документе (название, автор, даты)"
+    pyHanko's difference analysis accepts any change to both as a long-term validation update,
+    because every incremental write (the document security store, a document timestamp) sets the
+    modification date and the producer again; a forged title or author stamped over by a fresh
+    document timestamp would pass. Only those written-on-every-save values may differ here."""
+    then = reader.get_historical_resolver(signed_revision)
+    if _information(then) != _information(reader):
+        return "изменены сведения о документе (название, автор, тема)"
+    if _xmp(then) != _xmp(reader):
+        return "изменены метаданные документа (XMP)"
     return None
 
 
-def _resolved(value):
-    return value.get_object() if value is not None else None
+_SAVE_STAMPS_INFO = {"/ModDate", "/Producer"}
+_SAVE_STAMPS_XMP = re.compile(rb"<(xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)\b[^>]*>.*?</\1>"
+                              rb"|\b(?:xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)=\"[^\"]*\"", re.S)
+
+
+def _information(revision) -> dict:
+    info = _resolve(revision, revision.trailer_view, "/Info")
+    if info is None:
+        return {}
+    return {str(k): v for k, v in info.items() if k not in _SAVE_STAMPS_INFO}
+
+
+def _xmp(revision) -> bytes:
+    metadata = _resolve(revision, _resolve(revision, revision.trailer_view, "/Root"), "/Metadata")
+    return b"" if metadata is None else _SAVE_STAMPS_XMP.sub(b"", metadata.data)
+
+
+def _resolve(revision, container, key: str):
+    """`container[key]` as `revision` had it: a plain lookup would read the newest revision's object."""
+    if container is None or key not in container:
+        return None
+    value = container.raw_get(key)
+    return revision.get_object(value.reference) if isinstance(value, generic.IndirectObject) else value
 
 
 def container_damage(pdf: bytes, signature) -> str | None:

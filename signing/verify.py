@@ -34,7 +34,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
-from signing.integrity import container_damage, information_change, uncovered_part
+from signing.integrity import container_damage, metadata_change, uncovered_part
 from signing.pades import Trust
 
 _log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
         report.add("Подпись проверяется", False, "контейнер подписи повреждён: подпись не удаётся прочитать")
         return
     _describe_signer(report, status)
-    change = outside or information_change(reader, main[0].signed_revision) or _modification(status)
+    change = outside or _modification(status) or metadata_change(reader, main[0].signed_revision)
     report.add(UNMODIFIED, change is None,
                "содержимое совпадает с подписанным; после подписи добавлены только данные для "
                "долговременной проверки и штампы времени" if change is None else
@@ -190,12 +190,12 @@ def _modification(status) -> str | None:
     """What changed after the signature, as pyHanko's difference analysis sees it, if anything."""
     if not status.intact:
         return "содержимое не совпадает с подписанным"
+    level = status.modification_level.name if status.modification_level else "OTHER"
+    if level not in _SAFE_LEVELS:
+        return _CHANGES.get(level, "изменено содержимое или сведения о документе")
     if status.docmdp_ok is False:
         return "нарушен запрет изменений, установленный подписавшим"
-    level = status.modification_level.name if status.modification_level else "OTHER"
-    if level in _SAFE_LEVELS:
-        return None
-    return _CHANGES.get(level, "изменено содержимое документа")
+    return None
 
 
 def _indication(indication) -> str:
