@@ -41,6 +41,23 @@ def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
     return None
 
 
+def bytes_between_revisions(pdf: bytes, xrefs) -> str | None:
+    """Bytes no revision owns: junk after a revision's `%%EOF` that a later revision (a renewal,
+    say) was appended behind, so that a later document timestamp covers it as if it were signed.
+    Each revision must begin, after white space, with its first object or its cross-reference."""
+    for revision in range(1, xrefs.total_revisions):
+        previous_end = pdf.find(b"%%EOF", xrefs.get_xref_container_info(revision - 1).end_location)
+        if previous_end < 0:
+            return "редакции документа не разделены"
+        section = xrefs.get_xref_data(revision)
+        first = min([offset for _, offset in section.standard_xrefs.values()]
+                    + [xrefs.get_xref_container_info(revision).start_location])
+        foreign = pdf[previous_end + len(b"%%EOF"):first].strip(b" \t\r\n\f\x00")
+        if foreign:
+            return f"между редакциями документа дописаны посторонние байты: {len(foreign)}"
+    return None
+
+
 def metadata_change(reader, signed_revision: int) -> str | None:
     """Whether the document information (/Info) or the XMP metadata differs from what was signed.
 

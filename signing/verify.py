@@ -4,6 +4,11 @@ The report answers what an inspector asks: is the document unmodified since it w
 who signed it, was the certificate valid and trusted when it was signed, when was it signed
 (by a trusted timestamp), is the revocation data in the file, does the chain of document
 timestamps (PAdES B-LTA) hold, and does the file still identify as PDF/A.
+
+"Unmodified" is strict: the newest document timestamp must cover the file to its last byte
+(a renewal adds one that does), the document information and metadata must say what was signed,
+and every signature container must be exactly what its signer wrote (`signing.integrity`).
+A damaged file gets an invalid report with the reasons in Russian, never an exception.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
-from signing.integrity import container_damage, metadata_change, uncovered_part
+from signing.integrity import bytes_between_revisions, container_damage, metadata_change, uncovered_part
 from signing.pades import Trust
 
 _log = logging.getLogger(__name__)
@@ -146,7 +151,8 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
         report.add("Подпись есть", False, "в документе нет электронной подписи")
         return
     # nothing may follow the newest document timestamp (or, without one, the newest signature)
-    outside = uncovered_part(pdf, doc_ts[-1] if doc_ts else signatures[-1], reader.xrefs.total_revisions)
+    outside = (uncovered_part(pdf, doc_ts[-1] if doc_ts else signatures[-1], reader.xrefs.total_revisions)
+               or bytes_between_revisions(pdf, reader.xrefs))
     context = _context(reader, trust)
     try:
         status = validate_pdf_signature(main[0], context)

@@ -140,10 +140,11 @@ def test_a_signature_field_added_after_signing_is_named_even_when_pyhanko_calls_
 
 
 @pytest.mark.parametrize("attack", [revision_changing_the_information, revision_renaming_the_document,
-                                    revision_with_an_empty_signature_field], ids=lambda f: f.__name__)
+                                    revision_with_an_empty_signature_field, junk_after_the_end],
+                         ids=lambda f: f.__name__)
 def test_a_change_covered_by_a_fresh_trusted_document_timestamp_is_still_a_change(original, pki, trust, attack):
-    """A document timestamp proves when, not who: the operator who can renew could otherwise
-    rewrite the document information and stamp over it."""
+    """A document timestamp proves when, not who: whoever can renew could otherwise rewrite the
+    document information, or slip bytes in after `%%EOF`, and stamp over it."""
     forged = add_document_timestamp(attack(original), local_timestamper(pki.tsa_cert, pki.tsa_key), trust)
     report = verify_pdf(forged, trust)
     assert_invalid_in_russian(report)
