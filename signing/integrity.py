@@ -1,13 +1,16 @@
 """What no signature covers: bytes after the last document timestamp and the signature containers.
 
 A document timestamp hashes the file from its first byte to the end of its ByteRange, except its
-own /Contents. So a signed archive file is unchanged only if (1) the newest document timestamp's
-ByteRange ends at the last byte of the file — no revision, field, metadata change or junk after
-it —, (2) the document information and XMP metadata are still what the signature saw (except the
-date and producer every save writes), and (3) every container (/Contents) is a well-formed CMS structure written in exactly one
-form: the fields CMS leaves unsigned (versions, the digest algorithm list, the signer's
-identifier, the hex spelling) must say exactly what the signed parts say, so that no byte of
-the container can change without the check noticing.
+own /Contents. So a signed archive file is unchanged only if
+(1) the newest document timestamp's ByteRange ends at the last byte of the file — no revision,
+    field, metadata change or junk after it — and no bytes lie between revisions, where a later
+    renewal would cover them as if they had been signed;
+(2) the document information and XMP metadata still say what the signature saw (only the date
+    and producer every save writes may differ); and
+(3) every container (/Contents) is a well-formed CMS structure written in exactly one form: the
+    fields CMS leaves unsigned (versions, the digest algorithm list, the signer's identifier, the
+    hex spelling) must say exactly what the signed parts say, so that no byte of the container
+    can change without the check noticing.
 
 Each check answers with a Russian sentence naming the problem, or None.
 """
@@ -69,7 +72,7 @@ def metadata_change(reader, signed_revision: int) -> str | None:
     if _information(then) != _information(reader):
         return "изменены сведения о документе (название, автор, тема)"
     if _xmp(then) != _xmp(reader):
-        return "изменены метаданные документа (XMP)"
+        return "изменены описательные метаданные документа"
     return None
 
 

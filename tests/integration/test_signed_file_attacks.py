@@ -103,6 +103,19 @@ def revision_renaming_the_document(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
+def revision_rewriting_the_xmp_metadata(pdf: bytes) -> bytes:
+    """Only the XMP stream: the class in the description becomes another one."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    xmp = writer.root["/Metadata"].get_object().data.replace("5А".encode(), "5Б".encode())
+    writer.root["/Metadata"] = writer.add_object(generic.StreamObject(
+        {generic.NameObject("/Type"): generic.NameObject("/Metadata"),
+         generic.NameObject("/Subtype"): generic.NameObject("/XML")}, stream_data=xmp))
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def junk_after_the_end(pdf: bytes) -> bytes:
     return pdf + random.Random(11).randbytes(1000)
 
@@ -140,8 +153,8 @@ def test_a_signature_field_added_after_signing_is_named_even_when_pyhanko_calls_
 
 
 @pytest.mark.parametrize("attack", [revision_changing_the_information, revision_renaming_the_document,
-                                    revision_with_an_empty_signature_field, junk_after_the_end],
-                         ids=lambda f: f.__name__)
+                                    revision_rewriting_the_xmp_metadata, revision_with_an_empty_signature_field,
+                                    junk_after_the_end], ids=lambda f: f.__name__)
 def test_a_change_covered_by_a_fresh_trusted_document_timestamp_is_still_a_change(original, pki, trust, attack):
     """A document timestamp proves when, not who: whoever can renew could otherwise rewrite the
     document information, or slip bytes in after `%%EOF`, and stamp over it."""
