@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -133,6 +136,21 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
         sys.exit(1)
 
 
+@contextlib.contextmanager
+def _quiet_validation_library() -> Iterator[None]:
+    """pyHanko logs its English diagnostics (with tracebacks) about a damaged file; the report
+    says what is wrong in Russian, so the person at the terminal sees only the report."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 @click.command("verify")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -143,8 +161,16 @@ def verify_command(path: Path, as_json: bool) -> None:
         trust = current_app.extensions["archive"].trust()
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
-    report = verify_pdf(path.read_bytes(), trust)
-    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.as_text())
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise click.ClickException(f"файл {path.name} не удалось прочитать") from None
+    with _quiet_validation_library():
+        report = verify_pdf(data, trust)
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(report.as_text())
     if not report.valid:
         sys.exit(1)
 
@@ -196,7 +222,8 @@ def signatures_check(as_json: bool) -> None:
     """Проверить подписи и цепочки штампов времени всех подписанных документов (код 1 — есть ошибки)."""
     archive = current_app.extensions["archive"]
     try:
-        checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
+        with _quiet_validation_library():
+            checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     if as_json:

@@ -4,6 +4,11 @@ The report answers what an inspector asks: is the document unmodified since it w
 who signed it, was the certificate valid and trusted when it was signed, when was it signed
 (by a trusted timestamp), is the revocation data in the file, does the chain of document
 timestamps (PAdES B-LTA) hold, and does the file still identify as PDF/A.
+
+"Unmodified" is strict: the newest document timestamp must cover the file to its last byte
+(a renewal adds one that does), the document information and metadata must say what was signed,
+and every signature container must be exactly what its signer wrote (`signing.integrity`).
+A damaged file gets an invalid report with the reasons in Russian, never an exception.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 
-from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.ades.report import AdESStatus
@@ -34,9 +39,40 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
+from signing.integrity import bytes_between_revisions, container_damage, metadata_change, uncovered_part
 from signing.pades import Trust
 
+_log = logging.getLogger(__name__)
+
+UNMODIFIED = "Документ не изменён после подписания"
 _SAFE_LEVELS = {"NONE", "LTA_UPDATES"}
+_CHANGES = {
+    "FORM_FILLING": "заполнены или добавлены поля формы (например, новое поле подписи)",
+    "ANNOTATIONS": "добавлены примечания или пометки",
+}
+_INDICATIONS = {
+    "NO_POE": "нет доказательства, что подпись существовала, пока действовали сертификаты "
+              "(нужен новый штамп времени документа)",
+    "REVOKED": "сертификат отозван",
+    "REVOKED_NO_POE": "сертификат отозван",
+    "REVOKED_CA_NO_POE": "сертификат удостоверяющего центра отозван",
+    "EXPIRED": "срок действия сертификата истёк",
+    "OUT_OF_BOUNDS_NO_POE": "срок действия сертификата истёк",
+    "OUT_OF_BOUNDS_NOT_REVOKED": "срок действия сертификата истёк",
+    "NOT_YET_VALID": "сертификат ещё не действовал",
+    "NO_CERTIFICATE_CHAIN_FOUND": "цепочка до доверенного корневого сертификата не построена",
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": "цепочка до доверенного корневого сертификата не построена",
+    "CHAIN_CONSTRAINTS_FAILURE": "цепочка сертификатов не отвечает требованиям",
+    "TRY_LATER": "нет действующих данных об отзыве сертификата",
+    "REVOCATION_OUT_OF_BOUNDS_NO_POE": "нет действующих данных об отзыве сертификата",
+    "HASH_FAILURE": "содержимое не совпадает с подписанным",
+    "SIG_CRYPTO_FAILURE": "подпись не соответствует содержимому",
+    "FORMAT_FAILURE": "структура подписи повреждена",
+    "NO_SIGNING_CERTIFICATE_FOUND": "сертификат подписавшего не найден",
+    "TIMESTAMP_ORDER_FAILURE": "штампы времени идут не по порядку",
+    "CRYPTO_CONSTRAINTS_FAILURE": "алгоритм подписи больше не считается надёжным",
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": "алгоритм подписи больше не считается надёжным",
+}
 
 
 @dataclass(frozen=True)
@@ -88,33 +124,50 @@ def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None) -> Verif
     """Check every signature of `pdf` offline against `trust` and the data embedded in the file.
 
     `at`: the moment of the AdES long-term validation (default now); years later the chain of
-    document timestamps is what proves the signature was valid when it was made.
+    document timestamps is what proves the signature was valid when it was made. A damaged file
+    is an answer (an invalid report saying why), never an exception.
     """
     report = VerificationReport()
     try:
+        _verify(report, pdf, trust, at)
+    except Exception:  # a structure pyHanko cannot take apart: the file proves nothing
+        _log.info("signature verification stopped on a damaged structure", exc_info=True)
+        report.add("Проверка выполнена", False, "подпись или штамп времени повреждены: проверку не удалось завершить")
+    return report
+
+
+def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetime | None) -> None:
+    try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except Exception as exc:  # a damaged file: that is the answer, not a crash
-        report.add("Файл читается", False, f"файл повреждён или не является PDF: {exc}")
-        return report
+    except Exception:  # a damaged file: that is the answer, not a crash
+        _log.info("the file cannot be read", exc_info=True)
+        report.add("Файл читается", False, "файл повреждён или не является PDF: структура документа или "
+                                           "контейнер подписи не читается")
+        return
     main = [s for s in signatures if s.sig_object_type == "/Sig"]
     doc_ts = [s for s in signatures if s.sig_object_type == "/DocTimeStamp"]
     if not main:
         report.add("Подпись есть", False, "в документе нет электронной подписи")
-        return report
+        return
+    # nothing may follow the newest document timestamp (or, without one, the newest signature)
+    outside = (uncovered_part(pdf, doc_ts[-1] if doc_ts else signatures[-1], reader.xrefs.total_revisions)
+               or bytes_between_revisions(pdf, reader.xrefs))
     context = _context(reader, trust)
     try:
         status = validate_pdf_signature(main[0], context)
-    except Exception as exc:
-        report.add("Подпись проверяется", False, f"подпись не удалось проверить: {exc}")
-        return report
+    except Exception:
+        _log.info("the signature cannot be validated", exc_info=True)
+        if outside:
+            report.add(UNMODIFIED, False, f"документ изменён после подписания: {outside}")
+        report.add("Подпись проверяется", False, "контейнер подписи повреждён: подпись не удаётся прочитать")
+        return
     _describe_signer(report, status)
-    level = status.modification_level.name if status.modification_level else "OTHER"
-    unmodified = status.intact and level in _SAFE_LEVELS and status.docmdp_ok is not False
-    report.add("Документ не изменён после подписания", unmodified,
+    change = outside or _modification(status) or metadata_change(reader, main[0].signed_revision)
+    report.add(UNMODIFIED, change is None,
                "содержимое совпадает с подписанным; после подписи добавлены только данные для "
-               "долговременной проверки" if unmodified else
-               f"документ изменён после подписания (целостность: {status.intact}, изменения: {level})")
+               "долговременной проверки и штампы времени" if change is None else
+               f"документ изменён после подписания: {change}")
     report.add("Подпись математически верна", status.valid and status.intact, "подпись соответствует содержимому"
                if status.valid and status.intact else "подпись не соответствует содержимому")
     if status.trusted:
@@ -122,10 +175,10 @@ def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None) -> Verif
     elif not status.intact:
         trusted = "не проверялся: документ изменён"
     else:
-        trusted = f"сертификат не подтверждён ({status.trust_problem_indic})"
+        trusted = f"сертификат не подтверждён: {_indication(status.trust_problem_indic)}"
     report.add("Сертификат действителен и доверенный", status.trusted, trusted)
     ts = status.timestamp_validity
-    report.add("Штамп времени подписи", bool(ts and ts.valid and ts.trusted),
+    report.add("Штамп времени подписи", bool(ts and ts.valid and ts.intact and ts.trusted),
                f"{_fmt(ts.timestamp)}, служба: {ts.signing_cert.subject.native.get('common_name', '')}"
                if ts else "нет штампа времени")
     dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
@@ -134,10 +187,27 @@ def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None) -> Verif
                f"CRL и OCSP в хранилище проверки документа: {revinfo}" if revinfo else "нет данных об отзыве")
     _check_doc_timestamps(report, doc_ts, context)
     _check_ades_lta(report, main[0], trust, at)
-    _check_containers(report, signatures)
+    _check_containers(report, pdf, signatures)
     _check_pdfa(report, reader)
     report.level = "PAdES B-LTA" if doc_ts and revinfo and ts else ("PAdES B-T" if ts else "PAdES B-B")
-    return report
+
+
+def _modification(status) -> str | None:
+    """What changed after the signature, as pyHanko's difference analysis sees it, if anything."""
+    if not status.intact:
+        return "содержимое не совпадает с подписанным"
+    level = status.modification_level.name if status.modification_level else "OTHER"
+    if level not in _SAFE_LEVELS:
+        return _CHANGES.get(level, "изменено содержимое или сведения о документе")
+    if status.docmdp_ok is False:
+        return "нарушен запрет изменений, установленный подписавшим"
+    return None
+
+
+def _indication(indication) -> str:
+    """An AdES indication (ETSI EN 319 102-1) in words an inspector reads."""
+    name = getattr(indication, "name", "")
+    return _INDICATIONS.get(name, "подпись не подтверждена")
 
 
 def _context(reader: PdfFileReader, trust: Trust) -> ValidationContext:
@@ -171,13 +241,21 @@ def _check_doc_timestamps(report: VerificationReport, doc_ts: list, context: Val
     if not doc_ts:
         report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
         return
-    results = []
-    for ts in doc_ts:
-        status = validate_pdf_timestamp(ts, context)
-        results.append((status.valid and status.trusted, status.timestamp))
-    newest = max(t for _, t in results)
-    report.add("Штамп времени документа (B-LTA)", all(ok for ok, _ in results),
-               f"штампов: {len(results)}, последний {_fmt(newest)}")
+    moments, problems = [], []
+    for number, ts in enumerate(doc_ts, 1):
+        try:
+            status = validate_pdf_timestamp(ts, context)
+        except Exception:
+            _log.info("document timestamp %d cannot be validated", number, exc_info=True)
+            problems.append(f"контейнер штампа № {number} повреждён")
+            continue
+        if not (status.intact and status.valid):
+            problems.append(f"штамп № {number} не соответствует содержимому")
+        elif not status.trusted:
+            problems.append(f"служба штампа № {number} не подтверждена")
+        moments.append(status.timestamp)
+    summary = f"штампов: {len(doc_ts)}" + (f", последний {_fmt(max(moments))}" if moments else "")
+    report.add("Штамп времени документа (B-LTA)", not problems, "; ".join([summary, *problems]))
 
 
 def _ades_spec(trust: Trust) -> PdfSignatureValidationSpec:
@@ -198,27 +276,32 @@ def _check_ades_lta(report: VerificationReport, signature, trust: Trust, at: dt.
     try:
         result = asyncio.run(ades_lta_validation(signature, _ades_spec(trust), timing_info=timing))
         indication = result.ades_subindic
-    except Exception as exc:  # an unreadable or broken structure is a failed validation
-        report.add("Долговременная проверка AdES (LTA)", False, f"проверка невозможна: {exc}")
+    except Exception:  # an unreadable or broken structure is a failed validation
+        _log.info("AdES validation impossible", exc_info=True)
+        report.add("Долговременная проверка AdES (LTA)", False, "проверка невозможна: структура подписи повреждена")
         return
     ok = indication.status is AdESStatus.PASSED
     moment = _fmt(at) if at else "сейчас"
     report.add("Долговременная проверка AdES (LTA)", ok,
-               f"ETSI EN 319 102-1 на момент {moment}: " + ("пройдена" if ok else f"не пройдена ({indication})"))
+               f"ETSI EN 319 102-1 на момент {moment}: " + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
 
 
-def _check_containers(report: VerificationReport, signatures: list) -> None:
-    """/Contents lies outside every signed byte range; only the DER structure and zero padding
-    may be there, so that no byte of the file can change unnoticed."""
-    foreign = 0
+def _check_containers(report: VerificationReport, pdf: bytes, signatures: list) -> None:
+    """/Contents lies outside every signed byte range; only the container its signer wrote (one
+    form of it) and zero padding may be there, so that no byte of the file can change unnoticed."""
+    problems, stamps = [], 0
     for sig in signatures:
-        raw = bytes(sig.pkcs7_content)
-        der = cms.ContentInfo.load(raw, strict=False).dump()
-        if raw[len(der):].strip(b"\x00"):
-            foreign += 1
-    report.add("Контейнеры подписей без посторонних данных", foreign == 0,
-               "после подписей только заполнение нулями" if not foreign
-               else f"в контейнерах подписей есть посторонние байты: {foreign}")
+        if sig.sig_object_type == "/DocTimeStamp":
+            stamps += 1
+            who = f"штамп времени документа № {stamps}"
+        else:
+            who = "подпись"
+        damage = container_damage(pdf, sig)
+        if damage:
+            problems.append(f"{who}: {damage}")
+    report.add("Контейнеры подписей без посторонних данных", not problems,
+               "после подписей только заполнение нулями" if not problems
+               else "контейнер повреждён — " + "; ".join(problems))
 
 
 def _check_pdfa(report: VerificationReport, reader: PdfFileReader) -> None:
