@@ -104,7 +104,8 @@ class _Data:
         expected = copy.deepcopy(snap)
         expected["school"] = self.school
         expected["class"] = {"id": str(klass["id"]), "name": klass["name"], "grade": klass["grade"],
-                             "class_teacher": {"id": str(klass["teacher"]["id"]), "full_name": klass["teacher"]["name"]}}
+                             "class_teacher": {"id": str(klass["teacher"]["id"]),
+                                               "full_name": klass["teacher"]["name"]}}
         for s in expected["students"]:
             s["id"] = str(sid[s["id"]])
         carry = []

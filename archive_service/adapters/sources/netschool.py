@@ -241,14 +241,15 @@ class NetSchoolSource:
         class_id, grade = _class_params(cls)
         ctx = JournalContext(now.date(), period.code, self._work_types, self._reasons, self.ot_code)
         start, end = dt.date.fromisoformat(period.start), dt.date.fromisoformat(period.end)
-        students, free_ok = self._roster(class_id, start, end)
+        students, left = self._roster(class_id, start, end)
+        present = {s["id"] for s in students}
         groups = [(str(need(g, "value", "SGID")), str(need(g, "title", "SGID"))) for g in sources.get("SGID", [])]
         params = {"yearId": self._year["id"], "classId": class_id, "grade": grade}
         weeks = max((end - start).days + 1, 1) / 7
 
         def pull(group: tuple[str, str]) -> dict:
             try:
-                return self._subject(group, params, period.system_id, following, ctx, weeks, free_ok)
+                return self._subject(group, params, period.system_id, following, ctx, weeks, (present, left))
             except SourceUnreachableError as err:
                 raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {cls.name} "
                                              f"не получен — {err}") from None
@@ -260,7 +261,7 @@ class NetSchoolSource:
             finally:
                 for f in futures:
                     f.cancel()
-        teacher = self._class_teacher(cls, class_id, grade)
+        teacher = self._class_teacher(cls, class_id)
         kind, number = period_kind(period.code)
         return {"format": "journal-snapshot/1",
                 "source": {"system": self._product, "exported_at": now.isoformat(timespec="seconds")},
@@ -271,7 +272,7 @@ class NetSchoolSource:
                 "students": students, "subjects": subjects}
 
     def _roster(self, class_id: str, start: dt.date, end: dt.date) -> tuple[list[dict], set[str]]:
-        """The class during the term, and who of them left (a `free` row is allowed for them)."""
+        """The class during the term, and everyone the roster says has left (a `free` row is theirs)."""
         where = "users/studentlist"
         out, left = [], set()
         for s in self._get("users/studentlist", classId=class_id):
@@ -283,16 +284,16 @@ class NetSchoolSource:
             birth = day_of(birth, "birthDate", where)
             arrived = day_of(arrival, "arrivalDate", where) if arrival else None
             gone = day_of(leave, "leaveDate", where) if leave else None
+            if gone:
+                left.add(sid)
             if (arrived and arrived > end) or (gone and gone < start):
                 continue
-            if gone and gone <= end:
-                left.add(sid)
             out.append({"id": sid, "full_name": str(need(s, "fullName", where)), "birth_date": birth.isoformat(),
                         "enrolled_on": arrived.isoformat() if arrived and arrived > start else None,
                         "left_on": gone.isoformat() if gone and gone <= end else None})
         return out, left
 
-    def _class_teacher(self, cls: ClassRef, class_id: str, grade: str) -> dict:
+    def _class_teacher(self, cls: ClassRef, class_id: str) -> dict:
         where = "classes"
         for c in self._get("classes", grade=cls.grade or _grade(cls.name)):
             if str(need(c, "id", where)) == class_id:
@@ -304,7 +305,8 @@ class NetSchoolSource:
         raise SourceShapeError(f"Сетевой город: класс {cls.name} не найден в ответе classes (поле id)")
 
     def _subject(self, group: tuple[str, str], params: dict, term: str, following: str | None,
-                 ctx: JournalContext, weeks: float, left: set[str]) -> dict:
+                 ctx: JournalContext, weeks: float, roster: tuple[set[str], set[str]]) -> dict:
+        """One subject group's subject: journal, plan, card, and the next term's first meeting."""
         sg_id, title = group
         where = f"grade/journal (предмет «{title}»)"
         answer = self._get("grade/journal", **params, sgId=sg_id, termId=term)
@@ -329,14 +331,17 @@ class NetSchoolSource:
         if count == 0:
             raise SourceShapeError(f"Сетевой город: в журнале предмета «{title}» нет ни одного урока — "
                                    "часы в неделю не вычислить (поле classMeeting)")
+        name = str(need(subject, "name", "subjectgroups"))
         students = []
         for s in need_list(journal, "students", where):
             sid = str(need(s, "id", where))
-            if need(s, "free", where) and sid not in left:
+            # `free` in a subgroup may be a move to the other subgroup; in a whole-class journal it is
+            # a leaver, and the roster must say when, or the snapshot would keep them in the class
+            if need(s, "free", where) and title == name and sid not in roster[1]:
                 raise SourceShapeError(f"Сетевой город: ученик {sid} выбыл из «{title}» (free), но дата выбытия "
                                        "не известна (поле leaveDate в users/studentlist)")
-            students.append(sid)
-        name = str(need(subject, "name", "subjectgroups"))
+            if sid in roster[0]:  # a row of someone who left before the term is not the group's
+                students.append(sid)
         out = {"id": sg_id, "name": name,
                "teacher": {"id": str(need(teachers[0], "id", "subjectgroups")),
                            "full_name": str(need(teachers[0], "name", "subjectgroups"))},

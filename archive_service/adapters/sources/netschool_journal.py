@@ -161,7 +161,7 @@ def _marks(meeting: dict, journal: dict, scale: tuple[int, int, int], ctx: Journ
     grading, low, high = scale
     by_assignment = {need(a, "id", where): a for a in meeting["assignments"]}
     out = []
-    for m in journal.get("marks") or []:
+    for m in need_list(journal, "marks", where):
         assignment = by_assignment.get(need(m, "assignmentId", where))
         if assignment is None:
             continue
@@ -182,7 +182,7 @@ def _marks(meeting: dict, journal: dict, scale: tuple[int, int, int], ctx: Journ
 
 def _absences(meeting: dict, journal: dict, ctx: JournalContext, where: str) -> list[dict]:
     out = []
-    for a in journal.get("attendance") or []:
+    for a in need_list(journal, "attendance", where):
         cm = a.get("classmeetingId", a.get("classMeetingId"))
         if cm is None:
             need(a, "classmeetingId", where)
@@ -228,7 +228,7 @@ def read_lessons(journal: dict, settings: dict, plan: dict[Any, str], following:
 
 def read_totals(journal: dict, settings: dict, ctx: JournalContext, where: str) -> list[dict]:
     grading, low, high = _scale(journal, settings)
-    totals = journal.get("totals") or []
+    totals = need_list(journal, "totals", where)
     out = []
     for t in totals[:1]:
         for m in need_list(t, "marks", where):
