@@ -134,6 +134,16 @@ def test_demo_school_classes_come_back_equal_and_pass_the_strict_ingest(demo_ser
     assert comparable(snap) == comparable(demo_server.holds(class_name, code))
 
 
+def test_subject_groups_are_pulled_concurrently_but_no_more_at_once_than_the_workers(server):
+    server.delay = 0.02
+    src = source(server)
+    src.workers = 3
+    info = src.sign_in()
+    server.peak = 0
+    src.fetch(info.classes[0], next(p for p in info.periods if p.code == "Q2"))
+    assert 2 <= server.peak <= 3
+
+
 def test_an_uncoded_absence_becomes_unexcused_when_the_school_says_so(server):
     snap = pull(source(server, ot_code="Н"), "5А", "Q2")
     assert None not in {a["code"] for s in snap["subjects"] for l in s["lessons"] for a in l["absences"]}

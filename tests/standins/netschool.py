@@ -271,6 +271,8 @@ class NetSchoolStandIn:
         self.fail_sgids: set[int] = set()
         self.drop_field: str | None = None
         self.requests = 0
+        self.peak = 0  # the most requests in flight at once
+        self._in_flight = 0
         self.logins = 0
         self._lock = threading.Lock()
         self._pending: dict[str, tuple[str, str]] = {}
@@ -305,11 +307,17 @@ class NetSchoolStandIn:
     # ---- the wire ----------------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
-        if self.delay:
-            time.sleep(self.delay)
         with self._lock:
             self.requests += 1
-        response = self._route(request)
+            self._in_flight += 1
+            self.peak = max(self.peak, self._in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            response = self._route(request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
         return response(environ, start_response)
 
     def _json(self, body: Any, status: int = 200) -> Response:

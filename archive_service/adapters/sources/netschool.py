@@ -46,6 +46,7 @@ from archive_service.adapters.sources.transport import Reply, Transport
 
 API = "webapi/"
 SECURITY_WARNING = "/asp/SecurityWarning.asp"
+EXPIRED = "Сетевой город: сеанс истёк — войдите через Госуслуги и импортируйте новый"
 _KINDS = (("четверт", "quarter", "Q"), ("полугод", "half_year", "H"), ("триместр", "trimester", "T"))
 
 
@@ -145,7 +146,7 @@ class NetSchoolSource:
             if self._generation != seen:
                 return  # another thread has signed in again already
             if self.token_mode:
-                raise SessionExpiredError("Сетевой город: сеанс истёк — войдите через Госуслуги и импортируйте новый")
+                raise SessionExpiredError(EXPIRED)
             self._login()
             self._generation += 1
 
@@ -166,8 +167,8 @@ class NetSchoolSource:
             break
         if reply.status == 401:
             if self.token_mode:
-                raise SessionExpiredError("Сетевой город: сеанс истёк — войдите через Госуслуги и импортируйте новый")
-            raise SourceAuthError("Сетевой город: сервер не принимает вход повторно (401)")
+                raise SessionExpiredError(EXPIRED)
+            raise SourceAuthError("Сетевой город: сервер отказывает в доступе и после повторного входа")
         if reply.status == 404:
             raise SourceShapeError(f"Сетевой город: адрес {path} не найден на сервере (404)")
         if reply.status >= 400 and reauth:
@@ -178,7 +179,9 @@ class NetSchoolSource:
         return self._call("GET", path, params=params or None).json(path)
 
     def sign_in(self) -> SourceInfo:
-        self._login()
+        with self._lock:
+            self._login()
+            self._generation += 1
         context = self._get("context")
         self._year = need(context, "schoolyear", "context")
         year_id = need(self._get("years/current"), "id", "years/current")
@@ -251,8 +254,9 @@ class NetSchoolSource:
             try:
                 return self._subject(group, params, period.system_id, following, ctx, weeks, (present, left))
             except SourceUnreachableError as err:
+                why = str(err).removeprefix("Сетевой город: ")
                 raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {cls.name} "
-                                             f"не получен — {err}") from None
+                                             f"не получен — {why}") from None
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             futures = [pool.submit(pull, g) for g in groups]
