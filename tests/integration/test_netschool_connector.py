@@ -20,6 +20,7 @@ from archive_service.adapters.sources.transport import RecordingTransport, Repla
 from archive_service.demo.generator import generate
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.snapshots import diff_versions
 from builders import snapshot, subject
 from standins.netschool import NetSchoolStandIn
 
@@ -102,6 +103,14 @@ def test_a_whole_class_becomes_a_snapshot_the_strict_ingest_stores_equal_to_what
     first = ingest_snapshot(archive.uow(), raw, actor="test", now=EXPORTED)
     again = ingest_snapshot(archive.uow(), raw, actor="test", now=EXPORTED)
     assert (first.status, again.status) == ("stored", "duplicate")
+    mark = next(m for j in server.data.journals.values() for m in j["marks"] if m["mark"] in (5, "5"))
+    mark["mark"] = 3  # a teacher changes a mark after the first pull
+    changed = json.dumps(pull(source(server), "5А", "Q2"), ensure_ascii=False).encode()
+    second = ingest_snapshot(archive.uow(), changed, actor="test", reason="выгрузка из Сетевой город", now=EXPORTED)
+    diff = diff_versions(archive.uow(), "2026/2027", "Q2", "5А")
+    assert second.status == "new_version"
+    assert [(c.change, c.kind, c.student_id, c.old, c.new) for c in diff.changes] == \
+        [("changed", "mark", str(mark["studentId"]), 5, 3)]
 
 
 def test_the_pulled_class_keeps_subgroups_leavers_arrivals_every_absence_reason_and_pass_fail_marks(server):
