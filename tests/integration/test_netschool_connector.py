@@ -153,6 +153,16 @@ def test_subject_groups_are_pulled_concurrently_but_no_more_at_once_than_the_wor
     assert 2 <= server.peak <= 3
 
 
+def test_terms_offered_only_with_a_class_chosen_are_gathered_class_by_class(demo_server):
+    demo_server.terms_need_class = True
+    try:
+        info = source(demo_server).sign_in()
+    finally:
+        demo_server.terms_need_class = False
+    assert [p.code for p in info.periods] == ["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
+    assert info.periods[1].start == "2026-11-05" and info.periods[1].end == "2026-12-25"
+
+
 def test_an_uncoded_absence_becomes_unexcused_when_the_school_says_so(server):
     snap = pull(source(server, ot_code="Н"), "5А", "Q2")
     assert None not in {a["code"] for s in snap["subjects"] for l in s["lessons"] for a in l["absences"]}

@@ -12,7 +12,9 @@ subject group and term, subject plans with the topics, homework on the meeting w
 what a correct connector must produce (hours per week aside: NetSchool has none).
 
 Faults: `delay` seconds per request, `expire_after` authenticated requests then every session
-dies, `fail_sgids` answer 500, `drop_field` removes a key from every JSON answer.
+dies, `fail_sgids` answer 500, `drop_field` removes a key from every JSON answer;
+`terms_need_class` lists terms only once a class is chosen. `peak` is the most requests seen
+in flight at once.
 """
 
 from __future__ import annotations
@@ -270,6 +272,7 @@ class NetSchoolStandIn:
         self.expire_after: int | None = None
         self.fail_sgids: set[int] = set()
         self.drop_field: str | None = None
+        self.terms_need_class = False  # the terms offered only once a class is chosen
         self.requests = 0
         self.peak = 0  # the most requests in flight at once
         self._in_flight = 0
@@ -441,10 +444,11 @@ class NetSchoolStandIn:
         classes = list(self.data.classes.values())
         if "PCLID_IUP" not in chosen:
             codes = [c for c in TERMS if any(c in k["terms"] for k in classes)]
-            return self._json([{"filterId": "PCLID_IUP", "items": [{"title": c["name"], "value": f"{c['id']}_0"}
-                                                                   for c in classes]},
-                               {"filterId": "TERMID", "items": [{"title": TERMS[c]["title"], "value": TERMS[c]["id"]}
-                                                                for c in codes]}])
+            answer = [{"filterId": "PCLID_IUP", "items": [{"title": c["name"], "value": f"{c['id']}_0"}
+                                                          for c in classes]},
+                      {"filterId": "TERMID", "items": [{"title": TERMS[c]["title"], "value": TERMS[c]["id"]}
+                                                       for c in codes]}]
+            return self._json(answer[:1] if self.terms_need_class else answer)
         klass = next((c for c in classes if f"{c['id']}_0" == chosen["PCLID_IUP"]), None)
         if klass is None:
             return self._json({"message": "Класс не найден"}, 400)

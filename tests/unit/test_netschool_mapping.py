@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from archive_service.adapters.sources.base import SourceShapeError
-from archive_service.adapters.sources.netschool import period_of
+from archive_service.adapters.sources.netschool import group_name, period_of
 from archive_service.adapters.sources.netschool_journal import (JournalContext, lesson_mark, read_lessons,
                                                                 read_totals, term_mark)
 
@@ -86,3 +86,12 @@ def test_term_titles_become_period_codes(title, code):
 def test_a_term_title_of_another_kind_is_not_guessed():
     with pytest.raises(SourceShapeError, match="Модуль"):
         period_of("Модуль A", "12", dt.date(2026, 11, 5), dt.date(2026, 12, 25))
+
+
+@pytest.mark.parametrize(("title", "subject", "group"), [
+    ("Английский язык, 1 группа", "Английский язык", "1 группа"),
+    ("Технология (девочки)", "Технология", "девочки"),
+    ("Технология, 2 группа (мальчики)", "Технология", "2 группа (мальчики)"),
+    ("Англ. яз. 1 гр.", "Английский язык", "Англ. яз. 1 гр.")])
+def test_a_subgroup_s_name_comes_from_its_subject_group_title(title, subject, group):
+    assert group_name(title, subject) == group

@@ -198,9 +198,19 @@ class NetSchoolSource:
         self._reasons = frozenset(str(need(r, "mark", "grade/attendance/reasons"))
                                   for r in self._get("grade/attendance/reasons", lng="ru"))
         sources = self._filters([])
+        if "PCLID_IUP" not in sources:
+            raise SourceShapeError("Сетевой город: в ответе grade/journal/filter/init нет фильтра классов "
+                                   "«PCLID_IUP» — учётная запись не видит журналы классов")
         classes = [ClassRef(str(need(i, "value", "PCLID_IUP")), str(need(i, "title", "PCLID_IUP")),
-                            _grade(str(i["title"]))) for i in sources.get("PCLID_IUP", [])]
-        periods = [self._period(i) for i in sources.get("TERMID", [])]
+                            _grade(str(i["title"]))) for i in sources["PCLID_IUP"]]
+        terms = sources.get("TERMID")
+        if terms is None:  # the terms may come only with a class chosen: gather them class by class
+            seen: dict[str, dict] = {}
+            for c in classes:
+                for item in self._filters([{"filterId": "PCLID_IUP", "filterValue": c.id}]).get("TERMID", []):
+                    seen.setdefault(str(need(item, "value", "TERMID")), item)
+            terms = list(seen.values())
+        periods = [self._period(i) for i in terms]
         return SourceInfo(self._product, self._school["short_name"], str(need(self._year, "name", "context")),
                           classes, periods)
 
@@ -352,15 +362,19 @@ class NetSchoolSource:
                "hours_per_week": round(count / weeks, 1) or 0.1,
                "lessons": lessons, "period_marks": read_totals(journal, settings, ctx, where)}
         if title != name:
-            out["group"] = {"name": _group_name(title, name), "student_ids": students}
+            out["group"] = {"name": group_name(title, name), "student_ids": students}
         return out
 
 
-def _group_name(title: str, subject: str) -> str:
-    if title.startswith(subject):
-        rest = title[len(subject):].strip(" ,:-–()")
-        return rest or title
-    return title
+def group_name(title: str, subject: str) -> str:
+    """The subgroup's name from its SGID title: «Английский язык, 1 группа» → «1 группа»,
+    «Технология (девочки)» → «девочки»; a title not starting with the subject stays whole."""
+    if not title.startswith(subject):
+        return title
+    rest = title[len(subject):].lstrip(" ,:;-–—/").strip()
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1].strip()
+    return rest or title
 
 
 def _class_params(cls: ClassRef) -> tuple[str, str]:
