@@ -140,7 +140,11 @@ def test_demo_school_classes_come_back_equal_and_pass_the_strict_ingest(demo_ser
     code = "H1" if class_name.startswith("10") else "Q2"
     snap = pull(source(demo_server), class_name, code)
     parse_snapshot(json.dumps(snap, ensure_ascii=False))
-    assert comparable(snap) == comparable(demo_server.holds(class_name, code))
+    held = demo_server.holds(class_name, code)
+    assert comparable(snap) == comparable(held)
+    # NetSchool has no weekly hours: meetings ÷ weeks comes within half an hour of the plan
+    planned = {s["id"]: s["hours_per_week"] for s in held["subjects"]}
+    assert all(abs(s["hours_per_week"] - planned[s["id"]]) <= 0.5 for s in snap["subjects"])
 
 
 def test_subject_groups_are_pulled_concurrently_but_no_more_at_once_than_the_workers(server):
