@@ -1,0 +1,405 @@
+"""NetSchool («Сетевой город. Образование», «Сетевой регион») as a journal source.
+
+Sign-in (journal-systems.md §1.1): `logindata` → `auth/getdata` (lt, ver, salt) → `login` with
+`pw2 = md5hex(salt + md5hex(password in windows-1251))`, `pw = pw2[:len(password)]`; 409 is a
+wrong password; a `choose-session-role` entry point means: log out and sign in again with
+`rolegroup`; a short HTML answer pointing to `/asp/SecurityWarning.asp` is acknowledged with
+`WarnType=2` and the request repeated; every call carries the `at` header and a 401 means the
+session died — signed in again with a password, or `SessionExpiredError` for an imported
+token (servers that allow only Госуслуги: `Credentials.secret` is the session token and
+`extra["auth"] == "token"`).
+
+A class's period is one `grade/journal` per subject group (SGID) and term, fetched by a small
+thread pool (`workers`, 5 by default) over the one transport; the `at` token is shared and a
+re-sign-in happens once under a lock however many requests met the 401.
+
+Facts NetSchool's public clients do not show for a teacher account (marked I below) are read
+from the endpoint where they most plausibly live and checked: if the server does not give them,
+the pull stops with a Russian `SourceShapeError` naming the field — nothing is made up:
+* roster with birth dates and arrival/leaving dates: `users/studentlist?classId=` →
+  `[{id, fullName, birthDate, arrivalDate, leaveDate}]` (the endpoint C, the fields I);
+* class teacher: `classes?grade=` → `[{id, name, classTeacher{id, name}}]` (I);
+* subject and teacher of a subject group: `subjectgroups/{sgId}` → `{subject{id, name},
+  teachers[{id, name}]}` (I, the shape of the diary's `subjectGroup`/`teachers`);
+* term dates: `terms/{id}` → `{startDate, endDate}` (I);
+* `hours_per_week`: meetings of the term ÷ its weeks, one decimal (I).
+
+The ОТ attendance reason («отсутствовал», not yet coded) is school policy: `extra["ot_code"]`
+«Н» makes it an unexcused absence; by default it stays uncoded (null).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from archive_service.adapters.sources.base import (ClassRef, Credentials, PeriodRef, SessionExpiredError,
+                                                   SourceAuthError, SourceError, SourceInfo, SourceShapeError,
+                                                   SourceUnreachableError)
+from archive_service.adapters.sources.netschool_journal import (JournalContext, day_of, meetings_of, need,
+                                                                need_list, plan_topics, read_lessons, read_totals)
+from archive_service.adapters.sources.transport import Reply, Transport
+
+API = "webapi/"
+SECURITY_WARNING = "/asp/SecurityWarning.asp"
+EXPIRED = "Сетевой город: сеанс истёк — войдите через Госуслуги и импортируйте новый"
+_KINDS = (("четверт", "quarter", "Q"), ("полугод", "half_year", "H"), ("триместр", "trimester", "T"))
+
+
+def password_hashes(password: str, salt: str) -> tuple[str, str]:
+    """(pw, pw2) as NetSchool's login form wants them."""
+    inner = hashlib.md5(password.encode("windows-1251")).hexdigest()
+    pw2 = hashlib.md5((salt + inner).encode("ascii")).hexdigest()
+    return pw2[: len(password)], pw2
+
+
+def period_of(title: str, value: str, start: dt.date, end: dt.date) -> PeriodRef:
+    """A TERMID item («2 четверть», «1 полугодие») as a snapshot period."""
+    low = title.lower()
+    number = re.search(r"\d", title)
+    for stem, _kind, letter in _KINDS:
+        if stem in low and number:
+            return PeriodRef(f"{letter}{number[0]}", value, title, start.isoformat(), end.isoformat())
+    raise SourceShapeError(f"Сетевой город: период «{title}» (TERMID {value}) не распознан — ожидались четверть, "
+                           "полугодие или триместр с номером")
+
+
+def period_kind(code: str) -> tuple[str, int]:
+    return {"Q": "quarter", "H": "half_year", "T": "trimester"}[code[0]], int(code[1:])
+
+
+class NetSchoolSource:
+    """One signed-in conversation with a NetSchool server."""
+
+    system = "netschool"
+
+    def __init__(self, credentials: Credentials, transport: Transport, *, workers: int = 5,
+                 now: Callable[[], dt.datetime] | None = None, ot_code: str | None = None):
+        self.credentials = credentials
+        self.transport = transport
+        self.transport.system_name = "Сетевой город"
+        self.workers = max(1, workers)
+        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self.ot_code = ot_code if ot_code is not None else (credentials.extra.get("ot_code") or None)
+        if self.ot_code not in (None, "Н"):
+            raise SourceError("Сетевой город: код для причины «ОТ» может быть только «Н» или пустым")
+        self.token_mode = credentials.extra.get("auth") == "token"
+        self._at = ""
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._product = "Сетевой город. Образование"
+        self._year: dict = {}
+        self._school: dict = {}
+        self._work_types: dict[int, str] = {}
+        self._reasons: frozenset[str] = frozenset()
+        self._terms: dict[str, tuple[dt.date, dt.date]] = {}
+
+    # ---- sign-in -------------------------------------------------------------------------
+    def _login(self) -> None:
+        """A fresh `at` (password) or the imported one (token)."""
+        info = self.transport.request("GET", API + "logindata").json("logindata")
+        self._product = str(info.get("productName") or self._product)
+        if self.token_mode:
+            self._at = self.credentials.secret
+            return
+        if info.get("esiaMainAuth"):
+            raise SourceAuthError("Сетевой город: сервер допускает вход только через Госуслуги — импортируйте "
+                                  "токен сеанса (вход по паролю здесь невозможен)")
+        school = self.credentials.school or str(need(self.transport.request(
+            "GET", API + "prepareloginform").json("prepareloginform"), "scid", "prepareloginform"))
+        reply = self._post_login(school, None)
+        entry = str(reply.get("entryPoint") or "")
+        if "choose-session-role" in entry:
+            roles = need_list(need(reply, "accountInfo", "login"), "userRoles", "login")
+            wanted = self.credentials.extra.get("rolegroup")
+            role = next((r for r in roles if str(need(need(r, "role", "login"), "id", "login")) == wanted),
+                        roles[0] if roles else None)
+            if role is None:
+                raise SourceAuthError("Сетевой город: у учётной записи нет ни одной роли")
+            self._call("POST", "auth/logout", reauth=False)
+            reply = self._post_login(school, str(role["role"]["id"]))
+
+    def _post_login(self, school: str, rolegroup: str | None) -> dict:
+        auth = self.transport.request("POST", API + "auth/getdata").json("auth/getdata")
+        pw, pw2 = password_hashes(self.credentials.secret, str(need(auth, "salt", "auth/getdata")))
+        form = {"loginType": 1, "scid": school, "un": self.credentials.login, "pw": pw, "pw2": pw2,
+                "lt": need(auth, "lt", "auth/getdata"), "ver": need(auth, "ver", "auth/getdata")}
+        if rolegroup:
+            form["rolegroup"] = rolegroup
+        reply = self.transport.request("POST", API + "login", data=form)
+        if reply.status == 409:
+            said = _message(reply)
+            raise SourceAuthError("Сетевой город: вход не выполнен — неверный логин или пароль"
+                                  + (f" (сервер: «{said}»)" if said else ""))
+        if reply.status != 200:
+            raise SourceAuthError(f"Сетевой город: вход не выполнен (код ответа {reply.status})")
+        body = reply.json("login")
+        self._at = str(need(body, "at", "login"))
+        return body
+
+    def _relogin(self, seen: int) -> None:
+        with self._lock:
+            if self._generation != seen:
+                return  # another thread has signed in again already
+            if self.token_mode:
+                raise SessionExpiredError(EXPIRED)
+            self._login()
+            self._generation += 1
+
+    def _call(self, method: str, path: str, *, params: dict | None = None, json_body: Any = None,
+              reauth: bool = True) -> Reply:
+        """One authenticated request: security warning acknowledged, 401 → sign in again once."""
+        for attempt in range(3):
+            seen, at = self._generation, self._at
+            reply = self.transport.request(method, API + path, params=params, json_body=json_body,
+                                           headers={"at": at})
+            if reply.status == 401 and reauth and attempt < 2:
+                self._relogin(seen)
+                continue
+            if reply.status == 200 and _security_warning(reply):
+                self.transport.request("POST", SECURITY_WARNING.lstrip("/"), data={"at": at, "WarnType": 2},
+                                       headers={"at": at})
+                continue
+            break
+        if reply.status == 401:
+            if self.token_mode:
+                raise SessionExpiredError(EXPIRED)
+            raise SourceAuthError("Сетевой город: сервер отказывает в доступе и после повторного входа")
+        if reply.status == 404:
+            raise SourceShapeError(f"Сетевой город: адрес {path} не найден на сервере (404)")
+        if reply.status >= 400 and reauth:
+            raise SourceError(f"Сетевой город: запрос {path} отклонён (код {reply.status}): {_message(reply)}")
+        return reply
+
+    def _get(self, path: str, **params: Any) -> Any:
+        return self._call("GET", path, params=params or None).json(path)
+
+    def sign_in(self) -> SourceInfo:
+        with self._lock:
+            self._login()
+            self._generation += 1
+        context = self._get("context")
+        self._year = need(context, "schoolyear", "context")
+        year_id = need(self._get("years/current"), "id", "years/current")
+        self._year = {**self._year, "id": year_id}
+        school_id = need(context, "schoolId", "context")
+        card = self._get(f"schools/{school_id}/card")
+        common = need(card, "commonInfo", "schools/card")
+        self._school = {"id": str(school_id), "full_name": str(need(common, "fullSchoolName", "schools/card")),
+                        "short_name": str(need(common, "schoolName", "schools/card")),
+                        "director": {"full_name": str(need(need(card, "managementInfo", "schools/card"),
+                                                           "director", "schools/card")), "position": "Директор"}}
+        self._work_types = {need(t, "id", "grade/assignment/types"): str(need(t, "name", "grade/assignment/types"))
+                            for t in self._get("grade/assignment/types", all="false")}
+        self._reasons = frozenset(str(need(r, "mark", "grade/attendance/reasons"))
+                                  for r in self._get("grade/attendance/reasons", lng="ru"))
+        sources = self._filters([])
+        if "PCLID_IUP" not in sources:
+            raise SourceShapeError("Сетевой город: в ответе grade/journal/filter/init нет фильтра классов "
+                                   "«PCLID_IUP» — учётная запись не видит журналы классов")
+        classes = [ClassRef(str(need(i, "value", "PCLID_IUP")), str(need(i, "title", "PCLID_IUP")),
+                            _grade(str(i["title"]))) for i in sources["PCLID_IUP"]]
+        terms = sources.get("TERMID")
+        if terms is None:  # the terms may come only with a class chosen: gather them class by class
+            seen: dict[str, dict] = {}
+            for c in classes:
+                for item in self._filters([{"filterId": "PCLID_IUP", "filterValue": c.id}]).get("TERMID", []):
+                    seen.setdefault(str(need(item, "value", "TERMID")), item)
+            terms = list(seen.values())
+        periods = [self._period(i) for i in terms]
+        return SourceInfo(self._product, self._school["short_name"], str(need(self._year, "name", "context")),
+                          classes, periods)
+
+    def sign_out(self) -> None:
+        if self._at:
+            try:
+                self._call("POST", "auth/logout", reauth=False)
+            except SourceError:
+                pass  # the session is gone either way
+            self._at = ""
+
+    # ---- reference lists -----------------------------------------------------------------
+    def _filters(self, selected: list[dict]) -> dict[str, list[dict]]:
+        answer = self._call("POST", "grade/journal/filter/init",
+                            json_body={"selectedData": selected}).json("grade/journal/filter/init")
+        if not isinstance(answer, list):
+            raise SourceShapeError("Сетевой город: ответ grade/journal/filter/init должен быть списком фильтров")
+        return {str(need(f, "filterId", "grade/journal/filter/init")): need_list(f, "items", "filter/init")
+                for f in answer}
+
+    def _period(self, item: dict) -> PeriodRef:
+        value, title = str(need(item, "value", "TERMID")), str(need(item, "title", "TERMID"))
+        if value not in self._terms:
+            term = self._get(f"terms/{value}")
+            self._terms[value] = (day_of(need(term, "startDate", f"terms/{value}"), "startDate", "terms"),
+                                  day_of(need(term, "endDate", f"terms/{value}"), "endDate", "terms"))
+        start, end = self._terms[value]
+        return period_of(title, value, start, end)
+
+    # ---- one class, one period -----------------------------------------------------------
+    def fetch(self, cls: ClassRef, period: PeriodRef) -> dict:
+        if not self._school:
+            raise SourceError("Сетевой город: сначала нужно войти (sign_in)")
+        now = self.now()
+        sources = self._filters([{"filterId": "PCLID_IUP", "filterValue": cls.id}])
+        terms = [str(need(t, "value", "TERMID")) for t in sources.get("TERMID", [])]
+        if period.system_id not in terms:
+            raise SourceError(f"Сетевой город: у класса {cls.name} нет периода «{period.name}»")
+        following = terms[terms.index(period.system_id) + 1] if terms.index(period.system_id) + 1 < len(terms) \
+            else None
+        class_id, grade = _class_params(cls)
+        ctx = JournalContext(now.date(), period.code, self._work_types, self._reasons, self.ot_code)
+        start, end = dt.date.fromisoformat(period.start), dt.date.fromisoformat(period.end)
+        students, left = self._roster(class_id, start, end)
+        present = {s["id"] for s in students}
+        groups = [(str(need(g, "value", "SGID")), str(need(g, "title", "SGID"))) for g in sources.get("SGID", [])]
+        params = {"yearId": self._year["id"], "classId": class_id, "grade": grade}
+        weeks = max((end - start).days + 1, 1) / 7
+
+        def pull(group: tuple[str, str]) -> dict:
+            try:
+                return self._subject(group, params, period.system_id, following, ctx, weeks, (present, left))
+            except SourceUnreachableError as err:
+                why = str(err).removeprefix("Сетевой город: ")
+                raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {cls.name} "
+                                             f"не получен — {why}") from None
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            futures = [pool.submit(pull, g) for g in groups]
+            try:
+                subjects = [f.result() for f in futures]
+            finally:
+                for f in futures:
+                    f.cancel()
+        teacher = self._class_teacher(cls, class_id)
+        kind, number = period_kind(period.code)
+        return {"format": "journal-snapshot/1",
+                "source": {"system": self._product, "exported_at": now.isoformat(timespec="seconds")},
+                "school": self._school, "academic_year": str(need(self._year, "name", "context")),
+                "period": {"kind": kind, "number": number, "start": period.start, "end": period.end},
+                "class": {"id": class_id if class_id != "-1" else cls.id, "name": cls.name,
+                          "grade": cls.grade or _grade(cls.name), "class_teacher": teacher},
+                "students": students, "subjects": subjects}
+
+    def _roster(self, class_id: str, start: dt.date, end: dt.date) -> tuple[list[dict], set[str]]:
+        """The class during the term, and everyone the roster says has left (a `free` row is theirs)."""
+        where = "users/studentlist"
+        out, left = [], set()
+        for s in self._get("users/studentlist", classId=class_id):
+            sid = str(need(s, "id", where))
+            birth, arrival, leave = (need(s, key, where) for key in ("birthDate", "arrivalDate", "leaveDate"))
+            if not birth:
+                raise SourceShapeError(f"Сетевой город: нет даты рождения ученика «{s.get('fullName', sid)}» "
+                                       "(поле birthDate в users/studentlist) — снимок её требует, а придумывать нельзя")
+            birth = day_of(birth, "birthDate", where)
+            arrived = day_of(arrival, "arrivalDate", where) if arrival else None
+            gone = day_of(leave, "leaveDate", where) if leave else None
+            if gone:
+                left.add(sid)
+            if (arrived and arrived > end) or (gone and gone < start):
+                continue
+            out.append({"id": sid, "full_name": str(need(s, "fullName", where)), "birth_date": birth.isoformat(),
+                        "enrolled_on": arrived.isoformat() if arrived and arrived > start else None,
+                        "left_on": gone.isoformat() if gone and gone <= end else None})
+        return out, left
+
+    def _class_teacher(self, cls: ClassRef, class_id: str) -> dict:
+        where = "classes"
+        for c in self._get("classes", grade=cls.grade or _grade(cls.name)):
+            if str(need(c, "id", where)) == class_id:
+                t = need(c, "classTeacher", where)
+                if not t:
+                    raise SourceShapeError(f"Сетевой город: у класса {cls.name} не указан классный руководитель "
+                                           "(поле classTeacher в classes) — снимок его требует")
+                return {"id": str(need(t, "id", where)), "full_name": str(need(t, "name", where))}
+        raise SourceShapeError(f"Сетевой город: класс {cls.name} не найден в ответе classes (поле id)")
+
+    def _subject(self, group: tuple[str, str], params: dict, term: str, following: str | None,
+                 ctx: JournalContext, weeks: float, roster: tuple[set[str], set[str]]) -> dict:
+        """One subject group's subject: journal, plan, card, and the next term's first meeting."""
+        sg_id, title = group
+        where = f"grade/journal (предмет «{title}»)"
+        answer = self._get("grade/journal", **params, sgId=sg_id, termId=term)
+        journals = need_list(answer, "journals", where)
+        if len(journals) != 1:
+            raise SourceShapeError(f"Сетевой город: в ответе {where} ожидался один журнал в поле journals")
+        journal, settings = journals[0], answer.get("markSettings") or {}
+        plan = plan_topics(self._get("subjectplans/getForSubjectGroup", sgId=sg_id), "subjectplans")
+        card = self._get(f"subjectgroups/{sg_id}")
+        subject = need(card, "subject", "subjectgroups")
+        teachers = need_list(card, "teachers", "subjectgroups")
+        if not teachers:
+            raise SourceShapeError(f"Сетевой город: у предмета «{title}» не указан учитель (поле teachers "
+                                   "в subjectgroups) — снимок его требует")
+        next_meeting = None
+        meetings = meetings_of(journal, where)
+        if following and meetings and meetings[-1]["date"] <= ctx.export_day:
+            later = need_list(self._get("grade/journal", **params, sgId=sg_id, termId=following), "journals", where)
+            nxt = meetings_of(later[0], where) if later else []
+            next_meeting = nxt[0] if nxt else None
+        lessons, count = read_lessons(journal, settings, plan, next_meeting, ctx, where)
+        if count == 0:
+            raise SourceShapeError(f"Сетевой город: в журнале предмета «{title}» нет ни одного урока — "
+                                   "часы в неделю не вычислить (поле classMeeting)")
+        name = str(need(subject, "name", "subjectgroups"))
+        students = []
+        for s in need_list(journal, "students", where):
+            sid = str(need(s, "id", where))
+            # `free` in a subgroup may be a move to the other subgroup; in a whole-class journal it is
+            # a leaver, and the roster must say when, or the snapshot would keep them in the class
+            if need(s, "free", where) and title == name and sid not in roster[1]:
+                raise SourceShapeError(f"Сетевой город: ученик {sid} выбыл из «{title}» (free), но дата выбытия "
+                                       "не известна (поле leaveDate в users/studentlist)")
+            if sid in roster[0]:  # a row of someone who left before the term is not the group's
+                students.append(sid)
+        out = {"id": sg_id, "name": name,
+               "teacher": {"id": str(need(teachers[0], "id", "subjectgroups")),
+                           "full_name": str(need(teachers[0], "name", "subjectgroups"))},
+               "hours_per_week": round(count / weeks, 1) or 0.1,
+               "lessons": lessons, "period_marks": read_totals(journal, settings, ctx, where)}
+        if title != name:
+            out["group"] = {"name": group_name(title, name), "student_ids": students}
+        return out
+
+
+def group_name(title: str, subject: str) -> str:
+    """The subgroup's name from its SGID title: «Английский язык, 1 группа» → «1 группа»,
+    «Технология (девочки)» → «девочки»; a title not starting with the subject stays whole."""
+    if not title.startswith(subject):
+        return title
+    rest = title[len(subject):].lstrip(" ,:;-–—/").strip()
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1].strip()
+    return rest or title
+
+
+def _class_params(cls: ClassRef) -> tuple[str, str]:
+    """`classId`/`grade` for grade/journal from a PCLID_IUP value («101_0» or «9_1» for an IUP grade)."""
+    ident, _, kind = cls.id.partition("_")
+    if kind == "1":
+        return "-1", ident
+    return ident, "-1"
+
+
+def _grade(name: str) -> int:
+    digits = re.match(r"\d+", name)
+    if not digits:
+        raise SourceShapeError(f"Сетевой город: из названия класса «{name}» не видна параллель (PCLID_IUP title)")
+    return int(digits[0])
+
+
+def _message(reply: Reply) -> str:
+    try:
+        body = reply.json("ответ")
+    except SourceShapeError:
+        return ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+def _security_warning(reply: Reply) -> bool:
+    kind = str({k.lower(): v for k, v in reply.headers.items()}.get("content-type", ""))
+    return "text/html" in kind and len(reply.body) < 1000 and SECURITY_WARNING.encode() in reply.body

@@ -1,0 +1,1 @@
+"""Stand-in servers of the journal systems, for the connectors' tests."""
