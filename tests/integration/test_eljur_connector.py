@@ -87,7 +87,8 @@ def test_a_class_pulled_from_eljur_is_the_class_the_server_holds_and_passes_the_
     weeks = (dt.date(2026, 12, 25) - dt.date(2026, 11, 5)).days / 7 + 1 / 7
     assert {s["name"]: s["hours_per_week"] for s in snap["subjects"]} == {
         s["name"]: round(len(s["lessons"]) / weeks, 1) for s in server.truth["subjects"]}
-    assert source.notes == []
+    assert source.notes == ["ученик 1002, «Математика», 2026-11-09: запись «•» ЭлЖур не учитывает как отметку "
+                            "(count=false), в снимок она не взята"]
     result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor="test", now=NOW)
     assert (result.status, result.class_name, result.period_code) == ("stored", "5А", "Q2")
     again = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor="test", now=NOW)
@@ -151,7 +152,7 @@ def test_a_recorded_pull_replays_to_the_same_snapshot_and_the_recording_holds_no
     replayed = pull(connect(server, ReplayTransport(folder), password="", devkey="replay"))
     assert replayed == recorded
     files = sorted(folder.glob("*.json"))
-    assert len(files) == 3 + 3 * 4  # auth, getrules, getperiods, then three calls per student
+    assert len(files) == 4 + 3 * 4  # auth, getrules, getperiods (all, then the class), three per student
     text = "\n".join(f.read_text(encoding="utf-8") for f in files)
     for secret in (DEVKEY, PASSWORD, *issued):
         assert secret not in text
@@ -248,10 +249,14 @@ def test_a_register_file_is_read_from_the_credentials(tmp_path: Path):
         EljurSource(Credentials(url="x", extra={"register": str(file)}), Transport("http://127.0.0.1:9/"))
 
 
-def test_a_class_the_account_does_not_have_is_named():
+def test_a_class_or_a_period_the_class_does_not_have_is_named():
     with EljurStandIn() as server:
         source = connect(server)
         source.sign_in()
         q2 = PeriodRef(code="Q2", system_id="II четверть", name="II четверть", start="2026-11-05", end="2026-12-25")
         with pytest.raises(SourceShapeError, match="нет класса «7В»"):
             source.fetch(ClassRef(id="7В", name="7В", grade=7), q2)
+        h1 = PeriodRef(code="H1", system_id="1 полугодие", name="1 полугодие", start="2026-09-01", end="2026-12-25")
+        with pytest.raises(SourceShapeError, match="у класса 5А нет периода H1 .«1 полугодие».; его периоды: "
+                                                   "Q1, Q2, Q3, Q4, year"):
+            source.fetch(ClassRef(id="5А", name="5А", grade=5), h1)

@@ -23,7 +23,9 @@ themselves or their children and are refused (`SourceAuthError`). Whether a clas
 administrator account sees every student of its class is not publicly known; use an account
 that does. Since the API cannot say how many students a class has, the check is the school's
 register (below): a student the register puts in the class during the period whom the account
-does not see stops the pull with a message naming the students.
+does not see stops the pull with a message naming the students. Whether ЭлЖур still lists a
+student who left during the period is also unknown; if it does not, that check stops the pull
+rather than leave the leaver's marks out.
 
 **What ЭлЖур does not give, and the register.** `journal-snapshot/1` requires each student's
 birth date and the director's name; apiv3 has neither, nor enrolment/leaving dates. They come
@@ -35,14 +37,15 @@ missing from it, `fetch` raises `SourceShapeError` naming what is missing — no
 per diary `lesson_id` and `grp`; a subgroup's `group` = the students whose diary has it. Lessons:
 diary items by day and lesson number (after the export moment left out), topic = `topic`,
 homework = the non-individual `homework` values, else «Без задания». Marks: `getmarks` entries
-with `count` ≠ false, work type = `mtype.type`, `set_on` = the mark's `date`, attached to that
+with `count` ≠ false (the others are named in `notes`), work type = `mtype.type`, `set_on` = the mark's `date`, attached to that
 day's lesson of the subject (the first one when it has two). Absences: `н`/`Н` → Н, `оп`/`ОП` → О
 (ЭлЖур's API has no Б/У reasons). Values: «5» → 5; «4-»/«5+» → 4/5 with a note in `notes` (the
 format has no signs); «зач»/«зачёт», «незач»/«незачёт»; any other value (e.g. «5/4») stops the
 pull naming it. Period marks: `getfinalassessments` by the period's name (only the fetched
 period's; a year snapshot takes them all); «н/а», «осв»/«освобождён» besides the above.
 Periods: names like «2 четверть», «II четверть», «1 полугодие», «1 триместр», «Год»; any other
-name stops with `SourceShapeError` naming it. `hours_per_week` = lessons ÷ weeks of the period
+name stops with `SourceShapeError` naming it; `fetch` checks the class has the period asked for
+(classes may have quarters or half-years) and takes its dates from the class. `hours_per_week` = lessons ÷ weeks of the period
 (inferred).
 """
 
@@ -275,14 +278,16 @@ class EljurSource:
             raise SourceAuthError("Учётная запись ЭлЖура не видит ни одного ученика: нужна учётная запись, "
                                   "которая видит всех учеников класса")
         seen: dict[str, PeriodRef] = {}
-        for p in _need(records[0], "periods", "getperiods"):
-            name = str(_need(p, "name", "getperiods (periods)"))
-            code = period_code(name)
-            start = _day(_need(p, "start", "getperiods (periods)"), "начало периода")
-            end = _day(_need(p, "end", "getperiods (periods)"), "конец периода")
-            seen.setdefault(code, PeriodRef(code=code, system_id=name, name=str(p.get("fullname") or name),
-                                            start=start.isoformat(), end=end.isoformat()))
-        return list(seen.values())
+        for record in records:  # classes may differ (quarters below grade 10, half-years above)
+            for p in _need(record, "periods", "getperiods"):
+                name = str(_need(p, "name", "getperiods (periods)"))
+                code = period_code(name)
+                start = _day(_need(p, "start", "getperiods (periods)"), "начало периода")
+                end = _day(_need(p, "end", "getperiods (periods)"), "конец периода")
+                seen.setdefault(code, PeriodRef(code=code, system_id=name, name=str(p.get("fullname") or name),
+                                                start=start.isoformat(), end=end.isoformat()))
+        order = {"Q": 0, "T": 1, "H": 2, "y": 3}
+        return sorted(seen.values(), key=lambda p: (order[p.code[0]], p.code))
 
     # -- one class, one period --------------------------------------------------------------
 
@@ -300,6 +305,11 @@ class EljurSource:
                                    "руководителем (hometeacher_id, hometeacher_name)")
         start, end = dt.date.fromisoformat(period.start), dt.date.fromisoformat(period.end)
         students = self._roster(relations, cls, start, end)
+        own = {p.code: p for p in self._periods(next(iter(students)))} if students else {}
+        if period.code not in own:
+            raise SourceShapeError(f"ЭлЖур: у класса {cls.name} нет периода {period.code} («{period.name}»); "
+                                   f"его периоды: {', '.join(own) or 'нет'}")
+        start, end = dt.date.fromisoformat(own[period.code].start), dt.date.fromisoformat(own[period.code].end)
         build = _ClassBuild(end=min(end, exported.date()), notes=self.notes, teacher_ids={
             str(_need(group, "hometeacher_name", "getrules (relations.groups)")):
                 str(_need(group, "hometeacher_id", "getrules (relations.groups)"))})
@@ -424,8 +434,8 @@ class _ClassBuild:
         self._taken: dict[tuple[str, str], list[_Subject]] = {}  # (student, lesson_id) -> subjects
 
     def add_diary(self, sid: str, record: dict) -> None:
-        for key, day in (_need(record, "days", "getdiary") or {}).items():
-            date = _day(day.get("name") or key, "день дневника")
+        for day in _values(_need(record, "days", "getdiary") or {}, "getdiary (days)"):
+            date = _day(_need(day, "name", "getdiary (days)"), "день дневника")
             if date > self.end:
                 continue  # scheduled lessons after the export moment are not journal yet
             for item in _values(day.get("items") or {}, "getdiary (items)"):
@@ -440,11 +450,15 @@ class _ClassBuild:
         if subject not in self._taken.setdefault((sid, lesson_id), []):
             self._taken[(sid, lesson_id)].append(subject)
         subject.students.add(sid)
-        subject.teachers[str(_need(item, "teacher", "getdiary (items)"))] += 1
+        teacher = str(_need(item, "teacher", "getdiary (items)")).strip()
+        if not teacher:
+            raise SourceShapeError(f"ЭлЖур: в дневнике ученика {sid} у урока «{subject.name}» {date.isoformat()} "
+                                   "пустое поле «teacher» (учитель)")
+        subject.teachers[teacher] += 1
         num = int(_need(item, "num", "getdiary (items)"))
         lesson = subject.lessons.setdefault((date, num), {"date": date, "topic": None, "homework": {},
                                                           "marks": [], "absences": []})
-        topic = (item.get("topic") or "").strip()
+        topic = str(item.get("topic") or "").strip()
         lesson["topic"] = lesson["topic"] or topic or None
         for hw in _values(item.get("homework") or {}, "getdiary (homework)"):
             if not hw.get("individual") and str(hw.get("value") or "").strip():
@@ -470,7 +484,10 @@ class _ClassBuild:
                 free[0]["absences"].append({"student_id": sid, "code": _ABSENCES[value]})
             return
         if _need(mark, "count", "getmarks (marks)") is False:
-            return  # not counted by ЭлЖур itself: not a mark
+            # not counted by ЭлЖур itself (a debt, a dot, a comment): not a mark, but said
+            self.notes.append(f"{who}: запись «{value}» ЭлЖур не учитывает как отметку (count=false), "
+                              "в снимок она не взята")
+            return
         work_type = str(_need(_need(mark, "mtype", "getmarks (marks)"), "type", "getmarks (marks.mtype)"))
         self._lessons_on(sid, lesson_id, date, who)[0]["marks"].append(
             {"student_id": sid, "value": lesson_mark(value, self.notes, who), "work_type": work_type,
