@@ -19,7 +19,7 @@ import secrets
 import threading
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from builders import snapshot, subject
@@ -84,6 +84,11 @@ def eljur_truth() -> dict:
     return data
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args: Any) -> None:  # request lines carry the test devkey and tokens
+        pass
+
+
 def _in_class(student: dict, day: str) -> bool:
     return (not student["enrolled_on"] or student["enrolled_on"] <= day) and \
         (not student["left_on"] or day <= student["left_on"])
@@ -106,7 +111,7 @@ class EljurStandIn:
         self.fail_method: str | None = None
         self.drop: tuple[str, str] | None = None
         self._lock = threading.Lock()
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True, request_handler=_Quiet)
         self.url = f"http://127.0.0.1:{self.server.server_port}/apiv3"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -256,8 +261,9 @@ class EljurStandIn:
         for s in self._chosen(student):
             by_subject: dict[str, dict] = {}
             for subj, lesson, _num in self._lessons(s["id"], days):
-                entry = by_subject.setdefault(subj["name"], {"name": subj["name"], "lesson_id": LESSON_IDS[subj["name"]],
-                                                             "average": "0", "averageConvert": 0, "marks": []})
+                entry = by_subject.setdefault(subj["name"], {
+                    "name": subj["name"], "lesson_id": LESSON_IDS[subj["name"]], "average": "0", "averageConvert": 0,
+                    "marks": []})
                 for nm, m in enumerate(x for x in lesson["marks"] if x["student_id"] == s["id"]):
                     entry["marks"].append({"value": str(m["value"]), "date": m["set_on"],
                                            "lesson_id": LESSON_IDS[subj["name"]], "nm": str(nm), "weight": 1,
