@@ -77,7 +77,7 @@ def test_a_class_pulled_from_eljur_is_the_class_the_server_holds_and_passes_the_
         info = source.sign_in()
         assert (info.system, info.academic_year) == ("ЭлЖур", "2026/2027")
         assert info.school == server.truth["school"]["full_name"]
-        assert [c.name for c in info.classes] == ["5А", "6Б"]
+        assert [c.name for c in info.classes] == ["5А", "5Б", "6Б"]
         assert [(p.code, p.start, p.end) for p in info.periods][:2] == [("Q1", "2026-09-01", "2026-10-27"),
                                                                         ("Q2", "2026-11-05", "2026-12-25")]
         assert [p.code for p in info.periods] == ["Q1", "Q2", "Q3", "Q4", "year"]
@@ -272,6 +272,8 @@ def test_a_class_or_a_period_the_class_does_not_have_is_named():
         q2 = PeriodRef(code="Q2", system_id="II четверть", name="II четверть", start="2026-11-05", end="2026-12-25")
         with pytest.raises(SourceShapeError, match="нет класса «7В»"):
             source.fetch(ClassRef(id="7В", name="7В", grade=7), q2)
+        with pytest.raises(SourceShapeError, match="в классе 5Б за период нет ни одного ученика"):
+            source.fetch(ClassRef(id="5Б", name="5Б", grade=5), q2)
         h1 = PeriodRef(code="H1", system_id="1 полугодие", name="1 полугодие", start="2026-09-01", end="2026-12-25")
         with pytest.raises(SourceShapeError, match="у класса 5А нет периода H1 .«1 полугодие».; его периоды: "
                                                    "Q1, Q2, Q3, Q4, year"):

@@ -201,7 +201,11 @@ class EljurStandIn:
         return {"name": "900", "title": "Зайцева Марина Олеговна", "roles": ["employee", "administrator"],
                 "relations": {"groups": {CLASS: {"name": CLASS, "parallel": 5, "hometeacher_id": TEACHER_ID,
                                                  "hometeacher_name": teacher, "rel": "teacher", "rules": [],
-                                                 "balls": 0}},
+                                                 "balls": 0},
+                                        # a class the account is linked to but whose students it does not see
+                                        "5Б": {"name": "5Б", "parallel": 5, "hometeacher_id": "78",
+                                               "hometeacher_name": "Титова Вера Андреевна", "rel": "teacher",
+                                               "rules": [], "balls": 0}},
                               "schools": [{"title": t["school"]["short_name"], "title_full": t["school"]["full_name"],
                                            "number": "21", "inn": "6601000021", "kpp": "660101001"}],
                               "students": students},

@@ -305,7 +305,10 @@ class EljurSource:
                                    "руководителем (hometeacher_id, hometeacher_name)")
         start, end = dt.date.fromisoformat(period.start), dt.date.fromisoformat(period.end)
         students = self._roster(relations, cls, start, end)
-        own = {p.code: p for p in self._periods(next(iter(students)))} if students else {}
+        if not students:
+            raise SourceShapeError(f"ЭлЖур: в классе {cls.name} за период нет ни одного ученика — ни учётная "
+                                   "запись, ни реестр школы их не знают")
+        own = {p.code: p for p in self._periods(next(iter(students)))}
         if period.code not in own:
             raise SourceShapeError(f"ЭлЖур: у класса {cls.name} нет периода {period.code} («{period.name}»); "
                                    f"его периоды: {', '.join(own) or 'нет'}")
