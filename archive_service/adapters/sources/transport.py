@@ -47,6 +47,25 @@ def _redacted(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: (REDACTED if k.lower() in SECRET_NAMES else v) for k, v in (values or {}).items()}
 
 
+def _redacted_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (REDACTED if str(k).lower() in SECRET_NAMES else _redacted_tree(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted_tree(v) for v in value]
+    return value
+
+
+def _redacted_body(body: bytes) -> str:
+    """A reply body for the record: a sign-in answer carries the new token (ЭлЖур `result.token`,
+    NetSchool `at`), so a JSON body has the values of secret-named keys replaced at any depth."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        tree = json.loads(text)
+    except ValueError:
+        return text
+    return json.dumps(_redacted_tree(tree), ensure_ascii=False)
+
+
 class Transport:
     """Requests to one server, with its cookies; retries connection errors and 5xx answers."""
 
@@ -102,7 +121,7 @@ class RecordingTransport(Transport):
         entry = {"method": method, "path": path, "params": _redacted(params), "form": _redacted(data),
                  "json": json_body if not isinstance(json_body, dict) else _redacted(json_body),
                  "status": reply.status, "headers": _redacted(reply.headers),
-                 "body": reply.body.decode("utf-8", errors="replace")}
+                 "body": _redacted_body(reply.body)}
         with self._lock:
             self._n += 1
             (self.folder / f"{self._n:05d}.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1),
