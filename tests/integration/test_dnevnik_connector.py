@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from archive_service.adapters.sources.base import (ClassRef, Credentials, SessionExpiredError, SourceAuthError,
+from archive_service.adapters.sources.base import (Credentials, PeriodRef, SessionExpiredError, SourceAuthError,
                                                    SourceShapeError, SourceUnreachableError)
 from archive_service.adapters.sources.dnevnik import DnevnikSource
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.snapshots import diff_versions
 from builders import snapshot, subject
 from conftest import NOW
 from standins.dnevnik import DnevnikStandIn
@@ -93,6 +94,24 @@ def test_a_whole_class_with_a_subgroup_pulled_by_password_matches_the_stand_in_a
     assert result.status == "stored" and result.period_code == "Q2"
 
 
+def test_an_unchanged_second_pull_is_a_no_op_and_a_changed_mark_a_new_version_whose_diff_shows_it(archive):
+    def store(got: dict, reason: str | None = None):
+        return ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(), actor="test",
+                               origin="dnevnik", reason=reason, now=NOW)
+
+    with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
+        assert store(pull(source(standin, token=TOKEN))).status == "stored"
+        assert store(pull(source(standin, token=TOKEN))).status == "duplicate"
+        mark = standin.marks[standin.id("group", "c-5a")][0]
+        assert mark["value"] == "5"
+        mark["value"] = mark["textValue"] = "3"
+        again = store(pull(source(standin, token=TOKEN)), reason="выгрузка из Дневник.ру")
+    assert (again.status, again.version) == ("new_version", 2)
+    changes = diff_versions(archive.uow(), "2026/2027", "Q2", "5А").changes
+    assert [(c.kind, c.change, c.old, c.new, c.student) for c in changes] == [
+        ("mark", "changed", 5, 3, "Алексеев Иван Петрович")]
+
+
 def test_a_mark_with_a_sign_is_stored_without_it_and_the_connector_says_so():
     data = class_5a()
     with DnevnikStandIn([data], signed={("m-1", "s1"): "5-"}) as standin:
@@ -158,6 +177,21 @@ def test_a_response_missing_a_field_stops_the_pull_naming_the_field(kind, field,
         standin.drop(kind, field)
         with pytest.raises(SourceShapeError, match=named):
             pull(source(standin, token=TOKEN))
+
+
+def test_a_parameter_the_server_calls_invalid_is_a_shape_error_with_its_description():
+    with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
+        standin.refuse("/marks/")
+        with pytest.raises(SourceShapeError, match="неверными: Неверный формат даты"):
+            pull(source(standin, token=TOKEN))
+
+
+def test_a_period_the_class_does_not_have_is_refused_before_anything_is_pulled():
+    with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
+        conn = source(standin, token=TOKEN)
+        info = conn.sign_in()
+        with pytest.raises(SourceShapeError, match="нет отчётного периода H1"):
+            conn.fetch(info.classes[0], PeriodRef("H1", "12", "1 полугодие", "2026-09-01", "2026-12-25"))
 
 
 def test_an_unknown_reporting_period_type_fails_loudly():

@@ -8,7 +8,8 @@ right login and password (anything else shows the login page again, no `result=s
 every API call needs a live `Access-Token` (else 401 `{type: authorizationFailed}`).
 
 Misbehaviour on request: `expire_after(n)` kills the current token after n more API calls,
-`fail(fragment)` answers 500 `apiServerError` to every path containing it, `drop(kind, field)`
+`fail(fragment)` answers 500 `apiServerError` to every path containing it, `refuse(fragment)`
+400 `parameterInvalid`, `drop(kind, field)`
 removes a field from every object of one response kind; `signed={(lesson, student): "4-"}`
 serves a mark with a sign.
 """
@@ -44,6 +45,7 @@ class DnevnikStandIn:
         self.tokens: set[str] = {token} if token else set()
         self.requests: list[str] = []
         self.failing: set[str] = set()
+        self.invalid: set[str] = set()
         self.dropped: dict[str, set[str]] = {}
         self.signed = dict(signed or {})
         self._expire_in: int | None = None
@@ -71,6 +73,10 @@ class DnevnikStandIn:
 
     def fail(self, fragment: str) -> None:
         self.failing.add(fragment)
+
+    def refuse(self, fragment: str) -> None:
+        """Answer 400 `parameterInvalid` to every path containing `fragment`."""
+        self.invalid.add(fragment)
 
     def drop(self, kind: str, field: str) -> None:
         self.dropped.setdefault(kind, set()).add(field)
@@ -282,6 +288,8 @@ class DnevnikStandIn:
         path = request.path[len("/v2/"):]
         if any(f in path for f in self.failing):
             return self._json({"type": "apiServerError", "description": "Internal error"}, 500)
+        if any(f in path for f in self.invalid):
+            return self._json({"type": "parameterInvalid", "description": "Неверный формат даты"}, 400)
         kind, body = self._route(path, request.args)
         if body is None:
             return self._json({"type": "apiResourceUnavailable", "description": path}, 404)

@@ -88,7 +88,11 @@ def _day(value: Any, where: str) -> dt.date:
         raise _shape(f"в ответе {where} дата «{value}» не в формате ГГГГ-ММ-ДД") from None
 
 
-def _full_name(person: dict, where: str, *, keys: tuple[str, str, str] = ("lastName", "firstName", "middleName")) -> str:
+PERSON_KEYS = ("lastName", "firstName", "middleName")
+TEACHER_KEYS = ("LastName", "FirstName", "MiddleName")  # schools/{s}/teachers spells them so (MR `SchoolTeacher`)
+
+
+def _full_name(person: dict, where: str, keys: tuple[str, ...] = PERSON_KEYS) -> str:
     last, first = _field(person, keys[0], where), _field(person, keys[1], where)
     return " ".join(p for p in (last, first, person.get(keys[2]) or "") if p).strip()
 
@@ -241,9 +245,13 @@ class DnevnikSource:
         exported = self.now().replace(microsecond=0)
         start = dt.date.fromisoformat(period.start)
         until = min(dt.date.fromisoformat(period.end), exported.date())
+        own = {(p.code, p.start, p.end) for p in self._reporting_periods(cls.id)}
+        if (period.code, period.start, period.end) not in own:
+            raise _shape(f"у класса {cls.name} нет отчётного периода {period.code} "
+                         f"с {period.start} по {period.end}")
         group = self._get(f"edu-groups/{cls.id}")
         grade = _field(group, "parallel", f"edu-groups/{cls.id}")
-        subgroups = [g for g in self._groups if int(cls.id) in (g.get("parentIds") or [])]
+        subgroups = [g for g in self._groups if cls.id in {str(p) for p in g.get("parentIds") or []}]
         roster = self._roster(cls.id)
         pulls = [self._pull_group(str(g["id"]), start, until, exported) for g in [group, *subgroups]]
         teachers = self._teachers()
@@ -303,8 +311,7 @@ class DnevnikSource:
             raise _shape(f"классный руководитель класса {name} не определён: API его не сообщает, а среди учителей "
                          f"класса с признаком HouseMaster {len(masters)} (нужен ровно один)")
         t = masters[0]
-        return {"id": str(t["Id"]), "full_name": _full_name(t, "schools/{s}/teachers",
-                                                            keys=("LastName", "FirstName", "MiddleName"))}
+        return {"id": str(t["Id"]), "full_name": _full_name(t, "schools/{s}/teachers", TEACHER_KEYS)}
 
     def _subjects(self, pull: dict, group: dict, is_subgroup: bool, roster: set[str], teachers: dict[int, dict],
                   work_types: dict, period: PeriodRef, start: dt.date, until: dt.date) -> list[dict]:
@@ -317,16 +324,7 @@ class DnevnikSource:
         for le in pull["lessons"]:
             if _day(_field(le, "date", "lessons"), "lessons") <= until:
                 by_subject[_field(_field(le, "subject", "lessons"), "id", "lessons.subject")].append(le)
-        lesson_out: dict[str, dict] = {}
-        subject_of: dict[str, Any] = {}
-        for subject_id, lessons in by_subject.items():
-            for le in lessons:
-                lid = str(_field(le, "id", "lessons"))
-                homework = [w.get("text") for w in le.get("works") or [] if w.get("type") == "Homework" and w.get("text")]
-                lesson_out[lid] = {"id": lid, "date": _day(le["date"], "lessons").isoformat(),
-                                   "topic": le.get("title") or None,
-                                   "homework": "\n".join(homework) if homework else None, "marks": [], "absences": []}
-                subject_of[lid] = subject_id
+        lesson_out = {str(_field(le, "id", "lessons")): self._lesson(le) for ls in by_subject.values() for le in ls}
         final_works = self._final_works(pull["final"], gid)
         self._lesson_marks(pull["marks"], lesson_out, final_works, roster, work_types, until)
         self._absences(pull["log"], lesson_out, roster)
@@ -344,8 +342,8 @@ class DnevnikSource:
             hours = round(len(lessons) / weeks, 1) if weeks > 0 else 0
             entry: dict[str, Any] = {
                 "id": f"{gid}-{subject_id}", "name": subject_name,
-                "teacher": {"id": str(tid), "full_name": _full_name(teachers[tid], "schools/{s}/teachers",
-                                                                     keys=("LastName", "FirstName", "MiddleName"))},
+                "teacher": {"id": str(tid),
+                            "full_name": _full_name(teachers[tid], "schools/{s}/teachers", TEACHER_KEYS)},
                 "hours_per_week": int(hours) if hours == int(hours) else hours,
                 "lessons": sorted((lesson_out[str(le["id"])] for le in lessons), key=lambda x: (x["date"], x["id"])),
                 "period_marks": period_marks.pop(subject_id, []),
@@ -357,6 +355,12 @@ class DnevnikSource:
             raise _shape(f"есть итоговые отметки по предмету {sorted(period_marks)[0]}, по которому в периоде нет "
                          "уроков: часы в неделю и учителя не узнать")
         return out
+
+    @staticmethod
+    def _lesson(le: dict) -> dict:
+        homework = [w["text"] for w in le.get("works") or [] if w.get("type") == "Homework" and w.get("text")]
+        return {"id": str(le["id"]), "date": _day(le["date"], "lessons").isoformat(), "topic": le.get("title") or None,
+                "homework": "\n".join(homework) if homework else None, "marks": [], "absences": []}
 
     def _final_works(self, final: Any, gid: str) -> dict[Any, dict]:
         where = f"edu-groups/{gid}/final-marks"
