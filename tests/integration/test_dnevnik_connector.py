@@ -122,6 +122,19 @@ def test_a_mark_with_a_sign_is_stored_without_it_and_the_connector_says_so():
     assert len(conn.notes) == 1 and "«5-»" in conn.notes[0] and "записана как 5" in conn.notes[0]
 
 
+def test_works_none_of_which_is_typed_homework_leave_homework_out_and_say_so():
+    with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
+        for lessons in standin.lessons.values():
+            for lesson in lessons:
+                for work in lesson["works"]:
+                    work["type"] = "LessonWork"
+        conn = source(standin, token=TOKEN)
+        got = pull(conn)
+    assert {le["homework"] for s in got["subjects"] for le in s["lessons"]} == {None}
+    assert conn.notes == ["5А: ни у одной работы уроков нет type «Homework» — домашние задания не распознаны, "
+                          "поле homework оставлено пустым"]
+
+
 def test_a_student_who_left_stops_the_pull_because_the_leaving_date_is_not_in_the_api():
     with DnevnikStandIn([snapshot()]) as standin:
         with pytest.raises(SourceShapeError, match="дату выбытия Дневник.ру не сообщает"):

@@ -49,6 +49,7 @@ class DnevnikStandIn:
         self.dropped: dict[str, set[str]] = {}
         self.signed = dict(signed or {})
         self._expire_in: int | None = None
+        self._sessions: set[str] = set()
         self._lock = threading.Lock()
         self._ids: dict[tuple[str, str], int] = {}
         self.classes = [copy.deepcopy(c) for c in classes]
@@ -255,12 +256,12 @@ class DnevnikStandIn:
             if form.get("login") != self.login or form.get("password") != self.password:
                 return self._login_page()
             session = secrets.token_hex(8)
-            self._sessions = getattr(self, "_sessions", set()) | {session}
+            self._sessions.add(session)
             response = Response("", 302, headers={"Location": form.get("ReturnUrl", "/")})
             response.set_cookie("DnevnikAuth_a", session)
             return response
         if request.path == "/oauth2" and request.method in ("GET", "POST"):
-            if request.cookies.get("DnevnikAuth_a") not in getattr(self, "_sessions", set()):
+            if request.cookies.get("DnevnikAuth_a") not in self._sessions:
                 return self._login_page()
             if request.args.get("client_id") != self.client_id or request.args.get("response_type") != "token":
                 return Response("<html>unknown client</html>", 400, content_type="text/html")

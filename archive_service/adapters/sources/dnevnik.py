@@ -258,6 +258,10 @@ class DnevnikSource:
         work_types = {w.get("id"): _field(w, "title", "work-types")
                       for w in _list(self._get(f"work-types/{self._school['id']}"), "work-types")}
         ids = {s["id"] for s in roster}
+        works = [w for pull in pulls for le in pull["lessons"] for w in le.get("works") or []]
+        if works and not any(w.get("type") == "Homework" for w in works):
+            self.notes.append(f"{cls.name}: ни у одной работы уроков нет type «Homework» — домашние задания "
+                              "не распознаны, поле homework оставлено пустым")
         subjects = []
         for pull, g in zip(pulls, [group, *subgroups]):
             subjects += self._subjects(pull, g, g is not group, ids, teachers, work_types, period, start, until)
