@@ -25,6 +25,7 @@ from archive_service.adapters.sources.base import (ClassRef, Credentials, Journa
                                                    SourceInfo)
 from archive_service.adapters.sources.registry import system_title
 from archive_service.domain import pull_calendar
+from archive_service.domain.periods import period_title
 from archive_service.errors import ArchiveError, NotFoundError, SnapshotRejected
 from archive_service.schema import Snapshot, parse_snapshot
 from archive_service.services.ingest import ingest_snapshot, load_snapshot
@@ -182,8 +183,10 @@ def _pull_class(uow: UnitOfWork, connector: JournalSource, cls: ClassRef, period
         if not store:
             return ClassResult(cls.name, "new", f"{cls.name}: снимок построен (не сохранялся)",
                                snapshot_json=raw.decode("utf-8"))
-        if _unchanged(uow, snap):
-            return ClassResult(cls.name, "unchanged", f"{cls.name}: без изменений с последней сохранённой версии")
+        same = _same_as_stored(uow, snap)
+        if same is not None:
+            return ClassResult(cls.name, "unchanged", f"{cls.name}, {period_title(snap.period.code)}: журнал "
+                               f"совпадает с сохранённой версией {same}", same)
         result = ingest_snapshot(uow, raw, actor=actor, origin=origin, reason=reason, now=now)
     except SnapshotRejected as err:
         return ClassResult(cls.name, "rejected", f"{cls.name}: {err}", problems=[str(p) for p in err.problems])
@@ -195,13 +198,13 @@ def _pull_class(uow: UnitOfWork, connector: JournalSource, cls: ClassRef, period
                        result.version)
 
 
-def _unchanged(uow: UnitOfWork, snap: Snapshot) -> bool:
-    """The newest stored version holds the same journal (only the export moment may differ)."""
+def _same_as_stored(uow: UnitOfWork, snap: Snapshot) -> int | None:
+    """The newest stored version's number if it holds the same journal (only the export moment may differ)."""
     with uow:
         previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
-        if previous is None:
-            return False
-        return _sans_export_moment(load_snapshot(previous)) == _sans_export_moment(snap)
+        if previous is None or _sans_export_moment(load_snapshot(previous)) != _sans_export_moment(snap):
+            return None
+        return previous.version
 
 
 def _sans_export_moment(snap: Snapshot) -> dict:
