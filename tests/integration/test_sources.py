@@ -7,7 +7,6 @@ Run on SQLite and PostgreSQL (the `app` fixture).
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -189,8 +188,8 @@ def test_a_recorded_pull_replays_into_the_same_snapshots_with_no_server(runner, 
     assert len(_rows(archive, SnapshotRecord)) == 2
 
 
-def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal):
-    os.environ.pop("ARCHIVE_SOURCE_PASSWORD", None)
+def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monkeypatch):
+    monkeypatch.delenv("ARCHIVE_SOURCE_PASSWORD", raising=False)
     result = runner.invoke(args=["source", "add", "typed", "--system", "netschool", "--url", journal.url,
                                  "--login", LOGIN], input=PASSWORD + "\n")
     assert result.exit_code == 0 and PASSWORD not in result.output
