@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from archive_service.adapters.sources.base import (SourceAuthError, SourceError, SourceShapeError,
-                                                   SourceUnreachableError)
+from archive_service.adapters.sources.base import SourceError
 from archive_service.cli import AS_JSON, YEAR, _actor, _archive, _echo_json, _origin
 from archive_service.errors import ArchiveError
 from archive_service.services import source_runs, sources
@@ -23,18 +22,8 @@ from archive_service.services.sources import PullReport
 
 source_cli = AppGroup("source", help="Журнальные системы школы (Сетевой город, ЭлЖур, Дневник.ру): "
                                      "подключение и выгрузка снимков.")
-WORDS = {"new": "новый снимок", "new_version": "новая версия", "unchanged": "без изменений", "rejected": "ОТКЛОНЁН"}
-
-
-def source_failure(err: Exception) -> str:
-    """One Russian sentence per kind of failure (also used by the web page)."""
-    if isinstance(err, SourceAuthError):
-        return f"Вход не выполнен: {err}"
-    if isinstance(err, SourceUnreachableError):
-        return f"Система недоступна: {err}"
-    if isinstance(err, SourceShapeError):
-        return f"Система ответила не так, как описано (формат ответа изменился?): {err}"
-    return str(err)
+WORDS = sources.STATUS_WORDS
+source_failure = sources.failure_text
 
 
 def _fail(err: Exception) -> click.ClickException:

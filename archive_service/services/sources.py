@@ -21,8 +21,9 @@ from typing import Callable, Literal
 
 from archive_service.adapters.orm import JournalSourceRecord, SourcePull
 from archive_service.adapters.secret_box import SecretBox
-from archive_service.adapters.sources.base import (ClassRef, Credentials, JournalSource, PeriodRef, SourceError,
-                                                   SourceInfo)
+from archive_service.adapters.sources.base import (ClassRef, Credentials, JournalSource, PeriodRef,
+                                                   SourceAuthError, SourceError, SourceInfo, SourceShapeError,
+                                                   SourceUnreachableError)
 from archive_service.adapters.sources.registry import system_title
 from archive_service.domain import pull_calendar
 from archive_service.domain.periods import period_title
@@ -36,6 +37,21 @@ RECORD_INFO = "pull.info"  # beside the recorded exchanges (not *.json: those ar
 NAME = re.compile(r"[\w.\- ]{1,100}")
 ClassStatus = Literal["new", "new_version", "unchanged", "rejected"]
 Opener = Callable[[str, Credentials, "Path | None"], JournalSource]
+
+
+STATUS_WORDS = {"new": "новый снимок", "new_version": "новая версия", "unchanged": "без изменений",
+                "rejected": "ОТКЛОНЁН"}
+
+
+def failure_text(err: Exception) -> str:
+    """One Russian sentence per kind of failure (CLI and pages alike)."""
+    if isinstance(err, SourceAuthError):
+        return f"Вход не выполнен: {err}"
+    if isinstance(err, SourceUnreachableError):
+        return f"Система недоступна: {err}"
+    if isinstance(err, SourceShapeError):
+        return f"Система ответила не так, как описано (формат ответа изменился?): {err}"
+    return str(err)
 
 
 class SourceConfigError(ArchiveError):
