@@ -43,7 +43,7 @@ def _extra(pairs: tuple[str, ...]) -> dict[str, str]:
 @source_cli.command("add")
 @click.argument("name")
 @click.option("--system", required=True, help="Система: netschool, eljur или dnevnik.")
-@click.option("--url", required=True, help="Адрес системы, например https://sgo.edu-74.ru/.")
+@click.option("--url", required=True, help="Адрес системы, например https://sgo.example.ru/.")
 @click.option("--login", default="", help="Имя пользователя в системе (для ЭлЖур и Дневник.ру — если нужно).")
 @click.option("--school", default="", help="Идентификатор школы в системе, если у учётной записи их несколько.")
 @click.option("--extra", multiple=True, help="Особые параметры системы КЛЮЧ=ЗНАЧЕНИЕ (например vendor=school21 "
