@@ -194,3 +194,15 @@ def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monk
                                  "--login", LOGIN], input=PASSWORD + "\n")
     assert result.exit_code == 0 and PASSWORD not in result.output
     assert archive.source_box.open(_rows(archive, JournalSourceRecord)[0].secret) == PASSWORD
+
+
+def test_a_pull_of_a_year_or_period_the_system_does_not_have_says_so_and_is_recorded_as_failed(
+        runner, archive, added):
+    other_year = runner.invoke(args=["source", "pull", "school", "--year", "2025/2026", "--period", "Q2"])
+    assert other_year.exit_code == 1 and "система ведёт 2026/2027 учебный год, а запрошен 2025/2026" in other_year.output
+    no_period = runner.invoke(args=["source", "pull", "school", "--year", "2026/2027", "--period", "Q4"])
+    assert no_period.exit_code == 1 and "в системе нет периода Q4 (есть: Q1, Q2)" in no_period.output
+    no_class = runner.invoke(args=PULL + ["--class", "11А"])
+    assert no_class.exit_code == 1 and "в системе нет класса 11А (есть: 5А, 6Б)" in no_class.output
+    assert [p.state for p in _rows(archive, SourcePull)] == ["failed"] * 3
+    assert _rows(archive, SnapshotRecord) == []
