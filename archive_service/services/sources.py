@@ -33,6 +33,7 @@ from archive_service.services.ingest import ingest_snapshot, load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 
 SCHEDULE = "расписание"
+STALE_PULL = dt.timedelta(hours=2)  # longer than any pull with all its retries: its process was killed
 RECORD_INFO = "pull.info"  # beside the recorded exchanges (not *.json: those are the exchanges)
 NAME = re.compile(r"[\w.\- ]{1,100}")
 ClassStatus = Literal["new", "new_version", "unchanged", "rejected"]
@@ -131,7 +132,7 @@ def list_sources(uow: UnitOfWork, *, now: dt.datetime, hour: int, before: int, a
                          "login": s.login, "school": s.school, "extra": s.extra, "created_by": s.created_by,
                          "created_at": s.created_at.isoformat(), "seen": s.calendar,
                          "next_run": upcoming.isoformat() if upcoming else None,
-                         "last_pull": _pull_dict(last) if last else None})
+                         "last_pull": _pull_dict(last, now) if last else None})
         return rows
 
 
@@ -297,10 +298,13 @@ def _finish(uow: UnitOfWork, pull_id: int, results: list[ClassResult], failure: 
         uow.commit()
 
 
-def _pull_dict(p: SourcePull) -> dict:
+def _pull_dict(p: SourcePull, now: dt.datetime) -> dict:
+    # a pull whose process died stays «running» in its row; what it stored is whole (each class is
+    # one transaction), so it is shown as interrupted and simply run again
+    state = "interrupted" if p.state == "running" and now - p.started_at > STALE_PULL else p.state
     return {"id": p.id, "academic_year": p.academic_year, "period": p.period_code, "triggered_by": p.triggered_by,
             "started_at": p.started_at.isoformat(), "finished_at": p.finished_at.isoformat() if p.finished_at else None,
-            "state": p.state, "message": p.message, "results": p.results}
+            "state": state, "message": p.message, "results": p.results}
 
 
 def _sign_out(connector: JournalSource) -> None:

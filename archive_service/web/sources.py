@@ -23,7 +23,7 @@ from archive_service.web.auth import actor, allow, archive, origin
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 NAV = [("sources.index", "Журнальные системы", {"admin", "deputy"})]
 STATES = {"running": "идёт", "ok": "все классы сохранены или без изменений", "partial": "часть классов отклонена",
-          "failed": "не выполнена"}
+          "failed": "не выполнена", "interrupted": "прервана (процесс остановлен) — запустите снова"}
 
 
 @bp.get("")

@@ -206,3 +206,15 @@ def test_a_pull_of_a_year_or_period_the_system_does_not_have_says_so_and_is_reco
     assert no_class.exit_code == 1 and "в системе нет класса 11А (есть: 5А, 6Б)" in no_class.output
     assert [p.state for p in _rows(archive, SourcePull)] == ["failed"] * 3
     assert _rows(archive, SnapshotRecord) == []
+
+
+def test_a_pull_whose_process_died_is_listed_as_interrupted(runner, archive, added):
+    import datetime as dt
+
+    with archive.session_factory() as session:
+        session.add(SourcePull(source_name="school", system="netschool", academic_year="2026/2027", period_code="Q2",
+                               triggered_by="расписание", started_at=archive.now() - dt.timedelta(hours=3),
+                               finished_at=None, state="running", message="", results=[]))
+        session.commit()
+    listed = json.loads(runner.invoke(args=["source", "list", "--json"]).output)
+    assert listed[0]["last_pull"]["state"] == "interrupted"
