@@ -162,4 +162,6 @@ def pull_source(name: str, academic_year: str, period_code: str) -> dict:
     for c in report.classes:
         if c.status == "rejected":
             log.error("scheduled pull of %s: %s", name, c.message)
+    if report.unreachable:  # the stored classes are unchanged next time: a retry costs them nothing
+        raise SourceUnreachableError(f"{name}: система не ответила по классам {', '.join(report.unreachable)}")
     return report.as_dict()

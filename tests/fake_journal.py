@@ -5,7 +5,7 @@ file, a `calendar.json` ({"school", "academic_year", "periods": [{code, name, st
 one `journal-snapshot/1` file per class (`<class>.json`). It enforces a sign-in: POST /login
 with the login and password gives a token; every other request needs it in the `at` header
 (401 otherwise). Tests change the files between pulls (a mark, the export moment, a broken
-class) and the archive must react as to a real system.
+class, a class whose file says `HTTP 500`) and the archive must react as to a real system.
 
 `FileJournal` is the connector (one behaviour: fetch the files over a `Transport`), registered
 through the connector registry in place of `netschool`, so recording and replay go through
@@ -70,7 +70,10 @@ class FileJournalServer:
             return Response((self.folder / "calendar.json").read_bytes())
         if request.path.startswith("/journal/"):
             path = self.folder / f"{request.path.removeprefix('/journal/')}.json"
-            return Response(path.read_bytes()) if path.exists() else Response("", 404)
+            if not path.exists():
+                return Response("", 404)
+            body = path.read_bytes()
+            return Response("", 500) if body == b"HTTP 500" else Response(body)  # a class the server fails on
         return Response("", 404)
 
     def _class(self, name: str) -> dict:

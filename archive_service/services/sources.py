@@ -68,6 +68,7 @@ class ClassResult:
     message: str
     version: int | None = None
     problems: list[str] = field(default_factory=list)
+    error: str = ""  # the connector's error class when the system failed (e.g. SourceUnreachableError)
     snapshot_json: str = field(default="", repr=False)  # only when building without storing (replay --show)
 
 
@@ -78,6 +79,11 @@ class PullReport:
     academic_year: str
     period_code: str
     classes: list[ClassResult]
+
+    @property
+    def unreachable(self) -> list[str]:
+        """Classes the system did not answer for (worth trying again later)."""
+        return [c.class_name for c in self.classes if c.error == "SourceUnreachableError"]
 
     @property
     def ok(self) -> bool:
@@ -208,7 +214,8 @@ def _pull_class(uow: UnitOfWork, connector: JournalSource, cls: ClassRef, period
     except SnapshotRejected as err:
         return ClassResult(cls.name, "rejected", f"{cls.name}: {err}", problems=[str(p) for p in err.problems])
     except (SourceError, ArchiveError) as err:
-        return ClassResult(cls.name, "rejected", f"{cls.name}: {err}", problems=[str(err)])
+        return ClassResult(cls.name, "rejected", f"{cls.name}: {failure_text(err)}", problems=[],
+                           error=type(err).__name__)
     if result.status == "duplicate":
         return ClassResult(cls.name, "unchanged", result.message, result.version)
     return ClassResult(cls.name, "new" if result.status == "stored" else "new_version", result.message,

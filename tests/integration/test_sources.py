@@ -149,15 +149,19 @@ def test_a_rejected_class_fails_alone_with_its_reasons_and_nothing_of_it_is_stor
     broken["students"][1]["id"] = "s1"  # two students with one id
     write_class(added.folder, broken)
     (added.folder / "7В.json").write_text("<html>Технические работы</html>", encoding="utf-8")
+    (added.folder / "8Г.json").write_text("HTTP 500", encoding="utf-8")
     result = runner.invoke(args=PULL)
     assert result.exit_code == 1
     assert "5А    новый снимок" in result.output
     assert "6Б    ОТКЛОНЁН: 6Б: снимок журнала отклонён" in result.output and "s1" in result.output
-    assert "7В    ОТКЛОНЁН: 7В: журнал класса 7В: сервер ответил не в формате JSON" in result.output
+    assert "7В    ОТКЛОНЁН: 7В: Система ответила не так, как описано (формат ответа изменился?): журнал класса " \
+           "7В: сервер ответил не в формате JSON" in result.output
+    assert "8Г    ОТКЛОНЁН: 8Г: Система недоступна:" in result.output and "ошибкой 500" in result.output
     assert [r.class_name for r in _rows(archive, SnapshotRecord)] == ["5А"]
     pull = _rows(archive, SourcePull)[0]
     assert pull.state == "partial" and {r["class_name"]: r["status"] for r in pull.results} == {
-        "5А": "new", "6Б": "rejected", "7В": "rejected"}
+        "5А": "new", "6Б": "rejected", "7В": "rejected", "8Г": "rejected"}
+    assert pull.results[3]["error"] == "SourceUnreachableError"  # the scheduled task retries on this
     assert any("s1" in p for p in pull.results[1]["problems"])
 
 
