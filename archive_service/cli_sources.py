@@ -47,15 +47,21 @@ def _extra(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--login", default="", help="Имя пользователя в системе (для ЭлЖур и Дневник.ру — если нужно).")
 @click.option("--school", default="", help="Идентификатор школы в системе, если у учётной записи их несколько.")
 @click.option("--extra", multiple=True, help="Особые параметры системы КЛЮЧ=ЗНАЧЕНИЕ (например vendor=school21 "
-                                             "для ЭлЖур); можно несколько раз.")
+                                             "для ЭлЖур, client_id=… для Дневник.ру, auth=token для входа по "
+                                             "токену сессии); можно несколько раз.")
 def source_add(name: str, system: str, url: str, login: str, school: str, extra: tuple[str, ...]) -> None:
-    """Добавить источник NAME. Пароль (токен, ключ) вводится скрыто или берётся из ARCHIVE_SOURCE_PASSWORD."""
+    """Добавить источник NAME. Пароль (токен) вводится скрыто или берётся из ARCHIVE_SOURCE_PASSWORD; ключ
+    разработчика ЭлЖур — из ARCHIVE_SOURCE_DEVKEY. Оба хранятся только зашифрованными."""
     secret = os.environ.get("ARCHIVE_SOURCE_PASSWORD") or click.prompt(
-        "Пароль, токен или ключ разработчика", hide_input=True, default="", show_default=False)
+        "Пароль или токен", hide_input=True, default="", show_default=False)
+    extras = _extra(extra)
+    if system == "eljur" and "devkey" not in extras:  # ЭлЖур's developer key is a secret too: never in argv
+        extras["devkey"] = os.environ.get("ARCHIVE_SOURCE_DEVKEY") or click.prompt(
+            "Ключ разработчика ЭлЖур (devkey)", hide_input=True, default="", show_default=False)
     archive = _archive()
     try:
         sources.add_source(archive.uow(), archive.source_box, name=name, system=system, url=url, login=login,
-                           secret=secret, systems=archive.connectors.systems, school=school, extra=_extra(extra),
+                           secret=secret, systems=archive.connectors.systems, school=school, extra=extras,
                            actor=_actor(), origin=_origin(), now=archive.now())
     except ArchiveError as err:
         raise _fail(err) from None

@@ -33,6 +33,7 @@ from archive_service.services.ingest import ingest_snapshot, load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 
 SCHEDULE = "расписание"
+SECRET_EXTRA = frozenset({"devkey", "client_secret"})  # system parameters that are secrets: sealed with the password
 STALE_PULL = dt.timedelta(hours=2)  # longer than any pull with all its retries: its process was killed
 RECORD_INFO = "pull.info"  # beside the recorded exchanges (not *.json: those are the exchanges)
 NAME = re.compile(r"[\w.\- ]{1,100}")
@@ -109,8 +110,11 @@ def add_source(uow: UnitOfWork, box: SecretBox, *, name: str, system: str, url: 
     with uow:
         if uow.sources.get(name) is not None:
             raise SourceConfigError(f"источник «{name}» уже есть; удалите его или выберите другое название")
+        extra = dict(extra or {})
+        hidden = {k: extra.pop(k) for k in list(extra) if k in SECRET_EXTRA}
+        sealed = box.seal(json.dumps({"secret": secret, "extra": hidden}, ensure_ascii=False))
         uow.sources.add(JournalSourceRecord(name=name, system=system, url=url, login=login.strip(),
-                                            school=school.strip(), extra=dict(extra or {}), secret=box.seal(secret),
+                                            school=school.strip(), extra=extra, secret=sealed,
                                             calendar={}, created_by=actor, created_at=now))
         uow.audit.append(at=now, actor=actor, action="source.added", object_type="journal_source", object_id=name,
                          origin=origin, details={"system": system, "url": url, "login": login.strip()})
@@ -267,8 +271,9 @@ def _source(uow: UnitOfWork, name: str) -> JournalSourceRecord:
 def _credentials(uow: UnitOfWork, box: SecretBox, name: str) -> tuple[str, Credentials]:
     with uow:
         s = _source(uow, name)
-        return s.system, Credentials(url=s.url, login=s.login, secret=box.open(s.secret), school=s.school,
-                                     extra=dict(s.extra))
+        sealed = json.loads(box.open(s.secret))
+        return s.system, Credentials(url=s.url, login=s.login, secret=sealed["secret"], school=s.school,
+                                     extra={**s.extra, **sealed["extra"]})
 
 
 def _seen(info: SourceInfo) -> dict:

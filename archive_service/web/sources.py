@@ -53,7 +53,9 @@ def add():
     try:
         sources.add_source(a.uow(), a.source_box, name=form.get("name", ""), system=form.get("system", ""),
                            url=form.get("url", ""), login=form.get("login", ""), secret=form.get("secret", ""),
-                           systems=a.connectors.systems, school=form.get("school", ""), actor=actor(),
+                           systems=a.connectors.systems, school=form.get("school", ""),
+                           extra={k: v.strip() for k in ("vendor", "devkey", "client_id")
+                                  if (v := form.get(k, "")).strip()}, actor=actor(),
                            origin=origin(), now=a.now())
     except ArchiveError as err:
         flash(f"Источник не добавлен: {err}", "error")

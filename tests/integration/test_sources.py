@@ -46,7 +46,7 @@ def _rows(archive, model):
 def test_the_secret_is_encrypted_at_rest_with_a_key_outside_the_database(runner, archive, added, settings):
     row = _rows(archive, JournalSourceRecord)[0]
     secret = PASSWORD.encode("utf-8")
-    assert secret not in bytes(row.secret) and archive.source_box.open(row.secret) == PASSWORD
+    assert secret not in bytes(row.secret) and json.loads(archive.source_box.open(row.secret))["secret"] == PASSWORD
     assert PASSWORD not in repr(row)
     key_file = settings.home / "source_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and key_file in archive.own_state()
@@ -83,8 +83,9 @@ def test_an_unknown_system_or_a_missing_connector_module_is_a_clear_message(runn
                             env={"ARCHIVE_SOURCE_PASSWORD": "x"})
     assert unknown.exit_code == 1 and "неизвестная система «epos»" in unknown.output
     archive.connectors.register("eljur", "archive_service.adapters.sources.no_such_module")
-    runner.invoke(args=["source", "add", "e", "--system", "eljur", "--url", journal.url],
-                  env={"ARCHIVE_SOURCE_PASSWORD": "x"})
+    added = runner.invoke(args=["source", "add", "e", "--system", "eljur", "--url", journal.url],
+                          env={"ARCHIVE_SOURCE_PASSWORD": "x", "ARCHIVE_SOURCE_DEVKEY": "k"})
+    assert added.exit_code == 0, added.output
     missing = runner.invoke(args=["source", "test", "e"])
     assert missing.exit_code == 1 and "подключение к системе ЭлЖур не установлено" in missing.output
 
@@ -197,7 +198,7 @@ def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monk
     result = runner.invoke(args=["source", "add", "typed", "--system", "netschool", "--url", journal.url,
                                  "--login", LOGIN], input=PASSWORD + "\n")
     assert result.exit_code == 0 and PASSWORD not in result.output
-    assert archive.source_box.open(_rows(archive, JournalSourceRecord)[0].secret) == PASSWORD
+    assert json.loads(archive.source_box.open(_rows(archive, JournalSourceRecord)[0].secret))["secret"] == PASSWORD
 
 
 def test_a_pull_of_a_year_or_period_the_system_does_not_have_says_so_and_is_recorded_as_failed(
@@ -222,3 +223,21 @@ def test_a_pull_whose_process_died_is_listed_as_interrupted(runner, archive, add
         session.commit()
     listed = json.loads(runner.invoke(args=["source", "list", "--json"]).output)
     assert listed[0]["last_pull"]["state"] == "interrupted"
+
+
+def test_the_eljur_devkey_is_sealed_with_the_password_and_only_the_plain_parameters_are_listed(
+        runner, archive, journal, settings):
+    devkey = "d3vk3y-0f-th3-sch00l"
+    result = runner.invoke(args=["source", "add", "ej", "--system", "eljur", "--url", "https://sch21.eljur.ru/",
+                                 "--login", "zavuch", "--extra", "vendor=sch21"],
+                           env={"ARCHIVE_SOURCE_PASSWORD": PASSWORD, "ARCHIVE_SOURCE_DEVKEY": devkey})
+    assert result.exit_code == 0, result.output
+    row = _rows(archive, JournalSourceRecord)[0]
+    assert row.extra == {"vendor": "sch21"} and devkey.encode() not in bytes(row.secret)
+    with archive.engine.connect() as conn:
+        assert devkey not in " ".join(str(r) for r in conn.execute(text("SELECT * FROM journal_source")))
+    listed = runner.invoke(args=["source", "list", "--json"]).output
+    assert devkey not in listed and json.loads(listed)[0]["extra"] == {"vendor": "sch21"}
+    _, credentials = sources._credentials(archive.uow(), archive.source_box, "ej")
+    assert credentials.extra == {"vendor": "sch21", "devkey": devkey} and credentials.secret == PASSWORD
+    assert devkey not in repr(credentials) and PASSWORD not in repr(credentials)
