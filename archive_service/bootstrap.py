@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import TimeStamper
@@ -14,6 +15,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
+from archive_service.adapters.secret_box import SecretBox
+from archive_service.adapters.sources.base import Credentials, JournalSource
+from archive_service.adapters.sources.registry import ConnectorRegistry, system_title
+from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
 from archive_service.config import ConfigError, Settings
 from archive_service.domain.clock import Clock
 from archive_service.domain.preflight import PreflightThresholds
@@ -103,11 +108,33 @@ class Archive:
         """What the archive itself keeps — document store, media, keys, the SQLite database: a
         restore may go neither into nor over any of them (so not into HOME itself either)."""
         s = self.settings
-        paths = [self.store.root, s.medium_a, s.medium_b, s.home / "pki", s.home / "secret_key"]
+        paths = [self.store.root, s.medium_a, s.medium_b, s.home / "pki", s.home / "secret_key",
+                 s.home / "source_key"]
         url = make_url(s.database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             paths.append(Path(url.database))
         return paths
+
+    @cached_property
+    def connectors(self) -> ConnectorRegistry:
+        """system code → connector class (built-in ones, plus ARCHIVE_SOURCE_CONNECTORS)."""
+        return ConnectorRegistry(self.settings.source_connectors)
+
+    @cached_property
+    def source_box(self) -> SecretBox:
+        """Encrypts the journal systems' secrets; the key is ARCHIVE_SOURCE_KEY or HOME/source_key."""
+        return SecretBox.from_key_or_file(self.settings.source_key, self.settings.home / "source_key")
+
+    def open_connector(self, system: str, credentials: Credentials, record_dir: Path | None = None) -> JournalSource:
+        """A connector to the system over HTTP, recording every exchange to `record_dir` if given."""
+        name = system_title(system)
+        transport = (RecordingTransport(credentials.url, record_dir, system_name=name) if record_dir is not None
+                     else Transport(credentials.url, system_name=name))
+        return self.connectors.open(system, credentials, transport)
+
+    def open_replay(self, system: str, credentials: Credentials, folder: Path) -> JournalSource:
+        """A connector answered from a recorded folder (no network)."""
+        return self.connectors.open(system, credentials, ReplayTransport(folder, system_name=system_title(system)))
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -123,6 +150,10 @@ class Archive:
     @staticmethod
     def now() -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc)
+
+    def local_now(self) -> dt.datetime:
+        """Now in the school's time zone (schedules are said in it)."""
+        return self.now().astimezone(ZoneInfo(self.settings.timezone))
 
     @property
     def clock(self) -> Clock:

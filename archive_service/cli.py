@@ -168,6 +168,20 @@ def snapshot_diff(academic_year: str, period: str, class_name: str, old: int | N
                    f"{c.old if c.old is not None else '—'} → {c.new if c.new is not None else '—'}{flag}")
 
 
+@snapshot_cli.command("show")
+@YEAR
+@click.option("--period", required=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
+@click.option("--class", "class_name", required=True, help="Класс, например 8Г.")
+@click.option("--version", type=int, help="Номер версии (по умолчанию последняя).")
+def snapshot_show(academic_year: str, period: str, class_name: str, version: int | None) -> None:
+    """Вывести сохранённый снимок класса (JSON journal-snapshot/1)."""
+    try:
+        data = snapshots.stored_json(_archive().uow(), academic_year, period, class_name, version)
+    except ArchiveError as err:
+        raise _fail(err) from None
+    _echo_json(data)
+
+
 @snapshot_cli.command("schema")
 def snapshot_schema() -> None:
     """Вывести JSON Schema формата journal-snapshot/1."""
@@ -277,12 +291,13 @@ def register_commands(app: Flask) -> None:
     from archive_service.cli_documents import documents_cli, period_cli
     from archive_service.cli_register import register_cli, retention_cli
     from archive_service.cli_signing import sign_command, signatures_cli, verify_command
+    from archive_service.cli_sources import source_cli
     from archive_service.cli_users import users_cli
     from archive_service.demo_job import demo_command
 
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
-                    register_cli, retention_cli, certificate_command, certificates_cli, users_cli):
+                    register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli):
         app.cli.add_command(command)
 
 

@@ -80,6 +80,17 @@ class Settings:
     """The school's time zone: pages show times in it (everything is stored in UTC)."""
     idle_minutes: int = field(default=30, metadata={"env": "ARCHIVE_IDLE_MINUTES"})
     """The web session ends after this many minutes without a request."""
+    source_key: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_KEY"})
+    """Key (Fernet, URL-safe base64) that encrypts the journal systems' passwords and tokens; empty
+    means one generated once and kept in HOME/source_key (0600), never in the database."""
+    source_connectors: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_CONNECTORS"})
+    """Connector classes besides or instead of the built-in ones: «system=package.module:Class», comma-separated."""
+    source_pull_hour: int = field(default=2, metadata={"env": "ARCHIVE_SOURCE_PULL_HOUR"})
+    """Hour of the night (school time) when scheduled pulls from the journal systems run."""
+    source_pull_days_before: int = field(default=7, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_BEFORE"})
+    """Scheduled pulls run nightly from this many days before a period's last day…"""
+    source_pull_days_after: int = field(default=5, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_AFTER"})
+    """…to this many days after it (the first days of the holidays: the 5-day procedure)."""
 
     def __post_init__(self) -> None:
         home = Path(self.home).absolute()

@@ -17,7 +17,8 @@ from flask import Flask, current_app
 
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, backup, documents, ingest, renewal, snapshots
+from archive_service.adapters.sources.base import SourceError, SourceUnreachableError
+from archive_service.services import audit, backup, documents, ingest, renewal, snapshots, source_runs, sources
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,21 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
             "audit-backups-nightly": {"task": "archive.audit_backups", "schedule": crontab(hour=2, minute=30)},
             "renew-timestamps-weekly": {"task": "archive.renew_timestamps",
                                         "schedule": crontab(day_of_week=0, hour=4, minute=0)},
+            # every night at the school's hour; each source is pulled only inside its period's window
+            "pull-journal-sources-nightly": {"task": "archive.pull_due_sources",
+                                             "schedule": crontab(hour=settings.source_pull_hour, minute=0,
+                                                                 nowfun=_school_now(settings.timezone))},
         },
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _school_now(timezone: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return lambda: dt.datetime.now(ZoneInfo(timezone))
 
 
 def _archive():
@@ -121,3 +132,36 @@ def audit_backups() -> dict:
         log.error("backup alarm: %s/%s: %s", alarm.set_id, alarm.name, alarm.detail)
     return {"files": len(findings), "repaired": sum(f.outcome == "repaired" for f in findings),
             "alarms": [f"{a.set_id}/{a.name}" for a in alarms]}
+
+
+@shared_task(name="archive.pull_due_sources")
+def pull_due_sources() -> dict:
+    """Nightly: start a pull of every source whose period is ending or has just ended."""
+    archive = _archive()
+    s = archive.settings
+    due = source_runs.due_pulls(archive.uow(), archive.source_box, archive.open_connector, now=archive.local_now(),
+                                before=s.source_pull_days_before, after=s.source_pull_days_after)
+    started = [pull_source.delay(name, year, period).id for name, year, period in due]
+    return {"due": [list(d) for d in due], "tasks": started}
+
+
+@shared_task(name="archive.pull_source", autoretry_for=(SourceUnreachableError,), retry_backoff=60,
+             retry_backoff_max=3600, retry_jitter=True, max_retries=6)
+def pull_source(name: str, academic_year: str, period_code: str) -> dict:
+    """Pull one source's period on the schedule; an unreachable system is tried again later
+    (1, 2, 4… minutes, up to an hour apart); any other failure is recorded and reported."""
+    archive = _archive()
+    try:
+        report = sources.pull(archive.uow(), archive.source_box, archive.open_connector, name, academic_year,
+                              period_code, actor=sources.SCHEDULE, origin="beat", now=archive.now)
+    except SourceUnreachableError:
+        raise
+    except (SourceError, ArchiveError) as err:
+        log.error("scheduled pull of %s failed: %s", name, err)
+        return {"source": name, "ok": False, "message": str(err)}
+    for c in report.classes:
+        if c.status == "rejected":
+            log.error("scheduled pull of %s: %s", name, c.message)
+    if report.unreachable:  # the stored classes are unchanged next time: a retry costs them nothing
+        raise SourceUnreachableError(f"{name}: система не ответила по классам {', '.join(report.unreachable)}")
+    return report.as_dict()

@@ -483,3 +483,44 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     """Updated with every step: a running job whose heartbeat stopped was killed with its process."""
+
+
+class JournalSourceRecord(Base):
+    """A configured journal system the archive pulls from; the secret only encrypted (key not here)."""
+
+    __tablename__ = "journal_source"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    system: Mapped[str] = mapped_column(String(20))  # netschool | eljur | dnevnik | a registered one
+    url: Mapped[str] = mapped_column(Text)
+    login: Mapped[str] = mapped_column(String(200))
+    school: Mapped[str] = mapped_column(String(100))
+    extra: Mapped[dict] = mapped_column(JSON)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)  # Fernet token of the password / token / devkey
+    calendar: Mapped[dict] = mapped_column(JSON)
+    """What the last sign-in saw: school, academic year, classes, periods with dates (for the schedule)."""
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:  # never the secret
+        return f"JournalSourceRecord(name={self.name!r}, system={self.system!r}, url={self.url!r})"
+
+
+class SourcePull(Base):
+    """One pull from a source (by a person or the schedule) and its result per class."""
+
+    __tablename__ = "source_pull"
+    __table_args__ = (Index("ix_source_pull_source", "source_name", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(100))
+    system: Mapped[str] = mapped_column(String(20))
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    triggered_by: Mapped[str] = mapped_column(String(200))  # a person's name, or «расписание»
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    state: Mapped[str] = mapped_column(String(20))  # running | ok | partial | failed
+    message: Mapped[str] = mapped_column(Text)
+    results: Mapped[list] = mapped_column(JSON)  # [{"class", "status", "message", "version", "problems"}]

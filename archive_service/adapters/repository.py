@@ -15,6 +15,8 @@ from archive_service.adapters.orm import (
     BackupSet,
     DocumentRecord,
     DocumentSignature,
+    JournalSourceRecord,
+    SourcePull,
     TimestampRenewal,
     School,
     SnapshotRecord,
@@ -284,3 +286,36 @@ def journal_payload(entry: BackupJournalEntry) -> dict[str, Any]:
     return {"seq": entry.seq, "at": entry.at.astimezone(dt.timezone.utc).isoformat(), "person": entry.person,
             "role": entry.role, "medium": entry.medium, "set_id": entry.set_id, "action": entry.action,
             "purpose": entry.purpose, "result": entry.result}
+
+
+class SourceRepository:
+    """Configured journal sources and the history of their pulls."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, name: str) -> JournalSourceRecord | None:
+        return self.session.scalar(select(JournalSourceRecord).where(JournalSourceRecord.name == name))
+
+    def all(self) -> Sequence[JournalSourceRecord]:
+        return self.session.scalars(select(JournalSourceRecord).order_by(JournalSourceRecord.name)).all()
+
+    def add(self, source: JournalSourceRecord) -> None:
+        self.session.add(source)
+        self.session.flush()
+
+    def remove(self, source: JournalSourceRecord) -> None:
+        self.session.delete(source)
+        self.session.flush()
+
+    def add_pull(self, pull: SourcePull) -> SourcePull:
+        self.session.add(pull)
+        self.session.flush()
+        return pull
+
+    def pull(self, pull_id: int) -> SourcePull | None:
+        return self.session.get(SourcePull, pull_id)
+
+    def last_pull(self, name: str) -> SourcePull | None:
+        return self.session.scalar(select(SourcePull).where(SourcePull.source_name == name)
+                                   .order_by(SourcePull.started_at.desc(), SourcePull.id.desc()).limit(1))

@@ -65,3 +65,18 @@ def school_facts(uow: UnitOfWork) -> tuple[str, str]:
     """(full name, director) of the school, for the headings of printed registers and acts."""
     with uow:
         return uow.snapshots.school()
+
+
+def stored_json(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str,
+                version: int | None = None) -> dict:
+    """The stored snapshot of a class's period (the newest version by default), as stored."""
+    with uow:
+        versions = {r.version: r for r in uow.snapshots.versions(academic_year, period_code, class_name)}
+        if not versions:
+            raise NotFoundError(_nothing_stored(academic_year, [period_code], [class_name]))
+        number = version or max(versions)
+        if number not in versions:
+            raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
+                                f"(сохранены: {', '.join(map(str, sorted(versions)))})")
+        record = uow.snapshots.get(versions[number].id, with_content=True)
+        return load_snapshot(record).model_dump(mode="json", by_alias=True)

@@ -11,6 +11,7 @@ from archive_service.adapters.repository import (
     BackupRepository,
     DocumentRepository,
     SnapshotRepository,
+    SourceRepository,
     TokenRepository,
 )
 
@@ -24,6 +25,7 @@ class UnitOfWork:
     tokens: TokenRepository
     documents: DocumentRepository
     backups: BackupRepository
+    sources: SourceRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -35,6 +37,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.documents = DocumentRepository(self.session)
         self.backups = BackupRepository(self.session)
+        self.sources = SourceRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -14,7 +14,7 @@ from archive_service.web.api import api
 from archive_service.web.auth import bp as auth_bp
 from archive_service.web.auth import csrf, init_auth
 
-PAGE_MODULES = ("pages", "admin", "inspector", "check", "openapi", "director", "deputy", "secretary")
+PAGE_MODULES = ("pages", "admin", "inspector", "check", "openapi", "director", "deputy", "secretary", "sources")
 
 
 def register_blueprints(app: Flask) -> None:

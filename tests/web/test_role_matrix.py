@@ -28,6 +28,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.users": {"admin"}, "admin.create_user": {"admin"}, "admin.change_user": {"admin"},
     "admin.api_tokens": {"admin"}, "admin.create_token": {"admin"}, "admin.revoke_token": {"admin"},
     "admin.media": {"admin"},
+    # the journal systems the archive pulls from: the administrator configures them, the deputy head
+    # (who closes the periods) follows the pulls and may start one; both may check a connection
+    "sources.index": {"admin", "deputy"}, "sources.test": {"admin", "deputy"}, "sources.add": {"admin"},
+    "sources.remove": {"admin"}, "sources.pull": {"deputy"},
     # deputy head: acts; the director may look
     "deputy.period_index": DEPUTY_VIEW, "deputy.period_page": DEPUTY_VIEW, "deputy.preflight": DEPUTY_VIEW,
     "deputy.documents": DEPUTY_VIEW, "deputy.preview": DEPUTY_VIEW, "deputy.page_image": DEPUTY_VIEW,
@@ -53,7 +57,7 @@ ROLE_DENIED = "недоступна для вашей роли"  # the guard's 4
 OPEN = {"auth.login", "auth.font", "openapi.document", "static"}  # no sign-in needed
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
-          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "name": "PTS55F.ttf", "filename": "app.css"}
+          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf", "filename": "app.css"}
 
 
 def _routes(app):
@@ -84,10 +88,11 @@ def _call(client, method: str, url: str, token: str):
     return client.post(url, data={"csrf_token": token})
 
 
-def test_the_matrix_gives_the_administrator_accounts_and_media_but_no_archive_contents():
+def test_the_matrix_gives_the_administrator_accounts_media_and_journal_sources_but_no_archive_contents():
     signed_in = {"auth.home", "auth.account", "auth.logout"}
-    assert {e for e, roles in MATRIX.items() if "admin" in roles} == signed_in | {e for e in MATRIX
-                                                                               if e.startswith("admin.")}
+    sources = {"sources.index", "sources.test", "sources.add", "sources.remove"}  # connection settings, not contents
+    assert {e for e, roles in MATRIX.items() if "admin" in roles} == signed_in | sources | {
+        e for e in MATRIX if e.startswith("admin.")}
 
 
 def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):

@@ -47,9 +47,9 @@ class Credentials:
 
     url: str
     login: str = ""
-    secret: str = ""  # password, imported session token, OAuth access token or ЭлЖур devkey
+    secret: str = field(default="", repr=False)  # password, imported session token, OAuth access token or ЭлЖур devkey
     school: str = ""  # the system's school id where the system needs one
-    extra: dict[str, str] = field(default_factory=dict)  # system-specific (e.g. ЭлЖур vendor)
+    extra: dict[str, str] = field(default_factory=dict, repr=False)  # system-specific (ЭлЖур vendor, devkey)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""The journal systems page: each source's last pull and its result per class, the next scheduled
+run, and «Проверить подключение».
+
+The administrator and the deputy head see the page and may check a connection; the
+administrator adds and removes sources (the password is typed, stored encrypted and never shown
+back); the deputy head may start a pull of a period now. Checks and pulls run as background jobs
+(`web.jobs`): the page shows a running job and refreshes itself until it ends.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from archive_service.adapters.sources.base import SourceError
+from archive_service.adapters.sources.registry import TITLES
+from archive_service.domain.periods import PERIOD_TITLES
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services import jobs as job_rows
+from archive_service.services import sources
+from archive_service.web import jobs
+from archive_service.web.auth import actor, allow, archive, origin
+
+bp = Blueprint("sources", __name__, url_prefix="/sources")
+NAV = [("sources.index", "Журнальные системы", {"admin", "deputy"})]
+STATES = {"running": "идёт", "ok": "все классы сохранены или без изменений", "partial": "часть классов отклонена",
+          "failed": "не выполнена", "interrupted": "прервана (процесс остановлен) — запустите снова"}
+
+
+@bp.get("")
+@allow("admin", "deputy")
+def index():
+    a = archive()
+    s = a.settings
+    rows = sources.list_sources(a.uow(), now=a.local_now(), hour=s.source_pull_hour,
+                                before=s.source_pull_days_before, after=s.source_pull_days_after)
+    job = None
+    if request.args.get("job"):
+        try:
+            job = job_rows.get(a.uow(), request.args["job"], now=a.now())
+        except NotFoundError:
+            job = None
+        if job and job["kind"] not in ("source_test", "source_pull"):
+            job = None
+    return render_template("sources/index.html", sources=rows, job=job, titles=TITLES, words=sources.STATUS_WORDS, states=STATES,
+                           periods=PERIOD_TITLES, settings=s)
+
+
+@bp.post("")
+@allow("admin")
+def add():
+    a = archive()
+    form = request.form
+    try:
+        sources.add_source(a.uow(), a.source_box, name=form.get("name", ""), system=form.get("system", ""),
+                           url=form.get("url", ""), login=form.get("login", ""), secret=form.get("secret", ""),
+                           systems=a.connectors.systems, school=form.get("school", ""),
+                           extra={k: v.strip() for k in ("vendor", "devkey", "client_id")
+                                  if (v := form.get(k, "")).strip()}, actor=actor(),
+                           origin=origin(), now=a.now())
+    except ArchiveError as err:
+        flash(f"Источник не добавлен: {err}", "error")
+        return redirect(url_for("sources.index"))
+    flash(f"Источник «{form.get('name', '').strip()}» добавлен; пароль сохранён зашифрованным. "
+          "Проверьте подключение.", "ok")
+    return redirect(url_for("sources.index"))
+
+
+@bp.post("/<source_name>/remove")
+@allow("admin")
+def remove(source_name: str):
+    a = archive()
+    try:
+        sources.remove_source(a.uow(), source_name, actor=actor(), origin=origin(), now=a.now())
+        flash(f"Источник «{source_name}» удалён; история выгрузок сохранена.", "ok")
+    except ArchiveError as err:
+        flash(str(err), "error")
+    return redirect(url_for("sources.index"))
+
+
+@bp.post("/<source_name>/test")
+@allow("admin", "deputy")
+def test(source_name: str):
+    a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
+    if not _exists(source_name):
+        return redirect(url_for("sources.index"))
+
+    def work(report) -> dict:
+        try:
+            info = sources.test_source(a.uow(), a.source_box, a.open_connector, source_name, actor=who, origin=where,
+                                       now=a.now())
+        except SourceError as err:
+            raise ValueError(sources.failure_text(err)) from None  # the job ends «ошибка» with this message
+        return {"school": info.school, "classes": len(info.classes), "periods": [p.code for p in info.periods]}
+
+    job_id = jobs.start(app, "source_test", f"Проверка подключения «{source_name}»", {"source": source_name}, work,
+                        actor=who)
+    return redirect(url_for("sources.index", job=job_id))
+
+
+@bp.post("/<source_name>/pull")
+@allow("deputy")
+def pull(source_name: str):
+    a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
+    year, period = request.form.get("academic_year", "").strip(), request.form.get("period", "").strip()
+    if not _exists(source_name):
+        return redirect(url_for("sources.index"))
+    if not year or period not in PERIOD_TITLES:
+        flash("Укажите учебный год (например 2026/2027) и период.", "error")
+        return redirect(url_for("sources.index"))
+
+    def work(report) -> dict:
+        try:
+            result = sources.pull(a.uow(), a.source_box, a.open_connector, source_name, year, period, actor=who,
+                                  origin=where, now=a.now)
+        except SourceError as err:
+            raise ValueError(sources.failure_text(err)) from None
+        return {"ok": result.ok, "classes": {c.class_name: c.status for c in result.classes}}
+
+    job_id = jobs.start(app, "source_pull", f"Выгрузка «{source_name}»: {year}, {PERIOD_TITLES[period]}",
+                        {"source": source_name, "academic_year": year, "period": period}, work, actor=who)
+    return redirect(url_for("sources.index", job=job_id))
+
+
+def _exists(name: str) -> bool:
+    a = archive()
+    s = a.settings
+    known = {r["name"] for r in sources.list_sources(a.uow(), now=a.local_now(), hour=s.source_pull_hour,
+                                                     before=s.source_pull_days_before,
+                                                     after=s.source_pull_days_after)}
+    if name not in known:
+        flash(f"Источник «{name}» не найден.", "error")
+    return name in known
+
