@@ -31,24 +31,13 @@ from archive_service.config import PROJECT_ROOT
 from archive_service.rendering import DocumentRenderer
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
-from signing import (PadesSigner, Trust, add_document_timestamp, create_demo_pki, load_pkcs12, local_timestamper,
-                     verify_pdf)
+from signing import PadesSigner, add_document_timestamp, load_pkcs12, local_timestamper, verify_pdf
+from signing_support import pki, trust  # noqa: F401  (fixtures)
 
 FONT = PROJECT_ROOT / "templates/fonts/PTS55F.ttf"
 UNMODIFIED = "Документ не изменён после подписания"
 # the abbreviations a Russian inspector reads as they are; any other Latin word is a leak
 ABBREVIATIONS = {"PDF", "CRL", "OCSP", "UTC", "AdES", "LTA", "ETSI", "EN", "DER", "PAdES", "B-LTA"}
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return create_demo_pki(tmp_path_factory.mktemp("pki"), owner="Сергеева Ольга Викторовна",
-                           organisation="МБОУ СОШ № 21", password=b"secret", now=dt.datetime.now(dt.timezone.utc))
-
-
-@pytest.fixture(scope="module")
-def trust(pki):
-    return Trust.from_files([pki.root_cert], [pki.root_crl])
 
 
 @pytest.fixture(scope="module")
