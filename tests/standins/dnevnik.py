@@ -7,6 +7,10 @@ data with the stand-in's numeric ids. It enforces the sign-in: the login form ta
 right login and password (anything else shows the login page again, no `result=success`),
 every API call needs a live `Access-Token` (else 401 `{type: authorizationFailed}`).
 
+Like the real API it has no arrival or leaving dates: `persons` lists the current members only,
+attendance (`lesson-log-entries`, «Attend» included) is kept only for the days a student was in
+the class, and the school's register for them is `register()` (roster.py's JSON).
+
 Misbehaviour on request: `expire_after(n)` kills the current token after n more API calls,
 `fail(fragment)` answers 500 `apiServerError` to every path containing it, `refuse(fragment)`
 400 `parameterInvalid`, `drop(kind, field)`

@@ -319,15 +319,17 @@ class DnevnikSource:
                         "enrolled_on": None, "left_on": None})
         return out
 
-    @staticmethod
-    def _traces(pulls: list[dict], until: dt.date) -> list[tuple[str, dt.date | None, str, str]]:
-        """Everyone the class's journal shows: (person, day or None, what, group id) per mark, attendance
-        entry (any status) and period mark."""
+    def _traces(self, pulls: list[dict], until: dt.date) -> list[tuple[str, dt.date | None, str, str]]:
+        """Everyone the class's journal shows: (person, day or None, what, group id) per lesson mark,
+        attendance entry (any status) and period mark (no day: it is the period's)."""
         out: list[tuple[str, dt.date | None, str, str]] = []
         for pull in pulls:
             days = {str(_field(le, "id", "lessons")): _day(_field(le, "date", "lessons"), "lessons")
                     for le in pull["lessons"]}
+            final_works = self._final_works(pull["final"], pull["id"])
             for mark in pull["marks"]:
+                if mark.get("work") in final_works:
+                    continue  # a period mark: taken from final-marks below
                 day = _day(_field(mark, "date", "marks"), "marks")
                 if day <= until:
                     out.append((str(_field(mark, "person", "marks")), day, "отметка", pull["id"]))
