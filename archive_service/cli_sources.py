@@ -48,7 +48,8 @@ def _extra(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--school", default="", help="Идентификатор школы в системе, если у учётной записи их несколько.")
 @click.option("--extra", multiple=True, help="Особые параметры системы КЛЮЧ=ЗНАЧЕНИЕ (например vendor=school21 "
                                              "для ЭлЖур, client_id=… для Дневник.ру, auth=token для входа по "
-                                             "токену сессии); можно несколько раз.")
+                                             "токену сессии, register=путь к реестру школы — см. docs/connecting.md); "
+                                             "можно несколько раз.")
 def source_add(name: str, system: str, url: str, login: str, school: str, extra: tuple[str, ...]) -> None:
     """Добавить источник NAME. Пароль (токен) вводится скрыто или берётся из ARCHIVE_SOURCE_PASSWORD; ключ
     разработчика ЭлЖур — из ARCHIVE_SOURCE_DEVKEY. Оба хранятся только зашифрованными."""

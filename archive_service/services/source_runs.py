@@ -19,8 +19,8 @@ from archive_service.adapters.secret_box import SecretBox
 from archive_service.adapters.sources.base import Credentials, SourceError
 from archive_service.domain import pull_calendar
 from archive_service.errors import ArchiveError
-from archive_service.services.sources import (RECORD_INFO, SCHEDULE, Opener, PullReport, SourceConfigError,
-                                              pull_classes, test_source)
+from archive_service.services.sources import (RECORD_INFO, RECORD_REGISTER, SCHEDULE, Opener, PullReport,
+                                              SourceConfigError, pull_classes, test_source)
 from archive_service.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,11 @@ def replay(uow: UnitOfWork, open_replay: Opener, folder: Path, system: str | Non
     if not system or not academic_year or not period_code:
         raise SourceConfigError("укажите систему, учебный год и период (--system, --year, --period): "
                                 f"в записи нет файла {RECORD_INFO}")
+    extra = dict(recorded.get("extra") or {})
+    if extra.get("register") == RECORD_REGISTER:  # the register copied beside the recorded exchanges
+        extra["register"] = str(folder / RECORD_REGISTER)
     credentials = Credentials(url=recorded.get("url") or "http://replay.invalid/", login=recorded.get("login", ""),
-                              secret="***", school=recorded.get("school", ""), extra=recorded.get("extra") or {})
+                              secret="***", school=recorded.get("school", ""), extra=extra)
     connector = open_replay(system, credentials, folder)
     info = connector.sign_in()
     results = pull_classes(uow, connector, info, system, academic_year, period_code, class_name, actor=actor,

@@ -36,6 +36,7 @@ SCHEDULE = "расписание"
 SECRET_EXTRA = frozenset({"devkey", "client_secret"})  # system parameters that are secrets: sealed with the password
 STALE_PULL = dt.timedelta(hours=2)  # longer than any pull with all its retries: its process was killed
 RECORD_INFO = "pull.info"  # beside the recorded exchanges (not *.json: those are the exchanges)
+RECORD_REGISTER = "register.school"  # a copy of the school's register the recorded pull used (replay uses it)
 NAME = re.compile(r"[\w.\- ]{1,100}")
 ClassStatus = Literal["new", "new_version", "unchanged", "rejected"]
 Opener = Callable[[str, Credentials, "Path | None"], JournalSource]
@@ -330,6 +331,13 @@ def _write_record_info(folder: Path, system: str, credentials: Credentials, acad
                        class_name: str | None) -> None:
     """What `source replay` needs besides the exchanges — no secret."""
     folder.mkdir(parents=True, exist_ok=True)
+    extra = dict(credentials.extra)
+    if extra.get("register"):  # the register the pull reads goes with the recording, so replay needs no other file
+        try:
+            (folder / RECORD_REGISTER).write_bytes(Path(extra["register"]).read_bytes())
+            extra["register"] = RECORD_REGISTER
+        except OSError:
+            pass  # the connector itself says the register cannot be read
     info = {"system": system, "url": credentials.url, "login": credentials.login, "school": credentials.school,
-            "extra": credentials.extra, "academic_year": academic_year, "period": period_code, "class": class_name}
+            "extra": extra, "academic_year": academic_year, "period": period_code, "class": class_name}
     (folder / RECORD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")

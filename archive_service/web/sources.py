@@ -54,7 +54,7 @@ def add():
         sources.add_source(a.uow(), a.source_box, name=form.get("name", ""), system=form.get("system", ""),
                            url=form.get("url", ""), login=form.get("login", ""), secret=form.get("secret", ""),
                            systems=a.connectors.systems, school=form.get("school", ""),
-                           extra={k: v.strip() for k in ("vendor", "devkey", "client_id")
+                           extra={k: v.strip() for k in ("vendor", "devkey", "client_id", "register")
                                   if (v := form.get(k, "")).strip()}, actor=actor(),
                            origin=origin(), now=a.now())
     except ArchiveError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 
@@ -10,6 +11,7 @@ import pytest
 from archive_service.adapters.sources.base import (Credentials, PeriodRef, SessionExpiredError, SourceAuthError,
                                                    SourceShapeError, SourceUnreachableError)
 from archive_service.adapters.sources.dnevnik import DnevnikSource
+from archive_service.adapters.sources.roster import SchoolRegister
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
@@ -23,13 +25,9 @@ TOKEN = "b3f1c0ffee"
 
 
 def class_5a() -> dict:
-    """builders' 5А without its leaver (the roster API shows current members only), with every absence
-    code, pass/fail and «н/а»/«осв» period marks, and lessons that set no homework."""
+    """builders' 5А (an arrival, s3, and a leaver, s4) with every absence code, pass/fail and «н/а»/«осв»
+    period marks, and lessons that set no homework."""
     data = snapshot()
-    data["students"] = [s for s in data["students"] if s["left_on"] is None]
-    for subj in data["subjects"]:
-        for lesson in subj["lessons"]:
-            lesson["marks"] = [m for m in lesson["marks"] if m["student_id"] != "s4"]
     math = subject(data, "math")
     math["lessons"][2]["absences"] = [{"student_id": "s3", "code": "Н"}]
     math["lessons"][3]["absences"] = [{"student_id": "s2", "code": "У"}]
@@ -43,15 +41,40 @@ def class_5a() -> dict:
     return data
 
 
+def current_only(data: dict) -> dict:
+    """`data` without its leaver and the leaver's marks."""
+    data = copy.deepcopy(data)
+    gone = {s["id"] for s in data["students"] if s["left_on"]}
+    data["students"] = [s for s in data["students"] if s["id"] not in gone]
+    for subj in data["subjects"]:
+        for lesson in subj["lessons"]:
+            lesson["marks"] = [m for m in lesson["marks"] if m["student_id"] not in gone]
+            lesson["absences"] = [a for a in lesson["absences"] if a["student_id"] not in gone]
+        subj["period_marks"] = [m for m in subj["period_marks"] if m["student_id"] not in gone]
+    return data
+
+
+def present_throughout(data: dict) -> dict:
+    """`data` with no leaver and no arrival: everyone in the class the whole period."""
+    data = current_only(data)
+    for s in data["students"]:
+        s["enrolled_on"] = None
+    return data
+
+
 def source(standin: DnevnikStandIn, transport: Transport | None = None, *, token: str | None = None,
-           password: str | None = None) -> DnevnikSource:
+           password: str | None = None, register: SchoolRegister | None | bool = True,
+           extra: dict | None = None) -> DnevnikSource:
+    """A connector to the stand-in; by default with the school's register (`register=False`: without)."""
     if token is not None:
-        creds = Credentials(url=standin.api, secret=token, extra={"auth": "token"})
+        creds = Credentials(url=standin.api, secret=token, extra={"auth": "token", **(extra or {})})
     else:
         creds = Credentials(url=standin.api, login=standin.login, secret=password or standin.password,
-                            extra={"login_url": standin.url, "client_id": standin.client_id})
+                            extra={"login_url": standin.url, "client_id": standin.client_id, **(extra or {})})
+    if register is True:
+        register = SchoolRegister.from_dict(standin.register())
     return DnevnikSource(creds, transport or Transport(standin.api, backoff=0.01, system_name="Дневник.ру"),
-                         now=lambda: EXPORT)
+                         register=register or None, now=lambda: EXPORT)
 
 
 def pull(conn: DnevnikSource) -> dict:
@@ -60,12 +83,9 @@ def pull(conn: DnevnikSource) -> dict:
 
 
 def expected_from(standin: DnevnikStandIn, data: dict, got: dict) -> dict:
-    """What the stand-in holds, less what the API cannot say: the arrival's date (no membership dates)
-    and hours per week (derived from the lessons)."""
+    """What the stand-in holds, less hours per week (derived from the lessons)."""
     want = standin.expected(data)
     want["source"]["exported_at"] = "2026-12-26T11:30:00+00:00"
-    for s in want["students"]:
-        s["enrolled_on"] = None
     weeks = (dt.date(2026, 12, 25) - dt.date(2026, 11, 5)).days / 7 + 1 / 7
     for subj in want["subjects"]:
         hours = round(len(subj["lessons"]) / weeks, 1)
@@ -135,10 +155,81 @@ def test_works_none_of_which_is_typed_homework_leave_homework_out_and_say_so():
                           "поле homework оставлено пустым"]
 
 
-def test_a_student_who_left_stops_the_pull_because_the_leaving_date_is_not_in_the_api():
+def test_a_class_with_a_leaver_and_an_arrival_pulled_with_the_register_file_gets_their_dates_and_passes_ingest(
+        archive, tmp_path):
+    data = snapshot()
+    with DnevnikStandIn([data]) as standin:
+        path = tmp_path / "реестр.json"
+        path.write_text(json.dumps(standin.register(), ensure_ascii=False, indent=1), encoding="utf-8")
+        conn = source(standin, register=False, extra={"register": str(path)})
+        got = pull(conn)
+        assert got == expected_from(standin, data, got)
+        leaver, arrival = (str(standin.id("person", sid)) for sid in ("s4", "s3"))
+    students = {s["id"]: s for s in got["students"]}
+    assert (students[leaver]["full_name"], students[leaver]["left_on"]) == ("Григорьева Анна Сергеевна",
+                                                                            "2026-12-04")
+    assert (students[arrival]["enrolled_on"], students[arrival]["left_on"]) == ("2026-11-16", None)
+    leaver_marks = [m for s in got["subjects"] for le in s["lessons"] for m in le["marks"] if m["student_id"] == leaver]
+    assert [m["set_on"] for m in leaver_marks] == ["2026-11-09"]
+    result = ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(), actor="test",
+                             origin="dnevnik", now=NOW)
+    assert result.status == "stored"
+
+
+def test_without_a_register_a_student_who_left_stops_the_pull_because_the_api_has_no_leaving_date():
     with DnevnikStandIn([snapshot()]) as standin:
-        with pytest.raises(SourceShapeError, match="дату выбытия Дневник.ру не сообщает"):
+        with pytest.raises(SourceShapeError, match="дату выбытия Дневник.ру не сообщает.*подключите реестр школы"):
+            pull(source(standin, register=False))
+
+
+def test_without_a_register_an_arrival_is_refused_instead_of_being_called_present_from_the_start():
+    with DnevnikStandIn([current_only(snapshot())]) as standin:
+        with pytest.raises(SourceShapeError, match=r"прибывшие в течение периода: Васильев Олег Ильич \(впервые в "
+                                                   r"журнале 2026-11-1\d\).*подключите реестр школы"):
+            pull(source(standin, register=False))
+
+
+def test_without_a_register_a_class_present_throughout_is_pulled_and_one_without_attendance_is_refused():
+    data = present_throughout(class_5a())
+    with DnevnikStandIn([data]) as standin:
+        got = pull(source(standin, register=False))
+        assert got == expected_from(standin, data, got)
+        standin.log.clear()
+        with pytest.raises(SourceShapeError, match="нет ни одной отметки посещаемости.*реестр школы"):
+            pull(source(standin, register=False))
+
+
+def test_a_student_the_api_shows_who_is_not_in_the_register_stops_the_pull_naming_them():
+    with DnevnikStandIn([snapshot()]) as standin:
+        register = standin.register()
+        del register["students"][str(standin.id("person", "s2"))]
+        del register["students"][str(standin.id("person", "s4"))]
+        conn = source(standin, register=SchoolRegister.from_dict(register))
+        with pytest.raises(SourceShapeError, match=r"в реестре школы нет учеников класса 5А, которых показывает "
+                                                   r"Дневник.ру: Борисова Мария Андреевна \(\d+\), id \d+"):
+            pull(conn)
+
+
+def test_a_register_that_contradicts_the_api_stops_the_pull_saying_where():
+    data = snapshot()
+    with DnevnikStandIn([data]) as standin:
+        # the leaver is still listed as a member and has a mark after the day the register says she left
+        gid = standin.id("group", "c-5a")
+        leaver = standin.id("person", "s4")
+        standin.persons[gid].append({"id": leaver, "userId": standin.id("user", "s4"), "lastName": "Григорьева",
+                                     "firstName": "Анна", "middleName": "Сергеевна", "sex": "Female"})
+        late = next(m for m in standin.marks[gid] if m["person"] == leaver)
+        late["date"] = "2026-12-10T12:00:00"
+        with pytest.raises(SourceShapeError, match=r"реестр школы расходится с журналом класса 5А: Григорьева Анна "
+                                                   r"Сергеевна: по реестру выбыл\(а\) 2026-12-04, а Дневник.ру всё ещё "
+                                                   r"числит в классе; .*отметка за 2026-12-10, а по реестру выбыл"):
             pull(source(standin))
+        register = standin.register()
+        register["students"][str(standin.id("person", "s1"))]["left_on"] = "2026-12-01"
+        standin.persons[gid].pop()
+        late["date"] = "2026-11-09T12:00:00"
+        with pytest.raises(SourceShapeError, match="Алексеев Иван Петрович: по реестру выбыл"):
+            pull(source(standin, register=SchoolRegister.from_dict(register)))
 
 
 def test_a_wrong_password_is_refused_with_a_russian_message():
@@ -228,7 +319,8 @@ def test_a_recorded_pull_replays_to_the_same_snapshot_and_the_recording_holds_no
         pull(source(standin, RecordingTransport(standin.api, tmp_path / "password")))
         issued = standin.tokens - {TOKEN}
     offline = Credentials(url="http://replay.invalid/", secret="replay", extra={"auth": "token"})
-    replayed = pull(DnevnikSource(offline, ReplayTransport(tmp_path / "token"), now=lambda: EXPORT))
+    replayed = pull(DnevnikSource(offline, ReplayTransport(tmp_path / "token"), now=lambda: EXPORT,
+                                  register=SchoolRegister.from_dict(standin.register())))
     assert replayed == live
     for folder in ("token", "password"):
         text = "".join(f.read_text(encoding="utf-8") for f in sorted((tmp_path / folder).glob("*.json")))

@@ -16,6 +16,7 @@ import requests
 from archive_service.adapters.sources.base import (Credentials, SessionExpiredError, SourceAuthError,
                                                    SourceShapeError, SourceUnreachableError)
 from archive_service.adapters.sources.netschool import NetSchoolSource, password_hashes
+from archive_service.adapters.sources.roster import SchoolRegister
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
 from archive_service.demo.generator import generate
 from archive_service.schema import parse_snapshot
@@ -272,3 +273,36 @@ def test_a_recorded_pull_replays_to_the_same_snapshot_with_no_network_and_no_pas
     server.__exit__(None, None, None)  # no network from here on
     replayed = pull(source(server, ReplayTransport(tmp_path / "rec")), "5А", "Q2")
     assert replayed == recorded
+
+
+def test_with_the_schools_register_a_server_without_the_roster_endpoint_still_pulls_the_class(server, archive,
+                                                                                                tmp_path: Path):
+    server.serve_studentlist = False
+    with pytest.raises(SourceShapeError, match="users/studentlist не найден.*реестром школы"):
+        pull(source(server), "5А", "Q2")
+    path = tmp_path / "реестр.json"
+    path.write_text(json.dumps(server.register("5А", "Q2"), ensure_ascii=False), encoding="utf-8")
+    snap = pull(source(server, register=str(path)), "5А", "Q2")
+    assert comparable(snap) == comparable(server.holds("5А", "Q2"))
+    dates = {s["full_name"]: (s["enrolled_on"], s["left_on"]) for s in snap["students"]}
+    assert dates["Васильев Олег Ильич"] == ("2026-11-16", None)
+    assert dates["Григорьева Анна Сергеевна"] == (None, "2026-12-04")
+    result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False).encode(), actor="test",
+                             now=EXPORTED)
+    assert result.status == "stored"
+
+
+def test_the_register_takes_precedence_over_the_roster_endpoint_and_a_student_missing_from_it_is_named(server):
+    register = server.register("5А", "Q2")
+    first = next(iter(register["students"]))
+    register["students"][first]["birth_date"] = "2015-01-01"
+    def with_register() -> NetSchoolSource:
+        return NetSchoolSource(Credentials(server.url, "zavuch", PASSWORD, "21"),
+                               Transport(server.url, retries=1, backoff=0.01), now=lambda: EXPORTED,
+                               register=SchoolRegister.from_dict(register))
+
+    got = pull(with_register(), "5А", "Q2")
+    assert next(s for s in got["students"] if s["id"] == first)["birth_date"] == "2015-01-01"
+    del register["students"][first]
+    with pytest.raises(SourceShapeError, match=f"ученик {first} из журнала .* не найден в реестре школы"):
+        pull(with_register(), "5А", "Q2")

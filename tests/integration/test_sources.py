@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select, text
 
 from archive_service.adapters.orm import AuditEvent, JournalSourceRecord, SnapshotRecord, SourcePull
+from archive_service.adapters.sources.roster import register_from
 from archive_service.services import sources
 from builders import subject
-from fake_journal import LOGIN, PASSWORD, FileJournalServer
+from fake_journal import LOGIN, PASSWORD, FileJournal, FileJournalServer
 from sources_support import class_snapshot, make_school, use_fake_journal, write_class
 
 PULL = ["source", "pull", "school", "--year", "2026/2027", "--period", "Q2"]
@@ -191,6 +192,35 @@ def test_a_recorded_pull_replays_into_the_same_snapshots_with_no_server(runner, 
                                 "--period", "Q2"])
     assert again.exit_code == 0 and "без изменений — 2" in again.output, again.output
     assert len(_rows(archive, SnapshotRecord)) == 2
+
+
+def test_the_schools_register_goes_with_a_recording_so_the_replay_reads_the_copy(runner, archive, journal,
+                                                                                   tmp_path):
+    seen: list[str] = []
+
+    class RegisterReading(FileJournal):
+        """The file journal, reading the school's register as the real connectors do."""
+
+        def __init__(self, credentials, transport):
+            super().__init__(credentials, transport)
+            register = register_from(credentials, system="Сетевого города")
+            seen.append(register.director if register else "")
+
+    archive.connectors.register("netschool", RegisterReading)
+    path = tmp_path / "реестр.json"
+    path.write_text(json.dumps({"school": {"director": "Сергеева Ольга Викторовна"}, "students": {}},
+                               ensure_ascii=False), encoding="utf-8")
+    added = runner.invoke(args=["source", "add", "school", "--system", "netschool", "--url", journal.url,
+                                "--login", LOGIN, "--extra", f"register={path}"],
+                          env={"ARCHIVE_SOURCE_PASSWORD": PASSWORD})
+    assert added.exit_code == 0, added.output
+    record = tmp_path / "record"
+    assert runner.invoke(args=PULL + ["--record", str(record)]).exit_code == 0
+    assert json.loads((record / "pull.info").read_text(encoding="utf-8"))["extra"] == {"register": "register.school"}
+    path.unlink()  # the developers replaying the recording do not have the school's file
+    shown = runner.invoke(args=["source", "replay", str(record), "--show"])
+    assert shown.exit_code == 0, shown.output
+    assert seen == ["Сергеева Ольга Викторовна"] * 2
 
 
 def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monkeypatch):

@@ -7,6 +7,10 @@ data with the stand-in's numeric ids. It enforces the sign-in: the login form ta
 right login and password (anything else shows the login page again, no `result=success`),
 every API call needs a live `Access-Token` (else 401 `{type: authorizationFailed}`).
 
+Like the real API it has no arrival or leaving dates: `persons` lists the current members only,
+attendance (`lesson-log-entries`, «Attend» included) is kept only for the days a student was in
+the class, and the school's register for them is `register()` (roster.py's JSON).
+
 Misbehaviour on request: `expire_after(n)` kills the current token after n more API calls,
 `fail(fragment)` answers 500 `apiServerError` to every path containing it, `refuse(fragment)`
 400 `parameterInvalid`, `drop(kind, field)`
@@ -151,9 +155,11 @@ class DnevnikStandIn:
                     self.persons[target] = [pp for pp in self.persons[gid]
                                             if str(pp["id"]) in {str(self.id("person", s))
                                                                  for s in subject["group"]["student_ids"]}]
-            self._build_subject(subject, target, data["period"])
+            members = [s for s in data["students"]
+                       if not subject.get("group") or s["id"] in subject["group"]["student_ids"]]
+            self._build_subject(subject, target, data["period"], members)
 
-    def _build_subject(self, subject: dict, gid: int, period: dict) -> None:
+    def _build_subject(self, subject: dict, gid: int, period: dict, students: list[dict]) -> None:
         sid, tid = self.id("subject", subject["name"]), self._teacher(subject["teacher"])
         ref = {"id": sid, "name": subject["name"], "knowledgeArea": None, "fgosSubjectId": None}
         for i, lesson in enumerate(subject["lessons"]):
@@ -181,10 +187,13 @@ class DnevnikStandIn:
                     "number": 1, "date": m["set_on"] + "T12:00:00", "workType": wt, "mood": "Good",
                     "use_avg_calc": True})
             absent = {a["student_id"]: a["code"] for a in lesson["absences"]}
-            for s in self.persons.get(gid, []):
-                snap_id = next(k[1] for k, v in self._ids.items() if k[0] == "person" and v == s["id"])
-                status = {"Н": "Absent", "Б": "Ill", "О": "Late", "У": "Pass"}.get(absent.get(snap_id, ""), "Attend")
-                self.log.setdefault(gid, []).append({"person": s["id"], "lesson": lid, "comment": None,
+            for s in students:  # attendance is taken of those in the class that day, leavers included
+                if (s["enrolled_on"] and lesson["date"] < s["enrolled_on"]) or \
+                        (s["left_on"] and lesson["date"] > s["left_on"]):
+                    continue
+                status = {"Н": "Absent", "Б": "Ill", "О": "Late", "У": "Pass"}.get(absent.get(s["id"], ""), "Attend")
+                self.log.setdefault(gid, []).append({"person": self.id("person", s["id"]), "lesson": lid,
+                                                     "comment": None,
                                                      "status": status, "createdDate": lesson["date"] + "T09:00:00",
                                                      "subject": sid, "date": lesson["date"]})
         final = self.final.setdefault(gid, {"marks": [], "works": [], "subjects": [], "workTypes": [
@@ -206,7 +215,8 @@ class DnevnikStandIn:
                                        "date": period["end"] + "T00:00:00", "workType": FINAL_TYPE})
 
     def expected(self, data: dict) -> dict:
-        """`data` as the connector should make it from this stand-in: the stand-in's ids, «Дневник.ру»."""
+        """`data` as the connector should make it from this stand-in with the school's register (`register()`):
+        the stand-in's ids, «Дневник.ру»."""
         out = copy.deepcopy(data)
         out["source"]["system"] = "Дневник.ру"
         out["school"]["id"] = str(SCHOOL_ID)
@@ -214,7 +224,7 @@ class DnevnikStandIn:
         gid = self.id("group", cls["id"])
         cls["id"] = str(gid)
         cls["class_teacher"]["id"] = str(self.id("teacher", cls["class_teacher"]["id"]))
-        out["students"] = [dict(s, id=str(self.id("person", s["id"]))) for s in out["students"] if s["left_on"] is None]
+        out["students"] = [dict(s, id=str(self.id("person", s["id"]))) for s in out["students"]]
         person = lambda sid: str(self.id("person", sid))  # noqa: E731
         for subject in out["subjects"]:
             target = self.id("group", data["class"]["id"] + "/" + subject["group"]["name"]) if subject.get("group") \
@@ -232,6 +242,15 @@ class DnevnikStandIn:
             for pm in subject["period_marks"]:
                 pm["student_id"] = person(pm["student_id"])
         return out
+
+    def register(self) -> dict:
+        """The school's register (roster.py's JSON) as the school's records would have it: every student of
+        every class, leavers included, keyed by the stand-in's person ids."""
+        return {"school": {"director": self.school["director"]["full_name"]},
+                "students": {str(self.id("person", s["id"])): {
+                    "class": data["class"]["name"], "full_name": s["full_name"], "birth_date": s["birth_date"],
+                    "enrolled_on": s["enrolled_on"], "left_on": s["left_on"]}
+                    for data in self.classes for s in data["students"]}}
 
     # -- HTTP -------------------------------------------------------------------------------------------------------
 

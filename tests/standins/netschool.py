@@ -273,6 +273,7 @@ class NetSchoolStandIn:
         self.fail_sgids: set[int] = set()
         self.drop_field: str | None = None
         self.terms_need_class = False  # the terms offered only once a class is chosen
+        self.serve_studentlist = True  # False: `users/studentlist` (an inferred endpoint) answers 404
         self.requests = 0
         self.peak = 0  # the most requests in flight at once
         self._in_flight = 0
@@ -295,6 +296,14 @@ class NetSchoolStandIn:
     # ---- what tests ask ----------------------------------------------------------------
     def holds(self, class_name: str, code: str) -> dict:
         return copy.deepcopy(self.data.expected[(class_name, code)])
+
+    def register(self, class_name: str, code: str) -> dict:
+        """The school's register (roster.py's JSON) for the class, keyed by the server's student ids."""
+        snap = self.holds(class_name, code)
+        return {"school": {"director": snap["school"]["director"]["full_name"]},
+                "students": {s["id"]: {"class": class_name, "full_name": s["full_name"], "birth_date": s["birth_date"],
+                                       "enrolled_on": s["enrolled_on"], "left_on": s["left_on"]}
+                             for s in snap["students"]}}
 
     def sgid_of(self, class_name: str, title: str) -> int:
         klass = next(c for c in self.data.classes.values() if c["name"] == class_name)
@@ -424,7 +433,7 @@ class NetSchoolStandIn:
         if path == "classes":
             return self._json([{"id": c["id"], "name": c["name"], "classTeacher": c["teacher"]}
                                for c in d.classes.values() if str(c["grade"]) == a.get("grade")])
-        if path == "users/studentlist":
+        if path == "users/studentlist" and self.serve_studentlist:
             klass = next((c for c in d.classes.values() if str(c["id"]) == a.get("classId")), None)
             return self._json(list(klass["roster"].values()) if klass else [])
         if path.startswith("subjectgroups/") and int(path.split("/")[1]) in d.groups:

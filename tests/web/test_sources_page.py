@@ -10,6 +10,7 @@ import time
 import pytest
 
 from archive_service.services import jobs as job_rows
+from archive_service.services import sources
 from fake_journal import LOGIN, PASSWORD, FileJournalServer
 from sources_support import make_school, use_fake_journal
 from web_support import csrf_token
@@ -47,6 +48,17 @@ def test_the_administrator_adds_a_source_whose_password_is_never_shown_back(logi
     deputy_page = login_as("deputy").get("/sources").get_data(as_text=True)
     assert "Новый источник" not in deputy_page and "Удалить источник" not in deputy_page
     assert "Выгрузить сейчас" in deputy_page and "Проверить подключение" in deputy_page
+
+
+def test_the_administrator_names_the_schools_register_file_and_the_source_keeps_its_path(login_as, archive,
+                                                                                         journal):
+    admin = login_as("admin")
+    added = admin.post("/sources", data={"csrf_token": csrf_token(admin, "/sources"), "name": "sgo",
+                                         "system": "netschool", "url": journal.url, "login": LOGIN,
+                                         "secret": PASSWORD, "register": " /srv/archive/реестр-21.json "})
+    assert added.status_code == 302
+    listed = sources.list_sources(archive.uow(), now=archive.now(), hour=2, before=7, after=5)
+    assert [s["extra"] for s in listed] == [{"register": "/srv/archive/реестр-21.json"}]
 
 
 def test_checking_the_connection_runs_in_the_background_and_its_result_shows_on_the_page(

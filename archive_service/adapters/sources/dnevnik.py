@@ -12,9 +12,24 @@ journal-systems.md §3; this module follows them and fails loudly where they end
   → `SourceUnreachableError` (after the transport's retries on 5xx); `parameterInvalid` and
   anything not of the documented shape → `SourceShapeError` naming the field.
 * roster: `edu-groups/{g}/persons` (the current members) + `users/{userId}.birthday`. The API
-  has no enrolment or leaving dates (U): `enrolled_on`/`left_on` stay null, and a mark, absence or
-  period mark of someone not on the roster (a leaver) stops the pull — the leaving date cannot
-  be known.
+  has no enrolment or leaving dates (U), so they come from the school's register (`roster.py`,
+  `extra["register"]` or the `register` argument; format in docs/connecting.md), keyed by the
+  person `id` of `persons` (the `person` of marks and attendance):
+  - with a register: a current member takes its arrival date from it; a leaver (not among the
+    current members) is taken from it whole — name, birth date, leaving date. Everyone the API
+    shows (a member, or the person of a mark, attendance entry or period mark) must be in the
+    register, else `SourceShapeError` names them; a register that contradicts the API stops the
+    pull too: a member the register puts in another class or says has left, someone the register
+    keeps in the class whom the API no longer lists, a birth date that differs, a mark or
+    attendance entry dated outside the student's days in the class. A leaver's subgroups are
+    those whose lessons hold their marks or attendance (I). The register's director and school
+    id are not used: the API gives both.
+  - without a register: leaving dates cannot be known, so a mark, absence or period mark of
+    someone not on the roster (a leaver) stops the pull. Arrivals are not claimed «present from
+    the start»: a student whose first attendance entry comes after the first lesson of their
+    groups that has attendance (or who has none while the class has some) has arrived during the
+    period, and the pull stops naming them and asking for the register; a class without any
+    attendance entries for lessons already held cannot be checked and stops the same way.
 * class teacher (U in the API): the one teacher of `schools/{s}/teachers` with `HouseMaster`
   who teaches lessons of the class or its subgroups (I); none or several → `SourceShapeError`.
 * subgroups: edu-groups of the school whose `parentIds` hold the class (I) → subject `group`.
@@ -40,6 +55,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 from archive_service.adapters.sources.base import (ClassRef, Credentials, PeriodRef, SessionExpiredError,
                                                    SourceAuthError, SourceInfo, SourceShapeError,
                                                    SourceUnreachableError)
+from archive_service.adapters.sources.roster import SchoolRegister, register_from
 from archive_service.adapters.sources.transport import Reply, Transport
 
 PRODUCT = "Дневник.ру"
@@ -92,6 +108,11 @@ PERSON_KEYS = ("lastName", "firstName", "middleName")
 TEACHER_KEYS = ("LastName", "FirstName", "MiddleName")  # schools/{s}/teachers spells them so (MR `SchoolTeacher`)
 
 
+def _within(day: str | None, start: dt.date, end: dt.date) -> str | None:
+    """A register date as the snapshot holds it: only when it falls within the period."""
+    return day if day and start.isoformat() <= day <= end.isoformat() else None
+
+
 def _full_name(person: dict, where: str, keys: tuple[str, ...] = PERSON_KEYS) -> str:
     last, first = _field(person, keys[0], where), _field(person, keys[1], where)
     return " ".join(p for p in (last, first, person.get(keys[2]) or "") if p).strip()
@@ -120,9 +141,10 @@ class DnevnikSource:
 
     system = "dnevnik"
 
-    def __init__(self, credentials: Credentials, transport: Transport, *,
+    def __init__(self, credentials: Credentials, transport: Transport, *, register: SchoolRegister | None = None,
                  now: Callable[[], dt.datetime] | None = None):
         self.credentials, self.transport = credentials, transport
+        self.register = register if register is not None else register_from(credentials, system="Дневник.ру")
         self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self.token_mode = credentials.extra.get("auth") == "token"
         self.token: str | None = None
@@ -252,8 +274,13 @@ class DnevnikSource:
         group = self._get(f"edu-groups/{cls.id}")
         grade = _field(group, "parallel", f"edu-groups/{cls.id}")
         subgroups = [g for g in self._groups if cls.id in {str(p) for p in g.get("parentIds") or []}]
-        roster = self._roster(cls.id)
+        members = self._roster(cls.id)
         pulls = [self._pull_group(str(g["id"]), start, until, exported) for g in [group, *subgroups]]
+        if self.register is not None:
+            roster = self._registered(cls.name, members, pulls, start, dt.date.fromisoformat(period.end), until,
+                                      exported.date())
+        else:
+            roster = members
         teachers = self._teachers()
         work_types = {w.get("id"): _field(w, "title", "work-types")
                       for w in _list(self._get(f"work-types/{self._school['id']}"), "work-types")}
@@ -265,6 +292,8 @@ class DnevnikSource:
         subjects = []
         for pull, g in zip(pulls, [group, *subgroups]):
             subjects += self._subjects(pull, g, g is not group, ids, teachers, work_types, period, start, until)
+        if self.register is None:
+            self._no_arrivals(cls.name, roster, pulls)
         return {
             "format": "journal-snapshot/1",
             "source": {"system": PRODUCT, "exported_at": exported.isoformat()},
@@ -289,6 +318,130 @@ class DnevnikSource:
                         "birth_date": _day(birthday, "users/{userId}.birthday").isoformat(),
                         "enrolled_on": None, "left_on": None})
         return out
+
+    def _traces(self, pulls: list[dict], until: dt.date) -> list[tuple[str, dt.date | None, str, str]]:
+        """Everyone the class's journal shows: (person, day or None, what, group id) per lesson mark,
+        attendance entry (any status) and period mark (no day: it is the period's)."""
+        out: list[tuple[str, dt.date | None, str, str]] = []
+        for pull in pulls:
+            days = {str(_field(le, "id", "lessons")): _day(_field(le, "date", "lessons"), "lessons")
+                    for le in pull["lessons"]}
+            final_works = self._final_works(pull["final"], pull["id"])
+            for mark in pull["marks"]:
+                if mark.get("work") in final_works:
+                    continue  # a period mark: taken from final-marks below
+                day = _day(_field(mark, "date", "marks"), "marks")
+                if day <= until:
+                    out.append((str(_field(mark, "person", "marks")), day, "отметка", pull["id"]))
+            for entry in pull["log"]:
+                day = days.get(str(_field(entry, "lesson", "lesson-log-entries")))
+                if day is not None and day <= until:
+                    out.append((str(_field(entry, "person", "lesson-log-entries")), day, "посещаемость", pull["id"]))
+            for mark in _list(_field(pull["final"], "marks", "final-marks"), "final-marks.marks"):
+                out.append((str(_field(mark, "person", "final-marks.marks")), None, "итоговая отметка", pull["id"]))
+        return out
+
+    def _registered(self, name: str, members: list[dict], pulls: list[dict], start: dt.date, end: dt.date,
+                    until: dt.date, today: dt.date) -> list[dict]:
+        """The class in the period from the API's current members and the school's register (see the
+        module docstring); anything the two disagree on stops the pull."""
+        register = self.register
+        assert register is not None
+        traces = self._traces(pulls, until)
+        shown = {m["id"]: m["full_name"] for m in members}
+        for person, _day_, _what, _gid in traces:
+            shown.setdefault(person, f"id {person}")
+        unknown = [f"{who} ({pid})" if not who.startswith("id ") else who
+                   for pid, who in shown.items() if register.facts(pid) is None]
+        if unknown:
+            raise _shape(f"в реестре школы нет учеников класса {name}, которых показывает Дневник.ру: "
+                         f"{', '.join(unknown)}. Добавьте их в реестр (дата рождения, прибытия, выбытия)")
+        problems = []
+        for m in members:
+            facts = register.facts(m["id"])
+            assert facts is not None
+            if facts.class_name != name:
+                problems.append(f"{m['full_name']}: Дневник.ру числит в классе {name}, а реестр — в классе "
+                                f"{facts.class_name}")
+            if facts.left_on and facts.left_on < today.isoformat():
+                problems.append(f"{m['full_name']}: по реестру выбыл(а) {facts.left_on}, а Дневник.ру всё ещё "
+                                "числит в классе")
+            if facts.birth_date != m["birth_date"]:
+                problems.append(f"{m['full_name']}: дата рождения в реестре {facts.birth_date}, "
+                                f"в Дневник.ру {m['birth_date']}")
+        for pid, facts in register.in_class(name, start, end).items():
+            if pid not in {m["id"] for m in members} and not facts.left_on:
+                problems.append(f"{facts.full_name or pid}: по реестру в классе {name}, а Дневник.ру в классе "
+                                "не показывает (выбытие в реестре не отмечено)")
+        for person, day, what, _gid in traces:
+            facts = register.facts(person)
+            assert facts is not None
+            who = facts.full_name or shown.get(person) or person
+            if facts.class_name != name:
+                problems.append(f"{who}: {what} в журнале класса {name}, а по реестру — ученик класса "
+                                f"{facts.class_name}")
+            elif day is not None and not facts.present_on(day):
+                problems.append(f"{who}: {what} за {day.isoformat()}, а по реестру "
+                                + (f"выбыл(а) {facts.left_on}" if facts.left_on and day.isoformat() > facts.left_on
+                                   else f"прибыл(а) только {facts.enrolled_on}"))
+            elif day is None and not facts.present_during(start, end):
+                problems.append(f"{who}: {what} за период, а по реестру в классе в этом периоде не был(а)")
+        if problems:
+            raise _shape(f"реестр школы расходится с журналом класса {name}: " + "; ".join(dict.fromkeys(problems)))
+        listed = {m["id"]: m for m in members}
+        within = register.in_class(name, start, end)
+        leavers = sorted((pid for pid in within if pid not in listed), key=lambda x: (len(x), x))
+        out = []
+        for pid in [p for p in listed if p in within] + leavers:
+            facts = within[pid]
+            if pid in listed:
+                entry = dict(listed[pid])
+            elif not facts.full_name:
+                raise _shape(f"ученик {pid} выбыл из класса {name} ({facts.left_on}), Дневник.ру его больше "
+                             "не показывает, а в реестре школы нет его ФИО (поле «full_name»)")
+            else:
+                entry = {"id": pid, "full_name": facts.full_name, "birth_date": facts.birth_date}
+            entry["enrolled_on"] = _within(facts.enrolled_on, start, end)
+            entry["left_on"] = _within(facts.left_on, start, end)
+            out.append(entry)
+        for pull in pulls:  # a leaver's subgroups: those whose journal shows them (I)
+            pull["members"] += [pid for pid in leavers if pid not in pull["members"]
+                                and any(t[0] == pid and t[3] == pull["id"] for t in traces)]
+        return out
+
+    def _no_arrivals(self, name: str, roster: list[dict], pulls: list[dict]) -> None:
+        """Without a register: refuse students who, by the attendance log, arrived during the period."""
+        held = [pull for pull in pulls if pull["lessons"]]
+        first_logged: dict[str, dt.date] = {}  # group -> first lesson day with attendance
+        first_seen: dict[str, dt.date] = {}  # person -> first attendance day in any of their groups
+        logged = False
+        for pull in held:
+            days = {str(le["id"]): _day(le["date"], "lessons") for le in pull["lessons"]}
+            for entry in pull["log"]:
+                day = days.get(str(entry.get("lesson")))
+                if day is None:
+                    continue
+                logged = True
+                first_logged[pull["id"]] = min(day, first_logged.get(pull["id"], day))
+                person = str(entry.get("person"))
+                first_seen[person] = min(day, first_seen.get(person, day))
+        if held and not logged:
+            raise _shape(f"в классе {name} за период нет ни одной отметки посещаемости, поэтому не проверить, кто "
+                         "прибыл в класс в течение периода (дат прибытия Дневник.ру не сообщает). Подключите "
+                         "реестр школы с датами прибытия и выбытия")
+        arrived = []
+        for s in roster:
+            starts = [first_logged[p["id"]] for p in held if s["id"] in p["members"] and p["id"] in first_logged]
+            if not starts:
+                continue
+            seen = first_seen.get(s["id"])
+            if seen is None or seen > min(starts):
+                arrived.append(f"{s['full_name']} (впервые в журнале {seen.isoformat()})" if seen
+                               else f"{s['full_name']} (ни одной отметки посещаемости)")
+        if arrived:
+            raise _shape(f"в классе {name} есть ученики, прибывшие в течение периода: {', '.join(arrived)}. "
+                         "Дату прибытия Дневник.ру не сообщает, а считать их учившимися с начала периода нельзя "
+                         "— подключите реестр школы с датами прибытия и выбытия")
 
     def _teachers(self) -> dict[int, dict]:
         where = f"schools/{self._school['id']}/teachers"  # type: ignore[index]
@@ -323,7 +476,7 @@ class DnevnikSource:
         for sid in pull["members"]:
             if sid not in roster:
                 raise _shape(f"в подгруппе «{group.get('name')}» есть ученик {sid}, которого нет в списке класса: "
-                             "выбывший ученик, а дату выбытия Дневник.ру не сообщает")
+                             "выбывший ученик, а дату выбытия Дневник.ру не сообщает — подключите реестр школы")
         by_subject: dict[Any, list[dict]] = defaultdict(list)
         for le in pull["lessons"]:
             if _day(_field(le, "date", "lessons"), "lessons") <= until:
@@ -413,7 +566,7 @@ class DnevnikSource:
     def _on_roster(person: str, roster: set[str], what: str) -> None:
         if person not in roster:
             raise _shape(f"{what} ученика {person}, которого нет в списке класса: выбывший ученик, а дату выбытия "
-                         "Дневник.ру не сообщает — снимок не собран")
+                         "Дневник.ру не сообщает — снимок не собран; подключите реестр школы с датами выбытия")
 
     def _absences(self, log: list, lessons: dict[str, dict], roster: set[str]) -> None:
         for entry in log:

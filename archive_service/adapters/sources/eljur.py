@@ -30,7 +30,7 @@ rather than leave the leaver's marks out.
 **What ЭлЖур does not give, and the register.** `journal-snapshot/1` requires each student's
 birth date and the director's name; apiv3 has neither, nor enrolment/leaving dates. They come
 from the school's own records as a `SchoolRegister` (constructor argument, or a JSON file named
-by `extra["register"]`; format in `SchoolRegister.from_dict`). Without it, or with a student
+by `extra["register"]`; shared module `roster.py`, format in docs/connecting.md). Without it, or with a student
 missing from it, `fetch` raises `SourceShapeError` naming what is missing — nothing is made up.
 
 **Mapping.** Students: `relations.students` of the class (`title` = full name). Subjects: one
@@ -52,17 +52,18 @@ name stops with `SourceShapeError` naming it; `fetch` checks the class has the p
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from archive_service.adapters.sources.base import (ClassRef, Credentials, PeriodRef, SourceAuthError, SourceError,
                                                    SourceInfo, SourceShapeError)
+from archive_service.adapters.sources.roster import SchoolRegister, StudentFacts, register_from
 from archive_service.adapters.sources.transport import Transport
+
+__all__ = ["EljurSource", "SchoolRegister", "StudentFacts", "period_code", "lesson_mark", "period_mark"]
 
 SYSTEM_TITLE = "ЭлЖур"
 NO_HOMEWORK = "Без задания"
@@ -74,55 +75,6 @@ _KINDS = {"четверть": "Q", "полугодие": "H", "триместр"
 _PERIOD_NAME = re.compile(r"^(?:(\d|iv|i{1,3})\s*(?:-?я|-?е|-?й)?\s*(четверть|полугодие|триместр)"
                           r"|(четверть|полугодие|триместр)\s*(\d|iv|i{1,3}))$")
 _KIND_OF = {"Q": ("quarter", 4), "H": ("half_year", 2), "T": ("trimester", 3)}
-
-
-@dataclass(frozen=True)
-class StudentFacts:
-    """What the school's register says of one student (ЭлЖур's API does not give it)."""
-
-    class_name: str
-    birth_date: str  # ISO date
-    full_name: str = ""  # only to name the student in messages
-    enrolled_on: str | None = None  # arrived in the class (None: before the period)
-    left_on: str | None = None  # left the class (None: still in it)
-
-
-@dataclass(frozen=True)
-class SchoolRegister:
-    """The facts `journal-snapshot/1` needs that ЭлЖур's API lacks, from the school's records."""
-
-    director: str
-    director_position: str = "Директор"
-    school_id: str = ""  # the archive's school id; empty: the ЭлЖур vendor
-    students: Mapping[str, StudentFacts] = field(default_factory=dict)  # by ЭлЖур student id
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "SchoolRegister":
-        """`{"school": {"id", "director", "director_position"}, "students": {"<ЭлЖур id>":
-        {"class", "full_name", "birth_date", "enrolled_on", "left_on"}}}`."""
-        try:
-            school = data["school"]
-            students = {str(sid): StudentFacts(class_name=str(s["class"]), birth_date=_iso(s["birth_date"]),
-                                               full_name=str(s.get("full_name") or ""),
-                                               enrolled_on=_iso(s["enrolled_on"]) if s.get("enrolled_on") else None,
-                                               left_on=_iso(s["left_on"]) if s.get("left_on") else None)
-                        for sid, s in data.get("students", {}).items()}
-            return cls(director=str(school["director"]), director_position=str(school.get("director_position")
-                                                                                or "Директор"),
-                       school_id=str(school.get("id") or ""), students=students)
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise SourceError(f"Реестр школы для ЭлЖура заполнен неверно: нет или неверно поле {exc}") from None
-
-    @classmethod
-    def from_file(cls, path: Path) -> "SchoolRegister":
-        try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            raise SourceError(f"Не удалось прочитать реестр школы для ЭлЖура: {path}") from None
-
-
-def _iso(value: Any) -> str:
-    return dt.date.fromisoformat(str(value)).isoformat()
 
 
 def _day(value: Any, where: str) -> dt.date:
@@ -198,8 +150,8 @@ class EljurSource:
         host = urlsplit(credentials.url).hostname or ""
         self.vendor = credentials.extra.get("vendor") or (host.split(".")[0] if host.endswith(".eljur.ru")
                                                           and not host.startswith("api.") else "")
-        if register is None and credentials.extra.get("register"):
-            register = SchoolRegister.from_file(Path(credentials.extra["register"]))
+        if register is None:
+            register = register_from(credentials, system="ЭлЖура", director_required=True)
         self.register = register
         self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self.notes: list[str] = []  # what the pull changed on the way (e.g. «4-» stored as 4)
@@ -343,9 +295,7 @@ class EljurSource:
         if self.register is None:
             raise SourceShapeError("ЭлЖур не передаёт даты рождения учеников и имя директора, а формат снимка их "
                                    "требует: подключите реестр школы (даты рождения, прибытия и выбытия, директор)")
-        expected = {sid: f for sid, f in self.register.students.items() if f.class_name == cls.name
-                    and not (f.left_on and f.left_on < start.isoformat())
-                    and not (f.enrolled_on and f.enrolled_on > end.isoformat())}
+        expected = self.register.in_class(cls.name, start, end)
         unseen = sorted(set(expected) - set(seen))
         if unseen:
             names = ", ".join(expected[sid].full_name or sid for sid in unseen)

@@ -17,7 +17,12 @@ Facts NetSchool's public clients do not show for a teacher account (marked I bel
 from the endpoint where they most plausibly live and checked: if the server does not give them,
 the pull stops with a Russian `SourceShapeError` naming the field — nothing is made up:
 * roster with birth dates and arrival/leaving dates: `users/studentlist?classId=` →
-  `[{id, fullName, birthDate, arrivalDate, leaveDate}]` (the endpoint C, the fields I);
+  `[{id, fullName, birthDate, arrivalDate, leaveDate}]` (the endpoint C, the fields I). A school
+  whose server lacks them gives the school's register instead (`roster.py`, `extra["register"]`
+  or the `register` argument; format in docs/connecting.md), keyed by the NetSchool student id:
+  then the register alone says who is in the class in the term, with their names, birth, arrival
+  and leaving dates, and `users/studentlist` is not asked. A student a whole-class journal lists
+  who is not in the register, or whom it puts in another class, stops the pull naming them;
 * class teacher: `classes?grade=` → `[{id, name, classTeacher{id, name}}]` (I);
 * subject and teacher of a subject group: `subjectgroups/{sgId}` → `{subject{id, name},
   teachers[{id, name}]}` (I, the shape of the diary's `subjectGroup`/`teachers`);
@@ -42,6 +47,7 @@ from archive_service.adapters.sources.base import (ClassRef, Credentials, Period
                                                    SourceUnreachableError)
 from archive_service.adapters.sources.netschool_journal import (JournalContext, day_of, meetings_of, need,
                                                                 need_list, plan_topics, read_lessons, read_totals)
+from archive_service.adapters.sources.roster import SchoolRegister, register_from
 from archive_service.adapters.sources.transport import Reply, Transport
 
 API = "webapi/"
@@ -78,8 +84,10 @@ class NetSchoolSource:
     system = "netschool"
 
     def __init__(self, credentials: Credentials, transport: Transport, *, workers: int = 5,
-                 now: Callable[[], dt.datetime] | None = None, ot_code: str | None = None):
+                 now: Callable[[], dt.datetime] | None = None, ot_code: str | None = None,
+                 register: SchoolRegister | None = None):
         self.credentials = credentials
+        self.register = register if register is not None else register_from(credentials, system="Сетевого города")
         self.transport = transport
         self.transport.system_name = "Сетевой город"
         self.workers = max(1, workers)
@@ -254,7 +262,8 @@ class NetSchoolSource:
         class_id, grade = _class_params(cls)
         ctx = JournalContext(now.date(), period.code, self._work_types, self._reasons, self.ot_code)
         start, end = dt.date.fromisoformat(period.start), dt.date.fromisoformat(period.end)
-        students, left = self._roster(class_id, start, end)
+        students, left = self._registered(cls.name, start, end) if self.register is not None \
+            else self._roster(class_id, start, end)
         present = {s["id"] for s in students}
         groups = [(str(need(g, "value", "SGID")), str(need(g, "title", "SGID"))) for g in sources.get("SGID", [])]
         params = {"yearId": self._year["id"], "classId": class_id, "grade": grade}
@@ -262,7 +271,8 @@ class NetSchoolSource:
 
         def pull(group: tuple[str, str]) -> dict:
             try:
-                return self._subject(group, params, period.system_id, following, ctx, weeks, (present, left))
+                return self._subject(group, params, period.system_id, following, ctx, weeks,
+                                     (present, left, cls.name))
             except SourceUnreachableError as err:
                 why = str(err).removeprefix("Сетевой город: ")
                 raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {cls.name} "
@@ -289,7 +299,12 @@ class NetSchoolSource:
         """The class during the term, and everyone the roster says has left (a `free` row is theirs)."""
         where = "users/studentlist"
         out, left = [], set()
-        for s in self._get("users/studentlist", classId=class_id):
+        try:
+            rows = self._get("users/studentlist", classId=class_id)
+        except SourceShapeError as err:
+            raise SourceShapeError(f"{err}. Список класса с датами рождения, прибытия и выбытия можно дать "
+                                   "реестром школы (параметр register, docs/connecting.md)") from None
+        for s in rows:
             sid = str(need(s, "id", where))
             birth, arrival, leave = (need(s, key, where) for key in ("birthDate", "arrivalDate", "leaveDate"))
             if not birth:
@@ -307,6 +322,19 @@ class NetSchoolSource:
                         "left_on": gone.isoformat() if gone and gone <= end else None})
         return out, left
 
+    def _registered(self, name: str, start: dt.date, end: dt.date) -> tuple[list[dict], set[str]]:
+        """The class during the term from the school's register, instead of `users/studentlist`."""
+        assert self.register is not None
+        out = []
+        for sid, f in sorted(self.register.in_class(name, start, end).items(), key=lambda kv: (len(kv[0]), kv[0])):
+            if not f.full_name:
+                raise SourceShapeError(f"Сетевой город: в реестре школы у ученика {sid} класса {name} нет ФИО "
+                                       "(поле «full_name») — список класса берётся из реестра")
+            out.append({"id": sid, "full_name": f.full_name, "birth_date": f.birth_date,
+                        "enrolled_on": f.enrolled_on if f.enrolled_on and f.enrolled_on > start.isoformat() else None,
+                        "left_on": f.left_on if f.left_on and f.left_on <= end.isoformat() else None})
+        return out, {sid for sid, f in self.register.students.items() if f.left_on}
+
     def _class_teacher(self, cls: ClassRef, class_id: str) -> dict:
         where = "classes"
         for c in self._get("classes", grade=cls.grade or _grade(cls.name)):
@@ -319,7 +347,7 @@ class NetSchoolSource:
         raise SourceShapeError(f"Сетевой город: класс {cls.name} не найден в ответе classes (поле id)")
 
     def _subject(self, group: tuple[str, str], params: dict, term: str, following: str | None,
-                 ctx: JournalContext, weeks: float, roster: tuple[set[str], set[str]]) -> dict:
+                 ctx: JournalContext, weeks: float, roster: tuple[set[str], set[str], str]) -> dict:
         """One subject group's subject: journal, plan, card, and the next term's first meeting."""
         sg_id, title = group
         where = f"grade/journal (предмет «{title}»)"
@@ -351,9 +379,15 @@ class NetSchoolSource:
             sid = str(need(s, "id", where))
             # `free` in a subgroup may be a move to the other subgroup; in a whole-class journal it is
             # a leaver, and the roster must say when, or the snapshot would keep them in the class
+            facts = self.register.facts(sid) if self.register is not None else None
+            if self.register is not None and title == name and (facts is None or facts.class_name != roster[2]):
+                raise SourceShapeError(f"Сетевой город: ученик {sid} из журнала «{title}» "
+                                       + ("не найден в реестре школы — добавьте его в реестр" if facts is None
+                                          else f"по реестру школы учится в классе {facts.class_name}, "
+                                          f"а не {roster[2]}"))
             if need(s, "free", where) and title == name and sid not in roster[1]:
                 raise SourceShapeError(f"Сетевой город: ученик {sid} выбыл из «{title}» (free), но дата выбытия "
-                                       "не известна (поле leaveDate в users/studentlist)")
+                                       "не известна (поле leaveDate в users/studentlist или «left_on» в реестре школы)")
             if sid in roster[0]:  # a row of someone who left before the term is not the group's
                 students.append(sid)
         out = {"id": sg_id, "name": name,
