@@ -22,6 +22,7 @@ from archive_service.adapters.orm import (
     RegisterMovement,
     RetentionRule,
 )
+from archive_service.domain.periods import readable_period
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
@@ -132,7 +133,7 @@ def _row(entry: RegisterEntry, document_id: str, replaced: corrections.Replaceme
     """An entry as pages and printouts show it; `superseded` says which copy replaced it and why
     (the entry itself, its place and its status, is never changed by a correction)."""
     return {"year": entry.year, "number": entry.number, "document_id": document_id, "case_index": entry.case_index,
-            "title": entry.title, "period": entry.period, "sheets": entry.sheets,
+            "title": entry.title, "period": readable_period(entry.period), "sheets": entry.sheets,
             "handed_over_by": entry.handed_over_by, "accepted_by": entry.accepted_by,
             "registered_on": entry.registered_on.isoformat(), "room": entry.room, "cabinet": entry.cabinet,
             "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status,

@@ -49,3 +49,13 @@ def test_disposal_decisions_give_the_first_reason_that_stops_a_file():
     eligible, refused = select([Candidate("1/2027", due, "in_archive"), Candidate("2/2027", due, "destroyed")], today)
     assert [d.key for d in eligible] == ["1/2027"] and refused == []
     assert not backup_set_may_go(due, today, ["5А Q2"]).eligible and backup_set_may_go(due, today, []).eligible
+
+
+def test_a_register_period_reads_in_words_and_other_text_stays_as_it_is():
+    from archive_service.domain.periods import readable_period
+
+    assert readable_period("2026/2027, Q2") == "2026/2027, II четверть"
+    assert readable_period("2026/2027, H1") == "2026/2027, I полугодие"
+    assert readable_period("2026/2027, year") == "2026/2027, учебный год"
+    assert readable_period("2026/2027, X9") == "2026/2027, X9"
+    assert readable_period("май 2027") == "май 2027"
