@@ -330,6 +330,8 @@ def _write_record_info(folder: Path, system: str, credentials: Credentials, acad
                        class_name: str | None) -> None:
     """What `source replay` needs besides the exchanges — no secret."""
     folder.mkdir(parents=True, exist_ok=True)
+    # a secret parameter (ЭлЖур's devkey) is named but not written: replay passes «***», as the recorded requests do
+    extra = {k: ("***" if k in SECRET_EXTRA else v) for k, v in credentials.extra.items()}
     info = {"system": system, "url": credentials.url, "login": credentials.login, "school": credentials.school,
-            "extra": credentials.extra, "academic_year": academic_year, "period": period_code, "class": class_name}
+            "extra": extra, "academic_year": academic_year, "period": period_code, "class": class_name}
     (folder / RECORD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
