@@ -15,7 +15,8 @@ from typing import Any, Callable
 import pytest
 from sqlalchemy import func, select
 
-from archive_service.adapters.orm import SnapshotRecord, SourcePull
+from archive_service.adapters.orm import AuditEvent, DocumentRecord, School as SchoolRow, SnapshotRecord, \
+    SnapshotStudent, SourcePull
 from archive_service.schema import parse_snapshot
 from builders import snapshot
 from standins import eljur as eljur_standin
@@ -72,7 +73,17 @@ class NetSchool(School):
     secrets = (NETSCHOOL_PASSWORD,)
 
     def start(self) -> NetSchoolStandIn:
-        return NetSchoolStandIn([snapshot()], password=NETSCHOOL_PASSWORD, security_warning=True, choose_role=True)
+        server = NetSchoolStandIn([snapshot()], password=NETSCHOOL_PASSWORD, security_warning=True, choose_role=True)
+        server.issued = set()
+        sign_in = server._sign_in
+
+        def remembering(form):  # the sessions die at sign-out: keep every `at` the server gave
+            response = sign_in(form)
+            server.issued.add(json.loads(response.get_data()).get("at") or "")
+            return response
+
+        server._sign_in = remembering
+        return server
 
     def add_args(self, server: NetSchoolStandIn) -> list[str]:
         return ["--system", "netschool", "--url", server.url, "--login", "zavuch", "--school", "21"]
@@ -90,7 +101,7 @@ class NetSchool(School):
         return "5", "3"
 
     def issued_tokens(self, server: NetSchoolStandIn) -> set[str]:
-        return set(server._sessions)
+        return server.issued - {""}
 
     def faults(self) -> dict[str, Callable[[Any], str]]:
         def fail(server):
@@ -213,6 +224,14 @@ def _count(archive, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
+def _nothing_stored(archive) -> None:
+    """No row of a snapshot anywhere: not the school, the snapshot, its students, a document or its audit."""
+    assert {m.__name__: _count(archive, m) for m in (SchoolRow, SnapshotRecord, SnapshotStudent, DocumentRecord)} \
+        == {"School": 0, "SnapshotRecord": 0, "SnapshotStudent": 0, "DocumentRecord": 0}
+    with archive.session_factory() as session:
+        assert session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("snapshot.%"))).all() == []
+
+
 def _stored(archive) -> list[tuple[str, int]]:
     with archive.session_factory() as session:
         return [(r.class_name, r.version) for r in
@@ -291,7 +310,7 @@ def test_a_wrong_password_is_refused_with_its_own_russian_message_and_a_non_zero
     pulled = pull(runner, *school.pull_args)
     assert pulled.exit_code == 1 and "Вход не выполнен: " in pulled.output
     assert "Traceback" not in tested.output + pulled.output and "не-тот-пароль" not in tested.output + pulled.output
-    assert _count(archive, SnapshotRecord) == 0
+    _nothing_stored(archive)
     assert [p.state for p in _rows(archive, SourcePull)] == ["failed"]
 
 
@@ -304,23 +323,73 @@ def test_a_system_that_misbehaves_fails_the_class_in_russian_with_a_non_zero_exi
     line = next(line for line in result.output.splitlines() if line.startswith("5А "))
     assert line.startswith("5А    ОТКЛОНЁН: 5А: ") and says in line, result.output
     assert "Traceback" not in result.output
-    assert _count(archive, SnapshotRecord) == 0
+    _nothing_stored(archive)
     assert [p.state for p in _rows(archive, SourcePull)] == ["partial"]
 
 
 def test_a_session_that_expires_mid_pull_is_signed_in_again_with_the_password_and_the_class_is_stored(
         runner, archive, school, added):
     if isinstance(added, NetSchoolStandIn):
-        added.expire_after = 12
+        added.expire_after, signed_in = 16, lambda: added.logins  # a login is two: the role is chosen after it
     elif isinstance(added, EljurStandIn):
-        added.expire_token_after = 6
+        added.expire_token_after, signed_in = 6, lambda: added.auth_calls
     else:
+        signed_in = lambda: added.requests.count("/login/")  # noqa: E731
         added.expire_after(8)
     result = pull(runner, *school.pull_args)
     assert result.exit_code == 0, result.output
     assert "5А    новый снимок" in result.output and _stored(archive) == [("5А", 1)]
+    assert signed_in() >= (3 if isinstance(added, NetSchoolStandIn) else 2)  # signed in again mid-pull
 
 
 def _rows(archive, model):
     with archive.session_factory() as session:
         return session.scalars(select(model).order_by(model.id)).all()
+
+
+TOKEN_SOURCES = {
+    "netschool": lambda: NetSchoolStandIn([snapshot()], password=NETSCHOOL_PASSWORD, esia_only=True),
+    "dnevnik": lambda: DnevnikStandIn([_current_class()], token="imported-token-0001"),
+}
+
+
+def _add_token_source(runner, system: str, server) -> str:
+    if system == "netschool":
+        token, url, extra = server.issue_token(), server.url, ["--login", "zavuch", "--school", "21"]
+    else:
+        token, url, extra = "imported-token-0001", server.api, []
+    added = runner.invoke(args=["source", "add", "school", "--system", system, "--url", url, *extra,
+                                "--extra", "auth=token"], env={"ARCHIVE_SOURCE_PASSWORD": token})
+    assert added.exit_code == 0, added.output
+    return token
+
+
+@pytest.mark.parametrize("system", sorted(TOKEN_SOURCES))
+def test_an_imported_session_survives_the_connection_test_and_serves_pull_after_pull(runner, archive, system):
+    with TOKEN_SOURCES[system]() as server:
+        _add_token_source(runner, system, server)
+        tested = runner.invoke(args=["source", "test", "school"])
+        assert tested.exit_code == 0, tested.output
+        first, second = pull(runner), pull(runner)
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0 and "5А    без изменений" in second.output, second.output
+    assert _stored(archive) == [("5А", 1)]
+
+
+@pytest.mark.parametrize("system", sorted(TOKEN_SOURCES))
+def test_an_imported_session_that_expires_mid_pull_fails_the_class_saying_so_and_stores_nothing(
+        runner, archive, system):
+    with TOKEN_SOURCES[system]() as server:
+        token = _add_token_source(runner, system, server)
+        tested = runner.invoke(args=["source", "test", "school"])
+        assert tested.exit_code == 0, tested.output
+        if system == "netschool":
+            server.expire_after = 15  # the sign-in takes 11 of them: the session dies during the journals
+        else:
+            server.expire_after(8)
+        result = pull(runner)
+    assert result.exit_code == 1, result.output
+    line = next((line for line in result.output.splitlines() if line.startswith("5А ")), result.output)
+    assert line.startswith("5А    ОТКЛОНЁН: 5А: ") and ("сеанс истёк" in line or "больше не действует" in line), line
+    assert token not in result.output and "Traceback" not in result.output
+    _nothing_stored(archive)
