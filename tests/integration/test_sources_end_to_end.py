@@ -393,3 +393,56 @@ def test_an_imported_session_that_expires_mid_pull_fails_the_class_saying_so_and
     assert line.startswith("5А    ОТКЛОНЁН: 5А: ") and ("сеанс истёк" in line or "больше не действует" in line), line
     assert token not in result.output and "Traceback" not in result.output
     _nothing_stored(archive)
+
+
+def _class_6b() -> dict:
+    """builders' 5А as another class, 6Б, with students of its own."""
+    text = json.dumps(snapshot(), ensure_ascii=False)
+    for n in range(1, 5):
+        text = text.replace(f'"s{n}"', f'"b{n}"')
+    data = json.loads(text)
+    data["class"].update(id="c-6b", name="6Б", grade=6)
+    for s in data["students"]:
+        s["full_name"] = s["full_name"].replace(" ", "о ", 1)  # other people
+    return data
+
+
+def _rows_of(archive, class_name: str) -> tuple[int, int]:
+    """(snapshots, snapshot students) stored for the class."""
+    with archive.session_factory() as session:
+        ids = session.scalars(select(SnapshotRecord.id).where(SnapshotRecord.class_name == class_name)).all()
+        students = session.scalar(select(func.count()).select_from(SnapshotStudent)
+                                  .where(SnapshotStudent.snapshot_id.in_(ids))) if ids else 0
+    return len(ids), students
+
+
+def test_a_class_the_system_fails_on_fails_alone_and_the_other_classes_are_stored(runner, archive):
+    with NetSchoolStandIn([snapshot(), _class_6b()], password=NETSCHOOL_PASSWORD) as server:
+        added = runner.invoke(args=["source", "add", "school", *NetSchool(Path()).add_args(server)],
+                              env=NetSchool(Path()).env())
+        assert added.exit_code == 0, added.output
+        server.fail_sgids = {server.sgid_of("5А", "Музыка")}
+        result = pull(runner)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line[:2] in ("5А", "6Б")]
+    assert [line[:6] for line in lines] == ["5А    ", "6Б    "]
+    assert "ОТКЛОНЁН: 5А: Система недоступна: " in lines[0] and "«Музыка» класса 5А" in lines[0]
+    assert lines[1].startswith("6Б    новый снимок: 6Б, II четверть: сохранена версия 1")
+    assert _rows_of(archive, "5А") == (0, 0) and _rows_of(archive, "6Б") == (1, 4)
+    assert [p.state for p in _rows(archive, SourcePull)] == ["partial"]
+    assert _rows(archive, SourcePull)[0].results[0]["error"] == "SourceUnreachableError"
+
+
+def test_a_whole_school_pull_from_eljur_says_per_class_why_the_classes_the_account_cannot_see_were_refused(
+        runner, archive, tmp_path):
+    school = Eljur(tmp_path)
+    with school.start() as server:
+        added = runner.invoke(args=["source", "add", "school", *school.add_args(server)], env=school.env())
+        assert added.exit_code == 0, added.output
+        result = pull(runner)
+    assert result.exit_code == 1, result.output
+    lines = {line[:2]: line for line in result.output.splitlines() if line[:2] in ("5А", "5Б", "6Б")}
+    assert lines["5А"].startswith("5А    новый снимок")
+    assert "5Б    ОТКЛОНЁН: 5Б: " in lines["5Б"] and "нет ни одного ученика" in lines["5Б"]
+    assert "6Б    ОТКЛОНЁН: 6Б: " in lines["6Б"] and "классным руководителем" in lines["6Б"]
+    assert _stored(archive) == [("5А", 1)]
