@@ -450,3 +450,48 @@ def test_a_whole_school_pull_from_eljur_says_per_class_why_the_classes_the_accou
     assert "5Б    ОТКЛОНЁН: 5Б: " in lines["5Б"] and "нет ни одного ученика" in lines["5Б"]
     assert "6Б    ОТКЛОНЁН: 6Б: " in lines["6Б"] and "классным руководителем" in lines["6Б"]
     assert _stored(archive) == [("5А", 1)]
+
+
+def test_the_installed_command_adds_tests_and_pulls_eljur_in_real_processes_with_secrets_only_in_the_environment(
+        tmp_path):
+    """`archive-service` as a school runs it: separate processes, the password and devkey in the
+    environment only, exit codes as documented."""
+    import os
+    import subprocess
+    import sys
+
+    from archive_service import Settings, create_app
+
+    home = tmp_path / "home"
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_SECRET_KEY": "test",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
+    env.pop("ARCHIVE_SOURCE_PASSWORD", None)
+    env.pop("ARCHIVE_SOURCE_DEVKEY", None)
+    create_app(Settings.from_env(env)).extensions["archive"].engine.dispose()  # the schema, as installation does
+    command = [str(Path(sys.executable).with_name("archive-service"))]
+
+    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*command, *args], env={**env, **extra_env}, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
+
+    school = Eljur(tmp_path)
+    with school.start() as server:
+        add_args = ["source", "add", "school", *school.add_args(server)]
+        assert not any(secret in " ".join(add_args) for secret in school.secrets)
+        added = run(*add_args, **school.env())
+        assert added.returncode == 0, added.stderr
+        tested = run("source", "test", "school")
+        assert tested.returncode == 0, tested.stderr
+        assert "Вход выполнен: ЭлЖур" in tested.stdout and "Период Q2: II четверть" in tested.stdout
+        pulled = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        assert pulled.returncode == 0, pulled.stderr
+        assert "5А    новый снимок" in pulled.stdout
+        again = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        assert again.returncode == 0 and "5А    без изменений" in again.stdout, again.stdout + again.stderr
+        server.fail_method = "getdiary"
+        failed = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "5А    ОТКЛОНЁН: 5А: Система недоступна: ЭлЖур: сервер ответил ошибкой 500" in failed.stdout
+    everything = "".join(p.stdout + p.stderr for p in (added, tested, pulled, again, failed))
+    assert "Traceback" not in everything
+    assert not any(secret in everything for secret in school.secrets)
