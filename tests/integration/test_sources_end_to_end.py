@@ -9,6 +9,7 @@ misbehave) the `School` of that system says so; every test runs for all three.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Callable
 
@@ -42,7 +43,7 @@ def _current_class() -> dict:
     return data
 
 
-class School:
+class School(ABC):
     """One system's stand-in and how a school adds it; `pull_args` are extra `source pull` options."""
 
     system: str
@@ -54,17 +55,27 @@ class School:
     def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
 
-    def start(self) -> Any: ...
+    @abstractmethod
+    def start(self) -> Any:
+        """The stand-in server (a context manager)."""
 
-    def add_args(self, server: Any) -> list[str]: ...
+    @abstractmethod
+    def add_args(self, server: Any) -> list[str]:
+        """`source add school` options for this server — never a secret."""
 
-    def env(self, password: str | None = None) -> dict[str, str]: ...
+    @abstractmethod
+    def env(self, password: str | None = None) -> dict[str, str]:
+        """The secrets, as the environment gives them to `source add`."""
 
+    @abstractmethod
     def change_mark(self, server: Any) -> tuple[str, str]:
         """Change one mark of 5А in the server's data; (old, new) as the diff prints them."""
 
-    def issued_tokens(self, server: Any) -> set[str]: ...
+    @abstractmethod
+    def issued_tokens(self, server: Any) -> set[str]:
+        """Every session token the server gave out."""
 
+    @abstractmethod
     def faults(self) -> dict[str, Callable[[Any], str]]:
         """name → tell the server to misbehave for 5А; returns what the class's line must say."""
 
