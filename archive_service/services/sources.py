@@ -331,7 +331,8 @@ def _write_record_info(folder: Path, system: str, credentials: Credentials, acad
                        class_name: str | None) -> None:
     """What `source replay` needs besides the exchanges — no secret."""
     folder.mkdir(parents=True, exist_ok=True)
-    extra = dict(credentials.extra)
+    # a secret parameter (ЭлЖур's devkey) is named but not written: replay passes «***», as the recorded requests do
+    extra = {k: ("***" if k in SECRET_EXTRA else v) for k, v in credentials.extra.items()}
     if extra.get("register"):  # the register the pull reads goes with the recording, so replay needs no other file
         try:
             (folder / RECORD_REGISTER).write_bytes(Path(extra["register"]).read_bytes())

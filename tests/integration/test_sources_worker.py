@@ -2,12 +2,14 @@
 
 The worker is another process: it learns the test's connector (tests/fake_journal.py, a
 file-based journal system over HTTP) from ARCHIVE_SOURCE_CONNECTORS, i.e. through the same
-registry the built-in connectors are found by.
+registry the built-in connectors are found by. A second worker has only the built-in connectors
+and pulls from the NetSchool stand-in (tests/standins/netschool.py) running in the test's process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -21,18 +23,23 @@ from sqlalchemy import select
 from archive_service import Settings, create_app
 from archive_service.adapters.orm import SnapshotRecord, SourcePull
 from archive_service.services import sources
+from archive_service.services.ingest import load_snapshot
+from builders import snapshot
 from fake_journal import CONNECTOR, LOGIN, PASSWORD, FileJournalServer
 from sources_support import make_school
+from standins.netschool import NetSchoolStandIn
+
+NETSCHOOL_PASSWORD = "Журнал-2026"
 
 REDIS_URL = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 TESTS = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def worker_app(tmp_path):
+def _worker(tmp_path, **settings: str):
+    """An archive on SQLite in tmp_path and a real Celery worker (another process) on the same settings."""
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
-           "ARCHIVE_SECRET_KEY": "test", "ARCHIVE_SOURCE_CONNECTORS": f"netschool={CONNECTOR}",
+           "ARCHIVE_SECRET_KEY": "test", **settings,
            "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS), os.environ.get("PYTHONPATH", "")])}
     app = create_app(Settings.from_env(env))
     log = open(tmp_path / "worker.log", "wb")
@@ -51,6 +58,25 @@ def worker_app(tmp_path):
     app.extensions["archive"].engine.dispose()
 
 
+@pytest.fixture
+def worker_app(tmp_path):
+    """The worker knows `netschool` as the file-based fake (ARCHIVE_SOURCE_CONNECTORS)."""
+    yield from _worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS=f"netschool={CONNECTOR}")
+
+
+@pytest.fixture
+def netschool_worker_app(tmp_path):
+    """The worker with the built-in connectors only; the pull window opens 30 days before a period
+    ends, so the stand-in's II четверть (ending 25 December) is due whenever the test runs in it."""
+    yield from _worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS="", ARCHIVE_SOURCE_PULL_DAYS_BEFORE="30")
+
+
+def _beat(celery) -> dict:
+    """Run the nightly entry of the beat schedule as beat would send it; wait for it on the worker."""
+    entry = celery.conf.beat_schedule["pull-journal-sources-nightly"]
+    return celery.send_task(entry["task"], args=entry.get("args", ()), kwargs=entry.get("kwargs", {})).get(timeout=60)
+
+
 @pytest.mark.redis
 def test_the_beat_scheduled_pull_runs_on_a_worker_and_stores_every_class(worker_app, tmp_path):
     archive = worker_app.extensions["archive"]
@@ -62,9 +88,7 @@ def test_the_beat_scheduled_pull_runs_on_a_worker_and_stores_every_class(worker_
         sources.add_source(archive.uow(), archive.source_box, name="school", system="netschool", url=server.url,
                            login=LOGIN, secret=PASSWORD, systems=archive.connectors.systems,
                            actor="Админов Артём Андреевич", now=archive.now())
-        entry = celery.conf.beat_schedule["pull-journal-sources-nightly"]
-        dispatched = celery.send_task(entry["task"], args=entry.get("args", ()),
-                                      kwargs=entry.get("kwargs", {})).get(timeout=60)
+        dispatched = _beat(celery)
         assert dispatched["due"] == [["school", "2026/2027", "Q2"]]
         report = celery.AsyncResult(dispatched["tasks"][0]).get(timeout=60)
     assert report["ok"] and [c["status"] for c in report["classes"]] == ["new", "new"]
@@ -74,6 +98,38 @@ def test_the_beat_scheduled_pull_runs_on_a_worker_and_stores_every_class(worker_
     assert [(s.class_name, s.version, s.ingested_by) for s in stored] == [("5А", 1, "расписание"),
                                                                           ("6Б", 1, "расписание")]
     assert pull.triggered_by == "расписание" and pull.state == "ok"
+
+
+@pytest.mark.redis
+def test_the_beat_scheduled_pull_runs_the_real_netschool_connector_on_a_worker_against_its_stand_in(
+        netschool_worker_app):
+    archive = netschool_worker_app.extensions["archive"]
+    celery = netschool_worker_app.extensions["celery"]
+    today = dt.datetime.now(ZoneInfo(archive.settings.timezone)).date()
+    if not dt.date(2026, 11, 25) <= today <= dt.date(2026, 12, 30):
+        pytest.skip("the stand-in's calendar is 2026/2027: its II четверть is due from 25 November to 30 December")
+    with NetSchoolStandIn([snapshot()], password=NETSCHOOL_PASSWORD, security_warning=True,
+                          choose_role=True) as server:
+        sources.add_source(archive.uow(), archive.source_box, name="sgo", system="netschool", url=server.url,
+                           login="zavuch", secret=NETSCHOOL_PASSWORD, school="21", systems=archive.connectors.systems,
+                           actor="Админов Артём Андреевич", now=archive.now())
+        dispatched = _beat(celery)
+        assert dispatched["due"] in ([["sgo", "2026/2027", "Q2"]], [["sgo", "2026/2027", "H1"]])
+        period = dispatched["due"][0][2]
+        report = celery.AsyncResult(dispatched["tasks"][0]).get(timeout=120)
+        logins = server.logins
+    assert report["ok"], report
+    assert [(c["class_name"], c["status"]) for c in report["classes"]] == [("5А", "new")]
+    assert logins >= 2  # the worker signed in itself: once to learn the calendar, once to pull
+    with archive.session_factory() as session:
+        stored = session.scalars(select(SnapshotRecord)).all()
+        pull = session.scalars(select(SourcePull)).one()
+        data = json.loads(load_snapshot(stored[0]).model_dump_json(by_alias=True))
+    assert [(s.class_name, s.period_code, s.version, s.ingested_by) for s in stored] == [
+        ("5А", period, 1, "расписание")]
+    assert data["source"]["system"] == "Сетевой город. Образование"
+    assert len(data["students"]) == len(snapshot()["students"])
+    assert pull.triggered_by == "расписание" and pull.state == "ok" and pull.system == "netschool"
 
 
 def test_a_scheduled_pull_retries_with_back_off_when_the_system_is_unreachable():

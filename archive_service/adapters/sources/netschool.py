@@ -223,12 +223,14 @@ class NetSchoolSource:
                           classes, periods)
 
     def sign_out(self) -> None:
-        if self._at:
+        """Log the session out — unless it is an imported one: that session is the school's, and
+        logging it out would make the next pull (after `source test`, say) fail as expired."""
+        if self._at and not self.token_mode:
             try:
                 self._call("POST", "auth/logout", reauth=False)
             except SourceError:
                 pass  # the session is gone either way
-            self._at = ""
+        self._at = ""
 
     # ---- reference lists -----------------------------------------------------------------
     def _filters(self, selected: list[dict]) -> dict[str, list[dict]]:

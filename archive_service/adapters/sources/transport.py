@@ -5,7 +5,9 @@ A connector calls `transport.request(...)` and reads `Reply`; it never imports `
 `RecordingTransport` writes each exchange to DIR as `NNNN.json`; `ReplayTransport` answers the
 same requests from such a folder, in order per (method, path, query), so a school's recorded
 pull can be turned into snapshots anywhere. Values of parameters, form fields and headers named
-in `SECRET_NAMES` are replaced by «***» before anything is written.
+in `SECRET_NAMES` are replaced by «***» before anything is written — in the final address of a
+redirected request too (Дневник.ру's sign-in ends on an address whose fragment holds
+`access_token`), which is kept so a replayed sign-in ends where the recorded one did.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -53,6 +56,19 @@ def _redacted_tree(value: Any) -> Any:
     if isinstance(value, list):
         return [_redacted_tree(v) for v in value]
     return value
+
+
+def _redacted_url(url: str) -> str:
+    """The address with the values of secret-named query and fragment parameters replaced."""
+    parts = urlsplit(url)
+
+    def clean(part: str) -> str:
+        pairs = parse_qsl(part, keep_blank_values=True)
+        if not pairs:
+            return part
+        return urlencode([(k, REDACTED if k.lower() in SECRET_NAMES else v) for k, v in pairs], safe="*")
+
+    return urlunsplit(parts._replace(query=clean(parts.query), fragment=clean(parts.fragment)))
 
 
 def _redacted_body(body: bytes) -> str:
@@ -118,7 +134,8 @@ class RecordingTransport(Transport):
         self._n = len(list(folder.glob("*.json")))
 
     def exchanged(self, method: str, path: str, params: Any, data: Any, json_body: Any, reply: Reply) -> None:
-        entry = {"method": method, "path": path, "params": _redacted(params), "form": _redacted(data),
+        entry = {"method": method, "path": path, "url": _redacted_url(reply.url), "params": _redacted(params),
+                 "form": _redacted(data),
                  "json": json_body if not isinstance(json_body, dict) else _redacted(json_body),
                  "status": reply.status, "headers": _redacted(reply.headers),
                  "body": _redacted_body(reply.body)}
@@ -153,4 +170,5 @@ class ReplayTransport(Transport):
                 raise SourceShapeError(f"в записанных ответах нет запроса {method.upper()} {path} "
                                        "с такими параметрами: запись неполная или сделана другой версией")
             entry = waiting.pop(0) if len(waiting) > 1 else waiting[0]  # the last answer repeats
-        return Reply(entry["status"], path, entry.get("headers", {}), entry["body"].encode("utf-8"))
+        return Reply(entry["status"], entry.get("url") or path, entry.get("headers", {}),
+                     entry["body"].encode("utf-8"))
