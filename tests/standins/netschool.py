@@ -273,6 +273,7 @@ class NetSchoolStandIn:
         self.fail_sgids: set[int] = set()
         self.drop_field: str | None = None
         self.terms_need_class = False  # the terms offered only once a class is chosen
+        self.listed_terms: set[str] | None = None  # the terms the school-wide filter offers (None: every one)
         self.serve_studentlist = True  # False: `users/studentlist` (an inferred endpoint) answers 404
         self.requests = 0
         self.peak = 0  # the most requests in flight at once
@@ -452,7 +453,8 @@ class NetSchoolStandIn:
         chosen = {s.get("filterId"): s.get("filterValue") for s in body.get("selectedData") or []}
         classes = list(self.data.classes.values())
         if "PCLID_IUP" not in chosen:
-            codes = [c for c in TERMS if any(c in k["terms"] for k in classes)]
+            codes = [c for c in TERMS if any(c in k["terms"] for k in classes)
+                     and (self.listed_terms is None or c in self.listed_terms)]
             answer = [{"filterId": "PCLID_IUP", "items": [{"title": c["name"], "value": f"{c['id']}_0"}
                                                           for c in classes]},
                       {"filterId": "TERMID", "items": [{"title": TERMS[c]["title"], "value": TERMS[c]["id"]}
