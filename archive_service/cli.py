@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import socket
 import sys
 from collections import Counter
@@ -307,5 +308,45 @@ def _create_app() -> Flask:
     return create_app()
 
 
-main = FlaskGroup(name="archive-service", create_app=_create_app, add_version_option=False,
-                  help="Архив электронного классного журнала.")
+def _usage_in_russian(err: click.UsageError) -> str:
+    """click's usage errors, said in Russian (the message a command gives itself is Russian already)."""
+    if isinstance(err, click.NoSuchOption):
+        maybe = f" (может быть, {', '.join(err.possibilities)}?)" if err.possibilities else ""
+        return f"нет параметра {err.option_name}{maybe}"
+    if isinstance(err, click.BadParameter):
+        hint = err.param_hint or (err.param.get_error_hint(err.ctx) if err.param is not None and err.ctx else "")
+        if isinstance(hint, (list, tuple)):
+            hint = " / ".join(hint)
+        if isinstance(err, click.MissingParameter):
+            return f"не указано {hint or 'обязательное значение'}"
+        return f"неверное значение {hint}: {err.message}" if hint else err.message
+    unknown = re.fullmatch(r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?", err.message)
+    if unknown:
+        return f"нет команды «{unknown.group(1)}»" + (f" (может быть, «{unknown.group(2)}»?)" if unknown.group(2) else "")
+    return err.format_message()
+
+
+class ArchiveCommandLine(FlaskGroup):
+    """The `archive-service` group, saying its failures in Russian: click's own words («Error:»,
+    «Try … for help», «Aborted!») never reach a person."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("Прервано.", err=True)
+            sys.exit(1)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "archive-service"
+            click.echo(f"Ошибка в команде: {_usage_in_russian(err)}\nСправка: {where} --help", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            click.echo(f"Ошибка: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+main = ArchiveCommandLine(name="archive-service", create_app=_create_app, add_version_option=False,
+                          help="Архив электронного классного журнала.")

@@ -85,3 +85,26 @@ def test_the_audit_log_verifies(runner, tmp_path):
 def test_the_schema_command_prints_the_published_schema(runner):
     schema = json.loads(runner.invoke(args=["snapshot", "schema"]).output)
     assert schema["title"] == "journal-snapshot/1" and "class" in schema["properties"]
+
+
+def test_the_command_line_says_its_failures_in_russian_and_never_in_clicks_english(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-c", "from archive_service.cli import main; main()"]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=120)
+
+    bad_value = run("register", "print", "--out", str(tmp_path / "r.txt"))
+    unknown_option = run("register", "list", "--bogus")
+    missing = run("register", "issue")
+    for result in (bad_value, unknown_option, missing):
+        assert result.returncode == 2
+        assert "Ошибка в команде" in result.stderr and "Справка:" in result.stderr
+        assert "Error" not in result.stderr and "Usage" not in result.stderr and "Try " not in result.stderr
+    assert "неверное значение --out: формат файла" in bad_value.stderr
+    assert "нет параметра --bogus" in unknown_option.stderr
+    assert "не указано" in missing.stderr
