@@ -12,6 +12,7 @@ breaks and tabs besides, but no other control character and no reordering of the
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 SEPARATORS = frozenset("/\\")
 
@@ -49,8 +50,12 @@ def _describe(ch: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # ids and names repeat on every mark of a snapshot
 def forbidden_in_name(value: str) -> str | None:
     """The first character a name or an id may not hold, described in Russian; None if none."""
+    # every C* and Z* character but the space is "not printable": the common case needs no loop
+    if value.isprintable() and SEPARATORS.isdisjoint(value) and _BLANK.isdisjoint(value):
+        return None
     for ch in value:
         if ch.isascii() and (ch.isalnum() or ch in " -._"):  # the common case, quickly
             continue
@@ -60,8 +65,11 @@ def forbidden_in_name(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def forbidden_in_label(value: str) -> str | None:
     """Like `forbidden_in_name`, but a slash or a backslash is allowed (it never makes a path)."""
+    if value.isprintable() and _BLANK.isdisjoint(value):
+        return None
     for ch in value:
         if ch.isascii() and (ch.isalnum() or ch in " -._/\\"):
             continue
@@ -74,6 +82,8 @@ def forbidden_in_label(value: str) -> str | None:
 def forbidden_in_text(value: str) -> str | None:
     """The first character free text may not hold: control characters other than tab and line
     breaks, reordering controls, surrogates. None if there is none."""
+    if value.isprintable():  # no C* character at all (reordering controls are Cf)
+        return None
     for ch in value:
         if ch.isascii() and (ch.isprintable() or ch in _TEXT_CONTROLS_ALLOWED):
             continue

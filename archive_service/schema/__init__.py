@@ -111,11 +111,28 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
     return obj
 
 
+class _Repeated(Exception):
+    """A key came twice in one object (the fast pass stops there; the slow pass says where)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        raise _Repeated
+    return obj
+
+
 def _duplicate_keys(raw: bytes | str) -> list[Problem]:
     """A key given twice in one object: every JSON parser keeps one of the two values silently
     (ours the last), so the snapshot would not be what the journal system meant to send."""
     try:
-        tree = json.loads(raw, object_pairs_hook=_object)
+        json.loads(raw, object_pairs_hook=_unique)  # the common case, no key repeated: one plain parse
+        return []
+    except _Repeated:  # a second pass finds every repeated key and where it is
+        try:
+            tree = json.loads(raw, object_pairs_hook=_object)
+        except (ValueError, RecursionError):  # not JSON after all: the schema check says where it breaks
+            return []
     except (ValueError, RecursionError):  # not JSON: the schema check says where it breaks
         return []
     return [Problem(json_path(*path), "duplicate_key", f"ключ «{key}» повторяется в одном объекте")
