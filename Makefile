@@ -46,6 +46,7 @@ benchmark: install
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/sign.py
 	$(BIN)/python benchmarks/backup.py
+	$(BIN)/python benchmarks/pull.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

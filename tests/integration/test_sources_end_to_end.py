@@ -182,8 +182,11 @@ class Dnevnik(School):
         return DnevnikStandIn([_current_class()])
 
     def add_args(self, server: DnevnikStandIn) -> list[str]:
+        path = self.tmp_path / "register.json"  # the school's own records: the arrival's and leaver's dates
+        path.write_text(json.dumps(server.register(), ensure_ascii=False), encoding="utf-8")
         return ["--system", "dnevnik", "--url", server.api, "--login", server.login,
-                "--extra", f"login_url={server.url}", "--extra", f"client_id={server.client_id}"]
+                "--extra", f"login_url={server.url}", "--extra", f"client_id={server.client_id}",
+                "--extra", f"register={path}"]
 
     def env(self, password: str | None = None) -> dict[str, str]:
         return {"ARCHIVE_SOURCE_PASSWORD": password or "верный-пароль"}
@@ -368,11 +371,13 @@ TOKEN_SOURCES = {
 }
 
 
-def _add_token_source(runner, system: str, server) -> str:
+def _add_token_source(runner, system: str, server, tmp_path) -> str:
     if system == "netschool":
         token, url, extra = server.issue_token(), server.url, ["--login", "zavuch", "--school", "21"]
-    else:
-        token, url, extra = "imported-token-0001", server.api, []
+    else:  # Дневник.ру gives no arrival or leaving dates: the school's register does
+        register = tmp_path / "register.json"
+        register.write_text(json.dumps(server.register(), ensure_ascii=False), encoding="utf-8")
+        token, url, extra = "imported-token-0001", server.api, ["--extra", f"register={register}"]
     added = runner.invoke(args=["source", "add", "school", "--system", system, "--url", url, *extra,
                                 "--extra", "auth=token"], env={"ARCHIVE_SOURCE_PASSWORD": token})
     assert added.exit_code == 0, added.output
@@ -380,9 +385,10 @@ def _add_token_source(runner, system: str, server) -> str:
 
 
 @pytest.mark.parametrize("system", sorted(TOKEN_SOURCES))
-def test_an_imported_session_survives_the_connection_test_and_serves_pull_after_pull(runner, archive, system):
+def test_an_imported_session_survives_the_connection_test_and_serves_pull_after_pull(runner, archive, system,
+                                                                                   tmp_path):
     with TOKEN_SOURCES[system]() as server:
-        _add_token_source(runner, system, server)
+        _add_token_source(runner, system, server, tmp_path)
         tested = runner.invoke(args=["source", "test", "school"])
         assert tested.exit_code == 0, tested.output
         first, second = pull(runner), pull(runner)
@@ -393,9 +399,9 @@ def test_an_imported_session_survives_the_connection_test_and_serves_pull_after_
 
 @pytest.mark.parametrize("system", sorted(TOKEN_SOURCES))
 def test_an_imported_session_that_expires_mid_pull_fails_the_class_saying_so_and_stores_nothing(
-        runner, archive, system):
+        runner, archive, system, tmp_path):
     with TOKEN_SOURCES[system]() as server:
-        token = _add_token_source(runner, system, server)
+        token = _add_token_source(runner, system, server, tmp_path)
         tested = runner.invoke(args=["source", "test", "school"])
         assert tested.exit_code == 0, tested.output
         if system == "netschool":
