@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-import redis
 
-from archive_service import Settings, create_app
 from builders import as_bytes, snapshot
-
-REDIS_URL = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+from worker_support import run_worker
 
 
 @pytest.fixture
 def worker_app(tmp_path):
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
-           "ARCHIVE_SECRET_KEY": "test"}
-    app = create_app(Settings.from_env(env))
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "archive_service.celery_app", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield app
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
-    app.extensions["archive"].engine.dispose()
+    yield from run_worker(tmp_path)
 
 
 @pytest.mark.redis

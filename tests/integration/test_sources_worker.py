@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 from sqlalchemy import select
 
-from archive_service import Settings, create_app
 from archive_service.adapters.orm import SnapshotRecord, SourcePull
 from archive_service.services import sources
 from archive_service.services.ingest import load_snapshot
@@ -28,40 +22,15 @@ from builders import snapshot
 from fake_journal import CONNECTOR, LOGIN, PASSWORD, FileJournalServer
 from sources_support import make_school
 from standins.netschool import NetSchoolStandIn
+from worker_support import run_worker
 
 NETSCHOOL_PASSWORD = "Журнал-2026"
-
-REDIS_URL = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-TESTS = Path(__file__).resolve().parents[1]
-
-
-def _worker(tmp_path, **settings: str):
-    """An archive on SQLite in tmp_path and a real Celery worker (another process) on the same settings."""
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
-           "ARCHIVE_SECRET_KEY": "test", **settings,
-           "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    app = create_app(Settings.from_env(env))
-    log = open(tmp_path / "worker.log", "wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "archive_service.celery_app", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield app
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
-    app.extensions["archive"].engine.dispose()
 
 
 @pytest.fixture
 def worker_app(tmp_path):
     """The worker knows `netschool` as the file-based fake (ARCHIVE_SOURCE_CONNECTORS)."""
-    yield from _worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS=f"netschool={CONNECTOR}")
+    yield from run_worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS=f"netschool={CONNECTOR}")
 
 
 @pytest.fixture
@@ -69,7 +38,7 @@ def netschool_worker_app(tmp_path):
     """The worker with the built-in connectors only; the pull window is a century wide either side
     of a period's end and the stand-in offers only its II четверть of 2026/2027, so that period is
     due on whatever day the test runs (the window's arithmetic: tests/unit/test_pull_calendar.py)."""
-    yield from _worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS="", ARCHIVE_SOURCE_PULL_DAYS_BEFORE="36500",
+    yield from run_worker(tmp_path, ARCHIVE_SOURCE_CONNECTORS="", ARCHIVE_SOURCE_PULL_DAYS_BEFORE="36500",
                        ARCHIVE_SOURCE_PULL_DAYS_AFTER="36500")
 
 

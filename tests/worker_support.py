@@ -1,0 +1,41 @@
+"""A real Celery worker for integration tests: another process on Redis, with the test's settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import redis
+from flask import Flask
+
+from archive_service import Settings, create_app
+
+REDIS_URL = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+TESTS = Path(__file__).resolve().parent
+
+
+def run_worker(tmp_path: Path, **settings: str) -> Iterator[Flask]:
+    """An archive on SQLite in tmp_path and a Celery worker on the same settings (the tests folder on
+    its path, so a test's own connector can be named in a setting); stopped and cleaned up after."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
+           "ARCHIVE_SECRET_KEY": "test", **settings,
+           "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    app = create_app(Settings.from_env(env))
+    log = open(tmp_path / "worker.log", "wb")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "archive_service.celery_app", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield app
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    log.close()
+    app.extensions["archive"].engine.dispose()
