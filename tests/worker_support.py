@@ -13,7 +13,16 @@ from flask import Flask
 
 from archive_service import Settings, create_app
 
-REDIS_URL = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+def _redis_url() -> str:
+    """A Redis database of this test process's own: two pytest-xdist processes running worker tests at
+    once must not share a queue (a worker would take the other test's task, with other settings)."""
+    base, _, db = os.environ.get("ARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14").rpartition("/")
+    process = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{base}/{int(db) - int(process or 0)}"
+
+
+REDIS_URL = _redis_url()
 TESTS = Path(__file__).resolve().parent
 
 
