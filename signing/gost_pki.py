@@ -21,10 +21,15 @@ from asn1crypto import core, crl, keys, pem, x509
 from signing import gost
 from signing.qualified import IssuerSignTool
 
+# the strings a certificate from a CryptoPro-based centre carries; the conformity certificate numbers
+# and the root's ОГРН/ИННЮЛ are made up (a test centre must not pass for a real one)
 SIGN_TOOL = "СКЗИ \"КриптоПро CSP\" (версия 5.0)"
 ISSUER_TOOLS = ("ПАКМ «КриптоПро HSM» версии 2.0", "ПАК «Удостоверяющий центр «КриптоПро УЦ» версии 2.0»",
-                "Сертификат соответствия № СФ/124-3971 от 15.01.2021",
-                "Сертификат соответствия № СФ/128-3868 от 23.07.2020")
+                "Сертификат соответствия № СФ/000-0001 (тестовый)",
+                "Сертификат соответствия № СФ/000-0002 (тестовый)")
+ROOT_OGRN, ROOT_INNLE = "1234567890123", "1234567890"
+# CryptoPro CSP's default: a private key may be used for 15 months of its certificate's life
+KEY_USAGE_PERIOD = dt.timedelta(days=456)
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,10 @@ def _name(pairs: list[tuple[str, str]]) -> x509.Name:
 
 
 def root_name(title: str) -> x509.Name:
-    return _name([("email_address", "uc@example.ru"), ("country_name", "RU"), ("state_or_province_name", "77 г. Москва"),
-                  ("locality_name", "г. Москва"), ("street_address", "ул. Неглинная, д. 23"),
-                  ("organization_name", title), ("ogrn", "1047707030513"), ("innle", "7707329152"),
-                  ("common_name", title)])
+    return _name([("email_address", "uc@example.ru"), ("country_name", "RU"),
+                  ("state_or_province_name", "77 г. Москва"), ("locality_name", "г. Москва"),
+                  ("street_address", "ул. Тестовая, д. 1"), ("organization_name", title), ("ogrn", ROOT_OGRN),
+                  ("innle", ROOT_INNLE), ("common_name", title)])
 
 
 def director_name(director: Director, organisation: Organisation) -> x509.Name:
@@ -130,8 +135,14 @@ def _key_id(public_key: keys.PublicKeyInfo) -> bytes:
     return hashlib.sha1(public_key["public_key"].contents[1:]).digest()
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError("время без часового пояса: нужен момент с указанием пояса")
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
 def _time(moment: dt.datetime) -> x509.Time:
-    moment = moment.astimezone(dt.timezone.utc).replace(microsecond=0)
+    moment = _utc(moment)
     if moment.year < 2050:
         return x509.Time(name="utc_time", value=moment)
     return x509.Time(name="general_time", value=moment)
@@ -184,7 +195,8 @@ def load_certificate(path: Path) -> x509.Certificate:
 # -- the PKI ---------------------------------------------------------------------------------------
 
 def create_gost_pki(directory: Path, *, owner: str, organisation: str, now: dt.datetime, years: int = 3,
-                    director_bits: int = 256, root_bits: int = 256, root_title: str = "Тестовый УЦ ГОСТ archive_service",
+                    director_bits: int = 256, root_bits: int = 256,
+                    root_title: str = "Тестовый УЦ ГОСТ archive_service",
                     crl_url: str = "http://uc.example.ru/cdp/root.crl") -> GostPKI:
     """Issue a root «УЦ», its CRL, the director's qualified certificate and a timestamp authority."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -220,11 +232,13 @@ def create_gost_pki(directory: Path, *, owner: str, organisation: str, now: dt.d
 
 def issue_director(pki: GostPKI, *, owner: str, not_before: dt.datetime, not_after: dt.datetime,
                    organisation: str | None = None, bits: int = 256, qualified: bool = True,
-                   stem: str = "director", crl_url: str = "http://uc.example.ru/cdp/root.crl") -> tuple[Path, Path]:
-    """Another director's certificate from the PKI's root: files `<stem>.pem` and `<stem>.key` in its directory.
+                   stem: str = "director",
+                   crl_url: str = "http://uc.example.ru/cdp/root.crl") -> tuple[Path, Path]:
+    """Another director's certificate from the PKI's root: `<stem>.pem` and `<stem>.key` in its directory.
 
     `organisation` defaults to the one in the PKI's first director certificate. `qualified=False`
-    leaves out the policies, the signature-tool extensions and the identification kind (an ordinary certificate from the same centre).
+    leaves out the policies, the signature-tool extensions and the identification kind (an ordinary
+    certificate from the same centre). Serial numbers are random; read them from the certificate.
     """
     root = load_certificate(pki.root_cert)
     root_key = gost.PrivateKey.from_pem(pki.root_key.read_bytes())
@@ -233,12 +247,11 @@ def issue_director(pki: GostPKI, *, owner: str, not_before: dt.datetime, not_aft
         _extension("key_usage", x509.KeyUsage({"digital_signature", "non_repudiation", "key_encipherment"}),
                    critical=True),
         _extension("extended_key_usage", x509.ExtKeyUsageSyntax(["client_auth", "email_protection"])),
-        _extension("crl_distribution_points", x509.CRLDistributionPoints([{"distribution_point": x509.DistributionPointName(
-            name="full_name", value=[x509.GeneralName(name="uniform_resource_identifier", value=crl_url)])}])),
+        _extension("crl_distribution_points", x509.CRLDistributionPoints([{
+            "distribution_point": x509.DistributionPointName(name="full_name", value=[
+                x509.GeneralName(name="uniform_resource_identifier", value=crl_url)])}])),
         _extension("private_key_usage_period", x509.PrivateKeyUsagePeriod({
-            "not_before": not_before.astimezone(dt.timezone.utc).replace(microsecond=0),
-            "not_after": min(not_after, not_before + dt.timedelta(days=455)).astimezone(dt.timezone.utc)
-            .replace(microsecond=0)})),
+            "not_before": _utc(not_before), "not_after": _utc(min(not_after, not_before + KEY_USAGE_PERIOD))})),
     ]
     if qualified:
         extensions += [
@@ -264,19 +277,19 @@ def _write_crl(pki: GostPKI, revoked: list[tuple[int, dt.datetime]], *, number: 
     root = load_certificate(pki.root_cert)
     root_key = gost.PrivateKey.from_pem(pki.root_key.read_bytes())
     algorithm = {"algorithm": root_key.signature_algorithm}
-    tbs = crl.TbsCertList({
+    fields = {
         "version": "v2", "signature": algorithm, "issuer": root.subject,
         "this_update": _time(now - dt.timedelta(minutes=1)), "next_update": _time(now + dt.timedelta(days=30)),
-        "revoked_certificates": [{"user_certificate": serial, "revocation_date": _time(at)} for serial, at in revoked]
-        or None,
         "crl_extensions": [
             {"extn_id": "crl_number", "critical": False, "extn_value": number},
             {"extn_id": "authority_key_identifier", "critical": False,
              "extn_value": x509.AuthorityKeyIdentifier({"key_identifier": _key_id(root_key.public_key)})},
         ],
-    })
-    if not revoked:
-        del tbs["revoked_certificates"]
+    }
+    if revoked:  # an empty list would be encoded as an empty SEQUENCE, which RFC 5280 forbids
+        fields["revoked_certificates"] = [{"user_certificate": serial, "revocation_date": _time(at)}
+                                          for serial, at in revoked]
+    tbs = crl.TbsCertList(fields)
     certificate_list = crl.CertificateList({"tbs_cert_list": tbs, "signature_algorithm": algorithm,
                                             "signature": root_key.sign(tbs.dump())})
     pki.root_crl.write_bytes(certificate_list.dump())
