@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +155,6 @@ def _extension(name: str, value, critical: bool = False) -> dict:
 
 def _sign_certificate(tbs: x509.TbsCertificate, issuer_key: gost.PrivateKey) -> x509.Certificate:
     algorithm = {"algorithm": issuer_key.signature_algorithm}
-    tbs["signature"] = algorithm
     return x509.Certificate({"tbs_certificate": tbs, "signature_algorithm": algorithm,
                              "signature_value": issuer_key.sign(tbs.dump())})
 
@@ -177,8 +177,10 @@ def issue_certificate(*, subject: x509.Name, public_key: keys.PublicKeyInfo, iss
 
 
 def _write_key(path: Path, key: gost.PrivateKey) -> None:
-    path.write_bytes(key.to_pem())
-    path.chmod(0o600)
+    """PKCS#8 PEM, readable by its owner only from the first byte on."""
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(key.to_pem())
 
 
 def _write_cert(path: Path, cert: x509.Certificate) -> None:

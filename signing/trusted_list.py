@@ -6,8 +6,7 @@
 * a PEM file with one or several certificates;
 * a folder of .pem/.crt/.cer/.der files (PEM or DER each);
 * the Минцифры list of accredited certification centres: the XML («TSL») published at
-  e-trust.gosuslugi.ru (downloaded by the administrator, e.g. from
-  https://e-trust.gosuslugi.ru/app/scc/portal/api/v1/portal/ca/getxml — the archive never fetches it).
+  e-trust.gosuslugi.ru, downloaded by the administrator (the archive never fetches it).
 
 The TSL XML: what this parser relies on. No XSD or official description was at hand; the
 structure below is the one that independent public parsers of the file (Go, PHP, C#, C++ and Java
@@ -32,15 +31,19 @@ projects reading the same download) agree on:
                     <Данные>base64 of the DER certificate</Данные>
 
 Relied on: the root element's name, `УдостоверяющийЦентр`, `Название` (else `КраткоеНазвание`),
-`СтатусАккредитации/Статус`, and `Данные` anywhere below a centre (the certificate itself: the
-certificate's own bytes are what is trusted, not the list's copies of its fields). Assumptions:
-elements may carry an XML namespace (ignored: names are matched without it); the certificates
-listed are the centres' own CA certificates, used here as trust anchors (since 2019 they are
-issued by the Минцифры head centre, whose root the list does not carry); a centre whose status
-is not «Действует» stays in the list with its status, because documents it certified while
-accredited keep their legal force — the verifier decides what to say about it. A file that does
-not match this structure, or holds no certificate, is refused with a Russian error, never read as
-an empty list.
+`СтатусАккредитации/Статус` and `ДанныеСертификата/Данные` anywhere below a centre (the
+certificate itself: its own bytes are what is trusted, not the list's copies of its fields).
+
+Assumptions: elements may carry an XML namespace (ignored: names are matched without it); the
+status values are «Действует», «Прекращена», «Аннулирована» (as the public parsers name them);
+the certificates listed are the centres' own CA certificates and are used here as trust anchors
+(they are usually issued by the Минцифры head centre, whose root the list need not carry); a
+centre whose status is not «Действует» stays in the list with its status, because what it
+certified while accredited keeps its force — the verifier decides what to say about it. The
+download address has changed over the years (public scripts fetch
+http://e-trust.gosuslugi.ru/CA/DownloadTSL?schemaVersion=0); the administrator supplies the file.
+A file that does not match this structure, or holds no certificate, is refused with a Russian
+error, never read as an empty list.
 """
 
 from __future__ import annotations
@@ -175,11 +178,12 @@ def parse_tsl(data: bytes, label: str = "перечень УЦ") -> TrustedList:
             if _local(element.tag) == "СтатусАккредитации":
                 status = _child_text(element, "Статус")
                 break
-        for element in centre.iter():
-            if _local(element.tag) != "Данные" or not (element.text or "").strip():
+        for holder in (e for e in centre.iter() if _local(e.tag) == "ДанныеСертификата"):
+            encoded = _child_text(holder, "Данные")
+            if encoded is None:
                 continue
             try:
-                der = base64.b64decode("".join(element.text.split()), validate=True)
+                der = base64.b64decode("".join(encoded.split()), validate=True)
             except (binascii.Error, ValueError) as exc:
                 raise TrustedListError(f"в перечне «{label}» сертификат удостоверяющего центра «{name}» "
                                        "записан не в base64") from exc
