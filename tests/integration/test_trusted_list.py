@@ -25,7 +25,7 @@ def pkis(tmp_path_factory):
     return ours, other
 
 
-def tsl_sample(*centres: tuple[str, str, bytes]) -> bytes:
+def tsl_sample(*centres: tuple[str, str, bytes], namespace: str = "") -> bytes:
     """A constructed sample following the structure documented in signing.trusted_list (not a real download)."""
     blocks = []
     for name, status, der in centres:
@@ -55,7 +55,8 @@ def tsl_sample(*centres: tuple[str, str, bytes]) -> bytes:
       </ПрограммноАппаратныйКомплекс>
     </ПрограммноАппаратныеКомплексы>
   </УдостоверяющийЦентр>""")
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<АккредитованныеУдостоверяющиеЦентры>"
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            + "<АккредитованныеУдостоверяющиеЦентры" + (f' xmlns="{namespace}"' if namespace else "") + ">"
             "<Версия>1</Версия><Дата>2027-01-01T00:00:00+03:00</Дата>"
             + "".join(blocks) + "\n</АккредитованныеУдостоверяющиеЦентры>").encode()
 
@@ -103,6 +104,13 @@ def test_the_accredited_centres_list_names_the_centre_and_its_status(pkis, tmp_p
     assert trusted.status_for(director) == "Действует"
     assert trusted.centre_for(load_certificate(other.director_cert)) == "ООО «Бывший центр»"
     assert trusted.status_for(load_certificate(other.root_cert)) == "Прекращена"
+
+
+def test_a_list_in_an_xml_namespace_reads_the_same(pkis):
+    ours, _ = pkis
+    trusted = parse_tsl(tsl_sample(("АО «Тестовый аккредитованный центр»", "Действует",
+                                    load_certificate(ours.root_cert).dump()), namespace="urn:example:tsl"))
+    assert trusted.centre_for(load_certificate(ours.director_cert)) == "АО «Тестовый аккредитованный центр»"
 
 
 def test_several_sources_join_and_repeat_roots_count_once(pkis, tmp_path):
