@@ -71,11 +71,19 @@ def digest(algorithm: cms.DigestAlgorithm | str, data: bytes) -> bytes:
     return hashlib.new(name, data).digest()
 
 
-def is_gost_signature(signature: EmbeddedPdfSignature) -> bool:
+def signer_certificate(signature: EmbeddedPdfSignature) -> x509.Certificate | None:
+    """The signer's certificate of an embedded signature or document timestamp, found by its
+    identifier without hashing (pyHanko's `signer_cert` checks the ESS attribute with
+    pyca/cryptography, which cannot compute a Streebog hash)."""
     try:
-        return gost.certificate_is_gost(signature.signer_cert)
-    except Exception:  # no signer certificate in the container: pyHanko's path reports it
-        return False
+        return _signer_certificate(signature.signed_data, signature.signer_info)
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None
+
+
+def is_gost_signature(signature: EmbeddedPdfSignature) -> bool:
+    certificate = signer_certificate(signature)
+    return certificate is not None and gost.certificate_is_gost(certificate)
 
 
 def _certificates(signed: cms.SignedData) -> list[x509.Certificate]:
@@ -198,7 +206,7 @@ def modification_problem(signature: EmbeddedPdfSignature) -> str | None:
     """pyHanko's difference analysis of what was added after the signature (no cryptography needed)."""
     from signing.verify import _CHANGES, _SAFE_LEVELS
 
-    from pyhanko.sign.general import SignatureCoverageLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     coverage = signature.evaluate_signature_coverage()
     if coverage < SignatureCoverageLevel.ENTIRE_REVISION:
@@ -229,7 +237,8 @@ def embedded_crls(reader) -> list:
 def embedded_certificates(reader) -> list[x509.Certificate]:
     if "/DSS" not in reader.root:
         return []
-    return list(DocumentSecurityStore.read_dss(reader).certs.values())
+    return [x509.Certificate.load(stream.get_object().data)
+            for stream in DocumentSecurityStore.read_dss(reader).certs.values()]
 
 
 def signature_timestamp(signer: cms.SignerInfo) -> cms.ContentInfo | None:
@@ -288,10 +297,32 @@ def check_gost_signature(report, pdf: bytes, reader, signature: EmbeddedPdfSigna
                f"{_fmt(signed_at)}, служба: {_common_name(authority)}" if ts_problem is None else ts_problem)
     report.add("Данные об отзыве встроены", bool(crls),
                f"CRL и OCSP в хранилище проверки документа: {len(crls)}" if crls else "нет данных об отзыве")
+    if certificate is not None and not problem and trusted is None:
+        assess_qualification(report, certificate, trust)
     stamps = _check_document_timestamps(report, pdf, doc_ts, trust, known, crls)
     _check_long_term(report, [(signed_at, authority)] + stamps, trust, known, crls, at)
     report.level = "PAdES B-LTA" if doc_ts and crls and token is not None else (
         "PAdES B-T" if token is not None else "PAdES B-B")
+
+
+def assess_qualification(report, certificate: x509.Certificate, trust: Trust) -> None:
+    """Whether the signature is a qualified one (63-ФЗ art. 5 p. 4): a GOST key, a certificate in the
+    qualified profile (ФСБ order 795) issued by an accredited certification centre."""
+    from signing.qualified import qualification_problems, read_profile
+
+    problems = qualification_problems(certificate)
+    centre = trust.centre_for(certificate)
+    report.certification_centre = centre or ""
+    if centre is None:
+        issuer = certificate.issuer.native.get("common_name") or certificate.issuer.native.get("organization_name", "")
+        problems.append(f"удостоверяющий центр «{issuer}» не входит в список аккредитованных")
+    report.qualified = not problems
+    if problems:
+        report.qualification = "; ".join(problems)
+        return
+    classes = ", ".join(read_profile(certificate).tool_classes)
+    report.qualification = (f"сертификат выдан аккредитованным удостоверяющим центром «{centre}»"
+                            + (f", средство электронной подписи класса {classes}" if classes else ""))
 
 
 def _describe(report, certificate: x509.Certificate) -> None:

@@ -42,6 +42,11 @@ class Trust:
 
     roots: tuple[asn1_x509.Certificate, ...]
     crls: tuple[asn1_crl.CertificateList, ...] = ()
+    accredited: object = None  # a `signing.trusted_list.TrustedList`: which roots are accredited centres
+
+    def centre_for(self, cert: asn1_x509.Certificate) -> str | None:
+        """The accredited certification centre that issued `cert` (or is it), None if none is."""
+        return self.accredited.centre_for(cert) if self.accredited is not None else None
 
     @classmethod
     def from_files(cls, roots: list[Path], crls: list[Path] = ()) -> "Trust":

@@ -91,6 +91,9 @@ class VerificationReport:
     certificate_valid_to: str = ""
     signed_at: str = ""
     level: str = ""
+    qualified: bool | None = None  # None: not assessed (the signature itself failed)
+    certification_centre: str = ""
+    qualification: str = ""
 
     @property
     def valid(self) -> bool:
@@ -112,6 +115,9 @@ class VerificationReport:
             lines.append(f"Время подписи (по штампу времени): {self.signed_at}")
         if self.level:
             lines.append(f"Уровень: {self.level}")
+        if self.qualified is not None:
+            lines.append(f"Квалифицированная электронная подпись: {'да' if self.qualified else 'нет'} — "
+                         f"{self.qualification}")
         lines += [f"  [{'да ' if c.ok else 'НЕТ'}] {c.name}: {c.detail}" for c in self.checks]
         return "\n".join(lines)
 
