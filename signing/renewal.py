@@ -38,7 +38,17 @@ def newest_timestamp_expiry(pdf: bytes) -> dt.datetime:
 
 
 def add_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper, trust: Trust) -> bytes:
-    """The document with a new document timestamp covering it to its last byte."""
+    """The document with a new document timestamp covering it to its last byte (a GOST-signed one
+    with Streebog, `signing.gost_pades`: pyHanko's own route hashes with pyca/cryptography)."""
+    from signing.gost_pades import add_gost_document_timestamp
+    from signing.gost_verify import is_gost_signature
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    except Exception as exc:
+        raise SigningError(f"файл повреждён или не является PDF: {exc}") from exc
+    if signatures and is_gost_signature(signatures[0]):
+        return add_gost_document_timestamp(pdf, timestamper, trust)
     try:
         out = signers.PdfTimeStamper(timestamper).timestamp_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256",
