@@ -6,7 +6,7 @@ B-LTA with a key prepared once (`load_pkcs12`), a timestamp authority (`local_ti
 signed file; `create_demo_pki` makes the demo's and the tests' certificates.
 """
 
-from signing.errors import KeyAccessError, SigningError, VerificationError
+from signing.errors import KeyAccessError, PinRejectedError, SigningError, VerificationError
 from signing.pades import PadesSigner, Trust, http_timestamper, load_pkcs12, local_timestamper
 from signing.pki import DemoPKI, certify_public_key, create_demo_pki
 from signing.pkcs11 import pkcs11_key
@@ -17,6 +17,7 @@ __all__ = [
     "DemoPKI",
     "KeyAccessError",
     "PadesSigner",
+    "PinRejectedError",
     "SigningError",
     "Trust",
     "VerificationError",
