@@ -125,7 +125,8 @@ def run_signer(command: SignerCommand, data: bytes, *, environ: Mapping[str, str
         else:
             stdin = data
         status, stdout, stderr = _execute(command, argv, stdin, secrets)
-        output = mask((stdout + b"\n" + stderr).decode("utf-8", "replace"), secrets)
+        # the private folder's path means nothing to a reader: the file names are enough
+        output = mask(_decode(stdout + b"\n" + stderr), secrets).replace(f"{folder}/", "")
         problem = command.diagnose(status, output) if command.diagnose else None
         if problem is not None:
             log.warning("signing program %s failed: %s", command.label, _tail(output))
@@ -186,6 +187,14 @@ def _kill_group(process: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     process.communicate()
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8, or cp1251 (CryptoPro's tools print their Russian messages in it under some locales)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251", "replace")
 
 
 def _tail(output: str, limit: int = 300) -> str:

@@ -32,6 +32,9 @@ scripts that run cryptcp in production, found by code search):
 * That the signer's certificate is included without `-cert` and that the hash follows the key
   (Streebog-256 for a 2012-256 key) is **guessed**; `run_signer` checks both on the result and
   fails loudly (no certificate; a messageDigest that does not match).
+* The commands named in messages (`certmgr -inst`, `cpconfig -license`) are hints for the
+  administrator; `certmgr -inst -store uMy -file F -cont C` is from the same operations script,
+  the `cpconfig` line is **unverified**.
 * An unknown option gives 0x200000C9: a CryptoPro version that spells an option differently
   fails with a message that says so, never with a silently wrong signature.
 
@@ -79,8 +82,8 @@ def certificate_thumbprint(path: Path) -> str:
     """The thumbprint of a certificate file (PEM or DER), to check it is the one cryptcp signs with."""
     try:
         raw = path.read_bytes()
-        if pem.detect(raw):
-            _, _, raw = pem.unarmor(raw)
+        if b"-----BEGIN" in raw:  # PEM (certmgr -export -base64), possibly after other text
+            _, _, raw = pem.unarmor(raw[raw.index(b"-----BEGIN"):])
         x509.Certificate.load(raw).native
     except Exception:
         raise SigningError("файл сертификата не читается: нужен сертификат в формате PEM или DER") from None
