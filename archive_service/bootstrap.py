@@ -24,8 +24,10 @@ from archive_service.domain.clock import Clock
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
+from signing.commands import SignerCommand
+from signing.cryptopro import certificate_thumbprint, cryptcp_command, normalize_thumbprint
 from signing.external import ExternalCommandSigner
-from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
+from signing import DemoPKI, PadesSigner, SigningError, Trust, http_timestamper, local_timestamper
 from storage import ContentStore, DirectoryMedium, Medium
 from storage.s3 import s3_medium
 
@@ -89,10 +91,22 @@ class Archive:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
 
-    def external_signer(self, command: str, certificate: Path) -> ExternalCommandSigner:
+    def external_signer(self, command: str | SignerCommand, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
                                      self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    def cryptopro_signer(self, thumbprint: str, certificate: Path, pin_env: str | None = None
+                         ) -> ExternalCommandSigner:
+        """Signing with the key on the director's token through CryptoPro's cryptcp (ARCHIVE_CRYPTCP).
+
+        `certificate` is the same certificate exported from CryptoPro's store: the stamp is laid
+        out from it, so a file that is not the certificate `thumbprint` names is refused here."""
+        command = cryptcp_command(thumbprint, cryptcp=self.settings.cryptcp, pin_env=pin_env)
+        if certificate_thumbprint(certificate) != normalize_thumbprint(thumbprint):
+            raise SigningError("файл сертификата не совпадает с сертификатом, выбранным по отпечатку: "
+                               "выгрузите его командой certmgr -export с тем же отпечатком")
+        return self.external_signer(command, certificate)
 
     def media(self) -> list[Medium]:
         """Medium A (an Object-Lock S3 bucket when configured, else a directory) and medium B."""

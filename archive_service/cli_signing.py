@@ -47,24 +47,37 @@ def _secret(prompt: str) -> bytes:
 @click.option("--external-command", help="Внешняя программа подписи: получает подписываемые байты на stdin, "
                                          "возвращает CMS (DER) на stdout (например, КриптоПро для ГОСТ).")
 @click.option("--external-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Сертификат ключа внешней программы подписи.")
+              help="Сертификат ключа внешней программы подписи или КриптоПро (по нему строится штамп подписи).")
+@click.option("--cryptopro-thumbprint", metavar="ОТПЕЧАТОК",
+              help="Подписать ключом ГОСТ на токене через КриптоПро CSP (cryptcp, путь — ARCHIVE_CRYPTCP): "
+                   "SHA-1 отпечаток сертификата директора из certmgr -list. Нужен и --external-cert.")
+@click.option("--cryptopro-pin-env", metavar="ПЕРЕМЕННАЯ",
+              help="Имя переменной окружения с PIN-кодом токена для КриптоПро; без него контейнер "
+                   "не должен запрашивать PIN-код.")
 def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], pkcs12: Path | None,
                  pkcs11_lib: Path | None, pkcs11_token: str | None, pkcs11_key: str | None,
-                 external_command: str | None, external_cert: Path | None) -> None:
+                 external_command: str | None, external_cert: Path | None, cryptopro_thumbprint: str | None,
+                 cryptopro_pin_env: str | None) -> None:
     """Подписать электронной подписью директора все документы периода, ожидающие подписи.
 
     Пароль ключа запрашивается (или берётся из ARCHIVE_SIGN_PIN) и нигде не сохраняется.
     Код выхода 0 — только если подписаны все документы.
     """
     token = (pkcs11_lib, pkcs11_token, pkcs11_key)
-    external = (external_command, external_cert)
-    chosen = [bool(pkcs12), all(token), all(external)]
-    if sum(chosen) != 1 or (any(token) and not all(token)) or (any(external) and not all(external)):
+    program = bool(external_command) or bool(cryptopro_thumbprint)
+    chosen = [bool(pkcs12), all(token), bool(external_command), bool(cryptopro_thumbprint)]
+    if (sum(chosen) != 1 or (any(token) and not all(token)) or program != bool(external_cert)
+            or (cryptopro_pin_env and not cryptopro_thumbprint)):
         raise click.UsageError("укажите ровно один ключ: --pkcs12 ФАЙЛ; или --pkcs11-lib, --pkcs11-token и "
-                               "--pkcs11-key; или --external-command и --external-cert")
+                               "--pkcs11-key; или --external-command и --external-cert; или "
+                               "--cryptopro-thumbprint и --external-cert (и, если нужно, --cryptopro-pin-env)")
     archive = current_app.extensions["archive"]
     try:
-        if all(external):
+        if cryptopro_thumbprint:
+            signer = archive.cryptopro_signer(cryptopro_thumbprint, external_cert, cryptopro_pin_env)
+            _sign_batch(signer, academic_year, periods, classes)
+            return
+        if external_command:
             _sign_batch(archive.external_signer(external_command, external_cert), academic_year, periods, classes)
             return
         if pkcs12:

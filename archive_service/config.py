@@ -76,6 +76,8 @@ class Settings:
     """Pre-flight: fewest marks per period in a subject of two or more hours a week."""
     pkcs11_libraries: str = field(default="/usr/lib/softhsm/libsofthsm2.so", metadata={"env": "ARCHIVE_PKCS11_LIB"})
     """PKCS#11 libraries the web app may load for the director's token (several separated by «:»)."""
+    cryptcp: Path = field(default=Path("/opt/cprocsp/bin/amd64/cryptcp"), metadata={"env": "ARCHIVE_CRYPTCP"})
+    """CryptoPro CSP's `cryptcp`, which signs with a GOST key on the director's token on the server."""
     timezone: str = field(default="Europe/Moscow", metadata={"env": "ARCHIVE_TIMEZONE"})
     """The school's time zone: pages show times in it (everything is stored in UTC)."""
     idle_minutes: int = field(default=30, metadata={"env": "ARCHIVE_IDLE_MINUTES"})

@@ -8,7 +8,7 @@ counterparts in the qualified profile; `qualification_problems` says what a cert
 be qualified; `load_trusted_list` reads the trusted roots (PEM, folder, Минцифры list).
 """
 
-from signing.errors import KeyAccessError, SigningError, VerificationError
+from signing.errors import KeyAccessError, PinRejectedError, SigningError, VerificationError
 from signing.gost_pki import GostPKI, create_gost_pki
 from signing.pades import PadesSigner, Trust, http_timestamper, load_pkcs12, local_timestamper
 from signing.pki import DemoPKI, certify_public_key, create_demo_pki
@@ -23,6 +23,7 @@ __all__ = [
     "GostPKI",
     "KeyAccessError",
     "PadesSigner",
+    "PinRejectedError",
     "QualifiedProfile",
     "SigningError",
     "Trust",

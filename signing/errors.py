@@ -2,6 +2,7 @@
 
     SigningError            a document could not be signed
      ├── KeyAccessError     the key cannot be opened: wrong password or PIN, missing token, bad file
+     │    └── PinRejectedError  the token refused the PIN: trying again spends its remaining attempts
      └── VerificationError  a signature could not be checked at all (not: checked and invalid)
 """
 
@@ -12,6 +13,10 @@ class SigningError(Exception):
 
 class KeyAccessError(SigningError):
     """The signing key cannot be used: wrong password or PIN, missing token, broken file."""
+
+
+class PinRejectedError(KeyAccessError):
+    """The token refused the PIN (wrong, blocked, not given): another try would spend an attempt."""
 
 
 class VerificationError(SigningError):

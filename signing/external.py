@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import shlex
-import subprocess
 from datetime import tzinfo
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing import gost
-from signing.errors import SigningError
+from signing.commands import SignerCommand, run_signer
 from signing.gost_pades import GostCompleter, prepare_signature
 from signing.pades import FIELD, MOSCOW, STAMP_BOX, StampStyle, Trust, load_cert
 from signing.renewal import add_document_timestamp
@@ -40,9 +38,10 @@ RESERVED = 32 * 1024  # bytes for the CMS: certificates, GOST signatures and a t
 class ExternalCommandSigner:
     """Signs PDFs through `command` (a shell-style string): document bytes in, DER CMS out."""
 
-    def __init__(self, command: str, certificate: Path, timestamper: timestamps.TimeStamper, trust: Trust,
-                 font: Path, *, timeout: float = 60, zone: tzinfo = MOSCOW):
-        self.command = shlex.split(command)
+    def __init__(self, command: str | SignerCommand, certificate: Path, timestamper: timestamps.TimeStamper,
+                 trust: Trust, font: Path, *, timeout: float = 60, zone: tzinfo = MOSCOW):
+        # a command line ({in}/{out} for programs that work on files), or a ready adapter (signing.cryptopro)
+        self.command = command if isinstance(command, SignerCommand) else SignerCommand.parse(command, timeout=timeout)
         self.cert = load_cert(certificate)
         self.timestamper = timestamper
         self.trust = trust
@@ -84,19 +83,7 @@ class ExternalCommandSigner:
         return output.getvalue()
 
     def _run(self, covered: bytes) -> cms.ContentInfo:
-        try:
-            result = subprocess.run(self.command, input=covered, capture_output=True, timeout=self.timeout)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SigningError(f"внешняя программа подписи не выполнилась: {exc}") from exc
-        if result.returncode != 0:
-            raise SigningError("внешняя программа подписи завершилась с ошибкой: "
-                               + result.stderr.decode("utf-8", "replace").strip()[:500])
-        try:
-            info = cms.ContentInfo.load(result.stdout)
-            info["content"]["signer_infos"][0]["signature"].native
-        except Exception as exc:
-            raise SigningError("внешняя программа подписи вернула не CMS SignedData") from exc
-        return info
+        return run_signer(self.command, covered)
 
     async def _with_timestamp(self, info: cms.ContentInfo) -> cms.ContentInfo:
         """Add an RFC 3161 signature timestamp (B-T) over the signature value."""

@@ -14,9 +14,10 @@ from archive_service.config import PROJECT_ROOT
 from archive_service.rendering import DocumentRenderer
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
-from gost_support import (OWNER, SCHOOL, covered_and_container, external_signer, gost_pki,  # noqa: F401
-                          gost_timestamper, gost_trust, openssl_cms_verify, openssl_ts_verify)
+from gost_support import (FONT, OWNER, SCHOOL, covered_and_container, external_signer, gost_pki,  # noqa: F401
+                          gost_timestamper, gost_trust, openssl_cms_verify, openssl_signer_command, openssl_ts_verify)
 from signing import SigningError, gost, newest_timestamp_expiry, verify_pdf
+from signing.external import ExternalCommandSigner
 from signing.gost_pades import add_gost_document_timestamp
 from signing.gost_pki import create_untrusted_pki, issue_director, load_certificate, revoke
 from signing.renewal import add_document_timestamp
@@ -142,9 +143,10 @@ def test_a_certificate_outside_the_qualified_profile_is_valid_but_not_qualified(
 def test_a_signer_command_returning_another_documents_signature_is_refused(gost_pki, document, tmp_path):
     other = tmp_path / "other.bin"
     other.write_bytes(b"another document")
-    signer = external_signer(gost_pki, gost_pki.director_cert, gost_pki.director_key)
-    signer.command = ["sh", "-c", f"cat > /dev/null; {' '.join(signer.command)} -in {other}"]
-    with pytest.raises(SigningError, match="другому документу"):
+    command = openssl_signer_command(gost_pki.director_cert, gost_pki.director_key)
+    signer = ExternalCommandSigner(f"sh -c 'cat > /dev/null; {command} -in {other}'", gost_pki.director_cert,
+                                   gost_timestamper(gost_pki), gost_trust(gost_pki), FONT)
+    with pytest.raises(SigningError, match="не те данные"):
         signer.sign(document.pdf, page=document.pages - 2)
 
 
