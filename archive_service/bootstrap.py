@@ -28,6 +28,11 @@ from signing.commands import SignerCommand
 from signing.cryptopro import certificate_thumbprint, cryptcp_command, normalize_thumbprint
 from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, SigningError, Trust, http_timestamper, local_timestamper
+from signing.gost_pades import GostCompleter
+from signing.gost_pki import GostPKI
+from signing.gost_tsa import DigestRoutedTimestamper, GostTimestampAuthority
+from signing.pades import StampStyle
+from signing.trusted_list import load_trusted_list
 from storage import ContentStore, DirectoryMedium, Medium
 from storage.s3 import s3_medium
 
@@ -69,32 +74,60 @@ class Archive:
     def demo_pki(self) -> DemoPKI:
         return DemoPKI(self.settings.home / "pki")
 
+    @property
+    def gost_demo_pki(self) -> GostPKI:
+        """The GOST test PKI of `ARCHIVE_DEMO_SIGNATURE=gost` (a root that is not an accredited centre)."""
+        return GostPKI(self.settings.home / "pki-gost")
+
     def trust(self) -> Trust:
-        """Roots and CRLs signatures are checked against (the demo's when none are configured)."""
+        """Roots and CRLs signatures are checked against: the configured roots (ARCHIVE_TRUST_ROOTS),
+        the accredited centres (ARCHIVE_TRUSTED_ROOTS), and beside them the demo roots if there are any."""
         roots = [Path(p.strip()) for p in self.settings.trust_roots.split(",") if p.strip()]
         crls = [Path(p.strip()) for p in self.settings.trust_crls.split(",") if p.strip()]
-        if not roots and self.demo_pki.exists():
-            roots, crls = [self.demo_pki.root_cert], crls or [self.demo_pki.root_crl]
-        if not roots:
-            raise ConfigError("не заданы доверенные корневые сертификаты (ARCHIVE_TRUST_ROOTS)")
-        return Trust.from_files(roots, crls)
+        accredited = load_trusted_list(self.settings.trusted_roots) if self.settings.trusted_roots else None
+        for demo in (self.demo_pki, self.gost_demo_pki):
+            if demo.exists():
+                roots.append(demo.root_cert)
+                crls.append(demo.root_crl)
+        if not roots and accredited is None:
+            raise ConfigError("не заданы доверенные корневые сертификаты (ARCHIVE_TRUSTED_ROOTS)")
+        trust = Trust.from_files(roots, crls)
+        if accredited is not None:
+            known = {r.dump() for r in trust.roots}
+            trust = Trust((*trust.roots, *(r for r in accredited.roots if r.dump() not in known)), trust.crls,
+                          accredited=accredited)
+        return trust
 
     def timestamper(self) -> TimeStamper:
-        """The configured RFC 3161 authority, or the demo's local one."""
+        """The configured RFC 3161 authority, or the demo's local ones (GOST for Streebog requests)."""
         if self.settings.tsa_url:
             return http_timestamper(self.settings.tsa_url)
-        if self.demo_pki.exists():
-            return local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key)
-        raise ConfigError("не задана служба штампов времени (ARCHIVE_TSA_URL)")
+        local = (local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key) if self.demo_pki.exists()
+                 else None)
+        gost_local = (GostTimestampAuthority.from_files(self.gost_demo_pki.tsa_cert, self.gost_demo_pki.tsa_key)
+                      if self.gost_demo_pki.exists() else None)
+        if local is None and gost_local is None:
+            raise ConfigError("не задана служба штампов времени (ARCHIVE_TSA_URL)")
+        return DigestRoutedTimestamper(local, gost_local)
+
+    def gost_completer(self) -> GostCompleter:
+        """Finishes documents whose GOST signature was made elsewhere (the browser plug-in)."""
+        return GostCompleter(self.timestamper(), self.trust())
+
+    def stamp_style(self) -> StampStyle:
+        """The visible signature stamp, with times in the school's time zone."""
+        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", ZoneInfo(self.settings.timezone))
 
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
-        return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+        return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf",
+                           zone=ZoneInfo(self.settings.timezone))
 
     def external_signer(self, command: str | SignerCommand, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
-                                     self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+                                     self.settings.templates_dir / "fonts" / "PTS55F.ttf",
+                                     zone=ZoneInfo(self.settings.timezone))
 
     def cryptopro_signer(self, thumbprint: str, certificate: Path, pin_env: str | None = None
                          ) -> ExternalCommandSigner:

@@ -66,6 +66,12 @@ class Settings:
     """Trusted root certificates (PEM or DER files, comma-separated); empty: the demo root."""
     trust_crls: str = field(default="", metadata={"env": "ARCHIVE_TRUST_CRLS"})
     """Revocation lists to rely on offline (comma-separated files); empty: the demo root's CRL."""
+    trusted_roots: str = field(default="", metadata={"env": "ARCHIVE_TRUSTED_ROOTS"})
+    """The accredited certification centres: a PEM file, a folder of certificates, or the Минцифры
+    list (TSL XML), several joined by «:». Their roots are trusted and their signatures are qualified."""
+    demo_signature: str = field(default="", metadata={"env": "ARCHIVE_DEMO_SIGNATURE"})
+    """`archive-service demo` signs with «gost» (the GOST test PKI through the external route) or, empty,
+    with the fast demo ECDSA key."""
     timestamp_renewal_days: int = field(default=365, metadata={"env": "ARCHIVE_TIMESTAMP_RENEWAL_DAYS"})
     """Add a new document timestamp when the newest one's certificate expires within this many days."""
     templates_dir: Path = field(default_factory=_default_templates, metadata={"env": "ARCHIVE_TEMPLATES_DIR"})

@@ -24,6 +24,8 @@ from archive_service.services import accounts, backup, certificates, documents, 
 from archive_service.services.documents import export_documents
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
 from signing import create_demo_pki, load_pkcs12
+from signing.cryptopro import openssl_gost_command
+from signing.gost_pki import create_gost_pki
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
@@ -59,6 +61,28 @@ def snapshot_director(folder) -> str:
     return json.loads(first.read_text(encoding="utf-8"))["school"]["director"]["full_name"]
 
 
+def _demo_signer(archive, director: str, gost_demo: bool):
+    """The demo's signer and where its key is: the fast ECDSA key, or (ARCHIVE_DEMO_SIGNATURE=gost) a
+    GOST R 34.10-2012 key in the qualified profile, signed through the external route with the
+    OpenSSL GOST engine standing in for CryptoPro, and a GOST timestamp authority."""
+    if gost_demo:
+        click.echo("5. Электронная подпись директора: ГОСТ Р 34.10-2012 (тестовый УЦ, ГОСТ-служба штампов времени; "
+                   "OpenSSL с модулем ГОСТ вместо КриптоПро)")
+        pki = archive.gost_demo_pki
+        if not pki.exists():
+            create_gost_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21", now=archive.now(),
+                            root_title="Демо-УЦ ГОСТ archive_service")
+        signer = archive.external_signer(openssl_gost_command(pki.director_cert, pki.director_key), pki.director_cert)
+        return signer, f"ключ ГОСТ {pki.director_key}, корневой сертификат {pki.root_cert}"
+    click.echo("5. Электронная подпись директора (демонстрационный сертификат, местная служба штампов времени)")
+    pki = archive.demo_pki
+    if not pki.exists():
+        create_demo_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21",
+                        password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
+    signer = archive.pades_signer(load_pkcs12(pki.signer_p12, DEMO_KEY_PASSWORD.encode()))
+    return signer, f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}"
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Начальное число генератора демо-данных.")
@@ -88,20 +112,17 @@ def demo_command(seed: int) -> None:
                    f"ошибок {tally['failed']}; листов {tally['sheets']}")
         if tally["failed"]:
             raise click.ClickException("не все документы изготовлены — см. сообщения выше")
-    click.echo("5. Электронная подпись директора (демонстрационный сертификат, местная служба штампов времени)")
-    pki = archive.demo_pki
-    if not pki.exists():
-        create_demo_pki(pki.directory, owner=snapshot_director(out), organisation="МБОУ СОШ № 21",
-                        password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
-    signer = archive.pades_signer(load_pkcs12(pki.signer_p12, DEMO_KEY_PASSWORD.encode()))
+    gost_demo = settings.demo_signature.strip().lower() == "gost"
+    if settings.demo_signature.strip() and not gost_demo:
+        raise click.ClickException("ARCHIVE_DEMO_SIGNATURE: допустимо только «gost» (или пусто)")
+    signer, where = _demo_signer(archive, snapshot_director(out), gost_demo)
     try:
         outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
                                   actor=_actor(), role=SIGNING_ROLE, now=archive.now)
     except NotFoundError:
         outcomes = []
     failed = [o for o in outcomes if not o.ok]
-    click.echo(f"   подписано (PAdES B-LTA): {len(outcomes) - len(failed)}, с ошибкой: {len(failed)}; "
-               f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}")
+    click.echo(f"   подписано (PAdES B-LTA): {len(outcomes) - len(failed)}, с ошибкой: {len(failed)}; {where}")
     if failed:
         raise click.ClickException("не все документы подписаны — см. сообщения выше")
     exported = settings.home / "documents-export"

@@ -162,3 +162,19 @@ def _message_for(code: int, thumbprint: str) -> SigningError:
         return known[code]
     return SigningError(f"cryptcp сообщила об ошибке {hex_code}: найдите этот код в документации "
                         "КриптоПро CSP или сообщите его администратору")
+
+
+def openssl_gost_command(certificate: Path, key: Path) -> str:
+    """The stand-in for CryptoPro on a machine without it: the OpenSSL GOST engine signing with a
+    key kept in a file (the demo's and the tests' keys; never a real director's key, which stays on
+    its token). Bytes on standard input, a detached CAdES-BES signature (DER) on standard output,
+    Streebog of the key's length."""
+    import shlex
+
+    from signing import gost
+    from signing.pades import load_cert
+
+    bits = 512 if gost.digest_for_key(load_cert(certificate)["tbs_certificate"]["subject_public_key_info"]) \
+        == "streebog512" else 256
+    return (f"openssl cms -engine gost -sign -binary -signer {shlex.quote(str(certificate))} "
+            f"-inkey {shlex.quote(str(key))} -md md_gost12_{bits} -outform DER -nosmimecap -cades")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 from typing import Callable
 
 from asn1crypto import algos, cms, core, tsp, x509
@@ -44,6 +45,12 @@ class GostTimestampAuthority(TimeStamper):
             "issuer_serial": {"issuer": [x509.GeneralName({"directory_name": certificate.issuer})],
                               "serial_number": certificate.serial_number},
         })]})
+
+    @classmethod
+    def from_files(cls, certificate: Path, key: Path, **options) -> "GostTimestampAuthority":
+        from signing.pades import load_cert
+
+        return cls(load_cert(certificate), gost.PrivateKey.from_pem(key.read_bytes()), **options)
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return self.respond(req)
@@ -85,3 +92,30 @@ class GostTimestampAuthority(TimeStamper):
         signed = cms.SignedData(fields)
         token = cms.ContentInfo({"content_type": "signed_data", "content": signed})
         return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
+
+
+class DigestRoutedTimestamper(TimeStamper):
+    """The demo's two local authorities as one: requests with a Streebog imprint (GOST-signed
+    documents) go to the GOST authority, others to the RSA one; a missing one is a Russian error."""
+
+    def __init__(self, default: TimeStamper | None, gost_authority: TimeStamper | None):
+        super().__init__(include_nonce=True)
+        self.default = default
+        self.gost_authority = gost_authority
+
+    def _route(self, md_algorithm: str) -> TimeStamper:
+        wanted = self.gost_authority if md_algorithm.startswith("streebog") else self.default
+        if wanted is None:
+            from signing.errors import SigningError
+
+            raise SigningError("нет службы штампов времени для этого алгоритма: " + (
+                "для документов, подписанных ключом ГОСТ, нужна служба ГОСТ (ARCHIVE_TSA_URL)"
+                if md_algorithm.startswith("streebog") else "задайте ARCHIVE_TSA_URL"))
+        return wanted
+
+    async def async_timestamp(self, message_digest, md_algorithm):
+        return await self._route(md_algorithm).async_timestamp(message_digest, md_algorithm)
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        algorithm = req["message_imprint"]["hash_algorithm"]["algorithm"].native
+        return await self._route(algorithm).async_request_tsa_response(req)

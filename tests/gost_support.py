@@ -4,7 +4,6 @@ and the OpenSSL GOST engine as the stand-in for CryptoPro's command-line signer.
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from asn1crypto import cms
 
 from archive_service.config import PROJECT_ROOT
 from signing import gost
+from signing.cryptopro import openssl_gost_command
 from signing.external import ExternalCommandSigner
 from signing.gost_pki import GostPKI, create_gost_pki, load_certificate
 from signing.gost_tsa import GostTimestampAuthority
@@ -23,12 +23,7 @@ FONT = PROJECT_ROOT / "templates/fonts/PTS55F.ttf"
 OWNER, SCHOOL = "Сергеева Ольга Викторовна", "МБОУ СОШ № 21"
 
 
-def openssl_signer_command(cert: Path, key: Path) -> str:
-    """What a school's admin would configure with the OpenSSL GOST engine: bytes in, DER CMS out."""
-    bits = 512 if gost.digest_for_key(load_certificate(cert)["tbs_certificate"]["subject_public_key_info"]) \
-        == "streebog512" else 256
-    return (f"openssl cms -engine gost -sign -binary -signer {shlex.quote(str(cert))} -inkey {shlex.quote(str(key))} "
-            f"-md md_gost12_{bits} -outform DER -nosmimecap -cades")
+openssl_signer_command = openssl_gost_command  # the OpenSSL GOST engine standing in for CryptoPro
 
 
 def gost_trust(pki: GostPKI) -> Trust:
@@ -39,7 +34,7 @@ def gost_trust(pki: GostPKI) -> Trust:
 
 
 def gost_timestamper(pki: GostPKI) -> GostTimestampAuthority:
-    return GostTimestampAuthority(load_certificate(pki.tsa_cert), gost.PrivateKey.from_pem(pki.tsa_key.read_bytes()))
+    return GostTimestampAuthority.from_files(pki.tsa_cert, pki.tsa_key)
 
 
 def external_signer(pki: GostPKI, cert: Path, key: Path, trust: Trust | None = None) -> ExternalCommandSigner:
