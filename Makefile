@@ -44,7 +44,7 @@ test: services
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/render.py
-	$(BIN)/python benchmarks/sign.py
+	$(BIN)/python benchmarks/sign.py --gost
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/pull.py
 

@@ -168,8 +168,11 @@ class GostCompleter:
                 .fill_with_cms(output, info)
         except Exception as exc:
             raise SigningError(f"не удалось вложить подпись в документ: {exc}") from exc
-        certificate = x509.Certificate.load(prepared.certificate)
-        return add_gost_document_timestamp(output.getvalue(), self.timestamper, self.trust, [certificate])
+        signer = info["content"]["signer_infos"][0]
+        known = _token_certificates(info) + [c for a in signer["unsigned_attrs"]
+                                             if a["type"].native == "signature_time_stamp_token"
+                                             for token in a["values"] for c in _token_certificates(token)]
+        return add_gost_document_timestamp(output.getvalue(), self.timestamper, self.trust, known)
 
     def _complete_container(self, info: cms.ContentInfo, prepared: PreparedSignature) -> cms.ContentInfo:
         """The signer's certificate inside, and an RFC 3161 signature timestamp (B-T)."""
@@ -212,25 +215,29 @@ def _issuers_crls(certificates: list[x509.Certificate], trust: Trust) -> list[as
 
 
 def add_gost_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper, trust: Trust,
-                                certificates: list[x509.Certificate] = ()) -> bytes:
+                                certificates: list[x509.Certificate] | None = None) -> bytes:
     """`pdf` with the validation data of everything before (chains, CRLs) and then a GOST document
-    timestamp covering the file to its last byte (B-LTA; also each 25-year renewal)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    timestamp covering the file to its last byte (B-LTA; also each 25-year renewal). The signers and
+    authorities are `certificates`, or (None) read from every signature in the file."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    known = list(certificates) if certificates is not None else _signers_and_authorities(writer.prev)
+    chains = []
+    for certificate in known:
+        chains += [c for c in chain_of(certificate, trust, known) if c not in chains]
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, certs=chains, crls=_issuers_crls(chains, trust))
+    return asyncio.run(_document_timestamp(writer, timestamper))
 
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    known = list(certificates)
-    for signature in reader.embedded_signatures:  # every earlier signer and timestamp authority
+
+def _signers_and_authorities(reader) -> list[x509.Certificate]:
+    """Every certificate of every signature and timestamp in the file (a renewal's input)."""
+    known = []
+    for signature in reader.embedded_signatures:
         known += _token_certificates(cms.ContentInfo({"content_type": "signed_data",
                                                       "content": signature.signed_data}))
         for attr in signature.signer_info["unsigned_attrs"] or []:
             if attr["type"].native == "signature_time_stamp_token":
                 known += [c for token in attr["values"] for c in _token_certificates(token)]
-    chains = []
-    for certificate in known:
-        chains += [c for c in chain_of(certificate, trust, known) if c not in chains]
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    DocumentSecurityStore.supply_dss_in_writer(writer, None, certs=chains, crls=_issuers_crls(chains, trust))
-    return asyncio.run(_document_timestamp(writer, timestamper))
+    return known
 
 
 async def _document_timestamp(writer: IncrementalPdfFileWriter, timestamper: timestamps.TimeStamper) -> bytes:

@@ -34,17 +34,28 @@ class GostTimestampAuthority(TimeStamper):
     def __init__(self, certificate: x509.Certificate, key: gost.PrivateKey,
                  clock: Callable[[], dt.datetime] | None = None, policy: str = DEMO_POLICY):
         super().__init__(include_nonce=True)
-        self.certificate = certificate
+        certificate = x509.Certificate.load(certificate.dump())  # fresh, unparsed: dumped as it stands
         self.key = key
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.policy = policy
         self._digest = gost.digest_for_key(certificate["tbs_certificate"]["subject_public_key_info"])
-        self._ess = tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
+        self.certificate = certificate
+        # the parts every token repeats, encoded once (asn1crypto re-encodes nested objects otherwise)
+        ess = tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
             "hash_algorithm": algos.DigestAlgorithm({"algorithm": self._digest}),
             "cert_hash": gost.digest(self._digest, certificate.dump()),
             "issuer_serial": {"issuer": [x509.GeneralName({"directory_name": certificate.issuer})],
                               "serial_number": certificate.serial_number},
         })]})
+        self._ess = cms.CMSAttribute.load(cms.CMSAttribute({"type": "signing_certificate_v2",
+                                                            "values": [ess]}).dump())
+        self._tsa_name = x509.GeneralName({"directory_name": certificate.subject}).dump()
+        self._sid = cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber({
+            "issuer": certificate.issuer, "serial_number": certificate.serial_number})}).dump()
+        self._signature_algorithm = algos.SignedDigestAlgorithm({
+            "algorithm": certificate["tbs_certificate"]["subject_public_key_info"]["algorithm"]["algorithm"].dotted
+        }).dump()
+        self._certificates = cms.CertificateSet([cms.CertificateChoices({"certificate": certificate})]).dump()
 
     @classmethod
     def from_files(cls, certificate: Path, key: Path, **options) -> "GostTimestampAuthority":
@@ -60,7 +71,7 @@ class GostTimestampAuthority(TimeStamper):
         now = self.clock().astimezone(dt.timezone.utc).replace(microsecond=0)
         info = {"version": "v1", "policy": self.policy, "message_imprint": req["message_imprint"],
                 "serial_number": secrets.randbits(63), "gen_time": now,
-                "tsa": x509.GeneralName({"directory_name": self.certificate.subject})}
+                "tsa": x509.GeneralName.load(self._tsa_name)}
         if req["nonce"].native is not None:
             info["nonce"] = req["nonce"]
         tst_info = tsp.TSTInfo(info).dump()
@@ -68,17 +79,14 @@ class GostTimestampAuthority(TimeStamper):
             cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
             cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": core.UTCTime(now)})]}),
             cms.CMSAttribute({"type": "message_digest", "values": [gost.digest(self._digest, tst_info)]}),
-            cms.CMSAttribute({"type": "signing_certificate_v2", "values": [self._ess]}),
+            self._ess,
         ])
         signer_info = cms.SignerInfo({
             "version": "v1",
-            "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber({
-                "issuer": self.certificate.issuer, "serial_number": self.certificate.serial_number})}),
+            "sid": cms.SignerIdentifier.load(self._sid),
             "digest_algorithm": algos.DigestAlgorithm({"algorithm": self._digest}),
             "signed_attrs": signed_attrs,
-            "signature_algorithm": algos.SignedDigestAlgorithm({
-                "algorithm": self.certificate["tbs_certificate"]["subject_public_key_info"]["algorithm"]["algorithm"]
-                .dotted}),
+            "signature_algorithm": algos.SignedDigestAlgorithm.load(self._signature_algorithm),
             "signature": self.key.sign(signed_attrs.dump()),
         })
         fields = {
@@ -88,7 +96,7 @@ class GostTimestampAuthority(TimeStamper):
             "signer_infos": [signer_info],
         }
         if req["cert_req"].native:
-            fields["certificates"] = [self.certificate]
+            fields["certificates"] = cms.CertificateSet.load(self._certificates)
         signed = cms.SignedData(fields)
         token = cms.ContentInfo({"content_type": "signed_data", "content": signed})
         return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
