@@ -75,6 +75,11 @@ class Archive:
         return DemoPKI(self.settings.home / "pki")
 
     @property
+    def zone(self) -> ZoneInfo:
+        """The school's time zone (ARCHIVE_TIMEZONE): what people read times in."""
+        return ZoneInfo(self.settings.timezone)
+
+    @property
     def gost_demo_pki(self) -> GostPKI:
         """The GOST test PKI of `ARCHIVE_DEMO_SIGNATURE=gost` (a root that is not an accredited centre)."""
         return GostPKI(self.settings.home / "pki-gost")
@@ -116,18 +121,18 @@ class Archive:
 
     def stamp_style(self) -> StampStyle:
         """The visible signature stamp, with times in the school's time zone."""
-        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", ZoneInfo(self.settings.timezone))
+        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", self.zone)
 
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf",
-                           zone=ZoneInfo(self.settings.timezone))
+                           zone=self.zone)
 
     def external_signer(self, command: str | SignerCommand, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
                                      self.settings.templates_dir / "fonts" / "PTS55F.ttf",
-                                     zone=ZoneInfo(self.settings.timezone))
+                                     zone=self.zone)
 
     def cryptopro_signer(self, thumbprint: str, certificate: Path, pin_env: str | None = None
                          ) -> ExternalCommandSigner:
@@ -200,7 +205,7 @@ class Archive:
 
     def local_now(self) -> dt.datetime:
         """Now in the school's time zone (schedules are said in it)."""
-        return self.now().astimezone(ZoneInfo(self.settings.timezone))
+        return self.now().astimezone(self.zone)
 
     @property
     def clock(self) -> Clock:

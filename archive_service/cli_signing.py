@@ -170,8 +170,9 @@ def _quiet_validation_library() -> Iterator[None]:
 @click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON.")
 def verify_command(path: Path, as_json: bool) -> None:
     """Проверить электронную подпись документа PDF. Код выхода 0 — только для действительной подписи."""
+    archive = current_app.extensions["archive"]
     try:
-        trust = current_app.extensions["archive"].trust()
+        trust = archive.trust()
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     try:
@@ -179,7 +180,7 @@ def verify_command(path: Path, as_json: bool) -> None:
     except OSError:
         raise click.ClickException(f"файл {path.name} не удалось прочитать") from None
     with _quiet_validation_library():
-        report = verify_pdf(data, trust)
+        report = verify_pdf(data, trust, zone=archive.zone)
     if as_json:
         _echo_json(report.as_dict())
     else:
@@ -236,7 +237,8 @@ def signatures_check(as_json: bool) -> None:
     archive = current_app.extensions["archive"]
     try:
         with _quiet_validation_library():
-            checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
+            checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now(),
+                                                        zone=archive.zone)
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     if as_json:

@@ -108,7 +108,8 @@ def renew_timestamps() -> dict:
     """Weekly: verify every signed document, then add a new document timestamp to every one
     whose newest timestamp nears expiry."""
     archive = _archive()
-    checked, failures = renewal.check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now())
+    checked, failures = renewal.check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now(),
+                                                        zone=archive.zone)
     for failure in failures:
         log.error("signed document %s fails verification: %s", failure.document_id, "; ".join(failure.problems))
     horizon = dt.timedelta(days=archive.settings.timestamp_renewal_days)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from datetime import tzinfo
 import io
 import logging
 import re
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -40,7 +42,7 @@ from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
 from signing.integrity import bytes_between_revisions, container_damage, metadata_change, uncovered_part
-from signing.pades import Trust
+from signing.pades import MOSCOW, Trust, moscow_relative
 
 _log = logging.getLogger(__name__)
 
@@ -122,23 +124,34 @@ class VerificationReport:
         return "\n".join(lines)
 
 
+_ZONE: ContextVar[tzinfo] = ContextVar("report_zone", default=MOSCOW)  # the time zone of the report in progress
+
+
 def _fmt(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%d.%m.%Y %H:%M:%S UTC") if moment else ""
+    """A moment of the report in the school's time zone, named as Russians name zones (МСК, МСК+2)."""
+    if not moment:
+        return ""
+    local = moment.astimezone(_ZONE.get())
+    return f"{local:%d.%m.%Y %H:%M:%S} ({moscow_relative(local)})"
 
 
-def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None) -> VerificationReport:
+def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None, *, zone: tzinfo = MOSCOW) -> VerificationReport:
     """Check every signature of `pdf` offline against `trust` and the data embedded in the file.
 
     `at`: the moment of the AdES long-term validation (default now); years later the chain of
     document timestamps is what proves the signature was valid when it was made. A damaged file
-    is an answer (an invalid report saying why), never an exception.
+    is an answer (an invalid report saying why), never an exception. Times are given in `zone`
+    (the school's).
     """
     report = VerificationReport()
+    token = _ZONE.set(zone)
     try:
         _verify(report, pdf, trust, at)
     except Exception:  # a structure pyHanko cannot take apart: the file proves nothing
         _log.info("signature verification stopped on a damaged structure", exc_info=True)
         report.add("Проверка выполнена", False, "подпись или штамп времени повреждены: проверку не удалось завершить")
+    finally:
+        _ZONE.reset(token)
     return report
 
 

@@ -82,8 +82,8 @@ class CheckFailure:
         return asdict(self)
 
 
-def check_signed_documents(uow: UnitOfWork, store: ContentStore, trust: Trust,
-                           now: dt.datetime) -> tuple[int, list[CheckFailure]]:
+def check_signed_documents(uow: UnitOfWork, store: ContentStore, trust: Trust, now: dt.datetime,
+                           zone: dt.tzinfo = dt.timezone.utc) -> tuple[int, list[CheckFailure]]:
     """Verify the current signed file of every signed document (signature, timestamps, AdES LTA)."""
     failures = []
     with uow:
@@ -91,7 +91,7 @@ def check_signed_documents(uow: UnitOfWork, store: ContentStore, trust: Trust,
                 for r, s, n in uow.documents.signed_with_expiry()]
     for document_id, class_name, period_code, digest in rows:
         try:
-            report = verify_pdf(store.read(digest), trust, at=now)
+            report = verify_pdf(store.read(digest), trust, at=now, zone=zone)
             problems = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
         except StorageError as err:
             problems = [str(err)]

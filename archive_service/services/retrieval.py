@@ -299,14 +299,14 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
 
 
 def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Trust], document_id: str, *,
-                    actor: str, origin: str, now: dt.datetime,
-                    downloaded: bool = False) -> tuple[DocumentCard, VerificationReport]:
+                    actor: str, origin: str, now: dt.datetime, downloaded: bool = False,
+                    zone: dt.tzinfo = dt.timezone.utc) -> tuple[DocumentCard, VerificationReport]:
     """The signature report of the current signed file, checked offline now (`trust` is asked for
     only when there is a signature to check)."""
     card = _existing(document_card(uow, document_id))
     if card.signature is None:
         raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
-    report = verify_pdf(store.read(card.signature.sha256), trust(), at=now)
+    report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
     _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
            origin=origin, now=now, sha256=card.signature.sha256, valid=report.valid)
     return card, report

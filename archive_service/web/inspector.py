@@ -144,7 +144,7 @@ def download(document_id: str):
 def _verified(document_id: str, downloaded: bool = False):
     a = archive()
     return retrieval.verify_document(a.uow(), a.store, a.trust, document_id, actor=actor(), origin=origin(),
-                                     now=a.now(), downloaded=downloaded)
+                                     now=a.now(), downloaded=downloaded, zone=a.zone)
 
 
 @bp.get("/documents/<document_id>/report")
