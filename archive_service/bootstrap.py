@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from pyhanko.sign.signers import Signer
@@ -26,6 +27,7 @@ from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
+from signing.pades import StampStyle
 from storage import ContentStore, DirectoryMedium, Medium
 from storage.s3 import s3_medium
 
@@ -88,6 +90,17 @@ class Archive:
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    @cached_property
+    def browser_stamp(self) -> StampStyle:
+        """The visible stamp of documents signed in the director's browser (font cut once)."""
+        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    def gost_preparer(self) -> Callable[..., Any]:
+        """Lays a document out for a GOST signature made in the browser: (pdf, page, certificate, *, now)."""
+        from signing.gost_pades import prepare_signature
+
+        return partial(prepare_signature, stamp=self.browser_stamp)
 
     def external_signer(self, command: str, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
