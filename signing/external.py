@@ -5,8 +5,10 @@ Russian qualified certificates use GOST R 34.10-2012 through CryptoPro; such a k
 inside its own software. The document is prepared here (signature field, visible stamp,
 reserved space), the bytes the signature covers are handed to the configured command on
 standard input, and the detached CMS it prints (DER) is embedded. Hashing stays with the
-external signer, so a GOST hash works the same way. A signature timestamp is then added to the
-CMS, and the document gets its DSS and a document timestamp (B-LTA) as with a local key.
+external signer. A signature timestamp is then added to the CMS, and the document gets its DSS
+and a document timestamp (B-LTA) as with a local key. A GOST certificate takes the GOST route
+(`signing.gost_pades`): Streebog digests, the container checked against the prepared document,
+GOST timestamps.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import io
 import shlex
 import subprocess
+from datetime import tzinfo
 from pathlib import Path
 
 from asn1crypto import cms
@@ -25,8 +28,10 @@ from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from signing import gost
 from signing.errors import SigningError
-from signing.pades import FIELD, STAMP_BOX, StampStyle, Trust, load_cert
+from signing.gost_pades import GostCompleter, prepare_signature
+from signing.pades import FIELD, MOSCOW, STAMP_BOX, StampStyle, Trust, load_cert
 from signing.renewal import add_document_timestamp
 
 RESERVED = 32 * 1024  # bytes for the CMS: certificates, GOST signatures and a timestamp fit
@@ -36,19 +41,25 @@ class ExternalCommandSigner:
     """Signs PDFs through `command` (a shell-style string): document bytes in, DER CMS out."""
 
     def __init__(self, command: str, certificate: Path, timestamper: timestamps.TimeStamper, trust: Trust,
-                 font: Path, *, timeout: float = 60):
+                 font: Path, *, timeout: float = 60, zone: tzinfo = MOSCOW):
         self.command = shlex.split(command)
         self.cert = load_cert(certificate)
         self.timestamper = timestamper
         self.trust = trust
         self.timeout = timeout
-        self.stamp = StampStyle(font)
+        self.stamp = StampStyle(font, zone)
+        self.gost = gost.certificate_is_gost(self.cert)
 
     @property
     def certificate(self):
         return self.cert
 
     def sign(self, pdf: bytes, page: int, *, now=None) -> bytes:
+        if self.gost:  # GOST: Streebog digests and a GOST timestamp authority (signing.gost_pades)
+            import datetime as dt
+
+            prepared = prepare_signature(pdf, page, self.cert, self.stamp, now=now or dt.datetime.now(dt.timezone.utc))
+            return GostCompleter(self.timestamper, self.trust).finish(prepared, self._run(prepared.covered))
         signed = asyncio.run(self._sign(pdf, page, now))
         return add_document_timestamp(signed, self.timestamper, self.trust)  # DSS, then the B-LTA timestamp
 

@@ -326,8 +326,11 @@ def _public_of(pkey: int) -> keys.PublicKeyInfo:
         lib.CRYPTO_free(pointer, b"gost.py", 0)
 
 
-def signature_value(signer_info: cms.SignerInfo) -> bytes:
-    return signer_info["signature"].native
+def signed_attributes_bytes(signer_info: cms.SignerInfo) -> bytes:
+    """What a CMS signature with signed attributes signs: their DER as a SET (RFC 5652 § 5.4), i.e.
+    the bytes as they stand in the container with the implicit [0] tag read as SET OF."""
+    encoded = signer_info["signed_attrs"].dump()
+    return b"\x31" + encoded[1:]
 
 
 def certificate_is_gost(cert: x509.Certificate) -> bool:

@@ -15,6 +15,8 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -40,6 +42,11 @@ class Trust:
 
     roots: tuple[asn1_x509.Certificate, ...]
     crls: tuple[asn1_crl.CertificateList, ...] = ()
+    accredited: object = None  # a `signing.trusted_list.TrustedList`: which roots are accredited centres
+
+    def centre_for(self, cert: asn1_x509.Certificate) -> str | None:
+        """The accredited certification centre that issued `cert` (or is it), None if none is."""
+        return self.accredited.centre_for(cert) if self.accredited is not None else None
 
     @classmethod
     def from_files(cls, roots: list[Path], crls: list[Path] = ()) -> "Trust":
@@ -78,7 +85,7 @@ def local_timestamper(cert: Path, key: Path) -> LocalTimestampAuthority:
     return LocalTimestampAuthority(tsa_cert=load_cert(cert), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der))
 
 
-STAMP_ALPHABET = ("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+STAMP_ALPHABET = ("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя+−"
                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,:;-–«»()/№")
 
 
@@ -107,8 +114,23 @@ def http_timestamper(url: str) -> timestamps.HTTPTimeStamper:
     return timestamps.HTTPTimeStamper(url)
 
 
-def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime) -> str:
-    """The visible stamp, in the form of the school's regulations (reference 004)."""
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def moscow_relative(moment: dt.datetime) -> str:
+    """The time zone as Russians name it: «МСК», «МСК+2» (Екатеринбург), «МСК−1» (Калининград)."""
+    hours = ((moment.utcoffset() or dt.timedelta()) - (moment.astimezone(MOSCOW).utcoffset() or dt.timedelta()))
+    shift = hours.total_seconds() / 3600
+    if shift == 0:
+        return "МСК"
+    number = f"{abs(shift):g}".replace(".", ",")
+    return f"МСК{'+' if shift > 0 else '−'}{number}"
+
+
+def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime, zone: tzinfo = MOSCOW) -> str:
+    """The visible stamp, in the form of the school's regulations (reference 004); the signing
+    time in the school's time zone, named as Russians name zones (МСК, МСК+2)."""
+    local = signed_at.astimezone(zone)
     subject = cert.subject.native
     validity = cert["tbs_certificate"]["validity"]
     start, end = validity["not_before"].native, validity["not_after"].native
@@ -117,20 +139,21 @@ def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime) -> str:
             f"Сертификат {cert.serial_number:X}\n"
             f"Владелец {subject.get('common_name', '')}\n"
             f"Действителен с {start:%d.%m.%Y} по {end:%d.%m.%Y}\n"
-            f"Подписан {signed_at.astimezone(dt.timezone.utc):%d.%m.%Y %H:%M} UTC")
+            f"Подписан {local:%d.%m.%Y %H:%M} ({moscow_relative(local)})")
 
 
 class StampStyle:
     """The visible stamp's look, built once per signer: its font cut and loaded once."""
 
-    def __init__(self, font: Path):
+    def __init__(self, font: Path, zone: tzinfo = MOSCOW):
+        self.zone = zone
         self.font_file = stamp_font(font)
         weakref.finalize(self, self.font_file.unlink, missing_ok=True)
         self.text_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(self.font_file), font_size=8),
                                        font_size=8, leading=11)
 
     def for_certificate(self, cert: asn1_x509.Certificate, signed_at: dt.datetime) -> TextStampStyle:
-        return TextStampStyle(stamp_text=stamp_lines(cert, signed_at), text_box_style=self.text_style,
+        return TextStampStyle(stamp_text=stamp_lines(cert, signed_at, self.zone), text_box_style=self.text_style,
                               border_width=1, background=None)
 
 
@@ -138,13 +161,13 @@ class PadesSigner:
     """Signs PDFs at B-LTA. Build once per batch: the key, the font and the trust are reused."""
 
     def __init__(self, signer: signers.Signer, timestamper: timestamps.TimeStamper, trust: Trust, font: Path,
-                 *, reason: str = "Заверение электронной копии", location: str = ""):
+                 *, reason: str = "Заверение электронной копии", location: str = "", zone: tzinfo = MOSCOW):
         self.signer = signer
         self.timestamper = timestamper
         self.trust = trust
         self.reason = reason
         self.location = location
-        self.stamp = StampStyle(font)
+        self.stamp = StampStyle(font, zone)
         if signer.signing_cert is None:
             raise SigningError("у ключа нет сертификата подписи")
         # revocation data comes from the configured CRLs by design; pyHanko notes it on every signature

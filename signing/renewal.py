@@ -29,7 +29,12 @@ def newest_timestamp_expiry(pdf: bytes) -> dt.datetime:
     stamps = [s for s in signatures if s.sig_object_type == "/DocTimeStamp"]
     if not stamps:
         raise VerificationError("в документе нет штампа времени документа")
-    return stamps[-1].signer_cert["tbs_certificate"]["validity"]["not_after"].native
+    from signing.gost_verify import signer_certificate
+
+    authority = signer_certificate(stamps[-1])  # by identifier: a GOST authority's ESS hash is Streebog
+    if authority is None:
+        raise VerificationError("в штампе времени документа нет сертификата службы штампов времени")
+    return authority["tbs_certificate"]["validity"]["not_after"].native
 
 
 def add_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper, trust: Trust) -> bytes:

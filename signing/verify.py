@@ -91,6 +91,9 @@ class VerificationReport:
     certificate_valid_to: str = ""
     signed_at: str = ""
     level: str = ""
+    qualified: bool | None = None  # None: not assessed (the signature itself failed)
+    certification_centre: str = ""
+    qualification: str = ""
 
     @property
     def valid(self) -> bool:
@@ -112,6 +115,9 @@ class VerificationReport:
             lines.append(f"Время подписи (по штампу времени): {self.signed_at}")
         if self.level:
             lines.append(f"Уровень: {self.level}")
+        if self.qualified is not None:
+            lines.append(f"Квалифицированная электронная подпись: {'да' if self.qualified else 'нет'} — "
+                         f"{self.qualification}")
         lines += [f"  [{'да ' if c.ok else 'НЕТ'}] {c.name}: {c.detail}" for c in self.checks]
         return "\n".join(lines)
 
@@ -153,6 +159,13 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
     # nothing may follow the newest document timestamp (or, without one, the newest signature)
     outside = (uncovered_part(pdf, doc_ts[-1] if doc_ts else signatures[-1], reader.xrefs.total_revisions)
                or bytes_between_revisions(pdf, reader.xrefs))
+    from signing.gost_verify import check_gost_signature, is_gost_signature
+
+    if is_gost_signature(main[0]):  # pyHanko's cryptography knows no GOST: checked in signing.gost_verify
+        check_gost_signature(report, pdf, reader, main[0], doc_ts, trust, at, outside)
+        _check_containers(report, pdf, signatures)
+        _check_pdfa(report, reader)
+        return
     context = _context(reader, trust)
     try:
         status = validate_pdf_signature(main[0], context)

@@ -1,0 +1,87 @@
+"""A GOST timestamp authority in this process (RFC 3161, GOST R 34.10-2012 / 34.11-2012).
+
+The demo and the tests need a timestamp authority that signs with a GOST key, as the accredited
+services schools use do (КриптоПро TSP, the ФНС's). This one answers pyHanko's `TimeStamper`
+interface, so everything that asks a real authority over HTTP (`http_timestamper`, with a
+«streebog256» imprint) asks this one the same way.
+
+The token is a CMS SignedData over a TSTInfo: signed attributes content type, signing time,
+message digest (Streebog-256 of the TSTInfo) and ESS signing-certificate-v2 naming the
+authority's certificate by its Streebog-256 hash; signer identified by issuer and serial number;
+the signature algorithm field holds the key's algorithm, as OpenSSL's GOST engine and CryptoPro
+write it (RFC 4490 § 3.2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Callable
+
+from asn1crypto import algos, cms, core, tsp, x509
+from pyhanko.sign.timestamps import TimeStamper
+
+from signing import gost
+
+# the «example» arc of ITU-T X.660 (2.999): a demo authority must not claim a real TSA's policy
+DEMO_POLICY = "2.999.1.3161"
+
+
+class GostTimestampAuthority(TimeStamper):
+    """Timestamps signed by `key` under `certificate` (EKU timeStamping) at `clock()`."""
+
+    def __init__(self, certificate: x509.Certificate, key: gost.PrivateKey,
+                 clock: Callable[[], dt.datetime] | None = None, policy: str = DEMO_POLICY):
+        super().__init__(include_nonce=True)
+        self.certificate = certificate
+        self.key = key
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.policy = policy
+        self._digest = gost.digest_for_key(certificate["tbs_certificate"]["subject_public_key_info"])
+        self._ess = tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
+            "hash_algorithm": algos.DigestAlgorithm({"algorithm": self._digest}),
+            "cert_hash": gost.digest(self._digest, certificate.dump()),
+            "issuer_serial": {"issuer": [x509.GeneralName({"directory_name": certificate.issuer})],
+                              "serial_number": certificate.serial_number},
+        })]})
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return self.respond(req)
+
+    def respond(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """The response to a request (also what a local HTTP stand-in of a TSA would send)."""
+        now = self.clock().astimezone(dt.timezone.utc).replace(microsecond=0)
+        info = {"version": "v1", "policy": self.policy, "message_imprint": req["message_imprint"],
+                "serial_number": secrets.randbits(63), "gen_time": now,
+                "tsa": x509.GeneralName({"directory_name": self.certificate.subject})}
+        if req["nonce"].native is not None:
+            info["nonce"] = req["nonce"]
+        tst_info = tsp.TSTInfo(info).dump()
+        signed_attrs = cms.CMSAttributes([
+            cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
+            cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": core.UTCTime(now)})]}),
+            cms.CMSAttribute({"type": "message_digest", "values": [gost.digest(self._digest, tst_info)]}),
+            cms.CMSAttribute({"type": "signing_certificate_v2", "values": [self._ess]}),
+        ])
+        signer_info = cms.SignerInfo({
+            "version": "v1",
+            "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber({
+                "issuer": self.certificate.issuer, "serial_number": self.certificate.serial_number})}),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": self._digest}),
+            "signed_attrs": signed_attrs,
+            "signature_algorithm": algos.SignedDigestAlgorithm({
+                "algorithm": self.certificate["tbs_certificate"]["subject_public_key_info"]["algorithm"]["algorithm"]
+                .dotted}),
+            "signature": self.key.sign(signed_attrs.dump()),
+        })
+        fields = {
+            "version": "v3",
+            "digest_algorithms": [algos.DigestAlgorithm({"algorithm": self._digest})],
+            "encap_content_info": {"content_type": "tst_info", "content": core.ParsableOctetString(tst_info)},
+            "signer_infos": [signer_info],
+        }
+        if req["cert_req"].native:
+            fields["certificates"] = [self.certificate]
+        signed = cms.SignedData(fields)
+        token = cms.ContentInfo({"content_type": "signed_data", "content": signed})
+        return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
