@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from pyhanko.sign.signers import Signer
@@ -27,9 +27,13 @@ from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.external import ExternalCommandSigner
 from signing import DemoPKI, PadesSigner, Trust, http_timestamper, local_timestamper
+from signing.gost_pki import GostPKI
 from signing.pades import StampStyle
 from storage import ContentStore, DirectoryMedium, Medium
 from storage.s3 import s3_medium
+
+if TYPE_CHECKING:
+    from signing.gost_pades import GostCompleter
 
 
 @dataclass
@@ -95,6 +99,31 @@ class Archive:
     def browser_stamp(self) -> StampStyle:
         """The visible stamp of documents signed in the director's browser (font cut once)."""
         return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf")
+
+    @property
+    def gost_pki(self) -> GostPKI:
+        """The GOST test PKI of the demo and the tests (root «УЦ», director, timestamp authority)."""
+        return GostPKI(self.settings.home / "gost-pki")
+
+    def gost_timestamper(self) -> TimeStamper:
+        """A GOST RFC 3161 authority: the configured one (it must answer Streebog imprints), or the
+        GOST test PKI's local one."""
+        if self.settings.tsa_url:
+            return http_timestamper(self.settings.tsa_url)
+        if self.gost_pki.exists():
+            from signing.gost import PrivateKey
+            from signing.gost_pki import load_certificate
+            from signing.gost_tsa import GostTimestampAuthority
+
+            return GostTimestampAuthority(load_certificate(self.gost_pki.tsa_cert),
+                                          PrivateKey.from_pem(self.gost_pki.tsa_key.read_bytes()))
+        raise ConfigError("не задана служба штампов времени ГОСТ (ARCHIVE_TSA_URL)")
+
+    def gost_completer(self) -> "GostCompleter":
+        """Finishes documents signed by a GOST key elsewhere (the director's browser, CryptoPro)."""
+        from signing.gost_pades import GostCompleter
+
+        return GostCompleter(self.gost_timestamper(), self.trust())
 
     def gost_preparer(self) -> Callable[..., Any]:
         """Lays a document out for a GOST signature made in the browser: (pdf, page, certificate, *, now)."""
