@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import abort, g, request, send_file
+from flask import Response, abort, g, request
 
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import browser_signing
@@ -24,6 +24,13 @@ from archive_service.web.auth import allow, archive
 from archive_service.web.director import Requester, _audit, _selection, _unsigned, _where, bp, period_word
 
 MAX_CMS = 64 * 1024  # a CAdES-BES with the certificate is a few kilobytes
+# CryptoPro's script loads the browser extension's own part from the extension itself (not from the
+# internet): Chrome/Chromium-based browsers' «CryptoPro Extension for CAdES Browser Plug-in» and its
+# Opera/Yandex add-on id, and Firefox's per-installation moz-extension origin. The ids are those of
+# the published extensions as samples and cadesplugin_api.js name them — not checked against a real
+# installation here; a wrong id shows as «plug-in not found» with a CSP report in the console.
+EXTENSION_SCRIPTS = ("chrome-extension://iifchhfnnmpdbibifmljnfjhpififfog "
+                     "chrome-extension://epebfcehmdedogndhlcacafjaacknbcm moz-extension:")
 
 
 def plugin_script_available() -> bool:
@@ -37,7 +44,17 @@ def plugin_script():
     path = archive().settings.cadesplugin_script
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype="text/javascript", max_age=3600)
+    return Response(path.read_bytes(), mimetype="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.after_request
+def _plugin_policy(response):
+    """The signing page may run the CryptoPro extension's scripts; every other page keeps the strict policy."""
+    if request.endpoint == "director.sign":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"script-src 'self' 'unsafe-inline' {EXTENSION_SCRIPTS}; frame-ancestors 'none'")
+    return response
 
 
 def _refused(who: Requester, object_type: str, object_id: str, err: ArchiveError):

@@ -81,8 +81,11 @@
       var h = hashed._state(), s = signer._state();
       if (!s.certificate) { return Promise.reject(new Error('Не задан сертификат подписи. (0x80070057)')); }
       if (h.hash === null) { return Promise.reject(new Error('Параметр задан неверно. (0x80070057)')); }
-      return call('sign_hash', {thumbprint: s.certificate._info.thumbprint, algorithm: h.algorithm, hash: h.hash,
-                                cades_type: cadesType}).then(function (answer) { return answer.cms; });
+      // the PIN dialogue and the token take their time; a test may slow this down (window.cadesStandinDelay, ms)
+      return new Promise(function (r) { setTimeout(r, window.cadesStandinDelay || 0); }).then(function () {
+        return call('sign_hash', {thumbprint: s.certificate._info.thumbprint, algorithm: h.algorithm, hash: h.hash,
+                                  cades_type: cadesType});
+      }).then(function (answer) { return answer.cms; });
     };
   }
 

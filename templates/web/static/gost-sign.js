@@ -230,13 +230,15 @@
       }
     }
     var total = prepared.items.length + prepared.done.length;
-    if (cancelled) {
-      summary.textContent = 'Подписание отменено: окно ввода PIN-кода закрыто. Подписано ' + signed + ' из ' + total +
-        '; остальные документы не подписаны, их можно подписать снова.';
+    var counted = 'Подписано документов: ' + signed + ' из ' + total + '.';
+    if (cancelled || failed) {
+      summary.textContent = (cancelled ? 'Подписание отменено: окно ввода PIN-кода закрыто. ' : '') + counted +
+        ' Неподписанные документы можно подписать снова: нажмите «Подписать отмеченные периоды».';
       summary.className = 'summary error';
+      form.querySelectorAll('button, input').forEach(function (el) { el.disabled = false; });
     } else {
-      summary.textContent = 'Готово: подписано ' + signed + ' из ' + total + (failed ? ', с ошибкой ' + failed : '') + '.';
-      summary.className = 'summary ' + (failed ? 'error' : 'ok');
+      summary.textContent = 'Готово. ' + counted;
+      summary.className = 'summary ok';
     }
     progress.querySelector('.again').hidden = false;
   }
