@@ -100,9 +100,11 @@ def signing_certificate(der: bytes, *, now: dt.datetime) -> x509.Certificate:
         raise SignatureRefused("это не сертификат ГОСТ Р 34.10-2012: выберите квалифицированный сертификат "
                                "с ключом на токене")
     validity = cert["tbs_certificate"]["validity"]
-    if not validity["not_before"].native <= now <= validity["not_after"].native:
-        raise SignatureRefused(f"срок действия сертификата закончился "
-                               f"{validity['not_after'].native:%d.%m.%Y}: выберите действующий")
+    if now > validity["not_after"].native:
+        raise SignatureRefused(f"срок действия сертификата закончился {validity['not_after'].native:%d.%m.%Y}: "
+                               "выберите действующий")
+    if now < validity["not_before"].native:
+        raise SignatureRefused(f"сертификат начнёт действовать только {validity['not_before'].native:%d.%m.%Y}")
     return cert
 
 

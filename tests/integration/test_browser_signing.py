@@ -24,6 +24,7 @@ from gost_browser_support import (
     render_awaiting,
 )
 from signing import load_pkcs12
+from storage import ContentStore
 from standins.cadesplugin_token import Token, issue_test_certificate
 from web_support import make_staff
 from conftest import NOW
@@ -202,3 +203,31 @@ def test_one_document_that_cannot_be_prepared_leaves_the_others_to_sign(archive,
     assert [(o.class_name, o.ok) for o in prepared.done] == [("5А", False)]
     assert [i.class_name for i in prepared.items] == ["5Б"]
     assert "document.sign_failed" in _actions(archive)
+
+
+class PowerCut(BaseException):
+    """The process dies here (nothing after it runs, no handler catches it)."""
+
+
+class DyingStore(ContentStore):
+    """Stores the signed file, then the power goes: before the signature is recorded."""
+
+    def put(self, data: bytes) -> str:
+        super().put(data)
+        raise PowerCut
+
+
+def test_a_signed_file_left_by_a_crash_is_adopted_when_the_director_prepares_again(archive, director, token,
+                                                                                    awaiting):
+    first, second = _prepare(archive, director, token).items
+    with pytest.raises(PowerCut):
+        browser_signing.complete(archive.uow(), DyingStore(archive.store.root), archive.gost_completer(), first.id,
+                                 _sign(token, first), owner_id=director.id, actor=director.full_name,
+                                 role="director", now=archive.now())
+    assert _rows(archive, DocumentSignature) == [] and "document.signing" in _actions(archive)
+    again = _prepare(archive, director, token)
+    assert [(o.class_name, o.ok, o.message.split(",")[0]) for o in again.done] == [
+        ("5А", True, "подписан ранее")]
+    assert [i.class_name for i in again.items] == ["5Б"], "the adopted document is not signed twice"
+    row = next(r for r in documents.list_documents(archive.uow(), YEAR, [PERIOD]) if r["class"] == "5А")
+    assert openssl_verifies(archive.store.read(row["signature"]["sha256"]), director_certificate(token).cert)
