@@ -125,6 +125,13 @@ class Archive:
 
         return GostCompleter(self.gost_timestamper(), self.trust())
 
+    def gost_certificate_check(self) -> Callable[[Any, dt.datetime], str | None]:
+        """Why a GOST certificate may not sign now (against the configured trust), or None."""
+        from signing.gost_verify import certificate_problem
+
+        trust = self.trust()
+        return lambda certificate, moment: certificate_problem(certificate, moment, trust, [], [])
+
     def gost_preparer(self) -> Callable[..., Any]:
         """Lays a document out for a GOST signature made in the browser: (pdf, page, certificate, *, now)."""
         from signing.gost_pades import prepare_signature

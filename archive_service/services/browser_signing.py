@@ -59,6 +59,13 @@ class Preparer(Protocol):
                  now: dt.datetime) -> PreparedSignature: ...
 
 
+class CertificateCheck(Protocol):
+    """Why a certificate may not sign now (untrusted issuer, revoked, not for signatures), or None
+    (`signing.gost_verify.certificate_problem` against the archive's trust)."""
+
+    def __call__(self, certificate: x509.Certificate, moment: dt.datetime) -> str | None: ...
+
+
 class Completer(Protocol):
     """Checks the CMS against the prepared hash and finishes the document (`GostCompleter`)."""
 
@@ -110,11 +117,15 @@ def signing_certificate(der: bytes, *, now: dt.datetime) -> x509.Certificate:
 
 def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_year: str,
             period_codes: Sequence[str], certificate_der: bytes, *, owner_id: int, actor: str, role: str,
-            now: dt.datetime, lifetime: dt.timedelta = LIFETIME) -> Preparation:
-    """Prepare every document of the selection awaiting the signature, for this certificate."""
+            now: dt.datetime, check: CertificateCheck | None = None, lifetime: dt.timedelta = LIFETIME) -> Preparation:
+    """Prepare every document of the selection awaiting the signature, for this certificate (checked
+    by `check` first: a certificate the archive would not trust is refused before any work)."""
     if role != SIGNING_ROLE:
         raise PermissionDenied("подписывать документы может только директор")
     cert = signing_certificate(certificate_der, now=now)
+    problem = check(cert, now) if check is not None else None
+    if problem:
+        raise SignatureRefused(f"этим сертификатом подписывать нельзя: {problem}")
     pending = awaiting_signature(uow, academic_year, period_codes)
     if not pending:
         raise nothing_to_sign(uow, academic_year, period_codes)

@@ -82,13 +82,17 @@ def browser_prepare():
     for year, codes in chosen.items():
         try:
             preparation = browser_signing.prepare(a.uow(), a.store, a.gost_preparer(), year, codes, certificate,
-                                                  owner_id=g.user.id, actor=who.person, role=who.role, now=a.now())
+                                                  owner_id=g.user.id, actor=who.person, role=who.role, now=a.now(),
+                                                  check=a.gost_certificate_check())
         except NotFoundError:
             continue  # signed meanwhile by another batch
         except ArchiveError as err:
             return _refused(who, "period", _where(chosen), err)
         items += [_item(i) for i in preparation.items]
         done += [_outcome(o) for o in preparation.done]
+    if not items and not done:
+        return _refused(who, "period", _where(chosen), ArchiveError(
+            "нет документов, ожидающих подписи: их уже подписали. Обновите страницу"))
     _audit(who, "web.sign_prepared", "period", _where(chosen), documents=len(items), route="browser")
     return {"items": items, "done": done}
 

@@ -24,6 +24,7 @@ from gost_browser_support import (
     render_awaiting,
 )
 from signing import load_pkcs12
+from signing.gost_pki import create_untrusted_pki, load_certificate, revoke
 from storage import ContentStore
 from standins.cadesplugin_token import Token, issue_test_certificate
 from web_support import make_staff
@@ -58,11 +59,11 @@ def awaiting(archive, director):
     return render_awaiting(archive, "А", "Б")
 
 
-def _prepare(archive, director, token, *, now=None):
-    cert = director_certificate(token)
-    return browser_signing.prepare(archive.uow(), archive.store, archive.gost_preparer(), YEAR, [PERIOD], cert.der,
-                                   owner_id=director.id, actor=director.full_name, role="director",
-                                   now=now or archive.now())
+def _prepare(archive, director, token, *, now=None, der=None):
+    return browser_signing.prepare(archive.uow(), archive.store, archive.gost_preparer(), YEAR, [PERIOD],
+                                   der or director_certificate(token).der, owner_id=director.id,
+                                   actor=director.full_name, role="director", now=now or archive.now(),
+                                   check=archive.gost_certificate_check())
 
 
 def _sign(token, item) -> bytes:
@@ -183,17 +184,30 @@ def test_only_the_director_prepares_and_completes(archive, director, token, awai
     _nothing_signed(archive)
 
 
-def test_a_certificate_that_is_not_gost_or_not_valid_is_refused_before_anything_is_prepared(archive, director,
-                                                                                             token, awaiting):
+def test_a_certificate_that_is_not_gost_valid_or_trusted_is_refused_before_anything_is_prepared(
+        archive, director, token, awaiting, tmp_path):
     rsa = load_pkcs12(archive.demo_pki.signer_p12, b"unused").signing_cert
     expired = next(c for c in token.certificates if "старый" in c.cert.subject.native["common_name"])
+    other_centre = create_untrusted_pki(tmp_path / "other", owner=director.full_name, organisation="МБОУ СОШ № 21",
+                                        now=archive.now())
+    stranger = load_certificate(other_centre.director_cert)
+    self_signed = issue_test_certificate(tmp_path / "self-signed", director.full_name, "МБОУ СОШ № 21")
     for der, reason in ((rsa.dump(), "не сертификат ГОСТ"), (expired.der, "срок действия сертификата закончился"),
-                        (b"not a certificate", "не читается")):
+                        (b"not a certificate", "не читается"),
+                        (stranger.dump(), "подписывать нельзя: сертификат выдан удостоверяющим центром «Посторонний "
+                                          "УЦ .*», которого нет в списке доверенных"),
+                        (self_signed.der, "подписывать нельзя: сертификат недействителен")):
         with pytest.raises(browser_signing.SignatureRefused, match=reason):
-            browser_signing.prepare(archive.uow(), archive.store, archive.gost_preparer(), YEAR, [PERIOD], der,
-                                    owner_id=director.id, actor=director.full_name, role="director",
-                                    now=archive.now())
+            _prepare(archive, director, token, der=der)
     assert _rows(archive, PreparedSignature) == []
+    assert "document.signature_prepared" not in _actions(archive)
+
+
+def test_a_revoked_certificate_is_refused(gost_app, archive, director, token, awaiting):
+    _, pki = gost_app
+    revoke(pki, director_certificate(token).cert.serial_number, archive.now() - dt.timedelta(hours=1))
+    with pytest.raises(browser_signing.SignatureRefused, match="сертификат отозван"):
+        _prepare(archive, director, token)
 
 
 def test_one_document_that_cannot_be_prepared_leaves_the_others_to_sign(archive, director, token, awaiting):

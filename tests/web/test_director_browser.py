@@ -74,6 +74,9 @@ def test_prepare_and_complete_sign_the_documents_and_say_so(gost_app):
     actions = [a for a, _ in _actions(app)]
     assert actions.count("document.signed") == 2 and actions.count("web.sign_browser") == 2
     assert "web.sign_prepared" in actions
+    again = _json(client, "/director/sign/browser/prepare",
+                  {"periods": [PERIOD_BOX], "certificate": base64.b64encode(cert.der).decode()}, csrf)
+    assert again.status_code == 400 and "Отметьте хотя бы один период" in again.json["error"]["message"]
 
 
 def test_a_refusal_is_said_in_russian_writes_no_signature_and_is_audited(gost_app):
