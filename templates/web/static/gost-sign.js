@@ -44,6 +44,13 @@
   var HASH_ALGORITHM = {streebog256: 101, streebog512: 102};
   var CANCELLED = /0x8010006E|0x800704C7/i;
   var certificates = [];
+  // the documented values, used when a version of cadesplugin_api.js does not carry the constant
+  var CONSTANTS = {CAPICOM_CURRENT_USER_STORE: 2, CAPICOM_MY_STORE: 'My', CAPICOM_STORE_OPEN_MAXIMUM_ALLOWED: 2,
+                   CAPICOM_CERTIFICATE_INCLUDE_WHOLE_CHAIN: 1, CADESCOM_ENCODE_BASE64: 0, CADESCOM_CADES_BES: 1};
+  function constant(name) {
+    var value = window.cadesplugin && window.cadesplugin[name];
+    return value === undefined ? CONSTANTS[name] : value;
+  }
 
   function say(text, kind) {
     status.textContent = text;
@@ -86,7 +93,8 @@
   async function listCertificates() {
     var cp = window.cadesplugin;
     var store = await cp.CreateObjectAsync('CAdESCOM.Store');
-    await store.Open(cp.CAPICOM_CURRENT_USER_STORE, cp.CAPICOM_MY_STORE, cp.CAPICOM_STORE_OPEN_MAXIMUM_ALLOWED);
+    await store.Open(constant('CAPICOM_CURRENT_USER_STORE'), constant('CAPICOM_MY_STORE'),
+                     constant('CAPICOM_STORE_OPEN_MAXIMUM_ALLOWED'));
     var all = await store.Certificates;
     var count = await all.Count, found = [], now = new Date();
     for (var i = 1; i <= count; i++) {
@@ -165,9 +173,9 @@
     await hashed.SetHashValue(item.hash);
     var signer = await cp.CreateObjectAsync('CAdESCOM.CPSigner');
     await signer.propset_Certificate(chosen.cert);
-    await signer.propset_Options(cp.CAPICOM_CERTIFICATE_INCLUDE_WHOLE_CHAIN);
+    await signer.propset_Options(constant('CAPICOM_CERTIFICATE_INCLUDE_WHOLE_CHAIN'));
     var signedData = await cp.CreateObjectAsync('CAdESCOM.CadesSignedData');
-    var cms = await signedData.SignHash(hashed, signer, cp.CADESCOM_CADES_BES);
+    var cms = await signedData.SignHash(hashed, signer, constant('CADESCOM_CADES_BES'));
     return String(cms).replace(/\s+/g, '');
   }
 
@@ -189,7 +197,7 @@
     var signed = 0, failed = 0, prepared;
     try {
       prepared = await post(route.dataset.prepareUrl, {periods: periods,
-                                                        certificate: await chosen.cert.Export(cp().CADESCOM_ENCODE_BASE64)});
+                                                        certificate: await chosen.cert.Export(constant('CADESCOM_ENCODE_BASE64'))});
     } catch (err) {
       summary.textContent = 'Ничего не подписано: ' + cadesMessage(err);
       summary.className = 'summary error';
@@ -242,8 +250,6 @@
     }
     progress.querySelector('.again').hidden = false;
   }
-
-  function cp() { return window.cadesplugin; }
 
   route.querySelector('.plugin-refresh').addEventListener('click', function (e) { e.preventDefault(); showCertificates(); });
   form.addEventListener('submit', function (event) { run(event); });
