@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from pyhanko.sign.signers import Signer
@@ -35,6 +36,9 @@ from signing.pades import StampStyle
 from signing.trusted_list import load_trusted_list
 from storage import ContentStore, DirectoryMedium, Medium
 from storage.s3 import s3_medium
+
+if TYPE_CHECKING:
+    from signing.gost_pades import GostCompleter
 
 
 @dataclass
@@ -119,14 +123,30 @@ class Archive:
         """Finishes documents whose GOST signature was made elsewhere (the browser plug-in)."""
         return GostCompleter(self.timestamper(), self.trust())
 
-    def stamp_style(self) -> StampStyle:
-        """The visible signature stamp, with times in the school's time zone."""
-        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", self.zone)
 
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf",
                            zone=self.zone)
+
+    @cached_property
+    def browser_stamp(self) -> StampStyle:
+        """The visible stamp of documents signed in the director's browser (font cut once), times in
+        the school's time zone."""
+        return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", self.zone)
+
+    def gost_certificate_check(self) -> Callable[[Any, dt.datetime], str | None]:
+        """Why a GOST certificate may not sign now (against the configured trust), or None."""
+        from signing.gost_verify import certificate_problem
+
+        trust = self.trust()
+        return lambda certificate, moment: certificate_problem(certificate, moment, trust, [], [])
+
+    def gost_preparer(self) -> Callable[..., Any]:
+        """Lays a document out for a GOST signature made in the browser: (pdf, page, certificate, *, now)."""
+        from signing.gost_pades import prepare_signature
+
+        return partial(prepare_signature, stamp=self.browser_stamp)
 
     def external_signer(self, command: str | SignerCommand, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""

@@ -84,6 +84,10 @@ class Settings:
     """PKCS#11 libraries the web app may load for the director's token (several separated by «:»)."""
     cryptcp: Path = field(default=Path("/opt/cprocsp/bin/amd64/cryptcp"), metadata={"env": "ARCHIVE_CRYPTCP"})
     """CryptoPro CSP's `cryptcp`, which signs with a GOST key on the director's token on the server."""
+    cadesplugin_script: Path | None = field(default=None, metadata={"env": "ARCHIVE_CADESPLUGIN_JS"})
+    """CryptoPro's `cadesplugin_api.js` (downloaded by the administrator from cryptopro.ru with the
+    «КриптоПро ЭЦП Browser plug-in»); the signing page serves it from here, never from the internet.
+    Default HOME/cadesplugin_api.js; absent, the page offers only the key file and token routes."""
     timezone: str = field(default="Europe/Moscow", metadata={"env": "ARCHIVE_TIMEZONE"})
     """The school's time zone: pages show times in it (everything is stored in UTC)."""
     idle_minutes: int = field(default=30, metadata={"env": "ARCHIVE_IDLE_MINUTES"})
@@ -107,6 +111,8 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{home / 'archive.sqlite3'}")
         object.__setattr__(self, "medium_a", Path(self.medium_a or home / "media" / "a").absolute())
         object.__setattr__(self, "medium_b", Path(self.medium_b or home / "media" / "b").absolute())
+        object.__setattr__(self, "cadesplugin_script",
+                           Path(self.cadesplugin_script or home / "cadesplugin_api.js").absolute())
         if not self.result_backend and self.broker_url:
             object.__setattr__(self, "result_backend", self.broker_url)
         for name in ("min_marks_one_hour", "min_marks"):

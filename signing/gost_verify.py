@@ -192,6 +192,8 @@ def certificate_problem(certificate: x509.Certificate, moment: dt.datetime, trus
                 "цепочка до доверенного корневого сертификата не построена")
     except cv_errors.InvalidCertificateError as exc:
         _log.info("certificate refused: %s", exc)
+        if "self-signed" in str(exc).lower():
+            return "сертификат самоподписанный: его не выдавал удостоверяющий центр"
         if "usage" in str(exc).lower() or "purpose" in str(exc).lower():
             return ("сертификат не предназначен для штампов времени" if timestamping
                     else "сертификат не предназначен для электронной подписи")

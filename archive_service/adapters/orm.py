@@ -198,6 +198,27 @@ class DocumentSignature(Base):
     """When the newest document timestamp's authority certificate expires."""
 
 
+class PreparedSignature(Base):
+    """A document prepared for the director's signature in the browser (signature field, visible
+    stamp, reserved space) waiting for the signature of its hash; deleted when completed or expired.
+    Only the person who prepared it may complete it."""
+
+    __tablename__ = "prepared_signature"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, handed to the browser
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    """The prepared document, its /Contents zeroed."""
+    reserved_start: Mapped[int] = mapped_column(Integer)
+    reserved_end: Mapped[int] = mapped_column(Integer)
+    digest_algorithm: Mapped[str] = mapped_column(String(20))  # streebog256 | streebog512
+    digest: Mapped[str] = mapped_column(String(128))  # hex, of the byte range
+    certificate: Mapped[bytes] = mapped_column(LargeBinary)  # DER of the certificate the stamp names
+
+
 class DocumentSupersession(Base):
     """A document replaced by a copy made from a newer snapshot version (a correction), append-only.
 

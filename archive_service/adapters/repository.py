@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import (
@@ -16,6 +16,7 @@ from archive_service.adapters.orm import (
     DocumentRecord,
     DocumentSignature,
     JournalSourceRecord,
+    PreparedSignature,
     SourcePull,
     TimestampRenewal,
     School,
@@ -189,6 +190,9 @@ class DocumentRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    def get(self, pk: int) -> DocumentRecord | None:
+        return self.session.get(DocumentRecord, pk)
+
     def by_document_id(self, document_id: str) -> DocumentRecord | None:
         return self.session.scalar(select(DocumentRecord).where(DocumentRecord.document_id == document_id))
 
@@ -251,6 +255,33 @@ class DocumentRepository:
     def add_renewal(self, renewal: TimestampRenewal) -> None:
         self.session.add(renewal)
         self.session.flush()
+
+
+class PreparedSignatureRepository:
+    """Documents prepared for a signature made in the director's browser (see services/browser_signing)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, prepared: PreparedSignature) -> None:
+        self.session.add(prepared)
+        self.session.flush()
+
+    def get(self, prepared_id: str) -> PreparedSignature | None:
+        return self.session.get(PreparedSignature, prepared_id)
+
+    def remove(self, prepared: PreparedSignature) -> None:
+        self.session.delete(prepared)
+        self.session.flush()
+
+    def remove_for_documents(self, document_pks: Sequence[int]) -> None:
+        """Earlier preparations of these documents (a document is prepared anew each time)."""
+        if document_pks:
+            self.session.execute(delete(PreparedSignature).where(PreparedSignature.document_id.in_(document_pks)))
+
+    def remove_expired(self, now: dt.datetime) -> int:
+        result = self.session.execute(delete(PreparedSignature).where(PreparedSignature.expires_at <= now))
+        return result.rowcount or 0
 
 
 class BackupRepository:

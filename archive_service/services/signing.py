@@ -50,7 +50,9 @@ class SigningOutcome:
 
 
 @dataclass(frozen=True)
-class _Pending:
+class Pending:
+    """A document of the selection awaiting the director's signature."""
+
     pk: int
     document_id: str
     class_name: str
@@ -71,12 +73,12 @@ class AllSigned(NotFoundError):
 
 
 def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
-                       class_names: Sequence[str] = ()) -> list[_Pending]:
+                       class_names: Sequence[str] = ()) -> list[Pending]:
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([r.id for r in records])
         replaced = corrections.superseded_pks(uow)  # a replaced copy is evidence, not work to do
-        return [_Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
+        return [Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
                 for r in records if r.id not in signed and r.id not in replaced]
 
 
@@ -111,14 +113,32 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
     return outcomes
 
 
-def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: _Pending, *, actor: str,
+def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: Pending, *, actor: str,
               now: dt.datetime) -> SigningOutcome:
-    started = _signed_before_a_crash(uow, store, doc)
-    if started is not None:
-        return _record(uow, doc, started["details"], at=started["at"], actor=started["actor"], adopted=True)
+    adopted = adopt_signed_before_a_crash(uow, store, doc)
+    if adopted is not None:
+        return adopted
     try:
         signed = signer.sign(store.read(doc.sha256), doc.certification_page, now=now)
-        cert = signer.certificate
+    except (SigningError, StorageError) as err:
+        return record_failure(uow, doc, err, actor=actor, now=now)
+    return store_signed(uow, store, doc, signed, signer.certificate, actor=actor, now=now)
+
+
+def adopt_signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: Pending) -> SigningOutcome | None:
+    """The outcome of recording a signed file a killed run stored but did not record, if there is one."""
+    started = _signed_before_a_crash(uow, store, doc)
+    if started is None:
+        return None
+    return _record(uow, doc, started["details"], at=started["at"], actor=started["actor"], adopted=True)
+
+
+def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: bytes, cert: Any, *, actor: str,
+                 now: dt.datetime) -> SigningOutcome:
+    """A signed file made by any route (a key here, an external program, the director's browser)
+    stored and recorded: its facts first as a `document.signing` event (a crash after storing is
+    adopted by the next run), then the file, then the signature record with its audit event."""
+    try:
         expires = newest_timestamp_expiry(signed)
         facts = {"sha256": hashlib.sha256(signed).hexdigest(), "size": len(signed), "level": "PAdES B-LTA",
                  "signer": cert.subject.native.get("common_name", ""),
@@ -130,15 +150,21 @@ def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc:
             uow.commit()
         store.put(signed)
     except (SigningError, StorageError) as err:
-        with uow:
-            uow.audit.append(at=now, actor=actor, action="document.sign_failed", object_type="document",
-                             object_id=doc.document_id, details={"reason": str(err)})
-            uow.commit()
-        return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
+        return record_failure(uow, doc, err, actor=actor, now=now)
     return _record(uow, doc, facts, at=now, actor=actor, adopted=False)
 
 
-def _signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: _Pending) -> dict | None:
+def record_failure(uow: UnitOfWork, doc: Pending, err: Exception, *, actor: str, now: dt.datetime,
+                   **details: str) -> SigningOutcome:
+    """A document this run could not sign: audited with the reason, the others go on."""
+    with uow:
+        uow.audit.append(at=now, actor=actor, action="document.sign_failed", object_type="document",
+                         object_id=doc.document_id, details={"reason": str(err), **details})
+        uow.commit()
+    return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
+
+
+def _signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: Pending) -> dict | None:
     """The newest `document.signing` event of the document whose signed file is in the store, intact."""
     with uow:
         started = uow.audit.latest("document.signing", doc.document_id)
@@ -147,7 +173,7 @@ def _signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: _Pending) 
         return {"details": started.details, "at": started.at, "actor": started.actor}
 
 
-def _record(uow: UnitOfWork, doc: _Pending, facts: dict, *, at: dt.datetime, actor: str,
+def _record(uow: UnitOfWork, doc: Pending, facts: dict, *, at: dt.datetime, actor: str,
             adopted: bool) -> SigningOutcome:
     """The signature record and its audit event, committed together."""
     expires = facts["timestamp_expires_at"]

@@ -10,6 +10,7 @@ from archive_service.adapters.repository import (
     AuditLog,
     BackupRepository,
     DocumentRepository,
+    PreparedSignatureRepository,
     SnapshotRepository,
     SourceRepository,
     TokenRepository,
@@ -26,6 +27,7 @@ class UnitOfWork:
     documents: DocumentRepository
     backups: BackupRepository
     sources: SourceRepository
+    prepared: PreparedSignatureRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -38,6 +40,7 @@ class UnitOfWork:
         self.documents = DocumentRepository(self.session)
         self.backups = BackupRepository(self.session)
         self.sources = SourceRepository(self.session)
+        self.prepared = PreparedSignatureRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -154,7 +154,8 @@ def sign():
     newest_first = sorted(signed.items(), key=lambda item: (item[0][0], -_period_order(item[0][1])), reverse=True)
     return render_template("director/sign.html", unsigned=_unsigned(rows), replaced=_replaced(rows),
                            signed=newest_first,
-                           libraries=_token_libraries(), form=request.args)
+                           libraries=_token_libraries(), form=request.args,
+                           plugin_script=archive().settings.cadesplugin_script.is_file())
 
 
 @bp.get("/documents/<document_id>.pdf")
@@ -454,3 +455,7 @@ def journal_pdf():
     data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now())
     _audit(Requester.current(), "web.backup_journal_printed", "backup_journal", "*")
     return _pdf(data, "журнал_пользования_резервными_копиями.pdf", download=True)
+
+
+# the signature made in the browser with CryptoPro's plug-in: its routes are on this blueprint
+from archive_service.web import director_browser  # noqa: E402,F401
