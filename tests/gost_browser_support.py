@@ -44,12 +44,12 @@ def director_certificate(token: Token) -> TokenCertificate:
 
 
 def gost_archive(home: Path, database_url: str, *, bits: int = 256, **extra) -> tuple[Settings, GostPKI]:
-    """Settings of an archive with the GOST test PKI in HOME/gost-pki (its timestamp authority
+    """Settings of an archive with the GOST test PKI in HOME/pki-gost (its timestamp authority
     answers) and its root trusted; the demo PKI too (the RSA route's key, for refusals)."""
     home.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc)
     create_demo_pki(home / "pki", owner="Демо", organisation=ORGANISATION, password=b"unused", now=now)
-    pki = create_gost_pki(home / "gost-pki", owner=NAMES["director"], organisation=ORGANISATION, now=now,
+    pki = create_gost_pki(home / "pki-gost", owner=NAMES["director"], organisation=ORGANISATION, now=now,
                           director_bits=bits)
     settings = Settings(home=home, database_url=database_url, secret_key="browser-signing-secret",
                         trust_roots=str(pki.root_cert), trust_crls=str(pki.root_crl), **extra)

@@ -200,7 +200,7 @@ def test_a_certificate_that_is_not_gost_valid_or_trusted_is_refused_before_anyth
                         (b"not a certificate", "не читается"),
                         (stranger.dump(), "подписывать нельзя: сертификат выдан удостоверяющим центром «Посторонний "
                                           "УЦ .*», которого нет в списке доверенных"),
-                        (self_signed.der, "подписывать нельзя: сертификат недействителен")):
+                        (self_signed.der, "подписывать нельзя: сертификат самоподписанный")):
         with pytest.raises(browser_signing.SignatureRefused, match=reason):
             _prepare(archive, director, token, der=der)
     assert _rows(archive, PreparedSignature) == []
