@@ -52,7 +52,7 @@ def gost_archive(home: Path, database_url: str, *, bits: int = 256, **extra) -> 
     pki = create_gost_pki(home / "pki-gost", owner=NAMES["director"], organisation=ORGANISATION, now=now,
                           director_bits=bits)
     settings = Settings(home=home, database_url=database_url, secret_key="browser-signing-secret",
-                        trust_roots=str(pki.root_cert), trust_crls=str(pki.root_crl), **extra)
+                        trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl), **extra)
     return settings, pki
 
 

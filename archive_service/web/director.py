@@ -154,7 +154,7 @@ def sign():
     newest_first = sorted(signed.items(), key=lambda item: (item[0][0], -_period_order(item[0][1])), reverse=True)
     return render_template("director/sign.html", unsigned=_unsigned(rows), replaced=_replaced(rows),
                            signed=newest_first,
-                           libraries=_token_libraries(), form=request.args,
+                           libraries=[(lib, library_title(lib)) for lib in _token_libraries()], form=request.args,
                            plugin_script=archive().settings.cadesplugin_script.is_file())
 
 
@@ -175,6 +175,21 @@ def _pdf(data: bytes, name: str, *, download: bool = False) -> Response:
     disposition = "attachment" if download else "inline"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"})
+
+
+TOKEN_LIBRARIES = {  # the PKCS#11 libraries of the tokens schools hold, by file name, in their makers' words
+    "librtpkcs11ecp.so": "Рутокен ЭЦП",
+    "libjcpkcs11-2.so": "JaCarta",
+    "libjcPKCS11-2.so": "JaCarta",
+    "libsofthsm2.so": "SoftHSM (программный токен для проверки)",
+    "opensc-pkcs11.so": "смарт-карта (OpenSC)",
+}
+
+
+def library_title(path: str) -> str:
+    """A token library as a person knows it («Рутокен ЭЦП»), not as a file path."""
+    name = path.rsplit("/", 1)[-1]
+    return TOKEN_LIBRARIES.get(name, f"токен ({name.removesuffix('.so').removeprefix('lib')})")
 
 
 def _token_libraries() -> list[str]:

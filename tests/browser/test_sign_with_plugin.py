@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from signing import verify_pdf
 from playwright.sync_api import sync_playwright
 
 from browser_support import CHROMIUM, LiveServer, Screens, sign_in
@@ -106,9 +108,13 @@ def test_the_director_signs_a_period_with_the_plug_in_and_sees_each_document_sig
     signed = _signed(app)
     assert len(signed) == 2
     cert = director_certificate(token_server.token).cert
+    archive = app.extensions["archive"]
     for row in signed:
         assert row["signature"]["signed_by"] == NAMES["director"]
-        assert openssl_verifies(app.extensions["archive"].store.read(row["signature"]["sha256"]), cert)
+        data = archive.store.read(row["signature"]["sha256"])
+        assert openssl_verifies(data, cert)
+        report = verify_pdf(data, archive.trust())
+        assert report.valid and report.qualified is True, report.as_text()
 
 
 def test_without_the_plug_in_the_page_says_what_to_install_and_offers_the_other_routes(stand):

@@ -104,9 +104,9 @@ def test_each_prepared_hash_signed_in_the_browser_makes_a_stored_and_recorded_go
         signed = archive.store.read(row["signature"]["sha256"])
         assert openssl_verifies(signed, cert)
         report = verify_pdf(signed, archive.trust())
-        # valid, PDF/A kept; «qualified» also needs the list of accredited centres, which Archive.trust()
-        # does not load yet (the test PKI's centre is not on it): assessed, not asserted here
-        assert report.valid and report.qualified is not None, report
+        # the test PKI's root is the list of accredited centres (ARCHIVE_TRUSTED_ROOTS)
+        assert report.valid and report.qualified is True, report.as_text()
+        assert report.certification_centre == "Тестовый УЦ ГОСТ archive_service"
         assert archive.store.verify(row["sha256"]), "the unsigned copy is kept unchanged"
     assert _rows(archive, PreparedSignature) == [], "a completed preparation is deleted"
     actions = _actions(archive)
