@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       poppler-utils xorriso \
+       poppler-utils xorriso openssl libengine-gost-openssl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

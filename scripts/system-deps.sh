@@ -5,7 +5,7 @@
 set -euo pipefail
 target=${1:-run}
 
-run_pkgs=(python3-venv ca-certificates libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils xorriso)
+run_pkgs=(python3-venv ca-certificates libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils xorriso openssl libengine-gost-openssl)
 test_pkgs=(postgresql redis-server docker-compose qpdf libnss3-tools softhsm2 opensc chromium)
 
 wanted=("${run_pkgs[@]}")

@@ -1,0 +1,45 @@
+"""ARCHIVE_DEMO_SIGNATURE=gost: the demo's signing step with a GOST key through the external route."""
+
+from __future__ import annotations
+
+import io
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from archive_service import create_app
+from archive_service.config import Settings
+from archive_service.demo_job import _demo_signer
+from archive_service.services import documents
+from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.signing import sign_documents
+from builders import as_bytes, snapshot
+from conftest import NOW
+from signing import gost, verify_pdf
+
+
+def test_the_gost_demo_signs_every_document_with_streebog_and_a_gost_timestamp(tmp_path, db_url):
+    app = create_app(Settings(home=tmp_path / "home", database_url=db_url, secret_key="demo", demo_signature="gost"))
+    archive = app.extensions["archive"]
+    try:
+        for letter in "АБВ":
+            data = snapshot()
+            data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
+            stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+            documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                      "class_journal", archive.render_options, actor="deputy", now=NOW)
+        signer, where = _demo_signer(archive, "Сергеева Ольга Викторовна", True)
+        assert archive.gost_demo_pki.exists() and "ключ ГОСТ" in where
+        outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="demo",
+                                  role="director", now=archive.now)
+        assert [o.ok for o in outcomes] == [True, True, True], outcomes
+        for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2"]):
+            data = archive.store.read(row["signature"]["sha256"])
+            report = verify_pdf(data, archive.trust(), zone=archive.zone)
+            assert report.valid and report.level == "PAdES B-LTA", report.as_text()
+            # the demo's root is a test centre, honestly not on the accredited list
+            assert report.qualified is False and "не входит в список аккредитованных" in report.qualification
+            signature, stamp = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+            assert signature.signer_info["digest_algorithm"]["algorithm"].dotted == gost.DIGEST_256
+            assert stamp.signer_info["digest_algorithm"]["algorithm"].dotted == gost.DIGEST_256
+    finally:
+        archive.engine.dispose()
