@@ -94,3 +94,20 @@ def subject(data: dict, subject_id: str) -> dict:
 
 def as_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def render_journals(archive, letters: str, now: dt.datetime) -> list[str]:
+    """Class journal copies of the builder's period for classes 5<letter>, rendered and awaiting the
+    director's signature; their document ids."""
+    from archive_service.services import documents
+    from archive_service.services.ingest import ingest_snapshot
+
+    ids = []
+    for letter in letters:
+        data = snapshot()
+        data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
+        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=now)
+        ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                             "class_journal", archive.render_options, actor="deputy",
+                                             now=now).document_id)
+    return ids

@@ -13,9 +13,7 @@ from asn1crypto import cms, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from archive_service import Settings, create_app
-from archive_service.services import documents
-from archive_service.services.ingest import ingest_snapshot
-from builders import as_bytes, snapshot
+from builders import render_journals
 from conftest import NOW
 from signing import create_demo_pki, create_gost_pki, gost
 from signing.gost_pki import GostPKI, load_certificate
@@ -64,15 +62,7 @@ def make_app(settings: Settings):
 
 def render_awaiting(archive, *letters: str) -> list[str]:
     """Class journal copies of Q2 awaiting the signature."""
-    ids = []
-    for letter in letters:
-        data = snapshot()
-        data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
-        ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                             "class_journal", archive.render_options, actor="deputy",
-                                             now=NOW).document_id)
-    return ids
+    return render_journals(archive, "".join(letters), NOW)
 
 
 def openssl_verifies(pdf: bytes, certificate: x509.Certificate) -> bool:

@@ -10,9 +10,8 @@ from archive_service import create_app
 from archive_service.config import Settings
 from archive_service.demo_job import _demo_signer
 from archive_service.services import documents
-from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import sign_documents
-from builders import as_bytes, snapshot
+from builders import render_journals
 from conftest import NOW
 from signing import gost, verify_pdf
 
@@ -21,12 +20,7 @@ def test_the_gost_demo_signs_every_document_with_streebog_and_a_gost_timestamp(t
     app = create_app(Settings(home=tmp_path / "home", database_url=db_url, secret_key="demo", demo_signature="gost"))
     archive = app.extensions["archive"]
     try:
-        for letter in "АБВ":
-            data = snapshot()
-            data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-            stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
-            documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                      "class_journal", archive.render_options, actor="deputy", now=NOW)
+        render_journals(archive, "АБВ", NOW)
         signer, where = _demo_signer(archive, "Сергеева Ольга Викторовна", True)
         assert archive.gost_demo_pki.exists() and "ключ ГОСТ" in where
         outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="demo",

@@ -8,9 +8,8 @@ import threading
 import pytest
 
 from archive_service.errors import ArchiveError
-from archive_service.services import documents, register
-from archive_service.services.ingest import ingest_snapshot
-from builders import as_bytes, snapshot
+from archive_service.services import register
+from builders import render_journals
 from conftest import NOW
 
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
@@ -19,15 +18,7 @@ ON = dt.date(2027, 1, 15)
 
 @pytest.fixture
 def rendered(archive):
-    ids = []
-    for letter in "АБВГДЕ":
-        data = snapshot()
-        data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
-        ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                             "class_journal", archive.render_options, actor="deputy",
-                                             now=NOW).document_id)
-    return ids
+    return render_journals(archive, "АБВГДЕ", NOW)
 
 
 def add(archive, document_id, *, paper_only=True):

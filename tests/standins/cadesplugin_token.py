@@ -25,13 +25,12 @@ import base64
 import datetime as dt
 import hashlib
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import algos, cms, core, tsp, x509
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+from standins.server import LocalServer
 
 from signing import gost
 
@@ -222,22 +221,12 @@ def token_app(token: Token) -> Flask:
     return app
 
 
-class TokenServer:
+class TokenServer(LocalServer):
     """`with TokenServer(token) as server: server.url` — the token on 127.0.0.1, a free port."""
 
     def __init__(self, token: Token):
         self.token = token
-        self.server = make_server("127.0.0.1", 0, token_app(token), threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "TokenServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.thread.join(10)
+        super().__init__(token_app(token), "")
 
     def call(self, method: str, payload: str) -> str:
         """Forward one call of the page's stand-in plug-in (a JSON string both ways, errors included)."""

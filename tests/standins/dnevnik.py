@@ -27,7 +27,7 @@ import threading
 from typing import Any
 from urllib.parse import urlencode
 
-from werkzeug.serving import make_server
+from standins.server import LocalServer
 from werkzeug.wrappers import Request, Response
 
 SCHOOL_ID = 1000002283077
@@ -39,7 +39,7 @@ def _name(full: str) -> dict:
     return {"lastName": last, "firstName": first, "middleName": " ".join(middle) or None}
 
 
-class DnevnikStandIn:
+class DnevnikStandIn(LocalServer):
     """One school with classes made from snapshot dicts; `url` is the server, `api` its `/v2/`."""
 
     def __init__(self, classes: list[dict], *, login: str = "admin21", password: str = "верный-пароль",
@@ -58,18 +58,9 @@ class DnevnikStandIn:
         self._ids: dict[tuple[str, str], int] = {}
         self.classes = [copy.deepcopy(c) for c in classes]
         self._build()
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        super().__init__(self.app)
         self.api = self.url + "v2/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "DnevnikStandIn":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self._thread.join(10)
 
     # -- misbehaviour -----------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import secrets
 import threading
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from standins.server import LocalServer
 from werkzeug.wrappers import Request, Response
 
 from builders import snapshot, subject
@@ -84,11 +84,6 @@ def eljur_truth() -> dict:
     return data
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args: Any) -> None:  # request lines carry the test devkey and tokens
-        pass
-
-
 def _in_class(student: dict, day: str) -> bool:
     return (not student["enrolled_on"] or student["enrolled_on"] <= day) and \
         (not student["left_on"] or day <= student["left_on"])
@@ -98,7 +93,7 @@ def _takes(subj: dict, sid: str) -> bool:
     return "group" not in subj or sid in subj["group"]["student_ids"]
 
 
-class EljurStandIn:
+class EljurStandIn(LocalServer):
     """The server: `with EljurStandIn() as server: server.url` (the apiv3 base)."""
 
     def __init__(self, truth: dict | None = None):
@@ -111,17 +106,7 @@ class EljurStandIn:
         self.fail_method: str | None = None
         self.drop: tuple[str, str] | None = None
         self._lock = threading.Lock()
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True, request_handler=_Quiet)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/apiv3"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "EljurStandIn":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.thread.join(10)
+        super().__init__(self.wsgi, "/apiv3")
 
     # -- HTTP ---------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from standins.server import LocalServer
 from werkzeug.wrappers import Request, Response
 
 from archive_service.demo.calendar import HALVES, QUARTERS
@@ -47,11 +47,6 @@ TERMS = {t.code: {"id": str(10 + t.number if t.kind == "quarter" else 20 + t.num
                   "title": f"{t.number} {'четверть' if t.kind == 'quarter' else 'полугодие'}",
                   "start": t.start.isoformat(), "end": t.end.isoformat()} for t in (*QUARTERS, *HALVES)}
 _WORDS = {"зач", "незач", "н/а", "осв"}
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
 
 
 def pw2_of(password: str, salt: str) -> str:
@@ -260,7 +255,7 @@ def _drop(node: Any, key: str) -> Any:
     return node
 
 
-class NetSchoolStandIn:
+class NetSchoolStandIn(LocalServer):
     """The server: `with NetSchoolStandIn(snapshots) as server: server.url …`."""
 
     def __init__(self, snapshots: list[dict], *, login: str = "zavuch", password: str = "Журнал-2026",
@@ -282,17 +277,7 @@ class NetSchoolStandIn:
         self._lock = threading.Lock()
         self._pending: dict[str, tuple[str, str]] = {}
         self._sessions: dict[str, dict] = {}
-        self.server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "NetSchoolStandIn":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._wsgi)
 
     # ---- what tests ask ----------------------------------------------------------------
     def holds(self, class_name: str, code: str) -> dict:

@@ -9,7 +9,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:  # the test output stays readable
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # readable output; request lines carry test secrets
         pass
 
 

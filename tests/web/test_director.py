@@ -20,8 +20,7 @@ from sqlalchemy import select
 from archive_service.adapters.orm import BackupSet, Job
 from archive_service.domain.clock import Clock
 from archive_service.services import backup, disposal, documents, register
-from archive_service.services.ingest import ingest_snapshot
-from builders import as_bytes, snapshot
+from builders import render_journals
 from conftest import NOW
 from signing import certify_public_key, create_demo_pki
 from web_support import NAMES, csrf_token
@@ -35,15 +34,7 @@ TOKEN_PIN = "pin-zqxw-73"
 
 
 def _render(archive, *letters: str) -> list[str]:
-    ids = []
-    for letter in letters:
-        data = snapshot()
-        data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
-        ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                             "class_journal", archive.render_options, actor="deputy",
-                                             now=NOW).document_id)
-    return ids
+    return render_journals(archive, "".join(letters), NOW)
 
 
 @pytest.fixture
