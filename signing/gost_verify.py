@@ -312,6 +312,10 @@ def assess_qualification(report, certificate: x509.Certificate, trust: Trust) ->
     qualified profile (ФСБ order 795) issued by an accredited certification centre."""
     from signing.qualified import qualification_problems, read_profile
 
+    if not gost.certificate_is_gost(certificate):
+        report.qualified = False
+        report.qualification = "ключ не ГОСТ Р 34.10-2012: квалифицированной бывает только подпись по ГОСТ"
+        return
     problems = qualification_problems(certificate)
     centre = trust.centre_for(certificate)
     report.certification_centre = centre or ""

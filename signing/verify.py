@@ -203,6 +203,10 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
     else:
         trusted = f"сертификат не подтверждён: {_indication(status.trust_problem_indic)}"
     report.add("Сертификат действителен и доверенный", status.trusted, trusted)
+    if status.trusted:
+        from signing.gost_verify import assess_qualification
+
+        assess_qualification(report, status.signing_cert, trust)
     ts = status.timestamp_validity
     report.add("Штамп времени подписи", bool(ts and ts.valid and ts.intact and ts.trusted),
                f"{_fmt(ts.timestamp)}, служба: {ts.signing_cert.subject.native.get('common_name', '')}"
