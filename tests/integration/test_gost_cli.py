@@ -90,3 +90,23 @@ def test_a_wrong_pin_signs_nothing_and_says_so_in_russian(setup, monkeypatch):
     assert "PIN" in result.output and "00000000" not in result.output
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
     assert row["signature"] is None
+
+
+def test_the_inspector_reads_a_gost_signature_report_in_plain_russian(setup):
+    from web_support import make_staff, sign_in
+
+    app, archive, pki, _ = setup
+    result = app.test_cli_runner().invoke(args=[
+        "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
+        certificate_thumbprint(pki.director_cert), "--cryptopro-pin-env", "DIRECTOR_PIN",
+        "--external-cert", str(pki.director_cert)])
+    assert result.exit_code == 0, result.output
+    make_staff(archive, NOW)
+    inspector = app.test_client()
+    sign_in(inspector, "inspector")
+    (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
+    page = inspector.get(f"/inspect/documents/{row['document_id']}/report").get_data(as_text=True)
+    assert "Подпись действительна" in page and "PAdES B-LTA" in page
+    assert "Квалифицированная подпись" in page and "Тестовый УЦ ГОСТ archive_service" in page
+    assert "КС1, КС2" in page and "подпись ГОСТ Р 34.10-2012 соответствует содержимому" in page
+    assert "UTC" not in page and "(МСК)" in page
