@@ -37,14 +37,13 @@ from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import period_close, period_steps, snapshots
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, origin, school_now
+from archive_service.web.auth import actor, allow, archive, menu, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
-NAV = [("deputy.period_index", "Закрытие периода", {"deputy", "director"}),
-       ("deputy.upload", "Загрузка снимков", {"deputy"})]
+NAV = [menu("deputy.period_index", "Закрытие периода", "view_period"),
+       menu("deputy.upload", "Загрузка снимков", "close_period")]
 
-READERS = ("deputy", "director")
 PERIOD_NAMES = PERIOD_TITLES
 
 
@@ -97,7 +96,7 @@ def _not_found(err: NotFoundError):
 
 
 @bp.get("")
-@allow(*READERS)
+@allow("view_period")
 def period_index():
     """Every stored school year and period, newest first, with how far its procedure is."""
     return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()),
@@ -105,14 +104,14 @@ def period_index():
 
 
 @bp.get("/<year>/<period>")
-@allow(*READERS)
+@allow("view_period")
 def period_page(year: str, period: str):
     board = _board(year, period)
     return render_template("deputy/period.html", board=board, steps=period_steps.STEPS, today=_today())
 
 
 @bp.post("/<year>/<period>/steps")
-@allow("deputy")
+@allow("close_period")
 def record_step(year: str, period: str):
     a = archive()
     academic_year, form = _year(year), request.form
@@ -133,7 +132,7 @@ def record_step(year: str, period: str):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@allow("deputy")
+@allow("close_period")
 def upload():
     """Snapshots exported from the journal system, several files at once."""
     if request.method == "GET":
@@ -149,7 +148,7 @@ def upload():
 
 
 @bp.get("/<year>/<period>/preflight")
-@allow(*READERS)
+@allow("view_period")
 def preflight(year: str, period: str):
     a = archive()
     reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
@@ -159,7 +158,7 @@ def preflight(year: str, period: str):
 
 
 @bp.post("/<year>/<period>/copies")
-@allow("deputy")
+@allow("close_period")
 def make_copies(year: str, period: str):
     """Start rendering the copy of every class in the background; the documents page shows progress."""
     a, academic_year = archive(), _year(year)
@@ -183,7 +182,7 @@ def make_copies(year: str, period: str):
 
 
 @bp.get("/<year>/<period>/documents")
-@allow(*READERS)
+@allow("view_period")
 def documents(year: str, period: str):
     board = _board(year, period)
     rows, replaced = period_close.period_documents(archive().uow(), board.academic_year, period)
@@ -207,7 +206,7 @@ def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:
 
 
 @bp.get("/doc/<document_id>")
-@allow(*READERS)
+@allow("view_period")
 def preview(document_id: str):
     document = period_close.find_document(archive().uow(), document_id)
     page = min(max(request.args.get("page", 1, type=int), 1), document["pages"])
@@ -215,7 +214,7 @@ def preview(document_id: str):
 
 
 @bp.get("/doc/<document_id>/page/<int:page>.png")
-@allow(*READERS)
+@allow("view_period")
 def page_image(document_id: str, page: int):
     a = archive()
     dpi = min(max(request.args.get("dpi", 100, type=int), 30), 150)
@@ -228,7 +227,7 @@ def page_image(document_id: str, page: int):
 
 
 @bp.get("/doc/<document_id>/<any(print, signed):which>.pdf")
-@allow(*READERS)
+@allow("view_period")
 def download(document_id: str, which: str):
     a = archive()
     try:
@@ -240,7 +239,7 @@ def download(document_id: str, which: str):
 
 
 @bp.get("/<year>/<period>/backup")
-@allow(*READERS)
+@allow("view_period")
 def backup(year: str, period: str):
     """The period's backup sets, and the form for a new one."""
     board = _board(year, period)
@@ -249,7 +248,7 @@ def backup(year: str, period: str):
 
 
 @bp.post("/<year>/<period>/backup")
-@allow("deputy")
+@allow("close_period")
 def start_backup(year: str, period: str):
     """A new backup set of the period, sealed with the director's access code typed twice."""
     board = _board(year, period)
@@ -276,7 +275,7 @@ def start_backup(year: str, period: str):
 
 
 @bp.get("/backup/<set_id>/act.pdf")
-@allow(*READERS)
+@allow("view_period")
 def handover_act(set_id: str):
     a = archive()
     pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=actor(), origin=origin(),
