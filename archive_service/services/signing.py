@@ -20,6 +20,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from archive_service.adapters.orm import DocumentSignature
 from archive_service.domain.permissions import may, sole_role
+from archive_service.domain.sheets import certification_page
 from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
@@ -65,7 +66,7 @@ class Pending:
     @property
     def certification_page(self) -> int:
         """The front of the last sheet: the certification sheet (its back is blank in duplex)."""
-        return self.pages - 2 if self.duplex else self.pages - 1
+        return certification_page(self.pages, duplex=self.duplex)
 
 
 class AllSigned(NotFoundError):

@@ -30,7 +30,7 @@ from flask import (
     url_for,
 )
 
-from archive_service.domain.periods import PERIOD_TITLES
+from archive_service.domain.periods import period_title
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
@@ -44,7 +44,6 @@ bp = Blueprint("deputy", __name__, url_prefix="/period")
 NAV = [menu("deputy.period_index", "Закрытие периода", "view_period"),
        menu("deputy.upload", "Загрузка снимков", "close_period")]
 
-PERIOD_NAMES = PERIOD_TITLES
 
 
 def _year(slug: str) -> str:
@@ -76,7 +75,7 @@ def initials(full_name: str) -> str:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"slug": slug, "when": when, "initials": initials, "period_name": lambda c: PERIOD_NAMES.get(c, c),
+    return {"slug": slug, "when": when, "initials": initials, "period_name": period_title,
             "editable": g.get("user") is not None and g.user.role == "deputy"}
 
 
@@ -176,7 +175,7 @@ def make_copies(year: str, period: str):
         return period_close.make_copies(a.uow(), a.settings, academic_year, period, actor=who, origin=where,
                                         clock=a.now, report=report, celery=app.extensions.get("celery"))
 
-    job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+    job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who, total=len(classes))
     return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
 
@@ -269,7 +268,7 @@ def start_backup(year: str, period: str):
         return period_close.back_up_period(a.uow(), a.store, a.media(), academic_year, period, code, repeated,
                                            person=who, now=a.now())  # the code lives only in this closure
 
-    job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+    job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who)
     return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
 
