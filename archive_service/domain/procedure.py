@@ -47,6 +47,8 @@ STEPS: tuple[Step, ...] = (
          "Заверенная копия сдана в общий реестр, сформирована папка за период"),
 )
 STEP_CODES = {s.code: s for s in STEPS}
+PROCEDURE_DAYS = max(s.day for s in STEPS)
+"""How many days of the holidays the procedure takes (5)."""
 
 
 @dataclass(frozen=True)
