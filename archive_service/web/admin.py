@@ -10,7 +10,8 @@ from archive_service.services import accounts, tokens
 from archive_service.web.auth import actor, allow, archive, menu
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-NAV = [menu("admin.users", "Пользователи", "manage_accounts"), menu("admin.api_tokens", "Токены API", "manage_accounts"),
+NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
+       menu("admin.api_tokens", "Токены API", "manage_accounts"),
        menu("admin.media", "Носители", "manage_media")]
 
 

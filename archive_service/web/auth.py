@@ -1,9 +1,10 @@
 """Signing in and out, and the guard every page passes: login, role, idle time, CSRF.
 
-Deny by default: a page is reachable only by the roles its view declares with `@allow(...)`;
-a view without a declaration answers 403 to everyone, so a forgotten decorator can never open
-a page. `@public` marks the few pages an anonymous visitor may see (the login page). The JSON
-API has its own bearer tokens (`web/api.py`) and is exempt from cookies and CSRF.
+Deny by default: a page is reachable only by the roles the permission table (`domain/permissions.py`)
+gives the action its view declares with `@allow(action)`; a view without a declaration answers 403
+to everyone, so a forgotten decorator can never open a page. `@public` marks the few pages an
+anonymous visitor may see (the login page). The JSON API has its own bearer tokens (`web/api.py`)
+and is exempt from cookies and CSRF.
 
 A session cookie holds the session's token, the account's session epoch (raised when the
 account is disabled, its role or password changes — ending older sessions) and the time of the

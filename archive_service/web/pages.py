@@ -16,7 +16,8 @@ from archive_service.web.auth import allow, archive, menu
 from archive_service.web.director import JOB_KINDS as DIRECTOR_JOBS
 
 bp = Blueprint("pages", __name__)
-NAV = [menu("pages.overview", "Обзор", "follow_jobs", not_for=frozenset({"director"}))]  # the director starts from the inbox
+# the director starts from the inbox
+NAV = [menu("pages.overview", "Обзор", "follow_jobs", not_for=frozenset({"director"}))]
 
 
 @bp.get("/overview")
