@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from archive_service.domain.procedure import PROCEDURE_DAYS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,7 +103,7 @@ class Settings:
     """Hour of the night (school time) when scheduled pulls from the journal systems run."""
     source_pull_days_before: int = field(default=7, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_BEFORE"})
     """Scheduled pulls run nightly from this many days before a period's last day…"""
-    source_pull_days_after: int = field(default=5, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_AFTER"})
+    source_pull_days_after: int = field(default=PROCEDURE_DAYS, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_AFTER"})
     """…to this many days after it (the first days of the holidays: the 5-day procedure)."""
 
     def __post_init__(self) -> None:

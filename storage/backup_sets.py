@@ -34,7 +34,7 @@ import bagit
 from storage.bags import make_bag, tar
 from storage.errors import SetDeletionIncomplete, StorageError
 from storage.media import Medium, RetentionRefused
-from storage.sealing import seal, unseal
+from storage.sealing import SEALING, seal, unseal
 
 MARKER = "COMPLETE"
 SEALED = "payload.tar.sealed"
@@ -48,7 +48,7 @@ def _sha(data: bytes) -> str:
 def build_set(payload: dict[str, bytes], info: dict[str, str], code: str) -> dict[str, bytes]:
     """The files of a new set (relative path → bytes): the outer bag with the sealed inner bag."""
     sealed = seal(tar(make_bag(payload, info), "bag"), code)
-    return make_bag({SEALED: sealed}, {**info, "Payload-Sealing": "scrypt (n=2^15, r=8) + AES-256-GCM"})
+    return make_bag({SEALED: sealed}, {**info, "Payload-Sealing": SEALING.describe()})
 
 
 def set_hashes(files: Mapping[str, bytes]) -> dict[str, str]:

@@ -28,9 +28,20 @@ class WrongAccessCode(StorageError):
 
 @dataclass(frozen=True)
 class KdfParams:
+    """The scrypt parameters a new backup is sealed with (a sealed file names its own in its
+    header, so a backup sealed with other parameters still opens)."""
+
     log2_n: int = 15
     r: int = 8
     p: int = 1
+
+    def describe(self) -> str:
+        """How a set's bag-info names its sealing: «scrypt (n=2^15, r=8) + AES-256-GCM»."""
+        return f"scrypt (n=2^{self.log2_n}, r={self.r}) + AES-256-GCM"
+
+
+SEALING = KdfParams()
+"""The parameters of every new backup: the one home of the backup encryption parameters."""
 
 
 def _key(code: str, salt: bytes, params: KdfParams) -> bytes:
@@ -43,7 +54,7 @@ def _nonce(prefix: bytes, index: int) -> bytes:
     return prefix + struct.pack(">I", index)
 
 
-def seal(data: bytes, code: str, params: KdfParams = KdfParams()) -> bytes:
+def seal(data: bytes, code: str, params: KdfParams = SEALING) -> bytes:
     salt = os.urandom(16)
     aead = AESGCM(_key(code, salt, params))
     prefix = os.urandom(8)

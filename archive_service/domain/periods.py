@@ -1,14 +1,47 @@
-"""Names of the school's reporting periods as people read them: «Q2» → «II четверть»."""
+"""The school's reporting periods — the one home of their codes, kinds and Russian names.
+
+A period is a kind (`quarter`, `half_year`, `trimester`, `year`) and a number; its code is the
+kind's letter and the number («Q2»); people read it in Russian («II четверть»), and the printed
+grid heads its column with a short label («II», «1п»). Every page, document and message takes
+these names from here.
+"""
 
 import re
 
-PERIOD_TITLES = {"Q1": "I четверть", "Q2": "II четверть", "Q3": "III четверть", "Q4": "IV четверть",
-                 "H1": "I полугодие", "H2": "II полугодие", "T1": "I триместр", "T2": "II триместр",
-                 "T3": "III триместр", "year": "учебный год"}
+KINDS = {"quarter": ("Q", 4, "четверть"), "half_year": ("H", 2, "полугодие"), "trimester": ("T", 3, "триместр")}
+"""kind → (code letter, periods in a year, the word people use)."""
+YEAR_TITLE = "учебный год"
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+PERIOD_NUMBERS = {**{kind: count for kind, (_, count, _) in KINDS.items()}, "year": 1}
+"""How many periods of each kind a school year has."""
+PERIOD_TITLES = {**{f"{letter}{n}": f"{ROMAN[n]} {word}" for letter, count, word in KINDS.values()
+                    for n in range(1, count + 1)}, "year": YEAR_TITLE}
+"""code → Russian name, in the order Q1…Q4, H1, H2, T1…T3, year."""
+PERIOD_LABELS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "H1": "1п", "H2": "2п", "T1": "1т",
+                 "T2": "2т", "T3": "3т", "year": "год", "exam": "экз", "final": "итог"}
+"""code → the short label heading the period's column in a printed grid."""
+
+
+def period_code(kind: str, number: int) -> str:
+    """(«quarter», 2) → «Q2»; the year's code is «year»."""
+    return "year" if kind == "year" else KINDS[kind][0] + str(number)
 
 
 def period_title(code: str) -> str:
+    """«Q2» → «II четверть»; an unknown code as it is."""
     return PERIOD_TITLES.get(code, code)
+
+
+def kind_title(kind: str, number: int, default: str | None = None) -> str:
+    """(«quarter», 2) → «II четверть» (numbers beyond IV in digits); an unknown kind → `default`."""
+    if kind == "year":
+        return YEAR_TITLE
+    if kind not in KINDS:
+        if default is None:
+            raise KeyError(kind)
+        return default
+    return f"{ROMAN.get(number, str(number))} {KINDS[kind][2]}"
 
 
 _YEAR_AND_CODE = re.compile(r"(\d{4}/\d{4}), (\w+)")

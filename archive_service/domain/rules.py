@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
 
 if TYPE_CHECKING:
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 
 #: absence codes that mean the student was not at the lesson (О — late — may have a mark)
 ABSENT_CODES = frozenset({"Н", "Б", "У"})
-PERIOD_NUMBERS = {"quarter": 4, "half_year": 2, "trimester": 3, "year": 1}
-_PERIOD_PREFIX = {"quarter": "Q", "half_year": "H", "trimester": "T"}
 _CLASS_NAME = re.compile(r"^([0-9]{1,2})\s*[-]?\s*\S+$")
 #: the first years of the school years an archive may hold: electronic journals began in the
 #: 2000s, and a year beyond 2100 is a typing error (it would also overflow the dates computed
@@ -218,7 +217,7 @@ def allowed_period_marks(kind: str, number: int) -> frozenset[str]:
     """Period-mark codes a snapshot of this period may carry."""
     if kind == "year":
         return frozenset({"Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final"})
-    return frozenset({_PERIOD_PREFIX[kind] + str(number)})
+    return frozenset({period_code(kind, number)})
 
 
 def _check_period_marks(ctx: _SubjectContext) -> Iterator[Problem]:

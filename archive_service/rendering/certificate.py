@@ -20,6 +20,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from archive_service.domain.periods import PERIOD_TITLES
+from archive_service.domain.sheets import sheet_of_page
 from archive_service.rendering.model import fmt
 from archive_service.rendering.pdf import PrintEnvironment
 
@@ -135,7 +136,7 @@ def sheets_showing(pdf: bytes, line: str, *, duplex: bool) -> list[int]:
     sheets = []
     for index, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
         if pattern.search(" ".join(page.extract_text().split())):
-            sheets.append(index // 2 + 1 if duplex else index + 1)
+            sheets.append(sheet_of_page(index, duplex=duplex))
     return sorted(set(sheets))
 
 

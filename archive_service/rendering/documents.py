@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING
 from num2words import num2words
 from weasyprint import Attachment
 
+from archive_service.domain.periods import PERIOD_LABELS, kind_title
+from archive_service.domain.sheets import is_front, sheet_of_page, title_sheets, total_sheets
 from archive_service.rendering.grid import NAMES_WIDTH
 from archive_service.rendering.model import (
-    PERIOD_LABELS,
     JournalModel,
     fmt,
     journal_model,
-    period_title,
     short_name,
     summary_sheet_model,
 )
 from archive_service.rendering.pdf import LaidOut, PrintEnvironment, stamp_qr_codes
+from retention import DEFAULT_YEARS
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.0"}
 HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
             "summary_sheet": "Сводная ведомость итоговых отметок"}
-RETENTION = {"class_journal": "5 лет", "summary_sheet": "25 лет (документ строгой отчётности)"}
+RETENTION_NOTES = {"summary_sheet": " (документ строгой отчётности)"}
+"""What the title sheet adds to a kind's retention term; the term itself is the school's schedule."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class RenderOptions:
     """two-sided printing: a sheet is a front and a back, only fronts are numbered"""
     public_url: str = "http://127.0.0.1:5000"
     """where the QR code of a sheet points: {public_url}/check/{document}/{sheet}"""
+    retention_years: tuple[tuple[str, int], ...] = tuple(DEFAULT_YEARS.items())
+    """kind → years the school keeps it (its retention schedule), printed on the title sheet"""
+
+    def years(self, kind: str) -> int:
+        return dict(self.retention_years)[kind]
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class RenderedDocument:
 def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
     """A stable identifier: the same snapshot, template and options name the same document."""
     key = f"{kind}|{snapshot_hash}|{TEMPLATE_VERSIONS[kind]}|{'duplex' if options.duplex else 'simplex'}"
+    if options.years(kind) != DEFAULT_YEARS[kind]:  # a school's own term prints another text: another document
+        key += f"|{options.years(kind)}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
@@ -72,6 +81,11 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 def sheets_noun(n: int) -> str:
     return plural(n, "лист", "листа", "листов")
+
+
+def years_text(years: int) -> str:
+    """A retention term as printed: «5 лет», «1 год», «3 года»."""
+    return f"{years} {plural(years, 'год', 'года', 'лет')}"
 
 
 def sheets_in_words(n: int) -> str:
@@ -97,8 +111,8 @@ class DocumentRenderer:
                 options: RenderOptions) -> RenderedDocument:
         snap, duplex = model.snapshot, options.duplex
         doc_id = document_id(kind, snapshot_hash, options)
-        doc = _DocumentFacts(kind, snap, doc_id, snapshot_hash)
-        front_sheets = 1 if duplex else 2
+        doc = _DocumentFacts(kind, snap, doc_id, snapshot_hash, options.years(kind))
+        front_sheets = title_sheets(duplex=duplex)
         attachment = Attachment(string=snapshot_json.decode("utf-8"), name="snapshot.json",
                                 description=f"Снимок электронного журнала, SHA-256 {snapshot_hash}",
                                 relationship="Source", created=snap.source.exported_at,
@@ -107,16 +121,14 @@ class DocumentRenderer:
                    "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
         body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1)
         padded = duplex and body.pages % 2 == 1  # the certification must fall on a front
-        body_sheets = (body.pages + 1) // 2 if duplex else body.pages
-        total = front_sheets + body_sheets + 1
+        total = total_sheets(body.pages, duplex=duplex)
         doc.finish(total, _contents(model, body, front_sheets, duplex, total))
         matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),))
         front, back = matter.document.pages[:2], matter.document.pages[2:]
         pages = front + body.document.pages + (back[-1:] if padded else []) + back
         pdf = self.env.write(body, pages, epoch=int(snap.source.exported_at.timestamp()),
                              attachments=[attachment])
-        fronts = ([(i, i // 2 + 1) for i in range(0, len(pages), 2)] if duplex
-                  else [(i, i + 1) for i in range(len(pages))])
+        fronts = [(i, sheet_of_page(i, duplex=duplex)) for i in range(len(pages)) if is_front(i, duplex=duplex)]
         pdf = stamp_qr_codes(pdf, fronts, f"{options.public_url.rstrip('/')}/check/{doc_id}/{{sheet}}")
         pages = len(pages)
         return RenderedDocument(kind, doc_id, pdf, pages, total, doc.contents, TEMPLATE_VERSIONS[kind],
@@ -126,16 +138,16 @@ class DocumentRenderer:
 class _DocumentFacts:
     """What the templates print about the document itself."""
 
-    def __init__(self, kind: str, snap: Snapshot, doc_id: str, snapshot_hash: str):
+    def __init__(self, kind: str, snap: Snapshot, doc_id: str, snapshot_hash: str, retention_years: int):
         self.kind = kind
         self.document_id = doc_id
         self.snapshot_hash = snapshot_hash
         self.template_version = TEMPLATE_VERSIONS[kind]
         self.heading = HEADINGS[kind]
-        self.retention = RETENTION[kind]
+        self.retention = years_text(retention_years) + RETENTION_NOTES.get(kind, "")
         self.copy_date = snap.source.exported_at.date()
         self.created = snap.source.exported_at.isoformat()
-        period = period_title(snap.period.kind, snap.period.number)
+        period = kind_title(snap.period.kind, snap.period.number)
         self.period_line = (f"{period[:1].upper()}{period[1:]} {snap.academic_year}: "
                             f"{fmt(snap.period.start)}–{fmt(snap.period.end)}")
         self.title = f"{self.heading}: {snap.class_.name}, {period}, {snap.academic_year}"
@@ -158,7 +170,7 @@ def _contents(model: JournalModel, body: LaidOut, front_sheets: int, duplex: boo
               total: int) -> list[tuple[str, str]]:
     """(title, sheets) of every part, from the pages the body's sections start on."""
     def sheet(page: int) -> int:
-        return front_sheets + 1 + (page // 2 if duplex else page)
+        return front_sheets + sheet_of_page(page, duplex=duplex)
 
     starts = [body.anchors[s.anchor] for s in model.sections]
     ends = [start - 1 for start in starts[1:]] + [body.pages - 1]

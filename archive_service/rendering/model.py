@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from archive_service.domain.periods import PERIOD_LABELS, kind_title
 from archive_service.domain.rules import ABSENT_CODES
 from archive_service.rendering.grid import (
     MAX_ROWS,
@@ -25,20 +26,11 @@ if TYPE_CHECKING:
     from archive_service.schema.snapshot import Lesson, Snapshot, Student, Subject
 
 MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
-PERIOD_LABELS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "H1": "1п", "H2": "2п", "T1": "1т",
-                 "T2": "2т", "T3": "3т", "year": "год", "exam": "экз", "final": "итог"}
-PERIOD_NAMES = {"quarter": "{n} четверть", "half_year": "{n} полугодие", "trimester": "{n} триместр",
-                "year": "учебный год"}
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 OUTSIDE = "–"  # a date on which the student was not in the class
 
 
 def fmt(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
-
-
-def period_title(kind: str, number: int) -> str:
-    return PERIOD_NAMES[kind].format(n=ROMAN.get(number, str(number)))
 
 
 def short_name(full_name: str) -> str:
@@ -208,7 +200,7 @@ class JournalModel:
 
     @property
     def period_title(self) -> str:
-        return period_title(self.snapshot.period.kind, self.snapshot.period.number)
+        return kind_title(self.snapshot.period.kind, self.snapshot.period.number)
 
 
 def student_rows(snap: Snapshot) -> list[StudentRow]:

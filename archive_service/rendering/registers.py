@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from archive_service.rendering.documents import plural, sheets_in_words, sheets_noun, years_text
 from archive_service.rendering.pdf import PrintEnvironment
 
 _env: dict[Path, PrintEnvironment] = {}
@@ -120,15 +121,7 @@ def _dmy(iso: str) -> str:
     return (dt.datetime.fromisoformat(iso) if "T" in iso else dt.date.fromisoformat(iso)).strftime("%d.%m.%Y")
 
 
-def _years_text(years: int) -> str:
-    from archive_service.rendering.documents import plural
-
-    return f"{years} {plural(years, 'год', 'года', 'лет')}"
-
-
 def _totals(count: int, sheets: int) -> dict:
-    from archive_service.rendering.documents import plural, sheets_in_words, sheets_noun
-
     return {"count_words": sheets_in_words(count), "cases_noun": plural(count, "дело", "дела", "дел"),
             "sheets_total": sheets, "sheets_words": sheets_in_words(sheets), "sheets_noun": sheets_noun(sheets)}
 
@@ -137,7 +130,7 @@ def disposal_act_pdf(templates_dir: Path, act: dict, *, school: str, director: s
     """«Акт о выделении к уничтожению документов, не подлежащих хранению» in the form of the
     Rosarkhiv rules: approval by the director, the list of files, totals in words, the mark of
     destruction (filled in once the act is carried out)."""
-    items = [{**i, "years_text": _years_text(i["years"]), "retention_end_text": _dmy(i["retention_end"]),
+    items = [{**i, "years_text": years_text(i["years"]), "retention_end_text": _dmy(i["retention_end"]),
               "destroyed_text": _dmy(i["destroyed_at"]) if i["destroyed_at"] else ""} for i in act["items"]]
     years = sorted({i["academic_year"] for i in items})
     bases = sorted({i["basis"] for i in items})
@@ -163,7 +156,7 @@ def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
     for position, r in enumerate(ordered, 1):
         years = years_of["summary_sheet" if r["title"].startswith("Сводная") else "class_journal"]
         out.append({**r, "position": position, "heading": f"{r['title']}, {r['period']}",
-                    "dates": r["period"].split(",")[0] + " уч. г.", "years_text": _years_text(years),
+                    "dates": r["period"].split(",")[0] + " уч. г.", "years_text": years_text(years),
                     "retention_end_text": _dmy(r["retention_end"]), "status_text": status_text(r),
                     "note": "; ".join(filter(None, [f"реестр № {r['number']}/{r['year']}",
                                                     "выдан" if r["status"] == "issued" else "",

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from archive_service.domain.periods import period_code
 from archive_service.domain.text import ascii_digits, forbidden_in_label, forbidden_in_name, forbidden_in_text
 
 FORMAT = "journal-snapshot/1"
@@ -239,13 +240,6 @@ class Snapshot(_Model):
     class_: SchoolClass = Field(alias="class")
     students: list[Student]
     subjects: list[Subject]
-
-
-def period_code(kind: str, number: int) -> str:
-    """`Q2`, `H1`, `T3` or `year`: how people and the CLI name a period."""
-    if kind == "year":
-        return "year"
-    return {"quarter": "Q", "half_year": "H", "trimester": "T"}[kind] + str(number)
 
 
 def json_schema() -> dict:

@@ -26,9 +26,10 @@ from archive_service.adapters.repository import audit_payload, journal_payload
 from archive_service.domain.chain import ChainBreak, verify_chain
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import documents as documents_service
+from archive_service.services import register
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
-from retention import retention_end
+from retention import file_closes_on, retention_end
 from storage import (
     AuditFinding,
     ContentStore,
@@ -50,10 +51,13 @@ class Actor:
     role: str
 
 
-def _retain_until(academic_year: str, periods: Sequence[str]) -> dt.date:
-    """The school year's file closes on 31 August; summary sheets are kept 25 years, journals 5."""
-    closed = dt.date(int(academic_year[5:]), 8, 31)
-    return retention_end(closed, 25 if "year" in periods else 5)
+def _retain_until(uow: UnitOfWork, academic_year: str, periods: Sequence[str]) -> dt.date:
+    """Kept as long as the longest-kept file in it, by the school's retention schedule: a set with
+    the year's summary sheets as long as summary sheets, a period's set as long as journals."""
+    schedule = register.rules(uow)
+    kinds = {"summary_sheet" if code == "year" else "class_journal" for code in periods} or {"class_journal"}
+    years = max(schedule[kind].years for kind in kinds)
+    return retention_end(file_closes_on(academic_year), years)
 
 
 def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: Sequence[str],
@@ -141,7 +145,7 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
         if resumed:
             _release(uow, set_id)  # nothing written: the set stays for the next re-run
         raise
-    retain = _retain_until(academic_year, periods)
+    retain = _retain_until(uow, academic_year, periods)
     _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(payload),
                   retain=retain, actor=actor, now=now, resumed=resumed)
     statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, retain, now=now))

@@ -22,10 +22,10 @@ from typing import Protocol, Sequence
 from asn1crypto import x509
 
 from archive_service.adapters.orm import PreparedSignature as PreparedRow
+from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import corrections
 from archive_service.services.signing import (
-    SIGNING_ROLE,
     Pending,
     SigningOutcome,
     adopt_signed_before_a_crash,
@@ -120,7 +120,7 @@ def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_y
             now: dt.datetime, check: CertificateCheck | None = None, lifetime: dt.timedelta = LIFETIME) -> Preparation:
     """Prepare every document of the selection awaiting the signature, for this certificate (checked
     by `check` first: a certificate the archive would not trust is refused before any work)."""
-    if role != SIGNING_ROLE:
+    if not may(role, "sign_documents"):
         raise PermissionDenied("подписывать документы может только директор")
     cert = signing_certificate(certificate_der, now=now)
     problem = check(cert, now) if check is not None else None
@@ -169,7 +169,7 @@ def _prepare_one(uow: UnitOfWork, store: ContentStore, preparer: Preparer, doc: 
 def complete(uow: UnitOfWork, store: ContentStore, completer: Completer, prepared_id: str, signature_cms: bytes,
              *, owner_id: int, actor: str, role: str, now: dt.datetime) -> SigningOutcome:
     """Finish, store and record one prepared document with the CMS the browser made over its hash."""
-    if role != SIGNING_ROLE:
+    if not may(role, "sign_documents"):
         raise PermissionDenied("подписывать документы может только директор")
     prepared, doc = _claim(uow, prepared_id, owner_id=owner_id, now=now)
     try:

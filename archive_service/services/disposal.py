@@ -46,6 +46,7 @@ from archive_service.adapters.orm import (
     TimestampRenewal,
 )
 from archive_service.domain.clock import Clock
+from archive_service.domain.permissions import may, sole_role
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.register import rules
@@ -55,7 +56,7 @@ from retention import Candidate, backup_set_may_go, decide, select as select_due
 from storage import ContentStore, Medium, StorageError
 from storage.crash_points import crash_point
 
-APPROVING_ROLE = "director"
+APPROVING_ROLE = sole_role("approve_disposal")
 STATUS = {"proposed": "составлен, ждёт утверждения директором", "approved": "утверждён директором",
           "executed": "исполнен: документы уничтожены"}
 KIND_YEARS_WORDS = {"class_journal": "бумажная копия электронного классного журнала",
@@ -257,7 +258,7 @@ def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *
                 actor: Actor) -> dict:
     """The director approves the act today (the clock's)."""
     on, now = clock.today(), clock.now()
-    if actor.role != APPROVING_ROLE:
+    if not may(actor.role, "approve_disposal"):
         raise PermissionDenied("акт о выделении к уничтожению утверждает только директор")
     with uow:
         act = _act(uow, key)

@@ -13,14 +13,14 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal, Sequence
 
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
-from archive_service.services import corrections
+from archive_service.services import corrections, register
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, StorageError
@@ -75,7 +75,9 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
 
     No transaction is open while rendering (seconds): the snapshot is read in one short
     transaction, the record written in another that checks again for a concurrent writer.
+    The title sheet prints the kind's retention term from the school's schedule.
     """
+    options = replace(options, retention_years=tuple((k, r.years) for k, r in register.rules(uow).items()))
     with uow:
         snapshot = uow.snapshots.get(snapshot_id, with_content=True)
         if snapshot is None:

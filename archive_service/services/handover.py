@@ -13,11 +13,10 @@ import datetime as dt
 from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet
+from archive_service.domain.permissions import may
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
-
-CONFIRMING_ROLE = "director"
 
 
 def handover_status(backup: BackupSet) -> str:
@@ -47,7 +46,7 @@ def confirm_handover(uow: UnitOfWork, set_id: str, *, person: str, role: str, or
                      now: dt.datetime) -> dict:
     """Record that the director received the set's media; refused twice, for an incomplete or a
     destroyed set, and for anyone but the director."""
-    if role != CONFIRMING_ROLE:
+    if not may(role, "confirm_handover"):
         raise PermissionDenied("принять резервные копии по акту может только директор")
     with uow:
         # locked: two clicks (or two browsers) must not both record the receipt

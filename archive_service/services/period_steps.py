@@ -1,7 +1,7 @@
-"""The steps of the 5-day end-of-period procedure, class by class: deadlines, who did what, when.
+"""The board of the 5-day end-of-period procedure, class by class: who did what, when.
 
-Reference 000 §4 names the day of the holidays by which each step is done; day N is the
-period's last day plus N days. People record the paper steps: each record is a new
+The steps, their deadlines and when a step counts as done are the domain's
+(`domain/procedure.py`); this module reads the records and facts. People record the paper steps: each record is a new
 `PeriodStep` row (the newest row of a class and step counts, so a mistaken record is undone by
 a newer one) with its audit event. Where the archive itself knows a fact — the director's
 electronic signature, the register number, a backup set of the period and its hand-over —
@@ -11,117 +11,27 @@ the board shows it beside the record, and a fact that settles the step marks it 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Sequence
 
 from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, RegisterEntry
+from archive_service.domain.procedure import (
+    STEP_CODES,
+    STEPS,
+    ClassRow,
+    Fact,
+    PeriodBoard,
+    Record,
+    as_history,
+    cell,
+    deadlines,
+    record_history,
+    split_records,
+)
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.unit_of_work import UnitOfWork
-
-State = Literal["done", "late", "pending"]
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    title: str
-    """Short name for the column heading."""
-    day: int
-    """Day of the holidays by which the step is done (1 = the day after the period ends)."""
-    hint: str
-    """What exactly is done, in the words of the regulation."""
-
-
-STEPS: tuple[Step, ...] = (
-    Step("marks_checked", "Итоговые отметки проверены", 1,
-         "Учителя-предметники проверили выставление итоговых отметок в электронном журнале"),
-    Step("backups", "Резервные копии сданы директору", 2,
-         "Резервные копии записаны на два носителя и сданы директору под подпись"),
-    Step("copies_printed", "Копии напечатаны", 2,
-         "Текущие и итоговые отметки напечатаны по классам и вынесены в учительскую на подпись"),
-    Step("teachers_signed", "Учителя подписали листы", 3,
-         "Учителя проверили бумажную копию и подписали все листы своего предмета с расшифровкой и датой"),
-    Step("class_teacher_certified", "Классный руководитель заверил", 4,
-         "Классный руководитель заверил титульный лист подписью и датой и сдал копию заместителю директора"),
-    Step("deputy_certified", "Заместитель директора заверил", 5,
-         "Заместитель директора заверил копию своей подписью"),
-    Step("director_signed", "Директор подписал, печать", 5,
-         "Директор подписал копию и заверил её печатью школы"),
-    Step("registered", "Сдано в реестр", 5,
-         "Заверенная копия сдана в общий реестр, сформирована папка за период"),
-)
-STEP_CODES = {s.code: s for s in STEPS}
-
-
-@dataclass(frozen=True)
-class Record:
-    """What a person recorded for one class and step (the newest record counts)."""
-
-    done: bool
-    at: dt.datetime
-    by: str
-    note: str
-
-
-@dataclass(frozen=True)
-class Fact:
-    """What the archive itself knows about a step, e.g. the electronic signature."""
-
-    text: str
-    at: dt.date | dt.datetime | None = None
-    by: str = ""
-    settles: bool = False
-    """The fact alone makes the step done (a signature does; a rendered copy is not a printed one)."""
-
-
-@dataclass(frozen=True)
-class Cell:
-    step: Step
-    state: State
-    record: Record | None = None
-    facts: tuple[Fact, ...] = ()
-    history: tuple[Fact, ...] = ()
-    """What was done for a copy since replaced by a corrected one: shown, no longer counted."""
-
-
-@dataclass(frozen=True)
-class ClassRow:
-    class_name: str
-    grade: int
-    students: int
-    cells: list[Cell]
-    document_id: str | None = None
-    """The copy of the class's newest snapshot version, if made: the copy the steps are for."""
-    signed: bool = False
-    corrections: tuple[str, ...] = ()
-    """Since a correction (a newer snapshot version after a copy was made): what changed and what
-    became of the earlier copies; the steps start again for the new copy."""
-
-    @property
-    def done(self) -> int:
-        return sum(c.state == "done" for c in self.cells)
-
-
-@dataclass(frozen=True)
-class PeriodBoard:
-    academic_year: str
-    period_code: str
-    period_end: dt.date
-    deadlines: dict[str, dt.date]
-    classes: list[ClassRow] = field(default_factory=list)
-    period_facts: dict[str, list[Fact]] = field(default_factory=dict)
-    """Facts of the whole period (the backup set), shown once rather than in every class's cell."""
-
-    def count(self, state: State) -> int:
-        return sum(c.state == state for row in self.classes for c in row.cells)
-
-
-def deadlines(period_end: dt.date) -> dict[str, dt.date]:
-    """The last day of each step: day N of the holidays is the period's last day plus N days."""
-    return {s.code: period_end + dt.timedelta(days=s.day) for s in STEPS}
 
 
 def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
@@ -155,34 +65,19 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
         for r in classes:
             doc, old = newest.get(r.class_name), earlier.get(r.class_name, [])
             since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
-            history = {step.code: [f for d in old for f in _as_history(old_facts.get((d.document_id, step.code), []))]
+            history = {step.code: [f for d in old for f in as_history(old_facts.get((d.document_id, step.code), []))]
                        for step in STEPS}
             cells = []
             for step in STEPS:
-                now_record, before = _split(records.get((r.class_name, step.code), []), since)
+                now_record, before = split_records(records.get((r.class_name, step.code), []), since)
                 settled = step.code == "backups" and _backed_up(backup, last_set, doc, since)
-                cells.append(_cell(step, now_record, facts.get((r.class_name, step.code), []), due[step.code], today,
+                cells.append(cell(step, now_record, facts.get((r.class_name, step.code), []), due[step.code], today,
                                    settled=settled,
-                                   history=tuple(_record_history(before)) + tuple(history[step.code])))
+                                   history=tuple(record_history(before)) + tuple(history[step.code])))
             rows.append(ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
                                  doc is not None and doc.id in signed,
                                  _corrections(r, doc, old, replaced) if old else ()))
     return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": backup})
-
-
-def _split(records: list[Record], since: dt.datetime | None) -> tuple[Record | None, list[Record]]:
-    """(the newest record made for the current copy, the newest one made before `since`)."""
-    current = [r for r in records if since is None or r.at >= since]
-    before = [r for r in records if since is not None and r.at < since]
-    return (current[-1] if current else None), before[-1:]
-
-
-def _record_history(records: list[Record]) -> list[Fact]:
-    return [Fact(f"прежняя копия: {'выполнено' if r.done else 'отметка снята'}", r.at, r.by) for r in records]
-
-
-def _as_history(facts: list[Fact]) -> list[Fact]:
-    return [Fact(f"прежняя копия: {f.text}", f.at, f.by) for f in facts]
 
 
 def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord],
@@ -191,15 +86,6 @@ def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord]
             + ("шаги выполняются заново для новой копии" if doc else
                "новая копия ещё не изготовлена — изготовьте копии, шаги выполняются заново для неё"))
     return (head, *(f"прежняя копия {replaced[d.id].text}" for d in old if d.id in replaced))
-
-
-def _cell(step: Step, record: Record | None, facts: Sequence[Fact], due: dt.date, today: dt.date, *,
-          settled: bool = False, history: tuple[Fact, ...] = ()) -> Cell:
-    if settled or (record and record.done) or any(f.settles for f in facts):
-        state: State = "done"
-    else:
-        state = "late" if today > due else "pending"
-    return Cell(step, state, record, tuple(facts), history)
 
 
 def _records(uow: UnitOfWork, academic_year: str, period_code: str) -> dict[tuple[str, str], list[Record]]:

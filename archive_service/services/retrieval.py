@@ -35,9 +35,11 @@ from archive_service.adapters.orm import (
     SnapshotRecord,
     SnapshotStudent,
 )
+from archive_service.domain import sheets as sheet_numbering
+from archive_service.domain.periods import kind_title
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.documents import plural
-from archive_service.rendering.model import PERIOD_NAMES, ROMAN, fmt
+from archive_service.rendering.model import fmt
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services.certificates import normalise_name
 from archive_service.services.corrections import Replacement, replacements_of
@@ -138,22 +140,15 @@ class DocumentCard:
 
     def page_label(self, page: int) -> str:
         """«лист 3» or «лист 3, оборот» for a 1-based page: two-sided documents number fronts only."""
-        if not self.duplex:
-            return f"лист {page}"
-        sheet, back = divmod(page - 1, 2)
-        return f"лист {sheet + 1}, оборот" if back else f"лист {sheet + 1}"
+        return sheet_numbering.page_label(page, duplex=self.duplex)
 
     def sheet_pages(self, sheet: int) -> list[int]:
         """The 1-based pages of a sheet: its front, and its back when printed two-sided."""
-        if not self.duplex:
-            return [sheet]
-        front = 2 * sheet - 1
-        return [front, front + 1] if front + 1 <= self.pages else [front]
+        return sheet_numbering.sheet_pages(sheet, self.pages, duplex=self.duplex)
 
 
 def _period_title(record: SnapshotRecord) -> str:
-    name = PERIOD_NAMES.get(record.period_kind, record.period_code)
-    return name.format(n=ROMAN.get(record.period_number, str(record.period_number)))
+    return kind_title(record.period_kind, record.period_number, default=record.period_code)
 
 
 def _signatures(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Signature]:

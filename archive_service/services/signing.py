@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Protocol, Sequence
 
 from archive_service.adapters.orm import DocumentSignature
+from archive_service.domain.permissions import may, sole_role
+from archive_service.domain.sheets import certification_page
 from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
@@ -26,7 +28,7 @@ from signing import SigningError, newest_timestamp_expiry
 from storage import ContentStore, StorageError
 from storage.crash_points import crash_point
 
-SIGNING_ROLE = "director"
+SIGNING_ROLE = sole_role("sign_documents")
 
 
 class DocumentSigner(Protocol):
@@ -64,7 +66,7 @@ class Pending:
     @property
     def certification_page(self) -> int:
         """The front of the last sheet: the certification sheet (its back is blank in duplex)."""
-        return self.pages - 2 if self.duplex else self.pages - 1
+        return certification_page(self.pages, duplex=self.duplex)
 
 
 class AllSigned(NotFoundError):
@@ -99,7 +101,7 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
                    on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
     """Sign every document of the selection that is not signed yet (copies replaced by corrected
     ones are not signed: the corrected copy is)."""
-    if role != SIGNING_ROLE:
+    if not may(role, "sign_documents"):
         raise PermissionDenied("подписывать документы может только директор")
     pending = awaiting_signature(uow, academic_year, period_codes, class_names)
     if not pending:

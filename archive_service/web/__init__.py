@@ -1,7 +1,8 @@
 """Web entry points: the JSON API and the pages of each role.
 
-Each page blueprint module declares `NAV`: (endpoint, label, roles) entries of the top menu.
-Access is checked per view by `web.auth` (deny by default).
+Each page blueprint module declares `NAV`: (endpoint, label, roles) entries of the top menu, made
+by `web.auth.menu` from the permission table (`domain/permissions.py`). Access is checked per view
+by `web.auth` (deny by default).
 """
 
 from __future__ import annotations

@@ -7,21 +7,22 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, tokens
-from archive_service.web.auth import actor, allow, archive
+from archive_service.web.auth import actor, allow, archive, menu
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-NAV = [("admin.users", "Пользователи", {"admin"}), ("admin.api_tokens", "Токены API", {"admin"}),
-       ("admin.media", "Носители", {"admin"})]
+NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
+       menu("admin.api_tokens", "Токены API", "manage_accounts"),
+       menu("admin.media", "Носители", "manage_media")]
 
 
 @bp.get("/users")
-@allow("admin")
+@allow("manage_accounts")
 def users():
     return render_template("admin/users.html", users=accounts.list_users(archive().uow()))
 
 
 @bp.post("/users")
-@allow("admin")
+@allow("manage_accounts")
 def create_user():
     a = archive()
     password = accounts.generate_password()
@@ -37,7 +38,7 @@ def create_user():
 
 
 @bp.post("/users/<login>")
-@allow("admin")
+@allow("manage_accounts")
 def change_user(login: str):
     a = archive()
     action = request.form.get("action")
@@ -60,13 +61,13 @@ def change_user(login: str):
 
 
 @bp.get("/tokens")
-@allow("admin")
+@allow("manage_accounts")
 def api_tokens():
     return render_template("admin/tokens.html", tokens=tokens.list_tokens(archive().uow()))
 
 
 @bp.post("/tokens")
-@allow("admin")
+@allow("manage_accounts")
 def create_token():
     a = archive()
     name = request.form.get("name", "").strip()
@@ -79,7 +80,7 @@ def create_token():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@allow("admin")
+@allow("manage_accounts")
 def revoke_token(token_id: int):
     a = archive()
     try:
@@ -91,7 +92,7 @@ def revoke_token(token_id: int):
 
 
 @bp.get("/media")
-@allow("admin")
+@allow("manage_media")
 def media():
     a = archive()
     rows = []

@@ -1,9 +1,10 @@
 """Signing in and out, and the guard every page passes: login, role, idle time, CSRF.
 
-Deny by default: a page is reachable only by the roles its view declares with `@allow(...)`;
-a view without a declaration answers 403 to everyone, so a forgotten decorator can never open
-a page. `@public` marks the few pages an anonymous visitor may see (the login page). The JSON
-API has its own bearer tokens (`web/api.py`) and is exempt from cookies and CSRF.
+Deny by default: a page is reachable only by the roles the permission table (`domain/permissions.py`)
+gives the action its view declares with `@allow(action)`; a view without a declaration answers 403
+to everyone, so a forgotten decorator can never open a page. `@public` marks the few pages an
+anonymous visitor may see (the login page). The JSON API has its own bearer tokens (`web/api.py`)
+and is exempt from cookies and CSRF.
 
 A session cookie holds the session's token, the account's session epoch (raised when the
 account is disabled, its role or password changes — ending older sessions) and the time of the
@@ -37,6 +38,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from archive_service.config import ConfigError
+from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts
@@ -48,17 +50,22 @@ HOME = {"deputy": "deputy.period_index", "director": "director.inbox", "secretar
         "inspector": "inspector.search", "admin": "admin.users"}
 
 
-def allow(*roles: str) -> Callable:
-    """The roles that may open this view (checked on the server for every request)."""
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles: {unknown}")
+def allow(action: str) -> Callable:
+    """The action this view performs; the roles that may open it come from the permission table
+    (`domain.permissions`) and are checked on the server for every request."""
+    roles = roles_for(action)
 
     def decorate(view: Callable) -> Callable:
-        view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        view.allowed_roles = roles  # type: ignore[attr-defined]
         return view
 
     return decorate
+
+
+def menu(endpoint: str, label: str, action: str, *, not_for: frozenset[str] = frozenset()) -> tuple:
+    """A top-menu entry: shown to the roles that may perform `action` (less `not_for`, roles that
+    reach the page another way)."""
+    return endpoint, label, roles_for(action) - not_for
 
 
 def public(view: Callable) -> Callable:
@@ -160,7 +167,7 @@ def login():
 
 
 @bp.post("/logout")
-@allow(*ROLES)
+@allow("use_account")
 def logout():
     a = archive()
     accounts.end_session(a.uow(), session["sid"], login=g.user.login, origin=origin(), now=a.now())
@@ -177,14 +184,14 @@ def font(name: str):
 
 
 @bp.get("/")
-@allow(*ROLES)
+@allow("use_account")
 def home():
     endpoint = HOME[g.user.role]
     return redirect(url_for(endpoint if endpoint in current_app.view_functions else "auth.account"))
 
 
 @bp.get("/account")
-@allow(*ROLES)
+@allow("use_account")
 def account():
     """Who is signed in, and in which role."""
     return render_template("account.html")

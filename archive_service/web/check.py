@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 
-from archive_service.domain.roles import STAFF
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import retrieval
 from archive_service.web.auth import actor, allow, archive, origin
@@ -28,7 +27,7 @@ CHECK_DPI = 100
 
 
 @bp.get("/check/<document_id>/<int:sheet>")
-@allow(*STAFF)
+@allow("check_sheet")
 def sheet(document_id: str, sheet: int):
     a = archive()
     try:
@@ -42,7 +41,7 @@ def sheet(document_id: str, sheet: int):
 
 
 @bp.get("/check/<document_id>/<int:sheet>/<int:page>.png")
-@allow(*STAFF)
+@allow("check_sheet")
 def sheet_image(document_id: str, sheet: int, page: int):
     """A page of the checked sheet as printed; only after the check was opened (and logged)."""
     if not has_viewed(f"{document_id}/{sheet}"):

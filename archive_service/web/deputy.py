@@ -30,22 +30,20 @@ from flask import (
     url_for,
 )
 
-from archive_service.domain.periods import PERIOD_TITLES
+from archive_service.domain.periods import period_title
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import period_close, period_steps, snapshots
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, origin, school_now
+from archive_service.web.auth import actor, allow, archive, menu, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
-NAV = [("deputy.period_index", "Закрытие периода", {"deputy", "director"}),
-       ("deputy.upload", "Загрузка снимков", {"deputy"})]
+NAV = [menu("deputy.period_index", "Закрытие периода", "view_period"),
+       menu("deputy.upload", "Загрузка снимков", "close_period")]
 
-READERS = ("deputy", "director")
-PERIOD_NAMES = PERIOD_TITLES
 
 
 def _year(slug: str) -> str:
@@ -77,7 +75,7 @@ def initials(full_name: str) -> str:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"slug": slug, "when": when, "initials": initials, "period_name": lambda c: PERIOD_NAMES.get(c, c),
+    return {"slug": slug, "when": when, "initials": initials, "period_name": period_title,
             "editable": g.get("user") is not None and g.user.role == "deputy"}
 
 
@@ -97,7 +95,7 @@ def _not_found(err: NotFoundError):
 
 
 @bp.get("")
-@allow(*READERS)
+@allow("view_period")
 def period_index():
     """Every stored school year and period, newest first, with how far its procedure is."""
     return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()),
@@ -105,14 +103,14 @@ def period_index():
 
 
 @bp.get("/<year>/<period>")
-@allow(*READERS)
+@allow("view_period")
 def period_page(year: str, period: str):
     board = _board(year, period)
     return render_template("deputy/period.html", board=board, steps=period_steps.STEPS, today=_today())
 
 
 @bp.post("/<year>/<period>/steps")
-@allow("deputy")
+@allow("close_period")
 def record_step(year: str, period: str):
     a = archive()
     academic_year, form = _year(year), request.form
@@ -133,7 +131,7 @@ def record_step(year: str, period: str):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@allow("deputy")
+@allow("close_period")
 def upload():
     """Snapshots exported from the journal system, several files at once."""
     if request.method == "GET":
@@ -149,7 +147,7 @@ def upload():
 
 
 @bp.get("/<year>/<period>/preflight")
-@allow(*READERS)
+@allow("view_period")
 def preflight(year: str, period: str):
     a = archive()
     reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
@@ -159,7 +157,7 @@ def preflight(year: str, period: str):
 
 
 @bp.post("/<year>/<period>/copies")
-@allow("deputy")
+@allow("close_period")
 def make_copies(year: str, period: str):
     """Start rendering the copy of every class in the background; the documents page shows progress."""
     a, academic_year = archive(), _year(year)
@@ -177,13 +175,13 @@ def make_copies(year: str, period: str):
         return period_close.make_copies(a.uow(), a.settings, academic_year, period, actor=who, origin=where,
                                         clock=a.now, report=report, celery=app.extensions.get("celery"))
 
-    job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+    job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who, total=len(classes))
     return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
 
 
 @bp.get("/<year>/<period>/documents")
-@allow(*READERS)
+@allow("view_period")
 def documents(year: str, period: str):
     board = _board(year, period)
     rows, replaced = period_close.period_documents(archive().uow(), board.academic_year, period)
@@ -207,7 +205,7 @@ def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:
 
 
 @bp.get("/doc/<document_id>")
-@allow(*READERS)
+@allow("view_period")
 def preview(document_id: str):
     document = period_close.find_document(archive().uow(), document_id)
     page = min(max(request.args.get("page", 1, type=int), 1), document["pages"])
@@ -215,7 +213,7 @@ def preview(document_id: str):
 
 
 @bp.get("/doc/<document_id>/page/<int:page>.png")
-@allow(*READERS)
+@allow("view_period")
 def page_image(document_id: str, page: int):
     a = archive()
     dpi = min(max(request.args.get("dpi", 100, type=int), 30), 150)
@@ -228,7 +226,7 @@ def page_image(document_id: str, page: int):
 
 
 @bp.get("/doc/<document_id>/<any(print, signed):which>.pdf")
-@allow(*READERS)
+@allow("view_period")
 def download(document_id: str, which: str):
     a = archive()
     try:
@@ -240,7 +238,7 @@ def download(document_id: str, which: str):
 
 
 @bp.get("/<year>/<period>/backup")
-@allow(*READERS)
+@allow("view_period")
 def backup(year: str, period: str):
     """The period's backup sets, and the form for a new one."""
     board = _board(year, period)
@@ -249,7 +247,7 @@ def backup(year: str, period: str):
 
 
 @bp.post("/<year>/<period>/backup")
-@allow("deputy")
+@allow("close_period")
 def start_backup(year: str, period: str):
     """A new backup set of the period, sealed with the director's access code typed twice."""
     board = _board(year, period)
@@ -270,13 +268,13 @@ def start_backup(year: str, period: str):
         return period_close.back_up_period(a.uow(), a.store, a.media(), academic_year, period, code, repeated,
                                            person=who, now=a.now())  # the code lives only in this closure
 
-    job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {PERIOD_NAMES.get(period, period)}",
+    job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who)
     return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
 
 
 @bp.get("/backup/<set_id>/act.pdf")
-@allow(*READERS)
+@allow("view_period")
 def handover_act(set_id: str):
     a = archive()
     pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=actor(), origin=origin(),

@@ -41,15 +41,15 @@ from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import backup, disposal, documents, handover, jobs
 from archive_service.services.signing import sign_documents
 from archive_service.web import jobs as web_jobs
-from archive_service.web.auth import allow, archive, origin
+from archive_service.web.auth import allow, archive, menu, origin
 from signing import SigningError, load_pkcs12, pkcs11_key
 from storage import StorageError
 
 bp = Blueprint("director", __name__, url_prefix="/director")
-NAV = [("director.inbox", "Ждёт директора", {"director"}), ("director.sign", "Подпись", {"director"}),
-       ("director.handover_page", "Приём копий", {"director"}),
-       ("director.disposal_page", "Акты уничтожения", {"director"}),
-       ("director.backups", "Резервные копии", {"director"})]
+NAV = [menu("director.inbox", "Ждёт директора", "sign_documents"), menu("director.sign", "Подпись", "sign_documents"),
+       menu("director.handover_page", "Приём копий", "confirm_handover"),
+       menu("director.disposal_page", "Акты уничтожения", "approve_disposal"),
+       menu("director.backups", "Резервные копии", "manage_backups")]
 
 PERIOD_WORDS = PERIOD_TITLES | {"year": "учебный год (сводные ведомости)"}  # in the order of the school year
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
@@ -129,7 +129,7 @@ def _replaced(rows: list[dict]) -> list[dict]:
 
 
 @bp.get("")
-@allow("director")
+@allow("sign_documents")
 def inbox():
     """Counts of what awaits the director, with links to each page."""
     a = archive()
@@ -144,7 +144,7 @@ def inbox():
 
 
 @bp.get("/sign")
-@allow("director")
+@allow("sign_documents")
 def sign():
     signed: dict[tuple[str, str], int] = defaultdict(int)
     rows = documents.list_documents(archive().uow())
@@ -159,7 +159,7 @@ def sign():
 
 
 @bp.get("/documents/<document_id>.pdf")
-@allow("director")
+@allow("sign_documents")
 def document_pdf(document_id: str):
     """A document as it is stored: the signed original when signed, else the unsigned copy."""
     a = archive()
@@ -254,7 +254,7 @@ def _signer_opener(form, files) -> tuple[Callable[[], object], dict]:
 
 
 @bp.post("/sign")
-@allow("director")
+@allow("sign_documents")
 def start_signing():
     a = archive()
     who = Requester.current()
@@ -307,7 +307,7 @@ def _where(chosen: dict[str, list[str]]) -> str:
 
 
 @bp.get("/jobs/<job_id>")
-@allow("director")
+@allow("sign_documents")
 def job(job_id: str):
     """A signing or restore job: its live progress, then its results."""
     a = archive()
@@ -321,13 +321,13 @@ def job(job_id: str):
 
 
 @bp.get("/handover")
-@allow("director")
+@allow("confirm_handover")
 def handover_page():
     return render_template("director/handover.html", sets=handover.list_handovers(archive().uow()))
 
 
 @bp.get("/handover/<set_id>/act.pdf")
-@allow("director")
+@allow("confirm_handover")
 def handover_act(set_id: str):
     a = archive()
     try:
@@ -339,7 +339,7 @@ def handover_act(set_id: str):
 
 
 @bp.post("/handover/<set_id>/confirm")
-@allow("director")
+@allow("confirm_handover")
 def confirm_handover(set_id: str):
     a = archive()
     who = Requester.current()
@@ -353,7 +353,7 @@ def confirm_handover(set_id: str):
 
 
 @bp.get("/disposal")
-@allow("director")
+@allow("approve_disposal")
 def disposal_page():
     acts = list(reversed(disposal.list_acts(archive().uow())))
     return render_template("director/disposal.html", proposed=[x for x in acts if x["status"] == "proposed"],
@@ -361,7 +361,7 @@ def disposal_page():
 
 
 @bp.get("/disposal/<int:year>/<int:number>.pdf")
-@allow("director")
+@allow("approve_disposal")
 def disposal_act_pdf(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
@@ -374,7 +374,7 @@ def disposal_act_pdf(year: int, number: int):
 
 
 @bp.post("/disposal/<int:year>/<int:number>/approve")
-@allow("director")
+@allow("approve_disposal")
 def approve_disposal(year: int, number: int):
     a = archive()
     who, key = Requester.current(), f"{number}/{year}"
@@ -405,7 +405,7 @@ def _fresh_restore_target(set_id: str) -> Path:
 
 
 @bp.get("/backups")
-@allow("director")
+@allow("manage_backups")
 def backups():
     a = archive()
     who = Requester.current()
@@ -427,7 +427,7 @@ def _looked_today(journal: list[dict], who: Requester, now: dt.datetime) -> bool
 
 
 @bp.post("/backups/restore")
-@allow("director")
+@allow("manage_backups")
 def restore():
     a = archive()
     who = Requester.current()
@@ -464,7 +464,7 @@ def restore():
 
 
 @bp.get("/backups/journal.pdf")
-@allow("director")
+@allow("manage_backups")
 def journal_pdf():
     a = archive()
     data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now())

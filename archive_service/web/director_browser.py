@@ -38,7 +38,7 @@ def plugin_script_available() -> bool:
 
 
 @bp.get("/sign/cadesplugin_api.js")
-@allow("director")
+@allow("sign_documents")
 def plugin_script():
     """CryptoPro's script as the administrator downloaded it (404 when it is not on the server)."""
     path = archive().settings.cadesplugin_script
@@ -64,7 +64,7 @@ def _refused(who: Requester, object_type: str, object_id: str, err: ArchiveError
 
 
 @bp.post("/sign/browser/prepare")
-@allow("director")
+@allow("sign_documents")
 def browser_prepare():
     """{"periods": ["2026/2027|Q2", …], "certificate": base64 DER} → the hashes to sign."""
     a = archive()
@@ -98,7 +98,7 @@ def browser_prepare():
 
 
 @bp.post("/sign/browser/<prepared_id>")
-@allow("director")
+@allow("sign_documents")
 def browser_complete(prepared_id: str):
     """{"cms": base64 of the plug-in's CMS} → the document signed (or why not)."""
     a = archive()

@@ -23,15 +23,16 @@ import json
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, session, url_for
 
+from archive_service.domain.permissions import roles_for
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
-from archive_service.web.auth import actor, allow, archive, origin
+from archive_service.web.auth import actor, allow, archive, menu, origin
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspect")
-READERS = ("inspector", "director", "deputy", "secretary")
-NAV = [("inspector.search", "Поиск документов", set(READERS))]
+READERS = roles_for("search_archive")
+NAV = [menu("inspector.search", "Поиск документов", "search_archive")]
 PREVIEW_DPI = 90
 _SEEN_KEY, _SEEN_MAX = "seen_documents", 30
 
@@ -65,7 +66,7 @@ def _query() -> retrieval.SearchQuery:
 
 
 @bp.get("")
-@allow(*READERS)
+@allow("search_archive")
 def search():
     a = archive()
     query = _query()
@@ -84,7 +85,7 @@ def search():
 
 
 @bp.get("/documents/<document_id>")
-@allow(*READERS)
+@allow("search_archive")
 def document(document_id: str):
     """The document's facts and one page of it; `?page=N` turns pages without a new view."""
     a = archive()
@@ -109,7 +110,7 @@ def _back() -> str:
 
 
 @bp.get("/documents/<document_id>/pages/<int:page>.png")
-@allow(*READERS)
+@allow("search_archive")
 def page_image(document_id: str, page: int):
     if not has_viewed(document_id):
         return Response("сначала откройте документ: просмотр страниц записывается в журнал аудита", status=403,
@@ -125,7 +126,7 @@ def page_image(document_id: str, page: int):
 
 
 @bp.get("/documents/<document_id>/download")
-@allow(*READERS)
+@allow("search_archive")
 def download(document_id: str):
     """The signed PDF as it stands now (timestamp renewals included)."""
     a = archive()
@@ -148,7 +149,7 @@ def _verified(document_id: str, downloaded: bool = False):
 
 
 @bp.get("/documents/<document_id>/report")
-@allow(*READERS)
+@allow("search_archive")
 def report(document_id: str):
     """The signature verification report of the current signed file, checked now."""
     try:
@@ -161,7 +162,7 @@ def report(document_id: str):
 
 
 @bp.get("/documents/<document_id>/report.<any(json, txt):fmt>")
-@allow(*READERS)
+@allow("search_archive")
 def report_file(document_id: str, fmt: str):
     try:
         card, result = _verified(document_id, downloaded=True)

@@ -12,15 +12,16 @@ from flask import Blueprint, g, render_template
 
 from archive_service.errors import NotFoundError
 from archive_service.services import jobs, snapshots
-from archive_service.web.auth import allow, archive
+from archive_service.web.auth import allow, archive, menu
 from archive_service.web.director import JOB_KINDS as DIRECTOR_JOBS
 
 bp = Blueprint("pages", __name__)
-NAV = [("pages.overview", "Обзор", {"deputy", "secretary"})]  # the director starts from the inbox
+# the director starts from the inbox
+NAV = [menu("pages.overview", "Обзор", "follow_jobs", not_for=frozenset({"director"}))]
 
 
 @bp.get("/overview")
-@allow("deputy", "director", "secretary")
+@allow("follow_jobs")
 def overview():
     rows = snapshots.list_snapshots(archive().uow())
     periods: dict[tuple[str, str], dict] = defaultdict(lambda: {"classes": set(), "versions": 0, "marks": 0,
@@ -36,7 +37,7 @@ def overview():
 
 
 @bp.get("/jobs/<job_id>")
-@allow("deputy", "director", "secretary")
+@allow("follow_jobs")
 def job_status(job_id: str):
     """A long job's progress, polled by the page that started it (static/progress.js)."""
     a = archive()

@@ -22,14 +22,14 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from archive_service.errors import ArchiveError
 from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import certificates, disposal, documents, register
-from archive_service.web.auth import actor, allow, archive, origin, school_now
+from archive_service.web.auth import actor, allow, archive, menu, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("secretary", __name__)
-NAV = [("secretary.register", "Реестр", {"secretary", "director"}),
-       ("secretary.retention", "Сроки хранения", {"secretary"}),
-       ("secretary.disposal", "Уничтожение", {"secretary"}),
-       ("secretary.certificates", "Архивные справки", {"secretary"})]
+NAV = [menu("secretary.register", "Реестр", "read_register"),
+       menu("secretary.retention", "Сроки хранения", "keep_register"),
+       menu("secretary.disposal", "Уничтожение", "compose_disposal"),
+       menu("secretary.certificates", "Архивные справки", "issue_certificates")]
 
 STATUS = {"in_archive": ("в архиве", "ok"), "issued": ("выдан", "warn"), "destroyed": ("уничтожен", "none")}
 KINDS = {"class_journal": "Копии журнала", "summary_sheet": "Сводные ведомости"}
@@ -154,7 +154,7 @@ def _filters(values) -> dict[str, str]:
 
 
 @bp.get("/register", endpoint="register")
-@allow("secretary", "director")
+@allow("read_register")
 def register_page(entered: dict | None = None, status: int = 200):
     a = archive()
     rows = [_described(r) for r in register.list_register(a.uow())]
@@ -176,7 +176,7 @@ def register_page(entered: dict | None = None, status: int = 200):
 
 
 @bp.post("/register")
-@allow("secretary")
+@allow("keep_register")
 def register_add():
     a = archive()
     try:
@@ -198,7 +198,7 @@ def register_add():
 
 
 @bp.post("/register/<int:year>/<int:number>/move")
-@allow("secretary")
+@allow("keep_register")
 def register_move(year: int, number: int):
     a = archive()
     action = request.form.get("action")
@@ -219,7 +219,7 @@ def register_move(year: int, number: int):
 
 
 @bp.get("/register/print/<what>.<fmt>")
-@allow("secretary", "director")
+@allow("read_register")
 def register_print(what: str, fmt: str):
     if what not in ("register", "inventory") or fmt not in MIMETYPES:
         return redirect(url_for("secretary.register"))
@@ -237,7 +237,7 @@ def register_print(what: str, fmt: str):
 # --- retention ------------------------------------------------------------------------------
 
 @bp.get("/retention")
-@allow("secretary")
+@allow("keep_register")
 def retention():
     a = archive()
     on = _asked_date()
@@ -251,7 +251,7 @@ def retention():
 
 
 @bp.post("/retention/rules/<kind>")
-@allow("secretary")
+@allow("keep_register")
 def retention_rule(kind: str):
     a = archive()
     try:
@@ -269,7 +269,7 @@ def retention_rule(kind: str):
 
 
 @bp.post("/retention/holds")
-@allow("secretary")
+@allow("keep_register")
 def hold_place():
     a = archive()
     try:
@@ -285,7 +285,7 @@ def hold_place():
 
 
 @bp.post("/retention/holds/<int:year>/<int:number>/release")
-@allow("secretary")
+@allow("keep_register")
 def hold_release(year: int, number: int):
     a = archive()
     try:
@@ -301,7 +301,7 @@ def hold_release(year: int, number: int):
 # --- disposal -------------------------------------------------------------------------------
 
 @bp.get("/disposal", endpoint="disposal")
-@allow("secretary")
+@allow("compose_disposal")
 def disposal_page():
     a = archive()
     on = _asked_date()
@@ -315,7 +315,7 @@ def disposal_page():
 
 
 @bp.post("/disposal/acts")
-@allow("secretary")
+@allow("compose_disposal")
 def act_compose():
     a = archive()
     try:
@@ -331,7 +331,7 @@ def act_compose():
 
 
 @bp.get("/disposal/acts/<int:year>/<int:number>.pdf")
-@allow("secretary")
+@allow("compose_disposal")
 def act_download(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
@@ -344,7 +344,7 @@ def act_download(year: int, number: int):
 
 
 @bp.post("/disposal/acts/<int:year>/<int:number>/execute")
-@allow("secretary")
+@allow("compose_disposal")
 def act_execute(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
@@ -375,7 +375,7 @@ def act_execute(year: int, number: int):
 # --- archival certificates ------------------------------------------------------------------
 
 @bp.get("/certificates", endpoint="certificates")
-@allow("secretary")
+@allow("issue_certificates")
 def certificates_page():
     a = archive()
     name = " ".join((request.args.get("name") or "").split())
@@ -393,7 +393,7 @@ def certificates_page():
 
 
 @bp.post("/certificates")
-@allow("secretary")
+@allow("issue_certificates")
 def certificate_issue():
     a = archive()
     try:
@@ -412,7 +412,7 @@ def certificate_issue():
 
 
 @bp.get("/certificates/<int:year>/<int:number>.pdf")
-@allow("secretary")
+@allow("issue_certificates")
 def certificate_download(year: int, number: int):
     a = archive()
     try:

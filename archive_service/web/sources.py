@@ -18,16 +18,16 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import jobs as job_rows
 from archive_service.services import sources
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, origin
+from archive_service.web.auth import actor, allow, archive, menu, origin
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
-NAV = [("sources.index", "Журнальные системы", {"admin", "deputy"})]
+NAV = [menu("sources.index", "Журнальные системы", "view_sources")]
 STATES = {"running": "идёт", "ok": "все классы сохранены или без изменений", "partial": "часть классов отклонена",
           "failed": "не выполнена", "interrupted": "прервана (процесс остановлен) — запустите снова"}
 
 
 @bp.get("")
-@allow("admin", "deputy")
+@allow("view_sources")
 def index():
     a = archive()
     s = a.settings
@@ -46,7 +46,7 @@ def index():
 
 
 @bp.post("")
-@allow("admin")
+@allow("configure_sources")
 def add():
     a = archive()
     form = request.form
@@ -66,7 +66,7 @@ def add():
 
 
 @bp.post("/<source_name>/remove")
-@allow("admin")
+@allow("configure_sources")
 def remove(source_name: str):
     a = archive()
     try:
@@ -78,7 +78,7 @@ def remove(source_name: str):
 
 
 @bp.post("/<source_name>/test")
-@allow("admin", "deputy")
+@allow("view_sources")
 def test(source_name: str):
     a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
     if not _exists(source_name):
@@ -98,7 +98,7 @@ def test(source_name: str):
 
 
 @bp.post("/<source_name>/pull")
-@allow("deputy")
+@allow("pull_source")
 def pull(source_name: str):
     a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
     year, period = request.form.get("academic_year", "").strip(), request.form.get("period", "").strip()

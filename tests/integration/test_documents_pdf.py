@@ -12,6 +12,7 @@ from num2words import num2words
 
 from archive_service.config import PROJECT_ROOT
 from archive_service.demo import generate
+from archive_service.domain.sheets import certification_page, is_front, sheet_of_page
 from archive_service.rendering import DocumentRenderer, RenderOptions
 from archive_service.rendering.pdf import qr_stream
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
@@ -187,6 +188,18 @@ def test_one_sided_mode_numbers_every_page(renderer, tmp_path_factory):
     doc, pdf = render(renderer, snap, tmp_path_factory, RenderOptions(duplex=False))
     assert [pdf.top_right_number(i) for i in range(len(pdf))] == [str(i + 1) for i in range(len(pdf))]
     assert doc.sheets == len(pdf) and "Оборот листа" not in " ".join(pdf.texts)
+
+
+@pytest.mark.parametrize("duplex", [True, False])
+def test_the_print_stylesheet_numbers_sheets_as_the_domain_rule_does(renderer, tmp_path_factory, duplex):
+    """pages.css cannot import Python: the numbers it prints must be those of `domain.sheets`."""
+    snap = parse_snapshot(as_bytes(snapshot()))
+    doc, pdf = render(renderer, snap, tmp_path_factory, RenderOptions(duplex=duplex))
+    printed = [pdf.top_right_number(i) for i in range(len(pdf))]
+    assert printed == [str(sheet_of_page(i, duplex=duplex)) if is_front(i, duplex=duplex) else None
+                       for i in range(len(pdf))]
+    assert printed[certification_page(len(pdf), duplex=duplex)] == str(doc.sheets)
+    assert doc.sheets == sheet_of_page(len(pdf) - 1, duplex=duplex)
 
 
 def test_rendering_is_byte_identical(renderer):

@@ -1,0 +1,67 @@
+"""The permission table: which role may do what in the archive — the one home of the role matrix.
+
+Every web view declares the action it performs (`web.auth.allow("sign_documents")`), every menu
+entry names the action of the page it opens, and every service that refuses a role asks `may()`;
+none of them names roles itself. `tests/web/test_role_matrix.py` holds the same matrix written
+independently, route by route.
+"""
+
+from __future__ import annotations
+
+from archive_service.domain.roles import ROLES, STAFF
+
+EVERYONE = frozenset(ROLES)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # one's own account: the start page, the account page, signing out
+    "use_account": EVERYONE,
+    # a sheet's QR code, scanned by anyone of the school's staff (the administrator manages
+    # accounts, not archive contents)
+    "check_sheet": STAFF,
+    # the overview and the progress of long jobs: the people who run them
+    "follow_jobs": frozenset({"deputy", "director", "secretary"}),
+    # administrator: accounts, API tokens, media
+    "manage_accounts": frozenset({"admin"}),
+    "manage_media": frozenset({"admin"}),
+    # the journal systems the archive pulls from: the administrator configures them, the deputy
+    # head follows the pulls and starts one
+    "view_sources": frozenset({"admin", "deputy"}),
+    "configure_sources": frozenset({"admin"}),
+    "pull_source": frozenset({"deputy"}),
+    # closing a period: the deputy head acts, the director may look
+    "view_period": frozenset({"deputy", "director"}),
+    "close_period": frozenset({"deputy"}),
+    # the director's own acts
+    "sign_documents": frozenset({"director"}),
+    "confirm_handover": frozenset({"director"}),
+    "approve_disposal": frozenset({"director"}),
+    "manage_backups": frozenset({"director"}),
+    # the register: kept by the secretary, read by the director
+    "read_register": frozenset({"secretary", "director"}),
+    "keep_register": frozenset({"secretary"}),
+    "compose_disposal": frozenset({"secretary"}),
+    "issue_certificates": frozenset({"secretary"}),
+    # the read-only search and document pages: inspectors and the staff who answer them
+    "search_archive": STAFF,
+}
+
+
+def roles_for(action: str) -> frozenset[str]:
+    """The roles that may perform `action`; an action missing from the table is an error, never
+    an open door."""
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise ValueError(f"unknown action: {action}") from None
+
+
+def may(role: str, action: str) -> bool:
+    """Whether a person in `role` may perform `action`."""
+    return role in roles_for(action)
+
+
+def sole_role(action: str) -> str:
+    """The one role that performs `action` (for the command line and the demo, which act in it)."""
+    (role,) = roles_for(action)
+    return role
+
