@@ -114,24 +114,19 @@ def replacements_of(uow: UnitOfWork, document_pks: Iterable[int]) -> dict[int, R
     pks = list(document_pks)
     if not pks:
         return {}
-    rows = {r.superseded_id: r for r in uow.session.scalars(
-        select(DocumentSupersession).where(DocumentSupersession.superseded_id.in_(pks)))}
+    rows = {r.superseded_id: r for r in uow.supersessions.of(pks)}
     if not rows:
         return {}
     chain = {pk: r.successor_id for pk, r in rows.items()}
     frontier = set(chain.values()) - chain.keys()
     while frontier:  # the successors' own successors, to the copy in force
-        more = uow.session.execute(select(DocumentSupersession.superseded_id, DocumentSupersession.successor_id)
-                                   .where(DocumentSupersession.superseded_id.in_(frontier))).all()
+        more = [(r.superseded_id, r.successor_id) for r in uow.supersessions.of(frontier)]
         chain.update(dict(more))
         frontier = {new for _, new in more} - chain.keys()
     in_force = {pk: current(pk, chain) for pk in rows}
     wanted = {r.successor_id for r in rows.values()} | set(in_force.values())
-    documents = {d.id: (d, version) for d, version in uow.session.execute(
-        select(DocumentRecord, SnapshotRecord.version).join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
-        .where(DocumentRecord.id.in_(wanted)))}
-    entries = {e.document_id: e for e in uow.session.scalars(select(RegisterEntry)
-                                                             .where(RegisterEntry.document_id.in_(wanted)))}
+    documents = uow.documents.with_versions(sorted(wanted))
+    entries = uow.register.of_documents(wanted)
 
     def described(pk: int) -> tuple[str, str]:
         document, version = documents[pk]
@@ -148,4 +143,4 @@ def replacements_of(uow: UnitOfWork, document_pks: Iterable[int]) -> dict[int, R
 
 def superseded_pks(uow: UnitOfWork) -> set[int]:
     """Inside the caller's transaction: every replaced document (to leave out of work still to do)."""
-    return set(uow.session.scalars(select(DocumentSupersession.superseded_id)))
+    return uow.supersessions.superseded()

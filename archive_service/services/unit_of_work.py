@@ -15,6 +15,14 @@ from archive_service.adapters.repository import (
     SourceRepository,
     TokenRepository,
 )
+from archive_service.adapters.register_repositories import (
+    DisposalRepository,
+    HoldRepository,
+    RegisterRepository,
+    StepRepository,
+    SupersessionRepository,
+)
+from archive_service.services import ports
 
 
 class UnitOfWork:
@@ -28,6 +36,11 @@ class UnitOfWork:
     backups: BackupRepository
     sources: SourceRepository
     prepared: PreparedSignatureRepository
+    register: ports.Register
+    holds: ports.Holds
+    disposal: ports.Disposal
+    supersessions: ports.Supersessions
+    steps: ports.Steps
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -41,6 +54,11 @@ class UnitOfWork:
         self.backups = BackupRepository(self.session)
         self.sources = SourceRepository(self.session)
         self.prepared = PreparedSignatureRepository(self.session)
+        self.register = RegisterRepository(self.session)
+        self.holds = HoldRepository(self.session)
+        self.disposal = DisposalRepository(self.session)
+        self.supersessions = SupersessionRepository(self.session)
+        self.steps = StepRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
