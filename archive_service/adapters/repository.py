@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import (
@@ -17,6 +17,7 @@ from archive_service.adapters.orm import (
     DocumentSignature,
     JournalSourceRecord,
     PreparedSignature,
+    RegisterEntry,
     SourcePull,
     TimestampRenewal,
     School,
@@ -103,6 +104,20 @@ class SnapshotRepository:
         for student in students:
             student.snapshot_id = record.id
         self.session.add_all(students)
+
+    def students_born(self, birth_date: dt.date, *, period_code: str) -> list[tuple[SnapshotStudent, SnapshotRecord]]:
+        """Every student of this birth date in a stored snapshot of the period, with the snapshot."""
+        return [(student, record) for student, record in self.session.execute(
+            select(SnapshotStudent, SnapshotRecord)
+            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
+            .where(SnapshotRecord.period_code == period_code, SnapshotStudent.birth_date == birth_date))]
+
+    def first_student(self, academic_year: str, period_code: str) -> SnapshotStudent | None:
+        """A student of the year's snapshots of the period, the oldest class first, by name."""
+        return self.session.scalar(
+            select(SnapshotStudent).join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
+            .where(SnapshotRecord.academic_year == academic_year, SnapshotRecord.period_code == period_code)
+            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name).limit(1))
 
     def school(self) -> tuple[str, str]:
         """(full name, director) of the school the archive holds; empty before any snapshot."""
@@ -271,6 +286,18 @@ class DocumentRepository:
         if period_codes is not None:
             query = query.where(DocumentRecord.period_code.in_(period_codes))
         return list(self.session.scalars(query.order_by(DocumentRecord.id)))
+
+    def registered_first(self, snapshot_id: int, kind: str) -> tuple[DocumentRecord, RegisterEntry | None] | None:
+        """The existing document of this kind made from the snapshot, with its register entry:
+        the registered one first (an entry not destroyed), else the newest."""
+        row = self.session.execute(
+            select(DocumentRecord, RegisterEntry)
+            .outerjoin(RegisterEntry, and_(RegisterEntry.document_id == DocumentRecord.id,
+                                           RegisterEntry.status != "destroyed"))
+            .where(DocumentRecord.snapshot_id == snapshot_id, DocumentRecord.kind == kind,
+                   DocumentRecord.destroyed_by_act.is_(None))
+            .order_by(RegisterEntry.id.is_(None), DocumentRecord.id.desc()).limit(1)).first()
+        return (row[0], row[1]) if row else None
 
     def with_versions(self, pks: Sequence[int]) -> dict[int, tuple[DocumentRecord, int]]:
         """pk → (document, the version of the snapshot it was made from)."""

@@ -22,6 +22,7 @@ from archive_service.adapters.register_repositories import (
     StepRepository,
     SupersessionRepository,
 )
+from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
 from archive_service.services import ports
 
 
@@ -41,6 +42,9 @@ class UnitOfWork:
     disposal: ports.Disposal
     supersessions: ports.Supersessions
     steps: ports.Steps
+    certificates: ports.Certificates
+    accounts: ports.Accounts
+    jobs: ports.Jobs
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -59,6 +63,9 @@ class UnitOfWork:
         self.disposal = DisposalRepository(self.session)
         self.supersessions = SupersessionRepository(self.session)
         self.steps = StepRepository(self.session)
+        self.certificates = CertificateRepository(self.session)
+        self.accounts = AccountRepository(self.session)
+        self.jobs = JobRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
