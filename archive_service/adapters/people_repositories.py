@@ -95,3 +95,9 @@ class JobRepository:
 
     def get(self, job_id: str) -> Job | None:
         return self.session.get(Job, job_id)
+
+    def under_way(self, kind: str, *, alive_since: dt.datetime) -> Sequence[Job]:
+        """Queued or running jobs of this kind whose heartbeat is newer than `alive_since`, newest first."""
+        return self.session.scalars(select(Job).where(Job.kind == kind, Job.status.in_(("queued", "running")),
+                                                      Job.heartbeat_at > alive_since)
+                                    .order_by(Job.created_at.desc())).all()

@@ -24,6 +24,7 @@ from archive_service.adapters.orm import (
     RegisterEntry,
     RegisterMovement,
     RetentionRule,
+    SnapshotRecord,
 )
 
 
@@ -92,6 +93,10 @@ class RegisterRepository:
     def add_movement(self, movement: RegisterMovement) -> None:
         self.session.add(movement)
         self.session.flush()
+
+    def last_movement(self, entry: RegisterEntry) -> RegisterMovement | None:
+        return self.session.scalar(select(RegisterMovement).where(RegisterMovement.entry_id == entry.id)
+                                   .order_by(RegisterMovement.id.desc()).limit(1))
 
     def issued(self) -> list[tuple[RegisterEntry, RegisterMovement]]:
         """Each issue of an entry that is out of the archive now, oldest first."""
@@ -195,11 +200,17 @@ class SupersessionRepository:
         return self.session.scalars(select(DocumentSupersession)
                                     .where(DocumentSupersession.superseded_id.in_(pks))).all()
 
+    def lock_class(self, snapshot: SnapshotRecord) -> None:
+        """Serialize the copies of one class and period until commit."""
+        advisory_lock(self.session, f"copies:{snapshot.school_id}:{snapshot.academic_year}:{snapshot.period_code}:"
+                                    f"{snapshot.class_id}")
+
     def superseded(self) -> set[int]:
         return set(self.session.scalars(select(DocumentSupersession.superseded_id)))
 
     def add(self, row: DocumentSupersession) -> None:
         self.session.add(row)
+        self.session.flush()
 
 
 class StepRepository:

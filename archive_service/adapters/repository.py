@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import (
@@ -17,7 +17,6 @@ from archive_service.adapters.orm import (
     DocumentSignature,
     JournalSourceRecord,
     PreparedSignature,
-    RegisterEntry,
     SourcePull,
     TimestampRenewal,
     School,
@@ -104,20 +103,6 @@ class SnapshotRepository:
         for student in students:
             student.snapshot_id = record.id
         self.session.add_all(students)
-
-    def students_born(self, birth_date: dt.date, *, period_code: str) -> list[tuple[SnapshotStudent, SnapshotRecord]]:
-        """Every student of this birth date in a stored snapshot of the period, with the snapshot."""
-        return [(student, record) for student, record in self.session.execute(
-            select(SnapshotStudent, SnapshotRecord)
-            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
-            .where(SnapshotRecord.period_code == period_code, SnapshotStudent.birth_date == birth_date))]
-
-    def first_student(self, academic_year: str, period_code: str) -> SnapshotStudent | None:
-        """A student of the year's snapshots of the period, the oldest class first, by name."""
-        return self.session.scalar(
-            select(SnapshotStudent).join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
-            .where(SnapshotRecord.academic_year == academic_year, SnapshotRecord.period_code == period_code)
-            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name).limit(1))
 
     def school(self) -> tuple[str, str]:
         """(full name, director) of the school the archive holds; empty before any snapshot."""
@@ -271,43 +256,6 @@ class DocumentRepository:
         self.session.add(renewal)
         self.session.flush()
 
-    def renewal_hashes(self, signature_id: int) -> list[str]:
-        """The files of every re-timestamping of a signature, oldest first."""
-        return list(self.session.scalars(select(TimestampRenewal.sha256)
-                                         .where(TimestampRenewal.signature_id == signature_id)
-                                         .order_by(TimestampRenewal.id)))
-
-    def of_year(self, academic_year: str, *, kind: str | None = None,
-                period_codes: Sequence[str] | None = None) -> list[DocumentRecord]:
-        """Every document of the school year (destroyed ones too), of one kind or of these periods."""
-        query = select(DocumentRecord).where(DocumentRecord.academic_year == academic_year)
-        if kind is not None:
-            query = query.where(DocumentRecord.kind == kind)
-        if period_codes is not None:
-            query = query.where(DocumentRecord.period_code.in_(period_codes))
-        return list(self.session.scalars(query.order_by(DocumentRecord.id)))
-
-    def registered_first(self, snapshot_id: int, kind: str) -> tuple[DocumentRecord, RegisterEntry | None] | None:
-        """The existing document of this kind made from the snapshot, with its register entry:
-        the registered one first (an entry not destroyed), else the newest."""
-        row = self.session.execute(
-            select(DocumentRecord, RegisterEntry)
-            .outerjoin(RegisterEntry, and_(RegisterEntry.document_id == DocumentRecord.id,
-                                           RegisterEntry.status != "destroyed"))
-            .where(DocumentRecord.snapshot_id == snapshot_id, DocumentRecord.kind == kind,
-                   DocumentRecord.destroyed_by_act.is_(None))
-            .order_by(RegisterEntry.id.is_(None), DocumentRecord.id.desc()).limit(1)).first()
-        return (row[0], row[1]) if row else None
-
-    def with_versions(self, pks: Sequence[int]) -> dict[int, tuple[DocumentRecord, int]]:
-        """pk → (document, the version of the snapshot it was made from)."""
-        if not pks:
-            return {}
-        return {d.id: (d, version) for d, version in self.session.execute(
-            select(DocumentRecord, SnapshotRecord.version)
-            .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
-            .where(DocumentRecord.id.in_(pks)))}
-
 
 class PreparedSignatureRepository:
     """Documents prepared for a signature made in the director's browser (see services/browser_signing)."""
@@ -363,29 +311,6 @@ class BackupRepository:
 
     def journal(self) -> Sequence[BackupJournalEntry]:
         return self.session.scalars(select(BackupJournalEntry).order_by(BackupJournalEntry.seq)).all()
-
-    def of_year(self, academic_year: str) -> Sequence[BackupSet]:
-        return self.session.scalars(select(BackupSet).where(BackupSet.academic_year == academic_year)
-                                    .order_by(BackupSet.id)).all()
-
-    def destroyed_by(self, act_key: str) -> Sequence[BackupSet]:
-        """The sets deleted under a disposal act («N/YYYY»)."""
-        return self.session.scalars(select(BackupSet).where(BackupSet.destroyed_by_act == act_key)
-                                    .order_by(BackupSet.id)).all()
-
-    def interrupted(self, academic_year: str, label: str) -> Sequence[BackupSet]:
-        """Sets of this scope whose write did not finish, oldest first."""
-        return self.session.scalars(select(BackupSet).where(
-            BackupSet.academic_year == academic_year, BackupSet.periods == label,
-            BackupSet.state.in_(["writing", "incomplete"]), BackupSet.destroyed_by_act.is_(None))
-            .order_by(BackupSet.id)).all()
-
-    def take_over(self, backup: BackupSet, writer: str, now: dt.datetime) -> bool:
-        """Compare-and-set: make `writer` the set's writer if its writer is still the one read."""
-        was = BackupSet.writer.is_(None) if backup.writer is None else BackupSet.writer == backup.writer
-        taken = self.session.execute(update(BackupSet).where(BackupSet.id == backup.id, was)
-                                     .values(writer=writer, heartbeat_at=now, state="writing"))
-        return taken.rowcount == 1
 
 
 def journal_payload(entry: BackupJournalEntry) -> dict[str, Any]:
