@@ -86,6 +86,9 @@ class FakeRegister:
     def add_movement(self, movement: RegisterMovement) -> None:
         self.movements.append(_with_id(movement))
 
+    def last_movement(self, entry: RegisterEntry) -> RegisterMovement | None:
+        return next((m for m in reversed(self.movements) if m.entry_id == entry.id), None)
+
     def issued(self) -> list[tuple[RegisterEntry, RegisterMovement]]:
         return [(e, m) for m in self.movements for e in self.entries
                 if m.entry_id == e.id and e.status == "issued" and m.action == "issued"]
@@ -160,6 +163,9 @@ class FakeSupersessions:
         pks = set(document_pks)
         return [r for r in self.rows if r.superseded_id in pks]
 
+    def lock_class(self, snapshot: SnapshotRecord) -> None:
+        pass
+
     def superseded(self) -> set[int]:
         return {r.superseded_id for r in self.rows}
 
@@ -221,6 +227,19 @@ class FakeDocuments:
     def with_versions(self, pks: Sequence[int]) -> dict[int, tuple[DocumentRecord, int]]:
         snapshots = {s.id: s for s in self.uow.snapshots.records}
         return {d.id: (d, snapshots[d.snapshot_id].version) for d in self.records if d.id in set(pks)}
+
+    def copies_of_class(self, snapshot: SnapshotRecord) -> list[tuple[int, str, int]]:
+        same = {s.id: s.version for s in self.uow.snapshots.records
+                if (s.school_id, s.academic_year, s.period_code, s.class_id)
+                == (snapshot.school_id, snapshot.academic_year, snapshot.period_code, snapshot.class_id)}
+        return [(d.id, d.kind, same[d.snapshot_id]) for d in self.records if d.snapshot_id in same]
+
+    def registered_first(self, snapshot_id: int, kind: str) -> tuple[DocumentRecord, RegisterEntry | None] | None:
+        rows = [(d, self.uow.register.of_document(d.id)) for d in self.records
+                if d.snapshot_id == snapshot_id and d.kind == kind and d.destroyed_by_act is None]
+        rows = [(d, e if e is not None and e.status != "destroyed" else None) for d, e in rows]
+        rows.sort(key=lambda row: (row[1] is None, -row[0].id))
+        return rows[0] if rows else None
 
 
 class FakeBackups:
