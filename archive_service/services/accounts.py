@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import and_, case, delete, func, literal, or_, select, update
 
-from archive_service.adapters.orm import UserAccount, UTCDateTime, WebSession
+from archive_service.adapters.orm import UserAccount
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
@@ -91,12 +90,11 @@ def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password
     _check_role(role)
     _check_password(password, login)
     with uow:
-        if uow.session.scalar(select(UserAccount).where(UserAccount.login == login)):
+        if uow.accounts.by_login(login) is not None:
             raise ArchiveError(f"пользователь «{login}» уже есть")
         row = UserAccount(login=login, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
                           active=True, failed_logins=0, created_at=now, session_epoch=1)
-        uow.session.add(row)
-        uow.session.flush()
+        uow.accounts.add(row)
         uow.audit.append(at=now, actor=actor, action="user.created", object_type="user", object_id=login,
                          details={"role": role, "full_name": row.full_name})
         uow.commit()
@@ -104,7 +102,7 @@ def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password
 
 
 def _row(uow: UnitOfWork, login: str) -> UserAccount:
-    row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login.strip().lower()))
+    row = uow.accounts.by_login(login.strip().lower())
     if row is None:
         raise NotFoundError(f"пользователь «{login}» не найден")
     return row
@@ -126,9 +124,7 @@ def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: str, now: dt
     with uow:
         row = _row(uow, login)
         if not active and row.role == "admin" and row.active:
-            admins = uow.session.scalar(select(func.count()).select_from(UserAccount)
-                                        .where(UserAccount.role == "admin", UserAccount.active.is_(True)))
-            if admins <= 1:
+            if uow.accounts.active_admins() <= 1:
                 raise ArchiveError("нельзя отключить последнего администратора")
         row.active = active
         row.session_epoch += 1
@@ -155,8 +151,7 @@ def set_password(uow: UnitOfWork, login: str, password: str, *, actor: str, now:
 
 def list_users(uow: UnitOfWork) -> list[User]:
     with uow:
-        return [_user(r) for r in uow.session.scalars(select(UserAccount).order_by(UserAccount.role,
-                                                                                    UserAccount.login))]
+        return [_user(r) for r in uow.accounts.all()]
 
 
 WRONG = "неверное имя или пароль"
@@ -172,16 +167,9 @@ def _take_attempt(uow: UnitOfWork, login: str, now: dt.datetime) -> int | None:
     committed atomically before the password is checked; None when the account is locked (no
     place left) or there is no such login. The attempt taking place `MAX_FAILURES` locks the
     account at once; a lock that has run out starts the count again."""
-    expired = and_(UserAccount.locked_until.is_not(None), UserAccount.locked_until <= now)
-    place = case((expired, 1), else_=UserAccount.failed_logins + 1)
-    lock = literal(now + dt.timedelta(minutes=LOCK_MINUTES), UTCDateTime())
     with uow:
-        taken = uow.session.execute(
-            update(UserAccount)
-            .where(UserAccount.login == login, or_(UserAccount.locked_until.is_(None), expired))
-            .values(failed_logins=place, locked_until=case((place >= MAX_FAILURES, lock), else_=None))
-            .returning(UserAccount.failed_logins)
-            .execution_options(synchronize_session=False)).scalar()
+        taken = uow.accounts.take_attempt(login, now, max_failures=MAX_FAILURES,
+                                          lock_for=dt.timedelta(minutes=LOCK_MINUTES))
         uow.commit()
     return taken
 
@@ -199,7 +187,7 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now
     login = login.strip().lower()
     place = _take_attempt(uow, login, now)
     with uow:
-        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login))
+        row = uow.accounts.by_login(login)
         if row is None:
             _verify(_dummy_hash(), password)  # the same work as for a real account
             uow.audit.append(at=now, actor=login[:100] or "—", action="login.failed", object_type="user",
@@ -216,7 +204,7 @@ def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now
         password_hash = row.password_hash
     right = _verify(password_hash, password)  # outside any transaction: the slow hash holds no lock
     with uow:
-        row = uow.session.scalar(select(UserAccount).where(UserAccount.login == login))
+        row = uow.accounts.by_login(login)
         if not right:
             details = {"reason": "password", "failures": place}
             if place >= MAX_FAILURES and row.locked_until:
@@ -248,8 +236,7 @@ def open_session(uow: UnitOfWork, user: User, *, now: dt.datetime, lifetime: dt.
     Sessions older than `lifetime` (the cookie's own limit) are cleared on the way."""
     token = secrets.token_urlsafe(32)
     with uow:
-        uow.session.execute(delete(WebSession).where(WebSession.created_at < now - lifetime))
-        uow.session.add(WebSession(id=_session_key(token), user_id=user.id, created_at=now))
+        uow.accounts.open_session(_session_key(token), user.id, now, lifetime=lifetime)
         uow.commit()
     return token
 
@@ -257,14 +244,13 @@ def open_session(uow: UnitOfWork, user: User, *, now: dt.datetime, lifetime: dt.
 def session_user(uow: UnitOfWork, token: str) -> User | None:
     """The account of an open web session; None once the session was ended (or never existed)."""
     with uow:
-        row = uow.session.scalar(select(UserAccount).join(WebSession, WebSession.user_id == UserAccount.id)
-                                 .where(WebSession.id == _session_key(token)))
+        row = uow.accounts.of_session(_session_key(token))
         return _user(row) if row else None
 
 
 def end_session(uow: UnitOfWork, token: str, *, login: str, origin: str, now: dt.datetime) -> None:
     """Sign out: the session stops being valid on the server, whatever copy of its cookie exists."""
     with uow:
-        uow.session.execute(delete(WebSession).where(WebSession.id == _session_key(token)))
+        uow.accounts.end_session(_session_key(token))
         uow.audit.append(at=now, actor=login, action="logout", object_type="user", object_id=login, origin=origin)
         uow.commit()

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import select, update
-
 from archive_service.adapters import processes
 from archive_service.adapters.orm import BackupSet
 from archive_service.adapters.repository import audit_payload, journal_payload
@@ -165,17 +163,10 @@ def _claim_interrupted(uow: UnitOfWork, academic_year: str, label: str, *, now: 
     """Take over the oldest set of this scope whose write was interrupted (compare-and-set on
     its writer, so two re-runs never take the same set); None when there is none."""
     with uow:
-        rows = uow.session.scalars(select(BackupSet).where(
-            BackupSet.academic_year == academic_year, BackupSet.periods == label,
-            BackupSet.state.in_(["writing", "incomplete"]), BackupSet.destroyed_by_act.is_(None))
-            .order_by(BackupSet.id)).all()
-        for row in rows:
+        for row in uow.backups.interrupted(academic_year, label):
             if not _writer_gone(row, now):
                 continue
-            was = BackupSet.writer.is_(None) if row.writer is None else BackupSet.writer == row.writer
-            taken = uow.session.execute(update(BackupSet).where(BackupSet.id == row.id, was)
-                                        .values(writer=processes.this_process(), heartbeat_at=now, state="writing"))
-            if taken.rowcount == 1:
+            if uow.backups.take_over(row, processes.this_process(), now):
                 uow.commit()
                 return row.set_id
     return None
@@ -195,11 +186,11 @@ def _record_start(uow: UnitOfWork, set_id: str, files: dict[str, bytes], *, acad
         if row is None:
             row = BackupSet(set_id=set_id, academic_year=academic_year, periods=label, created_at=now,
                             created_by=actor.person, copies={})
-            uow.session.add(row)
         row.files, row.size, row.retain_until = payload_files, sum(len(v) for v in files.values()), retain
         row.complete, row.state, row.hashes = False, "writing", set_hashes(files)
         row.writer, row.heartbeat_at = processes.this_process(), now
-        uow.session.flush()
+        if row.id is None:
+            uow.backups.add(row)  # flushed: the journal line follows it
         uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id=set_id,
                                action="начало записи", purpose="резервное копирование",
                                result="прерванная запись начата заново" if resumed else "запись на носители начата")

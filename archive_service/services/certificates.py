@@ -14,10 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, func, select
-
-from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import ArchivalCertificate, DocumentRecord, RegisterEntry, SnapshotRecord, SnapshotStudent
+from archive_service.adapters.orm import ArchivalCertificate
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf, sheets_showing
 from archive_service.rendering.model import final_marks, fmt, student_rows
@@ -49,10 +46,7 @@ def find_student(uow: UnitOfWork, name: str, birth_date: dt.date) -> list[Studen
     """Every class and school year whose year snapshot (its newest version) lists the student."""
     wanted = normalise_name(name)
     with uow:
-        rows = uow.session.execute(
-            select(SnapshotStudent, SnapshotRecord)
-            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
-            .where(SnapshotRecord.period_code == "year", SnapshotStudent.birth_date == birth_date)).all()
+        rows = uow.snapshots.students_born(birth_date, period_code="year")
         found = [(st, rec) for st, rec in rows if normalise_name(st.full_name) == wanted]
         newest = {r.id for year in {rec.academic_year for _, rec in found}
                   for r in uow.snapshots.listing(year, "year", latest_only=True)}
@@ -72,13 +66,7 @@ class _SheetFile:
 
 def _summary_sheet(uow: UnitOfWork, match: StudentMatch) -> _SheetFile:
     """The summary sheet made from the snapshot: the registered one first, else the newest."""
-    row = uow.session.execute(
-        select(DocumentRecord, RegisterEntry)
-        .outerjoin(RegisterEntry, and_(RegisterEntry.document_id == DocumentRecord.id,
-                                       RegisterEntry.status != "destroyed"))
-        .where(DocumentRecord.snapshot_id == match.snapshot_id, DocumentRecord.kind == "summary_sheet",
-               DocumentRecord.destroyed_by_act.is_(None))
-        .order_by(RegisterEntry.id.is_(None), DocumentRecord.id.desc()).limit(1)).first()
+    row = uow.documents.registered_first(match.snapshot_id, "summary_sheet")
     if row is None:
         raise ArchiveError(f"сводная ведомость {match.class_name} класса за {match.academic_year} учебный год ещё "
                            f"не изготовлена: выполните «archive-service period close --year {match.academic_year} "
@@ -106,12 +94,6 @@ def _year_record(uow: UnitOfWork, store: ContentStore, match: StudentMatch) -> Y
                       sheet.document_id, sheet.registered_as, sheet.case_index, sheets)
 
 
-def _next_number(uow: UnitOfWork, year: int) -> int:
-    advisory_lock(uow.session, f"certificate:{year}")
-    last = uow.session.scalar(select(func.max(ArchivalCertificate.number)).where(ArchivalCertificate.year == year))
-    return (last or 0) + 1
-
-
 def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path, name: str, birth_date: dt.date, *,
                       requested_by: str, purpose: str, actor: str, now: dt.datetime, today: dt.date | None = None,
                       secretary: str = "") -> dict:
@@ -126,7 +108,7 @@ def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path,
     school, director = school_facts(uow)
     issued_on = today or now.astimezone().date()
     with uow:
-        number = _next_number(uow, issued_on.year)
+        number = uow.certificates.next_number(issued_on.year)
         facts = CertificateFacts(number, issued_on.year, issued_on, school, director, matches[-1].full_name,
                                  birth_date, requested_by, purpose, secretary, years)
         digest = store.put(certificate_pdf(templates_dir, facts, moment=now))
@@ -134,8 +116,7 @@ def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path,
             year=issued_on.year, number=number, student_name=facts.student_name, birth_date=birth_date,
             requested_by=requested_by, purpose=purpose, issued_on=issued_on, issued_by=actor,
             sources=[_source(y) for y in years], sha256=digest)
-        uow.session.add(certificate)
-        uow.session.flush()
+        uow.certificates.add(certificate)
         uow.audit.append(at=now, actor=actor, action="certificate.issued", object_type="archival_certificate",
                          object_id=facts.reference, details={"sha256": digest, "requested_by": requested_by,
                                                              "purpose": purpose,
@@ -158,17 +139,13 @@ def _row(c: ArchivalCertificate) -> dict:
 
 def list_certificates(uow: UnitOfWork, year: int | None = None) -> list[dict]:
     with uow:
-        query = select(ArchivalCertificate).order_by(ArchivalCertificate.year, ArchivalCertificate.number)
-        if year:
-            query = query.where(ArchivalCertificate.year == year)
-        return [_row(c) for c in uow.session.scalars(query)]
+        return [_row(c) for c in uow.certificates.listing(year)]
 
 
 def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[dict, bytes]:
     """An issued certificate and its PDF, as it was given out."""
     with uow:
-        certificate = uow.session.scalar(select(ArchivalCertificate).where(ArchivalCertificate.year == year,
-                                                                           ArchivalCertificate.number == number))
+        certificate = uow.certificates.get(year, number)
         if certificate is None:
             raise NotFoundError(f"архивная справка № {number}/{year} не выдавалась")
         return _row(certificate), store.read(certificate.sha256)
@@ -178,12 +155,7 @@ def a_student_of_the_oldest_class(uow: UnitOfWork, academic_year: str) -> tuple[
     """(name, birth date) of a student in the year's summary sheets, oldest class first (the demo's
     certificate)."""
     with uow:
-        row = uow.session.execute(
-            select(SnapshotStudent.full_name, SnapshotStudent.birth_date)
-            .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
-            .where(SnapshotRecord.academic_year == academic_year, SnapshotRecord.period_code == "year")
-            .order_by(SnapshotRecord.grade.desc(), SnapshotRecord.class_name, SnapshotStudent.full_name)
-            .limit(1)).first()
-        if row is None:
+        student = uow.snapshots.first_student(academic_year, "year")
+        if student is None:
             raise NotFoundError(f"нет сводных ведомостей за {academic_year}")
-        return row[0], row[1]
+        return student.full_name, student.birth_date

@@ -14,9 +14,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-from sqlalchemy import select
-
-from archive_service.adapters.db import advisory_lock
 from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, RegisterEntry, SnapshotRecord
 from archive_service.domain.corrections import Copy, current, replacements
 from archive_service.services.unit_of_work import UnitOfWork
@@ -52,19 +49,13 @@ class Replacement:
 
 def _chain_copies(uow: UnitOfWork, snapshot: SnapshotRecord) -> list[Copy]:
     """Every document of the class and period of `snapshot`, whichever version it was made from."""
-    rows = uow.session.execute(
-        select(DocumentRecord.id, DocumentRecord.kind, SnapshotRecord.version)
-        .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
-        .where(SnapshotRecord.school_id == snapshot.school_id, SnapshotRecord.academic_year == snapshot.academic_year,
-               SnapshotRecord.period_code == snapshot.period_code, SnapshotRecord.class_id == snapshot.class_id))
-    return [Copy(pk, kind, version) for pk, kind, version in rows]
+    return [Copy(pk, kind, version) for pk, kind, version in uow.documents.copies_of_class(snapshot)]
 
 
 def lock_class(uow: UnitOfWork, snapshot: SnapshotRecord) -> None:
     """Serialize the copies of one class and period until commit. Taken before the audit chain's
     lock by every transaction that records copies, so two closes never wait on each other in a cycle."""
-    advisory_lock(uow.session, f"copies:{snapshot.school_id}:{snapshot.academic_year}:{snapshot.period_code}:"
-                               f"{snapshot.class_id}")
+    uow.supersessions.lock_class(snapshot)
 
 
 def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str, now: dt.datetime) -> int:
@@ -73,24 +64,23 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
 
     Called whenever a document is rendered or found already rendered, so a re-run of the close
     records a replacement a crash (or an archive older than this rule) left unrecorded."""
-    snapshot = uow.session.get(SnapshotRecord, document.snapshot_id)
+    snapshot = uow.snapshots.get(document.snapshot_id)
     lock_class(uow, snapshot)
     replaced = replacements(_chain_copies(uow, snapshot))
     if not replaced:
         return 0
-    known = set(uow.session.scalars(select(DocumentSupersession.superseded_id)
-                                    .where(DocumentSupersession.superseded_id.in_(list(replaced)))))
+    known = {r.superseded_id for r in uow.supersessions.of(replaced)}
     added = 0
     for old_pk, new_pk in sorted(replaced.items()):
         if old_pk in known:
             continue
-        old, new = uow.session.get(DocumentRecord, old_pk), uow.session.get(DocumentRecord, new_pk)
-        corrected = uow.session.get(SnapshotRecord, new.snapshot_id)
+        old, new = uow.documents.get(old_pk), uow.documents.get(new_pk)
+        corrected = uow.snapshots.get(new.snapshot_id)
         row = DocumentSupersession(superseded_id=old_pk, successor_id=new_pk, reason=corrected.reason or NO_REASON,
                                    version=corrected.version, corrected_by=corrected.ingested_by,
                                    corrected_at=corrected.ingested_at, recorded_at=now, recorded_by=actor)
-        uow.session.add(row)
-        entry = uow.session.scalar(select(RegisterEntry).where(RegisterEntry.document_id == old_pk))
+        uow.supersessions.add(row)
+        entry = uow.register.of_document(old_pk)
         uow.audit.append(at=now, actor=actor, action="document.superseded", object_type="document",
                          object_id=old.document_id,
                          details={"successor": new.document_id, "class": old.class_name, "period": old.period_code,
@@ -98,7 +88,6 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
                                   "corrected_by": row.corrected_by, "corrected_at": row.corrected_at.isoformat(),
                                   "register": f"{entry.number}/{entry.year}" if entry else None})
         added += 1
-    uow.session.flush()
     return added
 
 
@@ -114,24 +103,19 @@ def replacements_of(uow: UnitOfWork, document_pks: Iterable[int]) -> dict[int, R
     pks = list(document_pks)
     if not pks:
         return {}
-    rows = {r.superseded_id: r for r in uow.session.scalars(
-        select(DocumentSupersession).where(DocumentSupersession.superseded_id.in_(pks)))}
+    rows = {r.superseded_id: r for r in uow.supersessions.of(pks)}
     if not rows:
         return {}
     chain = {pk: r.successor_id for pk, r in rows.items()}
     frontier = set(chain.values()) - chain.keys()
     while frontier:  # the successors' own successors, to the copy in force
-        more = uow.session.execute(select(DocumentSupersession.superseded_id, DocumentSupersession.successor_id)
-                                   .where(DocumentSupersession.superseded_id.in_(frontier))).all()
+        more = [(r.superseded_id, r.successor_id) for r in uow.supersessions.of(frontier)]
         chain.update(dict(more))
         frontier = {new for _, new in more} - chain.keys()
     in_force = {pk: current(pk, chain) for pk in rows}
     wanted = {r.successor_id for r in rows.values()} | set(in_force.values())
-    documents = {d.id: (d, version) for d, version in uow.session.execute(
-        select(DocumentRecord, SnapshotRecord.version).join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
-        .where(DocumentRecord.id.in_(wanted)))}
-    entries = {e.document_id: e for e in uow.session.scalars(select(RegisterEntry)
-                                                             .where(RegisterEntry.document_id.in_(wanted)))}
+    documents = uow.documents.with_versions(sorted(wanted))
+    entries = uow.register.of_documents(wanted)
 
     def described(pk: int) -> tuple[str, str]:
         document, version = documents[pk]
@@ -148,4 +132,4 @@ def replacements_of(uow: UnitOfWork, document_pks: Iterable[int]) -> dict[int, R
 
 def superseded_pks(uow: UnitOfWork) -> set[int]:
     """Inside the caller's transaction: every replaced document (to leave out of work still to do)."""
-    return set(uow.session.scalars(select(DocumentSupersession.superseded_id)))
+    return uow.supersessions.superseded()

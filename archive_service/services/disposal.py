@@ -32,19 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import (
-    BackupSet,
-    DisposalAct,
-    DisposalActItem,
-    DocumentRecord,
-    DocumentSignature,
-    LegalHold,
-    RegisterEntry,
-    TimestampRenewal,
-)
+from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
 from archive_service.domain.clock import Clock
 from archive_service.domain.permissions import may, sole_role
 from archive_service.domain.roles import ROLES
@@ -83,16 +71,11 @@ def _parse_key(key: str) -> tuple[int, int]:
 
 def _open_acts(uow: UnitOfWork) -> dict[int, str]:
     """entry id → «N/YYYY» of a proposed or approved act listing it and not yet destroyed by it."""
-    rows = uow.session.execute(
-        select(DisposalActItem.entry_id, DisposalAct.year, DisposalAct.number)
-        .join(DisposalAct, DisposalAct.id == DisposalActItem.act_id)
-        .where(DisposalAct.status.in_(("proposed", "approved")), DisposalActItem.destroyed_at.is_(None)))
-    return {entry_id: _key(year, number) for entry_id, year, number in rows}
+    return {entry_id: _key(year, number) for entry_id, (year, number) in uow.disposal.open_listings().items()}
 
 
 def _holds(uow: UnitOfWork) -> dict[int, str]:
-    rows = uow.session.execute(select(LegalHold.entry_id, LegalHold.reason).where(LegalHold.released_on.is_(None)))
-    return {entry_id: reason for entry_id, reason in rows}
+    return uow.holds.active()
 
 
 def _candidate(entry: RegisterEntry, holds: dict[int, str], acts: dict[int, str]) -> Candidate:
@@ -101,9 +84,7 @@ def _candidate(entry: RegisterEntry, holds: dict[int, str], acts: dict[int, str]
 
 
 def _entries(uow: UnitOfWork) -> list[tuple[RegisterEntry, DocumentRecord]]:
-    return list(uow.session.execute(
-        select(RegisterEntry, DocumentRecord).join(DocumentRecord, DocumentRecord.id == RegisterEntry.document_id)
-        .order_by(RegisterEntry.year, RegisterEntry.number)))
+    return uow.register.listing()
 
 
 def _describe(entry: RegisterEntry, document: DocumentRecord, years: int, basis: str) -> dict:
@@ -138,19 +119,14 @@ def plan(uow: UnitOfWork, today: dt.date) -> dict:
 def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:
     """The documents a backup set holds: its year's documents of its periods (a monthly copy
     holds the year's class journal copies)."""
-    query = select(DocumentRecord).where(DocumentRecord.academic_year == backup.academic_year)
     if backup.periods.startswith("месяц"):
-        query = query.where(DocumentRecord.kind == "class_journal")
-    else:
-        query = query.where(DocumentRecord.period_code.in_(backup.periods.split(",")))
-    return list(uow.session.scalars(query.order_by(DocumentRecord.id)))
+        return uow.documents.of_year(backup.academic_year, kind="class_journal")
+    return uow.documents.of_year(backup.academic_year, period_codes=backup.periods.split(","))
 
 
 def _unfinished(uow: UnitOfWork) -> set[int]:
     """Documents whose destruction has begun and not yet ended (their files may still be there)."""
-    return set(uow.session.scalars(
-        select(RegisterEntry.document_id).join(DisposalActItem, DisposalActItem.entry_id == RegisterEntry.id)
-        .where(DisposalActItem.destruction_started_at.is_not(None), DisposalActItem.destroyed_at.is_(None))))
+    return uow.disposal.unfinished_documents()
 
 
 def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[dict]:
@@ -170,15 +146,14 @@ def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[
 
 def _act(uow: UnitOfWork, key: str) -> DisposalAct:
     year, number = _parse_key(key)
-    act = uow.session.scalar(select(DisposalAct).where(DisposalAct.year == year, DisposalAct.number == number))
+    act = uow.disposal.get(year, number)
     if act is None:
         raise NotFoundError(f"акт № {key} не найден")
     return act
 
 
 def _items(uow: UnitOfWork, act: DisposalAct) -> list[DisposalActItem]:
-    return list(uow.session.scalars(select(DisposalActItem).where(DisposalActItem.act_id == act.id)
-                                    .order_by(DisposalActItem.position)))
+    return uow.disposal.items(act)
 
 
 def act_summary(uow: UnitOfWork, key: str) -> dict:
@@ -209,16 +184,14 @@ def _summary(uow: UnitOfWork, act: DisposalAct) -> dict:
                        "destruction_started_at": (i.destruction_started_at.isoformat()
                                                   if i.destruction_started_at else None),
                        "destroyed": {k: v for k, v in i.evidence.items() if k != "row"}} for i in items],
-            "backup_sets": [{"set_id": b.set_id, "retain_until": b.retain_until.isoformat()} for b in
-                            uow.session.scalars(select(BackupSet).where(
-                                BackupSet.destroyed_by_act == _key(act.year, act.number)).order_by(BackupSet.id))],
+            "backup_sets": [{"set_id": b.set_id, "retain_until": b.retain_until.isoformat()}
+                            for b in uow.backups.destroyed_by(_key(act.year, act.number))],
             "sha256": act.sha256}
 
 
 def list_acts(uow: UnitOfWork) -> list[dict]:
     with uow:
-        acts = uow.session.scalars(select(DisposalAct).order_by(DisposalAct.year, DisposalAct.number)).all()
-        return [_summary(uow, act) for act in acts]
+        return [_summary(uow, act) for act in uow.disposal.all()]
 
 
 def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, *, clock: Clock, actor: Actor) -> dict:
@@ -226,25 +199,21 @@ def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, *, clock: C
     today, now = clock.today(), clock.now()
     schedule = rules(uow)
     with uow:
-        advisory_lock(uow.session, "disposal")  # two secretaries must not list the same files twice
+        uow.disposal.lock()  # two secretaries must not list the same files twice
         holds, acts = _holds(uow), _open_acts(uow)
         pairs = {_key(e.year, e.number): (e, d) for e, d in _entries(uow)}
         eligible, _ = select_due([_candidate(e, holds, acts) for e, _ in pairs.values()], today)
         if not eligible:
             raise ArchiveError(f"на {today:%d.%m.%Y} нет документов, срок хранения которых истёк "
                                "и которые можно уничтожить (см. retention dispose — пробный прогон)")
-        number = (uow.session.scalar(select(func.max(DisposalAct.number)).where(DisposalAct.year == today.year))
-                  or 0) + 1
-        act = DisposalAct(year=today.year, number=number, composed_on=today, composed_by=actor.person,
-                          status="proposed")
-        uow.session.add(act)
-        uow.session.flush()
+        act = DisposalAct(year=today.year, number=uow.disposal.next_number(today.year), composed_on=today,
+                          composed_by=actor.person, status="proposed")
+        uow.disposal.add(act)
         for position, decision in enumerate(eligible, 1):
             entry, doc = pairs[decision.key]
             rule = schedule[doc.kind]
-            uow.session.add(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
-                                            evidence={"row": _describe(entry, doc, rule.years, rule.basis)}))
-        uow.session.flush()
+            uow.disposal.add_item(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
+                                                  evidence={"row": _describe(entry, doc, rule.years, rule.basis)}))
         act.sha256 = store.put(_render(uow, templates_dir, act, now))
         uow.audit.append(at=now, actor=actor.person, action="disposal.act_composed", object_type="disposal_act",
                          object_id=_key(act.year, act.number),
@@ -275,12 +244,10 @@ def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *
 def _document_files(uow: UnitOfWork, document: DocumentRecord) -> list[str]:
     """Every stored file of a document: the rendered PDF, the signed one, each re-timestamped one."""
     files = [document.sha256]
-    signature = uow.session.scalar(select(DocumentSignature).where(DocumentSignature.document_id == document.id))
+    signature = uow.documents.signature_of(document.id)
     if signature is not None:
         files.append(signature.sha256)
-        files += uow.session.scalars(select(TimestampRenewal.sha256)
-                                     .where(TimestampRenewal.signature_id == signature.id)
-                                     .order_by(TimestampRenewal.id)).all()
+        files += uow.documents.renewal_hashes(signature.id)
     return files
 
 
@@ -325,12 +292,12 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
                   now: dt.datetime) -> dict | None:
     """Destroy one listed file, or say why not now; None when it is (or already was) destroyed."""
     with uow:
-        item = uow.session.get(DisposalActItem, item_id)
+        item = uow.disposal.item(item_id)
         if item.destroyed_at is not None:
             return None
         # the entry's row lock orders this against `register.place_hold` (SQLite: BEGIN IMMEDIATE)
-        entry = uow.session.get(RegisterEntry, item.entry_id, with_for_update=True)
-        document = uow.session.get(DocumentRecord, entry.document_id)
+        entry = uow.register.by_id(item.entry_id, lock=True)
+        document = uow.documents.get(entry.document_id)
         if item.destruction_started_at is None:
             decision = decide(_candidate(entry, _holds(uow), _open_acts(uow)), today, act=key)
             if not decision.eligible:
@@ -360,9 +327,9 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
         return {"register": register_key, "reason": "уничтожение начато, но файлы документа не удалось удалить из "
                                                     "хранилища; проверьте хранилище и исполните акт ещё раз"}
     with uow:
-        item = uow.session.get(DisposalActItem, item_id)
-        entry = uow.session.get(RegisterEntry, item.entry_id)
-        document = uow.session.get(DocumentRecord, entry.document_id)
+        item = uow.disposal.item(item_id)
+        entry = uow.register.by_id(item.entry_id)
+        document = uow.documents.get(entry.document_id)
         item.destroyed_at = now
         item.evidence = {**item.evidence, "removed_now": removed}
         uow.audit.append(at=now, actor=actor.person, action="disposal.destroyed", object_type="register_entry",

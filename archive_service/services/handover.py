@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from archive_service.adapters.orm import BackupSet
 from archive_service.domain.permissions import may
 from archive_service.domain.roles import ROLES
@@ -50,7 +48,7 @@ def confirm_handover(uow: UnitOfWork, set_id: str, *, person: str, role: str, or
         raise PermissionDenied("принять резервные копии по акту может только директор")
     with uow:
         # locked: two clicks (or two browsers) must not both record the receipt
-        backup = uow.session.scalar(select(BackupSet).where(BackupSet.set_id == set_id).with_for_update())
+        backup = uow.backups.locked(set_id)
         if backup is None:
             raise NotFoundError(f"резервная копия {set_id} не найдена")
         if backup.handover_confirmed_at is not None:

@@ -24,8 +24,8 @@ STATUS = {"queued": "в очереди", "running": "выполняется", "d
 def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: str, now: dt.datetime) -> str:
     job_id = uuid.uuid4().hex
     with uow:
-        uow.session.add(Job(id=job_id, kind=kind, title=title, params=params, status="queued", total=total, done=0,
-                            message="", result={}, created_by=actor, created_at=now, heartbeat_at=now))
+        uow.jobs.add(Job(id=job_id, kind=kind, title=title, params=params, status="queued", total=total, done=0,
+                         message="", result={}, created_by=actor, created_at=now, heartbeat_at=now))
         uow.commit()
     return job_id
 
@@ -34,7 +34,7 @@ def progress(uow: UnitOfWork, job_id: str, *, done: int | None = None, total: in
              message: str | None = None, status: str | None = None, result: dict | None = None,
              now: dt.datetime) -> None:
     with uow:
-        job = uow.session.get(Job, job_id)
+        job = uow.jobs.get(job_id)
         if done is not None:
             job.done = done
         if total is not None:
@@ -51,7 +51,7 @@ def progress(uow: UnitOfWork, job_id: str, *, done: int | None = None, total: in
 
 def get(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> dict:
     with uow:
-        job = uow.session.get(Job, job_id)
+        job = uow.jobs.get(job_id)
         if job is None:
             raise NotFoundError("задание не найдено")
         status = job.status

@@ -98,15 +98,10 @@ def make_copies(uow: UnitOfWork, settings: Settings, academic_year: str, period_
 def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str, *, now: dt.datetime) -> str | None:
     """The id of a job of this kind for the period still under way (its heartbeat fresh), if any:
     a page opened again shows its progress, and a second click does not start a second job."""
-    from sqlalchemy import select
-
-    from archive_service.adapters.orm import Job
     from archive_service.services.jobs import STALE_AFTER
 
     with uow:
-        rows = uow.session.scalars(select(Job).where(Job.kind == kind, Job.status.in_(("queued", "running")),
-                                                     Job.heartbeat_at > now - STALE_AFTER)
-                                   .order_by(Job.created_at.desc())).all()
+        rows = uow.jobs.under_way(kind, alive_since=now - STALE_AFTER)
         return next((j.id for j in rows if j.params == {"academic_year": academic_year, "period": period_code}), None)
 
 

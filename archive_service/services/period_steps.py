@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
-from sqlalchemy import select
-
-from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, RegisterEntry
+from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep
 from archive_service.domain.procedure import (
     STEP_CODES,
     STEPS,
@@ -90,11 +88,8 @@ def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord]
 
 def _records(uow: UnitOfWork, academic_year: str, period_code: str) -> dict[tuple[str, str], list[Record]]:
     """(class, step) → its records, oldest first (the newest counts)."""
-    rows = uow.session.scalars(select(PeriodStep).where(PeriodStep.academic_year == academic_year,
-                                                        PeriodStep.period_code == period_code)
-                               .order_by(PeriodStep.id))
     out: dict[tuple[str, str], list[Record]] = {}
-    for r in rows:
+    for r in uow.steps.of_period(academic_year, period_code):
         out.setdefault((r.class_name, r.step), []).append(Record(r.done, r.at, r.by, r.note))
     return out
 
@@ -103,8 +98,7 @@ def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
                     signed: dict[int, DocumentSignature]) -> dict[tuple[str, str], list[Fact]]:
     """The copy made, the director's electronic signature and the register entry of each copy
     (keyed as `newest` is: by class, or by document id for earlier copies)."""
-    registered = {e.document_id: e for e in uow.session.scalars(
-        select(RegisterEntry).where(RegisterEntry.document_id.in_([d.id for d in newest.values()])))}
+    registered = uow.register.of_documents(d.id for d in newest.values())
     facts: dict[tuple[str, str], list[Fact]] = {}
     for name, doc in newest.items():
         facts[(name, "copies_printed")] = [Fact(f"копия готова ({doc.sheets} л.)", doc.created_at)]
@@ -129,9 +123,7 @@ def _backed_up(backup: list[Fact], last: BackupSet | None, doc: DocumentRecord |
 
 def _period_sets(uow: UnitOfWork, academic_year: str, period_code: str) -> list[BackupSet]:
     """The backup sets holding this period, oldest first (monthly sets are not period sets)."""
-    rows = uow.session.scalars(select(BackupSet).where(BackupSet.academic_year == academic_year)
-                               .order_by(BackupSet.id))
-    return [b for b in rows if period_code in b.periods.split(",")]
+    return [b for b in uow.backups.of_year(academic_year) if period_code in b.periods.split(",")]
 
 
 def _newest_set(uow: UnitOfWork, academic_year: str, period_code: str) -> BackupSet | None:
@@ -174,8 +166,8 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
         if not class_names:
             raise ArchiveError("не выбран ни один класс")
         for name in sorted(set(class_names)):
-            uow.session.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
-                                       step=step, done=done, at=now, by=actor, note=note))
+            uow.steps.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
+                                     step=step, done=done, at=now, by=actor, note=note))
             uow.audit.append(at=now, actor=actor, action="period.step_recorded" if done else "period.step_undone",
                              object_type="period_step", object_id=f"{academic_year}:{period_code}:{name}:{step}",
                              origin=origin, details={"step": STEP_CODES[step].title, "note": note})

@@ -10,18 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import (
-    DisposalAct,
-    DisposalActItem,
-    LegalHold,
-    RegisterCounter,
-    RegisterEntry,
-    RegisterMovement,
-    RetentionRule,
-)
+from archive_service.adapters.orm import LegalHold, RegisterEntry, RegisterMovement, RetentionRule
 from archive_service.domain.periods import readable_period
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
@@ -56,15 +45,14 @@ class Rule:
 def rules(uow: UnitOfWork) -> dict[str, Rule]:
     """The school's schedule, created from the defaults the first time it is needed."""
     with uow:
-        advisory_lock(uow.session, "retention-rules")  # two first users must not both seed the defaults
-        existing = {r.kind for r in uow.session.scalars(select(RetentionRule))}
+        uow.register.lock_rules()  # two first users must not both seed the defaults
+        existing = {r.kind for r in uow.register.rules()}
         missing = [k for k in DEFAULT_YEARS if k not in existing]
         for kind in missing:
-            uow.session.add(RetentionRule(kind=kind, years=DEFAULT_YEARS[kind], case_index="", basis=BASIS))
+            uow.register.add_rule(RetentionRule(kind=kind, years=DEFAULT_YEARS[kind], case_index="", basis=BASIS))
         if missing:
             uow.commit()
-        return {r.kind: Rule(r.kind, r.years, r.case_index, r.basis)
-                for r in uow.session.scalars(select(RetentionRule))}
+        return {r.kind: Rule(r.kind, r.years, r.case_index, r.basis) for r in uow.register.rules()}
 
 
 def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index: str | None = None,
@@ -72,7 +60,7 @@ def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index
     if kind not in rules(uow):
         raise NotFoundError(f"нет вида документов «{kind}»; есть: {', '.join(DEFAULT_YEARS)}")
     with uow:
-        rule = uow.session.get(RetentionRule, kind)
+        rule = uow.register.rule(kind)
         if years is not None:
             problem = years_problem(years)
             if problem:
@@ -100,33 +88,21 @@ def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str,
         if not paper_only and uow.documents.signature_of(record.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
-        if uow.session.scalar(select(RegisterEntry).where(RegisterEntry.document_id == record.id)):
+        if uow.register.of_document(record.id) is not None:
             raise ArchiveError(f"документ {document_id} уже внесён в реестр")
         rule = schedule[record.kind]
-        number = _next_number(uow, on.year)
+        number = uow.register.next_number(on.year)
         entry = RegisterEntry(
             year=on.year, number=number, document_id=record.id, case_index=rule.case_index,
             title=f"{TITLES[record.kind]}, {record.class_name} класс", period=f"{record.academic_year}, {record.period_code}",
             sheets=record.sheets, handed_over_by=handed_over_by, accepted_by=accepted_by, registered_on=on,
             room=placement.room, cabinet=placement.cabinet, folder=placement.folder,
             retention_end=retention_end(file_closes_on(record.academic_year), rule.years), status="in_archive")
-        uow.session.add(entry)
-        uow.session.flush()
+        uow.register.add(entry)
         uow.audit.append(at=now, actor=actor, action="register.added", object_type="document",
                          object_id=document_id, details={"year": on.year, "number": number})
         uow.commit()
         return _row(entry, document_id)
-
-
-def _next_number(uow: UnitOfWork, year: int) -> int:
-    advisory_lock(uow.session, f"register:{year}")
-    counter = uow.session.get(RegisterCounter, year, with_for_update=True)
-    if counter is None:
-        counter = RegisterCounter(year=year, last_number=0)
-        uow.session.add(counter)
-    counter.last_number += 1
-    uow.session.flush()
-    return counter.last_number
 
 
 def _row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> dict:
@@ -141,17 +117,10 @@ def _row(entry: RegisterEntry, document_id: str, replaced: corrections.Replaceme
 
 
 def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
-    from archive_service.adapters.orm import DocumentRecord
-
     with uow:
-        query = (select(RegisterEntry, DocumentRecord.document_id)
-                 .join(DocumentRecord, DocumentRecord.id == RegisterEntry.document_id)
-                 .order_by(RegisterEntry.year, RegisterEntry.number))
-        if year:
-            query = query.where(RegisterEntry.year == year)
-        rows = uow.session.execute(query).all()
+        rows = uow.register.listing(year)
         replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
-        return [_row(entry, doc_id, replaced.get(entry.document_id)) for entry, doc_id in rows]
+        return [_row(entry, document.document_id, replaced.get(entry.document_id)) for entry, document in rows]
 
 
 def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
@@ -163,8 +132,7 @@ def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
 
 
 def _entry(uow: UnitOfWork, year: int, number: int, *, lock: bool = False) -> RegisterEntry:
-    query = select(RegisterEntry).where(RegisterEntry.year == year, RegisterEntry.number == number)
-    entry = uow.session.scalar(query.with_for_update() if lock else query)
+    entry = uow.register.get(year, number, lock=lock)
     if entry is None:
         raise NotFoundError(f"в реестре нет записи №{number}/{year}")
     return entry
@@ -172,10 +140,8 @@ def _entry(uow: UnitOfWork, year: int, number: int, *, lock: bool = False) -> Re
 
 def _destruction_begun(uow: UnitOfWork, entry: RegisterEntry) -> str | None:
     """«N/YYYY» of the disposal act whose destruction of this file has begun (or ended)."""
-    row = uow.session.execute(
-        select(DisposalAct.number, DisposalAct.year).join(DisposalActItem, DisposalActItem.act_id == DisposalAct.id)
-        .where(DisposalActItem.entry_id == entry.id, DisposalActItem.destruction_started_at.is_not(None))).first()
-    return f"{row.number}/{row.year}" if row else None
+    act = uow.disposal.destruction_begun(entry)
+    return f"{act[1]}/{act[0]}" if act else None
 
 
 def _refuse_if_destroyed(uow: UnitOfWork, entry: RegisterEntry, what: str) -> None:
@@ -200,8 +166,8 @@ def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: s
             state = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}[entry.status]
             raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {'выдать' if action == 'issued' else 'вернуть'} нельзя")
         entry.status = "issued" if action == "issued" else "in_archive"
-        uow.session.add(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose, on=on,
-                                         recorded_by=actor))
+        uow.register.add_movement(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose,
+                                                   on=on, recorded_by=actor))
         uow.audit.append(at=now, actor=actor, action=f"register.{action}", object_type="register_entry",
                          object_id=f"{number}/{year}", details={"person": person, "purpose": purpose})
         uow.commit()
@@ -214,7 +180,7 @@ def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.d
     with uow:
         entry = _entry(uow, year, number, lock=True)
         _refuse_if_destroyed(uow, entry, "запретить уничтожение")
-        uow.session.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor))
+        uow.holds.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor))
         uow.audit.append(at=now, actor=actor, action="register.hold_placed", object_type="register_entry",
                          object_id=f"{number}/{year}", details={"reason": reason})
         uow.commit()
@@ -223,8 +189,7 @@ def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.d
 def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor: str, now: dt.datetime) -> None:
     with uow:
         entry = _entry(uow, year, number)
-        holds = uow.session.scalars(select(LegalHold).where(LegalHold.entry_id == entry.id,
-                                                            LegalHold.released_on.is_(None))).all()
+        holds = uow.holds.active_for(entry)
         if not holds:
             raise ArchiveError(f"на документ №{number}/{year} нет действующего запрета уничтожения")
         for hold in holds:
@@ -237,23 +202,17 @@ def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor:
 def issued_to(uow: UnitOfWork) -> dict[tuple[int, int], dict]:
     """Who holds each issued paper file: the latest issue of an entry that is out of the archive."""
     with uow:
-        rows = uow.session.execute(
-            select(RegisterEntry.year, RegisterEntry.number, RegisterMovement.person, RegisterMovement.purpose,
-                   RegisterMovement.on)
-            .join(RegisterMovement, RegisterMovement.entry_id == RegisterEntry.id)
-            .where(RegisterEntry.status == "issued", RegisterMovement.action == "issued")
-            .order_by(RegisterMovement.id))
-        return {(year, number): {"person": person, "purpose": purpose, "on": on}
-                for year, number, person, purpose, on in rows}
+        return {(entry.year, entry.number): {"person": movement.person, "purpose": movement.purpose,
+                                             "on": movement.on}
+                for entry, movement in uow.register.issued()}
 
 
 def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
     """(year, number) → the reason of its active legal hold."""
     with uow:
-        rows = uow.session.execute(select(RegisterEntry.year, RegisterEntry.number, LegalHold.reason)
-                                   .join(LegalHold, LegalHold.entry_id == RegisterEntry.id)
-                                   .where(LegalHold.released_on.is_(None)))
-        return {(year, number): reason for year, number, reason in rows}
+        active = uow.holds.active()
+        return {(entry.year, entry.number): active[entry.id]
+                for entry in (uow.register.by_id(entry_id) for entry_id in active) if entry is not None}
 
 
 FORMATS = ("pdf", "csv", "xlsx")

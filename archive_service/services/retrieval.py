@@ -26,15 +26,7 @@ import datetime as dt
 from typing import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from archive_service.adapters.orm import (
-    DocumentRecord,
-    RegisterEntry,
-    RegisterMovement,
-    SnapshotRecord,
-    SnapshotStudent,
-)
+from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain import sheets as sheet_numbering
 from archive_service.domain.periods import kind_title
 from archive_service.errors import ArchiveError, NotFoundError
@@ -162,12 +154,11 @@ def _signatures(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Signature
 
 def _registrations(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Registration]:
     out = {}
-    for entry in uow.session.scalars(select(RegisterEntry).where(RegisterEntry.document_id.in_(document_pks))):
+    for entry in uow.register.of_documents(document_pks).values():
         place = ", ".join(v for v in (entry.room, entry.cabinet, entry.folder) if v)  # as the secretary wrote them
         issued_to = ""
         if entry.status == "issued":
-            movement = uow.session.scalar(select(RegisterMovement).where(RegisterMovement.entry_id == entry.id)
-                                          .order_by(RegisterMovement.id.desc()).limit(1))
+            movement = uow.register.last_movement(entry)
             if movement is not None and movement.action == "issued":
                 issued_to = f"{movement.person}, {fmt(movement.on)} ({movement.purpose})"
         out[entry.document_id] = Registration(entry.year, entry.number, entry.case_index, entry.status,
@@ -191,37 +182,27 @@ def _matching_students(uow: UnitOfWork, wanted: str) -> dict[int, list[str]]:
     """snapshot id → the matching students it lists. Names are compared in Python, where «ё» and
     case fold the same on every database; only the distinct names are read to compare."""
     words = normalise_name(wanted).split()
-    names = [n for n in uow.session.scalars(select(SnapshotStudent.full_name).distinct())
+    names = [n for n in uow.snapshots.student_names()
              if all(any(part.startswith(w) for part in normalise_name(n).split()) for w in words)]
     found: dict[int, list[str]] = {}
-    if names:
-        for row in uow.session.execute(select(SnapshotStudent.snapshot_id, SnapshotStudent.full_name,
-                                              SnapshotStudent.birth_date)
-                                       .where(SnapshotStudent.full_name.in_(names))):
-            found.setdefault(row.snapshot_id, []).append(f"{row.full_name} ({fmt(row.birth_date)})")
+    for row in uow.snapshots.students_named(names):
+        found.setdefault(row.snapshot_id, []).append(f"{row.full_name} ({fmt(row.birth_date)})")
     return found
 
 
 def search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
     """Documents of every school year that match all the criteria given (destroyed ones too, marked)."""
     with uow:
-        statement = select(DocumentRecord, SnapshotRecord).join(SnapshotRecord,
-                                                                SnapshotRecord.id == DocumentRecord.snapshot_id)
-        if query.academic_year:
-            statement = statement.where(DocumentRecord.academic_year == query.academic_year)
-        if query.class_name:
-            statement = statement.where(DocumentRecord.class_name == " ".join(query.class_name.split()).upper())
-        if query.kind:
-            statement = statement.where(DocumentRecord.kind == query.kind)
         students: dict[int, list[str]] = {}
         if query.student.strip():
             students = _matching_students(uow, query.student)
             if not students:
                 return []
-            statement = statement.where(DocumentRecord.snapshot_id.in_(students))
-        statement = statement.order_by(DocumentRecord.academic_year, DocumentRecord.grade,
-                                       DocumentRecord.class_name, DocumentRecord.id).limit(MAX_RESULTS)
-        rows = sorted(uow.session.execute(statement).all(), key=lambda r: (
+        found = uow.documents.find(academic_year=query.academic_year or None,
+                                   class_name=" ".join(query.class_name.split()).upper() if query.class_name else None,
+                                   kind=query.kind or None, snapshot_ids=list(students) if students else None,
+                                   limit=MAX_RESULTS)
+        rows = sorted(found, key=lambda r: (
             r[0].academic_year, r[0].grade, r[0].class_name, _PERIOD_ORDER.get(r[0].period_code, 99),
             r[1].version, r[0].id))
         return _cards(uow, rows, students)
@@ -230,18 +211,15 @@ def search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
 def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
     """The school years and classes that have documents, for the search form."""
     with uow:
-        rows = uow.session.execute(select(DocumentRecord.academic_year, DocumentRecord.grade,
-                                          DocumentRecord.class_name).distinct()).all()
-    years = sorted({r.academic_year for r in rows}, reverse=True)
-    classes = [c for _, c in sorted({(r.grade, r.class_name) for r in rows})]
+        rows = uow.documents.classes()
+    years = sorted({year for year, _, _ in rows}, reverse=True)
+    classes = [c for _, c in sorted({(grade, name) for _, grade, name in rows})]
     return years, list(dict.fromkeys(classes))
 
 
 def document_card(uow: UnitOfWork, document_id: str) -> DocumentCard:
     with uow:
-        row = uow.session.execute(select(DocumentRecord, SnapshotRecord)
-                                  .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
-                                  .where(DocumentRecord.document_id == document_id)).first()
+        row = uow.documents.with_snapshot(document_id)
         if row is None:
             raise NotFoundError(f"документа {document_id} в архиве нет")
         return _cards(uow, [row])[0]

@@ -6,41 +6,59 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive_service.adapters.repository import (
-    AuditLog,
-    BackupRepository,
-    DocumentRepository,
-    PreparedSignatureRepository,
-    SnapshotRepository,
-    SourceRepository,
-    TokenRepository,
+from archive_service.adapters.archive_repositories import BackupSets, Documents, Snapshots
+from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
+from archive_service.adapters.register_repositories import (
+    DisposalRepository,
+    HoldRepository,
+    RegisterRepository,
+    StepRepository,
+    SupersessionRepository,
 )
+from archive_service.adapters.repository import AuditLog, PreparedSignatureRepository, SourceRepository, TokenRepository
+from archive_service.services import ports
 
 
 class UnitOfWork:
     """`with uow: ...; uow.commit()` — anything not committed is rolled back on exit."""
 
     session: Session
-    snapshots: SnapshotRepository
+    snapshots: Snapshots
     audit: AuditLog
     tokens: TokenRepository
-    documents: DocumentRepository
-    backups: BackupRepository
+    documents: Documents
+    backups: BackupSets
     sources: SourceRepository
     prepared: PreparedSignatureRepository
+    register: ports.Register
+    holds: ports.Holds
+    disposal: ports.Disposal
+    supersessions: ports.Supersessions
+    steps: ports.Steps
+    certificates: ports.Certificates
+    accounts: ports.Accounts
+    jobs: ports.Jobs
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.session_factory()
-        self.snapshots = SnapshotRepository(self.session)
+        self.snapshots = Snapshots(self.session)
         self.audit = AuditLog(self.session)
         self.tokens = TokenRepository(self.session)
-        self.documents = DocumentRepository(self.session)
-        self.backups = BackupRepository(self.session)
+        self.documents = Documents(self.session)
+        self.backups = BackupSets(self.session)
         self.sources = SourceRepository(self.session)
         self.prepared = PreparedSignatureRepository(self.session)
+        self.register = RegisterRepository(self.session)
+        self.holds = HoldRepository(self.session)
+        self.disposal = DisposalRepository(self.session)
+        self.supersessions = SupersessionRepository(self.session)
+        self.steps = StepRepository(self.session)
+        self.certificates = CertificateRepository(self.session)
+        self.accounts = AccountRepository(self.session)
+        self.jobs = JobRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,383 @@
+"""An in-memory unit of work for unit tests of the services' rules (cosmicpython's FakeUnitOfWork):
+the repositories of `archive_service/services/ports.py` over plain lists, no database.
+
+Records are the ORM classes used as plain objects; `add` gives a record its id as a flush would.
+There is no rollback: what a service adds stays, so a test sees what it did; `commits` counts
+the commits. Only the repositories the converted services use are here (register, holds,
+disposal, supersessions, steps, documents, backups, audit, snapshots).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any, Iterable, Sequence
+
+from archive_service.adapters.orm import (
+    AuditEvent,
+    BackupJournalEntry,
+    BackupSet,
+    DisposalAct,
+    DisposalActItem,
+    DocumentRecord,
+    DocumentSignature,
+    DocumentSupersession,
+    LegalHold,
+    PeriodStep,
+    RegisterEntry,
+    RegisterMovement,
+    RetentionRule,
+    SnapshotRecord,
+)
+
+_ids = itertools.count(1)
+
+
+def _with_id(record: Any) -> Any:
+    if getattr(record, "id", None) is None:
+        record.id = next(_ids)
+    return record
+
+
+class FakeRegister:
+    def __init__(self, uow: FakeUnitOfWork):
+        self.uow = uow
+        self.entries: list[RegisterEntry] = []
+        self.counters: dict[int, int] = {}
+        self.retention_rules: dict[str, RetentionRule] = {}
+        self.movements: list[RegisterMovement] = []
+
+    def lock_rules(self) -> None:
+        pass
+
+    def rules(self) -> Sequence[RetentionRule]:
+        return list(self.retention_rules.values())
+
+    def rule(self, kind: str) -> RetentionRule | None:
+        return self.retention_rules.get(kind)
+
+    def add_rule(self, rule: RetentionRule) -> None:
+        self.retention_rules[rule.kind] = rule
+
+    def next_number(self, year: int) -> int:
+        self.counters[year] = self.counters.get(year, 0) + 1
+        return self.counters[year]
+
+    def add(self, entry: RegisterEntry) -> None:
+        self.entries.append(_with_id(entry))
+
+    def get(self, year: int, number: int, *, lock: bool = False) -> RegisterEntry | None:
+        return next((e for e in self.entries if (e.year, e.number) == (year, number)), None)
+
+    def by_id(self, entry_id: int, *, lock: bool = False) -> RegisterEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def of_document(self, document_pk: int) -> RegisterEntry | None:
+        return next((e for e in self.entries if e.document_id == document_pk), None)
+
+    def of_documents(self, document_pks: Iterable[int]) -> dict[int, RegisterEntry]:
+        pks = set(document_pks)
+        return {e.document_id: e for e in self.entries if e.document_id in pks}
+
+    def listing(self, year: int | None = None) -> list[tuple[RegisterEntry, DocumentRecord]]:
+        rows = sorted((e for e in self.entries if not year or e.year == year), key=lambda e: (e.year, e.number))
+        return [(e, self.uow.documents.get(e.document_id)) for e in rows]
+
+    def add_movement(self, movement: RegisterMovement) -> None:
+        self.movements.append(_with_id(movement))
+
+    def last_movement(self, entry: RegisterEntry) -> RegisterMovement | None:
+        return next((m for m in reversed(self.movements) if m.entry_id == entry.id), None)
+
+    def issued(self) -> list[tuple[RegisterEntry, RegisterMovement]]:
+        return [(e, m) for m in self.movements for e in self.entries
+                if m.entry_id == e.id and e.status == "issued" and m.action == "issued"]
+
+
+class FakeHolds:
+    def __init__(self) -> None:
+        self.holds: list[LegalHold] = []
+
+    def add(self, hold: LegalHold) -> None:
+        self.holds.append(_with_id(hold))
+
+    def active_for(self, entry: RegisterEntry) -> Sequence[LegalHold]:
+        return [h for h in self.holds if h.entry_id == entry.id and h.released_on is None]
+
+    def active(self) -> dict[int, str]:
+        return {h.entry_id: h.reason for h in self.holds if h.released_on is None}
+
+
+class FakeDisposal:
+    def __init__(self, uow: FakeUnitOfWork):
+        self.uow = uow
+        self.acts: list[DisposalAct] = []
+        self.act_items: list[DisposalActItem] = []
+
+    def lock(self) -> None:
+        pass
+
+    def get(self, year: int, number: int) -> DisposalAct | None:
+        return next((a for a in self.acts if (a.year, a.number) == (year, number)), None)
+
+    def all(self) -> Sequence[DisposalAct]:
+        return sorted(self.acts, key=lambda a: (a.year, a.number))
+
+    def next_number(self, year: int) -> int:
+        return max((a.number for a in self.acts if a.year == year), default=0) + 1
+
+    def add(self, act: DisposalAct) -> None:
+        self.acts.append(_with_id(act))
+
+    def add_item(self, item: DisposalActItem) -> None:
+        self.act_items.append(_with_id(item))
+
+    def items(self, act: DisposalAct) -> list[DisposalActItem]:
+        return sorted((i for i in self.act_items if i.act_id == act.id), key=lambda i: i.position)
+
+    def item(self, item_id: int) -> DisposalActItem | None:
+        return next((i for i in self.act_items if i.id == item_id), None)
+
+    def _act(self, item: DisposalActItem) -> DisposalAct:
+        return next(a for a in self.acts if a.id == item.act_id)
+
+    def open_listings(self) -> dict[int, tuple[int, int]]:
+        return {i.entry_id: (self._act(i).year, self._act(i).number) for i in self.act_items
+                if self._act(i).status in ("proposed", "approved") and i.destroyed_at is None}
+
+    def destruction_begun(self, entry: RegisterEntry) -> tuple[int, int] | None:
+        return next(((self._act(i).year, self._act(i).number) for i in self.act_items
+                     if i.entry_id == entry.id and i.destruction_started_at is not None), None)
+
+    def unfinished_documents(self) -> set[int]:
+        register = self.uow.register
+        return {register.by_id(i.entry_id).document_id for i in self.act_items
+                if i.destruction_started_at is not None and i.destroyed_at is None}
+
+
+class FakeSupersessions:
+    def __init__(self) -> None:
+        self.rows: list[DocumentSupersession] = []
+
+    def of(self, document_pks: Iterable[int]) -> Sequence[DocumentSupersession]:
+        pks = set(document_pks)
+        return [r for r in self.rows if r.superseded_id in pks]
+
+    def lock_class(self, snapshot: SnapshotRecord) -> None:
+        pass
+
+    def superseded(self) -> set[int]:
+        return {r.superseded_id for r in self.rows}
+
+    def add(self, row: DocumentSupersession) -> None:
+        self.rows.append(_with_id(row))
+
+
+class FakeSteps:
+    def __init__(self) -> None:
+        self.rows: list[PeriodStep] = []
+
+    def of_period(self, academic_year: str, period_code: str) -> Sequence[PeriodStep]:
+        return [r for r in self.rows if (r.academic_year, r.period_code) == (academic_year, period_code)]
+
+    def add(self, step: PeriodStep) -> None:
+        self.rows.append(_with_id(step))
+
+
+class FakeDocuments:
+    def __init__(self, uow: FakeUnitOfWork):
+        self.uow = uow
+        self.records: list[DocumentRecord] = []
+        self.signature_rows: list[DocumentSignature] = []
+        self.renewals: dict[int, list[str]] = {}
+
+    def add(self, record: DocumentRecord) -> None:
+        self.records.append(_with_id(record))
+
+    def add_signature(self, signature: DocumentSignature) -> None:
+        self.signature_rows.append(_with_id(signature))
+
+    def get(self, pk: int) -> DocumentRecord | None:
+        return next((d for d in self.records if d.id == pk), None)
+
+    def by_document_id(self, document_id: str) -> DocumentRecord | None:
+        return next((d for d in self.records if d.document_id == document_id), None)
+
+    def listing(self, academic_year: str | None = None, period_codes: Sequence[str] = (),
+                class_names: Sequence[str] = ()) -> Sequence[DocumentRecord]:
+        return [d for d in self.records if d.destroyed_by_act is None
+                and (not academic_year or d.academic_year == academic_year)
+                and (not period_codes or d.period_code in period_codes)
+                and (not class_names or d.class_name in class_names)]
+
+    def signature_of(self, document_pk: int) -> DocumentSignature | None:
+        return next((s for s in self.signature_rows if s.document_id == document_pk), None)
+
+    def signatures(self, document_pks: Sequence[int]) -> dict[int, DocumentSignature]:
+        return {s.document_id: s for s in self.signature_rows if s.document_id in set(document_pks)}
+
+    def renewal_hashes(self, signature_id: int) -> list[str]:
+        return list(self.renewals.get(signature_id, []))
+
+    def of_year(self, academic_year: str, *, kind: str | None = None,
+                period_codes: Sequence[str] | None = None) -> list[DocumentRecord]:
+        return [d for d in self.records if d.academic_year == academic_year
+                and (kind is None or d.kind == kind) and (period_codes is None or d.period_code in period_codes)]
+
+    def with_versions(self, pks: Sequence[int]) -> dict[int, tuple[DocumentRecord, int]]:
+        snapshots = {s.id: s for s in self.uow.snapshots.records}
+        return {d.id: (d, snapshots[d.snapshot_id].version) for d in self.records if d.id in set(pks)}
+
+    def copies_of_class(self, snapshot: SnapshotRecord) -> list[tuple[int, str, int]]:
+        same = {s.id: s.version for s in self.uow.snapshots.records
+                if (s.school_id, s.academic_year, s.period_code, s.class_id)
+                == (snapshot.school_id, snapshot.academic_year, snapshot.period_code, snapshot.class_id)}
+        return [(d.id, d.kind, same[d.snapshot_id]) for d in self.records if d.snapshot_id in same]
+
+    def registered_first(self, snapshot_id: int, kind: str) -> tuple[DocumentRecord, RegisterEntry | None] | None:
+        rows = [(d, self.uow.register.of_document(d.id)) for d in self.records
+                if d.snapshot_id == snapshot_id and d.kind == kind and d.destroyed_by_act is None]
+        rows = [(d, e if e is not None and e.status != "destroyed" else None) for d, e in rows]
+        rows.sort(key=lambda row: (row[1] is None, -row[0].id))
+        return rows[0] if rows else None
+
+
+class FakeBackups:
+    def __init__(self) -> None:
+        self.sets: list[BackupSet] = []
+        self.uses: list[BackupJournalEntry] = []
+
+    def add(self, backup: BackupSet) -> None:
+        self.sets.append(_with_id(backup))
+
+    def get(self, set_id: str) -> BackupSet | None:
+        return next((b for b in self.sets if b.set_id == set_id), None)
+
+    def all(self) -> Sequence[BackupSet]:
+        return list(self.sets)
+
+    def of_year(self, academic_year: str) -> Sequence[BackupSet]:
+        return [b for b in self.sets if b.academic_year == academic_year]
+
+    def destroyed_by(self, act_key: str) -> Sequence[BackupSet]:
+        return [b for b in self.sets if b.destroyed_by_act == act_key]
+
+    def interrupted(self, academic_year: str, label: str) -> Sequence[BackupSet]:
+        return [b for b in self.sets if (b.academic_year, b.periods) == (academic_year, label)
+                and b.state in ("writing", "incomplete") and b.destroyed_by_act is None]
+
+    def take_over(self, backup: BackupSet, writer: str, now: dt.datetime) -> bool:
+        backup.writer, backup.heartbeat_at, backup.state = writer, now, "writing"
+        return True
+
+    def record_use(self, *, at: dt.datetime, person: str, role: str, medium: str, set_id: str, action: str,
+                   purpose: str, result: str) -> BackupJournalEntry:
+        entry = BackupJournalEntry(seq=len(self.uses) + 1, at=at, person=person, role=role, medium=medium,
+                                   set_id=set_id, action=action, purpose=purpose, result=result)
+        self.uses.append(entry)
+        return entry
+
+    def journal(self) -> Sequence[BackupJournalEntry]:
+        return list(self.uses)
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+    def append(self, *, at: dt.datetime, actor: str, action: str, object_type: str, object_id: str,
+               origin: str = "", details: dict[str, Any] | None = None) -> AuditEvent:
+        event = AuditEvent(seq=len(self.events) + 1, at=at, actor=actor, action=action, object_type=object_type,
+                           object_id=object_id, origin=origin, details=details or {})
+        self.events.append(event)
+        return event
+
+    def entries(self) -> Sequence[AuditEvent]:
+        return list(self.events)
+
+    def actions(self) -> list[str]:
+        return [e.action for e in self.events]
+
+
+class FakeSnapshots:
+    def __init__(self) -> None:
+        self.records: list[SnapshotRecord] = []
+
+    def add(self, record: SnapshotRecord, students: list = ()) -> None:  # type: ignore[assignment]
+        self.records.append(_with_id(record))
+
+    def listing(self, academic_year: str | None = None, period_code: str | None = None,
+                class_names: Sequence[str] = (), *, latest_only: bool = False,
+                with_content: bool = False) -> Sequence[SnapshotRecord]:
+        rows = [r for r in self.records if (not academic_year or r.academic_year == academic_year)
+                and (not period_code or r.period_code == period_code)
+                and (not class_names or r.class_name in class_names)]
+        if latest_only:
+            newest: dict[tuple, SnapshotRecord] = {}
+            for r in rows:
+                key = (r.school_id, r.academic_year, r.period_code, r.class_id)
+                if key not in newest or newest[key].version < r.version:
+                    newest[key] = r
+            rows = [r for r in rows if newest[(r.school_id, r.academic_year, r.period_code, r.class_id)] is r]
+        return sorted(rows, key=lambda r: (r.academic_year, r.period_code, r.grade, r.class_name, r.version))
+
+    def school(self) -> tuple[str, str]:
+        return ("", "")
+
+
+class FakeUnitOfWork:
+    """`with uow: ...; uow.commit()` like the real one, over the fakes above."""
+
+    def __init__(self) -> None:
+        self.snapshots = FakeSnapshots()
+        self.documents = FakeDocuments(self)
+        self.register = FakeRegister(self)
+        self.holds = FakeHolds()
+        self.disposal = FakeDisposal(self)
+        self.supersessions = FakeSupersessions()
+        self.steps = FakeSteps()
+        self.backups = FakeBackups()
+        self.audit = FakeAudit()
+        self.commits = 0
+
+    def __enter__(self) -> FakeUnitOfWork:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def rollback(self) -> None:
+        pass
+
+
+MOMENT = dt.datetime(2026, 5, 30, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def seed_snapshot(uow: FakeUnitOfWork, class_name: str, *, academic_year: str = "2025/2026",
+                  period_code: str = "Y", version: int = 1, period_end: dt.date = dt.date(2026, 5, 26),
+                  ingested_at: dt.datetime = MOMENT, reason: str | None = None) -> SnapshotRecord:
+    """A stored snapshot version of a class (only what the services read of it)."""
+    record = SnapshotRecord(school_id="school", academic_year=academic_year, period_code=period_code,
+                            class_id=f"id-{class_name}", class_name=class_name, grade=int(class_name[:-1]),
+                            version=version, period_end=period_end, ingested_at=ingested_at, reason=reason,
+                            student_count=25, ingested_by="завуч")
+    uow.snapshots.add(record)
+    return record
+
+
+def seed_document(uow: FakeUnitOfWork, snapshot: SnapshotRecord, kind: str = "summary_sheet", *,
+                  signed: bool = False, created_at: dt.datetime = MOMENT) -> DocumentRecord:
+    """A rendered document of the snapshot, signed by the director if `signed`."""
+    record = DocumentRecord(document_id=f"D-{len(uow.documents.records) + 1:04d}", kind=kind,
+                            snapshot_id=snapshot.id, school_id="school", academic_year=snapshot.academic_year,
+                            period_code=snapshot.period_code, class_name=snapshot.class_name, grade=snapshot.grade,
+                            sheets=4, sha256=f"{len(uow.documents.records) + 1:064x}", created_at=created_at,
+                            created_by="завуч", destroyed_by_act=None)
+    uow.documents.add(record)
+    if signed:
+        uow.documents.add_signature(DocumentSignature(document_id=record.id, sha256=f"s{record.sha256[1:]}",
+                                                      signed_at=created_at, signed_by="директор"))
+    return record
