@@ -229,7 +229,7 @@ def load_signature(raw: bytes, data: bytes, label: str = "") -> cms.ContentInfo:
             raise ValueError("not SignedData")
         signed = info["content"]
         signer = signed["signer_infos"][0]
-        signer["signature"].native
+        _ = signer["signature"].native
         detached = signed["encap_content_info"]["content"].native is None
         certificates = signed["certificates"]
         has_certificate = not isinstance(certificates, core.Void) and len(certificates) > 0

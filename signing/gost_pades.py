@@ -140,7 +140,7 @@ def load_container(data: bytes) -> cms.ContentInfo:
             raise SigningError("вернулась не подпись: данные не читаются") from None
     try:
         info = cms.ContentInfo.load(raw)
-        info.native
+        _ = info.native
     except (ValueError, TypeError, KeyError):
         raise SigningError("вернулась не подпись: структура CMS не читается") from None
     return info

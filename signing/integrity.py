@@ -123,7 +123,7 @@ def container_damage(pdf: bytes, signature) -> str | None:
 def _cms_damage(der: bytes) -> str | None:
     try:
         info = cms.ContentInfo.load(der, strict=True)
-        info.native  # parses every field: a damaged tag or length anywhere fails here
+        _ = info.native  # parses every field: a damaged tag or length anywhere fails here
         canonical = info.dump(force=True) == der
     except (ValueError, TypeError, KeyError):
         return "структура контейнера повреждена"

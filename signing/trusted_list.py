@@ -141,7 +141,7 @@ def _certificates_in(data: bytes, label: str) -> list[x509.Certificate]:
         else:
             found = [x509.Certificate.load(data)]
         for cert in found:
-            cert.native  # parse now, so a broken file fails here and not in the middle of a check
+            _ = cert.native  # parse now, so a broken file fails here and not in the middle of a check
     except (ValueError, TypeError) as exc:
         raise TrustedListError(f"файл доверенных сертификатов «{label}» не читается: это не сертификат "
                                "в формате PEM или DER и не перечень аккредитованных удостоверяющих центров") from exc

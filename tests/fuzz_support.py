@@ -311,13 +311,13 @@ class _Judge:
 
     def student_list(self, students: Any) -> dict[str, tuple]:
         out: dict[str, tuple] = {}
-        for i, st in enumerate(self.array(students, "$.students")):
+        for i, pupil in enumerate(self.array(students, "$.students")):
             where = f"$.students[{i}]"
-            self.keys(st, where, {"id", "full_name", "birth_date"}, {"enrolled_on", "left_on"})
-            sid = self.ident(st["id"], f"{where}.id")
-            self.name(st["full_name"], f"{where}.full_name")
-            born = self.date(st["birth_date"], f"{where}.birth_date")
-            arrived = self.date(st.get("enrolled_on"), f"{where}.enrolled_on", null=True)
+            self.keys(pupil, where, {"id", "full_name", "birth_date"}, {"enrolled_on", "left_on"})
+            sid = self.ident(pupil["id"], f"{where}.id")
+            self.name(pupil["full_name"], f"{where}.full_name")
+            born = self.date(pupil["birth_date"], f"{where}.birth_date")
+            arrived = self.date(pupil.get("enrolled_on"), f"{where}.enrolled_on", null=True)
             left = self.date(st.get("left_on"), f"{where}.left_on", null=True)
             if sid in out:
                 self.no(f"{where}.id: duplicate")

@@ -11,10 +11,9 @@ import pytest
 from asn1crypto import cms
 
 from archive_service.config import PROJECT_ROOT
-from signing import gost
 from signing.cryptopro import openssl_gost_command
 from signing.external import ExternalCommandSigner
-from signing.gost_pki import GostPKI, create_gost_pki, load_certificate
+from signing.gost_pki import GostPKI, create_gost_pki
 from signing.gost_tsa import GostTimestampAuthority
 from signing.pades import Trust
 from signing.trusted_list import load_trusted_list

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from num2words import num2words
@@ -87,7 +86,6 @@ def test_every_mark_and_absence_is_in_its_students_row_and_its_lessons_column(gr
         offset = 0
         for page in pages:
             grid = read_grid(pdf.words[page], PERIOD_HEAD)
-            columns = {c for (_, c) in grid}
             first_row = min(x.y0 for x in pdf.words[page] if re.fullmatch(r"\d+\.", x.text) and x.x0 < 130)
             lesson_columns = len([w for w in pdf.words[page] if re.fullmatch(r"\d{2}", w.text)
                                   and first_row - 14 < w.cy < first_row])

@@ -8,7 +8,6 @@ new route nobody put in the matrix) fails here.
 
 from __future__ import annotations
 
-import pytest
 
 from web_support import csrf_token
 
@@ -121,7 +120,7 @@ def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):
 
 def test_an_anonymous_visitor_reaches_only_the_login_page(app):
     client = app.test_client()
-    for endpoint, method, url in _routes(app):
+    for _endpoint, method, url in _routes(app):
         response = client.get(url) if method == "GET" else client.post(url)
         assert response.status_code == 302, (method, url, response.status_code)
         assert response.headers["Location"].startswith("/login"), (method, url)

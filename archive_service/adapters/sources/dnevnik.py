@@ -349,7 +349,7 @@ class DnevnikSource:
         assert register is not None
         traces = self._traces(pulls, until)
         shown = {m["id"]: m["full_name"] for m in members}
-        for person, _day_, _what, _gid in traces:
+        for person, _day, _what, _gid in traces:
             shown.setdefault(person, f"id {person}")
         unknown = [f"{who} ({pid})" if not who.startswith("id ") else who
                    for pid, who in shown.items() if register.facts(pid) is None]

@@ -269,7 +269,7 @@ class EljurSource:
             str(_need(group, "hometeacher_name", "getrules (relations.groups)")):
                 str(_need(group, "hometeacher_id", "getrules (relations.groups)"))})
         days = f"{start:%Y%m%d}-{end:%Y%m%d}"
-        for sid, facts in students.items():
+        for sid in students:
             build.add_diary(sid, self._student_record("getdiary", sid, days))
         for sid in students:
             build.add_marks(sid, self._student_record("getmarks", sid, days))
