@@ -148,7 +148,8 @@ def _ess_problem(attrs: dict, certificate: x509.Certificate) -> str | None:
     return None
 
 
-def token_problem(token: cms.ContentInfo, stamped: bytes) -> tuple[str | None, tsp.TSTInfo | None, x509.Certificate | None]:
+def token_problem(token: cms.ContentInfo,
+                  stamped: bytes) -> tuple[str | None, tsp.TSTInfo | None, x509.Certificate | None]:
     """Why an RFC 3161 token is not a valid timestamp of `stamped`, its TSTInfo and authority."""
     try:
         signed = token["content"]

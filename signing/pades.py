@@ -50,7 +50,8 @@ class Trust:
 
     @classmethod
     def from_files(cls, roots: list[Path], crls: list[Path] = ()) -> "Trust":
-        return cls(tuple(load_cert(p) for p in roots), tuple(asn1_crl.CertificateList.load(p.read_bytes()) for p in crls))
+        return cls(tuple(load_cert(p) for p in roots),
+                   tuple(asn1_crl.CertificateList.load(p.read_bytes()) for p in crls))
 
     def context(self, moment: dt.datetime | None = None) -> ValidationContext:
         return ValidationContext(trust_roots=list(self.roots), crls=list(self.crls), allow_fetching=False,

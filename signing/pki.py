@@ -21,7 +21,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 def _name(common: str, organisation: str, title: str | None = None) -> x509.Name:
-    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"), x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"),
+             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
              x509.NameAttribute(NameOID.COMMON_NAME, common)]
     if title:
         parts.append(x509.NameAttribute(NameOID.TITLE, title))

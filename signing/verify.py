@@ -309,7 +309,8 @@ def _check_ades_lta(report: VerificationReport, signature, trust: Trust, at: dt.
     ok = indication.status is AdESStatus.PASSED
     moment = _fmt(at) if at else "сейчас"
     report.add("Долговременная проверка AdES (LTA)", ok,
-               f"ETSI EN 319 102-1 на момент {moment}: " + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
+               f"ETSI EN 319 102-1 на момент {moment}: "
+               + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
 
 
 def _check_containers(report: VerificationReport, pdf: bytes, signatures: list) -> None:

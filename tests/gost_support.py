@@ -47,7 +47,8 @@ def covered_and_container(pdf: bytes, signature) -> tuple[bytes, bytes]:
     return pdf[start:start + first] + pdf[second:second + length], der
 
 
-def openssl_cms_verify(covered: bytes, container: bytes, root: Path, tmp: Path, purpose: str = "any") -> subprocess.CompletedProcess:
+def openssl_cms_verify(covered: bytes, container: bytes, root: Path, tmp: Path,
+                       purpose: str = "any") -> subprocess.CompletedProcess:
     """`openssl cms -verify` with the GOST engine: the independent check of a signature."""
     (tmp / "covered.bin").write_bytes(covered)
     (tmp / "container.p7s").write_bytes(container)

@@ -125,7 +125,8 @@ def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
         if value == "осв":
             continue
         if subject.lessons and counts[st.id] < need:
-            arrived = f" (прибыл(а) {_fmt(st.enrolled_on)})" if st.enrolled_on and st.enrolled_on > snap.period.start else ""
+            came_later = st.enrolled_on and st.enrolled_on > snap.period.start
+            arrived = f" (прибыл(а) {_fmt(st.enrolled_on)})" if came_later else ""
             yield Finding("too_few_marks",
                           f"«{subject.name}»: у ученика {st.full_name} {counts[st.id]} отм. при норме "
                           f"{need}{arrived}", subject.name, st.full_name)

@@ -68,7 +68,8 @@ def _message(err: dict) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "literal_error":
-        return f"недопустимое значение «{err.get('input')}»; допустимо: {str(ctx.get('expected', '')).replace(' or ', ' или ')}"
+        allowed = str(ctx.get("expected", "")).replace(" or ", " или ")
+        return f"недопустимое значение «{err.get('input')}»; допустимо: {allowed}"
     if kind == "json_invalid":  # the parser's own words are English: keep only where it stopped
         where = re.search(r"line (\d+) column (\d+)", str(ctx.get("error", "")))
         ending = "EOF" in str(ctx.get("error", ""))

@@ -30,7 +30,8 @@ def demo_snapshots():
     wanted = {("5А", "Q2"), ("1А", "Q2"), ("11Б", "H1"), ("9А", "year")}
     found = {}
     for data in generate(periods=["Q2", "H1", "year"]):
-        code = data["period"]["kind"] == "year" and "year" or f"{'Q' if data['period']['kind'] == 'quarter' else 'H'}{data['period']['number']}"
+        kind = data["period"]["kind"]
+        code = "year" if kind == "year" else f"{'Q' if kind == 'quarter' else 'H'}{data['period']['number']}"
         if (data["class"]["name"], code) in wanted:
             found[(data["class"]["name"], code)] = parse_snapshot(as_bytes(data))
     return found

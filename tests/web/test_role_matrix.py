@@ -56,8 +56,8 @@ ROLE_DENIED = "недоступна для вашей роли"  # the guard's 4
 OPEN = {"auth.login", "auth.font", "openapi.document", "static"}  # no sign-in needed
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
-          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf", "filename": "app.css",
-          "prepared_id": "0" * 32}
+          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf",
+          "filename": "app.css", "prepared_id": "0" * 32}
 
 
 def _routes(app):
