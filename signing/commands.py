@@ -181,7 +181,7 @@ def _execute(command: SignerCommand, argv: list[str], stdin: bytes | None,
     return process.returncode, stdout, stderr
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -128,7 +128,8 @@ def _centre_from_certificate(cert: x509.Certificate) -> str:
     for field in ("organization_name", "common_name"):
         value = subject.get(field)
         if value:
-            return value[0] if isinstance(value, list) else value
+            name: str = value[0] if isinstance(value, list) else value
+            return name
     return "удостоверяющий центр без названия в сертификате"
 
 
