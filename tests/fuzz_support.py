@@ -318,7 +318,7 @@ class _Judge:
             self.name(pupil["full_name"], f"{where}.full_name")
             born = self.date(pupil["birth_date"], f"{where}.birth_date")
             arrived = self.date(pupil.get("enrolled_on"), f"{where}.enrolled_on", null=True)
-            left = self.date(st.get("left_on"), f"{where}.left_on", null=True)
+            left = self.date(pupil.get("left_on"), f"{where}.left_on", null=True)
             if sid in out:
                 self.no(f"{where}.id: duplicate")
             if arrived and left and arrived > left:

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import orjson
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from archive_service.domain.problems import Problem, json_path
 from archive_service.domain.rules import check_snapshot
@@ -64,7 +65,7 @@ _MESSAGES = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "literal_error":

@@ -32,7 +32,8 @@ SIGNING_ROLE = "director"
 class DocumentSigner(Protocol):
     """A local key (`PadesSigner`) or an external program (`ExternalCommandSigner`)."""
 
-    certificate: Any
+    @property
+    def certificate(self) -> Any: ...  # read-only: PadesSigner and ExternalCommandSigner expose a property
 
     def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes: ...
 
