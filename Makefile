@@ -42,8 +42,8 @@ run: install
 # default level on the application), and the import contracts of pyproject.toml.
 check: install-test
 	$(BIN)/ruff check --no-cache .
-	$(BIN)/mypy --strict signing retention storage archive_service/domain
-	$(BIN)/mypy archive_service
+	$(BIN)/mypy --strict --cache-dir .mypy_cache/strict signing retention storage archive_service/domain
+	$(BIN)/mypy --cache-dir .mypy_cache/app archive_service
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 # The import contracts issue 14 moves to, not yet enforced (see import-contracts-pending.toml).
