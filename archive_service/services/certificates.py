@@ -17,8 +17,7 @@ from pathlib import Path
 from sqlalchemy import and_, func, select
 
 from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import (ArchivalCertificate, DocumentRecord, RegisterEntry, SnapshotRecord,
-                                          SnapshotStudent)
+from archive_service.adapters.orm import ArchivalCertificate, DocumentRecord, RegisterEntry, SnapshotRecord, SnapshotStudent
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf, sheets_showing
 from archive_service.rendering.model import final_marks, fmt, student_rows

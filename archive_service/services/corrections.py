@@ -128,8 +128,7 @@ def replacements_of(uow: UnitOfWork, document_pks: Iterable[int]) -> dict[int, R
     in_force = {pk: current(pk, chain) for pk in rows}
     wanted = {r.successor_id for r in rows.values()} | set(in_force.values())
     documents = {d.id: (d, version) for d, version in uow.session.execute(
-        select(DocumentRecord, SnapshotRecord.version)
-        .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
+        select(DocumentRecord, SnapshotRecord.version).join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id)
         .where(DocumentRecord.id.in_(wanted)))}
     entries = {e.document_id: e for e in uow.session.scalars(select(RegisterEntry)
                                                              .where(RegisterEntry.document_id.in_(wanted)))}
