@@ -322,7 +322,8 @@ def _usage_in_russian(err: click.UsageError) -> str:
         return f"неверное значение {hint}: {err.message}" if hint else err.message
     unknown = re.fullmatch(r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?", err.message)
     if unknown:
-        return f"нет команды «{unknown.group(1)}»" + (f" (может быть, «{unknown.group(2)}»?)" if unknown.group(2) else "")
+        guess = f" (может быть, «{unknown.group(2)}»?)" if unknown.group(2) else ""
+        return f"нет команды «{unknown.group(1)}»{guess}"
     return err.format_message()
 
 

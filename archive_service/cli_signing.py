@@ -193,7 +193,9 @@ signatures_cli = AppGroup("signatures", help="Долговременная со�
 
 
 def _horizon(days: int | None) -> dt.timedelta:
-    return dt.timedelta(days=days if days is not None else current_app.extensions["archive"].settings.timestamp_renewal_days)
+    if days is None:
+        days = current_app.extensions["archive"].settings.timestamp_renewal_days
+    return dt.timedelta(days=days)
 
 
 @signatures_cli.command("at-risk")
@@ -223,7 +225,8 @@ def signatures_renew(days: int | None) -> None:
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     for doc, error in results:
-        click.echo(f"{doc.class_name:<4} {doc.period_code:<4} {doc.document_id}: {'ОШИБКА ' + error if error else 'продлён'}")
+        outcome = "ОШИБКА " + error if error else "продлён"
+        click.echo(f"{doc.class_name:<4} {doc.period_code:<4} {doc.document_id}: {outcome}")
     failed = [d for d, e in results if e]
     click.echo(f"Продлено: {len(results) - len(failed)}, с ошибкой: {len(failed)}.")
     if failed:

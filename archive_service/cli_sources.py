@@ -76,8 +76,8 @@ def source_list(as_json: bool) -> None:
     """Список источников: система, адрес, последняя выгрузка, следующая по расписанию."""
     archive = _archive()
     s = archive.settings
-    rows = sources.list_sources(archive.uow(), now=archive.local_now(), hour=s.source_pull_hour, before=s.source_pull_days_before,
-                                after=s.source_pull_days_after)
+    rows = sources.list_sources(archive.uow(), now=archive.local_now(), hour=s.source_pull_hour,
+                                before=s.source_pull_days_before, after=s.source_pull_days_after)
     if as_json:
         _echo_json(rows)
         return

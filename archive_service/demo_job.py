@@ -136,7 +136,8 @@ def demo_command(seed: int) -> None:
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
                                 actor=backup.Actor(_actor(), "заместитель директора"), now=archive.now())
     for copy in made["copies"]:
-        click.echo(f"   {copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
+        outcome = "записан и проверен" if copy["verified"] else "ОШИБКА"
+        click.echo(f"   {copy['medium']} ({copy['location']}): {outcome}")
     act = exported / f"акт_передачи_{made['set_id']}.pdf"
     act.write_bytes(backup.handover_act_pdf(archive.uow(), settings.templates_dir, made["set_id"]))
     click.echo(f"   набор {made['set_id']}, хранить до {made['retain_until']}; акт передачи: {act}")

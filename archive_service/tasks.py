@@ -74,7 +74,9 @@ def ingest_snapshot(raw: str, actor: str, origin: str = "", reason: str | None =
     """Store one snapshot; a rejection comes back as {"status": "rejected", "problems": [...]}."""
     archive = _archive()
     try:
-        return ingest.ingest_snapshot(archive.uow(), raw, actor=actor, origin=origin, reason=reason, now=archive.now()).as_dict()
+        result = ingest.ingest_snapshot(archive.uow(), raw, actor=actor, origin=origin, reason=reason,
+                                        now=archive.now())
+        return result.as_dict()
     except ArchiveError as err:
         return {"status": "rejected", **err.as_dict()}
 
@@ -82,7 +84,8 @@ def ingest_snapshot(raw: str, actor: str, origin: str = "", reason: str | None =
 @shared_task(name="archive.preflight_period")
 def preflight_period(academic_year: str, period_codes: list[str], class_names: list[str] | None = None) -> dict:
     archive = _archive()
-    reports = snapshots.preflight_period(archive.uow(), academic_year, period_codes, class_names or (), archive.thresholds)
+    reports = snapshots.preflight_period(archive.uow(), academic_year, period_codes, class_names or (),
+                                         archive.thresholds)
     return {"classes": [r.as_dict() for r in reports]}
 
 

@@ -41,7 +41,8 @@ def main() -> None:
             future.result()
         for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2", "H1"]):
             payload[f"documents/{documents.export_name(row)}"] = archive.store.read(row["sha256"])
-        media = [DirectoryMedium(Path(tmp) / "a", "A", "кабинет 12"), DirectoryMedium(Path(tmp) / "b", "B", "кабинет 3")]
+        media = [DirectoryMedium(Path(tmp) / "a", "A", "кабинет 12"),
+                 DirectoryMedium(Path(tmp) / "b", "B", "кабинет 3")]
         size = sum(len(v) for v in payload.values()) / 1e6
 
         started = time.perf_counter()

@@ -32,7 +32,7 @@ _archive: Archive | None = None
 def _start(settings: Settings) -> None:
     global _archive
     _archive = Archive(settings)
-    _archive.renderer  # load fonts and stylesheets before the clock starts for the first job
+    _ = _archive.renderer  # load fonts and stylesheets before the clock starts for the first job
 
 
 def _render(snapshot_id: int, kind: str) -> tuple[int, int, float, int]:

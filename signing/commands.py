@@ -12,9 +12,9 @@ The files live in a private temporary folder (0700, the input file 0600) that is
 whatever happens. A `{pin}` placeholder is filled, at each run, from the environment variable
 named by `SignerCommand.pin_env` and never stored; the PIN and any other secret are masked in
 every message this module produces. Once the token refused the PIN, the same command is not
-started again (a token blocks itself after a few wrong tries; a batch would spend them all). The program's standard input is closed in file mode, so
-a program that stops to ask a question fails instead of hanging; a timeout kills its whole
-process group.
+started again (a token blocks itself after a few wrong tries; a batch would spend them all). The
+program's standard input is closed in file mode, so a program that stops to ask a question fails
+instead of hanging; a timeout kills its whole process group.
 
 The output may be DER, PEM (any `-----BEGIN ...-----` label) or bare base64; it must be a
 *detached* SignedData with one signer, carrying its certificate, whose messageDigest attribute
@@ -181,7 +181,7 @@ def _execute(command: SignerCommand, argv: list[str], stdin: bytes | None,
     return process.returncode, stdout, stderr
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -229,7 +229,7 @@ def load_signature(raw: bytes, data: bytes, label: str = "") -> cms.ContentInfo:
             raise ValueError("not SignedData")
         signed = info["content"]
         signer = signed["signer_infos"][0]
-        signer["signature"].native
+        _ = signer["signature"].native
         detached = signed["encap_content_info"]["content"].native is None
         certificates = signed["certificates"]
         has_certificate = not isinstance(certificates, core.Void) and len(certificates) > 0

@@ -84,7 +84,7 @@ def certificate_thumbprint(path: Path) -> str:
         raw = path.read_bytes()
         if b"-----BEGIN" in raw:  # PEM (certmgr -export -base64), possibly after other text
             _, _, raw = pem.unarmor(raw[raw.index(b"-----BEGIN"):])
-        x509.Certificate.load(raw).native
+        _ = x509.Certificate.load(raw).native
     except Exception:
         raise SigningError("файл сертификата не читается: нужен сертификат в формате PEM или DER") from None
     return thumbprint_of(raw)

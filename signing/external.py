@@ -14,12 +14,13 @@ GOST timestamps.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import io
 from datetime import tzinfo
 from pathlib import Path
 
-from asn1crypto import cms
+from asn1crypto import cms, x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import simple_cms_attribute
@@ -50,21 +51,17 @@ class ExternalCommandSigner:
         self.gost = gost.certificate_is_gost(self.cert)
 
     @property
-    def certificate(self):
+    def certificate(self) -> x509.Certificate:
         return self.cert
 
-    def sign(self, pdf: bytes, page: int, *, now=None) -> bytes:
+    def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes:
         if self.gost:  # GOST: Streebog digests and a GOST timestamp authority (signing.gost_pades)
-            import datetime as dt
-
             prepared = prepare_signature(pdf, page, self.cert, self.stamp, now=now or dt.datetime.now(dt.timezone.utc))
             return GostCompleter(self.timestamper, self.trust).finish(prepared, self._run(prepared.covered))
         signed = asyncio.run(self._sign(pdf, page, now))
         return add_document_timestamp(signed, self.timestamper, self.trust)  # DSS, then the B-LTA timestamp
 
-    async def _sign(self, pdf: bytes, page: int, now) -> bytes:
-        import datetime as dt
-
+    async def _sign(self, pdf: bytes, page: int, now: dt.datetime | None) -> bytes:
         now = now or dt.datetime.now(dt.timezone.utc)
         # pyHanko lays the document out with this signer; the real CMS comes from the program
         layout_signer = signers.ExternalSigner(signing_cert=self.cert, cert_registry=SimpleCertificateStore.from_certs(
@@ -74,8 +71,9 @@ class ExternalCommandSigner:
         style = self.stamp.for_certificate(self.cert, now)
         pdf_signer = signers.PdfSigner(meta, signer=layout_signer, stamp_style=style,
                                        new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
-        prepared, _, output = await pdf_signer.async_digest_doc_for_signing(
-            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED)
+        output = io.BytesIO()
+        prepared, _, _ = await pdf_signer.async_digest_doc_for_signing(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED, output=output)
         prepared_bytes = output.getvalue()
         covered = prepared_bytes[:prepared.reserved_region_start] + prepared_bytes[prepared.reserved_region_end:]
         signature = await self._with_timestamp(self._run(covered))

@@ -60,10 +60,11 @@ def _register_oids() -> None:
     callbacks = keys.PublicKeyInfo._spec_callbacks
     original = callbacks["public_key"]
 
-    def public_key_spec(info: keys.PublicKeyInfo):
+    def public_key_spec(info: keys.PublicKeyInfo) -> tuple[type[core.Asn1Value], object]:
         if info["algorithm"]["algorithm"].dotted in (KEY_256, KEY_512):
             return core.OctetBitString, None
-        return original(info)
+        spec: tuple[type[core.Asn1Value], object] = original(info)
+        return spec
 
     if getattr(original, "__name__", "") != "public_key_spec":
         callbacks["public_key"] = public_key_spec
@@ -105,7 +106,7 @@ NOT_INSTALLED = ("на сервере не установлена поддерж
 class _Library:
     """The system libcrypto with the GOST engine loaded once, or the reason it cannot be."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         name = ctypes.util.find_library("crypto") or "libcrypto.so.3"
         lib = ctypes.CDLL(name)
         vp, cp, sz, ip = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int
@@ -209,7 +210,7 @@ class _PublicKeys:
     def load(spki_der: bytes) -> int:
         library = _lib()
         buffer = ctypes.c_char_p(spki_der)
-        pkey = library.lib.d2i_PUBKEY(None, ctypes.byref(buffer), len(spki_der))
+        pkey: int | None = library.lib.d2i_PUBKEY(None, ctypes.byref(buffer), len(spki_der))
         if not pkey:
             raise library.error("открытый ключ ГОСТ не читается")
         return pkey  # kept for the life of the process with its cache entry
@@ -228,7 +229,7 @@ def verify(public_key: keys.PublicKeyInfo | bytes, data: bytes, signature: bytes
     try:
         if lib.EVP_DigestVerifyInit(ctx, None, library.digests[digest_name], None, pkey) != 1:
             raise library.error("не удалось начать проверку подписи ГОСТ")
-        result = lib.EVP_DigestVerify(ctx, bytes(signature), len(signature), bytes(data), len(data))
+        result: int = lib.EVP_DigestVerify(ctx, bytes(signature), len(signature), bytes(data), len(data))
         lib.ERR_clear_error()
         return result == 1
     finally:
@@ -266,7 +267,7 @@ class PrivateKey:
             pkey = ctypes.c_void_p()
             if (not ctx or lib.EVP_PKEY_keygen_init(ctx) != 1
                     or lib.EVP_PKEY_CTX_ctrl_str(ctx, b"paramset", paramset.encode()) <= 0
-                    or lib.EVP_PKEY_keygen(ctx, ctypes.byref(pkey)) != 1):
+                    or lib.EVP_PKEY_keygen(ctx, ctypes.byref(pkey)) != 1 or not pkey.value):
                 raise library.error("не удалось создать ключ ГОСТ")
         finally:
             lib.EVP_PKEY_CTX_free(ctx)
@@ -329,7 +330,7 @@ def _public_of(pkey: int) -> keys.PublicKeyInfo:
 def signed_attributes_bytes(signer_info: cms.SignerInfo) -> bytes:
     """What a CMS signature with signed attributes signs: their DER as a SET (RFC 5652 § 5.4), i.e.
     the bytes as they stand in the container with the implicit [0] tag read as SET OF."""
-    encoded = signer_info["signed_attrs"].dump()
+    encoded: bytes = signer_info["signed_attrs"].dump()
     return b"\x31" + encoded[1:]
 
 

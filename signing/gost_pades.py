@@ -21,9 +21,11 @@ import datetime as dt
 import io
 import uuid
 from dataclasses import dataclass
+from typing import Sequence
 
 from asn1crypto import cms, crl as asn1_crl, x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.signers.cms_embedder import PdfCMSEmbedder, SigIOSetup, SigObjSetup
@@ -65,7 +67,8 @@ def prepare_signature(pdf: bytes, page: int, certificate: x509.Certificate, stam
     return asyncio.run(_prepare(pdf, page, certificate, stamp, now, digest_algorithm, reason, location))
 
 
-async def _prepare(pdf, page, certificate, stamp, now, digest_algorithm, reason, location) -> PreparedSignature:
+async def _prepare(pdf: bytes, page: int, certificate: x509.Certificate, stamp: StampStyle, now: dt.datetime,
+                   digest_algorithm: str, reason: str, location: str) -> PreparedSignature:
     # pyHanko lays the document out with a placeholder signer; its own SHA-256 digest is unused
     layout = signers.ExternalSigner(signing_cert=certificate, signature_value=bytes(128),
                                     cert_registry=SimpleCertificateStore.from_certs([certificate]),
@@ -75,8 +78,9 @@ async def _prepare(pdf, page, certificate, stamp, now, digest_algorithm, reason,
     pdf_signer = signers.PdfSigner(meta, signer=layout, stamp_style=stamp.for_certificate(certificate, now),
                                    new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
     try:
-        prepared, _, output = await pdf_signer.async_digest_doc_for_signing(
-            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED)
+        output = io.BytesIO()
+        prepared, _, _ = await pdf_signer.async_digest_doc_for_signing(
+            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=RESERVED, output=output)
     except SigningError:
         raise
     except Exception as exc:
@@ -140,7 +144,7 @@ def load_container(data: bytes) -> cms.ContentInfo:
             raise SigningError("вернулась не подпись: данные не читаются") from None
     try:
         info = cms.ContentInfo.load(raw)
-        info.native
+        _ = info.native
     except (ValueError, TypeError, KeyError):
         raise SigningError("вернулась не подпись: структура CMS не читается") from None
     return info
@@ -192,7 +196,8 @@ class GostCompleter:
         return cms.ContentInfo.load(info.dump(force=True))
 
 
-def chain_of(certificate: x509.Certificate, trust: Trust, known: list[x509.Certificate] = ()) -> list[x509.Certificate]:
+def chain_of(certificate: x509.Certificate, trust: Trust,
+             known: Sequence[x509.Certificate] = ()) -> list[x509.Certificate]:
     """`certificate` and its issuers up to a trusted root, as far as they are known."""
     pool = [*known, *trust.roots]
     chain = [certificate]
@@ -228,7 +233,7 @@ def add_gost_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper,
     return asyncio.run(_document_timestamp(writer, timestamper))
 
 
-def _signers_and_authorities(reader) -> list[x509.Certificate]:
+def _signers_and_authorities(reader: PdfFileReader) -> list[x509.Certificate]:
     """Every certificate of every signature and timestamp in the file (a renewal's input)."""
     known = []
     for signature in reader.embedded_signatures:
@@ -257,4 +262,5 @@ async def _document_timestamp(writer: IncrementalPdfFileWriter, timestamper: tim
     if 2 * len(token.dump()) > prepared.reserved_region_end - prepared.reserved_region_start - 2:
         raise SigningError("штамп времени не помещается в место, отведённое в документе")
     writing.send(token)
-    return output.getvalue()
+    stamped: bytes = output.getvalue()
+    return stamped

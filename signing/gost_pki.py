@@ -149,7 +149,7 @@ def _time(moment: dt.datetime) -> x509.Time:
     return x509.Time(name="general_time", value=moment)
 
 
-def _extension(name: str, value, critical: bool = False) -> dict:
+def _extension(name: str, value: core.Asn1Value, critical: bool = False) -> dict[str, object]:
     return {"extn_id": name, "critical": critical, "extn_value": value}
 
 
@@ -161,7 +161,7 @@ def _sign_certificate(tbs: x509.TbsCertificate, issuer_key: gost.PrivateKey) -> 
 
 def issue_certificate(*, subject: x509.Name, public_key: keys.PublicKeyInfo, issuer: x509.Name,
                       issuer_key: gost.PrivateKey, not_before: dt.datetime, not_after: dt.datetime,
-                      extensions: list[dict]) -> x509.Certificate:
+                      extensions: list[dict[str, object]]) -> x509.Certificate:
     """A v3 certificate signed by `issuer_key` (GOST), with SKI and (when not self-signed) AKI added."""
     extensions = [*extensions, _extension("key_identifier", core.OctetString(_key_id(public_key)))]
     if issuer_key.public_key.dump() != public_key.dump():

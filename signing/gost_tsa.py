@@ -33,7 +33,7 @@ class GostTimestampAuthority(TimeStamper):
 
     def __init__(self, certificate: x509.Certificate, key: gost.PrivateKey,
                  clock: Callable[[], dt.datetime] | None = None, policy: str = DEMO_POLICY):
-        super().__init__(include_nonce=True)
+        super().__init__(include_nonce=True)  # type: ignore[no-untyped-call]  # pyHanko's is unannotated
         certificate = x509.Certificate.load(certificate.dump())  # fresh, unparsed: dumped as it stands
         self.key = key
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
@@ -58,10 +58,11 @@ class GostTimestampAuthority(TimeStamper):
         self._certificates = cms.CertificateSet([cms.CertificateChoices({"certificate": certificate})]).dump()
 
     @classmethod
-    def from_files(cls, certificate: Path, key: Path, **options) -> "GostTimestampAuthority":
+    def from_files(cls, certificate: Path, key: Path, clock: Callable[[], dt.datetime] | None = None,
+                   policy: str = DEMO_POLICY) -> "GostTimestampAuthority":
         from signing.pades import load_cert
 
-        return cls(load_cert(certificate), gost.PrivateKey.from_pem(key.read_bytes()), **options)
+        return cls(load_cert(certificate), gost.PrivateKey.from_pem(key.read_bytes()), clock, policy)
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return self.respond(req)
@@ -107,7 +108,7 @@ class DigestRoutedTimestamper(TimeStamper):
     documents) go to the GOST authority, others to the RSA one; a missing one is a Russian error."""
 
     def __init__(self, default: TimeStamper | None, gost_authority: TimeStamper | None):
-        super().__init__(include_nonce=True)
+        super().__init__(include_nonce=True)  # type: ignore[no-untyped-call]  # pyHanko's is unannotated
         self.default = default
         self.gost_authority = gost_authority
 
@@ -121,7 +122,7 @@ class DigestRoutedTimestamper(TimeStamper):
                 if md_algorithm.startswith("streebog") else "задайте ARCHIVE_TSA_URL"))
         return wanted
 
-    async def async_timestamp(self, message_digest, md_algorithm):
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
         return await self._route(md_algorithm).async_timestamp(message_digest, md_algorithm)
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:

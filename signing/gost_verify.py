@@ -25,18 +25,27 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
-from asn1crypto import cms, tsp, x509
+from asn1crypto import algos, cms, core, keys, tsp, x509
 from cryptography.exceptions import InvalidSignature
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
-from pyhanko_certvalidator.sig_validate import DEFAULT_VALIDATION_CONTEXT, DefaultSignatureValidator
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko_certvalidator.sig_validate import (DEFAULT_VALIDATION_CONTEXT, DefaultSignatureValidator,
+                                                SignatureValidationContext)
 
 from signing import gost
 from signing.pades import Trust
+
+if TYPE_CHECKING:
+    from signing.verify import VerificationReport
+
+#: when a timestamp was made, and by which authority (None where it is missing)
+StampedBy = tuple[dt.datetime | None, x509.Certificate | None]
 
 _log = logging.getLogger(__name__)
 
@@ -44,8 +53,9 @@ _log = logging.getLogger(__name__)
 class GostSignatureValidator(DefaultSignatureValidator):
     """pyhanko_certvalidator's signature check, taught GOST R 34.10-2012 (certificates, CRLs)."""
 
-    def validate_signature(self, signature, signed_data, public_key_info, signature_algorithm,
-                           context=DEFAULT_VALIDATION_CONTEXT):
+    def validate_signature(self, signature: bytes, signed_data: bytes, public_key_info: keys.PublicKeyInfo,
+                           signature_algorithm: algos.SignedDigestAlgorithm,
+                           context: SignatureValidationContext = DEFAULT_VALIDATION_CONTEXT) -> None:
         if gost.is_gost_key(public_key_info):
             digest_name = (gost.digest_algorithm_of_signature(signature_algorithm["algorithm"].dotted)
                            or context.contextual_md_algorithm)
@@ -134,7 +144,7 @@ def cms_problem(signed: cms.SignedData, content: bytes) -> tuple[str | None, x50
     return None, certificate
 
 
-def _ess_problem(attrs: dict, certificate: x509.Certificate) -> str | None:
+def _ess_problem(attrs: dict[str, core.SetOf], certificate: x509.Certificate) -> str | None:
     """The ESS signing-certificate attribute, when present, must name the signer's certificate."""
     for name in ("signing_certificate_v2", "signing_certificate"):
         if name in attrs:
@@ -148,7 +158,8 @@ def _ess_problem(attrs: dict, certificate: x509.Certificate) -> str | None:
     return None
 
 
-def token_problem(token: cms.ContentInfo, stamped: bytes) -> tuple[str | None, tsp.TSTInfo | None, x509.Certificate | None]:
+def token_problem(token: cms.ContentInfo,
+                  stamped: bytes) -> tuple[str | None, tsp.TSTInfo | None, x509.Certificate | None]:
     """Why an RFC 3161 token is not a valid timestamp of `stamped`, its TSTInfo and authority."""
     try:
         signed = token["content"]
@@ -166,7 +177,7 @@ def token_problem(token: cms.ContentInfo, stamped: bytes) -> tuple[str | None, t
 
 
 def certificate_problem(certificate: x509.Certificate, moment: dt.datetime, trust: Trust,
-                        known: list[x509.Certificate], crls: list, *, timestamping: bool = False) -> str | None:
+                        known: list[x509.Certificate], crls: list[bytes], *, timestamping: bool = False) -> str | None:
     """RFC 5280 validation of `certificate` at `moment` to a trusted root, revocation by `crls`."""
     context = ValidationContext(trust_roots=list(trust.roots), other_certs=known, crls=[*trust.crls, *crls],
                                 moment=moment, allow_fetching=False, revocation_mode="hard-fail",
@@ -230,13 +241,13 @@ def covered_bytes(pdf: bytes, signature: EmbeddedPdfSignature) -> bytes:
     return pdf[start:start + first] + pdf[second:second + length]
 
 
-def embedded_crls(reader) -> list:
+def embedded_crls(reader: PdfFileReader) -> list[bytes]:
     if "/DSS" not in reader.root:
         return []
     return [c.get_object().data for c in DocumentSecurityStore.read_dss(reader).crls]
 
 
-def embedded_certificates(reader) -> list[x509.Certificate]:
+def embedded_certificates(reader: PdfFileReader) -> list[x509.Certificate]:
     if "/DSS" not in reader.root:
         return []
     return [x509.Certificate.load(stream.get_object().data)
@@ -256,7 +267,8 @@ def _fmt(moment: dt.datetime | None) -> str:
     return fmt(moment)
 
 
-def check_gost_signature(report, pdf: bytes, reader, signature: EmbeddedPdfSignature, doc_ts: list,
+def check_gost_signature(report: VerificationReport, pdf: bytes, reader: PdfFileReader, signature: EmbeddedPdfSignature,
+                         doc_ts: list[EmbeddedPdfSignature],
                          trust: Trust, at: dt.datetime | None, outside: str | None) -> None:
     """Fill `report` (a `signing.verify.VerificationReport`) for a GOST-signed document, with the same
     checks, in the same order and words, as a pyHanko-verified one."""
@@ -286,6 +298,7 @@ def check_gost_signature(report, pdf: bytes, reader, signature: EmbeddedPdfSigna
         known += _certificates(token["content"])
     crls = embedded_crls(reader)
     moment = signed_at or at or dt.datetime.now(dt.timezone.utc)
+    trusted: str | None
     if certificate is None or problem:
         trusted = "не проверялся: подпись не соответствует содержимому"
     else:
@@ -307,7 +320,7 @@ def check_gost_signature(report, pdf: bytes, reader, signature: EmbeddedPdfSigna
         "PAdES B-T" if token is not None else "PAdES B-B")
 
 
-def assess_qualification(report, certificate: x509.Certificate, trust: Trust) -> None:
+def assess_qualification(report: VerificationReport, certificate: x509.Certificate, trust: Trust) -> None:
     """Whether the signature is a qualified one (63-ФЗ art. 5 p. 4): a GOST key, a certificate in the
     qualified profile (ФСБ order 795) issued by an accredited certification centre."""
     from signing.qualified import qualification_problems, read_profile
@@ -331,7 +344,7 @@ def assess_qualification(report, certificate: x509.Certificate, trust: Trust) ->
                             + (f", средство электронной подписи класса {classes}" if classes else ""))
 
 
-def _describe(report, certificate: x509.Certificate) -> None:
+def _describe(report: VerificationReport, certificate: x509.Certificate) -> None:
     validity = certificate["tbs_certificate"]["validity"]
     report.signer = _common_name(certificate)
     report.certificate_serial = f"{certificate.serial_number:X}"
@@ -343,7 +356,8 @@ def _common_name(certificate: x509.Certificate | None) -> str:
     return certificate.subject.native.get("common_name", "") if certificate is not None else ""
 
 
-def _check_document_timestamps(report, pdf: bytes, doc_ts: list, trust: Trust, known: list, crls: list) -> list:
+def _check_document_timestamps(report: VerificationReport, pdf: bytes, doc_ts: list[EmbeddedPdfSignature], trust: Trust,
+                               known: list[x509.Certificate], crls: list[bytes]) -> list[StampedBy]:
     """Each document timestamp stamps its byte range, by a valid authority; their (time, authority)."""
     if not doc_ts:
         report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
@@ -355,6 +369,7 @@ def _check_document_timestamps(report, pdf: bytes, doc_ts: list, trust: Trust, k
         if problem:
             problems.append(f"штамп № {number}: {problem}")
             continue
+        assert info is not None and authority is not None  # token_problem gives both when it finds no problem
         moment = info["gen_time"].native
         extra = [*known, *_certificates(stamp.signed_data)]
         problem = certificate_problem(authority, moment, trust, extra, crls, timestamping=True)
@@ -366,16 +381,18 @@ def _check_document_timestamps(report, pdf: bytes, doc_ts: list, trust: Trust, k
     return stamps
 
 
-def _check_long_term(report, chain: list, trust: Trust, known: list, crls: list, at: dt.datetime | None) -> None:
+def _check_long_term(report: VerificationReport, chain: list[StampedBy], trust: Trust, known: list[x509.Certificate],
+                     crls: list[bytes], at: dt.datetime | None) -> None:
     """Each timestamp is proven by the next one to exist while its authority's certificate was
     valid; the newest authority's certificate must still be valid at the moment of the check."""
     moment = at or dt.datetime.now(dt.timezone.utc)
     words = f"на момент {_fmt(at)}" if at else "на сегодня"
     problem = None
-    if any(when is None or authority is None for when, authority in chain):
+    complete = [(when, authority) for when, authority in chain if when is not None and authority is not None]
+    if len(complete) < len(chain):
         problem = "цепочка штампов времени неполная"
     else:
-        for (when, authority), following in zip(chain, [*(w for w, _ in chain[1:]), moment]):
+        for (when, authority), following in zip(complete, [*(w for w, _ in complete[1:]), moment]):
             if following < when:
                 problem = "штампы времени идут не по порядку"
                 break

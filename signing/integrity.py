@@ -18,14 +18,21 @@ Each check answers with a Russian sentence naming the problem, or None.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import cms, core
+from asn1crypto import algos, cms, core
 from pyhanko.pdf_utils import generic
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.rw_common import PdfHandler
+    from pyhanko.pdf_utils.xref import XRefCache
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 _HEX = re.compile(rb"<(?:[0-9a-f]*|[0-9A-F]*)>")
 
 
-def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
+def uncovered_part(pdf: bytes, last: EmbeddedPdfSignature, total_revisions: int) -> str | None:
     """What of `pdf` lies outside `last`, the newest signature or document timestamp, if anything."""
     try:
         ranges = [int(x) for x in last.byte_range]
@@ -44,7 +51,7 @@ def uncovered_part(pdf: bytes, last, total_revisions: int) -> str | None:
     return None
 
 
-def bytes_between_revisions(pdf: bytes, xrefs) -> str | None:
+def bytes_between_revisions(pdf: bytes, xrefs: XRefCache) -> str | None:
     """Bytes no revision owns: junk after a revision's `%%EOF` that a later revision (a renewal,
     say) was appended behind, so that a later document timestamp covers it as if it were signed.
     Each revision must begin, after white space, with its first object or its cross-reference."""
@@ -61,7 +68,7 @@ def bytes_between_revisions(pdf: bytes, xrefs) -> str | None:
     return None
 
 
-def metadata_change(reader, signed_revision: int) -> str | None:
+def metadata_change(reader: PdfFileReader, signed_revision: int) -> str | None:
     """Whether the document information (/Info) or the XMP metadata differs from what was signed.
 
     pyHanko's difference analysis accepts any change to both as a long-term validation update,
@@ -81,27 +88,30 @@ _SAVE_STAMPS_XMP = re.compile(rb"<(xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)
                               rb"|\b(?:xmp:ModifyDate|xmp:MetadataDate|pdf:Producer)=\"[^\"]*\"", re.S)
 
 
-def _information(revision) -> dict:
+def _information(revision: PdfHandler) -> dict[str, Any]:
     info = _resolve(revision, revision.trailer_view, "/Info")
     if info is None:
         return {}
     return {str(k): v for k, v in info.items() if k not in _SAVE_STAMPS_INFO}
 
 
-def _xmp(revision) -> bytes:
+def _xmp(revision: PdfHandler) -> bytes:
     metadata = _resolve(revision, _resolve(revision, revision.trailer_view, "/Root"), "/Metadata")
     return b"" if metadata is None else _SAVE_STAMPS_XMP.sub(b"", metadata.data)
 
 
-def _resolve(revision, container, key: str):
-    """`container[key]` as `revision` had it: a plain lookup would read the newest revision's object."""
+def _resolve(revision: PdfHandler, container: Any, key: str) -> Any:
+    """`container[key]` as `revision` had it: a plain lookup would read the newest revision's object.
+
+    Any: a PDF object of whatever type the file holds there; the callers use it as what the PDF
+    specification says it must be (a dictionary, a stream), and a file that breaks that fails."""
     if container is None or key not in container:
         return None
     value = container.raw_get(key)
     return revision.get_object(value.reference) if isinstance(value, generic.IndirectObject) else value
 
 
-def container_damage(pdf: bytes, signature) -> str | None:
+def container_damage(pdf: bytes, signature: EmbeddedPdfSignature) -> str | None:
     """Why the /Contents of `signature` is not exactly the container its signer wrote, if so."""
     try:
         start, stop = int(signature.byte_range[1]), int(signature.byte_range[2])
@@ -123,7 +133,7 @@ def container_damage(pdf: bytes, signature) -> str | None:
 def _cms_damage(der: bytes) -> str | None:
     try:
         info = cms.ContentInfo.load(der, strict=True)
-        info.native  # parses every field: a damaged tag or length anywhere fails here
+        _ = info.native  # parses every field: a damaged tag or length anywhere fails here
         canonical = info.dump(force=True) == der
     except (ValueError, TypeError, KeyError):
         return "структура контейнера повреждена"
@@ -182,10 +192,10 @@ def _expected_version(signed: cms.SignedData) -> str:
     return "v1"
 
 
-def _present(value) -> list:
+def _present(value: core.Asn1Value) -> list[core.Asn1Value]:
     """The elements of an optional SET, none when it is absent."""
     return [] if isinstance(value, core.Void) else list(value)
 
 
-def _algorithm(algorithm) -> tuple[str, object]:
+def _algorithm(algorithm: algos.DigestAlgorithm) -> tuple[str, object]:
     return algorithm["algorithm"].dotted, algorithm["parameters"].native

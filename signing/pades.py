@@ -15,6 +15,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,9 @@ from pyhanko_certvalidator import ValidationContext
 from signing.errors import KeyAccessError, SigningError
 from signing.tsa import LocalTimestampAuthority
 
+if TYPE_CHECKING:
+    from signing.trusted_list import TrustedList
+
 FIELD = "DirectorSignature"
 STAMP_BOX = (285, 120, 555, 215)  # pt, on the certification sheet: right, under the director's line
 
@@ -42,15 +46,16 @@ class Trust:
 
     roots: tuple[asn1_x509.Certificate, ...]
     crls: tuple[asn1_crl.CertificateList, ...] = ()
-    accredited: object = None  # a `signing.trusted_list.TrustedList`: which roots are accredited centres
+    accredited: TrustedList | None = None  # which roots are accredited certification centres
 
     def centre_for(self, cert: asn1_x509.Certificate) -> str | None:
         """The accredited certification centre that issued `cert` (or is it), None if none is."""
         return self.accredited.centre_for(cert) if self.accredited is not None else None
 
     @classmethod
-    def from_files(cls, roots: list[Path], crls: list[Path] = ()) -> "Trust":
-        return cls(tuple(load_cert(p) for p in roots), tuple(asn1_crl.CertificateList.load(p.read_bytes()) for p in crls))
+    def from_files(cls, roots: Sequence[Path], crls: Sequence[Path] = ()) -> "Trust":
+        return cls(tuple(load_cert(p) for p in roots),
+                   tuple(asn1_crl.CertificateList.load(p.read_bytes()) for p in crls))
 
     def context(self, moment: dt.datetime | None = None) -> ValidationContext:
         return ValidationContext(trust_roots=list(self.roots), crls=list(self.crls), allow_fetching=False,
@@ -69,7 +74,7 @@ def load_cert(path: Path) -> asn1_x509.Certificate:
 def load_pkcs12(path: Path, password: bytes) -> signers.SimpleSigner:
     """The signer of a PKCS#12 file; a wrong password or a broken file is a `KeyAccessError`."""
     try:
-        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password)
+        signer: signers.SimpleSigner | None = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password)
     except (OSError, ValueError) as exc:
         raise KeyAccessError(f"не удалось открыть ключ {path.name}: неверный пароль или повреждённый файл") from exc
     if signer is None:
@@ -195,4 +200,5 @@ class PadesSigner:
             out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
         except Exception as exc:  # pyHanko raises many kinds; callers get one, with the cause kept
             raise SigningError(f"не удалось подписать документ: {exc}") from exc
-        return out.getvalue()
+        signed: bytes = out.getvalue()
+        return signed

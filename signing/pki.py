@@ -19,9 +19,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from signing.errors import SigningError
+
 
 def _name(common: str, organisation: str, title: str | None = None) -> x509.Name:
-    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"), x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"),
+             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
              x509.NameAttribute(NameOID.COMMON_NAME, common)]
     if title:
         parts.append(x509.NameAttribute(NameOID.TITLE, title))
@@ -81,7 +84,7 @@ def create_demo_pki(directory: Path, *, owner: str, organisation: str, password:
     leaf_end = now + dt.timedelta(days=365 * years)
 
     def leaf(name: x509.Name, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, usage: x509.KeyUsage,
-             eku: list | None) -> x509.Certificate:
+             eku: list[x509.ObjectIdentifier] | None) -> x509.Certificate:
         builder = (x509.CertificateBuilder().subject_name(name).issuer_name(root_name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(leaf_end)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -122,7 +125,11 @@ def certify_public_key(pki: DemoPKI, public_key_der: bytes, *, owner: str, organ
     """A signing certificate (DER) from the demo CA for a key generated elsewhere (a token)."""
     root = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
     root_key = serialization.load_pem_private_key(pki.root_key.read_bytes(), password=None)
+    if not isinstance(root_key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
+        raise SigningError("ключ демонстрационного удостоверяющего центра должен быть ECDSA или RSA")
     public_key = serialization.load_der_public_key(public_key_der)
+    if not isinstance(public_key, (ec.EllipticCurvePublicKey, rsa.RSAPublicKey)):
+        raise SigningError("ключ на носителе должен быть ECDSA или RSA: другой демонстрационный центр не заверяет")
     cert = (x509.CertificateBuilder().subject_name(_name(owner, organisation, "Директор")).issuer_name(root.subject)
             .public_key(public_key).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * years))

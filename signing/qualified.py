@@ -36,7 +36,7 @@ _NAME_TYPES = {OGRN: ("ogrn", "ОГРН"), SNILS: ("snils", "СНИЛС"), INNLE
                OGRNIP: ("ogrnip", "ОГРНИП"), INN: ("inn", "ИНН")}
 
 
-class IssuerSignTool(core.Sequence):
+class IssuerSignTool(core.Sequence):  # type: ignore[misc]  # asn1crypto ships no types: its base is Any
     """issuerSignTool (order 795): the centre's signature tool, its CA tool and their conformity certificates."""
 
     _fields = [
@@ -67,7 +67,7 @@ def _register_oids() -> None:
     if getattr(original.fget, "__name__", "") != "human_friendly_with_russian":
         labels = {name: label for name, label in _NAME_TYPES.values()}
 
-        def human_friendly_with_russian(self):
+        def human_friendly_with_russian(self: x509.NameType) -> str:
             return labels.get(self.native) or original.fget(self)
 
         x509.NameType.human_friendly = property(human_friendly_with_russian)
@@ -111,7 +111,7 @@ def _attribute(name: x509.Name, attribute: str) -> str | None:
     return str(value).strip() if value not in (None, "") else None
 
 
-def _extension(cert: x509.Certificate, name: str):
+def _extension(cert: x509.Certificate, name: str) -> core.Asn1Value | None:
     for extension in cert["tbs_certificate"]["extensions"]:
         if extension["extn_id"].native == name:
             return extension["extn_value"].parsed

@@ -34,7 +34,8 @@ def newest_timestamp_expiry(pdf: bytes) -> dt.datetime:
     authority = signer_certificate(stamps[-1])  # by identifier: a GOST authority's ESS hash is Streebog
     if authority is None:
         raise VerificationError("в штампе времени документа нет сертификата службы штампов времени")
-    return authority["tbs_certificate"]["validity"]["not_after"].native
+    expiry: dt.datetime = authority["tbs_certificate"]["validity"]["not_after"].native
+    return expiry
 
 
 def add_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper, trust: Trust) -> bytes:
@@ -56,4 +57,5 @@ def add_document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper, trus
             dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True))
     except Exception as exc:
         raise SigningError(f"не удалось добавить штамп времени документа: {exc}") from exc
-    return out.getvalue()
+    stamped: bytes = out.getvalue()
+    return stamped

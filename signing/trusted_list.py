@@ -128,7 +128,8 @@ def _centre_from_certificate(cert: x509.Certificate) -> str:
     for field in ("organization_name", "common_name"):
         value = subject.get(field)
         if value:
-            return value[0] if isinstance(value, list) else value
+            name: str = value[0] if isinstance(value, list) else value
+            return name
     return "удостоверяющий центр без названия в сертификате"
 
 
@@ -141,7 +142,7 @@ def _certificates_in(data: bytes, label: str) -> list[x509.Certificate]:
         else:
             found = [x509.Certificate.load(data)]
         for cert in found:
-            cert.native  # parse now, so a broken file fails here and not in the middle of a check
+            _ = cert.native  # parse now, so a broken file fails here and not in the middle of a check
     except (ValueError, TypeError) as exc:
         raise TrustedListError(f"файл доверенных сертификатов «{label}» не читается: это не сертификат "
                                "в формате PEM или DER и не перечень аккредитованных удостоверяющих центров") from exc

@@ -8,21 +8,23 @@ here and kept. Production uses a real authority over HTTP (`http_timestamper`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from asn1crypto import cms, core
+from asn1crypto import cms, core, keys, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from pyhanko.sign import general
-from pyhanko.sign.general import get_pyca_cryptography_hash, simple_cms_attribute
+from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from signing.errors import SigningError
 
 
 class LocalTimestampAuthority(DummyTimeStamper):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, tsa_cert: x509.Certificate, tsa_key: keys.PrivateKeyInfo, **options: Any) -> None:
+        super().__init__(tsa_cert, tsa_key, **options)
         key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
         if not isinstance(key, RSAPrivateKey):
             raise SigningError("ключ местной службы штампов времени должен быть RSA")

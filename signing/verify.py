@@ -21,12 +21,16 @@ import logging
 import re
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
-from pyhanko.sign.ades.report import AdESStatus
+from pyhanko.sign.ades.report import AdESStatus, AdESSubIndic
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko.sign.validation.policy_decl import (
     LocalKnowledge,
     PdfSignatureValidationSpec,
@@ -104,7 +108,7 @@ class VerificationReport:
     def add(self, name: str, ok: bool, detail: str) -> None:
         self.checks.append(Check(name, ok, detail))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, **{k: v for k, v in asdict(self).items()}}
 
     def as_text(self) -> str:
@@ -222,7 +226,7 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
     report.level = "PAdES B-LTA" if doc_ts and revinfo and ts else ("PAdES B-T" if ts else "PAdES B-B")
 
 
-def _modification(status) -> str | None:
+def _modification(status: PdfSignatureStatus) -> str | None:
     """What changed after the signature, as pyHanko's difference analysis sees it, if anything."""
     if not status.intact:
         return "содержимое не совпадает с подписанным"
@@ -234,7 +238,7 @@ def _modification(status) -> str | None:
     return None
 
 
-def _indication(indication) -> str:
+def _indication(indication: AdESSubIndic | None) -> str:
     """An AdES indication (ETSI EN 319 102-1) in words an inspector reads."""
     name = getattr(indication, "name", "")
     return _INDICATIONS.get(name, "подпись не подтверждена")
@@ -251,12 +255,13 @@ def _context(reader: PdfFileReader, trust: Trust) -> ValidationContext:
                              revocation_mode="hard-fail")
 
 
-def _der(stream) -> bytes:
+def _der(stream: generic.PdfObject) -> bytes:
     """The bytes of a CRL or OCSP response kept in the document security store."""
-    return stream.get_object().data
+    data: bytes = stream.get_object().data
+    return data
 
 
-def _describe_signer(report: VerificationReport, status) -> None:
+def _describe_signer(report: VerificationReport, status: PdfSignatureStatus) -> None:
     cert = status.signing_cert
     validity = cert["tbs_certificate"]["validity"]
     report.signer = cert.subject.native.get("common_name", "")
@@ -267,7 +272,8 @@ def _describe_signer(report: VerificationReport, status) -> None:
         report.signed_at = _fmt(status.timestamp_validity.timestamp)
 
 
-def _check_doc_timestamps(report: VerificationReport, doc_ts: list, context: ValidationContext) -> None:
+def _check_doc_timestamps(report: VerificationReport, doc_ts: list[EmbeddedPdfSignature],
+                          context: ValidationContext) -> None:
     if not doc_ts:
         report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
         return
@@ -298,7 +304,8 @@ def _ades_spec(trust: Trust) -> PdfSignatureValidationSpec:
         local_knowledge=LocalKnowledge(known_crls=[CRLContainer(c) for c in trust.crls])))
 
 
-def _check_ades_lta(report: VerificationReport, signature, trust: Trust, at: dt.datetime | None) -> None:
+def _check_ades_lta(report: VerificationReport, signature: EmbeddedPdfSignature, trust: Trust,
+                    at: dt.datetime | None) -> None:
     """ETSI EN 319 102-1 long-term validation (pyHanko's AdES), offline, at `at`."""
     timing = None
     if at is not None:
@@ -313,10 +320,11 @@ def _check_ades_lta(report: VerificationReport, signature, trust: Trust, at: dt.
     ok = indication.status is AdESStatus.PASSED
     moment = _fmt(at) if at else "сейчас"
     report.add("Долговременная проверка AdES (LTA)", ok,
-               f"ETSI EN 319 102-1 на момент {moment}: " + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
+               f"ETSI EN 319 102-1 на момент {moment}: "
+               + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
 
 
-def _check_containers(report: VerificationReport, pdf: bytes, signatures: list) -> None:
+def _check_containers(report: VerificationReport, pdf: bytes, signatures: list[EmbeddedPdfSignature]) -> None:
     """/Contents lies outside every signed byte range; only the container its signer wrote (one
     form of it) and zero padding may be there, so that no byte of the file can change unnoticed."""
     problems, stamps = [], 0
@@ -341,6 +349,7 @@ def _check_pdfa(report: VerificationReport, reader: PdfFileReader) -> None:
         xmp = ""
     part = re.search(r'pdfaid:part(?:="|>)(\d)', xmp)
     conformance = re.search(r'pdfaid:conformance(?:="|>)([ABU])', xmp)
-    ok = bool(part and conformance)
+    ok = part is not None and conformance is not None
     report.add("Идентификация PDF/A сохранена", ok,
-               f"PDF/A-{part.group(1)}{conformance.group(1).lower()}" if ok else "нет идентификации PDF/A")
+               f"PDF/A-{part.group(1)}{conformance.group(1).lower()}" if part and conformance
+               else "нет идентификации PDF/A")

@@ -109,7 +109,8 @@ class _Hashes:
     """The hash of each object on each medium, computed once per audit."""
 
     def __init__(self, set_id: str, media: list[Medium]):
-        self.set_id, self.media, self._known = set_id, media, {}
+        self.set_id, self.media = set_id, media
+        self._known: dict[tuple[int, str], str | None] = {}
 
     def of(self, medium: Medium, name: str) -> str | None:
         key = (id(medium), name)

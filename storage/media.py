@@ -13,7 +13,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Protocol
+from typing import Iterator, Mapping, Protocol
 
 from storage.errors import StorageError
 from storage.files import atomic_write
@@ -47,12 +47,15 @@ def _checked(name: str) -> PurePosixPath:
     return path
 
 
-def meta_problem(meta: dict | None, sha256: str, retain_until: dt.date, *, sidecar: bool) -> str | None:
+def meta_problem(meta: Mapping[str, object] | None, sha256: str, retain_until: dt.date, *, sidecar: bool) -> str | None:
     """Compare an object's recorded hash and retain-until date with what they must be."""
     if meta is None:
         return "нет сведений о сроке хранения" if sidecar else "нет метаданных объекта"
+    recorded = meta.get("retain_until") or meta.get("retain-until")
     try:
-        until = dt.date.fromisoformat(meta.get("retain_until") or meta.get("retain-until"))
+        if not isinstance(recorded, str):
+            raise TypeError(recorded)
+        until = dt.date.fromisoformat(recorded)
     except (TypeError, ValueError):
         return "сведения о сроке хранения повреждены"
     if meta.get("sha256") != sha256:
@@ -107,7 +110,7 @@ class DirectoryMedium:
             return None
         return h.hexdigest()
 
-    def _meta(self, name: str) -> dict | None:
+    def _meta(self, name: str) -> dict[str, object] | None:
         try:
             meta = json.loads(Path(str(self._path(name)) + _META).read_bytes())
         except (FileNotFoundError, ValueError):
@@ -116,9 +119,10 @@ class DirectoryMedium:
 
     def retain_until(self, name: str) -> dt.date | None:
         """The retain-until date of the object's sidecar (None when missing or unreadable)."""
+        recorded = (self._meta(name) or {}).get("retain_until")
         try:
-            return dt.date.fromisoformat((self._meta(name) or {})["retain_until"])
-        except (KeyError, TypeError, ValueError):
+            return dt.date.fromisoformat(recorded) if isinstance(recorded, str) else None
+        except ValueError:
             return None
 
     def check_meta(self, name: str, *, sha256: str, retain_until: dt.date) -> str | None:

@@ -6,21 +6,26 @@ the object's metadata so that this code refuses them too — whatever the server
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from storage.errors import StorageError
 from storage.media import RetentionRefused, _checked, meta_problem
 
+if TYPE_CHECKING:  # the stubs package (a test dependency) exists for the type checker only
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import HeadObjectOutputTypeDef
+
 
 @dataclass
 class S3Medium:
-    client: Any  # a boto3 S3 client
+    client: S3Client
     bucket: str
     label: str
     location: str
@@ -50,7 +55,7 @@ class S3Medium:
         except (ClientError, BotoCoreError) as exc:
             raise StorageError(f"не удалось прочитать {name} с носителя «{self.label}»: {exc}") from exc
 
-    def _head(self, name: str) -> dict | None:
+    def _head(self, name: str) -> HeadObjectOutputTypeDef | None:
         try:
             return self.client.head_object(Bucket=self.bucket, Key=self._key(name))
         except ClientError as exc:
@@ -61,8 +66,8 @@ class S3Medium:
     def exists(self, name: str) -> bool:
         return self._head(name) is not None
 
-    def list(self, prefix: str = "") -> list[str]:
-        names = []
+    def list(self, prefix: str = "") -> builtins.list[str]:
+        names: builtins.list[str] = []
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
                                                                           Prefix=self.prefix + prefix):
             names.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
@@ -116,9 +121,9 @@ class S3Medium:
         except (ClientError, BotoCoreError) as exc:
             raise StorageError(f"не удалось удалить {name} с носителя «{self.label}»: {exc}") from exc
 
-    def _versions(self, key: str) -> list[str]:
+    def _versions(self, key: str) -> builtins.list[str]:
         """Every stored version and delete marker of exactly `key`, newest first."""
-        found = []
+        found: builtins.list[str] = []
         for page in self.client.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=key):
             found += [item["VersionId"] for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
                       if item["Key"] == key and item.get("VersionId") not in (None, "null")]

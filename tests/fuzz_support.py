@@ -311,14 +311,14 @@ class _Judge:
 
     def student_list(self, students: Any) -> dict[str, tuple]:
         out: dict[str, tuple] = {}
-        for i, st in enumerate(self.array(students, "$.students")):
+        for i, pupil in enumerate(self.array(students, "$.students")):
             where = f"$.students[{i}]"
-            self.keys(st, where, {"id", "full_name", "birth_date"}, {"enrolled_on", "left_on"})
-            sid = self.ident(st["id"], f"{where}.id")
-            self.name(st["full_name"], f"{where}.full_name")
-            born = self.date(st["birth_date"], f"{where}.birth_date")
-            arrived = self.date(st.get("enrolled_on"), f"{where}.enrolled_on", null=True)
-            left = self.date(st.get("left_on"), f"{where}.left_on", null=True)
+            self.keys(pupil, where, {"id", "full_name", "birth_date"}, {"enrolled_on", "left_on"})
+            sid = self.ident(pupil["id"], f"{where}.id")
+            self.name(pupil["full_name"], f"{where}.full_name")
+            born = self.date(pupil["birth_date"], f"{where}.birth_date")
+            arrived = self.date(pupil.get("enrolled_on"), f"{where}.enrolled_on", null=True)
+            left = self.date(pupil.get("left_on"), f"{where}.left_on", null=True)
             if sid in out:
                 self.no(f"{where}.id: duplicate")
             if arrived and left and arrived > left:
@@ -547,8 +547,9 @@ MOMENTS = ["1798000000", "1798000000.5", 1798000000, "2026-12-26T18:30:00", "202
            "2026-12-26T18:30:00-00:00", "2026-12-26T18:30:00Z\n"]
 HUGE = [10 ** 20, -(10 ** 20), 2 ** 63, 2 ** 64 + 1, 10 ** 400, 1e308, -0.0, 0, 40.0000001, 40, 5.0, 1e-300,
         float("inf"), float("nan")]
-YEARS = ["0000/0001", "0001/0002", "2026/2026", "2026/2028", "2025/2026", "9999/10000", "2026-2027", "２０２６/２０２７",
-         "٢٠٢٦/٢٠٢٧", "2026/２０２７", " 2026/2027", "2026/2027\n", "1899/1900", "2199/2200", "20262027"]
+YEARS = ["0000/0001", "0001/0002", "2026/2026", "2026/2028", "2025/2026", "9999/10000", "2026-2027",
+         "２０２６/２０２７", "٢٠٢٦/٢٠٢٧", "2026/２０２７",
+         " 2026/2027", "2026/2027\n", "1899/1900", "2199/2200", "20262027"]
 CODES = {
     ("period", "kind"): ["semester", "Quarter", "", "year", "half_year", "trimester"],
     ("code",): ["X", "н", "N", "", "НБ", None, "Б", "О", "У"],

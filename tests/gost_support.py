@@ -11,10 +11,9 @@ import pytest
 from asn1crypto import cms
 
 from archive_service.config import PROJECT_ROOT
-from signing import gost
 from signing.cryptopro import openssl_gost_command
 from signing.external import ExternalCommandSigner
-from signing.gost_pki import GostPKI, create_gost_pki, load_certificate
+from signing.gost_pki import GostPKI, create_gost_pki
 from signing.gost_tsa import GostTimestampAuthority
 from signing.pades import Trust
 from signing.trusted_list import load_trusted_list
@@ -48,7 +47,8 @@ def covered_and_container(pdf: bytes, signature) -> tuple[bytes, bytes]:
     return pdf[start:start + first] + pdf[second:second + length], der
 
 
-def openssl_cms_verify(covered: bytes, container: bytes, root: Path, tmp: Path, purpose: str = "any") -> subprocess.CompletedProcess:
+def openssl_cms_verify(covered: bytes, container: bytes, root: Path, tmp: Path,
+                       purpose: str = "any") -> subprocess.CompletedProcess:
     """`openssl cms -verify` with the GOST engine: the independent check of a signature."""
     (tmp / "covered.bin").write_bytes(covered)
     (tmp / "container.p7s").write_bytes(container)

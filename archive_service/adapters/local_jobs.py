@@ -26,7 +26,7 @@ def _start(settings: Settings) -> None:
     _archive = Archive(settings)
 
 
-def _render(snapshot_id: int, kind: str, actor: str) -> dict:
+def _render(snapshot_id: int, kind: documents.Kind, actor: str) -> dict:
     assert _archive is not None
     return documents.render_document(_archive.uow(), _archive.store, _archive.renderer, snapshot_id, kind,
                                      _archive.render_options, actor=actor, now=_archive.now()).as_dict()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import (
@@ -129,7 +129,11 @@ def _latest_only(query):
     ).exists())
 
 
-def next_link(session: Session, model: type, lock_key: str) -> tuple[int, str]:
+#: the hash-chained tables: each row holds its sequence number and the hash of the chain up to it
+_Chained = TypeVar("_Chained", AuditEvent, BackupJournalEntry)
+
+
+def next_link(session: Session, model: type[_Chained], lock_key: str) -> tuple[int, str]:
     """(seq, previous hash) for the next entry of a hash chain, the chain locked until commit."""
     advisory_lock(session, lock_key)
     last = session.scalar(select(model).order_by(model.seq.desc()).limit(1))
@@ -280,7 +284,9 @@ class PreparedSignatureRepository:
             self.session.execute(delete(PreparedSignature).where(PreparedSignature.document_id.in_(document_pks)))
 
     def remove_expired(self, now: dt.datetime) -> int:
-        result = self.session.execute(delete(PreparedSignature).where(PreparedSignature.expires_at <= now))
+        # a DELETE's result is a CursorResult (SQLAlchemy types Session.execute as a plain Result)
+        result = cast(CursorResult[Any], self.session.execute(
+            delete(PreparedSignature).where(PreparedSignature.expires_at <= now)))
         return result.rowcount or 0
 
 

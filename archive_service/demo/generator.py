@@ -19,6 +19,7 @@ from archive_service.demo.calendar import (
 )
 from archive_service.demo.journal import ClassJournal, TermJournal
 from archive_service.demo.school import Pupil, SchoolClass, SubjectEntry, build_school
+from archive_service.demo.teachers import Teacher
 
 FORMAT = "journal-snapshot/1"
 SOURCE_SYSTEM = "Сетевой город. Образование"
@@ -87,9 +88,16 @@ def _header(klass: SchoolClass, term: Term, pupils: list[Pupil]) -> dict:
         "academic_year": ACADEMIC_YEAR,
         "period": term.as_dict(),
         "class": {"id": klass.id, "name": klass.name, "grade": klass.grade,
-                  "class_teacher": klass.class_teacher.person()},
+                  "class_teacher": _person(klass.class_teacher)},
         "students": [_student(p, term) for p in pupils],
     }
+
+
+def _person(teacher: Teacher | None) -> dict[str, str]:
+    """A teacher as a snapshot names one: every class and subject has one once the school is built."""
+    if teacher is None:
+        raise ValueError("the demo school was built with a class or subject left without a teacher")
+    return teacher.person()
 
 
 def _student(p: Pupil, term: Term) -> dict:
@@ -105,7 +113,7 @@ def _subject(entry: SubjectEntry, pupils: list[Pupil], lessons: list[dict], mark
     if entry.group_no:
         members = set(entry.member_ids)
         group = {"name": f"{entry.group_no} группа", "student_ids": [p.id for p in pupils if p.id in members]}
-    return {"id": entry.id, "name": entry.name, "teacher": entry.teacher.person(), "hours_per_week": entry.hours,
+    return {"id": entry.id, "name": entry.name, "teacher": _person(entry.teacher), "hours_per_week": entry.hours,
             "group": group, "lessons": lessons, "period_marks": marks}
 
 

@@ -128,7 +128,7 @@ def _make_classes(rng: random.Random) -> list[SchoolClass]:
 
 
 def _new_pupil(rng: random.Random, grade: int, families: list[tuple[int, tuple[str, str]]]) -> Pupil:
-    gender = rng.choice("mf")
+    gender: names.Gender = "m" if rng.choice("mf") == "m" else "f"
     siblings = [f for g, f in families if abs(g - grade) >= 2]
     family = rng.choice(siblings) if siblings and rng.random() < 0.08 else None
     name, family = names.child_name(rng, gender, family)

@@ -47,7 +47,7 @@ def hire_staff(rng: random.Random, primary_classes: int) -> list[Teacher]:
     taken: set[str] = set()
     for spec, count, men in plan:
         for _ in range(count):
-            gender = "m" if rng.random() < men else "f"
+            gender: names.Gender = "m" if rng.random() < men else "f"
             name = names.adult_name(rng, gender)
             while name in taken:
                 name = names.adult_name(rng, gender)
@@ -76,8 +76,10 @@ def assign_teachers(classes: list[SchoolClass], staff: list[Teacher], rng: rando
     for c in classes:
         for entry in c.subjects:
             if entry.teacher is None:  # primary subjects and the individual project
-                entry.teacher = c.class_teacher
-                entry.teacher.load += entry.hours
+                teacher = c.class_teacher
+                assert teacher is not None  # _choose_class_teachers gave every class one
+                entry.teacher = teacher
+                teacher.load += entry.hours
 
 
 def _pick(entry: SubjectEntry, c: SchoolClass, pool: list[Teacher], chosen: dict[str, Teacher],

@@ -30,7 +30,7 @@ class Change:
     new: Any
     retroactive: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["date"] = self.date.isoformat()
         return out
@@ -52,12 +52,12 @@ class SnapshotDiff:
         counts["retroactive"] = len(self.retroactive)
         return dict(counts)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"old_version": self.old_version, "new_version": self.new_version, "summary": self.summary,
                 "changes": [c.as_dict() for c in self.changes]}
 
 
-Key = tuple
+Key = tuple[str | int, ...]  # kind, subject id, ..., student id at [3], ... (see _entries)
 Entry = tuple[Any, dt.date, str, str, str]  # value, date, what, subject name, kind
 
 
@@ -65,7 +65,7 @@ def _entries(snap: Snapshot) -> dict[Key, Entry]:
     out: dict[Key, Entry] = {}
     for subject in snap.subjects:
         for lesson in subject.lessons:
-            seen: Counter = Counter()
+            seen: Counter[tuple[str, str, str, str]] = Counter()
             for mark in lesson.marks:
                 base = (subject.id, lesson.id, mark.student_id, mark.work_type)
                 out[("mark", *base, seen[base])] = (mark.value, lesson.date, mark.work_type, subject.name, "mark")
@@ -90,10 +90,10 @@ def diff_snapshots(old: Snapshot, new: Snapshot, old_version: int = 1, new_versi
         if was is not None and now is not None and was[0] == now[0]:
             continue
         change = "added" if was is None else "removed" if now is None else "changed"
-        value, date, what, subject, kind = now or was
-        student_id = key[3]  # every key kind keeps the student in the same place
+        value, date, what, subject, kind = now if now is not None else before[key]
+        student_id = str(key[3])  # every key kind keeps the student in the same place
         result.changes.append(Change(
-            change=change, kind=kind, subject_id=key[1], subject=subject, student_id=student_id,
+            change=change, kind=kind, subject_id=str(key[1]), subject=subject, student_id=student_id,
             student=names.get(student_id, student_id), date=date, what=what,
             old=was[0] if was else None, new=now[0] if now else None, retroactive=date < cutoff))
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot, Student, Subject
@@ -49,7 +49,7 @@ class Finding:
     student: str | None = None
     date: dt.date | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["date"] = self.date.isoformat() if self.date else None
         return out
@@ -67,7 +67,7 @@ class PreflightReport:
     def counts(self) -> dict[str, int]:
         return dict(Counter(f.code for f in self.findings))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"academic_year": self.academic_year, "period": self.period_code, "class": self.class_name,
                 "grade": self.grade, "counts": self.counts, "findings": [f.as_dict() for f in self.findings]}
 
@@ -125,7 +125,8 @@ def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
         if value == "осв":
             continue
         if subject.lessons and counts[st.id] < need:
-            arrived = f" (прибыл(а) {_fmt(st.enrolled_on)})" if st.enrolled_on and st.enrolled_on > snap.period.start else ""
+            enrolled = st.enrolled_on
+            arrived = f" (прибыл(а) {_fmt(enrolled)})" if enrolled and enrolled > snap.period.start else ""
             yield Finding("too_few_marks",
                           f"«{subject.name}»: у ученика {st.full_name} {counts[st.id]} отм. при норме "
                           f"{need}{arrived}", subject.name, st.full_name)

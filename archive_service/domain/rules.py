@@ -16,7 +16,7 @@ from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
 
 if TYPE_CHECKING:
-    from archive_service.schema.snapshot import Snapshot, Student, Subject
+    from archive_service.schema.snapshot import Lesson, Mark, Snapshot, Student, Subject
 
 #: absence codes that mean the student was not at the lesson (О — late — may have a mark)
 ABSENT_CODES = frozenset({"Н", "Б", "У"})
@@ -129,9 +129,10 @@ class _SubjectContext:
         if st is None:
             return None, Problem(path, "unknown_student",
                                  f"ученик «{student_id}» не найден в списке класса")
-        if self.members is not None and student_id not in self.members:
+        group = self.subject.group
+        if group is not None and self.members is not None and student_id not in self.members:
             return st, Problem(path, "student_not_in_group",
-                               f"{st.full_name} не входит в группу «{self.subject.group.name}» "
+                               f"{st.full_name} не входит в группу «{group.name}» "
                                f"предмета «{self.subject.name}»")
         return st, None
 
@@ -153,7 +154,7 @@ def _check_subject(snap: Snapshot, i: int, subject: Subject, students: dict[str,
     yield from _check_period_marks(ctx)
 
 
-def _check_lesson(ctx: _SubjectContext, path: str, lesson) -> Iterator[Problem]:
+def _check_lesson(ctx: _SubjectContext, path: str, lesson: Lesson) -> Iterator[Problem]:
     period, subject = ctx.snap.period, ctx.subject
     exported = ctx.snap.source.exported_at.date()
     label = f"урок «{subject.name}» {_fmt(lesson.date)}"
@@ -187,7 +188,7 @@ def _check_lesson(ctx: _SubjectContext, path: str, lesson) -> Iterator[Problem]:
         yield from _check_mark(ctx, f"{path}.marks[{k}]", lesson, mark, absent, exported)
 
 
-def _check_mark(ctx: _SubjectContext, path: str, lesson, mark, absent: set[str],
+def _check_mark(ctx: _SubjectContext, path: str, lesson: Lesson, mark: Mark, absent: set[str],
                 exported: dt.date) -> Iterator[Problem]:
     st, problem = ctx.student(mark.student_id, path)
     if problem:

@@ -253,7 +253,8 @@ class FinalMarks:
 
 def final_marks(snap: Snapshot) -> FinalMarks:
     subjects = [name for name, _ in merged_subjects(snap.subjects)]
-    marks = {(s.name, pm.student_id, pm.period): str(pm.value) for s in snap.subjects for pm in s.period_marks}
+    marks: dict[tuple[str, str, str], str] = {(s.name, pm.student_id, pm.period): str(pm.value)
+                                              for s in snap.subjects for pm in s.period_marks}
     present = {code for (_, _, code) in marks}
     return FinalMarks(subjects, [c for c in SUMMARY_CODES if c in present] or ["year"], marks)
 

@@ -103,9 +103,11 @@ def table_xlsx(columns: list[tuple[str, str]], rows: list[dict], title: str) -> 
 
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens with one worksheet
     sheet.title = title
     for values in [[t for _, t in columns], *_cells(columns, rows)]:
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])

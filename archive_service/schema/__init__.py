@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import orjson
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from archive_service.domain.problems import Problem, json_path
 from archive_service.domain.rules import check_snapshot
@@ -64,11 +65,12 @@ _MESSAGES = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "literal_error":
-        return f"недопустимое значение «{err.get('input')}»; допустимо: {str(ctx.get('expected', '')).replace(' or ', ' или ')}"
+        allowed = str(ctx.get("expected", "")).replace(" or ", " или ")
+        return f"недопустимое значение «{err.get('input')}»; допустимо: {allowed}"
     if kind == "json_invalid":  # the parser's own words are English: keep only where it stopped
         where = re.search(r"line (\d+) column (\d+)", str(ctx.get("error", "")))
         ending = "EOF" in str(ctx.get("error", ""))

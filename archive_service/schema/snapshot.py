@@ -235,7 +235,8 @@ class Snapshot(_Model):
     source: Source
     school: School
     academic_year: Annotated[str, AfterValidator(_academic_year),
-                             Field(description="e.g. «2026/2027»", json_schema_extra={"pattern": ACADEMIC_YEAR_PATTERN})]
+                             Field(description="e.g. «2026/2027»",
+                                   json_schema_extra={"pattern": ACADEMIC_YEAR_PATTERN})]
     period: Period
     class_: SchoolClass = Field(alias="class")
     students: list[Student]

@@ -100,7 +100,7 @@ def signing_certificate(der: bytes, *, now: dt.datetime) -> x509.Certificate:
     """The certificate the director picked in the browser, if a GOST one valid now."""
     try:
         cert = x509.Certificate.load(der)
-        cert.native  # parse it all now: a broken certificate is refused here, not half-way
+        _ = cert.native  # parse it all now: a broken certificate is refused here, not half-way
     except (ValueError, TypeError):
         raise SignatureRefused("сертификат из браузера не читается: выберите сертификат из списка ещё раз") from None
     if not gost.certificate_is_gost(cert):

@@ -94,7 +94,8 @@ def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str,
         number = uow.register.next_number(on.year)
         entry = RegisterEntry(
             year=on.year, number=number, document_id=record.id, case_index=rule.case_index,
-            title=f"{TITLES[record.kind]}, {record.class_name} класс", period=f"{record.academic_year}, {record.period_code}",
+            title=f"{TITLES[record.kind]}, {record.class_name} класс",
+            period=f"{record.academic_year}, {record.period_code}",
             sheets=record.sheets, handed_over_by=handed_over_by, accepted_by=accepted_by, registered_on=on,
             room=placement.room, cabinet=placement.cabinet, folder=placement.folder,
             retention_end=retention_end(file_closes_on(record.academic_year), rule.years), status="in_archive")
@@ -164,7 +165,8 @@ def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: s
         expected = {"issued": "in_archive", "returned": "issued"}[action]
         if entry.status != expected:
             state = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}[entry.status]
-            raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {'выдать' if action == 'issued' else 'вернуть'} нельзя")
+            verb = "выдать" if action == "issued" else "вернуть"
+            raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {verb} нельзя")
         entry.status = "issued" if action == "issued" else "in_archive"
         uow.register.add_movement(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose,
                                                    on=on, recorded_by=actor))

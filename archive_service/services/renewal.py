@@ -65,7 +65,8 @@ def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: T
                                                        renewed_at=now, renewed_by=actor))
             uow.audit.append(at=now, actor=actor, action="document.timestamp_renewed", object_type="document",
                              object_id=doc.document_id,
-                             details={"sha256": digest, "previous_sha256": doc.sha256, "expires_at": expires.isoformat()})
+                             details={"sha256": digest, "previous_sha256": doc.sha256,
+                                      "expires_at": expires.isoformat()})
             uow.commit()
         results.append((doc, None))
     return results

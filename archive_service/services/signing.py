@@ -34,7 +34,8 @@ SIGNING_ROLE = sole_role("sign_documents")
 class DocumentSigner(Protocol):
     """A local key (`PadesSigner`) or an external program (`ExternalCommandSigner`)."""
 
-    certificate: Any
+    @property
+    def certificate(self) -> Any: ...  # read-only: PadesSigner and ExternalCommandSigner expose a property
 
     def sign(self, pdf: bytes, page: int, *, now: dt.datetime | None = None) -> bytes: ...
 

@@ -244,7 +244,8 @@ def retention():
     rows = register.list_register(a.uow())
     due = [_described(r) for r in register.retention_due(a.uow(), on)]
     held = register.holds(a.uow())
-    holds = [_described({**r, "hold": held[(r["year"], r["number"])]}) for r in rows if (r["year"], r["number"]) in held]
+    holds = [_described({**r, "hold": held[(r["year"], r["number"])]})
+             for r in rows if (r["year"], r["number"]) in held]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS}
     return render_template("secretary/retention.html", on=on, due=due, holds=holds, counts=counts, total=len(rows),
                            rules=register.rules(a.uow()), titles=register.TITLES)

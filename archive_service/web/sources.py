@@ -41,8 +41,8 @@ def index():
             job = None
         if job and job["kind"] not in ("source_test", "source_pull"):
             job = None
-    return render_template("sources/index.html", sources=rows, job=job, titles=TITLES, words=sources.STATUS_WORDS, states=STATES,
-                           periods=PERIOD_TITLES, settings=s)
+    return render_template("sources/index.html", sources=rows, job=job, titles=TITLES, words=sources.STATUS_WORDS,
+                           states=STATES, periods=PERIOD_TITLES, settings=s)
 
 
 @bp.post("")

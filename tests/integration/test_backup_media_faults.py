@@ -136,7 +136,7 @@ def test_without_recorded_hashes_both_markers_damaged_is_an_alarm_and_nothing_is
 
 def test_a_flipped_marker_on_one_medium_still_restores_from_either_medium(media, tmp_path):
     damage(media[0], "COMPLETE", "flip")
-    for side, medium in enumerate(media):
+    for side, _medium in enumerate(media):
         bag = restore_set(SET, media if side else [media[1], media[0]], CODE, tmp_path / f"r{side}")
         assert (bag / "data" / "audit-log.jsonl").read_bytes() == b"{}\n"
 

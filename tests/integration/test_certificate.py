@@ -66,7 +66,8 @@ def year_snapshot(class_name: str, grade: int, academic_year: str, students: lis
             codes += ["final"] if grade == 9 else []
             marks += [{"student_id": st["id"], "period": code, "value": mark(own, j, k, name)}
                       for k, code in enumerate(codes)]
-        subjects.append({"id": f"subj-{j}", "name": name, "teacher": {"id": f"t{j}", "full_name": "Орлова Анна Ивановна"},
+        subjects.append({"id": f"subj-{j}", "name": name,
+                         "teacher": {"id": f"t{j}", "full_name": "Орлова Анна Ивановна"},
                          "hours_per_week": 2, "lessons": [], "period_marks": marks})
     return {
         "format": "journal-snapshot/1",

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
-from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, RegisterEntry
+from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, backup, disposal, documents, register
 from archive_service.services.signing import awaiting_signature

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from num2words import num2words
@@ -32,7 +31,8 @@ def demo_snapshots():
     wanted = {("5А", "Q2"), ("1А", "Q2"), ("11Б", "H1"), ("9А", "year")}
     found = {}
     for data in generate(periods=["Q2", "H1", "year"]):
-        code = data["period"]["kind"] == "year" and "year" or f"{'Q' if data['period']['kind'] == 'quarter' else 'H'}{data['period']['number']}"
+        kind = data["period"]["kind"]
+        code = "year" if kind == "year" else f"{'Q' if kind == 'quarter' else 'H'}{data['period']['number']}"
         if (data["class"]["name"], code) in wanted:
             found[(data["class"]["name"], code)] = parse_snapshot(as_bytes(data))
     return found
@@ -88,7 +88,6 @@ def test_every_mark_and_absence_is_in_its_students_row_and_its_lessons_column(gr
         offset = 0
         for page in pages:
             grid = read_grid(pdf.words[page], PERIOD_HEAD)
-            columns = {c for (_, c) in grid}
             first_row = min(x.y0 for x in pdf.words[page] if re.fullmatch(r"\d+\.", x.text) and x.x0 < 130)
             lesson_columns = len([w for w in pdf.words[page] if re.fullmatch(r"\d{2}", w.text)
                                   and first_row - 14 < w.cy < first_row])

@@ -34,7 +34,8 @@ def of_class(class_id: str, name: str, **overrides) -> dict:
 
 def next_year() -> dict:
     """The builder snapshot moved one school year on (same class name, a new year's class)."""
-    data = snapshot(academic_year="2027/2028", source={"system": "Сетевой город", "exported_at": "2027-12-26T18:30:00+07:00"})
+    data = snapshot(academic_year="2027/2028",
+                    source={"system": "Сетевой город", "exported_at": "2027-12-26T18:30:00+07:00"})
     text = as_bytes(data).decode().replace('"2026-1', '"2027-1').replace('"2015-', '"2016-').replace('"2014-', '"2015-')
     return json.loads(text)
 

@@ -120,12 +120,12 @@ def test_the_pulled_class_keeps_subgroups_leavers_arrivals_every_absence_reason_
     assert eng["group"]["name"] == "1 группа" and len(eng["group"]["student_ids"]) == 2
     moved = {(s["enrolled_on"], s["left_on"]) for s in snap["students"] if s["enrolled_on"] or s["left_on"]}
     assert moved == {(None, "2026-12-04"), ("2026-11-16", None)}
-    codes = {a["code"] for s in snap["subjects"] for l in s["lessons"] for a in l["absences"]}
+    codes = {a["code"] for s in snap["subjects"] for lesson in s["lessons"] for a in lesson["absences"]}
     assert codes == {"Н", "Б", "У", "О", None}
     values = {str(m["value"]) for s in snap["subjects"] for m in s["period_marks"]}
     assert {"н/а", "осв", "зач"} <= values
     orkse = next(s for s in snap["subjects"] if s["name"].startswith("Основы"))
-    assert {m["value"] for l in orkse["lessons"] for m in l["marks"]} == {"зач", "незач"}
+    assert {m["value"] for lesson in orkse["lessons"] for m in lesson["marks"]} == {"зач", "незач"}
 
 
 def test_the_server_s_dot_and_released_rows_are_in_its_journals_but_not_in_the_snapshot(server):
@@ -133,7 +133,7 @@ def test_the_server_s_dot_and_released_rows_are_in_its_journals_but_not_in_the_s
     assert any(m.get("dutyMark") for j in journals for m in j["marks"])
     assert any(a["reason"] == "ОСВ" for j in journals for a in j["attendance"])
     snap = pull(source(server), "5А", "Q2")
-    assert all(a["code"] != "ОСВ" for s in snap["subjects"] for l in s["lessons"] for a in l["absences"])
+    assert all(a["code"] != "ОСВ" for s in snap["subjects"] for lesson in s["lessons"] for a in lesson["absences"])
 
 
 @pytest.mark.parametrize("class_name", DEMO_CLASSES)
@@ -170,7 +170,7 @@ def test_terms_offered_only_with_a_class_chosen_are_gathered_class_by_class(demo
 
 def test_an_uncoded_absence_becomes_unexcused_when_the_school_says_so(server):
     snap = pull(source(server, ot_code="Н"), "5А", "Q2")
-    assert None not in {a["code"] for s in snap["subjects"] for l in s["lessons"] for a in l["absences"]}
+    assert None not in {a["code"] for s in snap["subjects"] for lesson in s["lessons"] for a in lesson["absences"]}
 
 
 def test_lessons_after_the_export_moment_are_left_out_and_their_homework_stays_on_the_lesson_before(server):

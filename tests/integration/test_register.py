@@ -89,7 +89,8 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
     assert "02-15" in runner.invoke(args=["register", "list"]).output
     assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
     assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
-    assert runner.invoke(args=["register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка"]).exit_code == 0
+    issued = runner.invoke(args=["register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка"])
+    assert issued.exit_code == 0
     assert "выдан" in runner.invoke(args=["register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
     assert runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор"]).exit_code == 0
     assert runner.invoke(args=["retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0

@@ -9,7 +9,6 @@ file stays valid and the same attacks on it fail the same way.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os

@@ -234,7 +234,8 @@ def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monk
 def test_a_pull_of_a_year_or_period_the_system_does_not_have_says_so_and_is_recorded_as_failed(
         runner, archive, added):
     other_year = runner.invoke(args=["source", "pull", "school", "--year", "2025/2026", "--period", "Q2"])
-    assert other_year.exit_code == 1 and "система ведёт 2026/2027 учебный год, а запрошен 2025/2026" in other_year.output
+    assert other_year.exit_code == 1
+    assert "система ведёт 2026/2027 учебный год, а запрошен 2025/2026" in other_year.output
     no_period = runner.invoke(args=["source", "pull", "school", "--year", "2026/2027", "--period", "Q4"])
     assert no_period.exit_code == 1 and "в системе нет периода Q4 (есть: Q1, Q2)" in no_period.output
     no_class = runner.invoke(args=PULL + ["--class", "11А"])

@@ -142,7 +142,8 @@ def cades_bes(key: gost.PrivateKey, cert: x509.Certificate, digest_name: str, di
         cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
         cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": core.UTCTime(now)})]}),
         cms.CMSAttribute({"type": "message_digest", "values": [digest]}),
-        cms.CMSAttribute({"type": "signing_certificate_v2", "values": [tsp.SigningCertificateV2({"certs": [cert_id]})]}),
+        cms.CMSAttribute({"type": "signing_certificate_v2",
+                          "values": [tsp.SigningCertificateV2({"certs": [cert_id]})]}),
     ]
     signed_attrs = cms.CMSAttributes(sorted(attributes, key=lambda a: a.dump()))
     signature = key.sign(signed_attrs.dump())

@@ -129,7 +129,8 @@ class _Data:
 
     def _journal(self, sg: int, code: str, sub: dict, sid: dict, left: set, exp: dict):
         members = sub["group"]["student_ids"] if sub.get("group") else list(sid)
-        words = [m["value"] for l in sub["lessons"] for m in l["marks"]] + [m["value"] for m in sub["period_marks"]]
+        words = ([m["value"] for lesson in sub["lessons"] for m in lesson["marks"]]
+                 + [m["value"] for m in sub["period_marks"]])
         passfail = bool(words) and all(isinstance(v, str) and v in _WORDS for v in words) and \
             any(v in ("зач", "незач") for v in words)
         j = {"students": [{"id": sid[m], "free": m in left, "individualEduc": False} for m in members],

@@ -25,7 +25,7 @@ class GostTsaStandIn(LocalServer):
             return Response("wrong content type", status=415)(environ, start_response)
         try:
             query = tsp.TimeStampReq.load(request.get_data())
-            query.native
+            _ = query.native
         except (ValueError, TypeError):
             return Response("bad request", status=400)(environ, start_response)
         self.requests.append(query)

@@ -25,7 +25,8 @@ def by_period(snapshots) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = defaultdict(dict)
     for snap in snapshots:
         period = snap["period"]
-        code = "year" if period["kind"] == "year" else {"quarter": "Q", "half_year": "H"}[period["kind"]] + str(period["number"])
+        kind = period["kind"]
+        code = "year" if kind == "year" else {"quarter": "Q", "half_year": "H"}[kind] + str(period["number"])
         out[code][snap["class"]["name"]] = snap
     return out
 

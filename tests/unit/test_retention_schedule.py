@@ -42,9 +42,11 @@ def test_disposal_decisions_give_the_first_reason_that_stops_a_file():
     assert decide(Candidate("1/2027", due, "in_archive"), today).eligible
     assert decide(Candidate("1/2027", due, "in_archive"), today - dt.timedelta(days=1)).reason == \
         "срок хранения не истёк: хранится до 01.01.2033"
-    assert decide(Candidate("1/2027", due, "in_archive", hold="проверка"), today).reason == "запрет уничтожения: проверка"
+    held = decide(Candidate("1/2027", due, "in_archive", hold="проверка"), today)
+    assert held.reason == "запрет уничтожения: проверка"
     assert "после возврата" in decide(Candidate("1/2027", due, "issued"), today).reason
-    assert decide(Candidate("1/2027", due, "in_archive", open_act="1/2033"), today).reason == "уже включён в акт № 1/2033"
+    in_act = decide(Candidate("1/2027", due, "in_archive", open_act="1/2033"), today)
+    assert in_act.reason == "уже включён в акт № 1/2033"
     assert decide(Candidate("1/2027", due, "in_archive", open_act="1/2033"), today, act="1/2033").eligible
     eligible, refused = select([Candidate("1/2027", due, "in_archive"), Candidate("2/2027", due, "destroyed")], today)
     assert [d.key for d in eligible] == ["1/2027"] and refused == []

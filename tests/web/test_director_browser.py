@@ -10,7 +10,8 @@ import re
 import pytest
 
 from conftest import NOW
-from gost_browser_support import PERIOD, YEAR, director_certificate, director_token, gost_archive, make_app, render_awaiting
+from gost_browser_support import (PERIOD, YEAR, director_certificate, director_token, gost_archive, make_app,
+                                  render_awaiting)
 from web_support import client_factory, csrf_token, make_staff
 
 PERIOD_BOX = f"{YEAR}|{PERIOD}"

@@ -8,7 +8,6 @@ new route nobody put in the matrix) fails here.
 
 from __future__ import annotations
 
-import pytest
 
 from web_support import csrf_token
 
@@ -57,8 +56,8 @@ ROLE_DENIED = "недоступна для вашей роли"  # the guard's 4
 OPEN = {"auth.login", "auth.font", "openapi.document", "static"}  # no sign-in needed
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
-          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf", "filename": "app.css",
-          "prepared_id": "0" * 32}
+          "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf",
+          "filename": "app.css", "prepared_id": "0" * 32}
 
 
 def _routes(app):
@@ -121,7 +120,7 @@ def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):
 
 def test_an_anonymous_visitor_reaches_only_the_login_page(app):
     client = app.test_client()
-    for endpoint, method, url in _routes(app):
+    for _endpoint, method, url in _routes(app):
         response = client.get(url) if method == "GET" else client.post(url)
         assert response.status_code == 302, (method, url, response.status_code)
         assert response.headers["Location"].startswith("/login"), (method, url)

@@ -68,7 +68,8 @@ def test_checking_the_connection_runs_in_the_background_and_its_result_shows_on_
     started = admin.post("/sources/sgo/test", data={"csrf_token": csrf_token(admin, "/sources")})
     job_id = started.headers["Location"].split("job=")[1]
     failed = _wait(archive, job_id)
-    assert failed["status"] == "failed" and "Вход не выполнен: неверное имя пользователя или пароль" in failed["message"]
+    assert failed["status"] == "failed"
+    assert "Вход не выполнен: неверное имя пользователя или пароль" in failed["message"]
     page = admin.get(f"/sources?job={job_id}").get_data(as_text=True)
     assert "Вход не выполнен" in page and "ошибка" in page
 

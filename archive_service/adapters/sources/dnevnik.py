@@ -334,9 +334,10 @@ class DnevnikSource:
                 if day <= until:
                     out.append((str(_field(mark, "person", "marks")), day, "отметка", pull["id"]))
             for entry in pull["log"]:
-                day = days.get(str(_field(entry, "lesson", "lesson-log-entries")))
-                if day is not None and day <= until:
-                    out.append((str(_field(entry, "person", "lesson-log-entries")), day, "посещаемость", pull["id"]))
+                logged = days.get(str(_field(entry, "lesson", "lesson-log-entries")))
+                if logged is not None and logged <= until:
+                    out.append((str(_field(entry, "person", "lesson-log-entries")), logged, "посещаемость",
+                                pull["id"]))
             for mark in _list(_field(pull["final"], "marks", "final-marks"), "final-marks.marks"):
                 out.append((str(_field(mark, "person", "final-marks.marks")), None, "итоговая отметка", pull["id"]))
         return out
@@ -349,7 +350,7 @@ class DnevnikSource:
         assert register is not None
         traces = self._traces(pulls, until)
         shown = {m["id"]: m["full_name"] for m in members}
-        for person, _day_, _what, _gid in traces:
+        for person, _day, _what, _gid in traces:
             shown.setdefault(person, f"id {person}")
         unknown = [f"{who} ({pid})" if not who.startswith("id ") else who
                    for pid, who in shown.items() if register.facts(pid) is None]

@@ -37,16 +37,17 @@ missing from it, `fetch` raises `SourceShapeError` naming what is missing — no
 per diary `lesson_id` and `grp`; a subgroup's `group` = the students whose diary has it. Lessons:
 diary items by day and lesson number (after the export moment left out), topic = `topic`,
 homework = the non-individual `homework` values, else «Без задания». Marks: `getmarks` entries
-with `count` ≠ false (the others are named in `notes`), work type = `mtype.type`, `set_on` = the mark's `date`, attached to that
-day's lesson of the subject (the first one when it has two). Absences: `н`/`Н` → Н, `оп`/`ОП` → О
-(ЭлЖур's API has no Б/У reasons). Values: «5» → 5; «4-»/«5+» → 4/5 with a note in `notes` (the
-format has no signs); «зач»/«зачёт», «незач»/«незачёт»; any other value (e.g. «5/4») stops the
-pull naming it. Period marks: `getfinalassessments` by the period's name (only the fetched
-period's; a year snapshot takes them all); «н/а», «осв»/«освобождён» besides the above.
+with `count` ≠ false (the others are named in `notes`), work type = `mtype.type`, `set_on` = the
+mark's `date`, attached to that day's lesson of the subject (the first one when it has two).
+Absences: `н`/`Н` → Н, `оп`/`ОП` → О (ЭлЖур's API has no Б/У reasons). Values: «5» → 5; «4-»/«5+» →
+4/5 with a note in `notes` (the format has no signs); «зач»/«зачёт», «незач»/«незачёт»; any other
+value (e.g. «5/4») stops the pull naming it. Period marks: `getfinalassessments` by the period's
+name (only the fetched period's; a year snapshot takes them all); «н/а», «осв»/«освобождён» besides
+the above.
 Periods: names like «2 четверть», «II четверть», «1 полугодие», «1 триместр», «Год»; any other
 name stops with `SourceShapeError` naming it; `fetch` checks the class has the period asked for
-(classes may have quarters or half-years) and takes its dates from the class. `hours_per_week` = lessons ÷ weeks of the period
-(inferred).
+(classes may have quarters or half-years) and takes its dates from the class. `hours_per_week` =
+lessons ÷ weeks of the period (inferred).
 """
 
 from __future__ import annotations
@@ -269,7 +270,7 @@ class EljurSource:
             str(_need(group, "hometeacher_name", "getrules (relations.groups)")):
                 str(_need(group, "hometeacher_id", "getrules (relations.groups)"))})
         days = f"{start:%Y%m%d}-{end:%Y%m%d}"
-        for sid, facts in students.items():
+        for sid in students:
             build.add_diary(sid, self._student_record("getdiary", sid, days))
         for sid in students:
             build.add_marks(sid, self._student_record("getmarks", sid, days))
