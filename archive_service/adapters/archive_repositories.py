@@ -5,9 +5,9 @@ in `repository.py` hold what ingest, signing and the sources use)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from typing import Any, Sequence, cast
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import CursorResult, and_, select, update
 
 from archive_service.adapters.orm import (
     BackupSet,
@@ -148,6 +148,8 @@ class BackupSets(BackupRepository):
     def take_over(self, backup: BackupSet, writer: str, now: dt.datetime) -> bool:
         """Compare-and-set: make `writer` the set's writer if its writer is still the one read."""
         was = BackupSet.writer.is_(None) if backup.writer is None else BackupSet.writer == backup.writer
-        taken = self.session.execute(update(BackupSet).where(BackupSet.id == backup.id, was)
-                                     .values(writer=writer, heartbeat_at=now, state="writing"))
+        # an UPDATE's result is a CursorResult (SQLAlchemy types Session.execute as a plain Result)
+        taken = cast(CursorResult[Any], self.session.execute(
+            update(BackupSet).where(BackupSet.id == backup.id, was)
+            .values(writer=writer, heartbeat_at=now, state="writing")))
         return taken.rowcount == 1

@@ -86,7 +86,8 @@ def test_the_signature_and_the_register_entry_settle_their_steps():
 
 def test_the_backups_step_is_done_when_the_director_confirms_the_newest_complete_set():
     uow = _uow("5А")
-    backup = BackupSet(set_id="s1", academic_year="2025/2026", periods="1,2,Y", complete=True, copies={"A": {}, "B": {}},
+    backup = BackupSet(set_id="s1", academic_year="2025/2026", periods="1,2,Y", complete=True,
+                       copies={"A": {}, "B": {}},
                        created_at=MOMENT, created_by="завуч", destroyed_by_act=None, handover_confirmed_at=None,
                        retain_until=dt.date(2052, 1, 1), files=3, size=10)
     uow.backups.add(backup)
