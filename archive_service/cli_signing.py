@@ -19,10 +19,10 @@ from tqdm import tqdm
 from archive_service.cli import CLASSES, PERIODS, YEAR, _actor, _echo_json
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
+from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, TokenKey
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
 from archive_service.services.signing import SIGNING_ROLE, AllSigned, nothing_to_sign, sign_documents
-from signing import SigningError, load_pkcs12, verify_pdf
-from signing import pkcs11_key as open_token_key
+from signing import SigningError, verify_pdf
 
 
 def _secret(prompt: str) -> bytes:
@@ -71,28 +71,31 @@ def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         raise click.UsageError("укажите ровно один ключ: --pkcs12 ФАЙЛ; или --pkcs11-lib, --pkcs11-token и "
                                "--pkcs11-key; или --external-command и --external-cert; или "
                                "--cryptopro-thumbprint и --external-cert (и, если нужно, --cryptopro-pin-env)")
-    archive = current_app.extensions["archive"]
     try:
         if cryptopro_thumbprint:
-            signer = archive.cryptopro_signer(cryptopro_thumbprint, external_cert, cryptopro_pin_env)
-            _sign_batch(signer, academic_year, periods, classes)
-            return
-        if external_command:
-            _sign_batch(archive.external_signer(external_command, external_cert), academic_year, periods, classes)
-            return
-        if pkcs12:
-            password = _secret("Пароль ключа")
-            load_pkcs12(pkcs12, password)  # a wrong password is said here, before any worker starts
-            _sign_pkcs12_in_processes(pkcs12, password, academic_year, periods, classes)
-            return
-        # a token usually allows one session: its documents are signed in this process
-        with open_token_key(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()) as key:
-            _sign_batch(archive.pades_signer(key), academic_year, periods, classes)
+            _sign_with(CryptoProKey(cryptopro_thumbprint, external_cert, cryptopro_pin_env), academic_year, periods,
+                       classes)
+        elif external_command:
+            _sign_with(ExternalKey(external_command, external_cert), academic_year, periods, classes)
+        elif pkcs12:
+            key = Pkcs12File(pkcs12, _secret("Пароль ключа"))
+            with current_app.extensions["archive"].signer(key):
+                pass  # a wrong password is said here, before any worker starts
+            _sign_pkcs12_in_processes(key, academic_year, periods, classes)
+        else:
+            # a token usually allows one session: its documents are signed in this process
+            _sign_with(TokenKey(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()), academic_year,
+                       periods, classes)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
 
 
-def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, periods: tuple[str, ...],
+def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
+    with current_app.extensions["archive"].signer(key) as signer:
+        _sign_batch(signer, academic_year, periods, classes)
+
+
+def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
                               classes: tuple[str, ...]) -> None:
     from archive_service.adapters.local_jobs import sign_locally
     from archive_service.services.signing import awaiting_signature
@@ -105,7 +108,7 @@ def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, pe
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
-        for outcomes in sign_locally(archive.settings, p12, password, academic_year, periods, names, _actor(),
+        for outcomes in sign_locally(archive.settings, key, academic_year, periods, names, _actor(),
                                      archive.settings.render_processes):
             bar.update(len(outcomes))
             for o in outcomes:

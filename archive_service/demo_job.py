@@ -20,10 +20,11 @@ from archive_service.cli import _actor, import_files, print_preflight, _snapshot
 from archive_service.cli_documents import close_period
 from archive_service.errors import NotFoundError
 from archive_service.domain.roles import ROLES
+from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
 from archive_service.services import accounts, backup, certificates, documents, register, snapshots, tokens
 from archive_service.services.documents import export_documents
 from archive_service.services.signing import SIGNING_ROLE, sign_documents
-from signing import create_demo_pki, load_pkcs12
+from signing import create_demo_pki
 from signing.cryptopro import openssl_gost_command
 from signing.gost_pki import create_gost_pki
 
@@ -61,8 +62,8 @@ def snapshot_director(folder) -> str:
     return json.loads(first.read_text(encoding="utf-8"))["school"]["director"]["full_name"]
 
 
-def _demo_signer(archive, director: str, gost_demo: bool):
-    """The demo's signer and where its key is: the fast ECDSA key, or (ARCHIVE_DEMO_SIGNATURE=gost) a
+def _demo_key(archive, director: str, gost_demo: bool) -> tuple[KeySpec, str]:
+    """The demo's key and where it is: the fast ECDSA key, or (ARCHIVE_DEMO_SIGNATURE=gost) a
     GOST R 34.10-2012 key in the qualified profile, signed through the external route with the
     OpenSSL GOST engine standing in for CryptoPro, and a GOST timestamp authority."""
     if gost_demo:
@@ -72,15 +73,14 @@ def _demo_signer(archive, director: str, gost_demo: bool):
         if not pki.exists():
             create_gost_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21", now=archive.now(),
                             root_title="Демо-УЦ ГОСТ archive_service")
-        signer = archive.external_signer(openssl_gost_command(pki.director_cert, pki.director_key), pki.director_cert)
-        return signer, f"ключ ГОСТ {pki.director_key}, корневой сертификат {pki.root_cert}"
+        key: KeySpec = ExternalKey(openssl_gost_command(pki.director_cert, pki.director_key), pki.director_cert)
+        return key, f"ключ ГОСТ {pki.director_key}, корневой сертификат {pki.root_cert}"
     click.echo("5. Электронная подпись директора (демонстрационный сертификат, местная служба штампов времени)")
     pki = archive.demo_pki
     if not pki.exists():
         create_demo_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21",
                         password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
-    signer = archive.pades_signer(load_pkcs12(pki.signer_p12, DEMO_KEY_PASSWORD.encode()))
-    return signer, f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}"
+    return Pkcs12File(pki.signer_p12, DEMO_KEY_PASSWORD.encode()), f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}"
 
 
 @click.command("demo")
@@ -115,10 +115,11 @@ def demo_command(seed: int) -> None:
     gost_demo = settings.demo_signature.strip().lower() == "gost"
     if settings.demo_signature.strip() and not gost_demo:
         raise click.ClickException("ARCHIVE_DEMO_SIGNATURE: допустимо только «gost» (или пусто)")
-    signer, where = _demo_signer(archive, snapshot_director(out), gost_demo)
+    key, where = _demo_key(archive, snapshot_director(out), gost_demo)
     try:
-        outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
-                                  actor=_actor(), role=SIGNING_ROLE, now=archive.now)
+        with archive.signer(key) as signer:
+            outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
+                                      actor=_actor(), role=SIGNING_ROLE, now=archive.now)
     except NotFoundError:
         outcomes = []
     failed = [o for o in outcomes if not o.ok]

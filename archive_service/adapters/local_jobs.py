@@ -10,13 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from pathlib import Path
 from typing import Iterator
 
 from archive_service.bootstrap import Archive
 from archive_service.config import Settings
+from archive_service.key_specs import KeySpec, Pkcs12File
 from archive_service.services import documents, signing
-from signing import load_pkcs12
 
 _archive: Archive | None = None
 
@@ -44,16 +43,16 @@ def render_locally(settings: Settings, jobs: list[documents.RenderJob], actor: s
             yield futures[future], future
 
 
-def _sign_share(p12: str, password: bytes, academic_year: str, periods: tuple[str, ...], classes: list[str],
+def _sign_share(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: list[str],
                 actor: str) -> list[dict]:
     assert _archive is not None
-    signer = _archive.pades_signer(load_pkcs12(Path(p12), password))
-    outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
-                                      actor=actor, role=signing.SIGNING_ROLE, now=_archive.now)
+    with _archive.signer(key) as signer:
+        outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
+                                          actor=actor, role=signing.SIGNING_ROLE, now=_archive.now)
     return [o.as_dict() for o in outcomes]
 
 
-def sign_locally(settings: Settings, p12: Path, password: bytes, academic_year: str, periods: tuple[str, ...],
+def sign_locally(settings: Settings, key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
                  class_names: list[str], actor: str, processes: int = 0) -> Iterator[list[dict]]:
     """Sign with a PKCS#12 key in worker processes, each opening the key once per share of
     classes; yields each share's outcomes as it completes. The password lives only in memory."""
@@ -61,7 +60,7 @@ def sign_locally(settings: Settings, p12: Path, password: bytes, academic_year: 
     shares = [class_names[i::workers * 2] for i in range(workers * 2)]  # small shares: steady progress
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-        futures = [pool.submit(_sign_share, str(p12), password, academic_year, periods, share, actor)
+        futures = [pool.submit(_sign_share, key, academic_year, periods, share, actor)
                    for share in shares if share]
         for future in as_completed(futures):
             yield future.result()
