@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
+from archive_service.adapters.job_runners import CeleryRunner, InProcessRunner
+from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.adapters.secret_box import SecretBox
 from archive_service.adapters.sources.base import Credentials, JournalSource
 from archive_service.adapters.sources.registry import ConnectorRegistry, system_title
@@ -29,6 +31,7 @@ from archive_service.domain.clock import Clock
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, Pkcs12Upload, TokenKey
 from archive_service.rendering import DocumentRenderer, RenderOptions
+from archive_service.services.execution import JobRunner
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.commands import SignerCommand
 from signing.cryptopro import certificate_thumbprint, cryptcp_command, normalize_thumbprint
@@ -52,6 +55,10 @@ class Archive:
     """What every entry point (web, CLI, tasks) needs, built once per process."""
 
     settings: Settings
+    in_worker: bool = False
+    """True in a worker process (a local one or Celery's): its work runs right there, never fanned out again."""
+    celery: Any = None
+    """The Celery application, once `tasks.celery_init_app` has wired it (every entry point's app does)."""
 
     @cached_property
     def engine(self) -> Engine:
@@ -190,6 +197,17 @@ class Archive:
             yield self.cryptopro_signer(key.thumbprint, key.certificate, key.pin_env)
         else:
             raise TypeError(f"unknown kind of key: {type(key).__name__}")
+
+    @property
+    def runner(self) -> JobRunner:
+        """Where background work runs, chosen here only: Celery workers with a broker (ARCHIVE_BROKER_URL),
+        else local worker processes (ARCHIVE_RENDER_PROCESSES), and inside a worker this process."""
+        if self.in_worker:
+            return InProcessRunner(self)
+        local = LocalProcessRunner(self.settings, self.settings.render_processes)
+        if self.settings.broker_url and self.celery is not None:
+            return CeleryRunner(self.celery, local)
+        return local
 
     def media(self) -> list[Medium]:
         """Medium A (an Object-Lock S3 bucket when configured, else a directory) and medium B."""

@@ -16,7 +16,6 @@ from archive_service.cli import AS_JSON, ANY_PERIODS, ANY_YEAR, CLASSES, PERIODS
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
-from archive_service.services.period_close import render_results
 from storage import StorageError
 
 period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
@@ -31,7 +30,7 @@ def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         raise _fail(err) from None
     tally: Counter = Counter()
     bar = tqdm(total=len(jobs), desc="Изготовление", unit="класс", file=sys.stderr, disable=None, leave=False)
-    for job, outcome in render_results(archive.settings, jobs, _actor(), current_app.extensions.get("celery")):
+    for job, outcome in archive.runner.render(jobs, _actor()):
         bar.update(1)
         if "error" in outcome:
             tally["failed"] += 1

@@ -97,7 +97,6 @@ def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], class
 
 def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
                               classes: tuple[str, ...]) -> None:
-    from archive_service.adapters.local_jobs import sign_locally
     from archive_service.services.signing import awaiting_signature
 
     archive = current_app.extensions["archive"]
@@ -108,8 +107,7 @@ def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tupl
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
-        for outcomes in sign_locally(archive.settings, key, academic_year, periods, names, _actor(),
-                                     archive.settings.render_processes):
+        for outcomes in archive.runner.sign(key, academic_year, periods, names, _actor()):
             bar.update(len(outcomes))
             for o in outcomes:
                 signed += o["ok"]

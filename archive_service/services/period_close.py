@@ -1,8 +1,8 @@
 """Closing a period from the deputy head's pages: uploads, copies, previews, downloads, backup.
 
-Copies are rendered by Celery workers when a broker is configured, else by local worker
-processes (`adapters.local_jobs`), exactly as the command line does; results arrive as each
-class finishes so a progress bar can follow. Looking at a page of a copy and taking a file
+Copies are rendered by the job runner the composition root chose (Celery workers with a broker,
+else local worker processes), exactly as the command line does; results arrive as each class
+finishes so a progress bar can follow. Looking at a page of a copy and taking a file
 away are actions on archive material too: each one is an audit event with who, what and
 from where.
 """
@@ -10,16 +10,15 @@ from where.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from collections import Counter
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
-from archive_service.config import Settings
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, ReasonRequired, SnapshotRejected
 from archive_service.rendering.preview import page_png
 from archive_service.services import backup, documents
+from archive_service.services.execution import JobRunner
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, Medium
@@ -48,36 +47,15 @@ def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason:
     return outcomes
 
 
-def render_results(settings: Settings, jobs: list[documents.RenderJob], actor: str,
-                   celery: Any = None) -> Iterator[tuple[documents.RenderJob, dict]]:
-    """(job, outcome) as each document is finished: on Celery workers with a broker, else in local
-    worker processes; a failed job's outcome is {"error": message}."""
-    if celery is not None and settings.broker_url:
-        pending = {celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j for j in jobs}
-        while pending:
-            for result in [r for r in pending if r.ready()]:
-                job = pending.pop(result)
-                value = result.get(propagate=False)
-                yield job, value if isinstance(value, dict) else {"error": str(value)}
-            time.sleep(0.2)
-        return
-    from archive_service.adapters.local_jobs import render_locally
-
-    for job, future in render_locally(settings, jobs, actor, settings.render_processes):
-        error = future.exception()
-        yield job, {"error": str(error)} if error else future.result()
-
-
-def make_copies(uow: UnitOfWork, settings: Settings, academic_year: str, period_code: str, *, actor: str,
-                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None,
-                celery: Any = None) -> dict:
+def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: str,
+                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
     """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
     jobs = documents.plan_period_close(uow, academic_year, [period_code])
     report = report or (lambda **_: None)
     report(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
     tally: Counter = Counter()
     errors = []
-    for done, (job, outcome) in enumerate(render_results(settings, jobs, actor, celery), 1):
+    for done, (job, outcome) in enumerate(runner.render(jobs, actor), 1):
         if "error" in outcome:
             tally["failed"] += 1
             errors.append(f"{job.class_name}: {outcome['error']}")
