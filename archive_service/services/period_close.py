@@ -10,8 +10,10 @@ from where.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from archive_service.domain.roles import ROLES
@@ -47,23 +49,73 @@ def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason:
     return outcomes
 
 
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one snapshot file read from disk."""
+
+    path: Path
+    status: str  # "stored", "new_version", "duplicate" or "rejected"
+    message: str
+    problems: tuple[Any, ...] = ()
+
+    def lines(self, limit: int = 50) -> list[str]:
+        """The outcome as people read it: a rejection with its first `limit` problems."""
+        if self.status != "rejected":
+            return [f"{'ПРИНЯТ' if self.status != 'duplicate' else 'ПОВТОР'} {self.path}: {self.message}"]
+        more = [f"    … и ещё {len(self.problems) - limit}"] if len(self.problems) > limit else []
+        return [f"ОТКЛОНЁН {self.path}: {self.message}", *(f"    {p}" for p in self.problems[:limit]), *more]
+
+
+def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, reason: str | None, actor: str,
+                 origin: str, clock: Callable[[], dt.datetime]) -> Iterator[FileOutcome]:
+    """Store each snapshot file in its own transaction (a rejected file writes nothing), telling
+    each file's outcome as it is done."""
+    for path in paths:
+        try:
+            result = ingest_snapshot(new_uow(), path.read_bytes(), actor=actor, origin=origin, reason=reason,
+                                     now=clock())
+        except SnapshotRejected as err:
+            yield FileOutcome(path, "rejected", str(err), tuple(err.problems))
+        except (ArchiveError, OSError) as err:
+            yield FileOutcome(path, "rejected", str(err))
+        else:
+            yield FileOutcome(path, result.status, result.message)
+
+
+def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: str,
+                  on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None) -> Counter:
+    """Render (or reuse) each job's document on the runner; the tally of rendered, reused, failed,
+    sheets and pages. `on_outcome(done, job, outcome)` hears of each document as it is finished;
+    a failed one does not stop the others."""
+    tally: Counter = Counter()
+    for done, (job, outcome) in enumerate(runner.render(jobs, actor), 1):
+        if "error" in outcome:
+            tally["failed"] += 1
+        else:
+            tally[outcome["status"]] += 1
+            tally["sheets"] += outcome["sheets"]
+            tally["pages"] += outcome["pages"]
+        if on_outcome is not None:
+            on_outcome(done, job, outcome)
+    return tally
+
+
 def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: str,
                 origin: str, clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
     """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
     jobs = documents.plan_period_close(uow, academic_year, [period_code])
-    report = report or (lambda **_: None)
-    report(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
-    tally: Counter = Counter()
+    tell = report or (lambda **_: None)
+    tell(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
     errors = []
-    for done, (job, outcome) in enumerate(runner.render(jobs, actor), 1):
+
+    def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
         if "error" in outcome:
-            tally["failed"] += 1
             errors.append(f"{job.class_name}: {outcome['error']}")
-            report(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
-            continue
-        tally[outcome["status"]] += 1
-        tally["sheets"] += outcome["sheets"]
-        report(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+            tell(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
+        else:
+            tell(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+
+    tally = render_period(runner, jobs, actor, finished)
     result = {"rendered": tally["rendered"], "reused": tally["reused"], "failed": tally["failed"],
               "sheets": tally["sheets"], "errors": errors}
     with uow:
