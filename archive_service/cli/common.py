@@ -10,6 +10,7 @@ import socket
 from typing import Any
 
 import click
+from flask import current_app
 
 from archive_service.bootstrap import Archive
 from archive_service.errors import ArchiveError
@@ -17,7 +18,7 @@ from archive_service.errors import ArchiveError
 
 def current_archive() -> Archive:
     """The composition root of the running application."""
-    return current_archive()
+    return current_app.extensions["archive"]
 
 
 def terminal_actor() -> str:
