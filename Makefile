@@ -10,7 +10,7 @@ ARCHIVE_HOME ?= var
 export ARCHIVE_HOME
 PYTEST_ARGS ?=
 
-.PHONY: demo test check check-pending run install install-test services benchmark clean
+.PHONY: demo test check run install install-test services benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	scripts/system-deps.sh run
@@ -45,10 +45,6 @@ check: install-test
 	$(BIN)/mypy --strict --cache-dir .mypy_cache/strict signing retention storage archive_service/domain
 	$(BIN)/mypy --cache-dir .mypy_cache/app archive_service
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
-
-# The import contracts issue 14 moves to, not yet enforced (see import-contracts-pending.toml).
-check-pending: install-test
-	PYTHONPATH=. $(BIN)/lint-imports --no-cache --config import-contracts-pending.toml
 
 test: check services
 	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)

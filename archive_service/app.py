@@ -37,7 +37,7 @@ def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
     from archive_service.web import register_blueprints
     from archive_service.cli import register_commands
 
-    celery_init_app(app, settings)
+    archive.celery = celery_init_app(app, settings)
     register_blueprints(app)
     register_commands(app)
     return app

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -16,6 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters import db
+from archive_service.adapters.job_runners import CeleryRunner, InProcessRunner
+from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.adapters.secret_box import SecretBox
 from archive_service.adapters.sources.base import Credentials, JournalSource
 from archive_service.adapters.sources.registry import ConnectorRegistry, system_title
@@ -23,12 +29,15 @@ from archive_service.adapters.sources.transport import RecordingTransport, Repla
 from archive_service.config import ConfigError, Settings
 from archive_service.domain.clock import Clock
 from archive_service.domain.preflight import PreflightThresholds
+from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, Pkcs12Upload, TokenKey
 from archive_service.rendering import DocumentRenderer, RenderOptions
+from archive_service.services.execution import JobRunner
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.commands import SignerCommand
 from signing.cryptopro import certificate_thumbprint, cryptcp_command, normalize_thumbprint
 from signing.external import ExternalCommandSigner
-from signing import DemoPKI, PadesSigner, SigningError, Trust, http_timestamper, local_timestamper
+from signing import DemoPKI, PadesSigner, SigningError, Trust, http_timestamper, load_pkcs12, local_timestamper
+from signing import KeyAccessError, pkcs11_key
 from signing.gost_pades import GostCompleter
 from signing.gost_pki import GostPKI
 from signing.gost_tsa import DigestRoutedTimestamper, GostTimestampAuthority
@@ -46,6 +55,10 @@ class Archive:
     """What every entry point (web, CLI, tasks) needs, built once per process."""
 
     settings: Settings
+    in_worker: bool = False
+    """True in a worker process (a local one or Celery's): its work runs right there, never fanned out again."""
+    celery: Any = None
+    """The Celery application, once `tasks.celery_init_app` has wired it (every entry point's app does)."""
 
     @cached_property
     def engine(self) -> Engine:
@@ -166,6 +179,36 @@ class Archive:
                                "выгрузите его командой certmgr -export с тем же отпечатком")
         return self.external_signer(command, certificate)
 
+    @contextmanager
+    def signer(self, key: KeySpec) -> Iterator[PadesSigner | ExternalCommandSigner]:
+        """The one place a signing key is opened: a document signer around the key `key` names,
+        with the configured timestamp authority and trust. A token's session stays open while the
+        block runs (a token usually allows one); a wrong password or PIN is a `KeyAccessError`."""
+        if isinstance(key, Pkcs12File):
+            yield self.pades_signer(load_pkcs12(key.path, key.password))
+        elif isinstance(key, Pkcs12Upload):
+            yield self.pades_signer(_load_uploaded_pkcs12(key))
+        elif isinstance(key, TokenKey):
+            with pkcs11_key(key.library, key.token, key.key, key.pin) as opened:
+                yield self.pades_signer(opened)
+        elif isinstance(key, ExternalKey):
+            yield self.external_signer(key.command, key.certificate)
+        elif isinstance(key, CryptoProKey):
+            yield self.cryptopro_signer(key.thumbprint, key.certificate, key.pin_env)
+        else:
+            raise TypeError(f"unknown kind of key: {type(key).__name__}")
+
+    @property
+    def runner(self) -> JobRunner:
+        """Where background work runs, chosen here only: Celery workers with a broker (ARCHIVE_BROKER_URL),
+        else local worker processes (ARCHIVE_RENDER_PROCESSES), and inside a worker this process."""
+        if self.in_worker:
+            return InProcessRunner(self)
+        local = LocalProcessRunner(self.settings, self.settings.render_processes)
+        if self.settings.broker_url and self.celery is not None:
+            return CeleryRunner(self.celery, local)
+        return local
+
     def media(self) -> list[Medium]:
         """Medium A (an Object-Lock S3 bucket when configured, else a directory) and medium B."""
         s = self.settings
@@ -231,3 +274,18 @@ class Archive:
     def clock(self) -> Clock:
         """The real clock: the only time source of destructive actions (no option or form sets it)."""
         return Clock(self.now, self.settings.timezone)
+
+
+def _load_uploaded_pkcs12(key: Pkcs12Upload) -> Any:
+    """An uploaded PKCS#12 key, opened from a private temporary file deleted at once (pyHanko
+    reads the key from a file)."""
+    fd, name = tempfile.mkstemp(prefix="key-", suffix=".p12")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(key.data)
+        return load_pkcs12(Path(name), key.password)
+    except SigningError:
+        raise KeyAccessError(f"не удалось открыть ключ «{key.name}»: неверный пароль или это не файл "
+                             "ключа PKCS#12") from None
+    finally:
+        os.unlink(name)

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
 
-from archive_service.bootstrap import Archive
+from archive_service.adapters.job_runners import start_thread
 from archive_service.config import Settings
+from archive_service.key_specs import Pkcs12File
 from archive_service.services import documents, signing
-from signing import load_pkcs12
 
-_archive: Archive | None = None
+_archive: Any = None  # the child process's own Archive
 
 
 def _start(settings: Settings) -> None:
+    from archive_service.bootstrap import Archive  # the composition root imports this module
+
     global _archive
-    _archive = Archive(settings)
+    _archive = Archive(settings, in_worker=True)
 
 
 def _render(snapshot_id: int, kind: documents.Kind, actor: str) -> dict:
@@ -32,36 +34,52 @@ def _render(snapshot_id: int, kind: documents.Kind, actor: str) -> dict:
                                      _archive.render_options, actor=actor, now=_archive.now()).as_dict()
 
 
-def render_locally(settings: Settings, jobs: list[documents.RenderJob], actor: str,
-                   processes: int = 0) -> Iterator[tuple[documents.RenderJob, Future]]:
-    """Yield (job, finished future) in completion order."""
-    workers = max(1, min(processes or os.cpu_count() or 1, len(jobs)))
-    context = multiprocessing.get_context("spawn")  # no inherited database connections
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(settings,),
-                             max_tasks_per_child=25) as pool:
-        futures = {pool.submit(_render, job.snapshot_id, job.kind, actor): job for job in jobs}
-        for future in as_completed(futures):
-            yield futures[future], future
-
-
-def _sign_share(p12: str, password: bytes, academic_year: str, periods: tuple[str, ...], classes: list[str],
+def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], classes: list[str],
                 actor: str) -> list[dict]:
     assert _archive is not None
-    signer = _archive.pades_signer(load_pkcs12(Path(p12), password))
-    outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
-                                      actor=actor, role=signing.SIGNING_ROLE, now=_archive.now)
+    with _archive.signer(key) as signer:
+        outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
+                                          actor=actor, role=signing.SIGNING_ROLE, now=_archive.now)
     return [o.as_dict() for o in outcomes]
 
 
-def sign_locally(settings: Settings, p12: Path, password: bytes, academic_year: str, periods: tuple[str, ...],
-                 class_names: list[str], actor: str, processes: int = 0) -> Iterator[list[dict]]:
-    """Sign with a PKCS#12 key in worker processes, each opening the key once per share of
-    classes; yields each share's outcomes as it completes. The password lives only in memory."""
-    workers = max(1, min(processes or os.cpu_count() or 1, len(class_names)))
-    shares = [class_names[i::workers * 2] for i in range(workers * 2)]  # small shares: steady progress
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-        futures = [pool.submit(_sign_share, str(p12), password, academic_year, periods, share, actor)
-                   for share in shares if share]
-        for future in as_completed(futures):
-            yield future.result()
+class LocalProcessRunner:
+    """Render and sign in `processes` spawned worker processes (0: one per CPU core)."""
+
+    def __init__(self, settings: Settings, processes: int = 0) -> None:
+        self.settings = settings
+        self.processes = processes
+
+    def _workers(self, count: int) -> int:
+        return max(1, min(self.processes or os.cpu_count() or 1, count))
+
+    def render(self, jobs: Sequence[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
+        """(job, outcome) in completion order; a job that raised gives {"error": message}."""
+        if not jobs:
+            return
+        context = multiprocessing.get_context("spawn")  # no inherited database connections
+        with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
+                                 initargs=(self.settings,), max_tasks_per_child=25) as pool:
+            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor): job for job in jobs}
+            for future in as_completed(futures):
+                error = future.exception()
+                yield futures[future], {"error": str(error)} if error else future.result()
+
+    def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],
+             actor: str) -> Iterator[list[dict]]:
+        """Each worker process opens the key once per share of classes; yields each share's outcomes
+        as it completes. The password lives only in memory."""
+        names = list(class_names)
+        if not names:
+            return
+        workers = self._workers(len(names))
+        shares = [names[i::workers * 2] for i in range(workers * 2)]  # small shares: steady progress
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(self.settings,)) as pool:
+            futures = [pool.submit(_sign_share, key, academic_year, tuple(periods), share, actor)
+                       for share in shares if share]
+            for future in as_completed(futures):
+                yield future.result()
+
+    def in_background(self, name: str, run: Callable[[], None]) -> None:
+        start_thread(name, run)

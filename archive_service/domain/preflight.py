@@ -138,3 +138,17 @@ def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
             yield Finding("period_mark_na",
                           f"«{subject.name}»: ученик {st.full_name} не аттестован (н/а) за {label}",
                           subject.name, st.full_name)
+
+
+def preflight_lines(reports: list[PreflightReport]) -> list[str]:
+    """The pre-flight summary as printed: a line per class with its counts, then the period's total."""
+    total: Counter[str] = Counter()
+    lines: list[str] = []
+    for report in reports:
+        counts = report.counts
+        total.update(counts)
+        text = ", ".join(f"{TITLES[k]}: {v}" for k, v in sorted(counts.items())) or "замечаний нет"
+        lines.append(f"{report.class_name:<4} {report.period_code:<4} {text}")
+    lines.append("Итого по периоду: " + (", ".join(f"{TITLES[k]} — {v}" for k, v in sorted(total.items()))
+                                        or "замечаний нет") + f" (классов: {len(reports)}).")
+    return lines

@@ -1,8 +1,8 @@
 """Closing a period from the deputy head's pages: uploads, copies, previews, downloads, backup.
 
-Copies are rendered by Celery workers when a broker is configured, else by local worker
-processes (`adapters.local_jobs`), exactly as the command line does; results arrive as each
-class finishes so a progress bar can follow. Looking at a page of a copy and taking a file
+Copies are rendered by the job runner the composition root chose (Celery workers with a broker,
+else local worker processes), exactly as the command line does; results arrive as each class
+finishes so a progress bar can follow. Looking at a page of a copy and taking a file
 away are actions on archive material too: each one is an audit event with who, what and
 from where.
 """
@@ -10,16 +10,17 @@ from where.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from pathlib import Path
 from collections import Counter
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
-from archive_service.config import Settings
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, ReasonRequired, SnapshotRejected
 from archive_service.rendering.preview import page_png
 from archive_service.services import backup, documents
+from archive_service.services.execution import JobRunner
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, Medium
@@ -48,44 +49,73 @@ def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason:
     return outcomes
 
 
-def render_results(settings: Settings, jobs: list[documents.RenderJob], actor: str,
-                   celery: Any = None) -> Iterator[tuple[documents.RenderJob, dict]]:
-    """(job, outcome) as each document is finished: on Celery workers with a broker, else in local
-    worker processes; a failed job's outcome is {"error": message}."""
-    if celery is not None and settings.broker_url:
-        pending = {celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j for j in jobs}
-        while pending:
-            for result in [r for r in pending if r.ready()]:
-                job = pending.pop(result)
-                value = result.get(propagate=False)
-                yield job, value if isinstance(value, dict) else {"error": str(value)}
-            time.sleep(0.2)
-        return
-    from archive_service.adapters.local_jobs import render_locally
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one snapshot file read from disk."""
 
-    for job, future in render_locally(settings, jobs, actor, settings.render_processes):
-        error = future.exception()
-        yield job, {"error": str(error)} if error else future.result()
+    path: Path
+    status: str  # "stored", "new_version", "duplicate" or "rejected"
+    message: str
+    problems: tuple[Any, ...] = ()
+
+    def lines(self, limit: int = 50) -> list[str]:
+        """The outcome as people read it: a rejection with its first `limit` problems."""
+        if self.status != "rejected":
+            return [f"{'ПРИНЯТ' if self.status != 'duplicate' else 'ПОВТОР'} {self.path}: {self.message}"]
+        more = [f"    … и ещё {len(self.problems) - limit}"] if len(self.problems) > limit else []
+        return [f"ОТКЛОНЁН {self.path}: {self.message}", *(f"    {p}" for p in self.problems[:limit]), *more]
 
 
-def make_copies(uow: UnitOfWork, settings: Settings, academic_year: str, period_code: str, *, actor: str,
-                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None,
-                celery: Any = None) -> dict:
-    """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
-    jobs = documents.plan_period_close(uow, academic_year, [period_code])
-    report = report or (lambda **_: None)
-    report(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
+def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, reason: str | None, actor: str,
+                 origin: str, clock: Callable[[], dt.datetime]) -> Iterator[FileOutcome]:
+    """Store each snapshot file in its own transaction (a rejected file writes nothing), telling
+    each file's outcome as it is done."""
+    for path in paths:
+        try:
+            result = ingest_snapshot(new_uow(), path.read_bytes(), actor=actor, origin=origin, reason=reason,
+                                     now=clock())
+        except SnapshotRejected as err:
+            yield FileOutcome(path, "rejected", str(err), tuple(err.problems))
+        except (ArchiveError, OSError) as err:
+            yield FileOutcome(path, "rejected", str(err))
+        else:
+            yield FileOutcome(path, result.status, result.message)
+
+
+def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: str,
+                  on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None) -> Counter:
+    """Render (or reuse) each job's document on the runner; the tally of rendered, reused, failed,
+    sheets and pages. `on_outcome(done, job, outcome)` hears of each document as it is finished;
+    a failed one does not stop the others."""
     tally: Counter = Counter()
-    errors = []
-    for done, (job, outcome) in enumerate(render_results(settings, jobs, actor, celery), 1):
+    for done, (job, outcome) in enumerate(runner.render(jobs, actor), 1):
         if "error" in outcome:
             tally["failed"] += 1
+        else:
+            tally[outcome["status"]] += 1
+            tally["sheets"] += outcome["sheets"]
+            tally["pages"] += outcome["pages"]
+        if on_outcome is not None:
+            on_outcome(done, job, outcome)
+    return tally
+
+
+def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: str,
+                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
+    """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
+    jobs = documents.plan_period_close(uow, academic_year, [period_code])
+    tell = report or (lambda **_: None)
+    tell(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
+    errors = []
+
+    def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
+        if "error" in outcome:
             errors.append(f"{job.class_name}: {outcome['error']}")
-            report(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
-            continue
-        tally[outcome["status"]] += 1
-        tally["sheets"] += outcome["sheets"]
-        report(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+            tell(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
+        else:
+            tell(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+
+    tally = render_period(runner, jobs, actor, finished)
     result = {"rendered": tally["rendered"], "reused": tally["reused"], "failed": tally["failed"],
               "sheets": tally["sheets"], "errors": errors}
     with uow:

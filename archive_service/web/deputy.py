@@ -172,8 +172,8 @@ def make_copies(year: str, period: str):
     who, where = actor(), origin()
 
     def work(report: jobs.Report) -> dict:
-        return period_close.make_copies(a.uow(), a.settings, academic_year, period, actor=who, origin=where,
-                                        clock=a.now, report=report, celery=app.extensions.get("celery"))
+        return period_close.make_copies(a.uow(), a.runner, academic_year, period, actor=who, origin=where,
+                                        clock=a.now, report=report)
 
     job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who, total=len(classes))

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections import defaultdict
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import quote
 
 from flask import (
@@ -37,12 +34,13 @@ from flask import (
 from archive_service.config import ConfigError
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.key_specs import KeySpec, Pkcs12Upload, TokenKey
 from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import backup, disposal, documents, handover, jobs
 from archive_service.services.signing import sign_documents
 from archive_service.web import jobs as web_jobs
 from archive_service.web.auth import allow, archive, menu, origin
-from signing import SigningError, load_pkcs12, pkcs11_key
+from signing import SigningError
 from storage import StorageError
 
 bp = Blueprint("director", __name__, url_prefix="/director")
@@ -208,49 +206,37 @@ def _selection(values: list[str], unsigned: dict[str, dict[str, list[dict]]]) ->
     return dict(chosen)
 
 
-def _open_key_file(upload, password: str):
-    """The PKCS#12 key of an uploaded file, opened from a private temporary file deleted at once."""
+def _uploaded_key(upload, password: str) -> Pkcs12Upload:
+    """The uploaded PKCS#12 key file, held in memory only."""
     data = upload.read(MAX_KEY_FILE + 1) if upload else b""
     if not data:
         raise SigningError("выберите файл ключа (.p12 или .pfx)")
     if len(data) > MAX_KEY_FILE:
         raise SigningError("это не файл ключа: файл ключа PKCS#12 весит несколько килобайт")
-    fd, name = tempfile.mkstemp(prefix="key-", suffix=".p12")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        return load_pkcs12(Path(name), password.encode("utf-8"))
-    except SigningError:
-        raise SigningError(f"не удалось открыть ключ «{upload.filename}»: неверный пароль или это не файл "
-                           "ключа PKCS#12") from None
-    finally:
-        os.unlink(name)
+    return Pkcs12Upload(upload.filename, data, password.encode("utf-8"))
 
 
-def _signer_opener(form, files) -> tuple[Callable[[], object], dict]:
-    """How the job opens the signer, and what of the key may be recorded (never the secret)."""
+def _chosen_key(form, files) -> tuple[KeySpec, dict]:
+    """The key the form names (opened once now, so a wrong password or PIN is said before the job
+    starts), and what of the key may be recorded (never the secret)."""
     a = archive()
     if form.get("method") == "token":
-        library, token, key, pin = (form.get("library", ""), form.get("token", "").strip(),
-                                    form.get("key", "").strip(), form.get("pin", ""))
+        library, token, label, pin = (form.get("library", ""), form.get("token", "").strip(),
+                                      form.get("key", "").strip(), form.get("pin", ""))
         if library not in _token_libraries():
             raise SigningError("эта библиотека токена не разрешена на сервере (ARCHIVE_PKCS11_LIB)")
-        if not (token and key and pin):
+        if not (token and label and pin):
             raise SigningError("укажите метку токена, метку ключа и PIN")
-        with pkcs11_key(Path(library), token, key, pin):
-            pass  # a wrong PIN is said now, before the job starts
-
-        @contextmanager
-        def open_token() -> Iterator:
-            with pkcs11_key(Path(library), token, key, pin) as opened:
-                yield a.pades_signer(opened)
-
-        return open_token, {"key": "token", "token": token, "key_label": key}
+        spec: KeySpec = TokenKey(Path(library), token, label, pin)
+        with a.signer(spec):
+            pass
+        return spec, {"key": "token", "token": token, "key_label": label}
     if not form.get("password"):
         raise SigningError("введите пароль ключа")
-    signer = a.pades_signer(_open_key_file(files.get("key_file"), form.get("password", "")))
-    return lambda: nullcontext(signer), {"key": "file", "file": files["key_file"].filename,
-                                         "certificate_serial": f"{signer.certificate.serial_number:X}"}
+    spec = _uploaded_key(files.get("key_file"), form.get("password", ""))
+    with a.signer(spec) as signer:
+        serial = f"{signer.certificate.serial_number:X}"
+    return spec, {"key": "file", "file": files["key_file"].filename, "certificate_serial": serial}
 
 
 @bp.post("/sign")
@@ -264,7 +250,7 @@ def start_signing():
         flash("Отметьте хотя бы один период с документами, ожидающими подписи.", "error")
         return redirect(url_for("director.sign"))
     try:
-        open_signer, key = _signer_opener(request.form, request.files)
+        key_spec, key = _chosen_key(request.form, request.files)
     except (SigningError, ConfigError) as err:
         _audit(who, "web.sign_refused", "period", _where(chosen), reason=str(err))
         flash(f"Ничего не подписано: {err}.", "error")
@@ -281,7 +267,7 @@ def start_signing():
                                                f"{'подписан' if outcome.ok else 'ошибка'}")
 
         try:
-            with open_signer() as signer:
+            with a.signer(key_spec) as signer:
                 for year, codes in chosen.items():
                     try:
                         sign_documents(a.uow(), a.store, signer, year, codes, actor=who.person, role=who.role,

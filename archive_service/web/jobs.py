@@ -1,13 +1,13 @@
 """Running a long job in a background thread of the web process and reporting its progress.
 
-`start(title, kind, params, work)` records the job and runs `work(report)` in a thread;
+`start(title, kind, params, work)` records the job and runs `work(report)` off the request
+(`JobRunner.in_background`, chosen by the composition root);
 `report(done, total, message)` updates the job row (and its heartbeat). Failures end the job
 with the message people see; nothing secret is stored (see services/jobs.py).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from flask import Flask
@@ -43,5 +43,5 @@ def start(app: Flask, kind: str, title: str, params: dict, work: Callable[[Repor
             jobs.progress(archive.uow(), job_id, status="done", result=result or {}, message="готово",
                           now=archive.now())
 
-    threading.Thread(target=run, name=f"job-{kind}-{job_id[:8]}", daemon=True).start()
+    archive.runner.in_background(f"job-{kind}-{job_id[:8]}", run)
     return job_id

@@ -8,7 +8,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from archive_service import create_app
 from archive_service.config import Settings
-from archive_service.demo_job import _demo_signer
+from archive_service.demo.tour import demo_key
 from archive_service.services import documents
 from archive_service.services.signing import sign_documents
 from builders import render_journals
@@ -21,10 +21,12 @@ def test_the_gost_demo_signs_every_document_with_streebog_and_a_gost_timestamp(t
     archive = app.extensions["archive"]
     try:
         render_journals(archive, "АБВ", NOW)
-        signer, where = _demo_signer(archive, "Сергеева Ольга Викторовна", True)
-        assert archive.gost_demo_pki.exists() and "ключ ГОСТ" in where
-        outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="demo",
-                                  role="director", now=archive.now)
+        said: list[str] = []
+        key, where = demo_key(archive, "Сергеева Ольга Викторовна", True, said.append)
+        assert archive.gost_demo_pki.exists() and "ключ ГОСТ" in where and "ГОСТ Р 34.10-2012" in said[0]
+        with archive.signer(key) as signer:
+            outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="demo",
+                                      role="director", now=archive.now)
         assert [o.ok for o in outcomes] == [True, True, True], outcomes
         for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2"]):
             data = archive.store.read(row["signature"]["sha256"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from archive_service.cli import AS_JSON, _actor, _archive, _echo_json, _fail
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal_actor
 from archive_service.errors import ArchiveError
 from archive_service.rendering.certificate import sheet_ranges
 from archive_service.services import certificates
@@ -46,18 +46,18 @@ def certificate_command(student: str, birth_date: str, requested_by: str, purpos
     issued_on = parse_date(today, "--today") if today else dt.date.today()
     if out is not None and not out.parent.is_dir():
         raise click.ClickException(f"--out: нет папки {out.parent}")
-    archive = _archive()
+    archive = current_archive()
     try:
         row = certificates.issue_certificate(archive.uow(), archive.store, archive.settings.templates_dir, student,
-                                             born, requested_by=requested_by, purpose=purpose, actor=_actor(),
+                                             born, requested_by=requested_by, purpose=purpose, actor=terminal_actor(),
                                              now=archive.now(), today=issued_on, secretary=secretary)
         _, pdf = certificates.certificate_file(archive.uow(), archive.store, row["year"], row["number"])
     except (ArchiveError, StorageError) as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     path = out or Path(f"справка-{row['number']}-{row['year']}.pdf")
     path.write_bytes(pdf)
     if as_json:
-        _echo_json({**row, "file": str(path)})
+        echo_json({**row, "file": str(path)})
         return
     click.echo(f"Архивная справка № {row['reference']} от {issued_on:%d.%m.%Y}: {row['student_name']}, "
                f"{born:%d.%m.%Y} г. р. → {path}")
@@ -74,9 +74,9 @@ certificates_cli.add_command(certificate_command, "issue")
 @AS_JSON
 def certificates_list(year: int | None, as_json: bool) -> None:
     """Книга выданных архивных справок."""
-    rows = certificates.list_certificates(_archive().uow(), year)
+    rows = certificates.list_certificates(current_archive().uow(), year)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"№ {r['reference']:<9} {dt.date.fromisoformat(r['issued_on']):%d.%m.%Y}  {r['student_name']} "
@@ -92,10 +92,10 @@ def certificates_copy(reference: str, out: Path) -> None:
     number, _, year = reference.partition("/")
     if not (number.isdigit() and year.isdigit()):
         raise click.BadParameter("ожидается номер справки в виде 3/2027", param_hint="REFERENCE")
-    archive = _archive()
+    archive = current_archive()
     try:
         _, pdf = certificates.certificate_file(archive.uow(), archive.store, int(year), int(number))
     except (ArchiveError, StorageError) as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     out.write_bytes(pdf)
     click.echo(f"Архивная справка № {reference} → {out}")

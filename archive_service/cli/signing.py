@@ -12,17 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli import CLASSES, PERIODS, YEAR, _actor, _echo_json
+from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal_actor
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
+from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, TokenKey
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
 from archive_service.services.signing import SIGNING_ROLE, AllSigned, nothing_to_sign, sign_documents
-from signing import SigningError, load_pkcs12, verify_pdf
-from signing import pkcs11_key as open_token_key
+from signing import SigningError, verify_pdf
 
 
 def _secret(prompt: str) -> bytes:
@@ -71,33 +70,35 @@ def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         raise click.UsageError("укажите ровно один ключ: --pkcs12 ФАЙЛ; или --pkcs11-lib, --pkcs11-token и "
                                "--pkcs11-key; или --external-command и --external-cert; или "
                                "--cryptopro-thumbprint и --external-cert (и, если нужно, --cryptopro-pin-env)")
-    archive = current_app.extensions["archive"]
     try:
         if cryptopro_thumbprint:
-            signer = archive.cryptopro_signer(cryptopro_thumbprint, external_cert, cryptopro_pin_env)
-            _sign_batch(signer, academic_year, periods, classes)
-            return
-        if external_command:
-            _sign_batch(archive.external_signer(external_command, external_cert), academic_year, periods, classes)
-            return
-        if pkcs12:
-            password = _secret("Пароль ключа")
-            load_pkcs12(pkcs12, password)  # a wrong password is said here, before any worker starts
-            _sign_pkcs12_in_processes(pkcs12, password, academic_year, periods, classes)
-            return
-        # a token usually allows one session: its documents are signed in this process
-        with open_token_key(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()) as key:
-            _sign_batch(archive.pades_signer(key), academic_year, periods, classes)
+            _sign_with(CryptoProKey(cryptopro_thumbprint, external_cert, cryptopro_pin_env), academic_year, periods,
+                       classes)
+        elif external_command:
+            _sign_with(ExternalKey(external_command, external_cert), academic_year, periods, classes)
+        elif pkcs12:
+            key = Pkcs12File(pkcs12, _secret("Пароль ключа"))
+            with current_archive().signer(key):
+                pass  # a wrong password is said here, before any worker starts
+            _sign_pkcs12_in_processes(key, academic_year, periods, classes)
+        else:
+            # a token usually allows one session: its documents are signed in this process
+            _sign_with(TokenKey(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()), academic_year,
+                       periods, classes)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
 
 
-def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, periods: tuple[str, ...],
+def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
+    with current_archive().signer(key) as signer:
+        _sign_batch(signer, academic_year, periods, classes)
+
+
+def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
                               classes: tuple[str, ...]) -> None:
-    from archive_service.adapters.local_jobs import sign_locally
     from archive_service.services.signing import awaiting_signature
 
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     pending = awaiting_signature(archive.uow(), academic_year, periods, classes)
     if not pending:
         _nothing_to_sign(nothing_to_sign(archive.uow(), academic_year, periods, classes))
@@ -105,8 +106,7 @@ def _sign_pkcs12_in_processes(p12: Path, password: bytes, academic_year: str, pe
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
-        for outcomes in sign_locally(archive.settings, p12, password, academic_year, periods, names, _actor(),
-                                     archive.settings.render_processes):
+        for outcomes in archive.runner.sign(key, academic_year, periods, names, terminal_actor()):
             bar.update(len(outcomes))
             for o in outcomes:
                 signed += o["ok"]
@@ -126,7 +126,7 @@ def _nothing_to_sign(err: ArchiveError) -> None:
 
 
 def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
 
     def done(outcome) -> None:
@@ -137,7 +137,7 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
     try:
         # the operator who holds the key's password is the director: accounts and roles arrive with the web issue
         outcomes = sign_documents(archive.uow(), archive.store, signer, academic_year, periods, classes,
-                                  actor=_actor(), role=SIGNING_ROLE, now=archive.now, on_done=done)
+                                  actor=terminal_actor(), role=SIGNING_ROLE, now=archive.now, on_done=done)
     except ArchiveError as err:
         _nothing_to_sign(err)
         return
@@ -170,7 +170,7 @@ def _quiet_validation_library() -> Iterator[None]:
 @click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON.")
 def verify_command(path: Path, as_json: bool) -> None:
     """Проверить электронную подпись документа PDF. Код выхода 0 — только для действительной подписи."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         trust = archive.trust()
     except ConfigError as err:
@@ -182,7 +182,7 @@ def verify_command(path: Path, as_json: bool) -> None:
     with _quiet_validation_library():
         report = verify_pdf(data, trust, zone=archive.zone)
     if as_json:
-        _echo_json(report.as_dict())
+        echo_json(report.as_dict())
     else:
         click.echo(report.as_text())
     if not report.valid:
@@ -194,7 +194,7 @@ signatures_cli = AppGroup("signatures", help="Долговременная со�
 
 def _horizon(days: int | None) -> dt.timedelta:
     if days is None:
-        days = current_app.extensions["archive"].settings.timestamp_renewal_days
+        days = current_archive().settings.timestamp_renewal_days
     return dt.timedelta(days=days)
 
 
@@ -203,10 +203,10 @@ def _horizon(days: int | None) -> dt.timedelta:
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def signatures_at_risk(days: int | None, as_json: bool) -> None:
     """Документы, у которых последний штамп времени документа скоро перестанет проверяться."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     docs = documents_at_risk(archive.uow(), now=archive.now(), horizon=_horizon(days))
     if as_json:
-        _echo_json([d.as_dict() for d in docs])
+        echo_json([d.as_dict() for d in docs])
         return
     for d in docs:
         click.echo(f"{d.document_id}  {d.class_name:<4} {d.period_code:<4} штамп действует до {d.expires_at[:10]} "
@@ -218,10 +218,10 @@ def signatures_at_risk(days: int | None, as_json: bool) -> None:
 @click.option("--days", type=int, help="Горизонт в днях (по умолчанию ARCHIVE_TIMESTAMP_RENEWAL_DAYS).")
 def signatures_renew(days: int | None) -> None:
     """Добавить новый штамп времени документа всем документам под угрозой (то же делает еженедельное задание)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         results = renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
-                                   now=archive.now(), horizon=_horizon(days), actor=_actor())
+                                   now=archive.now(), horizon=_horizon(days), actor=terminal_actor())
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     for doc, error in results:
@@ -237,7 +237,7 @@ def signatures_renew(days: int | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
 def signatures_check(as_json: bool) -> None:
     """Проверить подписи и цепочки штампов времени всех подписанных документов (код 1 — есть ошибки)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         with _quiet_validation_library():
             checked, failures = check_signed_documents(archive.uow(), archive.store, archive.trust(), archive.now(),

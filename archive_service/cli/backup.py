@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import PERIODS, YEAR, _actor, _echo_json
+from archive_service.cli.common import PERIODS, YEAR, current_archive, echo_json, terminal_actor
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from storage import StorageError
@@ -28,7 +27,7 @@ def _code() -> str:
 
 def _who() -> backup.Actor:
     # roles come with user accounts (the web issue); the command line acts as the deputy head
-    return backup.Actor(_actor(), "заместитель директора")
+    return backup.Actor(terminal_actor(), "заместитель директора")
 
 
 @backup_cli.command("create")
@@ -37,7 +36,7 @@ def _who() -> backup.Actor:
 @click.option("--month", help="Ежемесячная копия: только снимки, выгруженные в этом месяце (ГГГГ-ММ).")
 def backup_create(academic_year: str, periods: tuple[str, ...], month: str | None) -> None:
     """Создать резервную копию периода (или месяца) на носителях A и B и проверить обе копии."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("ожидается ГГГГ-ММ, например 2026-12", param_hint="--month")
     try:
@@ -59,10 +58,10 @@ def backup_create(academic_year: str, periods: tuple[str, ...], month: str | Non
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def backup_list(as_json: bool) -> None:
     """Список резервных копий."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     rows = backup.list_backups(archive.uow(), actor=_who(), now=archive.now())
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {STATES[r['state']]}  "
@@ -77,11 +76,11 @@ def backup_audit(as_json: bool) -> None:
 
     Код 0 — всё в порядке или восстановлено; 1 — тревога (повреждены обе копии).
     """
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     findings = backup.audit_backups(archive.uow(), archive.media(), actor=_who(), now=archive.now())
     alarms = [f for f in findings if f.outcome == "alarm"]
     if as_json:
-        _echo_json([f.__dict__ for f in findings])
+        echo_json([f.__dict__ for f in findings])
     else:
         for f in findings:
             if f.outcome != "ok":
@@ -99,7 +98,7 @@ def backup_audit(as_json: bool) -> None:
 @click.option("--purpose", default="восстановление данных", show_default=True, help="Цель (для журнала).")
 def backup_restore(set_id: str, target: Path, purpose: str) -> None:
     """Восстановить набор (нужен код доступа директора); результат — проверенный BagIt."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         bag = backup.restore_backup(archive.uow(), archive.media(), set_id, _code(), target, actor=_who(),
                                     purpose=purpose, now=archive.now(), own_state=archive.own_state())
@@ -113,7 +112,7 @@ def backup_restore(set_id: str, target: Path, purpose: str) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Файл PDF акта.")
 def backup_act(set_id: str, out: Path) -> None:
     """Акт передачи резервных копий директору (PDF со строками подписей)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id))
     except ArchiveError as err:
@@ -127,7 +126,7 @@ def backup_act(set_id: str, out: Path) -> None:
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Напечатать журнал в PDF.")
 def backup_journal(check: bool, as_json: bool, pdf: Path | None) -> None:
     """Журнал пользования резервными копиями (кто, когда, что, с какой целью, результат)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     if pdf:
         pdf.write_bytes(backup.journal_pdf(archive.uow(), archive.settings.templates_dir, archive.now()))
         click.echo(f"Журнал пользования резервными копиями: {pdf}")
@@ -142,7 +141,7 @@ def backup_journal(check: bool, as_json: bool, pdf: Path | None) -> None:
         return
     rows = backup.journal_rows(archive.uow())
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['seq']:>4} {r['at'][:16]} {r['person']} ({r['role']}) {r['action']} {r['set_id']} "

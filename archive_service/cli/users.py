@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import _actor, _echo_json
+from archive_service.cli.common import current_archive, echo_json, terminal_actor
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts
@@ -16,9 +15,9 @@ ROLE = click.Choice(sorted(ROLES))
 
 
 def _run(call, *args, **kwargs):
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
-        return call(archive.uow(), *args, actor=_actor(), now=archive.now(), **kwargs)
+        return call(archive.uow(), *args, actor=terminal_actor(), now=archive.now(), **kwargs)
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
 
@@ -75,9 +74,9 @@ def users_set_password(login: str, password: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести в JSON.")
 def users_list(as_json: bool) -> None:
     """Пользователи и роли."""
-    rows = accounts.list_users(current_app.extensions["archive"].uow())
+    rows = accounts.list_users(current_archive().uow())
     if as_json:
-        _echo_json([{"login": u.login, "full_name": u.full_name, "role": u.role, "active": u.active} for u in rows])
+        echo_json([{"login": u.login, "full_name": u.full_name, "role": u.role, "active": u.active} for u in rows])
         return
     for u in rows:
         click.echo(f"{u.login:<16} {ROLES[u.role]:<22} {'активен' if u.active else 'отключён':<9} {u.full_name}")

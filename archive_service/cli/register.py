@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from archive_service.cli import _actor, _echo_json, _origin
+from archive_service.cli.common import current_archive, echo_json, terminal_actor, terminal_origin
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import register
 
@@ -39,11 +38,11 @@ def _date(value: str | None, name: str) -> dt.date:
 def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: str, cabinet: str, folder: str,
                  on: str | None, paper_only: bool) -> None:
     """Внести документ в реестр под следующим номером года."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         row = register.register_document(archive.uow(), document_id, handed_over_by=handed_over_by,
                                          accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
-                                         on=_date(on, "--date"), paper_only=paper_only, actor=_actor(),
+                                         on=_date(on, "--date"), paper_only=paper_only, actor=terminal_actor(),
                                          now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
@@ -58,9 +57,9 @@ def register_list(year: int | None, as_json: bool) -> None:
     """Реестр бумажных копий."""
     from archive_service.rendering import registers
 
-    rows = register.list_register(current_app.extensions["archive"].uow(), year)
+    rows = register.list_register(current_archive().uow(), year)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
@@ -74,9 +73,9 @@ def register_list(year: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def retention_due(today: str | None, as_json: bool) -> None:
     """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
-    rows = register.retention_due(current_app.extensions["archive"].uow(), _date(today, "--today"))
+    rows = register.retention_due(current_archive().uow(), _date(today, "--today"))
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         hold = f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else ""
@@ -91,11 +90,11 @@ def retention_due(today: str | None, as_json: bool) -> None:
 @click.option("--basis", help="Основание (статья перечня).")
 def retention_rule(kind: str, years: int | None, case_index: str | None, basis: str | None) -> None:
     """Показать или изменить срок хранения, индекс дела и основание для вида документов."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         if years is not None or case_index is not None or basis is not None:
-            register.set_rule(archive.uow(), kind, years=years, case_index=case_index, basis=basis, actor=_actor(),
-                              now=archive.now())
+            register.set_rule(archive.uow(), kind, years=years, case_index=case_index, basis=basis,
+                              actor=terminal_actor(), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     rule = register.rules(archive.uow())[kind]
@@ -110,11 +109,11 @@ def _number(value: str) -> tuple[int, int]:
 
 
 def _move(action: str, number: str, person: str, purpose: str, on: str | None) -> None:
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     year, num = _number(number)
     try:
         register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=_date(on, "--date"),
-                           actor=_actor(), now=archive.now())
+                           actor=terminal_actor(), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"№{number}: {'выдан' if action == 'issued' else 'возвращён'} ({person}).")
@@ -145,21 +144,22 @@ def register_return(number: str, person: str, on: str | None) -> None:
 @click.option("--date", "on", help="Дата ГГГГ-ММ-ДД (по умолчанию сегодня).")
 def retention_hold(number: str, reason: str | None, on: str | None) -> None:
     """Запретить уничтожение документа (--reason) или снять запрет (без --reason)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     year, num = _number(number)
     try:
         if reason:
-            register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"), actor=_actor(),
+            register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"), actor=terminal_actor(),
                                 now=archive.now())
         else:
-            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=_actor(), now=archive.now())
+            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=terminal_actor(),
+                                  now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"№{number}: {'уничтожение запрещено: ' + reason if reason else 'запрет снят'}.")
 
 
 def _printout(what: str, year: int | None, out: Path) -> int:
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         data, count = register.printout(archive.uow(), archive.settings.templates_dir, what,
                                         out.suffix.lower().lstrip("."), year=year, now=archive.now())
@@ -192,7 +192,7 @@ def _secretary():
 
     # the command line composes and carries out acts in the secretary's role (the director's
     # approval is the safeguard, and it needs the director's account and password)
-    return Actor(_actor(), "secretary")
+    return Actor(terminal_actor(), "secretary")
 
 
 def _print_plan(plan: dict) -> None:
@@ -229,7 +229,7 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
     числом (по часам компьютера); --today — лишь для пробного прогона."""
     from archive_service.services import disposal
 
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     if execute and today:
         raise click.UsageError(TODAY_ONLY)
     try:
@@ -237,7 +237,7 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
             on = _date(today, "--today") if today else archive.clock.today()
             plan = disposal.plan(archive.uow(), on)
             if as_json:
-                _echo_json(plan)
+                echo_json(plan)
                 return
             click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
             _print_plan(plan)
@@ -262,7 +262,7 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
     path = out or Path(f"акт-уничтожения-{result['act'].replace('/', '-')}.pdf")
     path.write_bytes(disposal.act_pdf(archive.uow(), archive.store, result["act"]))
     if as_json:
-        _echo_json(result)
+        echo_json(result)
     else:
         _print_act(result, path)
     if result["status"] == "approved":
@@ -289,9 +289,9 @@ def _director(login: str):
     from archive_service.services import accounts
     from archive_service.services.disposal import APPROVING_ROLE, Actor
 
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     password = os.environ.get("ARCHIVE_PASSWORD") or click.prompt(f"Пароль пользователя {login}", hide_input=True)
-    user = accounts.authenticate(archive.uow(), login, password, origin=_origin(), now=archive.clock.now())
+    user = accounts.authenticate(archive.uow(), login, password, origin=terminal_origin(), now=archive.clock.now())
     if user.role != APPROVING_ROLE:
         raise PermissionDenied(f"акт утверждает только директор; «{login}» — {user.role_name.lower()}")
     return Actor(user.full_name, user.role)
@@ -309,7 +309,7 @@ def retention_approve(act: str, login: str, out: Path | None) -> None:
     паролей вход блокируется на время)."""
     from archive_service.services import disposal
 
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         result = disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act,
                                       clock=archive.clock, actor=_director(login))
@@ -327,9 +327,9 @@ def retention_acts(as_json: bool) -> None:
     """Акты о выделении к уничтожению (хранятся постоянно)."""
     from archive_service.services import disposal
 
-    acts = disposal.list_acts(current_app.extensions["archive"].uow())
+    acts = disposal.list_acts(current_archive().uow())
     if as_json:
-        _echo_json(acts)
+        echo_json(acts)
         return
     for a in acts:
         click.echo(f"№ {a['act']} от {a['composed_on']}: {a['status_text']}; дел: {len(a['items'])}")

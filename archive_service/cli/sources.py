@@ -15,7 +15,7 @@ import click
 from flask.cli import AppGroup
 
 from archive_service.adapters.sources.base import SourceError
-from archive_service.cli import AS_JSON, YEAR, _actor, _archive, _echo_json, _origin
+from archive_service.cli.common import AS_JSON, YEAR, current_archive, echo_json, terminal_actor, terminal_origin
 from archive_service.errors import ArchiveError
 from archive_service.services import source_runs, sources
 from archive_service.services.sources import PullReport
@@ -26,7 +26,7 @@ WORDS = sources.STATUS_WORDS
 source_failure = sources.failure_text
 
 
-def _fail(err: Exception) -> click.ClickException:
+def fail(err: Exception) -> click.ClickException:
     return click.ClickException(source_failure(err))
 
 
@@ -59,13 +59,13 @@ def source_add(name: str, system: str, url: str, login: str, school: str, extra:
     if system == "eljur" and "devkey" not in extras:  # ЭлЖур's developer key is a secret too: never in argv
         extras["devkey"] = os.environ.get("ARCHIVE_SOURCE_DEVKEY") or click.prompt(
             "Ключ разработчика ЭлЖур (devkey)", hide_input=True, default="", show_default=False)
-    archive = _archive()
+    archive = current_archive()
     try:
         sources.add_source(archive.uow(), archive.source_box, name=name, system=system, url=url, login=login,
                            secret=secret, systems=archive.connectors.systems, school=school, extra=extras,
-                           actor=_actor(), origin=_origin(), now=archive.now())
+                           actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
     except ArchiveError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     click.echo(f"Источник «{name}» добавлен; пароль хранится зашифрованным. "
                f"Проверьте подключение: archive-service source test {name}")
 
@@ -74,12 +74,12 @@ def source_add(name: str, system: str, url: str, login: str, school: str, extra:
 @AS_JSON
 def source_list(as_json: bool) -> None:
     """Список источников: система, адрес, последняя выгрузка, следующая по расписанию."""
-    archive = _archive()
+    archive = current_archive()
     s = archive.settings
     rows = sources.list_sources(archive.uow(), now=archive.local_now(), hour=s.source_pull_hour,
                                 before=s.source_pull_days_before, after=s.source_pull_days_after)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         last = r["last_pull"]
@@ -94,12 +94,12 @@ def source_list(as_json: bool) -> None:
 @click.argument("name")
 def source_test(name: str) -> None:
     """Войти в систему и показать, что видит учётная запись (школа, классы, периоды)."""
-    archive = _archive()
+    archive = current_archive()
     try:
-        info = sources.test_source(archive.uow(), archive.source_box, archive.open_connector, name, actor=_actor(),
-                                   origin=_origin(), now=archive.now())
+        info = sources.test_source(archive.uow(), archive.source_box, archive.open_connector, name,
+                                   actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
     except (SourceError, ArchiveError) as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     click.echo(f"Вход выполнен: {info.system}, {info.school}, {info.academic_year} учебный год.")
     click.echo(f"Классы ({len(info.classes)}): {', '.join(c.name for c in info.classes) or 'нет'}")
     for p in info.periods:
@@ -110,11 +110,11 @@ def source_test(name: str) -> None:
 @click.argument("name")
 def source_remove(name: str) -> None:
     """Удалить источник NAME (история выгрузок сохраняется)."""
-    archive = _archive()
+    archive = current_archive()
     try:
-        sources.remove_source(archive.uow(), name, actor=_actor(), origin=_origin(), now=archive.now())
+        sources.remove_source(archive.uow(), name, actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
     except ArchiveError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     click.echo(f"Источник «{name}» удалён.")
 
 
@@ -138,12 +138,12 @@ def _print_report(report: PullReport) -> None:
 def source_pull(name: str, academic_year: str, period: str, class_name: str | None, record_dir: Path | None) -> None:
     """Выгрузить период из системы NAME в архив: строка на класс; код 0 — если все классы сохранены
     или не изменились."""
-    archive = _archive()
+    archive = current_archive()
     try:
         report = sources.pull(archive.uow(), archive.source_box, archive.open_connector, name, academic_year, period,
-                              class_name, record_dir, actor=_actor(), origin=_origin(), now=archive.now)
+                              class_name, record_dir, actor=terminal_actor(), origin=terminal_origin(), now=archive.now)
     except (SourceError, ArchiveError) as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     _print_report(report)
     if not report.ok:
         sys.exit(1)
@@ -159,16 +159,17 @@ def source_pull(name: str, academic_year: str, period: str, class_name: str | No
 def source_replay(folder: Path, system: str | None, academic_year: str | None, period: str | None,
                   class_name: str | None, show: bool) -> None:
     """Построить снимки из записанных ответов системы (FOLDER из source pull --record), без сети."""
-    archive = _archive()
+    archive = current_archive()
     try:
         report = source_runs.replay(archive.uow(), archive.open_replay, folder, system, academic_year, period,
-                                    class_name, store=not show, actor=_actor(), origin=_origin(), now=archive.now)
+                                    class_name, store=not show, actor=terminal_actor(), origin=terminal_origin(),
+                                    now=archive.now)
     except (SourceError, ArchiveError) as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     if show:
         import json
 
-        _echo_json([json.loads(c.snapshot_json) if c.snapshot_json else {"class": c.class_name, "error": c.message}
+        echo_json([json.loads(c.snapshot_json) if c.snapshot_json else {"class": c.class_name, "error": c.message}
                     for c in report.classes])
     else:
         _print_report(report)

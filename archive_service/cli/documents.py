@@ -8,15 +8,15 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from tqdm import tqdm
 
-from archive_service.cli import AS_JSON, ANY_PERIODS, ANY_YEAR, CLASSES, PERIODS, YEAR, _actor, _echo_json, _fail
+from archive_service.cli.common import (ANY_PERIODS, ANY_YEAR, AS_JSON, CLASSES, PERIODS, YEAR, current_archive,
+                                        echo_json, fail, terminal_actor)
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
-from archive_service.services.period_close import render_results
+from archive_service.services.period_close import render_period
 from storage import StorageError
 
 period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
@@ -24,28 +24,26 @@ documents_cli = AppGroup("documents", help="Изготовленные доку�
 
 
 def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> Counter:
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         jobs = documents.plan_period_close(archive.uow(), academic_year, periods, classes)
     except ArchiveError as err:
-        raise _fail(err) from None
-    tally: Counter = Counter()
+        raise fail(err) from None
     bar = tqdm(total=len(jobs), desc="Изготовление", unit="класс", file=sys.stderr, disable=None, leave=False)
-    for job, outcome in render_results(archive.settings, jobs, _actor(), current_app.extensions.get("celery")):
+
+    def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
         bar.update(1)
         if "error" in outcome:
-            tally["failed"] += 1
             bar.write(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
-            continue
-        tally[outcome["status"]] += 1
-        tally["sheets"] += outcome["sheets"]
-        tally["pages"] += outcome["pages"]
-        if not quiet:
+        elif not quiet:
             word = "изготовлен" if outcome["status"] == "rendered" else "уже был изготовлен"
             bar.write(f"{job.class_name:<4} {job.period_code:<4} {word}: {outcome['sheets']} л. "
                       f"({outcome['pages']} стр.), {outcome['document_id']}")
-    bar.close()
-    return tally
+
+    try:
+        return render_period(archive.runner, jobs, terminal_actor(), finished)
+    finally:
+        bar.close()
 
 
 @period_cli.command("close")
@@ -75,9 +73,9 @@ def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[st
 def documents_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
                    as_json: bool) -> None:
     """Список изготовленных документов."""
-    rows = documents.list_documents(current_app.extensions["archive"].uow(), academic_year, periods, classes)
+    rows = documents.list_documents(current_archive().uow(), academic_year, periods, classes)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
@@ -94,10 +92,10 @@ def documents_list(academic_year: str | None, periods: tuple[str, ...], classes:
               help="Папка, куда записать PDF (например, для печати).")
 def documents_export(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], target: Path) -> None:
     """Выгрузить PDF с понятными именами: 7В_Q2_журнал.pdf, 9А_year_сводная_ведомость.pdf."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     try:
         exported = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
-                                              actor=_actor(), now=archive.now())
+                                              actor=terminal_actor(), now=archive.now())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     for note in exported.notes:
@@ -112,7 +110,7 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Файл PNG.")
 def documents_preview(document_id: str, page: int, dpi: int, out: Path) -> None:
     """Сохранить изображение страницы документа (PNG)."""
-    archive = current_app.extensions["archive"]
+    archive = current_archive()
     with archive.uow() as uow:
         record = uow.documents.by_document_id(document_id)
         if record is None:

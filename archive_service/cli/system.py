@@ -1,0 +1,67 @@
+"""`archive-service db ...`, `token ...` and `audit ...`: the schema, API tokens, the audit log."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal_actor
+from archive_service.errors import ArchiveError
+from archive_service.services import audit, tokens
+
+db_cli = AppGroup("db", help="Схема базы данных.")
+token_cli = AppGroup("token", help="Токены API для системы электронного журнала.")
+audit_cli = AppGroup("audit", help="Журнал аудита.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Привести схему базы данных к последней версии."""
+    current_archive().upgrade_schema()
+    click.echo("Схема базы данных обновлена.")
+
+
+@token_cli.command("create")
+@click.argument("name")
+def token_create(name: str) -> None:
+    """Выдать токен API (NAME — для кого, например «Сетевой город»). Токен показывается один раз."""
+    archive = current_archive()
+    token_id, token = tokens.issue_token(archive.uow(), name, actor=terminal_actor(), now=archive.now())
+    click.echo(f"Токен №{token_id} для «{name}» (сохраните, он больше не будет показан):")
+    click.echo(token)
+
+
+@token_cli.command("list")
+@AS_JSON
+def token_list(as_json: bool) -> None:
+    """Список выданных токенов (без самих токенов)."""
+    rows = tokens.list_tokens(current_archive().uow())
+    if as_json:
+        echo_json(rows)
+        return
+    for t in rows:
+        state = f"отозван {t['revoked_at'][:10]}" if t["revoked_at"] else "действует"
+        click.echo(f"№{t['id']:<4} {t['name']:<30} выдан {t['created_at'][:10]} {t['created_by']}  {state}")
+
+
+@token_cli.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Отозвать токен по номеру."""
+    archive = current_archive()
+    try:
+        tokens.revoke_token(archive.uow(), token_id, actor=terminal_actor(), now=archive.now())
+    except ArchiveError as err:
+        raise fail(err) from None
+    click.echo(f"Токен №{token_id} отозван.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Проверить целостность журнала аудита (цепочку хешей)."""
+    count, breaks = audit.verify_audit_log(current_archive().uow())
+    for b in breaks:
+        click.echo(f"запись {b.seq}: {b.reason}")
+    if breaks:
+        raise click.ClickException(f"журнал аудита нарушен: {len(breaks)} расхождений в {count} записях")
+    click.echo(f"Журнал аудита цел: записей {count}.")

@@ -1,0 +1,243 @@
+"""The demo's use case: the main job on the embedded default, end to end on demo data.
+
+Generates the demo school, ingests every snapshot, tells the pre-flight summary of the second
+quarter (and the first half-year of grades 10–11), closes that term (a journal copy of every
+class) and the year (summary sheets), signs them with the demo certificate, makes a verified
+backup on media A and B with its hand-over act, registers the documents and prints the
+register, and tells where everything is. Every line people read goes through `say`; the
+`archive-service demo` command only prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archive_service.domain.preflight import preflight_lines
+from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
+from archive_service.services import accounts, backup, certificates, documents, register, snapshots, tokens
+from archive_service.services.documents import export_documents
+from archive_service.services.period_close import ingest_paths, render_period
+from archive_service.services.signing import SIGNING_ROLE, sign_documents
+from signing import create_demo_pki
+from signing.cryptopro import openssl_gost_command
+from signing.gost_pki import create_gost_pki
+
+if TYPE_CHECKING:
+    from archive_service.bootstrap import Archive
+
+Say = Callable[[str], None]
+
+DEMO_YEAR = "2026/2027"
+DEMO_TERM = ("Q2", "H1")
+DEMO_KEY_PASSWORD = "demo"
+DEMO_BACKUP_CODE = "demo-code"
+DEMO_ACCOUNTS = {
+    "zavuch": ("Иванова Татьяна Петровна", "deputy"),
+    "director": ("Сергеева Ольга Викторовна", "director"),
+    "secretary": ("Петрова Анна Сергеевна", "secretary"),
+    "inspector": ("Орлов Олег Олегович", "inspector"),
+    "admin": ("Админов Артём Андреевич", "admin"),
+}
+
+
+class DemoFailed(ArchiveError):
+    """A step of the demo did not complete (what went wrong was said above it)."""
+
+
+def run_demo(archive: Archive, *, seed: int, actor: str, origin: str, say: Say) -> None:
+    """The whole demo, step by step; raises `DemoFailed` (or another `ArchiveError`) when a step fails."""
+    started = time.perf_counter()
+    out = archive.settings.home / "demo-data"
+    _make_school(archive, out, seed, actor, origin, say)
+    _close_term(archive, actor, say)
+    exported = _sign(archive, out, actor, say)
+    _back_up(archive, exported, actor, say)
+    _register(archive, exported, actor, say)
+    accounts_file = _grant_access(archive, actor, say)
+    _tell_where(archive, out, exported, accounts_file, time.perf_counter() - started, say)
+
+
+def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str, say: Say) -> None:
+    from archive_service.demo import write_demo_data
+
+    say(f"1. Демонстрационная школа: снимки журнала за {DEMO_YEAR} → {out}")
+    paths = write_demo_data(out, seed=seed)
+    say(f"   записано снимков: {len(paths)}")
+    say("2. Импорт снимков в архив")
+    tally = {"stored": 0, "new_version": 0, "duplicate": 0, "rejected": 0}
+    files = sorted(p for p in out.rglob("*.json") if p.is_file())
+    for outcome in ingest_paths(archive.uow, files, reason=None, actor=actor, origin=origin, clock=archive.now):
+        tally[outcome.status] += 1
+        if outcome.status == "rejected":
+            for line in outcome.lines():
+                say(line)
+    say(f"   новых {tally['stored']}, новых версий {tally['new_version']}, повторов {tally['duplicate']}, "
+        f"отклонено {tally['rejected']}")
+    if tally["rejected"]:
+        raise DemoFailed("демо-данные не прошли проверку — см. сообщения выше")
+    say(f"3. Предварительная проверка перед печатью: {DEMO_YEAR}, {' и '.join(DEMO_TERM)}")
+    for line in preflight_lines(snapshots.preflight_period(archive.uow(), DEMO_YEAR, DEMO_TERM, (),
+                                                           archive.thresholds)):
+        say(line)
+
+
+def _close_term(archive: Archive, actor: str, say: Say) -> None:
+    say(f"4. Закрытие периода: копии журнала ({' и '.join(DEMO_TERM)}) и сводные ведомости за год")
+    for periods in (DEMO_TERM, ("year",)):
+        jobs = documents.plan_period_close(archive.uow(), DEMO_YEAR, periods, ())
+
+        def failed(done: int, job: documents.RenderJob, outcome: dict) -> None:
+            if "error" in outcome:
+                say(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
+
+        tally = render_period(archive.runner, jobs, actor, failed)
+        say(f"   {', '.join(periods)}: изготовлено {tally['rendered']}, уже было {tally['reused']}, "
+            f"ошибок {tally['failed']}; листов {tally['sheets']}")
+        if tally["failed"]:
+            raise DemoFailed("не все документы изготовлены — см. сообщения выше")
+
+
+def snapshot_director(folder: Path) -> str:
+    """The director named by the demo school's snapshots (the demo certificate's owner)."""
+    first = next(folder.rglob("*.json"))
+    return json.loads(first.read_text(encoding="utf-8"))["school"]["director"]["full_name"]
+
+
+def demo_key(archive: Archive, director: str, gost_demo: bool, say: Say) -> tuple[KeySpec, str]:
+    """The demo's key and where it is: the fast ECDSA key, or (ARCHIVE_DEMO_SIGNATURE=gost) a
+    GOST R 34.10-2012 key in the qualified profile, signed through the external route with the
+    OpenSSL GOST engine standing in for CryptoPro, and a GOST timestamp authority."""
+    if gost_demo:
+        say("5. Электронная подпись директора: ГОСТ Р 34.10-2012 (тестовый УЦ, ГОСТ-служба штампов времени; "
+            "OpenSSL с модулем ГОСТ вместо КриптоПро)")
+        gost = archive.gost_demo_pki
+        if not gost.exists():
+            create_gost_pki(gost.directory, owner=director, organisation="МБОУ СОШ № 21", now=archive.now(),
+                            root_title="Демо-УЦ ГОСТ archive_service")
+        key: KeySpec = ExternalKey(openssl_gost_command(gost.director_cert, gost.director_key), gost.director_cert)
+        return key, f"ключ ГОСТ {gost.director_key}, корневой сертификат {gost.root_cert}"
+    say("5. Электронная подпись директора (демонстрационный сертификат, местная служба штампов времени)")
+    pki = archive.demo_pki
+    if not pki.exists():
+        create_demo_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21",
+                        password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
+    return (Pkcs12File(pki.signer_p12, DEMO_KEY_PASSWORD.encode()),
+            f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}")
+
+
+def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
+    settings = archive.settings
+    gost_demo = settings.demo_signature.strip().lower() == "gost"
+    if settings.demo_signature.strip() and not gost_demo:
+        raise DemoFailed("ARCHIVE_DEMO_SIGNATURE: допустимо только «gost» (или пусто)")
+    key, where = demo_key(archive, snapshot_director(out), gost_demo, say)
+    try:
+        with archive.signer(key) as signer:
+            outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
+                                      actor=actor, role=SIGNING_ROLE, now=archive.now)
+    except NotFoundError:
+        outcomes = []
+    failed = [o for o in outcomes if not o.ok]
+    say(f"   подписано (PAdES B-LTA): {len(outcomes) - len(failed)}, с ошибкой: {len(failed)}; {where}")
+    if failed:
+        raise DemoFailed("не все документы подписаны — см. сообщения выше")
+    exported = settings.home / "documents-export"
+    export = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
+                              actor=actor, now=archive.now())
+    for note in export.notes:
+        say(f"   внимание: {note}")
+    say(f"   PDF для печати: {len(export.paths)} файлов в {exported}")
+    return exported
+
+
+def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
+    say(f"6. Резервная копия четверти на носителях A и B (код доступа директора для демо: «{DEMO_BACKUP_CODE}»)")
+    made = backup.create_backup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
+                                actor=backup.Actor(actor, "заместитель директора"), now=archive.now())
+    for copy in made["copies"]:
+        say(f"   {copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
+    act = exported / f"акт_передачи_{made['set_id']}.pdf"
+    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made["set_id"]))
+    say(f"   набор {made['set_id']}, хранить до {made['retain_until']}; акт передачи: {act}")
+
+
+def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
+    templates = archive.settings.templates_dir
+    say("7. Реестр бумажных копий (секретарь)")
+    registered = [r["document_id"] for r in register.list_register(archive.uow())]
+    for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
+        if row["document_id"] not in registered:
+            register.register_document(
+                archive.uow(), row["document_id"], handed_over_by="Иванова Татьяна Петровна (зам. директора по УВР)",
+                accepted_by="Петрова Анна Сергеевна (секретарь)",
+                placement=register.Placement("каб. 5 (архив)", "шкаф 2", f"папка {DEMO_YEAR}"),
+                on=archive.now().date(), paper_only=False, actor=actor, now=archive.now())
+    printed, inventory = exported / "реестр.pdf", exported / "опись_дел.pdf"
+    data, count = register.printout(archive.uow(), templates, "register", "pdf", year=None, now=archive.now())
+    printed.write_bytes(data)
+    inventory.write_bytes(register.printout(archive.uow(), templates, "inventory", "pdf", year=None,
+                                            now=archive.now())[0])
+    say(f"   записей в реестре: {count}; печатная форма: {printed}; опись дел: {inventory}")
+    student, born = certificates.a_student_of_the_oldest_class(archive.uow(), DEMO_YEAR)
+    certificate = certificates.issue_certificate(
+        archive.uow(), archive.store, templates, student, born,
+        requested_by=student, purpose="по месту требования", actor=actor, now=archive.now(),
+        secretary="Петрова А. С.")
+    path = exported / f"архивная_справка_{certificate['number']}-{certificate['year']}.pdf"
+    path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate["year"],
+                                                   certificate["number"])[1])
+    say(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student}): {path}")
+
+
+def _demo_account(archive: Archive, login: str, name: str, role: str, actor: str) -> str:
+    """Create the demo account, or give an existing one a new password (a re-run prints fresh ones)."""
+    password = accounts.generate_password()
+    existing = {u.login: u for u in accounts.list_users(archive.uow())}
+    if login in existing:
+        accounts.set_password(archive.uow(), login, password, actor=actor, now=archive.now())
+        if existing[login].role != role:
+            accounts.set_role(archive.uow(), login, role, actor=actor, now=archive.now())
+        if not existing[login].active:
+            accounts.set_active(archive.uow(), login, True, actor=actor, now=archive.now())
+    else:
+        accounts.create_user(archive.uow(), login, name, role, password, actor=actor, now=archive.now())
+    return password
+
+
+def _grant_access(archive: Archive, actor: str, say: Say) -> Path:
+    existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
+    say("8. Доступ для системы электронного журнала (API)")
+    if existing:
+        say(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
+    else:
+        _, token = tokens.issue_token(archive.uow(), "demo-journal", actor=actor, now=archive.now())
+        say(f"   токен API (показывается один раз): {token}")
+    say("9. Учётные записи веб-приложения (пароли показаны один раз и записаны в файл для демо)")
+    accounts_file = archive.settings.home / "demo-accounts.txt"
+    lines = []
+    for login, (name, role) in DEMO_ACCOUNTS.items():
+        password = _demo_account(archive, login, name, role, actor)
+        lines.append(f"{login:<10} {password}   {ROLES[role]}: {name}")
+        say(f"   {lines[-1]}")
+    accounts_file.touch(mode=0o600)
+    accounts_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return accounts_file
+
+
+def _tell_where(archive: Archive, out: Path, exported: Path, accounts_file: Path, seconds: float, say: Say) -> None:
+    settings = archive.settings
+    say(f"\nГотово за {seconds:.1f} с. Где что лежит:")
+    say(f"   каталог установки (ARCHIVE_HOME): {settings.home}")
+    say(f"   база данных:                      {settings.database_url}")
+    say(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
+    say(f"   снимки демо-школы:                {out}")
+    say(f"   документы (по SHA-256):           {archive.store.root}")
+    say(f"   PDF (подписанные) для печати:     {exported}")
+    say(f"   проверка подписи:                 archive-service verify {exported}/5А_Q2_журнал.pdf")
+    say(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")
