@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from archive_service import Settings, create_app
-from archive_service.adapters.local_jobs import render_locally
+from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.demo import generate
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
@@ -37,8 +37,8 @@ def main() -> None:
             ingest_snapshot(archive.uow(), raw, actor="benchmark", now=archive.now())
             payload[f"snapshots/{data['class']['name']}.json"] = raw
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2", "H1"])
-        for _, future in render_locally(settings, jobs, "benchmark"):
-            future.result()
+        for _, outcome in LocalProcessRunner(settings).render(jobs, "benchmark"):
+            assert "error" not in outcome, outcome
         for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2", "H1"]):
             payload[f"documents/{documents.export_name(row)}"] = archive.store.read(row["sha256"])
         media = [DirectoryMedium(Path(tmp) / "a", "A", "кабинет 12"),

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from archive_service import Archive, Settings, create_app
-from archive_service.adapters.local_jobs import render_locally
+from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.demo import generate
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
@@ -86,8 +86,8 @@ def measure(workers: int, *, gost_key: bool) -> tuple[int, float]:
         for data in generate(periods=["Q2", "H1"]):
             ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor="benchmark", now=archive.now())
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2", "H1"])
-        for _, future in render_locally(settings, jobs, "benchmark", workers):
-            future.result()
+        for _, outcome in LocalProcessRunner(settings, workers).render(jobs, "benchmark"):
+            assert "error" not in outcome, outcome
         now = dt.datetime.now(dt.timezone.utc)
         if gost_key:
             create_gost_pki(archive.gost_demo_pki.directory, owner="Сергеева Ольга Викторовна",
