@@ -69,7 +69,7 @@ def prepare_signature(pdf: bytes, page: int, certificate: x509.Certificate, stam
 
 async def _prepare(pdf: bytes, page: int, certificate: x509.Certificate, stamp: StampStyle, now: dt.datetime,
                    digest_algorithm: str, reason: str, location: str) -> PreparedSignature:
-    # pyHanko lays the document out with a placeholder signer; its own SHA-256 digest is unused
+    # pyHanko lays the document out with a layout-only signer (no key); its own SHA-256 digest is unused
     layout = signers.ExternalSigner(signing_cert=certificate, signature_value=bytes(128),
                                     cert_registry=SimpleCertificateStore.from_certs([certificate]),
                                     signature_mechanism=None, prefer_pss=False)
