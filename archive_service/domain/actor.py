@@ -1,0 +1,49 @@
+"""Who acts on archive material: the one value every service is given and every audit event,
+journal line and printed act is written from.
+
+An `Actor` is a person (their full name as it is printed: «Петрова Анна Сергеевна»), the role they
+act in (a code of `ROLES`), and where the action came from (`origin`: «web 10.0.0.7», «командная
+строка на archive-01», «по расписанию»). `account` is the login when there is one; a scheduled job
+or the terminal's operating-system account has none. Entry points build the actor (the web from
+the signed-in account, the command line from `--as LOGIN` or the terminal, Celery beat as the
+system); services receive it and never build one themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive_service.domain.roles import ROLES
+
+SYSTEM_ROLE = "system"
+"""The archive itself acting on a schedule (the nightly audit of media, the monthly copy)."""
+
+ROLE_WORDS = ROLES | {SYSTEM_ROLE: "система"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: str
+    """Full name as printed on acts and journals; never a login or a technical name."""
+    role: str
+    """A code of `ROLES`, or `SYSTEM_ROLE`."""
+    origin: str = ""
+    """Where the action came from, for the audit log."""
+    account: str = ""
+    """The login of the account acting, if any."""
+
+    def __post_init__(self) -> None:
+        if not self.person.strip():
+            raise ValueError("an actor needs a person")
+        if self.role not in ROLE_WORDS:
+            raise ValueError(f"unknown role code {self.role!r}")
+
+    @property
+    def role_words(self) -> str:
+        """The role in Russian («заместитель директора»), as journals and acts print it."""
+        return ROLE_WORDS[self.role]
+
+    @classmethod
+    def system(cls, origin: str = "по расписанию") -> Actor:
+        """The archive acting on its own schedule."""
+        return cls("Архив (автоматически)", SYSTEM_ROLE, origin)
