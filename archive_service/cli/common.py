@@ -13,6 +13,7 @@ import click
 from flask import current_app
 
 from archive_service.bootstrap import Archive
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 
 
@@ -29,6 +30,11 @@ def terminal_actor() -> str:
 def terminal_origin() -> str:
     """Where the action comes from: this machine."""
     return f"cli@{socket.gethostname()}"
+
+
+def terminal(role: str) -> Actor:
+    """The person at the terminal acting in `role` (a code of `ROLES`), as services are given them."""
+    return Actor(terminal_actor(), role, terminal_origin())
 
 
 def echo_json(data: Any) -> None:

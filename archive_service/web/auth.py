@@ -38,6 +38,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from archive_service.config import ConfigError
+from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
@@ -85,6 +86,11 @@ def origin() -> str:
 def actor() -> str:
     """The person acting, as services record them: the full name."""
     return g.user.full_name
+
+
+def current_actor() -> Actor:
+    """The signed-in person as services are given them: name, role, where the request came from."""
+    return Actor(g.user.full_name, g.user.role, origin(), g.user.login)
 
 
 def school_now() -> dt.datetime:
