@@ -41,7 +41,13 @@ class KdfParams:
 
 
 SEALING = KdfParams()
-"""The parameters of every new backup: the one home of the backup encryption parameters."""
+"""The parameters of a set sealed with a code (format 1, before the director's archive key)."""
+
+KEY_SEALING = KdfParams(log2_n=17, r=8, p=1)
+"""The parameters the director's archive private key is sealed with under the access code
+(`archive_key`): scrypt with 128 MiB of memory, about half a second per try here. With sets
+sealed for the archive key (X25519 + HKDF-SHA256 wrapping an AES-256-GCM data key, chunks as
+above), this module is the one home of the backup encryption parameters."""
 
 
 def _key(code: str, salt: bytes, params: KdfParams) -> bytes:
@@ -55,38 +61,51 @@ def _nonce(prefix: bytes, index: int) -> bytes:
 
 
 def seal(data: bytes, code: str, params: KdfParams = SEALING) -> bytes:
+    """Seal with a code (format 1: the sets written before the director's archive key)."""
     salt = os.urandom(16)
-    aead = AESGCM(_key(code, salt, params))
-    prefix = os.urandom(8)
-    out = [_HEADER.pack(MAGIC, params.log2_n, params.r, params.p, salt), prefix]
-    chunks = [data[i:i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        sealed = aead.encrypt(_nonce(prefix, index), chunk, struct.pack(">I?", index, last))
-        out.append(struct.pack(">I", len(sealed)) + sealed)
-    return b"".join(out)
+    header = _HEADER.pack(MAGIC, params.log2_n, params.r, params.p, salt)
+    return header + seal_chunks(AESGCM(_key(code, salt, params)), data)
 
 
 def unseal(blob: bytes, code: str) -> bytes:
+    """Open a set sealed with a code (format 1)."""
     try:
         magic, log2_n, r, p, salt = _HEADER.unpack_from(blob)
     except struct.error:
         raise StorageError("файл резервной копии повреждён: нет заголовка") from None
     if magic != MAGIC:
-        raise StorageError("файл не является запечатанной резервной копией")
-    aead = AESGCM(_key(code, salt, KdfParams(log2_n, r, p)))
-    offset = _HEADER.size
+        raise StorageError("файл не является резервной копией, запечатанной кодом доступа")
+    return open_chunks(AESGCM(_key(code, salt, KdfParams(log2_n, r, p))), blob, _HEADER.size)
+
+
+def seal_chunks(aead: AESGCM, data: bytes) -> bytes:
+    """A random nonce prefix, then the data in `CHUNK`s, each authenticated with its index and
+    whether it is the last, so truncation, reordering and alteration are all detected."""
+    prefix = os.urandom(8)
+    out = [prefix]
+    view = memoryview(data)
+    count = max(1, -(-len(data) // CHUNK))
+    for index in range(count):
+        chunk = view[index * CHUNK:(index + 1) * CHUNK]
+        sealed = aead.encrypt(_nonce(prefix, index), chunk, struct.pack(">I?", index, index == count - 1))
+        out.append(struct.pack(">I", len(sealed)) + sealed)
+    return b"".join(out)
+
+
+def open_chunks(aead: AESGCM, blob: bytes, offset: int) -> bytes:
+    """The data `seal_chunks` sealed, from `offset` of `blob`; a wrong key fails at the first chunk."""
     prefix, offset = blob[offset:offset + 8], offset + 8
     parts, index, last = [], 0, False
+    view = memoryview(blob)
     while offset < len(blob):
         (size,) = struct.unpack_from(">I", blob, offset)
-        sealed = blob[offset + 4:offset + 4 + size]
+        sealed = view[offset + 4:offset + 4 + size]
         offset += 4 + size
         last = offset >= len(blob)
         try:
             parts.append(aead.decrypt(_nonce(prefix, index), sealed, struct.pack(">I?", index, last)))
         except InvalidTag:
-            raise _why(aead, prefix, index, sealed, last) from None
+            raise _why(aead, prefix, index, bytes(sealed), last) from None
         index += 1
     if not last:
         raise StorageError("резервная копия повреждена: данные обрезаны")
