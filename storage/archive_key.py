@@ -31,11 +31,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from storage.errors import StorageError
+from storage.sealing import FOR_KEY_MAGIC as SET_MAGIC
 from storage.sealing import KEY_SEALING, KdfParams, WrongAccessCode, open_chunks, seal_chunks
 
 KEY_MAGIC = b"ARCHKEY1"
 _KEY_HEADER = struct.Struct(">8sBBB16s12s")  # magic, log2 n, r, p, salt, nonce
-SET_MAGIC = b"ARCHSEAL2"
 _SET_HEADER = struct.Struct(">9s32s32s48s")  # magic, key digest, ephemeral public key, wrapped data key
 _HKDF_INFO = b"archive_service backup set data key v2"
 _OBVIOUS = ("пароль", "школа", "директор", "архив", "резерв", "йцукен", "фывапр", "ячсмит", "привет", "любовь")
@@ -177,6 +177,20 @@ def seal_for(data: bytes, public: bytes) -> bytes:
     head = SET_MAGIC + hashlib.sha256(public).digest() + ephemeral
     wrapped = _kek(shared, ephemeral, public).encrypt(bytes(12), data_key, head)
     return head + wrapped + seal_chunks(AESGCM(data_key), data)
+
+
+@dataclass(frozen=True)
+class PublicSeal:
+    """Sealing a set for the archive key: what the deputy and the schedules seal with, no code."""
+
+    public: bytes
+
+    def seal(self, data: bytes) -> bytes:
+        return seal_for(data, self.public)
+
+    def describe(self) -> str:
+        """How a set's bag-info names its sealing."""
+        return f"X25519 (archive key {fingerprint(self.public)}) + HKDF-SHA256 + AES-256-GCM"
 
 
 def _set_header(blob: bytes) -> tuple[bytes, bytes, bytes, bytes]:

@@ -27,14 +27,14 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Protocol
 
 import bagit
 
 from storage.bags import make_bag, tar
 from storage.errors import SetDeletionIncomplete, StorageError
 from storage.media import Medium, RetentionRefused
-from storage.sealing import SEALING, seal, unseal
+from storage.sealing import CodeSeal
 
 MARKER = "COMPLETE"
 SEALED = "payload.tar.sealed"
@@ -45,10 +45,26 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_set(payload: dict[str, bytes], info: dict[str, str], code: str) -> dict[str, bytes]:
-    """The files of a new set (relative path → bytes): the outer bag with the sealed inner bag."""
-    sealed = seal(tar(make_bag(payload, info), "bag"), code)
-    return make_bag({SEALED: sealed}, {**info, "Payload-Sealing": SEALING.describe()})
+class Sealer(Protocol):
+    """What seals a new set: the archive key's public key (`archive_key.PublicSeal`) or, for the
+    old format, an access code (`sealing.CodeSeal`)."""
+
+    def seal(self, data: bytes) -> bytes: ...
+    def describe(self) -> str: ...
+
+
+class Opener(Protocol):
+    """What opens a set: the opened archive key (`archive_key.OpenedKey`) or an old set's code."""
+
+    def unseal(self, blob: bytes) -> bytes: ...
+
+
+def build_set(payload: dict[str, bytes], info: dict[str, str], sealer: Sealer | str) -> dict[str, bytes]:
+    """The files of a new set (relative path → bytes): the outer bag with the sealed inner bag.
+    A plain string seals with that access code (the format before the archive key)."""
+    sealing = CodeSeal(sealer) if isinstance(sealer, str) else sealer
+    sealed = sealing.seal(tar(make_bag(payload, info), "bag"))
+    return make_bag({SEALED: sealed}, {**info, "Payload-Sealing": sealing.describe()})
 
 
 def set_hashes(files: Mapping[str, bytes]) -> dict[str, str]:
@@ -268,9 +284,10 @@ def delete_set(set_id: str, media: list[Medium], *, today: dt.date) -> dict[str,
     return deleted
 
 
-def restore_set(set_id: str, media: list[Medium], code: str, target: Path, *,
+def restore_set(set_id: str, media: list[Medium], opener: Opener | str, target: Path, *,
                 expected: Mapping[str, str] | None = None) -> Path:
     """Unseal the set into `target`/bag: the original inner bag, byte for byte, validated.
+    `opener` is the opened archive key, or a code for a set sealed with one.
 
     `target` must be a new or an empty directory. The bag is unpacked and validated in a fresh
     directory beside it and then renamed into place, so `target` ends up either untouched or
@@ -286,7 +303,7 @@ def restore_set(set_id: str, media: list[Medium], code: str, target: Path, *,
                    for data in [m.read(key)] if _sha(data) == reference[name]), None)
     if sealed is None:
         raise StorageError(f"ни на одном носителе нет целой копии набора {set_id}")
-    archive = unseal(sealed, code)
+    archive = (CodeSeal(opener) if isinstance(opener, str) else opener).unseal(sealed)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
     try:

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from storage.errors import StorageError
 
 MAGIC = b"ARCHSEAL1"
+FOR_KEY_MAGIC = b"ARCHSEAL2"
+"""A set sealed for the director's archive key (`archive_key`), not with a code."""
 CHUNK = 4 * 1024 * 1024
 _HEADER = struct.Struct(">9sBBB16s")  # magic, log2 n, r, p, salt
 
@@ -50,6 +52,24 @@ sealed for the archive key (X25519 + HKDF-SHA256 wrapping an AES-256-GCM data ke
 above), this module is the one home of the backup encryption parameters."""
 
 
+@dataclass(frozen=True)
+class CodeSeal:
+    """Sealing and opening with an access code (format 1): the sets written before the
+    director's archive key, and the tests of the format itself."""
+
+    code: str
+    params: KdfParams = SEALING
+
+    def seal(self, data: bytes) -> bytes:
+        return seal(data, self.code, self.params)
+
+    def unseal(self, blob: bytes) -> bytes:
+        return unseal(blob, self.code)
+
+    def describe(self) -> str:
+        return self.params.describe()
+
+
 def _key(code: str, salt: bytes, params: KdfParams) -> bytes:
     if not code:
         raise StorageError("не указан код доступа к резервной копии")
@@ -73,6 +93,9 @@ def unseal(blob: bytes, code: str) -> bytes:
         magic, log2_n, r, p, salt = _HEADER.unpack_from(blob)
     except struct.error:
         raise StorageError("файл резервной копии повреждён: нет заголовка") from None
+    if magic == FOR_KEY_MAGIC:
+        raise WrongAccessCode("эта резервная копия запечатана ключом архива: её открывает код доступа директора "
+                              "к ключу архива, а не код отдельной копии")
     if magic != MAGIC:
         raise StorageError("файл не является резервной копией, запечатанной кодом доступа")
     return open_chunks(AESGCM(_key(code, salt, KdfParams(log2_n, r, p))), blob, _HEADER.size)

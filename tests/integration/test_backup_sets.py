@@ -187,3 +187,19 @@ def test_a_sidecar_with_an_earlier_retain_until_date_is_reported_and_rewritten(m
     assert (finding.name, finding.aspect, finding.outcome) == ("bagit.txt", "meta", "repaired")
     assert "01.01.2027 вместо 01.01.2033" in finding.detail
     assert media[1].retain_until("2026-2027-Q2/bagit.txt") == KEEP
+
+
+def test_a_set_sealed_for_the_archive_key_needs_no_code_to_write_and_opens_only_with_the_key(media, tmp_path):
+    from storage.archive_key import PublicSeal, new_archive_key
+    from storage.sealing import KdfParams
+
+    key = new_archive_key("лиса-ручей-47-окно", KdfParams(log2_n=10))
+    files = build_set(PAYLOAD, INFO, PublicSeal(key.public))  # the writer holds only the public key
+    assert [s.verified for s in write_set("2026-2027-Q3", files, media, retain_until=KEEP)] == [True, True]
+    stored = b"".join(media[0].read(n) for n in media[0].list("2026-2027-Q3/"))
+    assert "5А".encode() not in stored and b"%PDF" not in stored
+    assert f"archive key {key.fingerprint}" in files["bag-info.txt"].decode()
+    bag = restore_set("2026-2027-Q3", media, key.open("лиса-ручей-47-окно"), tmp_path / "restored")
+    assert {name: (bag / "data" / name).read_bytes() for name in PAYLOAD} == PAYLOAD
+    with pytest.raises(WrongAccessCode):  # a code is not the key: an old-style opener does not open it
+        restore_set("2026-2027-Q3", media, "лиса-ручей-47-окно", tmp_path / "other")
