@@ -109,9 +109,9 @@ def seal_chunks(aead: AESGCM, data: bytes) -> bytes:
     view = memoryview(data)
     count = max(1, -(-len(data) // CHUNK))
     for index in range(count):
-        chunk = view[index * CHUNK:(index + 1) * CHUNK]
-        sealed = aead.encrypt(_nonce(prefix, index), chunk, struct.pack(">I?", index, index == count - 1))
-        out.append(struct.pack(">I", len(sealed)) + sealed)
+        sealed = aead.encrypt(_nonce(prefix, index), view[index * CHUNK:(index + 1) * CHUNK],
+                              struct.pack(">I?", index, index == count - 1))
+        out += (struct.pack(">I", len(sealed)), sealed)  # no concatenation: the join is the one copy
     return b"".join(out)
 
 
