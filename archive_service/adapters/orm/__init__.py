@@ -2,7 +2,8 @@
 are named here, so `from archive_service.adapters.orm import X` is all anyone needs (Alembic's
 `env.py` and the migrations included).
 
-* `base`: the declarative base, its naming convention, UTC datetimes, the hash-chain row shape;
+* `base`: the declarative base, its naming convention, UTC datetimes, the row shapes tables share
+  (a link of a hash chain, a record numbered per year);
 * `snapshots`: the school, snapshot versions and who they list, journal sources and their pulls;
 * `documents`: rendered documents, signatures (also those waiting in the browser), corrections,
   timestamp renewals;
@@ -14,7 +15,7 @@ are named here, so `from archive_service.adapters.orm import X` is all anyone ne
 """
 
 from archive_service.adapters.orm.backups import BackupJournalEntry, BackupSet
-from archive_service.adapters.orm.base import NAMING, Base, ChainLink, UTCDateTime
+from archive_service.adapters.orm.base import NAMING, Base, ChainLink, NumberedPerYear, UTCDateTime
 from archive_service.adapters.orm.documents import (
     DocumentRecord,
     DocumentSignature,
@@ -43,7 +44,7 @@ from archive_service.adapters.orm.snapshots import (
 from archive_service.adapters.orm.work import Job, PeriodStep
 
 __all__ = [
-    "NAMING", "Base", "ChainLink", "UTCDateTime",
+    "NAMING", "Base", "ChainLink", "NumberedPerYear", "UTCDateTime",
     "School", "SnapshotRecord", "SnapshotStudent", "JournalSourceRecord", "SourcePull",
     "DocumentRecord", "DocumentSignature", "PreparedSignature", "DocumentSupersession", "TimestampRenewal",
     "RetentionRule", "RegisterCounter", "RegisterEntry", "RegisterMovement", "LegalHold", "DisposalAct",

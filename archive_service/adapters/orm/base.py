@@ -55,3 +55,12 @@ class ChainLink:
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, sort_order=-1)
     prev_hash: Mapped[str] = mapped_column(String(64), sort_order=1)
     hash: Mapped[str] = mapped_column(String(64), unique=True, sort_order=2)
+
+
+class NumberedPerYear:
+    """A record numbered within its year without gaps (register entries, disposal acts, archival
+    certificates): «N/YYYY». Each table names its own unique constraint on (year, number)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-3)
+    year: Mapped[int] = mapped_column(Integer, sort_order=-2)
+    number: Mapped[int] = mapped_column(Integer, sort_order=-1)

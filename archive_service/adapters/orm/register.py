@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from archive_service.adapters.orm.base import Base, UTCDateTime
+from archive_service.adapters.orm.base import Base, NumberedPerYear, UTCDateTime
 
 
 class RetentionRule(Base):
@@ -32,15 +32,12 @@ class RegisterCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
-class RegisterEntry(Base):
+class RegisterEntry(NumberedPerYear, Base):
     """An entry of the register of paper copies (реестр), numbered per year without gaps."""
 
     __tablename__ = "register_entry"
     __table_args__ = (UniqueConstraint("year", "number", name="uq_register_number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
     case_index: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
@@ -83,7 +80,7 @@ class LegalHold(Base):
     placed_by: Mapped[str] = mapped_column(String(200))
 
 
-class DisposalAct(Base):
+class DisposalAct(NumberedPerYear, Base):
     """An act selecting documents for destruction (акт о выделении к уничтожению), numbered per year.
 
     proposed → approved by the director → executed; the act and its items are kept forever.
@@ -92,9 +89,6 @@ class DisposalAct(Base):
     __tablename__ = "disposal_act"
     __table_args__ = (UniqueConstraint("year", "number", name="uq_disposal_act_number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)
     composed_on: Mapped[dt.date] = mapped_column(Date)
     composed_by: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))  # proposed | approved | executed | withdrawn
@@ -124,15 +118,12 @@ class DisposalActItem(Base):
     """What was destroyed: file hashes, backup objects and media."""
 
 
-class ArchivalCertificate(Base):
+class ArchivalCertificate(NumberedPerYear, Base):
     """An archival certificate (архивная справка) issued for a former student, numbered per year."""
 
     __tablename__ = "archival_certificate"
     __table_args__ = (UniqueConstraint("year", "number", name="uq_archival_certificate_number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)
     student_name: Mapped[str] = mapped_column(String(300))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     requested_by: Mapped[str] = mapped_column(String(300))
