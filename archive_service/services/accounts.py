@@ -115,7 +115,7 @@ class AccountCommand(Generic[Found]):
     the audit log in one transaction, after the same checks inside that transaction."""
 
     def __init__(self, uow: UnitOfWork, login: str, *, actor: Actor, now: dt.datetime):
-        self.uow, self.login, self.actor, self.now = uow, login.strip().lower(), actor, now
+        self.uow, self.login, self.actor, self.now = uow, login, actor, now
 
     def validate(self) -> None:
         self._check_arguments()
@@ -153,7 +153,7 @@ class CreateUser(AccountCommand[None]):
 
     def __init__(self, uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
                  now: dt.datetime):
-        super().__init__(uow, login, actor=actor, now=now)
+        super().__init__(uow, login.strip().lower(), actor=actor, now=now)
         self.full_name, self.role, self.password = full_name.strip(), role, password
 
     def _check_arguments(self) -> None:
