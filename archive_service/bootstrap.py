@@ -209,22 +209,31 @@ class Archive:
             return CeleryRunner(self.celery, local)
         return local
 
+    @property
+    def medium_dirs(self) -> tuple[Path, Path]:
+        """The folders of media A and B (`ARCHIVE_MEDIUM_A`, `ARCHIVE_MEDIUM_B`; HOME/media/a and b by
+        default, which the settings fill in)."""
+        a, b = self.settings.medium_a, self.settings.medium_b
+        if a is None or b is None:
+            raise ConfigError("не заданы каталоги носителей A и B (ARCHIVE_MEDIUM_A, ARCHIVE_MEDIUM_B)")
+        return a, b
+
     def media(self) -> list[Medium]:
         """Medium A (an Object-Lock S3 bucket when configured, else a directory) and medium B."""
         s = self.settings
+        dir_a, dir_b = self.medium_dirs
         if s.s3_bucket:
             medium_a: Medium = s3_medium(s.s3_endpoint, s.s3_bucket, s.s3_access_key, s.s3_secret_key,
                                          label="Носитель A (S3)", location=s.medium_a_location)
         else:
-            medium_a = DirectoryMedium(s.medium_a, "Носитель A", s.medium_a_location)
-        return [medium_a, DirectoryMedium(s.medium_b, "Носитель B", s.medium_b_location)]
+            medium_a = DirectoryMedium(dir_a, "Носитель A", s.medium_a_location)
+        return [medium_a, DirectoryMedium(dir_b, "Носитель B", s.medium_b_location)]
 
     def own_state(self) -> list[Path]:
         """What the archive itself keeps — document store, media, keys, the SQLite database: a
         restore may go neither into nor over any of them (so not into HOME itself either)."""
         s = self.settings
-        paths = [self.store.root, s.medium_a, s.medium_b, s.home / "pki", s.home / "secret_key",
-                 s.home / "source_key"]
+        paths = [self.store.root, *self.medium_dirs, s.home / "pki", s.home / "secret_key", s.home / "source_key"]
         url = make_url(s.database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             paths.append(Path(url.database))
@@ -259,7 +268,7 @@ class Archive:
 
     def prepare_home(self) -> None:
         """Create the embedded installation's directories (media A and B)."""
-        for path in (self.settings.home, self.settings.medium_a, self.settings.medium_b):
+        for path in (self.settings.home, *self.medium_dirs):
             path.mkdir(parents=True, exist_ok=True)
 
     @staticmethod

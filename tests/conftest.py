@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app  # noqa: E402
 from archive_service.adapters import db  # noqa: E402
 from archive_service.adapters.orm import Base  # noqa: E402
@@ -92,7 +93,7 @@ def runner(app):
 
 @pytest.fixture
 def api_token(archive) -> str:
-    _, token = tokens.issue_token(archive.uow(), "test journal", actor="test", now=NOW)
+    _, token = tokens.issue_token(archive.uow(), "test journal", actor=Actor("test", "admin"), now=NOW)
     return token
 
 

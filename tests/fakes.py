@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 from archive_service.adapters.orm import (
+    ApiToken,
     AuditEvent,
     BackupJournalEntry,
     BackupSet,
@@ -28,6 +30,7 @@ from archive_service.adapters.orm import (
     RegisterMovement,
     RetentionRule,
     SnapshotRecord,
+    UserAccount,
 )
 
 _ids = itertools.count(1)
@@ -352,6 +355,15 @@ class FakeUnitOfWork:
     def rollback(self) -> None:
         pass
 
+    # accounts and API tokens: made on first use (their services' unit tests: tests/unit/test_account_rules.py)
+    @cached_property
+    def accounts(self) -> FakeAccounts:
+        return FakeAccounts()
+
+    @cached_property
+    def tokens(self) -> FakeTokens:
+        return FakeTokens()
+
 
 MOMENT = dt.datetime(2026, 5, 30, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -381,3 +393,64 @@ def seed_document(uow: FakeUnitOfWork, snapshot: SnapshotRecord, kind: str = "su
         uow.documents.add_signature(DocumentSignature(document_id=record.id, sha256=f"s{record.sha256[1:]}",
                                                       signed_at=created_at, signed_by="директор"))
     return record
+
+
+class FakeAccounts:
+    """User accounts and their web sessions, in memory (`ports.Accounts`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[UserAccount] = []
+        self.sessions: dict[str, int] = {}
+
+    def by_login(self, login: str) -> UserAccount | None:
+        return next((r for r in self.rows if r.login == login), None)
+
+    def add(self, account: UserAccount) -> None:
+        self.rows.append(_with_id(account))
+
+    def all(self) -> Sequence[UserAccount]:
+        return sorted(self.rows, key=lambda r: (r.role, r.login))
+
+    def active_admins(self) -> int:
+        return sum(1 for r in self.rows if r.role == "admin" and r.active)
+
+    def take_attempt(self, login: str, now: dt.datetime, *, max_failures: int,
+                     lock_for: dt.timedelta) -> int | None:
+        """As the one atomic UPDATE of the real repository does it."""
+        row = self.by_login(login)
+        if row is None:
+            return None
+        expired = row.locked_until is not None and row.locked_until <= now
+        if row.locked_until is not None and not expired:
+            return None
+        row.failed_logins = 1 if expired else row.failed_logins + 1
+        row.locked_until = now + lock_for if row.failed_logins >= max_failures else None
+        return row.failed_logins
+
+    def open_session(self, key: str, account_id: int, now: dt.datetime, *, lifetime: dt.timedelta) -> None:
+        self.sessions[key] = account_id
+
+    def of_session(self, key: str) -> UserAccount | None:
+        return next((r for r in self.rows if r.id == self.sessions.get(key)), None)
+
+    def end_session(self, key: str) -> None:
+        self.sessions.pop(key, None)
+
+
+class FakeTokens:
+    """API tokens, in memory (`ports.Tokens`)."""
+
+    def __init__(self) -> None:
+        self.records: list[ApiToken] = []
+
+    def add(self, token: ApiToken) -> None:
+        self.records.append(_with_id(token))
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return next((t for t in self.records if t.token_hash == token_hash), None)
+
+    def get(self, token_id: int) -> ApiToken | None:
+        return next((t for t in self.records if t.id == token_id), None)
+
+    def all(self) -> Sequence[ApiToken]:
+        return sorted(self.records, key=lambda t: t.id)

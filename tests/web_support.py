@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 
+from archive_service.domain.actor import Actor
 from archive_service.domain.roles import ROLES
 from archive_service.services import accounts
 
 PASSWORD = "пароль-для-теста-1"
+ADMIN = Actor("test", "admin")
 NAMES = {"admin": "Админов Артём Андреевич", "deputy": "Иванова Татьяна Петровна",
          "director": "Смирнов Виктор Васильевич", "secretary": "Петрова Анна Сергеевна",
          "inspector": "Орлов Олег Олегович"}
 
 
 def make_staff(archive, now) -> dict[str, accounts.User]:
-    return {role: accounts.create_user(archive.uow(), role, NAMES[role], role, PASSWORD, actor="test", now=now)
+    return {role: accounts.create_user(archive.uow(), role, NAMES[role], role, PASSWORD, actor=ADMIN, now=now)
             for role in ROLES}
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal_actor
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal
+from archive_service.domain.permissions import sole_role
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, tokens
 
@@ -26,7 +27,8 @@ def db_upgrade() -> None:
 def token_create(name: str) -> None:
     """Выдать токен API (NAME — для кого, например «Сетевой город»). Токен показывается один раз."""
     archive = current_archive()
-    token_id, token = tokens.issue_token(archive.uow(), name, actor=terminal_actor(), now=archive.now())
+    token_id, token = tokens.issue_token(archive.uow(), name, actor=terminal(sole_role("manage_accounts")),
+                                         now=archive.now())
     click.echo(f"Токен №{token_id} для «{name}» (сохраните, он больше не будет показан):")
     click.echo(token)
 
@@ -35,7 +37,7 @@ def token_create(name: str) -> None:
 @AS_JSON
 def token_list(as_json: bool) -> None:
     """Список выданных токенов (без самих токенов)."""
-    rows = tokens.list_tokens(current_archive().uow())
+    rows = [t.as_dict() for t in tokens.list_tokens(current_archive().uow())]
     if as_json:
         echo_json(rows)
         return
@@ -50,7 +52,7 @@ def token_revoke(token_id: int) -> None:
     """Отозвать токен по номеру."""
     archive = current_archive()
     try:
-        tokens.revoke_token(archive.uow(), token_id, actor=terminal_actor(), now=archive.now())
+        tokens.revoke_token(archive.uow(), token_id, actor=terminal(sole_role("manage_accounts")), now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Токен №{token_id} отозван.")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import current_archive, echo_json, terminal_actor
+from archive_service.cli.common import current_archive, echo_json, fail, terminal
+from archive_service.domain.permissions import sole_role
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts
@@ -14,12 +17,13 @@ users_cli = AppGroup("users", help="Пользователи веб-прилож
 ROLE = click.Choice(sorted(ROLES))
 
 
-def _run(call, *args, **kwargs):
+def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any) -> accounts.User:
+    """Run an account command as the administrator at the terminal."""
     archive = current_archive()
     try:
-        return call(archive.uow(), *args, actor=terminal_actor(), now=archive.now(), **kwargs)
+        return command(archive.uow(), *args, actor=terminal(sole_role("manage_accounts")), now=archive.now()).run()
     except ArchiveError as err:
-        raise click.ClickException(str(err)) from None
+        raise fail(err) from None
 
 
 @users_cli.command("create")
@@ -31,7 +35,7 @@ def users_create(login: str, full_name: str, role: str, password: str | None) ->
     """Создать пользователя."""
     generated = password is None
     password = password or accounts.generate_password()
-    user = _run(accounts.create_user, login, full_name, role, password)
+    user = _run(accounts.CreateUser, login, full_name, role, password)
     click.echo(f"Создан {user.login}: {user.full_name}, {ROLES[user.role]}."
                + (f" Пароль: {password}" if generated else ""))
 
@@ -40,7 +44,7 @@ def users_create(login: str, full_name: str, role: str, password: str | None) ->
 @click.argument("login")
 def users_disable(login: str) -> None:
     """Отключить пользователя (его открытые сеансы завершаются)."""
-    _run(accounts.set_active, login, False)
+    _run(accounts.SetActive, login, False)
     click.echo(f"{login}: отключён.")
 
 
@@ -48,7 +52,7 @@ def users_disable(login: str) -> None:
 @click.argument("login")
 def users_enable(login: str) -> None:
     """Включить пользователя снова (и снять блокировку входа)."""
-    _run(accounts.set_active, login, True)
+    _run(accounts.SetActive, login, True)
     click.echo(f"{login}: включён.")
 
 
@@ -57,7 +61,7 @@ def users_enable(login: str) -> None:
 @click.argument("role", type=ROLE)
 def users_set_role(login: str, role: str) -> None:
     """Сменить роль пользователя."""
-    _run(accounts.set_role, login, role)
+    _run(accounts.SetRole, login, role)
     click.echo(f"{login}: роль «{ROLES[role]}».")
 
 
@@ -66,7 +70,7 @@ def users_set_role(login: str, role: str) -> None:
 @click.password_option(prompt="Новый пароль", confirmation_prompt="Ещё раз")
 def users_set_password(login: str, password: str) -> None:
     """Задать новый пароль."""
-    _run(accounts.set_password, login, password)
+    _run(accounts.SetPassword, login, password)
     click.echo(f"{login}: пароль изменён.")
 
 

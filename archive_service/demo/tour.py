@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from archive_service.domain.actor import Actor
+from archive_service.domain.permissions import sole_role
 from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
@@ -195,7 +197,7 @@ def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     say(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student}): {path}")
 
 
-def _demo_account(archive: Archive, login: str, name: str, role: str, actor: str) -> str:
+def _demo_account(archive: Archive, login: str, name: str, role: str, actor: Actor) -> str:
     """Create the demo account, or give an existing one a new password (a re-run prints fresh ones)."""
     password = accounts.generate_password()
     existing = {u.login: u for u in accounts.list_users(archive.uow())}
@@ -210,11 +212,12 @@ def _demo_account(archive: Archive, login: str, name: str, role: str, actor: str
     return password
 
 
-def _grant_access(archive: Archive, actor: str, say: Say) -> Path:
-    existing = [t for t in tokens.list_tokens(archive.uow()) if t["name"] == "demo-journal" and not t["revoked_at"]]
+def _grant_access(archive: Archive, person: str, say: Say) -> Path:
+    actor = Actor(person, sole_role("manage_accounts"))  # the person at the terminal, as the administrator
+    existing = [t for t in tokens.list_tokens(archive.uow()) if t.name == "demo-journal" and not t.revoked_at]
     say("8. Доступ для системы электронного журнала (API)")
     if existing:
-        say(f"   токен demo-journal уже выдан (№{existing[0]['id']}); новый: archive-service token create ИМЯ")
+        say(f"   токен demo-journal уже выдан (№{existing[0].id}); новый: archive-service token create ИМЯ")
     else:
         _, token = tokens.issue_token(archive.uow(), "demo-journal", actor=actor, now=archive.now())
         say(f"   токен API (показывается один раз): {token}")

@@ -8,6 +8,9 @@ one atomic UPDATE, committed before its password is checked, and the attempt tha
 last place locks the account — so no more than `MAX_FAILURES` passwords are checked between one
 success and the lock, whatever the database and however many requests arrive at once.
 
+Accounts are created, disabled or enabled, given another role or password by commands
+(`CreateUser`, `SetActive`, `SetRole`, `SetPassword`: `validate()`, then `run()`) given the acting
+administrator as an `Actor`; the audit event is written in the transaction that makes the change.
 Disabling an account, changing its role or password raises its session epoch, which ends every
 session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
 the session cookie alone, copied before, opens nothing after.
@@ -20,19 +23,23 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, Generic, NoReturn, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from archive_service.adapters.orm import UserAccount
+from archive_service.domain.actor import ROLE_WORDS, Actor
+from archive_service.domain.permissions import may, roles_for
 from archive_service.domain.roles import ROLES
-from archive_service.errors import ArchiveError, AuthError, NotFoundError
+from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
+Found = TypeVar("Found")
 
 
 @functools.cache
@@ -80,25 +87,11 @@ def generate_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
-def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: str,
-                now: dt.datetime) -> User:
-    login = login.strip().lower()
-    if not login or not login.replace(".", "").replace("-", "").replace("_", "").isalnum():
-        raise ArchiveError("имя для входа: латинские буквы, цифры, точка, дефис, подчёркивание")
-    if not full_name.strip():
-        raise ArchiveError("укажите фамилию, имя и отчество")
-    _check_role(role)
-    _check_password(password, login)
-    with uow:
-        if uow.accounts.by_login(login) is not None:
-            raise ArchiveError(f"пользователь «{login}» уже есть")
-        row = UserAccount(login=login, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
-                          active=True, failed_logins=0, created_at=now, session_epoch=1)
-        uow.accounts.add(row)
-        uow.audit.append(at=now, actor=actor, action="user.created", object_type="user", object_id=login,
-                         details={"role": role, "full_name": row.full_name})
-        uow.commit()
-        return _user(row)
+def require_manager(actor: Actor) -> None:
+    """Accounts and API tokens are managed by the roles the permission table gives «manage_accounts»."""
+    if not may(actor.role, "manage_accounts"):
+        managers = ", ".join(ROLE_WORDS[r] for r in sorted(roles_for("manage_accounts")))
+        raise PermissionDenied(f"учётными записями управляет {managers}, не {actor.role_words}")
 
 
 def _row(uow: UnitOfWork, login: str) -> UserAccount:
@@ -108,45 +101,160 @@ def _row(uow: UnitOfWork, login: str) -> UserAccount:
     return row
 
 
-def set_role(uow: UnitOfWork, login: str, role: str, *, actor: str, now: dt.datetime) -> User:
-    _check_role(role)
-    with uow:
-        row = _row(uow, login)
-        old, row.role = row.role, role
-        row.session_epoch += 1
-        uow.audit.append(at=now, actor=actor, action="user.role_set", object_type="user", object_id=row.login,
-                         details={"from": old, "to": role})
-        uow.commit()
-        return _user(row)
+def _record(uow: UnitOfWork, actor: Actor, action: str, login: str, now: dt.datetime,
+            details: dict[str, Any] | None = None) -> None:
+    """The audit event of a change to an account, in the transaction that makes the change."""
+    uow.audit.append(at=now, actor=actor.person, action=action, object_type="user", object_id=login,
+                     origin=actor.origin, details=details or {})
 
 
-def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: str, now: dt.datetime) -> User:
-    with uow:
-        row = _row(uow, login)
-        if not active and row.role == "admin" and row.active:
-            if uow.accounts.active_admins() <= 1:
-                raise ArchiveError("нельзя отключить последнего администратора")
-        row.active = active
+class AccountCommand(Generic[Found]):
+    """An administrator's change to accounts (Superset-style command): `validate()` checks
+    everything — who acts, the arguments, the stored accounts and the rules on them — and raises an
+    `ArchiveError` in Russian having written nothing; `run()` makes the change and records it in
+    the audit log in one transaction, after the same checks inside that transaction."""
+
+    def __init__(self, uow: UnitOfWork, login: str, *, actor: Actor, now: dt.datetime):
+        self.uow, self.login, self.actor, self.now = uow, login, actor, now
+
+    def validate(self) -> None:
+        self._check_arguments()
+        with self.uow:
+            self._check(self.uow)
+
+    def run(self) -> User:
+        self._check_arguments()
+        with self.uow:
+            row = self._apply(self.uow, self._check(self.uow))
+            self.uow.commit()
+            return _user(row)
+
+    def _check_arguments(self) -> None:
+        """What is checked without the database."""
+        require_manager(self.actor)
+
+    def _check(self, uow: UnitOfWork) -> Found:
+        """What the stored accounts allow; what `_apply` changes."""
+        raise NotImplementedError
+
+    def _apply(self, uow: UnitOfWork, found: Found) -> UserAccount:
+        raise NotImplementedError
+
+
+class _ChangeAccount(AccountCommand[UserAccount]):
+    """A change to an existing account."""
+
+    def _check(self, uow: UnitOfWork) -> UserAccount:
+        return _row(uow, self.login)
+
+
+class CreateUser(AccountCommand[None]):
+    """A new account with a password the administrator hands over in person."""
+
+    def __init__(self, uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
+                 now: dt.datetime):
+        super().__init__(uow, login.strip().lower(), actor=actor, now=now)
+        self.full_name, self.role, self.password = full_name.strip(), role, password
+
+    def _check_arguments(self) -> None:
+        super()._check_arguments()
+        if not self.login or not self.login.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            raise ArchiveError("имя для входа: латинские буквы, цифры, точка, дефис, подчёркивание")
+        if not self.full_name:
+            raise ArchiveError("укажите фамилию, имя и отчество")
+        _check_role(self.role)
+        _check_password(self.password, self.login)
+
+    def _check(self, uow: UnitOfWork) -> None:
+        if uow.accounts.by_login(self.login) is not None:
+            raise ArchiveError(f"пользователь «{self.login}» уже есть")
+
+    def _apply(self, uow: UnitOfWork, found: None) -> UserAccount:
+        row = UserAccount(login=self.login, full_name=self.full_name, role=self.role,
+                          password_hash=_hasher.hash(self.password), active=True, failed_logins=0,
+                          created_at=self.now, session_epoch=1)
+        uow.accounts.add(row)
+        _record(uow, self.actor, "user.created", self.login, self.now, {"role": self.role, "full_name": row.full_name})
+        return row
+
+
+class SetRole(_ChangeAccount):
+    """Another role for an account; its open sessions end."""
+
+    def __init__(self, uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime):
+        super().__init__(uow, login, actor=actor, now=now)
+        self.role = role
+
+    def _check_arguments(self) -> None:
+        super()._check_arguments()
+        _check_role(self.role)
+
+    def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
+        old, row.role = row.role, self.role
         row.session_epoch += 1
-        if active:
+        _record(uow, self.actor, "user.role_set", row.login, self.now, {"from": old, "to": self.role})
+        return row
+
+
+class SetActive(_ChangeAccount):
+    """Disable an account (its open sessions end) or enable it again (and lift a lock-out). The last
+    active administrator is never disabled: nobody could manage the accounts any more."""
+
+    def __init__(self, uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: dt.datetime):
+        super().__init__(uow, login, actor=actor, now=now)
+        self.active = active
+
+    def _check(self, uow: UnitOfWork) -> UserAccount:
+        row = _row(uow, self.login)
+        if not self.active and row.role == "admin" and row.active and uow.accounts.active_admins() <= 1:
+            raise ArchiveError("нельзя отключить последнего администратора")
+        return row
+
+    def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
+        row.active = self.active
+        row.session_epoch += 1
+        if self.active:
             row.failed_logins, row.locked_until = 0, None
-        uow.audit.append(at=now, actor=actor, action="user.enabled" if active else "user.disabled",
-                         object_type="user", object_id=row.login, details={})
-        uow.commit()
-        return _user(row)
+        _record(uow, self.actor, "user.enabled" if self.active else "user.disabled", row.login, self.now)
+        return row
 
 
-def set_password(uow: UnitOfWork, login: str, password: str, *, actor: str, now: dt.datetime) -> User:
-    with uow:
-        row = _row(uow, login)
-        _check_password(password, row.login)
-        row.password_hash = _hasher.hash(password)
+class SetPassword(_ChangeAccount):
+    """A new password for an account (handed over in person); its open sessions end and a
+    lock-out is lifted."""
+
+    def __init__(self, uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime):
+        super().__init__(uow, login, actor=actor, now=now)
+        self.password = password
+
+    def _check(self, uow: UnitOfWork) -> UserAccount:
+        row = _row(uow, self.login)
+        _check_password(self.password, row.login)
+        return row
+
+    def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
+        row.password_hash = _hasher.hash(self.password)
         row.session_epoch += 1
         row.failed_logins, row.locked_until = 0, None
-        uow.audit.append(at=now, actor=actor, action="user.password_set", object_type="user", object_id=row.login,
-                         details={})
-        uow.commit()
-        return _user(row)
+        _record(uow, self.actor, "user.password_set", row.login, self.now)
+        return row
+
+
+def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
+                now: dt.datetime) -> User:
+    return CreateUser(uow, login, full_name, role, password, actor=actor, now=now).run()
+
+
+def set_role(uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime) -> User:
+    return SetRole(uow, login, role, actor=actor, now=now).run()
+
+
+def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: dt.datetime) -> User:
+    return SetActive(uow, login, active, actor=actor, now=now).run()
+
+
+def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime) -> User:
+    return SetPassword(uow, login, password, actor=actor, now=now).run()
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -181,50 +289,72 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def _sign_in_event(uow: UnitOfWork, login: str, action: str, *, origin: str, now: dt.datetime,
+                   details: dict[str, Any] | None = None) -> None:
+    """An attempt to sign in (or signing out), in the audit log under the login tried: nobody is known yet."""
+    uow.audit.append(at=now, actor=login or "—", action=action, object_type="user", object_id=login, origin=origin,
+                     details=details or {})
+
+
+def _refuse(uow: UnitOfWork, login: str, action: str, message: str, *, origin: str, now: dt.datetime,
+            details: dict[str, Any]) -> NoReturn:
+    """Record the refused attempt, commit it, and say why (in Russian)."""
+    _sign_in_event(uow, login, action, origin=origin, now=now, details=details)
+    uow.commit()
+    raise AuthError(message)
+
+
+def _stored_hash(uow: UnitOfWork, login: str, password: str, place: int | None, *, origin: str,
+                 now: dt.datetime) -> tuple[str, int]:
+    """(the account's password hash, this attempt's place) — or `AuthError`, recorded, for a login
+    that does not exist (after the same work as for one that does) or an account locked out."""
+    with uow:
+        row = uow.accounts.by_login(login)
+        if row is None:
+            _verify(_dummy_hash(), password)  # the same work as for a real account
+            _refuse(uow, login[:100], "login.failed", WRONG, origin=origin, now=now, details={"reason": "unknown"})
+        if place is None:
+            left = (row.locked_until - now) if row.locked_until else dt.timedelta(minutes=LOCK_MINUTES)
+            _refuse(uow, row.login, "login.refused",
+                    f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
+                    f"{_minutes(left)} или обратитесь к администратору",
+                    origin=origin, now=now, details={"reason": "locked"})
+        return row.password_hash, place
+
+
+def _signed_in(uow: UnitOfWork, login: str, password: str, right: bool, place: int, *, origin: str,
+               now: dt.datetime) -> User:
+    """The account once its password was checked: refused (and recorded) for a wrong password or
+    a disabled account, else signed in — the failure count cleared, the hash renewed if its
+    parameters were raised."""
+    with uow:
+        row = uow.accounts.by_login(login)
+        if row is None:  # deleted while the password was checked
+            raise AuthError(WRONG)
+        if not right:
+            details: dict[str, Any] = {"reason": "password", "failures": place}
+            if place >= MAX_FAILURES and row.locked_until:
+                details["locked_until"] = row.locked_until.isoformat()
+            _refuse(uow, row.login, "login.failed", WRONG, origin=origin, now=now, details=details)
+        if not row.active:
+            _refuse(uow, row.login, "login.refused", "учётная запись отключена; обратитесь к администратору",
+                    origin=origin, now=now, details={"reason": "disabled"})
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
+        _sign_in_event(uow, row.login, "login", origin=origin, now=now)
+        uow.commit()
+        return _user(row)
+
+
 def authenticate(uow: UnitOfWork, login: str, password: str, *, origin: str, now: dt.datetime) -> User:
     """The user, or AuthError with one message for every failure but a lock or a disabled account
     (those are told, so that staff know whom to ask)."""
     login = login.strip().lower()
     place = _take_attempt(uow, login, now)
-    with uow:
-        row = uow.accounts.by_login(login)
-        if row is None:
-            _verify(_dummy_hash(), password)  # the same work as for a real account
-            uow.audit.append(at=now, actor=login[:100] or "—", action="login.failed", object_type="user",
-                             object_id=login[:100], origin=origin, details={"reason": "unknown"})
-            uow.commit()
-            raise AuthError(WRONG)
-        if place is None:
-            uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
-                             origin=origin, details={"reason": "locked"})
-            uow.commit()
-            left = (row.locked_until - now) if row.locked_until else dt.timedelta(minutes=LOCK_MINUTES)
-            raise AuthError(f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
-                            f"{_minutes(left)} или обратитесь к администратору")
-        password_hash = row.password_hash
+    password_hash, place = _stored_hash(uow, login, password, place, origin=origin, now=now)
     right = _verify(password_hash, password)  # outside any transaction: the slow hash holds no lock
-    with uow:
-        row = uow.accounts.by_login(login)
-        if not right:
-            details = {"reason": "password", "failures": place}
-            if place >= MAX_FAILURES and row.locked_until:
-                details["locked_until"] = row.locked_until.isoformat()
-            uow.audit.append(at=now, actor=row.login, action="login.failed", object_type="user", object_id=row.login,
-                             origin=origin, details=details)
-            uow.commit()
-            raise AuthError(WRONG)
-        if not row.active:
-            uow.audit.append(at=now, actor=row.login, action="login.refused", object_type="user", object_id=row.login,
-                             origin=origin, details={"reason": "disabled"})
-            uow.commit()
-            raise AuthError("учётная запись отключена; обратитесь к администратору")
-        if _hasher.check_needs_rehash(row.password_hash):
-            row.password_hash = _hasher.hash(password)
-        row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
-        uow.audit.append(at=now, actor=row.login, action="login", object_type="user", object_id=row.login,
-                         origin=origin, details={})
-        uow.commit()
-        return _user(row)
+    return _signed_in(uow, login, password, right, place, origin=origin, now=now)
 
 
 def _session_key(token: str) -> str:
@@ -248,9 +378,10 @@ def session_user(uow: UnitOfWork, token: str) -> User | None:
         return _user(row) if row else None
 
 
-def end_session(uow: UnitOfWork, token: str, *, login: str, origin: str, now: dt.datetime) -> None:
-    """Sign out: the session stops being valid on the server, whatever copy of its cookie exists."""
+def end_session(uow: UnitOfWork, token: str, *, actor: Actor, now: dt.datetime) -> None:
+    """Sign out: the session stops being valid on the server, whatever copy of its cookie exists.
+    Recorded under the account's login, as signing in is."""
     with uow:
         uow.accounts.end_session(_session_key(token))
-        uow.audit.append(at=now, actor=login, action="logout", object_type="user", object_id=login, origin=origin)
+        _sign_in_event(uow, actor.account, "logout", origin=actor.origin, now=now)
         uow.commit()

@@ -23,7 +23,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     csrf.exempt(api)
     app.register_blueprint(auth_bp)
-    nav = []
+    nav: list[tuple[str, str, frozenset[str]]] = []
     for name in PAGE_MODULES:
         module = import_module(f"archive_service.web.{name}")
         app.register_blueprint(module.bp)

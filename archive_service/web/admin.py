@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, tokens
-from archive_service.web.auth import actor, allow, archive, menu
+from archive_service.web.auth import allow, archive, current_actor, menu
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
@@ -27,8 +27,8 @@ def create_user():
     a = archive()
     password = accounts.generate_password()
     try:
-        user = accounts.create_user(a.uow(), request.form.get("login", ""), request.form.get("full_name", ""),
-                                    request.form.get("role", ""), password, actor=actor(), now=a.now())
+        user = accounts.CreateUser(a.uow(), request.form.get("login", ""), request.form.get("full_name", ""),
+                                   request.form.get("role", ""), password, actor=current_actor(), now=a.now()).run()
     except ArchiveError as err:
         flash(f"Пользователь не создан: {err}", "error")
         return redirect(url_for("admin.users"))
@@ -44,14 +44,14 @@ def change_user(login: str):
     action = request.form.get("action")
     try:
         if action == "role":
-            accounts.set_role(a.uow(), login, request.form.get("role", ""), actor=actor(), now=a.now())
+            accounts.SetRole(a.uow(), login, request.form.get("role", ""), actor=current_actor(), now=a.now()).run()
             flash(f"{login}: роль изменена на «{ROLES.get(request.form.get('role', ''), '?')}».", "ok")
         elif action in ("disable", "enable"):
-            accounts.set_active(a.uow(), login, action == "enable", actor=actor(), now=a.now())
+            accounts.SetActive(a.uow(), login, action == "enable", actor=current_actor(), now=a.now()).run()
             flash(f"{login}: {'включён' if action == 'enable' else 'отключён'}.", "ok")
         elif action == "password":
             password = accounts.generate_password()
-            accounts.set_password(a.uow(), login, password, actor=actor(), now=a.now())
+            accounts.SetPassword(a.uow(), login, password, actor=current_actor(), now=a.now()).run()
             flash(f"{login}: новый временный пароль {password} — передайте его лично.", "ok")
         else:
             flash("Неизвестное действие.", "error")
@@ -74,7 +74,7 @@ def create_token():
     if not name:
         flash("Укажите, для какой системы токен.", "error")
         return redirect(url_for("admin.api_tokens"))
-    token_id, token = tokens.issue_token(a.uow(), name, actor=actor(), now=a.now())
+    token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
     flash(f"Токен №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
     return redirect(url_for("admin.api_tokens"))
 
@@ -84,7 +84,7 @@ def create_token():
 def revoke_token(token_id: int):
     a = archive()
     try:
-        tokens.revoke_token(a.uow(), token_id, actor=actor(), now=a.now())
+        tokens.revoke_token(a.uow(), token_id, actor=current_actor(), now=a.now())
         flash(f"Токен №{token_id} отозван.", "ok")
     except ArchiveError as err:
         flash(str(err), "error")

@@ -11,7 +11,8 @@ from werkzeug.exceptions import HTTPException
 from archive_service.errors import ArchiveError, AuthError
 from archive_service.services import ingest, snapshots, tokens
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/v1"
+api = Blueprint("api", __name__, url_prefix=PREFIX)
 
 
 def _archive():
@@ -49,7 +50,7 @@ def _http_error(err: HTTPException):
 @api.app_errorhandler(HTTPException)
 def _routing_error(err: HTTPException):
     """A method an API address does not take is found before any blueprint: answer it here too."""
-    if request.path.startswith(api.url_prefix + "/"):
+    if request.path.startswith(PREFIX + "/"):
         return _http_error(err)
     return err  # pages keep their own handling
 

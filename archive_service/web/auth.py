@@ -176,7 +176,7 @@ def login():
 @allow("use_account")
 def logout():
     a = archive()
-    accounts.end_session(a.uow(), session["sid"], login=g.user.login, origin=origin(), now=a.now())
+    accounts.end_session(a.uow(), session["sid"], actor=current_actor(), now=a.now())
     session.clear()
     flash("Вы вышли из системы.", "info")
     return redirect(url_for("auth.login"))

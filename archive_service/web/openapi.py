@@ -125,51 +125,61 @@ COMMON = {"400": _error("a parameter is invalid: missing, empty, not a number, o
           "401": {"$ref": "#/components/responses/Unauthorized"}}
 
 
+def _push() -> dict:
+    return {"operationId": "pushSnapshot", "summary": "Push one snapshot",
+            "description": "The body is one journal-snapshot/1 document. The same content again is a "
+                           "no-op (200). A changed snapshot of a stored class and period is the next "
+                           "version and needs `reason`.",
+            "parameters": [_query("reason", "why the snapshot changed (for a new version)")],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("Snapshot")}}},
+            "responses": {"201": _json(_ref("IngestResult"), "stored (status stored or new_version)"),
+                          "200": _json(_ref("IngestResult"), "already stored (status duplicate)"),
+                          **COMMON, "409": _error("reason_required: a changed snapshot without reason"),
+                          "413": _error("the body is larger than 64 MB"),
+                          "422": _error("snapshot_rejected: every problem, with its JSON path")}}
+
+
+def _listing() -> dict:
+    return {"operationId": "listSnapshots", "summary": "List stored snapshots (every version)",
+            "parameters": [_query("year", "school year, «2026/2027»"),
+                           _query("period", "period codes (Q1–Q4, H1–H2, T1–T3, year); repeat", many=True),
+                           CLASSES],
+            "responses": {"200": _json(_obj(["snapshots"], snapshots={"type": "array",
+                                                                      "items": _ref("SnapshotListing")}),
+                                       "the snapshots, oldest version first"), **COMMON}}
+
+
+def _diff() -> dict:
+    return {"operationId": "diffSnapshots", "summary": "What changed between two versions",
+            "parameters": [YEAR, _query("period", "period code", required=True),
+                           _query("class", "class name", required=True),
+                           _query("from", "older version (default: the one before `to`)", schema=INT),
+                           _query("to", "newer version (default: the newest)", schema=INT)],
+            "responses": {"200": _json(_ref("SnapshotDiff"), "the changes, retroactive ones flagged"),
+                          **COMMON,
+                          "404": _error("no such class, period or version")}}
+
+
+def _preflight() -> dict:
+    return {"operationId": "preflight", "summary": "Pre-flight report of a period",
+            "description": "Findings (too few marks, no topic or homework, missing period marks) in the "
+                           "newest snapshot version of each class.",
+            "parameters": [YEAR, _query("period", "period codes; at least one", required=True, many=True),
+                           CLASSES],
+            "responses": {"200": _json(_obj(["classes"], classes={"type": "array",
+                                                                  "items": _ref("PreflightReport")}),
+                                       "one report per class"),
+                          **COMMON,
+                          "404": _error("nothing stored for that period")}}
+
+
 def _paths() -> dict:
+    """Every address of the API with its operations (one function each)."""
     return {
-        "/api/v1/snapshots": {
-            "post": {"operationId": "pushSnapshot", "summary": "Push one snapshot",
-                     "description": "The body is one journal-snapshot/1 document. The same content again is a "
-                                    "no-op (200). A changed snapshot of a stored class and period is the next "
-                                    "version and needs `reason`.",
-                     "parameters": [_query("reason", "why the snapshot changed (for a new version)")],
-                     "requestBody": {"required": True,
-                                     "content": {"application/json": {"schema": _ref("Snapshot")}}},
-                     "responses": {"201": _json(_ref("IngestResult"), "stored (status stored or new_version)"),
-                                   "200": _json(_ref("IngestResult"), "already stored (status duplicate)"),
-                                   **COMMON, "409": _error("reason_required: a changed snapshot without reason"),
-                                   "413": _error("the body is larger than 64 MB"),
-                                   "422": _error("snapshot_rejected: every problem, with its JSON path")}},
-            "get": {"operationId": "listSnapshots", "summary": "List stored snapshots (every version)",
-                    "parameters": [_query("year", "school year, «2026/2027»"),
-                                   _query("period", "period codes (Q1–Q4, H1–H2, T1–T3, year); repeat", many=True),
-                                   CLASSES],
-                    "responses": {"200": _json(_obj(["snapshots"], snapshots={"type": "array",
-                                                                              "items": _ref("SnapshotListing")}),
-                                               "the snapshots, oldest version first"), **COMMON}},
-        },
-        "/api/v1/snapshots/diff": {
-            "get": {"operationId": "diffSnapshots", "summary": "What changed between two versions",
-                    "parameters": [YEAR, _query("period", "period code", required=True),
-                                   _query("class", "class name", required=True),
-                                   _query("from", "older version (default: the one before `to`)", schema=INT),
-                                   _query("to", "newer version (default: the newest)", schema=INT)],
-                    "responses": {"200": _json(_ref("SnapshotDiff"), "the changes, retroactive ones flagged"),
-                                  **COMMON,
-                                  "404": _error("no such class, period or version")}},
-        },
-        "/api/v1/preflight": {
-            "get": {"operationId": "preflight", "summary": "Pre-flight report of a period",
-                    "description": "Findings (too few marks, no topic or homework, missing period marks) in the "
-                                   "newest snapshot version of each class.",
-                    "parameters": [YEAR, _query("period", "period codes; at least one", required=True, many=True),
-                                   CLASSES],
-                    "responses": {"200": _json(_obj(["classes"], classes={"type": "array",
-                                                                          "items": _ref("PreflightReport")}),
-                                               "one report per class"),
-                                  **COMMON,
-                                  "404": _error("nothing stored for that period")}},
-        },
+        "/api/v1/snapshots": {"post": _push(), "get": _listing()},
+        "/api/v1/snapshots/diff": {"get": _diff()},
+        "/api/v1/preflight": {"get": _preflight()},
         "/api/v1/openapi.json": {
             "get": {"operationId": "openapi", "summary": "This document", "security": [],
                     "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1")}},

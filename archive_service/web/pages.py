@@ -22,7 +22,7 @@ NAV = [menu("pages.overview", "Обзор", "follow_jobs", not_for=frozenset({"d
 
 @bp.get("/overview")
 @allow("follow_jobs")
-def overview():
+def overview() -> str:
     rows = snapshots.list_snapshots(archive().uow())
     periods: dict[tuple[str, str], dict] = defaultdict(lambda: {"classes": set(), "versions": 0, "marks": 0,
                                                                  "students": 0})
@@ -38,7 +38,7 @@ def overview():
 
 @bp.get("/jobs/<job_id>")
 @allow("follow_jobs")
-def job_status(job_id: str):
+def job_status(job_id: str) -> dict:
     """A long job's progress, polled by the page that started it (static/progress.js)."""
     a = archive()
     job = jobs.get(a.uow(), job_id, now=a.now())

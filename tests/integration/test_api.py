@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archive_service.domain.actor import Actor
 from archive_service.bootstrap import Archive
 from archive_service.services import tokens
 from builders import as_bytes, snapshot, subject
@@ -18,8 +19,8 @@ def test_without_a_token_the_api_answers_401_in_json(client):
 
 
 def test_a_revoked_token_is_refused(client, archive):
-    token_id, token = tokens.issue_token(archive.uow(), "old", actor="admin", now=NOW)
-    tokens.revoke_token(archive.uow(), token_id, actor="admin", now=NOW)
+    token_id, token = tokens.issue_token(archive.uow(), "old", actor=Actor("admin", "admin"), now=NOW)
+    tokens.revoke_token(archive.uow(), token_id, actor=Actor("admin", "admin"), now=NOW)
     response = client.get("/api/v1/snapshots", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401 and "отозванный" in response.json["error"]["message"]
 

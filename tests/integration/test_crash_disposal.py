@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
 from archive_service.errors import ArchiveError
@@ -67,7 +68,7 @@ def installation(db_url, tmp_path):
     backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"], "код",
                          actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
-                         actor="test", now=MOMENT)
+                         actor=Actor("test", "admin"), now=MOMENT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     env.update(PYTHONPATH=str(ROOT), ARCHIVE_HOME=str(settings.home), ARCHIVE_DATABASE_URL=db_url,
                ARCHIVE_SECRET_KEY="crash-test-secret")

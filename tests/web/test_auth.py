@@ -9,10 +9,13 @@ import time
 import pytest
 from argon2 import PasswordHasher
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, AuthError
 from archive_service.services import accounts
 from conftest import NOW
 from web_support import PASSWORD, csrf_token, sign_in
+
+BY_T, BY_ADMIN = Actor("t", "admin"), Actor("admin", "admin")
 
 
 def test_passwords_are_hashed_with_argon2id(archive, staff):
@@ -27,13 +30,13 @@ def test_passwords_are_hashed_with_argon2id(archive, staff):
 
 def test_weak_passwords_unknown_roles_and_duplicates_are_refused(archive, staff):
     with pytest.raises(ArchiveError, match="не короче 10"):
-        accounts.create_user(archive.uow(), "new", "Новиков Н. Н.", "deputy", "short", actor="t", now=NOW)
+        accounts.create_user(archive.uow(), "new", "Новиков Н. Н.", "deputy", "short", actor=BY_T, now=NOW)
     with pytest.raises(ArchiveError, match="нет роли"):
-        accounts.create_user(archive.uow(), "new", "Новиков Н. Н.", "janitor", PASSWORD, actor="t", now=NOW)
+        accounts.create_user(archive.uow(), "new", "Новиков Н. Н.", "janitor", PASSWORD, actor=BY_T, now=NOW)
     with pytest.raises(ArchiveError, match="уже есть"):
-        accounts.create_user(archive.uow(), "Deputy", "Другая", "deputy", PASSWORD, actor="t", now=NOW)
+        accounts.create_user(archive.uow(), "Deputy", "Другая", "deputy", PASSWORD, actor=BY_T, now=NOW)
     with pytest.raises(ArchiveError, match="последнего администратора"):
-        accounts.set_active(archive.uow(), "admin", False, actor="t", now=NOW)
+        accounts.set_active(archive.uow(), "admin", False, actor=BY_T, now=NOW)
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
@@ -175,11 +178,11 @@ def test_disabling_or_changing_the_role_ends_open_sessions(app, archive, staff):
     client = app.test_client()
     sign_in(client, "deputy")
     assert client.get("/overview").status_code == 200
-    accounts.set_role(archive.uow(), "deputy", "inspector", actor="admin", now=NOW)
+    accounts.set_role(archive.uow(), "deputy", "inspector", actor=BY_ADMIN, now=NOW)
     assert client.get("/overview").status_code == 302
     sign_in(client, "deputy")
     assert client.get("/overview").status_code == 403  # an inspector now
-    accounts.set_active(archive.uow(), "deputy", False, actor="admin", now=NOW)
+    accounts.set_active(archive.uow(), "deputy", False, actor=BY_ADMIN, now=NOW)
     assert client.get("/overview").status_code == 302
     assert "отключена" in sign_in(client, "deputy").get_data(as_text=True)
 

@@ -1,0 +1,55 @@
+"""SQLAlchemy 2 tables of the archive, one module per part of it; every table and the shared base
+are named here, so `from archive_service.adapters.orm import X` is all anyone needs (Alembic's
+`env.py` and the migrations included).
+
+* `base`: the declarative base, its naming convention, UTC datetimes, the row shapes tables share
+  (a link of a hash chain, a record numbered per year);
+* `snapshots`: the school, snapshot versions and who they list, journal sources and their pulls;
+* `documents`: rendered documents, signatures (also those waiting in the browser), corrections,
+  timestamp renewals;
+* `register`: the retention schedule, the register of paper copies, its movements and holds,
+  disposal acts, archival certificates;
+* `backups`: backup sets and the backup-usage journal;
+* `people`: accounts, web sessions, API tokens, the audit log;
+* `work`: steps of the end-of-period procedure and long jobs.
+"""
+
+from archive_service.adapters.orm.backups import BackupJournalEntry, BackupSet
+from archive_service.adapters.orm.base import NAMING, Base, ChainLink, NumberedPerYear, UTCDateTime
+from archive_service.adapters.orm.documents import (
+    DocumentRecord,
+    DocumentSignature,
+    DocumentSupersession,
+    PreparedSignature,
+    TimestampRenewal,
+)
+from archive_service.adapters.orm.people import ApiToken, AuditEvent, UserAccount, WebSession
+from archive_service.adapters.orm.register import (
+    ArchivalCertificate,
+    DisposalAct,
+    DisposalActItem,
+    LegalHold,
+    RegisterCounter,
+    RegisterEntry,
+    RegisterMovement,
+    RetentionRule,
+)
+from archive_service.adapters.orm.snapshots import (
+    JournalSourceRecord,
+    School,
+    SnapshotRecord,
+    SnapshotStudent,
+    SourcePull,
+)
+from archive_service.adapters.orm.work import Job, PeriodStep
+
+__all__ = [
+    "NAMING", "Base", "ChainLink", "NumberedPerYear", "UTCDateTime",
+    "School", "SnapshotRecord", "SnapshotStudent", "JournalSourceRecord", "SourcePull",
+    "DocumentRecord", "DocumentSignature", "PreparedSignature", "DocumentSupersession", "TimestampRenewal",
+    "RetentionRule", "RegisterCounter", "RegisterEntry", "RegisterMovement", "LegalHold", "DisposalAct",
+    "DisposalActItem", "ArchivalCertificate",
+    "BackupSet", "BackupJournalEntry",
+    "UserAccount", "WebSession", "ApiToken", "AuditEvent",
+    "PeriodStep", "Job",
+]

@@ -1,0 +1,48 @@
+"""Work under way: the steps of the end-of-period procedure done per class, and long jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from archive_service.adapters.orm.base import Base, UTCDateTime
+
+
+class PeriodStep(Base):
+    """A step of the end-of-period procedure done for one class (append-only; the newest counts)."""
+
+    __tablename__ = "period_step"
+    __table_args__ = (Index("ix_period_step_class", "academic_year", "period_code", "class_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    class_name: Mapped[str] = mapped_column(String(10))
+    step: Mapped[str] = mapped_column(String(40))
+    done: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class Job(Base):
+    """A long job started from the web (closing a period, batch signing, a backup) and its progress."""
+
+    __tablename__ = "job"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    result: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    """Updated with every step: a running job whose heartbeat stopped was killed with its process."""
