@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
 from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, backup, disposal, documents, register
 from archive_service.services.signing import awaiting_signature
@@ -118,7 +119,8 @@ def test_a_copy_replaced_before_registration_cannot_be_registered(archive, corre
 
     third = corrected_snapshot()
     third["subjects"][0]["lessons"][0]["topic"] = "Уточнённая тема урока"
-    ingest_snapshot(archive.uow(), as_bytes(third), actor=CORRECTOR, reason="Уточнена тема", now=SECOND_CLOSE)
+    ingest_snapshot(archive.uow(), as_bytes(third), actor=Actor(CORRECTOR, "deputy"), reason="Уточнена тема",
+                    now=SECOND_CLOSE)
     newest = close(archive, "Иванова Татьяна Петровна", SECOND_CLOSE + dt.timedelta(hours=1))
     with pytest.raises(ArchiveError, match="заменена копией .* причина: Уточнена тема; в реестр вносится действующая"):
         register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
