@@ -107,9 +107,9 @@ def post_snapshot():
 @api.get("/snapshots")
 @token_required
 def get_snapshots():
-    return jsonify({"snapshots": snapshots.list_snapshots(
+    return jsonify({"snapshots": [row.as_dict() for row in snapshots.list_snapshots(
         _archive().uow(), request.args.get("year"), request.args.getlist("period"),
-        request.args.getlist("class"))})
+        request.args.getlist("class"))]})
 
 
 @api.get("/snapshots/diff")
