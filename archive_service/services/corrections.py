@@ -16,7 +16,7 @@ from typing import Iterable
 
 from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, RegisterEntry, SnapshotRecord
 from archive_service.domain.corrections import Copy, current, replacements
-from archive_service.errors import NotFoundError
+from archive_service.errors import found
 from archive_service.services.unit_of_work import UnitOfWork
 
 NO_REASON = "не указана"
@@ -96,17 +96,12 @@ def _record_one(uow: UnitOfWork, old: DocumentRecord, new: DocumentRecord, *, ac
 
 
 def _snapshot(uow: UnitOfWork, snapshot_id: int) -> SnapshotRecord:
-    snapshot = uow.snapshots.get(snapshot_id)
-    if snapshot is None:
-        raise NotFoundError(f"снимок журнала № {snapshot_id}, из которого изготовлена копия, не найден")
-    return snapshot
+    return found(uow.snapshots.get(snapshot_id), f"снимок журнала № {snapshot_id}, из которого изготовлена копия, "
+                                                 "не найден")
 
 
 def _document(uow: UnitOfWork, pk: int) -> DocumentRecord:
-    document = uow.documents.get(pk)
-    if document is None:
-        raise NotFoundError(f"копия № {pk} не найдена")
-    return document
+    return found(uow.documents.get(pk), f"копия № {pk} не найдена")
 
 
 def _reference(document: DocumentRecord, version: int, entry: RegisterEntry | None) -> str:

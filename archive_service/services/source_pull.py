@@ -22,7 +22,7 @@ from archive_service.adapters.sources.base import (ClassRef, Credentials, Journa
 from archive_service.adapters.sources.registry import system_title
 from archive_service.domain.actor import Actor
 from archive_service.domain.periods import period_title
-from archive_service.errors import ArchiveError, NotFoundError, SnapshotRejected
+from archive_service.errors import ArchiveError, SnapshotRejected, found
 from archive_service.schema import Snapshot, parse_snapshot
 from archive_service.services.ingest import ingest_snapshot, load_snapshot
 from archive_service.services.sources import (SECRET_EXTRA, Opener, SourceConfigError, credentials_of, failure_text,
@@ -206,9 +206,7 @@ def _start(uow: UnitOfWork, name: str, system: str, academic_year: str, period_c
 def _finish(uow: UnitOfWork, pull_id: int, results: list[ClassResult], failure: str, actor: Actor,
             now: dt.datetime) -> None:
     with uow:
-        row = uow.sources.pull(pull_id)
-        if row is None:
-            raise NotFoundError(f"выгрузка № {pull_id} не найдена: её запись удалена во время выгрузки")
+        row = found(uow.sources.pull(pull_id), f"выгрузка № {pull_id} не найдена: её запись удалена во время выгрузки")
         row.finished_at, row.message = now, failure
         row.results = [{k: v for k, v in asdict(r).items() if k != "snapshot_json"} for r in results]
         row.state = "failed" if failure else ("ok" if all(r.status != "rejected" for r in results) else "partial")

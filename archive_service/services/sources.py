@@ -26,7 +26,7 @@ from archive_service.adapters.sources.base import (Credentials, JournalSource, S
 from archive_service.adapters.sources.registry import system_title
 from archive_service.domain import pull_calendar
 from archive_service.domain.actor import SYSTEM_ROLE, Actor
-from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.errors import ArchiveError, found
 from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
 
@@ -165,10 +165,7 @@ def test_source(uow: UnitOfWork, box: SecretBox, open_connector: Opener, name: s
 
 def source_record(uow: UnitOfWork, name: str) -> JournalSourceRecord:
     """Inside the caller's transaction: the configured source, or `NotFoundError`."""
-    source = uow.sources.get(name)
-    if source is None:
-        raise NotFoundError(f"источник «{name}» не найден (список: archive-service source list)")
-    return source
+    return found(uow.sources.get(name), f"источник «{name}» не найден (список: archive-service source list)")
 
 
 def credentials_of(uow: UnitOfWork, box: SecretBox, name: str) -> tuple[str, Credentials]:
