@@ -123,7 +123,7 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
                            f"(версия {existing.version}), повторный импорт ничего не изменил")
         uow.snapshots.save_school(snap.school.id, snap.school.full_name, snap.school.short_name,
                                   snap.school.director.full_name)
-        record = _record(snap, canonical, digest, previous, reason=reason, actor=actor.person, now=now)
+        record = _record(snap, canonical, digest, previous, reason=reason, ingested_by=actor.person, now=now)
         uow.snapshots.add(record, [SnapshotStudent(student_id=s.id, full_name=s.full_name,
                                                    birth_date=s.birth_date) for s in snap.students])
         uow.audit.append(at=now, actor=actor.person, action="snapshot.ingested", object_type="snapshot",
@@ -162,7 +162,7 @@ def _identity_problems(uow: UnitOfWork, snap: Snapshot) -> list[Problem]:
 
 
 def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRecord | None, *,
-            reason: str | None, actor: str, now: dt.datetime) -> SnapshotRecord:
+            reason: str | None, ingested_by: str, now: dt.datetime) -> SnapshotRecord:
     lessons = [lesson for subject in snap.subjects for lesson in subject.lessons]
     return SnapshotRecord(
         content_hash=digest, format=snap.format, school_id=snap.school.id,
@@ -171,7 +171,7 @@ def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRec
         class_id=snap.class_.id, class_name=snap.class_.name, grade=snap.class_.grade,
         version=previous.version + 1 if previous else 1, previous_id=previous.id if previous else None,
         reason=reason if previous else None, source_system=snap.source.system,
-        exported_at=snap.source.exported_at, ingested_at=now, ingested_by=actor,
+        exported_at=snap.source.exported_at, ingested_at=now, ingested_by=ingested_by,
         student_count=len(snap.students), subject_count=len(snap.subjects), lesson_count=len(lessons),
         mark_count=sum(len(lesson.marks) for lesson in lessons),
         absence_count=sum(len(lesson.absences) for lesson in lessons),
