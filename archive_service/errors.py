@@ -12,7 +12,7 @@ Every error carries a Russian message for people (`str(err)`) and a stable `code
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 from archive_service.domain.problems import Problem
 
@@ -55,3 +55,13 @@ class AuthError(ArchiveError):
 class PermissionDenied(ArchiveError):
     code = "forbidden"
     http_status = 403
+
+
+_Found = TypeVar("_Found")
+
+
+def found(value: _Found | None, message: str) -> _Found:
+    """`value`, or `NotFoundError(message)` (a Russian sentence) when there is none."""
+    if value is None:
+        raise NotFoundError(message)
+    return value

@@ -18,7 +18,9 @@ from flask import Flask, current_app
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
 from archive_service.adapters.sources.base import SourceError, SourceUnreachableError
-from archive_service.services import audit, backup, documents, ingest, renewal, snapshots, source_runs, sources
+from archive_service.domain.actor import SYSTEM_ROLE, Actor
+from archive_service.services import (audit, backup, documents, ingest, renewal, snapshots, source_pull, source_runs,
+                                      sources)
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def ingest_snapshot(raw: str, actor: str, origin: str = "", reason: str | None =
     """Store one snapshot; a rejection comes back as {"status": "rejected", "problems": [...]}."""
     archive = _archive()
     try:
-        result = ingest.ingest_snapshot(archive.uow(), raw, actor=actor, origin=origin, reason=reason,
+        result = ingest.ingest_snapshot(archive.uow(), raw, actor=Actor(actor, SYSTEM_ROLE, origin), reason=reason,
                                         now=archive.now())
         return result.as_dict()
     except ArchiveError as err:
@@ -156,8 +158,8 @@ def pull_source(name: str, academic_year: str, period_code: str) -> dict:
     (1, 2, 4… minutes, up to an hour apart); any other failure is recorded and reported."""
     archive = _archive()
     try:
-        report = sources.pull(archive.uow(), archive.source_box, archive.open_connector, name, academic_year,
-                              period_code, actor=sources.SCHEDULE, origin="beat", now=archive.now)
+        report = source_pull.pull(archive.uow(), archive.source_box, archive.open_connector, name, academic_year,
+                                  period_code, actor=sources.scheduled("beat"), now=archive.now)
     except SourceUnreachableError:
         raise
     except (SourceError, ArchiveError) as err:

@@ -27,6 +27,7 @@ from pathlib import Path
 from archive_service import Settings, create_app
 from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.demo import generate
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from storage import DirectoryMedium, audit_set, build_set, write_set
@@ -67,7 +68,7 @@ def main() -> None:
         payload: dict[str, bytes] = {}
         for data in generate(periods=["Q2", "H1"]):
             raw = json.dumps(data, ensure_ascii=False).encode()
-            ingest_snapshot(archive.uow(), raw, actor="benchmark", now=archive.now())
+            ingest_snapshot(archive.uow(), raw, actor=Actor("benchmark", "deputy"), now=archive.now())
             payload[f"snapshots/{data['class']['name']}.json"] = raw
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2", "H1"])
         for _, outcome in LocalProcessRunner(settings).render(jobs, "benchmark"):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from archive_service import Settings, create_app
 from archive_service.demo import write_demo_data
+from archive_service.domain.actor import Actor
 from archive_service.services.ingest import ingest_snapshot
 
 
@@ -34,7 +35,7 @@ def main() -> None:
         started = time.perf_counter()
         marks = students = 0
         for raw in payloads:
-            result = ingest_snapshot(archive.uow(), raw, actor="benchmark", now=archive.now())
+            result = ingest_snapshot(archive.uow(), raw, actor=Actor("benchmark", "deputy"), now=archive.now())
             assert result.status == "stored", result
             marks += result.marks
         elapsed = time.perf_counter() - started

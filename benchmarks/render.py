@@ -23,6 +23,7 @@ from pathlib import Path
 
 from archive_service import Archive, Settings, create_app
 from archive_service.demo import generate
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 
@@ -54,7 +55,8 @@ def main() -> None:
         settings = Settings(home=Path(tmp) / "home", secret_key="bench")
         archive = create_app(settings).extensions["archive"]
         for data in generate(periods=args.periods):
-            ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor="benchmark", now=archive.now())
+            ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor=Actor("benchmark", "deputy"),
+                            now=archive.now())
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", args.periods)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(args.workers, mp_context=context, initializer=_start, initargs=(settings,)) as pool:

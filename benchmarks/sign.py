@@ -27,6 +27,7 @@ from pathlib import Path
 from archive_service import Archive, Settings, create_app
 from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.demo import generate
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import sign_documents
@@ -84,7 +85,8 @@ def measure(workers: int, *, gost_key: bool) -> tuple[int, float]:
         settings = Settings(home=Path(tmp) / "home", secret_key="bench")
         archive = create_app(settings).extensions["archive"]
         for data in generate(periods=["Q2", "H1"]):
-            ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor="benchmark", now=archive.now())
+            ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor=Actor("benchmark", "deputy"),
+                            now=archive.now())
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2", "H1"])
         for _, outcome in LocalProcessRunner(settings, workers).render(jobs, "benchmark"):
             assert "error" not in outcome, outcome

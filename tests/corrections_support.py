@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.register import Placement, register_document
@@ -56,13 +57,14 @@ def corrected_snapshot() -> dict:
 
 def correct_a_signed_registered_copy(archive) -> Corrected:
     """v1 ingested, closed, signed and registered (№ 1/2027); v2 ingested with a reason; closed again."""
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="Сетевой город", now=FIRST_CLOSE)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("Сетевой город", "deputy"), now=FIRST_CLOSE)
     old = close(archive, "Иванова Татьяна Петровна", FIRST_CLOSE)
     sign(archive)
     register(archive, old.document_id, dt.date(2027, 1, 5))
     with archive.uow() as uow:
         record = uow.documents.by_document_id(old.document_id)
         signed_sha256 = uow.documents.signature_of(record.id).sha256
-    ingest_snapshot(archive.uow(), as_bytes(corrected_snapshot()), actor=CORRECTOR, reason=REASON, now=CORRECTED_AT)
+    ingest_snapshot(archive.uow(), as_bytes(corrected_snapshot()), actor=Actor(CORRECTOR, "deputy"), reason=REASON,
+                    now=CORRECTED_AT)
     new = close(archive, "Иванова Татьяна Петровна", SECOND_CLOSE)
     return Corrected(old, new, signed_sha256)

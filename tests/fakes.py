@@ -454,3 +454,70 @@ class FakeTokens:
 
     def all(self) -> Sequence[ApiToken]:
         return sorted(self.records, key=lambda t: t.id)
+
+
+class FakeSources:
+    """Configured journal sources and their pulls (`uow.sources`), over lists."""
+
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+        self.pulls: list[Any] = []
+
+    def get(self, name: str) -> Any:
+        return next((s for s in self.records if s.name == name), None)
+
+    def all(self) -> Sequence[Any]:
+        return sorted(self.records, key=lambda s: s.name)
+
+    def add(self, source: Any) -> None:
+        self.records.append(_with_id(source))
+
+    def remove(self, source: Any) -> None:
+        self.records.remove(source)
+
+    def add_pull(self, pull: Any) -> Any:
+        self.pulls.append(_with_id(pull))
+        return pull
+
+    def pull(self, pull_id: int) -> Any:
+        return next((p for p in self.pulls if p.id == pull_id), None)
+
+    def last_pull(self, name: str) -> Any:
+        mine = [p for p in self.pulls if p.source_name == name]
+        return max(mine, key=lambda p: (p.started_at, p.id)) if mine else None
+
+
+class FakeIngestSnapshots(FakeSnapshots):
+    """`uow.snapshots` as ingest uses it: identities, the newest version, the school."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.schools: dict[str, tuple[str, str, str]] = {}
+
+    def lock_identities(self) -> None:
+        pass
+
+    def by_hash(self, content_hash: str) -> SnapshotRecord | None:
+        return next((r for r in self.records if r.content_hash == content_hash), None)
+
+    def latest(self, school_id: str, academic_year: str, period_code: str, class_id: str) -> SnapshotRecord | None:
+        mine = [r for r in self.records if (r.school_id, r.academic_year, r.period_code, r.class_id)
+                == (school_id, academic_year, period_code, class_id)]
+        return max(mine, key=lambda r: r.version) if mine else None
+
+    def archive_school(self) -> Any:
+        return None  # one school: the rule of another school is the database's test
+
+    def class_conflict(self, academic_year: str, class_id: str, class_name: str) -> SnapshotRecord | None:
+        return None
+
+    def save_school(self, school_id: str, full_name: str, short_name: str, director: str) -> None:
+        self.schools[school_id] = (full_name, short_name, director)
+
+
+def sources_uow() -> FakeUnitOfWork:
+    """A fake unit of work that also holds journal sources and ingests snapshots."""
+    uow = FakeUnitOfWork()
+    uow.sources = FakeSources()  # type: ignore[attr-defined]
+    uow.snapshots = FakeIngestSnapshots()
+    return uow

@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import json
 import socket
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import click
 from flask import current_app
@@ -53,3 +53,18 @@ ANY_YEAR = click.option("--year", "academic_year", help="Учебный год, 
 ANY_PERIODS = click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
 CLASSES = click.option("--class", "classes", multiple=True, help="Класс, например 5А; по умолчанию все.")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+
+
+def listing(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of a listing command: --year, --period, --class (all optional) and --json."""
+    return ANY_YEAR(ANY_PERIODS(CLASSES(AS_JSON(command))))
+
+
+def echo_listing(rows: Sequence[Any], as_json: bool, line: Callable[[Any], str], total: str) -> None:
+    """A listing's output: the rows as JSON with `--json`, else a line a row and «<total>: N.»."""
+    if as_json:
+        echo_json([row if isinstance(row, dict) else row.as_dict() for row in rows])
+        return
+    for row in rows:
+        click.echo(line(row))
+    click.echo(f"{total}: {len(rows)}.")

@@ -11,8 +11,8 @@ import click
 from flask.cli import AppGroup
 from tqdm import tqdm
 
-from archive_service.cli.common import (ANY_PERIODS, ANY_YEAR, AS_JSON, CLASSES, PERIODS, YEAR, current_archive,
-                                        echo_json, fail, terminal_actor)
+from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive, echo_listing, fail, listing,
+                                        terminal_actor)
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
@@ -66,22 +66,15 @@ def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[st
 
 
 @documents_cli.command("list")
-@ANY_YEAR
-@ANY_PERIODS
-@CLASSES
-@AS_JSON
+@listing
 def documents_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
                    as_json: bool) -> None:
     """Список изготовленных документов."""
-    rows = documents.list_documents(current_archive().uow(), academic_year, periods, classes)
-    if as_json:
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
-                   f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}"
-                   + (f"  {r['superseded']['text']}" if r["superseded"] else ""))
-    click.echo(f"Всего документов: {len(rows)}.")
+    echo_listing(documents.list_documents(current_archive().uow(), academic_year, periods, classes), as_json,
+                 lambda r: f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
+                           f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}"
+                           + (f"  {r['superseded']['text']}" if r["superseded"] else ""),
+                 "Всего документов")
 
 
 @documents_cli.command("export")

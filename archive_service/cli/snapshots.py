@@ -11,8 +11,8 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli.common import (ANY_PERIODS, ANY_YEAR, AS_JSON, CLASSES, PERIODS, YEAR, current_archive,
-                                        echo_json, fail, terminal_actor, terminal_origin)
+from archive_service.cli.common import (AS_JSON, CLASSES, PERIODS, YEAR, current_archive, echo_json, echo_listing,
+                                        fail, listing, terminal)
 from archive_service.domain.preflight import preflight_lines
 from archive_service.errors import ArchiveError
 from archive_service.schema import json_schema
@@ -42,8 +42,7 @@ def _import_files(files: list[Path], reason: str | None, *, quiet: bool = False)
     archive = current_archive()
     tally: Counter = Counter()
     bar = tqdm(files, desc="Импорт", unit="снимок", file=sys.stderr, disable=None, leave=False)
-    for outcome in ingest_paths(archive.uow, bar, reason=reason, actor=terminal_actor(), origin=terminal_origin(),
-                                clock=archive.now):
+    for outcome in ingest_paths(archive.uow, bar, reason=reason, actor=terminal("deputy"), clock=archive.now):
         tally[outcome.status] += 1
         if outcome.status == "rejected" or not quiet:
             for line in outcome.lines():
@@ -66,21 +65,17 @@ def snapshot_import(paths: tuple[str, ...], reason: str | None, quiet: bool) -> 
     if tally["rejected"]:
         sys.exit(1)
 @snapshot_cli.command("list")
-@ANY_YEAR
-@ANY_PERIODS
-@CLASSES
-@AS_JSON
+@listing
 def snapshot_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
                   as_json: bool) -> None:
     """Список сохранённых снимков: класс, период, версия, хеш."""
-    rows = snapshots.list_snapshots(current_archive().uow(), academic_year, periods, classes)
-    if as_json:
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['academic_year']}  {r['period']:<5} {r['class']:<5} v{r['version']:<3} {r['hash'][:16]}  "
-                   f"учеников {r['students']:>3}  отметок {r['marks']:>6}")
-    click.echo(f"Всего снимков: {len(rows)}.")
+    echo_listing(snapshots.list_snapshots(current_archive().uow(), academic_year, periods, classes), as_json,
+                 _snapshot_line, "Всего снимков")
+
+
+def _snapshot_line(r: snapshots.SnapshotRow) -> str:
+    return (f"{r.academic_year}  {r.period:<5} {r.class_name:<5} v{r.version:<3} {r.hash[:16]}  "
+            f"учеников {r.students:>3}  отметок {r.marks:>6}")
 
 
 @snapshot_cli.command("diff")

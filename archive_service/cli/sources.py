@@ -7,6 +7,7 @@ when every class was stored or unchanged.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,14 +16,14 @@ import click
 from flask.cli import AppGroup
 
 from archive_service.adapters.sources.base import SourceError
-from archive_service.cli.common import AS_JSON, YEAR, current_archive, echo_json, terminal_actor, terminal_origin
+from archive_service.cli.common import AS_JSON, YEAR, current_archive, echo_json, terminal
 from archive_service.errors import ArchiveError
 from archive_service.services import source_runs, sources
-from archive_service.services.sources import PullReport
+from archive_service.services.source_pull import STATUS_WORDS, PullReport, PullSource
 
 source_cli = AppGroup("source", help="Журнальные системы школы (Сетевой город, ЭлЖур, Дневник.ру): "
                                      "подключение и выгрузка снимков.")
-WORDS = sources.STATUS_WORDS
+WORDS = STATUS_WORDS
 source_failure = sources.failure_text
 
 
@@ -63,7 +64,7 @@ def source_add(name: str, system: str, url: str, login: str, school: str, extra:
     try:
         sources.add_source(archive.uow(), archive.source_box, name=name, system=system, url=url, login=login,
                            secret=secret, systems=archive.connectors.systems, school=school, extra=extras,
-                           actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
+                           actor=terminal("admin"), now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Источник «{name}» добавлен; пароль хранится зашифрованным. "
@@ -79,14 +80,14 @@ def source_list(as_json: bool) -> None:
     rows = sources.list_sources(archive.uow(), now=archive.local_now(), hour=s.source_pull_hour,
                                 before=s.source_pull_days_before, after=s.source_pull_days_after)
     if as_json:
-        echo_json(rows)
+        echo_json([r.as_dict() for r in rows])
         return
     for r in rows:
-        last = r["last_pull"]
-        state = (f"последняя выгрузка {last['started_at'][:16]} {last['academic_year']} {last['period']}: "
-                 f"{last['state']}") if last else "выгрузок не было"
-        click.echo(f"{r['name']:<20} {r['system']:<10} {r['url']}  {r['login']}  {state}; "
-                   f"следующая: {(r['next_run'] or 'не запланирована')[:16]}")
+        last = r.last_pull
+        state = (f"последняя выгрузка {last.started_at[:16]} {last.academic_year} {last.period}: "
+                 f"{last.state}") if last else "выгрузок не было"
+        click.echo(f"{r.name:<20} {r.system:<10} {r.url}  {r.login}  {state}; "
+                   f"следующая: {(r.next_run or 'не запланирована')[:16]}")
     click.echo(f"Всего источников: {len(rows)}.")
 
 
@@ -97,7 +98,7 @@ def source_test(name: str) -> None:
     archive = current_archive()
     try:
         info = sources.test_source(archive.uow(), archive.source_box, archive.open_connector, name,
-                                   actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
+                                   actor=terminal("admin"), now=archive.now())
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     click.echo(f"Вход выполнен: {info.system}, {info.school}, {info.academic_year} учебный год.")
@@ -112,7 +113,7 @@ def source_remove(name: str) -> None:
     """Удалить источник NAME (история выгрузок сохраняется)."""
     archive = current_archive()
     try:
-        sources.remove_source(archive.uow(), name, actor=terminal_actor(), origin=terminal_origin(), now=archive.now())
+        sources.remove_source(archive.uow(), name, actor=terminal("admin"), now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Источник «{name}» удалён.")
@@ -140,8 +141,8 @@ def source_pull(name: str, academic_year: str, period: str, class_name: str | No
     или не изменились."""
     archive = current_archive()
     try:
-        report = sources.pull(archive.uow(), archive.source_box, archive.open_connector, name, academic_year, period,
-                              class_name, record_dir, actor=terminal_actor(), origin=terminal_origin(), now=archive.now)
+        report = PullSource(archive.uow(), archive.source_box, archive.open_connector, name, academic_year, period,
+                            terminal("deputy"), archive.now, class_name, record_dir).run()
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     _print_report(report)
@@ -162,13 +163,10 @@ def source_replay(folder: Path, system: str | None, academic_year: str | None, p
     archive = current_archive()
     try:
         report = source_runs.replay(archive.uow(), archive.open_replay, folder, system, academic_year, period,
-                                    class_name, store=not show, actor=terminal_actor(), origin=terminal_origin(),
-                                    now=archive.now)
+                                    class_name, store=not show, actor=terminal("deputy"), now=archive.now)
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     if show:
-        import json
-
         echo_json([json.loads(c.snapshot_json) if c.snapshot_json else {"class": c.class_name, "error": c.message}
                     for c in report.classes])
     else:

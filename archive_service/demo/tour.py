@@ -74,7 +74,8 @@ def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str
     say("2. Импорт снимков в архив")
     tally = {"stored": 0, "new_version": 0, "duplicate": 0, "rejected": 0}
     files = sorted(p for p in out.rglob("*.json") if p.is_file())
-    for outcome in ingest_paths(archive.uow, files, reason=None, actor=actor, origin=origin, clock=archive.now):
+    for outcome in ingest_paths(archive.uow, files, reason=None, actor=Actor(actor, "deputy", origin),
+                                clock=archive.now):
         tally[outcome.status] += 1
         if outcome.status == "rejected":
             for line in outcome.lines():

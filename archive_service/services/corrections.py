@@ -16,6 +16,7 @@ from typing import Iterable
 
 from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, RegisterEntry, SnapshotRecord
 from archive_service.domain.corrections import Copy, current, replacements
+from archive_service.errors import found
 from archive_service.services.unit_of_work import UnitOfWork
 
 NO_REASON = "не указана"
@@ -64,7 +65,7 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
 
     Called whenever a document is rendered or found already rendered, so a re-run of the close
     records a replacement a crash (or an archive older than this rule) left unrecorded."""
-    snapshot = uow.snapshots.get(document.snapshot_id)
+    snapshot = _snapshot(uow, document.snapshot_id)
     lock_class(uow, snapshot)
     replaced = replacements(_chain_copies(uow, snapshot))
     if not replaced:
@@ -72,23 +73,35 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
     known = {r.superseded_id for r in uow.supersessions.of(replaced)}
     added = 0
     for old_pk, new_pk in sorted(replaced.items()):
-        if old_pk in known:
-            continue
-        old, new = uow.documents.get(old_pk), uow.documents.get(new_pk)
-        corrected = uow.snapshots.get(new.snapshot_id)
-        row = DocumentSupersession(superseded_id=old_pk, successor_id=new_pk, reason=corrected.reason or NO_REASON,
-                                   version=corrected.version, corrected_by=corrected.ingested_by,
-                                   corrected_at=corrected.ingested_at, recorded_at=now, recorded_by=actor)
-        uow.supersessions.add(row)
-        entry = uow.register.of_document(old_pk)
-        uow.audit.append(at=now, actor=actor, action="document.superseded", object_type="document",
-                         object_id=old.document_id,
-                         details={"successor": new.document_id, "class": old.class_name, "period": old.period_code,
-                                  "kind": old.kind, "reason": row.reason, "version": row.version,
-                                  "corrected_by": row.corrected_by, "corrected_at": row.corrected_at.isoformat(),
-                                  "register": f"{entry.number}/{entry.year}" if entry else None})
-        added += 1
+        if old_pk not in known:
+            _record_one(uow, _document(uow, old_pk), _document(uow, new_pk), actor=actor, now=now)
+            added += 1
     return added
+
+
+def _record_one(uow: UnitOfWork, old: DocumentRecord, new: DocumentRecord, *, actor: str, now: dt.datetime) -> None:
+    """`new` replaces `old`: the row, and the audit event naming who made the correction."""
+    corrected = _snapshot(uow, new.snapshot_id)
+    row = DocumentSupersession(superseded_id=old.id, successor_id=new.id, reason=corrected.reason or NO_REASON,
+                               version=corrected.version, corrected_by=corrected.ingested_by,
+                               corrected_at=corrected.ingested_at, recorded_at=now, recorded_by=actor)
+    uow.supersessions.add(row)
+    entry = uow.register.of_document(old.id)
+    uow.audit.append(at=now, actor=actor, action="document.superseded", object_type="document",
+                     object_id=old.document_id,
+                     details={"successor": new.document_id, "class": old.class_name, "period": old.period_code,
+                              "kind": old.kind, "reason": row.reason, "version": row.version,
+                              "corrected_by": row.corrected_by, "corrected_at": row.corrected_at.isoformat(),
+                              "register": f"{entry.number}/{entry.year}" if entry else None})
+
+
+def _snapshot(uow: UnitOfWork, snapshot_id: int) -> SnapshotRecord:
+    return found(uow.snapshots.get(snapshot_id), f"снимок журнала № {snapshot_id}, из которого изготовлена копия, "
+                                                 "не найден")
+
+
+def _document(uow: UnitOfWork, pk: int) -> DocumentRecord:
+    return found(uow.documents.get(pk), f"копия № {pk} не найдена")
 
 
 def _reference(document: DocumentRecord, version: int, entry: RegisterEntry | None) -> str:

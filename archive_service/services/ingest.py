@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 
 from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
+from archive_service.domain.actor import Actor
 from archive_service.domain.periods import period_title
 from archive_service.domain.problems import Problem, json_path
 from archive_service.errors import ReasonRequired, SnapshotRejected
@@ -41,50 +42,92 @@ class IngestResult:
         return asdict(self)
 
 
-def ingest_snapshot(uow: UnitOfWork, raw: bytes | str, *, actor: str, origin: str = "",
-                    reason: str | None = None, now: dt.datetime | None = None) -> IngestResult:
-    """Store one snapshot given as JSON bytes; raises `SnapshotRejected` or `ReasonRequired`."""
-    snap = parse_snapshot(raw)
-    canonical = canonical_bytes(snap)
-    digest = content_hash(canonical)
-    now = now or dt.datetime.now(dt.timezone.utc)
-    reason = (reason or "").strip() or None
-    for attempt in range(_ATTEMPTS):
-        try:
-            return _store(uow, snap, canonical, digest, actor=actor, origin=origin, reason=reason, now=now)
-        except IntegrityError:
-            # someone stored the same content or the same version number at the same moment
-            if attempt == _ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+@dataclass(frozen=True)
+class IngestSnapshot:
+    """Store one snapshot given as JSON: a new class's period, a duplicate (nothing changes), or a
+    correction — the next version of a class's period, which must say why it changed."""
+
+    uow: UnitOfWork
+    raw: bytes | str
+    actor: Actor
+    reason: str | None = None
+    now: dt.datetime | None = None
+
+    def validate(self) -> Snapshot:
+        """The snapshot, if it can be stored as asked; else `SnapshotRejected` or `ReasonRequired`, nothing written."""
+        return self._checked()[0]
+
+    def _checked(self) -> tuple[Snapshot, bytes, str]:
+        snap = parse_snapshot(self.raw)
+        canonical = canonical_bytes(snap)
+        digest = content_hash(canonical)
+        with self.uow:
+            _admissible(self.uow, snap, digest, _reason(self.reason))
+        return snap, canonical, digest
+
+    def run(self) -> IngestResult:
+        snap, canonical, digest = self._checked()
+        now = self.now or dt.datetime.now(dt.timezone.utc)
+        for attempt in range(_ATTEMPTS):
+            try:
+                return _store(self.uow, snap, canonical, digest, actor=self.actor, reason=_reason(self.reason),
+                              now=now)
+            except IntegrityError:
+                # someone stored the same content or the same version number at the same moment
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
 
-def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, actor: str,
-           origin: str, reason: str | None, now: dt.datetime) -> IngestResult:
+def ingest_snapshot(uow: UnitOfWork, raw: bytes | str, *, actor: Actor, reason: str | None = None,
+                    now: dt.datetime | None = None) -> IngestResult:
+    """Store one snapshot given as JSON bytes (`IngestSnapshot(...).run()`); raises `SnapshotRejected`
+    or `ReasonRequired`."""
+    return IngestSnapshot(uow, raw, actor, reason, now).run()
+
+
+def _reason(reason: str | None) -> str | None:
+    return (reason or "").strip() or None
+
+
+def _admissible(uow: UnitOfWork, snap: Snapshot, digest: str,
+                reason: str | None) -> tuple[SnapshotRecord | None, SnapshotRecord | None]:
+    """Inside the caller's transaction: (the stored copy of this very content, else None; the newest
+    stored version of the class's period) — or the rule storing it would break, raised."""
+    # the newest version is read before the content is looked for: without the identities' lock (a
+    # validation) the same bytes stored meanwhile by another push are then found as themselves
+    previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
+    existing = uow.snapshots.by_hash(digest)
+    if existing is not None:
+        return existing, None
+    problems = _identity_problems(uow, snap)
+    if problems:
+        raise SnapshotRejected(problems)
+    if previous is not None and reason is None:
+        raise ReasonRequired(
+            f"{snap.class_.name}, {period_title(snap.period.code)}: уже сохранена версия {previous.version}; "
+            "новая версия снимка принимается только с указанием причины изменения")
+    return None, previous
+
+
+def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, actor: Actor,
+           reason: str | None, now: dt.datetime) -> IngestResult:
     with uow:
         # the same bytes pushed N times at once: after the lock the first is stored and the rest
         # find it here, instead of finding it as an earlier version that needs a reason
         uow.snapshots.lock_identities()
-        existing = uow.snapshots.by_hash(digest)
+        existing, previous = _admissible(uow, snap, digest, reason)
         if existing is not None:
             return _result(existing, "duplicate",
                            f"{existing.class_name}, {existing.period_code}: такой снимок уже сохранён "
                            f"(версия {existing.version}), повторный импорт ничего не изменил")
-        problems = _identity_problems(uow, snap)
-        if problems:
-            raise SnapshotRejected(problems)
-        previous = uow.snapshots.latest(snap.school.id, snap.academic_year, snap.period.code, snap.class_.id)
-        if previous is not None and reason is None:
-            raise ReasonRequired(
-                f"{snap.class_.name}, {period_title(snap.period.code)}: уже сохранена версия {previous.version}; "
-                "новая версия снимка принимается только с указанием причины изменения")
         uow.snapshots.save_school(snap.school.id, snap.school.full_name, snap.school.short_name,
                                   snap.school.director.full_name)
-        record = _record(snap, canonical, digest, previous, reason=reason, actor=actor, now=now)
+        record = _record(snap, canonical, digest, previous, reason=reason, ingested_by=actor.person, now=now)
         uow.snapshots.add(record, [SnapshotStudent(student_id=s.id, full_name=s.full_name,
                                                    birth_date=s.birth_date) for s in snap.students])
-        uow.audit.append(at=now, actor=actor, action="snapshot.ingested", object_type="snapshot",
-                         object_id=digest, origin=origin,
+        uow.audit.append(at=now, actor=actor.person, action="snapshot.ingested", object_type="snapshot",
+                         object_id=digest, origin=actor.origin,
                          details={"class": record.class_name, "period": record.period_code,
                                   "academic_year": record.academic_year, "version": record.version,
                                   "reason": reason})
@@ -119,7 +162,7 @@ def _identity_problems(uow: UnitOfWork, snap: Snapshot) -> list[Problem]:
 
 
 def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRecord | None, *,
-            reason: str | None, actor: str, now: dt.datetime) -> SnapshotRecord:
+            reason: str | None, ingested_by: str, now: dt.datetime) -> SnapshotRecord:
     lessons = [lesson for subject in snap.subjects for lesson in subject.lessons]
     return SnapshotRecord(
         content_hash=digest, format=snap.format, school_id=snap.school.id,
@@ -128,7 +171,7 @@ def _record(snap: Snapshot, canonical: bytes, digest: str, previous: SnapshotRec
         class_id=snap.class_.id, class_name=snap.class_.name, grade=snap.class_.grade,
         version=previous.version + 1 if previous else 1, previous_id=previous.id if previous else None,
         reason=reason if previous else None, source_system=snap.source.system,
-        exported_at=snap.source.exported_at, ingested_at=now, ingested_by=actor,
+        exported_at=snap.source.exported_at, ingested_at=now, ingested_by=ingested_by,
         student_count=len(snap.students), subject_count=len(snap.subjects), lesson_count=len(lessons),
         mark_count=sum(len(lesson.marks) for lesson in lessons),
         absence_count=sum(len(lesson.absences) for lesson in lessons),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from archive_service.domain.actor import Actor
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, ReasonRequired, SnapshotRejected
 from archive_service.rendering.preview import page_png
@@ -29,14 +30,14 @@ Report = Callable[..., None]
 MIN_CODE_LENGTH = 6
 
 
-def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason: str, actor: str, origin: str,
+def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason: str, actor: Actor,
                  now: dt.datetime) -> list[dict]:
     """Store each uploaded file on its own (a rejected file writes nothing); one outcome per file."""
     outcomes = []
     for name, raw in files:
         outcome: dict[str, Any] = {"file": name, "problems": []}
         try:
-            result = ingest_snapshot(uow, raw, actor=actor, origin=origin, reason=reason, now=now)
+            result = ingest_snapshot(uow, raw, actor=actor, reason=reason, now=now)
         except SnapshotRejected as err:
             outcome.update(status="rejected", message=str(err), problems=[p.as_dict() for p in err.problems])
         except ReasonRequired as err:
@@ -66,14 +67,13 @@ class FileOutcome:
         return [f"ОТКЛОНЁН {self.path}: {self.message}", *(f"    {p}" for p in self.problems[:limit]), *more]
 
 
-def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, reason: str | None, actor: str,
-                 origin: str, clock: Callable[[], dt.datetime]) -> Iterator[FileOutcome]:
+def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, reason: str | None, actor: Actor,
+                 clock: Callable[[], dt.datetime]) -> Iterator[FileOutcome]:
     """Store each snapshot file in its own transaction (a rejected file writes nothing), telling
     each file's outcome as it is done."""
     for path in paths:
         try:
-            result = ingest_snapshot(new_uow(), path.read_bytes(), actor=actor, origin=origin, reason=reason,
-                                     now=clock())
+            result = ingest_snapshot(new_uow(), path.read_bytes(), actor=actor, reason=reason, now=clock())
         except SnapshotRejected as err:
             yield FileOutcome(path, "rejected", str(err), tuple(err.problems))
         except (ArchiveError, OSError) as err:

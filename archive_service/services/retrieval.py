@@ -23,11 +23,12 @@ stays available, marked as unsigned.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Any, Callable
 from dataclasses import dataclass, field
 
 from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain import sheets as sheet_numbering
+from archive_service.domain.actor import Actor
 from archive_service.domain.periods import kind_title
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.documents import plural
@@ -193,19 +194,37 @@ def _matching_students(uow: UnitOfWork, wanted: str) -> dict[int, list[str]]:
 def search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
     """Documents of every school year that match all the criteria given (destroyed ones too, marked)."""
     with uow:
-        students: dict[int, list[str]] = {}
-        if query.student.strip():
-            students = _matching_students(uow, query.student)
-            if not students:
-                return []
-        found = uow.documents.find(academic_year=query.academic_year or None,
-                                   class_name=" ".join(query.class_name.split()).upper() if query.class_name else None,
-                                   kind=query.kind or None, snapshot_ids=list(students) if students else None,
-                                   limit=MAX_RESULTS)
-        rows = sorted(found, key=lambda r: (
-            r[0].academic_year, r[0].grade, r[0].class_name, _PERIOD_ORDER.get(r[0].period_code, 99),
-            r[1].version, r[0].id))
-        return _cards(uow, rows, students)
+        return _search(uow, query)
+
+
+def search_as(uow: UnitOfWork, query: SearchQuery, *, actor: Actor, now: dt.datetime) -> list[DocumentCard]:
+    """`search` by a person: a look-up of a student is itself worth knowing about, and is audited
+    (`documents.searched`) in the same transaction."""
+    with uow:
+        results = _search(uow, query)
+        if query.student:
+            uow.audit.append(at=now, actor=actor.person, action="documents.searched", object_type="student",
+                             object_id=query.student, origin=actor.origin,
+                             details={"year": query.academic_year, "class": query.class_name, "kind": query.kind,
+                                      "found": len(results)})
+            uow.commit()
+        return results
+
+
+def _search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
+    students: dict[int, list[str]] = {}
+    if query.student.strip():
+        students = _matching_students(uow, query.student)
+        if not students:
+            return []
+    found = uow.documents.find(academic_year=query.academic_year or None,
+                               class_name=" ".join(query.class_name.split()).upper() if query.class_name else None,
+                               kind=query.kind or None, snapshot_ids=list(students) if students else None,
+                               limit=MAX_RESULTS)
+    rows = sorted(found, key=lambda r: (
+        r[0].academic_year, r[0].grade, r[0].class_name, _PERIOD_ORDER.get(r[0].period_code, 99),
+        r[1].version, r[0].id))
+    return _cards(uow, rows, students)
 
 
 def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
@@ -219,10 +238,15 @@ def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
 
 def document_card(uow: UnitOfWork, document_id: str) -> DocumentCard:
     with uow:
-        row = uow.documents.with_snapshot(document_id)
-        if row is None:
-            raise NotFoundError(f"документа {document_id} в архиве нет")
-        return _cards(uow, [row])[0]
+        return _card(uow, document_id)
+
+
+def _card(uow: UnitOfWork, document_id: str) -> DocumentCard:
+    """Inside the caller's transaction: the card of a document, or NotFoundError."""
+    row = uow.documents.with_snapshot(document_id)
+    if row is None:
+        raise NotFoundError(f"документа {document_id} в архиве нет")
+    return _cards(uow, [row])[0]
 
 
 def _existing(card: DocumentCard) -> DocumentCard:
@@ -232,19 +256,20 @@ def _existing(card: DocumentCard) -> DocumentCard:
     return card
 
 
-def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: str, origin: str, now: dt.datetime,
-           **details) -> None:
-    with uow:
-        uow.audit.append(at=now, actor=actor, action=action, object_type="document", object_id=card.document_id,
-                         origin=origin, details={"kind": card.kind, "class": card.class_name,
-                                                 "year": card.academic_year, "period": card.period_code, **details})
-        uow.commit()
+def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, now: dt.datetime,
+           **details: Any) -> None:
+    """Inside the caller's transaction: the reading, in the audit log."""
+    uow.audit.append(at=now, actor=actor.person, action=action, object_type="document", object_id=card.document_id,
+                     origin=actor.origin, details={"kind": card.kind, "class": card.class_name,
+                                                   "year": card.academic_year, "period": card.period_code, **details})
 
 
-def view_document(uow: UnitOfWork, document_id: str, *, actor: str, origin: str, now: dt.datetime) -> DocumentCard:
+def view_document(uow: UnitOfWork, document_id: str, *, actor: Actor, now: dt.datetime) -> DocumentCard:
     """Open a document for reading on screen (its page images are not audited one by one)."""
-    card = _existing(document_card(uow, document_id))
-    _audit(uow, "document.viewed", card, actor=actor, origin=origin, now=now, sha256=card.current_sha256)
+    with uow:
+        card = _existing(_card(uow, document_id))
+        _audit(uow, "document.viewed", card, actor=actor, now=now, sha256=card.current_sha256)
+        uow.commit()
     return card
 
 
@@ -258,30 +283,33 @@ def page_image(store: ContentStore, card: DocumentCard, page: int, *, dpi: int, 
         raise ArchiveError(f"изображение страницы не получено: {err}") from err
 
 
-def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: str, origin: str,
+def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: Actor,
                       now: dt.datetime) -> tuple[DocumentCard, bytes]:
     """The signed file as it stands now (with its timestamp renewals); unsigned documents are refused."""
-    card = _existing(document_card(uow, document_id))
-    if card.signature is None:
-        raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
-                        "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
-    data = store.read(card.signature.sha256)
-    _audit(uow, "document.downloaded", card, actor=actor, origin=origin, now=now, sha256=card.signature.sha256,
-           size=len(data))
+    with uow:
+        card = _existing(_card(uow, document_id))
+        if card.signature is None:
+            raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
+                            "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
+        data = store.read(card.signature.sha256)
+        _audit(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256, size=len(data))
+        uow.commit()
     return card, data
 
 
 def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Trust], document_id: str, *,
-                    actor: str, origin: str, now: dt.datetime, downloaded: bool = False,
+                    actor: Actor, now: dt.datetime, downloaded: bool = False,
                     zone: dt.tzinfo = dt.timezone.utc) -> tuple[DocumentCard, VerificationReport]:
     """The signature report of the current signed file, checked offline now (`trust` is asked for
     only when there is a signature to check)."""
-    card = _existing(document_card(uow, document_id))
-    if card.signature is None:
-        raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
-    report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
-    _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
-           origin=origin, now=now, sha256=card.signature.sha256, valid=report.valid)
+    with uow:
+        card = _existing(_card(uow, document_id))
+        if card.signature is None:
+            raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
+        report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
+        _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
+               now=now, sha256=card.signature.sha256, valid=report.valid)
+        uow.commit()
     return card, report
 
 
@@ -300,28 +328,28 @@ class SheetCheck:
     """the stored file still has the digest recorded for it (None: destroyed, no file to check)"""
 
 
-def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: int, *, actor: str, origin: str,
+def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: int, *, actor: Actor,
                 now: dt.datetime) -> SheetCheck:
     """What a paper sheet with this QR code is; a code the archive did not print is audited and refused."""
-    try:
-        card = document_card(uow, document_id)
-    except NotFoundError:
-        _refuse(uow, document_id, sheet, "unknown_document", actor=actor, origin=origin, now=now)
-        raise SheetNotInArchive(f"Документа с номером «{document_id}» в архиве нет") from None
-    if not 1 <= sheet <= card.sheets:
-        _refuse(uow, document_id, sheet, "no_such_sheet", actor=actor, origin=origin, now=now)
-        raise SheetNotInArchive(f"В документе «{card.title}» {card.sheets} "
-                                f"{plural(card.sheets, 'лист', 'листа', 'листов')}, листа {sheet} в нём нет")
-    intact = None if card.destroyed_by_act else store.verify(card.current_sha256)
-    replaced = {"replaced_by": card.replaced.current} if card.replaced else {}
-    _audit(uow, "sheet.checked", card, actor=actor, origin=origin, now=now, sheet=sheet, file_intact=intact,
-           **replaced)
+    with uow:
+        try:
+            card = _card(uow, document_id)
+        except NotFoundError:
+            _refuse(uow, document_id, sheet, "unknown_document", actor=actor, now=now)
+            raise SheetNotInArchive(f"Документа с номером «{document_id}» в архиве нет") from None
+        if not 1 <= sheet <= card.sheets:
+            _refuse(uow, document_id, sheet, "no_such_sheet", actor=actor, now=now)
+            raise SheetNotInArchive(f"В документе «{card.title}» {card.sheets} "
+                                    f"{plural(card.sheets, 'лист', 'листа', 'листов')}, листа {sheet} в нём нет")
+        intact = None if card.destroyed_by_act else store.verify(card.current_sha256)
+        replaced = {"replaced_by": card.replaced.current} if card.replaced else {}
+        _audit(uow, "sheet.checked", card, actor=actor, now=now, sheet=sheet, file_intact=intact, **replaced)
+        uow.commit()
     return SheetCheck(card, sheet, card.sheet_pages(sheet), intact)
 
 
-def _refuse(uow: UnitOfWork, document_id: str, sheet: int, reason: str, *, actor: str, origin: str,
-            now: dt.datetime) -> None:
-    with uow:
-        uow.audit.append(at=now, actor=actor, action="sheet.check_failed", object_type="document",
-                         object_id=document_id[:200], origin=origin, details={"sheet": sheet, "reason": reason})
-        uow.commit()
+def _refuse(uow: UnitOfWork, document_id: str, sheet: int, reason: str, *, actor: Actor, now: dt.datetime) -> None:
+    """Inside the caller's transaction: a sheet the archive did not print is evidence too; committed here."""
+    uow.audit.append(at=now, actor=actor.person, action="sheet.check_failed", object_type="document",
+                     object_id=document_id[:200], origin=actor.origin, details={"sheet": sheet, "reason": reason})
+    uow.commit()

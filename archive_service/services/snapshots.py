@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
+from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain.diff import SnapshotDiff, diff_snapshots
 from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
 from archive_service.errors import NotFoundError
 from archive_service.services.ingest import load_snapshot
+from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
 
 
+@dataclass(frozen=True)
+class SnapshotRow(Row):
+    """A stored snapshot version as listings show it (`as_dict()`: the API's and `--json`'s keys)."""
+
+    id: int
+    school: str
+    academic_year: str
+    period: str
+    class_name: str
+    grade: int
+    version: int
+    hash: str
+    reason: str | None
+    exported_at: str
+    ingested_at: str
+    ingested_by: str
+    students: int
+    lessons: int
+    marks: int
+    absences: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "school": self.school, "academic_year": self.academic_year, "period": self.period,
+                "class": self.class_name, "grade": self.grade, "version": self.version, "hash": self.hash,
+                "reason": self.reason, "exported_at": self.exported_at, "ingested_at": self.ingested_at,
+                "ingested_by": self.ingested_by, "students": self.students, "lessons": self.lessons,
+                "marks": self.marks, "absences": self.absences}
+
+
+def _row(r: SnapshotRecord) -> SnapshotRow:
+    return SnapshotRow(r.id, r.school_id, r.academic_year, r.period_code, r.class_name, r.grade, r.version,
+                       r.content_hash, r.reason, r.exported_at.isoformat(), r.ingested_at.isoformat(),
+                       r.ingested_by, r.student_count, r.lesson_count, r.mark_count, r.absence_count)
+
+
 def list_snapshots(uow: UnitOfWork, academic_year: str | None = None, period_codes: Sequence[str] = (),
-                   class_names: Sequence[str] = ()) -> list[dict]:
+                   class_names: Sequence[str] = ()) -> list[SnapshotRow]:
     with uow:
-        rows = []
+        rows: list[SnapshotRecord] = []
         for code in period_codes or (None,):
             rows.extend(uow.snapshots.listing(academic_year, code, class_names))
-        return [{"id": r.id, "school": r.school_id, "academic_year": r.academic_year, "period": r.period_code,
-                 "class": r.class_name, "grade": r.grade, "version": r.version, "hash": r.content_hash,
-                 "reason": r.reason, "exported_at": r.exported_at.isoformat(),
-                 "ingested_at": r.ingested_at.isoformat(), "ingested_by": r.ingested_by,
-                 "students": r.student_count, "lessons": r.lesson_count, "marks": r.mark_count,
-                 "absences": r.absence_count} for r in rows]
+        return [_row(r) for r in rows]
 
 
 def preflight_period(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
@@ -42,18 +75,30 @@ def diff_versions(uow: UnitOfWork, academic_year: str, period_code: str, class_n
                   old: int | None = None, new: int | None = None) -> SnapshotDiff:
     """Changes between two versions of a class's snapshot (default: the last two)."""
     with uow:
-        versions = {r.version: r for r in uow.snapshots.versions(academic_year, period_code, class_name)}
-        if not versions:
-            raise NotFoundError(_nothing_stored(academic_year, [period_code], [class_name]))
+        versions = _versions(uow, academic_year, period_code, class_name)
         new = new or max(versions)
         old = old or new - 1
-        for number in (old, new):
-            if number not in versions:
-                raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
-                                    f"(сохранены: {', '.join(map(str, sorted(versions)))})")
-        before = load_snapshot(uow.snapshots.get(versions[old].id, with_content=True))
-        after = load_snapshot(uow.snapshots.get(versions[new].id, with_content=True))
-        return diff_snapshots(before, after, old, new)
+        before = _stored(uow, versions, old, period_code, class_name)
+        after = _stored(uow, versions, new, period_code, class_name)
+        return diff_snapshots(load_snapshot(before), load_snapshot(after), old, new)
+
+
+def _versions(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str) -> dict[int, SnapshotRecord]:
+    """Inside the caller's transaction: version number → stored version of a class's period (some, or NotFoundError)."""
+    versions = {r.version: r for r in uow.snapshots.versions(academic_year, period_code, class_name)}
+    if not versions:
+        raise NotFoundError(_nothing_stored(academic_year, [period_code], [class_name]))
+    return versions
+
+
+def _stored(uow: UnitOfWork, versions: dict[int, SnapshotRecord], number: int, period_code: str,
+            class_name: str) -> SnapshotRecord:
+    """The stored version `number` with its content, or NotFoundError naming the versions there are."""
+    record = uow.snapshots.get(versions[number].id, with_content=True) if number in versions else None
+    if record is None:
+        raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
+                            f"(сохранены: {', '.join(map(str, sorted(versions)))})")
+    return record
 
 
 def _nothing_stored(year: str, periods: Sequence[str], classes: Sequence[str]) -> str:
@@ -68,15 +113,9 @@ def school_facts(uow: UnitOfWork) -> tuple[str, str]:
 
 
 def stored_json(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str,
-                version: int | None = None) -> dict:
+                version: int | None = None) -> dict[str, Any]:
     """The stored snapshot of a class's period (the newest version by default), as stored."""
     with uow:
-        versions = {r.version: r for r in uow.snapshots.versions(academic_year, period_code, class_name)}
-        if not versions:
-            raise NotFoundError(_nothing_stored(academic_year, [period_code], [class_name]))
-        number = version or max(versions)
-        if number not in versions:
-            raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
-                                f"(сохранены: {', '.join(map(str, sorted(versions)))})")
-        record = uow.snapshots.get(versions[number].id, with_content=True)
+        versions = _versions(uow, academic_year, period_code, class_name)
+        record = _stored(uow, versions, version or max(versions), period_code, class_name)
         return load_snapshot(record).model_dump(mode="json", by_alias=True)

@@ -8,6 +8,7 @@ from typing import Any, Callable
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.errors import ArchiveError, AuthError
 from archive_service.services import ingest, snapshots, tokens
 
@@ -98,18 +99,18 @@ def _version(name: str) -> int | None:
 def post_snapshot():
     """Push one snapshot: the body is the snapshot JSON; `?reason=` for a new version."""
     archive = _archive()
-    result = ingest.ingest_snapshot(archive.uow(), request.get_data(), actor=g.actor,
-                                    origin=request.remote_addr or "", reason=request.args.get("reason"),
-                                    now=archive.now())
+    result = ingest.ingest_snapshot(archive.uow(), request.get_data(),
+                                    actor=Actor(g.actor, SYSTEM_ROLE, request.remote_addr or ""),
+                                    reason=request.args.get("reason"), now=archive.now())
     return jsonify(result.as_dict()), 200 if result.status == "duplicate" else 201
 
 
 @api.get("/snapshots")
 @token_required
 def get_snapshots():
-    return jsonify({"snapshots": snapshots.list_snapshots(
+    return jsonify({"snapshots": [row.as_dict() for row in snapshots.list_snapshots(
         _archive().uow(), request.args.get("year"), request.args.getlist("period"),
-        request.args.getlist("class"))})
+        request.args.getlist("class"))]})
 
 
 @api.get("/snapshots/diff")

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import retrieval
-from archive_service.web.auth import actor, allow, archive, origin
+from archive_service.web.auth import allow, archive, current_actor
 from archive_service.web.inspector import READERS, has_viewed, png_response, remember_view
 
 bp = Blueprint("check", __name__)
@@ -31,8 +31,7 @@ CHECK_DPI = 100
 def sheet(document_id: str, sheet: int):
     a = archive()
     try:
-        result = retrieval.check_sheet(a.uow(), a.store, document_id, sheet, actor=actor(), origin=origin(),
-                                       now=a.now())
+        result = retrieval.check_sheet(a.uow(), a.store, document_id, sheet, actor=current_actor(), now=a.now())
     except retrieval.SheetNotInArchive as err:
         return render_template("check.html", found=False, reason=str(err), document_id=document_id,
                                sheet=sheet), 404

@@ -37,7 +37,7 @@ from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import period_close, period_steps, snapshots
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, menu, origin, school_now
+from archive_service.web.auth import actor, allow, archive, current_actor, menu, origin, school_now
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
@@ -141,8 +141,8 @@ def upload():
         flash("Выберите один или несколько файлов снимков (.json).", "error")
         return redirect(url_for("deputy.upload"))
     a = archive()
-    outcomes = period_close.ingest_files(a.uow(), files, reason=request.form.get("reason", ""), actor=actor(),
-                                         origin=origin(), now=a.now())
+    outcomes = period_close.ingest_files(a.uow(), files, reason=request.form.get("reason", ""),
+                                         actor=current_actor(), now=a.now())
     return render_template("deputy/upload.html", outcomes=outcomes, reason=request.form.get("reason", ""))
 
 

@@ -9,16 +9,18 @@ back); the deputy head may start a pull of a period now. Checks and pulls run as
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
 from archive_service.adapters.sources.base import SourceError
 from archive_service.adapters.sources.registry import TITLES
 from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import jobs as job_rows
-from archive_service.services import sources
+from archive_service.services import source_pull, sources
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, menu, origin
+from archive_service.web.auth import allow, archive, current_actor, menu
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 NAV = [menu("sources.index", "Журнальные системы", "view_sources")]
@@ -41,7 +43,7 @@ def index():
             job = None
         if job and job["kind"] not in ("source_test", "source_pull"):
             job = None
-    return render_template("sources/index.html", sources=rows, job=job, titles=TITLES, words=sources.STATUS_WORDS,
+    return render_template("sources/index.html", sources=rows, job=job, titles=TITLES, words=source_pull.STATUS_WORDS,
                            states=STATES, periods=PERIOD_TITLES, settings=s)
 
 
@@ -55,8 +57,7 @@ def add():
                            url=form.get("url", ""), login=form.get("login", ""), secret=form.get("secret", ""),
                            systems=a.connectors.systems, school=form.get("school", ""),
                            extra={k: v.strip() for k in ("vendor", "devkey", "client_id", "register")
-                                  if (v := form.get(k, "")).strip()}, actor=actor(),
-                           origin=origin(), now=a.now())
+                                  if (v := form.get(k, "")).strip()}, actor=current_actor(), now=a.now())
     except ArchiveError as err:
         flash(f"Источник не добавлен: {err}", "error")
         return redirect(url_for("sources.index"))
@@ -70,7 +71,7 @@ def add():
 def remove(source_name: str):
     a = archive()
     try:
-        sources.remove_source(a.uow(), source_name, actor=actor(), origin=origin(), now=a.now())
+        sources.remove_source(a.uow(), source_name, actor=current_actor(), now=a.now())
         flash(f"Источник «{source_name}» удалён; история выгрузок сохранена.", "ok")
     except ArchiveError as err:
         flash(str(err), "error")
@@ -80,27 +81,26 @@ def remove(source_name: str):
 @bp.post("/<source_name>/test")
 @allow("view_sources")
 def test(source_name: str):
-    a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
+    a, app, who = archive(), _app(), current_actor()
     if not _exists(source_name):
         return redirect(url_for("sources.index"))
 
-    def work(report) -> dict:
+    def work(report: Any) -> dict[str, Any]:
         try:
-            info = sources.test_source(a.uow(), a.source_box, a.open_connector, source_name, actor=who, origin=where,
-                                       now=a.now())
+            info = sources.test_source(a.uow(), a.source_box, a.open_connector, source_name, actor=who, now=a.now())
         except SourceError as err:
             raise ValueError(sources.failure_text(err)) from None  # the job ends «ошибка» with this message
         return {"school": info.school, "classes": len(info.classes), "periods": [p.code for p in info.periods]}
 
     job_id = jobs.start(app, "source_test", f"Проверка подключения «{source_name}»", {"source": source_name}, work,
-                        actor=who)
+                        actor=who.person)
     return redirect(url_for("sources.index", job=job_id))
 
 
 @bp.post("/<source_name>/pull")
 @allow("pull_source")
 def pull(source_name: str):
-    a, app, who, where = archive(), current_app._get_current_object(), actor(), origin()
+    a, app, who = archive(), _app(), current_actor()
     year, period = request.form.get("academic_year", "").strip(), request.form.get("period", "").strip()
     if not _exists(source_name):
         return redirect(url_for("sources.index"))
@@ -108,23 +108,28 @@ def pull(source_name: str):
         flash("Укажите учебный год (например 2026/2027) и период.", "error")
         return redirect(url_for("sources.index"))
 
-    def work(report) -> dict:
+    def work(report: Any) -> dict[str, Any]:
         try:
-            result = sources.pull(a.uow(), a.source_box, a.open_connector, source_name, year, period, actor=who,
-                                  origin=where, now=a.now)
+            result = source_pull.PullSource(a.uow(), a.source_box, a.open_connector, source_name, year, period,
+                                            actor=who, now=a.now).run()
         except SourceError as err:
             raise ValueError(sources.failure_text(err)) from None
         return {"ok": result.ok, "classes": {c.class_name: c.status for c in result.classes}}
 
     job_id = jobs.start(app, "source_pull", f"Выгрузка «{source_name}»: {year}, {PERIOD_TITLES[period]}",
-                        {"source": source_name, "academic_year": year, "period": period}, work, actor=who)
+                        {"source": source_name, "academic_year": year, "period": period}, work, actor=who.person)
     return redirect(url_for("sources.index", job=job_id))
+
+
+def _app() -> Flask:
+    """The application itself (not the request's proxy), for the background job."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's LocalProxy
 
 
 def _exists(name: str) -> bool:
     a = archive()
     s = a.settings
-    known = {r["name"] for r in sources.list_sources(a.uow(), now=a.local_now(), hour=s.source_pull_hour,
+    known = {r.name for r in sources.list_sources(a.uow(), now=a.local_now(), hour=s.source_pull_hour,
                                                      before=s.source_pull_days_before,
                                                      after=s.source_pull_days_after)}
     if name not in known:

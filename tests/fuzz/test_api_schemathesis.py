@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app
+from archive_service.domain.actor import Actor
 from archive_service.services import tokens
 from archive_service.services.ingest import ingest_snapshot
 from browser_support import LiveServer
@@ -35,10 +35,10 @@ def live_api(postgres_database, tmp_path):
     app = create_app(Settings(home=tmp_path / "home", database_url=url, secret_key="fuzz-secret"))
     archive = app.extensions["archive"]
     _, token = tokens.issue_token(archive.uow(), "fuzz journal", actor=Actor("test", "admin"), now=NOW)
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     changed = snapshot()
     subject(changed, "math")["lessons"][1]["marks"][0]["value"] = 3
-    ingest_snapshot(archive.uow(), as_bytes(changed), actor="test", reason="Исправление", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(changed), actor=Actor("test", "deputy"), reason="Исправление", now=NOW)
     with LiveServer(app) as server:
         yield server.url, token
     archive.engine.dispose()

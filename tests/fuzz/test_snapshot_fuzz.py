@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive_service.domain.actor import Actor
 from archive_service.services.ingest import ingest_snapshot
 from conftest import NOW
 from fuzz_support import (BASELINES, SNAPSHOT_EXAMPLES, Archive, Counts, empty_archive, judge, pushes, remember,
@@ -75,7 +76,7 @@ def test_fuzzed_snapshot_pushes_never_fail_the_server_store_only_valid_ones_and_
             holding[0] = None
             empty_archive(engine, row_counts(engine))
             for index in baseline:
-                ingest_snapshot(archive.uow(), seed_bytes(index), actor="fuzz baseline", now=NOW)
+                ingest_snapshot(archive.uow(), seed_bytes(index), actor=Actor("fuzz baseline", "deputy"), now=NOW)
             holding[0] = baseline
         body, reason, done = push
         verdict = judge(body, model)

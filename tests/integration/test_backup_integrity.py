@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from archive_service.services.ingest import ingest_snapshot
@@ -31,7 +32,7 @@ WRITER = Path(__file__).with_name("killed_backup_writer.py")
 
 @pytest.fixture
 def ingested(archive):
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
 
 
 def sets_on(medium: DirectoryMedium) -> set[str]:

@@ -8,6 +8,7 @@ import json
 from sqlalchemy import update
 
 from archive_service.adapters.orm import SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.services import backup, documents
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
@@ -19,7 +20,7 @@ DEPUTY = backup.Actor("Иванова Т. П.", "заместитель дире
 def store_class(archive, class_id: str, name: str, render: bool = False) -> None:
     data = snapshot()
     data["class"] = {**data["class"], "id": class_id, "name": name, "grade": 10}
-    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     if render:
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                   "class_journal", archive.render_options, actor="deputy", now=NOW)

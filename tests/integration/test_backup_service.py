@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from archive_service.adapters.orm import BackupJournalEntry
+from archive_service.domain.actor import Actor
 from archive_service.services import backup
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
@@ -19,7 +20,7 @@ DEPUTY = backup.Actor("Иванова Т. П.", "заместитель дире
 
 @pytest.fixture
 def created(archive):
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
                                 actor=DEPUTY, now=NOW)
 
@@ -73,7 +74,7 @@ def test_an_edited_reordered_or_deleted_journal_entry_is_detected(archive, creat
 
 
 def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runner, monkeypatch, tmp_path):
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
     created = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])
     assert created.exit_code == 0 and "записан и проверен" in created.output, created.output
@@ -119,7 +120,7 @@ def test_medium_a_is_the_object_lock_bucket_when_s3_is_configured(archive):
 
 
 def test_a_monthly_copy_holds_only_the_snapshots_exported_that_month(archive, runner, monkeypatch):
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)  # exported 26.12.2026
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)  # exported 26.12.2026
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
     december = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-12"])
     assert december.exit_code == 0 and "month-2026-12" in december.output

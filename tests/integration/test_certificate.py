@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive_service.config import PROJECT_ROOT
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf
 from archive_service.services import certificates, documents, register
@@ -86,7 +87,7 @@ def year_snapshot(class_name: str, grade: int, academic_year: str, students: lis
 
 def store_year(archive, data: dict) -> dict:
     """Ingest a year snapshot and render its summary sheet; the sheet's record as listed."""
-    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                     "summary_sheet", archive.render_options, actor="deputy", now=NOW)
     return next(d for d in documents.list_documents(archive.uow()) if d["document_id"] == doc.document_id)
@@ -289,7 +290,8 @@ def test_an_unknown_student_or_another_birth_date_is_not_found_in_russian(archiv
 
 
 def test_a_year_without_its_summary_sheet_is_refused_with_the_command_to_make_it(archive):
-    ingest_snapshot(archive.uow(), as_bytes(year_snapshot("8А", 8, "2025/2026", pupils(6, 2))), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(year_snapshot("8А", 8, "2025/2026", pupils(6, 2))),
+                    actor=Actor("test", "deputy"), now=NOW)
     with pytest.raises(ArchiveError, match="ещё не изготовлена: выполните «archive-service period close --year "
                                            "2025/2026 --period year --class 8А»"):
         issue(archive)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
 from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, backup, disposal, documents, register
 from archive_service.services.signing import awaiting_signature
@@ -69,7 +70,7 @@ def test_the_replaced_copy_is_kept_unchanged_and_its_signed_file_still_verifies(
         assert (entry.status, entry.number, entry.year) == ("in_archive", 1, 2027)
     assert archive.store.verify(corrected.old.sha256) and archive.store.verify(corrected.old_signed_sha256)
     card, report = verify_document(archive.uow(), archive.store, archive.trust, corrected.old.document_id,
-                                   actor="inspector", origin="test", now=dt.datetime.now(dt.timezone.utc))
+                                   actor=Actor("inspector", "inspector", "test"), now=dt.datetime.now(dt.timezone.utc))
     assert report.valid and card.replaced.current == corrected.new.document_id
 
 
@@ -118,7 +119,8 @@ def test_a_copy_replaced_before_registration_cannot_be_registered(archive, corre
 
     third = corrected_snapshot()
     third["subjects"][0]["lessons"][0]["topic"] = "Уточнённая тема урока"
-    ingest_snapshot(archive.uow(), as_bytes(third), actor=CORRECTOR, reason="Уточнена тема", now=SECOND_CLOSE)
+    ingest_snapshot(archive.uow(), as_bytes(third), actor=Actor(CORRECTOR, "deputy"), reason="Уточнена тема",
+                    now=SECOND_CLOSE)
     newest = close(archive, "Иванова Татьяна Петровна", SECOND_CLOSE + dt.timedelta(hours=1))
     with pytest.raises(ArchiveError, match="заменена копией .* причина: Уточнена тема; в реестр вносится действующая"):
         register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))

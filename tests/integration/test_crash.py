@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import awaiting_signature
@@ -104,7 +105,7 @@ def installation(db_url, tmp_path):
     for name in CLASSES:
         data = snapshot()
         data["class"] = {**data["class"], "id": f"c-{name}", "name": name}
-        ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+        ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     yield archive, cli_env(home, db_url, ARCHIVE_SIGN_PIN=PIN, ARCHIVE_BACKUP_CODE=CODE)
     archive.engine.dispose()
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, backup, disposal, documents, register
 from archive_service.services.audit import verify_audit_log
@@ -59,7 +59,7 @@ def installation(db_url, tmp_path):
     app = create_app(settings)
     archive = app.extensions["archive"]
     for letter in CLASSES:
-        stored = ingest_snapshot(archive.uow(), _of_2019(letter), actor="test", now=MOMENT)
+        stored = ingest_snapshot(archive.uow(), _of_2019(letter), actor=Actor("test", "deputy"), now=MOMENT)
         doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                         "class_journal", archive.render_options, actor="deputy", now=MOMENT)
         register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",

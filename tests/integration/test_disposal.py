@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import accounts, backup, disposal, documents, register
@@ -34,7 +35,7 @@ def registered(archive):
     for letter in "АБВ":
         data = snapshot()
         data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
         doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                         "class_journal", archive.render_options, actor="deputy", now=NOW)
         row = register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",

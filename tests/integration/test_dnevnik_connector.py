@@ -13,6 +13,7 @@ from archive_service.adapters.sources.base import (Credentials, PeriodRef, Sessi
 from archive_service.adapters.sources.dnevnik import DnevnikSource
 from archive_service.adapters.sources.roster import SchoolRegister
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
+from archive_service.domain.actor import Actor
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.snapshots import diff_versions
@@ -109,15 +110,15 @@ def test_a_whole_class_with_a_subgroup_pulled_by_password_matches_the_stand_in_a
     assert codes == ["Б", "Н", "О", "У"]
     assert parse_snapshot(json.dumps(got, ensure_ascii=False)).class_.class_teacher.full_name == \
         "Николаева Елена Павловна"
-    result = ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(), actor="test",
-                             origin="dnevnik", now=NOW)
+    result = ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(),
+                             actor=Actor("test", "deputy", "dnevnik"), now=NOW)
     assert result.status == "stored" and result.period_code == "Q2"
 
 
 def test_an_unchanged_second_pull_is_a_no_op_and_a_changed_mark_a_new_version_whose_diff_shows_it(archive):
     def store(got: dict, reason: str | None = None):
-        return ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(), actor="test",
-                               origin="dnevnik", reason=reason, now=NOW)
+        return ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(),
+                               actor=Actor("test", "deputy", "dnevnik"), reason=reason, now=NOW)
 
     with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
         assert store(pull(source(standin, token=TOKEN))).status == "stored"
@@ -171,8 +172,8 @@ def test_a_class_with_a_leaver_and_an_arrival_pulled_with_the_register_file_gets
     assert (students[arrival]["enrolled_on"], students[arrival]["left_on"]) == ("2026-11-16", None)
     leaver_marks = [m for s in got["subjects"] for le in s["lessons"] for m in le["marks"] if m["student_id"] == leaver]
     assert [m["set_on"] for m in leaver_marks] == ["2026-11-09"]
-    result = ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(), actor="test",
-                             origin="dnevnik", now=NOW)
+    result = ingest_snapshot(archive.uow(), json.dumps(got, ensure_ascii=False).encode(),
+                             actor=Actor("test", "deputy", "dnevnik"), now=NOW)
     assert result.status == "stored"
 
 

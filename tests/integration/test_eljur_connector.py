@@ -14,6 +14,7 @@ from archive_service.adapters.sources import (ClassRef, Credentials, PeriodRef, 
 from archive_service.adapters.sources.eljur import (EljurSource, SchoolRegister, StudentFacts, lesson_mark,
                                                     period_code, period_mark)
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
+from archive_service.domain.actor import Actor
 from archive_service.domain.diff import diff_snapshots
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
@@ -90,9 +91,10 @@ def test_a_class_pulled_from_eljur_is_the_class_the_server_holds_and_passes_the_
         s["name"]: round(len(s["lessons"]) / weeks, 1) for s in server.truth["subjects"]}
     assert source.notes == ["ученик 1002, «Математика», 2026-11-09: запись «•» ЭлЖур не учитывает как отметку "
                             "(count=false), в снимок она не взята"]
-    result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor="test", now=NOW)
+    result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor=Actor("test", "deputy"),
+                             now=NOW)
     assert (result.status, result.class_name, result.period_code) == ("stored", "5А", "Q2")
-    again = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor="test", now=NOW)
+    again = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor=Actor("test", "deputy"), now=NOW)
     assert again.status == "duplicate"
 
 
@@ -102,8 +104,10 @@ def test_a_changed_mark_pulled_again_is_a_new_version_whose_diff_shows_it(archiv
         math = next(s for s in server.truth["subjects"] if s["id"] == "math")
         math["lessons"][0]["marks"][0]["value"] = 4  # 1001's 5 of 9 November corrected to 4
         second = pull(connect(server, now=EXPORT + dt.timedelta(days=2)))
-    ingest_snapshot(archive.uow(), json.dumps(first, ensure_ascii=False), actor="test", now=NOW)
-    result = ingest_snapshot(archive.uow(), json.dumps(second, ensure_ascii=False), actor="test", now=NOW,
+    ingest_snapshot(archive.uow(), json.dumps(first, ensure_ascii=False), actor=Actor("test", "deputy"),
+                    now=NOW)
+    result = ingest_snapshot(archive.uow(), json.dumps(second, ensure_ascii=False), actor=Actor("test", "deputy"),
+                             now=NOW,
                              reason="выгрузка из ЭлЖур")
     assert (result.status, result.version) == ("new_version", 2)
     changes = diff_snapshots(parse_snapshot(json.dumps(first)), parse_snapshot(json.dumps(second))).changes

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from archive_service.adapters.orm import DocumentRecord, SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
@@ -16,7 +17,7 @@ from conftest import NOW
 def render(archive, class_id: str, name: str) -> str:
     data = snapshot()
     data["class"] = {**data["class"], "id": class_id, "name": name, "grade": 10}
-    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                      "class_journal", archive.render_options, actor="deputy", now=NOW).document_id
 

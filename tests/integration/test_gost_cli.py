@@ -13,6 +13,7 @@ import pytest
 
 from archive_service import create_app
 from archive_service.config import Settings
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
@@ -43,7 +44,7 @@ def setup(tmp_path, db_url, monkeypatch):
         app = create_app(settings)
         app.config.update(TESTING=True)
         archive = app.extensions["archive"]
-        stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+        stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                   "class_journal", archive.render_options, actor="deputy", now=NOW)
         yield app, archive, pki, tsa

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from archive_service.adapters.orm import AuditEvent, School, SnapshotRecord, SnapshotStudent
+from archive_service.domain.actor import Actor
 from archive_service.errors import ReasonRequired, SnapshotRejected
 from archive_service.services import audit, snapshots
 from archive_service.services.ingest import ingest_snapshot, load_snapshot
@@ -22,7 +23,8 @@ def counts(archive) -> tuple[int, ...]:
 
 
 def ingest(archive, data: dict, reason: str | None = None):
-    return ingest_snapshot(archive.uow(), as_bytes(data), actor="test", origin="127.0.0.1", reason=reason, now=NOW)
+    return ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy", "127.0.0.1"), reason=reason,
+                           now=NOW)
 
 
 def test_a_snapshot_is_stored_with_its_content_hash_and_counts(archive):
@@ -40,7 +42,7 @@ def test_importing_the_same_content_again_is_a_no_op_that_says_so(archive):
     first = ingest(archive, snapshot())
     # the same content with keys in another order and other white space is the same snapshot
     reordered = json.dumps(dict(reversed(list(snapshot().items()))), indent=3, ensure_ascii=True)
-    again = ingest_snapshot(archive.uow(), reordered, actor="test", now=NOW)
+    again = ingest_snapshot(archive.uow(), reordered, actor=Actor("test", "deputy"), now=NOW)
     assert again.status == "duplicate" and again.content_hash == first.content_hash
     assert "уже сохранён" in again.message
     assert counts(archive) == (1, 1, 4, 1)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from archive_service.adapters.orm import School, SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.errors import SnapshotRejected
 from archive_service.services import snapshots
 from archive_service.services.ingest import ingest_snapshot
@@ -18,7 +19,8 @@ from conftest import NOW
 
 
 def ingest(archive, data: dict, reason: str | None = None):
-    return ingest_snapshot(archive.uow(), as_bytes(data), actor="test", origin="127.0.0.1", reason=reason, now=NOW)
+    return ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy", "127.0.0.1"), reason=reason,
+                           now=NOW)
 
 
 def stored_rows(archive) -> int:
@@ -123,7 +125,8 @@ def test_identical_concurrent_pushes_store_once_and_the_rest_are_duplicates(arch
     def push() -> None:
         start.wait()
         try:
-            outcomes.append(ingest_snapshot(archive.uow(), body, actor="test", reason="Правка", now=NOW).status)
+            outcomes.append(ingest_snapshot(archive.uow(), body, actor=Actor("test", "deputy"), reason="Правка",
+                                            now=NOW).status)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -145,7 +148,7 @@ def test_identical_concurrent_first_pushes_store_once(archive):
     def push() -> None:
         start.wait()
         try:
-            outcomes.append(ingest_snapshot(archive.uow(), body, actor="test", now=NOW).status)
+            outcomes.append(ingest_snapshot(archive.uow(), body, actor=Actor("test", "deputy"), now=NOW).status)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 

@@ -10,6 +10,7 @@ import pytest
 from archive_service.adapters.job_runners import CeleryRunner, InProcessRunner
 from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.bootstrap import Archive
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.documents import RenderJob
 from archive_service.services.ingest import ingest_snapshot
@@ -27,7 +28,7 @@ def test_the_composition_root_picks_local_processes_celery_or_this_process(setti
 
 
 def _jobs(archive) -> list[RenderJob]:
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     (job,) = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2"])
     missing = RenderJob(snapshot_id=job.snapshot_id + 1000, kind=job.kind, class_name="9Я", period_code="Q2")
     return [job, missing]

@@ -19,6 +19,7 @@ from archive_service.adapters.sources.netschool import NetSchoolSource, password
 from archive_service.adapters.sources.roster import SchoolRegister
 from archive_service.adapters.sources.transport import RecordingTransport, ReplayTransport, Transport
 from archive_service.demo.generator import generate
+from archive_service.domain.actor import Actor
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.snapshots import diff_versions
@@ -101,13 +102,14 @@ def test_a_whole_class_becomes_a_snapshot_the_strict_ingest_stores_equal_to_what
     raw = json.dumps(snap, ensure_ascii=False).encode()
     parsed = parse_snapshot(raw)
     assert parsed.source.system == "Сетевой город. Образование"
-    first = ingest_snapshot(archive.uow(), raw, actor="test", now=EXPORTED)
-    again = ingest_snapshot(archive.uow(), raw, actor="test", now=EXPORTED)
+    first = ingest_snapshot(archive.uow(), raw, actor=Actor("test", "deputy"), now=EXPORTED)
+    again = ingest_snapshot(archive.uow(), raw, actor=Actor("test", "deputy"), now=EXPORTED)
     assert (first.status, again.status) == ("stored", "duplicate")
     mark = next(m for j in server.data.journals.values() for m in j["marks"] if m["mark"] in (5, "5"))
     mark["mark"] = 3  # a teacher changes a mark after the first pull
     changed = json.dumps(pull(source(server), "5А", "Q2"), ensure_ascii=False).encode()
-    second = ingest_snapshot(archive.uow(), changed, actor="test", reason="выгрузка из Сетевой город", now=EXPORTED)
+    second = ingest_snapshot(archive.uow(), changed, actor=Actor("test", "deputy"),
+                             reason="выгрузка из Сетевой город", now=EXPORTED)
     diff = diff_versions(archive.uow(), "2026/2027", "Q2", "5А")
     assert second.status == "new_version"
     assert [(c.change, c.kind, c.student_id, c.old, c.new) for c in diff.changes] == \
@@ -287,7 +289,8 @@ def test_with_the_schools_register_a_server_without_the_roster_endpoint_still_pu
     dates = {s["full_name"]: (s["enrolled_on"], s["left_on"]) for s in snap["students"]}
     assert dates["Васильев Олег Ильич"] == ("2026-11-16", None)
     assert dates["Григорьева Анна Сергеевна"] == (None, "2026-12-04")
-    result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False).encode(), actor="test",
+    result = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False).encode(),
+                             actor=Actor("test", "deputy"),
                              now=EXPORTED)
     assert result.status == "stored"
 

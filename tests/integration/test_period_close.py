@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import NotFoundError
 from archive_service.services import audit, documents
 from archive_service.services.ingest import ingest_snapshot
@@ -15,7 +16,7 @@ from conftest import NOW
 
 @pytest.fixture
 def stored(archive):
-    result = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    result = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     return result.snapshot_id
 
 
@@ -46,7 +47,7 @@ def test_a_new_snapshot_version_makes_a_new_document(archive, stored):
     first = close(archive, stored)
     changed = snapshot()
     subject(changed, "math")["lessons"][0]["topic"] = "Уточнённая тема"
-    version = ingest_snapshot(archive.uow(), as_bytes(changed), actor="test", reason="Тема", now=NOW)
+    version = ingest_snapshot(archive.uow(), as_bytes(changed), actor=Actor("test", "deputy"), reason="Тема", now=NOW)
     (job,) = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2"])
     assert job.snapshot_id == version.snapshot_id
     second = close(archive, job.snapshot_id)

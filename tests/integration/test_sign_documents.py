@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import NotFoundError, PermissionDenied
 from archive_service.services import audit, documents
 from archive_service.services.ingest import ingest_snapshot
@@ -24,7 +25,7 @@ def closed(archive):
     second = snapshot()
     second["class"] = {**second["class"], "id": "c-5b", "name": "5Б"}
     for data in (snapshot(), second):
-        result = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+        result = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
         documents.render_document(archive.uow(), archive.store, archive.renderer, result.snapshot_id,
                                   "class_journal", archive.render_options, actor="deputy", now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from archive_service.config import PROJECT_ROOT
+from archive_service.domain.actor import Actor
 from archive_service.rendering import DocumentRenderer
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
@@ -76,7 +77,7 @@ def test_the_cli_signs_through_the_external_program(archive, runner):
     pki = create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна",
                           organisation="МБОУ СОШ № 21", password=b"pw", now=dt.datetime.now(dt.timezone.utc))
     command, cert = external_key(pki, archive.settings.home)
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
                               archive.render_options, actor="deputy", now=NOW)
     both = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,

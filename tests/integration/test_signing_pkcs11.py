@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive_service.config import PROJECT_ROOT
+from archive_service.domain.actor import Actor
 from archive_service.rendering import DocumentRenderer
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
@@ -91,7 +92,7 @@ def test_the_cli_signs_a_period_with_the_token(token, archive, runner, monkeypat
     from conftest import NOW
 
     shutil.copytree(token.directory, archive.demo_pki.directory)  # the token's CA is this installation's trust
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
                               archive.render_options, actor="deputy", now=NOW)
     usage = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY)])

@@ -15,7 +15,8 @@ from sqlalchemy import select, text
 
 from archive_service.adapters.orm import AuditEvent, JournalSourceRecord, SnapshotRecord, SourcePull
 from archive_service.adapters.sources.roster import register_from
-from archive_service.services import sources
+from archive_service.domain.actor import Actor
+from archive_service.services import source_pull, sources
 from builders import subject
 from fake_journal import LOGIN, PASSWORD, FileJournal, FileJournalServer
 from sources_support import class_snapshot, make_school, use_fake_journal, write_class
@@ -168,8 +169,8 @@ def test_a_rejected_class_fails_alone_with_its_reasons_and_nothing_of_it_is_stor
 
 
 def test_a_pull_and_its_ingest_are_audited_with_the_persons_name(archive, added):
-    sources.pull(archive.uow(), archive.source_box, archive.open_connector, "school", "2026/2027", "Q2", "5А",
-                 actor="Иванова Татьяна Петровна", origin="web 127.0.0.1", now=archive.now)
+    source_pull.pull(archive.uow(), archive.source_box, archive.open_connector, "school", "2026/2027", "Q2", "5А",
+                     actor=Actor("Иванова Татьяна Петровна", "deputy", "web 127.0.0.1"), now=archive.now)
     events = {e.action: e for e in _rows(archive, AuditEvent)}
     assert events["source.pulled"].actor == "Иванова Татьяна Петровна"
     assert events["source.pulled"].details["classes"] == {"5А": "new"}
@@ -269,6 +270,6 @@ def test_the_eljur_devkey_is_sealed_with_the_password_and_only_the_plain_paramet
         assert devkey not in " ".join(str(r) for r in conn.execute(text("SELECT * FROM journal_source")))
     listed = runner.invoke(args=["source", "list", "--json"]).output
     assert devkey not in listed and json.loads(listed)[0]["extra"] == {"vendor": "sch21"}
-    _, credentials = sources._credentials(archive.uow(), archive.source_box, "ej")
+    _, credentials = sources.credentials_of(archive.uow(), archive.source_box, "ej")
     assert credentials.extra == {"vendor": "sch21", "devkey": devkey} and credentials.secret == PASSWORD
     assert devkey not in repr(credentials) and PASSWORD not in repr(credentials)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.adapters.orm import SnapshotRecord, SourcePull
+from archive_service.domain.actor import Actor
 from archive_service.services import sources
 from archive_service.services.ingest import load_snapshot
 from builders import snapshot
@@ -58,7 +59,7 @@ def test_the_beat_scheduled_pull_runs_on_a_worker_and_stores_every_class(worker_
     with FileJournalServer(folder) as server:
         sources.add_source(archive.uow(), archive.source_box, name="school", system="netschool", url=server.url,
                            login=LOGIN, secret=PASSWORD, systems=archive.connectors.systems,
-                           actor="Админов Артём Андреевич", now=archive.now())
+                           actor=Actor("Админов Артём Андреевич", "admin"), now=archive.now())
         dispatched = _beat(celery)
         assert dispatched["due"] == [["school", "2026/2027", "Q2"]]
         report = celery.AsyncResult(dispatched["tasks"][0]).get(timeout=60)
@@ -81,7 +82,7 @@ def test_the_beat_scheduled_pull_runs_the_real_netschool_connector_on_a_worker_a
         server.listed_terms = {"Q2"}
         sources.add_source(archive.uow(), archive.source_box, name="sgo", system="netschool", url=server.url,
                            login="zavuch", secret=NETSCHOOL_PASSWORD, school="21", systems=archive.connectors.systems,
-                           actor="Админов Артём Андреевич", now=archive.now())
+                           actor=Actor("Админов Артём Андреевич", "admin"), now=archive.now())
         dispatched = _beat(celery)
         assert dispatched["due"] == [["sgo", "2026/2027", "Q2"]]
         period = dispatched["due"][0][2]

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.renewal import documents_at_risk, renew_timestamps
@@ -20,7 +21,7 @@ YEARS_4 = dt.timedelta(days=4 * 365)
 
 @pytest.fixture
 def signed(archive):
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
                               archive.render_options, actor="deputy", now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from archive_service.adapters.orm import DocumentRecord
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.register import Placement, register_document
@@ -24,7 +25,7 @@ ORIGIN = "web 127.0.0.1"
 @pytest.fixture
 def journal(archive, staff):
     """The Q2 copy of 5А: rendered two-sided, signed by the director, entered in the register."""
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                     "class_journal", archive.render_options, actor="deputy", now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.services import period_steps
 from corrections_support import (
     CORRECTED_AT,
@@ -115,9 +116,10 @@ def test_a_replaced_copy_that_was_never_registered_is_not_offered_for_the_regist
     from builders import as_bytes, snapshot
     from corrections_support import CORRECTOR, close, corrected_snapshot
 
-    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor="Сетевой город", now=FIRST_CLOSE)
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("Сетевой город", "deputy"), now=FIRST_CLOSE)
     old = close(archive, "Иванова Татьяна Петровна", FIRST_CLOSE)
-    ingest_snapshot(archive.uow(), as_bytes(corrected_snapshot()), actor=CORRECTOR, reason=REASON, now=CORRECTED_AT)
+    ingest_snapshot(archive.uow(), as_bytes(corrected_snapshot()), actor=Actor(CORRECTOR, "deputy"), reason=REASON,
+                    now=CORRECTED_AT)
     new = close(archive, "Иванова Татьяна Петровна", CORRECTED_AT)
     page = login_as("secretary").get("/register").get_data(as_text=True)
     offered = page.partition("<select name=\"document_id\"")[2].partition("</select>")[0]

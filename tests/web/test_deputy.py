@@ -10,6 +10,7 @@ import time
 import pytest
 
 from archive_service.adapters.orm import DocumentSignature
+from archive_service.domain.actor import Actor
 from archive_service.services import documents, period_steps, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
@@ -29,7 +30,8 @@ def class_snapshot(name: str = "5А") -> dict:
 def two_classes(archive, monkeypatch):
     """5А and 5Б of the second quarter stored; the archive's clock stands at 10 January 2027."""
     monkeypatch.setattr(archive, "now", lambda: NOW)
-    return [ingest_snapshot(archive.uow(), as_bytes(class_snapshot(n)), actor="test", now=NOW).snapshot_id
+    return [ingest_snapshot(archive.uow(), as_bytes(class_snapshot(n)), actor=Actor("test", "deputy"),
+                            now=NOW).snapshot_id
             for n in ("5А", "5Б")]
 
 

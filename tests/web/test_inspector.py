@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from archive_service.adapters.orm import DocumentRecord
+from archive_service.domain.actor import Actor
 from archive_service.services import documents, retrieval
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.register import Placement, register_document
@@ -44,7 +45,7 @@ def year_snapshot(academic_year: str, class_name: str, students: list[dict]) -> 
 
 
 def store(archive, data: dict, kind: str) -> str:
-    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, kind,
                                      archive.render_options, actor="deputy", now=NOW).document_id
 

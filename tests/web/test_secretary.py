@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.services import certificates, disposal, documents, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
@@ -19,7 +20,7 @@ PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "па�
 
 
 def render(archive, data: dict, kind: str = "class_journal") -> str:
-    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, kind,
                                      archive.render_options, actor="deputy", now=NOW).document_id
 

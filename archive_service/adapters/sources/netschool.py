@@ -36,31 +36,21 @@ The ОТ attendance reason («отсутствовал», not yet coded) is scho
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Callable
 
-from archive_service.adapters.sources.base import (ClassRef, Credentials, PeriodRef, SessionExpiredError,
-                                                   SourceAuthError, SourceError, SourceInfo, SourceShapeError,
-                                                   SourceUnreachableError)
+from archive_service.adapters.sources.base import (ClassRef, Credentials, PeriodRef, SourceError, SourceInfo,
+                                                   SourceShapeError, SourceUnreachableError)
 from archive_service.adapters.sources.netschool_journal import (JournalContext, day_of, meetings_of, need,
                                                                 need_list, plan_topics, read_lessons, read_totals)
+from archive_service.adapters.sources.netschool_session import NetSchoolSession, password_hashes
 from archive_service.adapters.sources.roster import SchoolRegister, register_from
-from archive_service.adapters.sources.transport import Reply, Transport
+from archive_service.adapters.sources.transport import Transport
 
-API = "webapi/"
-SECURITY_WARNING = "/asp/SecurityWarning.asp"
-EXPIRED = "Сетевой город: сеанс истёк — войдите через Госуслуги и импортируйте новый"
+__all__ = ["NetSchoolSource", "group_name", "password_hashes", "period_kind", "period_of"]
+
 _KINDS = (("четверт", "quarter", "Q"), ("полугод", "half_year", "H"), ("триместр", "trimester", "T"))
-
-
-def password_hashes(password: str, salt: str) -> tuple[str, str]:
-    """(pw, pw2) as NetSchool's login form wants them."""
-    inner = hashlib.md5(password.encode("windows-1251")).hexdigest()
-    pw2 = hashlib.md5((salt + inner).encode("ascii")).hexdigest()
-    return pw2[: len(password)], pw2
 
 
 def period_of(title: str, value: str, start: dt.date, end: dt.date) -> PeriodRef:
@@ -78,118 +68,29 @@ def period_kind(code: str) -> tuple[str, int]:
     return {"Q": "quarter", "H": "half_year", "T": "trimester"}[code[0]], int(code[1:])
 
 
-class NetSchoolSource:
-    """One signed-in conversation with a NetSchool server."""
+class NetSchoolSource(NetSchoolSession):
+    """One signed-in conversation with a NetSchool server: its answers as `journal-snapshot/1`."""
 
     system = "netschool"
 
     def __init__(self, credentials: Credentials, transport: Transport, *, workers: int = 5,
                  now: Callable[[], dt.datetime] | None = None, ot_code: str | None = None,
                  register: SchoolRegister | None = None):
-        self.credentials = credentials
+        super().__init__(credentials, transport)
         self.register = register if register is not None else register_from(credentials, system="Сетевого города")
-        self.transport = transport
-        self.transport.system_name = "Сетевой город"
         self.workers = max(1, workers)
         self.now = now or (lambda: dt.datetime.now().astimezone())
         self.ot_code = ot_code if ot_code is not None else (credentials.extra.get("ot_code") or None)
         if self.ot_code not in (None, "Н"):
             raise SourceError("Сетевой город: код для причины «ОТ» может быть только «Н» или пустым")
-        self.token_mode = credentials.extra.get("auth") == "token"
-        self._at = ""
-        self._generation = 0
-        self._lock = threading.Lock()
-        self._product = "Сетевой город. Образование"
         self._year: dict = {}
         self._school: dict = {}
         self._work_types: dict[int, str] = {}
         self._reasons: frozenset[str] = frozenset()
         self._terms: dict[str, tuple[dt.date, dt.date]] = {}
 
-    # ---- sign-in -------------------------------------------------------------------------
-    def _login(self) -> None:
-        """A fresh `at` (password) or the imported one (token)."""
-        info = self.transport.request("GET", API + "logindata").json("logindata")
-        self._product = str(info.get("productName") or self._product)
-        if self.token_mode:
-            self._at = self.credentials.secret
-            return
-        if info.get("esiaMainAuth"):
-            raise SourceAuthError("Сетевой город: сервер допускает вход только через Госуслуги — импортируйте "
-                                  "токен сеанса (вход по паролю здесь невозможен)")
-        school = self.credentials.school or str(need(self.transport.request(
-            "GET", API + "prepareloginform").json("prepareloginform"), "scid", "prepareloginform"))
-        reply = self._post_login(school, None)
-        entry = str(reply.get("entryPoint") or "")
-        if "choose-session-role" in entry:
-            roles = need_list(need(reply, "accountInfo", "login"), "userRoles", "login")
-            wanted = self.credentials.extra.get("rolegroup")
-            role = next((r for r in roles if str(need(need(r, "role", "login"), "id", "login")) == wanted),
-                        roles[0] if roles else None)
-            if role is None:
-                raise SourceAuthError("Сетевой город: у учётной записи нет ни одной роли")
-            self._call("POST", "auth/logout", reauth=False)
-            reply = self._post_login(school, str(role["role"]["id"]))
-
-    def _post_login(self, school: str, rolegroup: str | None) -> dict:
-        auth = self.transport.request("POST", API + "auth/getdata").json("auth/getdata")
-        pw, pw2 = password_hashes(self.credentials.secret, str(need(auth, "salt", "auth/getdata")))
-        form = {"loginType": 1, "scid": school, "un": self.credentials.login, "pw": pw, "pw2": pw2,
-                "lt": need(auth, "lt", "auth/getdata"), "ver": need(auth, "ver", "auth/getdata")}
-        if rolegroup:
-            form["rolegroup"] = rolegroup
-        reply = self.transport.request("POST", API + "login", data=form)
-        if reply.status == 409:
-            said = _message(reply)
-            raise SourceAuthError("Сетевой город: вход не выполнен — неверный логин или пароль"
-                                  + (f" (сервер: «{said}»)" if said else ""))
-        if reply.status != 200:
-            raise SourceAuthError(f"Сетевой город: вход не выполнен (код ответа {reply.status})")
-        body = reply.json("login")
-        self._at = str(need(body, "at", "login"))
-        return body
-
-    def _relogin(self, seen: int) -> None:
-        with self._lock:
-            if self._generation != seen:
-                return  # another thread has signed in again already
-            if self.token_mode:
-                raise SessionExpiredError(EXPIRED)
-            self._login()
-            self._generation += 1
-
-    def _call(self, method: str, path: str, *, params: dict | None = None, json_body: Any = None,
-              reauth: bool = True) -> Reply:
-        """One authenticated request: security warning acknowledged, 401 → sign in again once."""
-        for attempt in range(3):
-            seen, at = self._generation, self._at
-            reply = self.transport.request(method, API + path, params=params, json_body=json_body,
-                                           headers={"at": at})
-            if reply.status == 401 and reauth and attempt < 2:
-                self._relogin(seen)
-                continue
-            if reply.status == 200 and _security_warning(reply):
-                self.transport.request("POST", SECURITY_WARNING.lstrip("/"), data={"at": at, "WarnType": 2},
-                                       headers={"at": at})
-                continue
-            break
-        if reply.status == 401:
-            if self.token_mode:
-                raise SessionExpiredError(EXPIRED)
-            raise SourceAuthError("Сетевой город: сервер отказывает в доступе и после повторного входа")
-        if reply.status == 404:
-            raise SourceShapeError(f"Сетевой город: адрес {path} не найден на сервере (404)")
-        if reply.status >= 400 and reauth:
-            raise SourceError(f"Сетевой город: запрос {path} отклонён (код {reply.status}): {_message(reply)}")
-        return reply
-
-    def _get(self, path: str, **params: Any) -> Any:
-        return self._call("GET", path, params=params or None).json(path)
-
     def sign_in(self) -> SourceInfo:
-        with self._lock:
-            self._login()
-            self._generation += 1
+        self._sign_in_session()
         context = self._get("context")
         self._year = need(context, "schoolyear", "context")
         year_id = need(self._get("years/current"), "id", "years/current")
@@ -221,16 +122,6 @@ class NetSchoolSource:
         periods = [self._period(i) for i in terms]
         return SourceInfo(self._product, self._school["short_name"], str(need(self._year, "name", "context")),
                           classes, periods)
-
-    def sign_out(self) -> None:
-        """Log the session out — unless it is an imported one: that session is the school's, and
-        logging it out would make the next pull (after `source test`, say) fail as expired."""
-        if self._at and not self.token_mode:
-            try:
-                self._call("POST", "auth/logout", reauth=False)
-            except SourceError:
-                pass  # the session is gone either way
-        self._at = ""
 
     # ---- reference lists -----------------------------------------------------------------
     def _filters(self, selected: list[dict]) -> dict[str, list[dict]]:
@@ -272,21 +163,9 @@ class NetSchoolSource:
         weeks = max((end - start).days + 1, 1) / 7
 
         def pull(group: tuple[str, str]) -> dict:
-            try:
-                return self._subject(group, params, period.system_id, following, ctx, weeks,
-                                     (present, left, cls.name))
-            except SourceUnreachableError as err:
-                why = str(err).removeprefix("Сетевой город: ")
-                raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {cls.name} "
-                                             f"не получен — {why}") from None
+            return self._subject(group, params, period.system_id, following, ctx, weeks, (present, left, cls.name))
 
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(pull, g) for g in groups]
-            try:
-                subjects = [f.result() for f in futures]
-            finally:
-                for f in futures:
-                    f.cancel()
+        subjects = self._in_parallel(pull, groups, cls.name)
         teacher = self._class_teacher(cls, class_id)
         kind, number = period_kind(period.code)
         return {"format": "journal-snapshot/1",
@@ -296,6 +175,26 @@ class NetSchoolSource:
                 "class": {"id": class_id if class_id != "-1" else cls.id, "name": cls.name,
                           "grade": cls.grade or _grade(cls.name), "class_teacher": teacher},
                 "students": students, "subjects": subjects}
+
+    def _in_parallel(self, pull: Callable[[tuple[str, str]], dict], groups: list[tuple[str, str]],
+                     class_name: str) -> list[dict]:
+        """Each subject group's subject, `workers` at a time; the first failure stops the rest."""
+
+        def one(group: tuple[str, str]) -> dict:
+            try:
+                return pull(group)
+            except SourceUnreachableError as err:
+                why = str(err).removeprefix("Сетевой город: ")
+                raise SourceUnreachableError(f"Сетевой город: журнал предмета «{group[1]}» класса {class_name} "
+                                             f"не получен — {why}") from None
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            futures = [pool.submit(one, g) for g in groups]
+            try:
+                return [f.result() for f in futures]
+            finally:
+                for f in futures:
+                    f.cancel()
 
     def _roster(self, class_id: str, start: dt.date, end: dt.date) -> tuple[list[dict], set[str]]:
         """The class during the term, and everyone the roster says has left (a `free` row is theirs)."""
@@ -365,17 +264,36 @@ class NetSchoolSource:
         if not teachers:
             raise SourceShapeError(f"Сетевой город: у предмета «{title}» не указан учитель (поле teachers "
                                    "в subjectgroups) — снимок его требует")
-        next_meeting = None
-        meetings = meetings_of(journal, where)
-        if following and meetings and meetings[-1]["date"] <= ctx.export_day:
-            later = need_list(self._get("grade/journal", **params, sgId=sg_id, termId=following), "journals", where)
-            nxt = meetings_of(later[0], where) if later else []
-            next_meeting = nxt[0] if nxt else None
+        next_meeting = self._next_meeting(journal, params, sg_id, following, ctx, where)
         lessons, count = read_lessons(journal, settings, plan, next_meeting, ctx, where)
         if count == 0:
             raise SourceShapeError(f"Сетевой город: в журнале предмета «{title}» нет ни одного урока — "
                                    "часы в неделю не вычислить (поле classMeeting)")
         name = str(need(subject, "name", "subjectgroups"))
+        students = self._group_students(journal, title, name, roster, where)
+        out = {"id": sg_id, "name": name,
+               "teacher": {"id": str(need(teachers[0], "id", "subjectgroups")),
+                           "full_name": str(need(teachers[0], "name", "subjectgroups"))},
+               "hours_per_week": round(count / weeks, 1) or 0.1,
+               "lessons": lessons, "period_marks": read_totals(journal, settings, ctx, where)}
+        if title != name:
+            out["group"] = {"name": group_name(title, name), "student_ids": students}
+        return out
+
+
+    def _next_meeting(self, journal: dict, params: dict, sg_id: str, following: str | None,
+                      ctx: JournalContext, where: str) -> dict | None:
+        """The next term's first meeting, when the term's last one is held already (its homework is set there)."""
+        meetings = meetings_of(journal, where)
+        if not (following and meetings and meetings[-1]["date"] <= ctx.export_day):
+            return None
+        later = need_list(self._get("grade/journal", **params, sgId=sg_id, termId=following), "journals", where)
+        nxt = meetings_of(later[0], where) if later else []
+        return nxt[0] if nxt else None
+
+    def _group_students(self, journal: dict, title: str, name: str, roster: tuple[set[str], set[str], str],
+                        where: str) -> list[str]:
+        """The students of a subject group's journal who are in the class in the term, checked."""
         students = []
         for s in need_list(journal, "students", where):
             sid = str(need(s, "id", where))
@@ -392,14 +310,7 @@ class NetSchoolSource:
                                        "не известна (поле leaveDate в users/studentlist или «left_on» в реестре школы)")
             if sid in roster[0]:  # a row of someone who left before the term is not the group's
                 students.append(sid)
-        out = {"id": sg_id, "name": name,
-               "teacher": {"id": str(need(teachers[0], "id", "subjectgroups")),
-                           "full_name": str(need(teachers[0], "name", "subjectgroups"))},
-               "hours_per_week": round(count / weeks, 1) or 0.1,
-               "lessons": lessons, "period_marks": read_totals(journal, settings, ctx, where)}
-        if title != name:
-            out["group"] = {"name": group_name(title, name), "student_ids": students}
-        return out
+        return students
 
 
 def group_name(title: str, subject: str) -> str:
@@ -426,16 +337,3 @@ def _grade(name: str) -> int:
     if not digits:
         raise SourceShapeError(f"Сетевой город: из названия класса «{name}» не видна параллель (PCLID_IUP title)")
     return int(digits[0])
-
-
-def _message(reply: Reply) -> str:
-    try:
-        body = reply.json("ответ")
-    except SourceShapeError:
-        return ""
-    return str(body.get("message", "")) if isinstance(body, dict) else ""
-
-
-def _security_warning(reply: Reply) -> bool:
-    kind = str({k.lower(): v for k, v in reply.headers.items()}.get("content-type", ""))
-    return "text/html" in kind and len(reply.body) < 1000 and SECURITY_WARNING.encode() in reply.body

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from archive_service.adapters.sources.base import Credentials, SourceError
 
@@ -85,28 +85,7 @@ class SchoolRegister:
         students_in = data.get("students", {})
         if not isinstance(students_in, dict):
             raise wrong("поле «students» должно быть объектом: ключ — id ученика в системе")
-        students = {}
-        for sid, s in students_in.items():
-            where = f"«students» → «{sid}»"
-            if not isinstance(s, dict):
-                raise wrong(f"{where} должно быть объектом")
-            unknown = sorted(set(s) - set(_STUDENT_FIELDS))
-            if unknown:
-                raise wrong(f"{where}: неизвестное поле «{unknown[0]}» (допустимы: {', '.join(_STUDENT_FIELDS)})")
-            for name in ("class", "birth_date"):
-                if not str(s.get(name) or "").strip():
-                    raise wrong(f"{where}: нет поля «{name}»")
-            facts = StudentFacts(class_name=str(s["class"]).strip(),
-                                 birth_date=_iso(s["birth_date"], f"{where} → «birth_date»", wrong),
-                                 full_name=str(s.get("full_name") or "").strip(),
-                                 enrolled_on=_iso(s["enrolled_on"], f"{where} → «enrolled_on»", wrong)
-                                 if s.get("enrolled_on") else None,
-                                 left_on=_iso(s["left_on"], f"{where} → «left_on»", wrong)
-                                 if s.get("left_on") else None)
-            if facts.enrolled_on and facts.left_on and facts.left_on < facts.enrolled_on:
-                raise wrong(f"{where}: дата выбытия «left_on» {facts.left_on} раньше даты прибытия "
-                            f"«enrolled_on» {facts.enrolled_on}")
-            students[str(sid)] = facts
+        students = {str(sid): _student_facts(s, f"«students» → «{sid}»", wrong) for sid, s in students_in.items()}
         return cls(director=director, director_position=str(school.get("director_position") or "Директор"),
                    school_id=str(school.get("id") or ""), students=students)
 
@@ -129,6 +108,28 @@ def register_from(credentials: Credentials, *, system: str, director_required: b
     """The register named by `extra["register"]`, or None when the source has none."""
     path = (credentials.extra or {}).get("register")
     return SchoolRegister.from_file(Path(path), system=system, director_required=director_required) if path else None
+
+
+def _student_facts(s: Any, where: str, wrong: Callable[[str], SourceError]) -> StudentFacts:
+    """One student's entry of the register, checked field by field."""
+    if not isinstance(s, dict):
+        raise wrong(f"{where} должно быть объектом")
+    unknown = sorted(set(s) - set(_STUDENT_FIELDS))
+    if unknown:
+        raise wrong(f"{where}: неизвестное поле «{unknown[0]}» (допустимы: {', '.join(_STUDENT_FIELDS)})")
+    for name in ("class", "birth_date"):
+        if not str(s.get(name) or "").strip():
+            raise wrong(f"{where}: нет поля «{name}»")
+    facts = StudentFacts(class_name=str(s["class"]).strip(),
+                         birth_date=_iso(s["birth_date"], f"{where} → «birth_date»", wrong),
+                         full_name=str(s.get("full_name") or "").strip(),
+                         enrolled_on=_iso(s["enrolled_on"], f"{where} → «enrolled_on»", wrong)
+                         if s.get("enrolled_on") else None,
+                         left_on=_iso(s["left_on"], f"{where} → «left_on»", wrong) if s.get("left_on") else None)
+    if facts.enrolled_on and facts.left_on and facts.left_on < facts.enrolled_on:
+        raise wrong(f"{where}: дата выбытия «left_on» {facts.left_on} раньше даты прибытия "
+                    f"«enrolled_on» {facts.enrolled_on}")
+    return facts
 
 
 def _iso(value: Any, where: str, wrong: Any) -> str:
