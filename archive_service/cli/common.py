@@ -8,6 +8,7 @@ import getpass
 import json
 import socket
 from typing import Any
+from collections.abc import Callable, Sequence
 
 import click
 from flask import current_app
@@ -53,3 +54,15 @@ ANY_YEAR = click.option("--year", "academic_year", help="Учебный год, 
 ANY_PERIODS = click.option("--period", "periods", multiple=True, help="Период: Q1–Q4, H1–H2, T1–T3 или year.")
 CLASSES = click.option("--class", "classes", multiple=True, help="Класс, например 5А; по умолчанию все.")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+
+
+def echo_rows(rows: Sequence[Any], as_json: bool, line: Callable[[Any], str], total: str = "") -> None:
+    """A listing: the rows as JSON with `--json`, else one line each (`line(row)`) and, if given,
+    the `total` line with the number of rows in place of `{count}` («Записей: {count}.»)."""
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(line(row))
+    if total:
+        click.echo(total.format(count=len(rows)))

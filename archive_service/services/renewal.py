@@ -50,7 +50,7 @@ def documents_at_risk(uow: UnitOfWork, *, now: dt.datetime, horizon: dt.timedelt
 def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: Trust, *, now: dt.datetime,
                      horizon: dt.timedelta, actor: str) -> list[tuple[AtRisk, str | None]]:
     """Add a new document timestamp to every document at risk; (document, error or None)."""
-    results = []
+    results: list[tuple[AtRisk, str | None]] = []
     for doc in documents_at_risk(uow, now=now, horizon=horizon):
         try:
             renewed = add_document_timestamp(store.read(doc.sha256), timestamper, trust)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.config import PROJECT_ROOT
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf
@@ -20,6 +21,8 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes
 from conftest import NOW
 from pdf_reading import PdfPages, summary_marks
+
+CLERK = Actor("secretary", "secretary")
 
 NAME, BORN = "Алексеев Иван Петрович", dt.date(2011, 3, 14)
 NAMESAKE_BORN = dt.date(2011, 10, 2)
@@ -98,10 +101,10 @@ def two_years(archive):
     the grid continues downwards, so the row stands on the lower blocks); 9А is registered."""
     eighth = store_year(archive, year_snapshot("8А", 8, "2025/2026", pupils(30, 12)))
     ninth = store_year(archive, year_snapshot("9А", 9, "2026/2027", pupils(56, 40)))
-    register.set_rule(archive.uow(), "summary_sheet", case_index="02-15", actor="secretary", now=NOW)
+    register.set_rule(archive.uow(), "summary_sheet", case_index="02-15", actor=CLERK, now=NOW)
     entry = register.register_document(archive.uow(), ninth["document_id"], handed_over_by="Иванова Т. П.",
                                        accepted_by="Петрова А. С.", placement=register.Placement("к. 5", "2", "3"),
-                                       on=dt.date(2027, 7, 1), paper_only=True, actor="secretary", now=NOW)
+                                       on=dt.date(2027, 7, 1), paper_only=True, actor=CLERK, now=NOW)
     return {"8А": (eighth, 12, None), "9А": (ninth, 40, f"{entry['number']}/{entry['year']}")}
 
 
@@ -113,7 +116,7 @@ def one_year(archive):
 def issue(archive, name=NAME, born=BORN, today=ISSUED_ON, **kwargs) -> dict:
     return certificates.issue_certificate(archive.uow(), archive.store, archive.settings.templates_dir, name, born,
                                           requested_by=kwargs.get("requested_by", "Алексеев И. П."),
-                                          purpose=kwargs.get("purpose", "по месту требования"), actor="secretary",
+                                          purpose=kwargs.get("purpose", "по месту требования"), actor=CLERK,
                                           now=NOW, today=today)
 
 

@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
 from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, PermissionDenied
@@ -20,9 +21,11 @@ from pdf_reading import pdf_text
 from web_support import NAMES, PASSWORD
 from storage import ContentStore, DirectoryMedium, RetentionRefused
 
+CLERK = Actor("secretary", "secretary")
+
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
-SECRETARY = disposal.Actor("Петрова А. С.", "secretary")
-DIRECTOR = disposal.Actor("Смирнов В. В.", "director")
+SECRETARY = Actor("Петрова А. С.", "secretary")
+DIRECTOR = Actor("Смирнов В. В.", "director")
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
 AT_DUE = Clock(lambda: dt.datetime(2033, 1, 1, 9, 0, tzinfo=dt.timezone.utc))  # the real clock, standing on DUE
 
@@ -39,7 +42,7 @@ def registered(archive):
                                         "class_journal", archive.render_options, actor="deputy", now=NOW)
         row = register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                          accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
-                                         paper_only=True, actor="secretary", now=NOW)
+                                         paper_only=True, actor=CLERK, now=NOW)
         keys.append(f"{row['number']}/{row['year']}")
     created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код",
                                    actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=NOW)
@@ -125,7 +128,7 @@ def test_only_the_director_approves_and_nothing_is_destroyed_before(archive, reg
 def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, registered):
     keys, set_id = registered
     year, number = (int(x) for x in reversed(keys[0].split("/")))
-    register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE, actor="secretary",
+    register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE, actor=CLERK,
                         now=NOW)
     planned = disposal.plan(archive.uow(), DUE)
     assert [r["register"] for r in planned["eligible"]] == keys[1:]
@@ -134,7 +137,7 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     act = _compose_and_approve(archive)
     # a hold placed after the approval still stops that file
     year2, number2 = (int(x) for x in reversed(keys[1].split("/")))
-    register.place_hold(archive.uow(), year2, number2, reason="спор о годовой отметке", on=DUE, actor="secretary",
+    register.place_hold(archive.uow(), year2, number2, reason="спор о годовой отметке", on=DUE, actor=CLERK,
                         now=NOW)
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                   clock=AT_DUE, actor=SECRETARY)
@@ -143,7 +146,7 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
     assert result["deleted_sets"] == [] and archive.media()[0].list(set_id)
     # the hold released, the act completes; the first file never was in it
-    register.release_hold(archive.uow(), year2, number2, on=DUE, actor="secretary", now=NOW)
+    register.release_hold(archive.uow(), year2, number2, on=DUE, actor=CLERK, now=NOW)
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and len(done["items"]) == 2
@@ -247,10 +250,10 @@ def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_th
     year, number = (int(x) for x in reversed(keys[0].split("/")))
     with pytest.raises(ArchiveError, match=f"уничтожение документа №{keys[0]} по акту № {act} уже начато"):
         register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE,
-                            actor="secretary", now=NOW)
+                            actor=CLERK, now=NOW)
     with pytest.raises(ArchiveError, match="уже начато: выдать его нельзя"):
         register.move_file(archive.uow(), year, number, "issued", person="инспектор", purpose="проверка", on=DUE,
-                           actor="secretary", now=NOW)
+                           actor=CLERK, now=NOW)
     assert register.holds(archive.uow()) == {}
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
@@ -360,7 +363,7 @@ def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, run
     keys, _ = registered
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
     act = _compose_and_approve(archive, clock=archive.clock)
-    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor=CLERK, now=NOW)
     result = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
     assert result.exit_code == 1
     assert f"НЕ уничтожен: №{keys[1]}: запрет уничтожения: спор о годовой отметке" in result.output

@@ -7,10 +7,14 @@ import threading
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import register
 from builders import render_journals
 from conftest import NOW
+
+THE_DIRECTOR = Actor("director", "director")
+CLERK = Actor("secretary", "secretary")
 
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
 ON = dt.date(2027, 1, 15)
@@ -24,7 +28,7 @@ def rendered(archive):
 def add(archive, document_id, *, paper_only=True):
     return register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
                                       accepted_by="Петрова А. С.", placement=PLACE, on=ON, paper_only=paper_only,
-                                      actor="secretary", now=NOW)
+                                      actor=CLERK, now=NOW)
 
 
 def test_entries_get_the_next_number_of_the_year_and_their_retention_end(archive, rendered):
@@ -66,13 +70,13 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(archive, rend
 
 
 def test_the_schedule_is_a_setting_and_the_due_list_follows_the_1_january_rule(archive, rendered):
-    register.set_rule(archive.uow(), "class_journal", case_index="02-15", actor="secretary", now=NOW)
+    register.set_rule(archive.uow(), "class_journal", case_index="02-15", actor=CLERK, now=NOW)
     assert add(archive, rendered[0])["case_index"] == "02-15"
     assert register.retention_due(archive.uow(), dt.date(2032, 12, 31)) == []
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
     assert due["document_id"] == rendered[0]
     with pytest.raises(ArchiveError, match="не меньше года"):
-        register.set_rule(archive.uow(), "class_journal", years=0, actor="secretary", now=NOW)
+        register.set_rule(archive.uow(), "class_journal", years=0, actor=CLERK, now=NOW)
 
 
 def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, runner):
@@ -101,23 +105,23 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
 def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
     add(archive, rendered[0])
     register.move_file(archive.uow(), 2027, 1, "issued", person="Смирнов П. П., инспектор", purpose="проверка",
-                       on=dt.date(2027, 3, 1), actor="secretary", now=NOW)
+                       on=dt.date(2027, 3, 1), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0]["status"] == "issued"
     with pytest.raises(ArchiveError, match="выдан"):
         register.move_file(archive.uow(), 2027, 1, "issued", person="другой", purpose="", on=dt.date(2027, 3, 2),
-                           actor="secretary", now=NOW)
+                           actor=CLERK, now=NOW)
     register.move_file(archive.uow(), 2027, 1, "returned", person="Смирнов П. П., инспектор", purpose="",
-                       on=dt.date(2027, 3, 10), actor="secretary", now=NOW)
+                       on=dt.date(2027, 3, 10), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0]["status"] == "in_archive"
 
 
 def test_a_legal_hold_is_shown_on_the_due_list_until_released(archive, rendered):
     add(archive, rendered[0])
     register.place_hold(archive.uow(), 2027, 1, reason="проверка прокуратуры", on=dt.date(2032, 11, 1),
-                        actor="director", now=NOW)
+                        actor=THE_DIRECTOR, now=NOW)
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
     assert due["hold"] == "проверка прокуратуры"
-    register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor="director", now=NOW)
+    register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor=THE_DIRECTOR, now=NOW)
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 2, 2))
     assert due["hold"] is None
 

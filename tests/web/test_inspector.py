@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import update
 
+from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.services import documents, retrieval
 from archive_service.services.ingest import ingest_snapshot
@@ -21,6 +22,8 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12, verify_pdf
 from web_support import NAMES
+
+CLERK = Actor("secretary", "secretary")
 
 MOVER = {"id": "mover", "full_name": "Семёнова Алёна Олеговна", "birth_date": "2014-07-07", "enrolled_on": None,
          "left_on": None}
@@ -68,7 +71,7 @@ def holdings(archive, staff):
     assert [o.ok for o in outcomes] == [True]
     register_document(archive.uow(), ids["6Б 2026/2027"], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 2027"), on=dt.date(2027, 7, 1),
-                      paper_only=False, actor="secretary", now=NOW)
+                      paper_only=False, actor=CLERK, now=NOW)
     return ids
 
 

@@ -7,11 +7,14 @@ import re
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.services import certificates, disposal, documents, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
 from web_support import csrf_token
+
+CLERK = Actor("secretary", "secretary")
 
 ON = "2027-01-15"
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
@@ -41,7 +44,7 @@ def registered(archive, rendered):
     """The three copies in the register as 1/2027, 2/2027, 3/2027."""
     for doc in rendered:
         register.register_document(archive.uow(), doc, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
-                                   placement=PLACE, on=dt.date(2027, 1, 15), paper_only=True, actor="secretary",
+                                   placement=PLACE, on=dt.date(2027, 1, 15), paper_only=True, actor=CLERK,
                                    now=NOW)
     return rendered
 
@@ -88,7 +91,7 @@ def test_a_document_is_registered_through_the_page_and_gets_its_number(archive, 
 def test_the_register_is_searched_and_filtered(archive, login_as, registered):
     client = login_as("secretary")
     register.move_file(archive.uow(), 2027, 2, "issued", person="Орлов О. О., инспектор", purpose="проверка",
-                       on=dt.date(2027, 2, 1), actor="secretary", now=NOW)
+                       on=dt.date(2027, 2, 1), actor=CLERK, now=NOW)
     assert register_numbers(text_of(client.get("/register"))) == ["1/2027", "2/2027", "3/2027"]
     assert register_numbers(text_of(client.get("/register?q=5в"))) == ["3/2027"]
     assert register_numbers(text_of(client.get("/register?q=журнал+5Б"))) == ["2/2027"]
@@ -161,11 +164,11 @@ def _read_xlsx(data: bytes) -> list:
 
 @pytest.mark.parametrize("what", ["register", "inventory"])
 def test_typed_text_starting_like_a_formula_stays_text_in_csv_and_xlsx(archive, login_as, rendered, what):
-    register.set_rule(archive.uow(), "class_journal", case_index=INJECTED["case_index"], actor="secretary", now=NOW)
+    register.set_rule(archive.uow(), "class_journal", case_index=INJECTED["case_index"], actor=CLERK, now=NOW)
     register.register_document(
         archive.uow(), rendered[0], handed_over_by=INJECTED["handed_over_by"], accepted_by=INJECTED["accepted_by"],
         placement=register.Placement(INJECTED["room"], INJECTED["cabinet"], INJECTED["folder"]),
-        on=dt.date(2027, 1, 15), paper_only=True, actor="secretary", now=NOW)
+        on=dt.date(2027, 1, 15), paper_only=True, actor=CLERK, now=NOW)
     client = login_as("secretary")
     shown = {k: v for k, v in INJECTED.items()
              if what == "register" or k == "case_index"}  # the inventory has no people or places
@@ -229,13 +232,13 @@ def test_an_act_is_composed_approved_and_executed_through_the_page(archive, logi
     refused = post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     assert refused.status_code == 302 and "ещё не утверждён" in text_of(client.get("/disposal"))
     disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
-                         actor=disposal.Actor("Смирнов В. В.", "director"))
-    register.place_hold(archive.uow(), 2027, 3, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+                         actor=Actor("Смирнов В. В.", "director"))
+    register.place_hold(archive.uow(), 2027, 3, reason="спор о годовой отметке", on=DUE, actor=CLERK, now=NOW)
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "исполнен не полностью: уничтожено дел 2 из 3" in page
     assert "Дело № 3/2027 не уничтожено: запрет уничтожения: спор о годовой отметке" in page
-    register.release_hold(archive.uow(), 2027, 3, on=DUE, actor="secretary", now=NOW)
+    register.release_hold(archive.uow(), 2027, 3, on=DUE, actor=CLERK, now=NOW)
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "Акт № 1/2033 исполнен: уничтожено дел 3 из 3" in page
@@ -257,7 +260,7 @@ def test_the_disposal_pages_compose_and_execute_only_as_of_the_real_today(archiv
     monkeypatch.setattr(archive, "now", lambda: dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
     post(client, "/disposal/acts", {}, "/disposal")
     disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
-                         actor=disposal.Actor("Смирнов В. В.", "director"))
+                         actor=Actor("Смирнов В. В.", "director"))
     # the machine's clock stands before the retention end: the form's date does not carry the execution
     monkeypatch.setattr(archive, "now", lambda: dt.datetime(2032, 12, 30, 9, 0, tzinfo=dt.timezone.utc))
     post(client, "/disposal/acts/2033/1/execute", {"on": "2033-01-10", "today": "2033-01-10"}, "/disposal")
