@@ -27,6 +27,7 @@ from typing import Callable
 from dataclasses import dataclass, field
 
 from archive_service.adapters.orm import SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.domain import sheets as sheet_numbering
 from archive_service.domain.periods import kind_title
 from archive_service.errors import ArchiveError, NotFoundError
@@ -208,6 +209,19 @@ def search(uow: UnitOfWork, query: SearchQuery) -> list[DocumentCard]:
         return _cards(uow, rows, students)
 
 
+def search_recorded(uow: UnitOfWork, query: SearchQuery, *, actor: Actor, now: dt.datetime) -> list[DocumentCard]:
+    """`search` for a person; a look-up of a student by name is itself recorded in the audit log."""
+    results = search(uow, query)
+    if query.student:
+        with uow:
+            uow.audit.append(at=now, actor=actor.person, action="documents.searched", object_type="student",
+                             object_id=query.student, origin=actor.origin,
+                             details={"year": query.academic_year, "class": query.class_name, "kind": query.kind,
+                                      "found": len(results)})
+            uow.commit()
+    return results
+
+
 def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
     """The school years and classes that have documents, for the search form."""
     with uow:
@@ -241,10 +255,11 @@ def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: str, orig
         uow.commit()
 
 
-def view_document(uow: UnitOfWork, document_id: str, *, actor: str, origin: str, now: dt.datetime) -> DocumentCard:
+def view_document(uow: UnitOfWork, document_id: str, *, actor: Actor, now: dt.datetime) -> DocumentCard:
     """Open a document for reading on screen (its page images are not audited one by one)."""
     card = _existing(document_card(uow, document_id))
-    _audit(uow, "document.viewed", card, actor=actor, origin=origin, now=now, sha256=card.current_sha256)
+    _audit(uow, "document.viewed", card, actor=actor.person, origin=actor.origin, now=now,
+           sha256=card.current_sha256)
     return card
 
 
@@ -258,7 +273,7 @@ def page_image(store: ContentStore, card: DocumentCard, page: int, *, dpi: int, 
         raise ArchiveError(f"изображение страницы не получено: {err}") from err
 
 
-def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: str, origin: str,
+def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: Actor,
                       now: dt.datetime) -> tuple[DocumentCard, bytes]:
     """The signed file as it stands now (with its timestamp renewals); unsigned documents are refused."""
     card = _existing(document_card(uow, document_id))
@@ -266,13 +281,13 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
         raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
                         "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
     data = store.read(card.signature.sha256)
-    _audit(uow, "document.downloaded", card, actor=actor, origin=origin, now=now, sha256=card.signature.sha256,
-           size=len(data))
+    _audit(uow, "document.downloaded", card, actor=actor.person, origin=actor.origin, now=now,
+           sha256=card.signature.sha256, size=len(data))
     return card, data
 
 
 def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Trust], document_id: str, *,
-                    actor: str, origin: str, now: dt.datetime, downloaded: bool = False,
+                    actor: Actor, now: dt.datetime, downloaded: bool = False,
                     zone: dt.tzinfo = dt.timezone.utc) -> tuple[DocumentCard, VerificationReport]:
     """The signature report of the current signed file, checked offline now (`trust` is asked for
     only when there is a signature to check)."""
@@ -280,8 +295,8 @@ def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Tr
     if card.signature is None:
         raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
     report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
-    _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
-           origin=origin, now=now, sha256=card.signature.sha256, valid=report.valid)
+    _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor.person,
+           origin=actor.origin, now=now, sha256=card.signature.sha256, valid=report.valid)
     return card, report
 
 

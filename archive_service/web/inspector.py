@@ -28,7 +28,7 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
-from archive_service.web.auth import actor, allow, archive, menu, origin
+from archive_service.web.auth import allow, archive, current_actor, menu
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspect")
 READERS = roles_for("search_archive")
@@ -71,15 +71,8 @@ def search():
     a = archive()
     query = _query()
     years, classes = retrieval.choices(a.uow())
-    results = None if query.empty else retrieval.search(a.uow(), query)
-    if query.student and results is not None:
-        # a look-up of a person is itself worth knowing about
-        with a.uow() as uow:
-            uow.audit.append(at=a.now(), actor=actor(), action="documents.searched", object_type="student",
-                             object_id=query.student, origin=origin(),
-                             details={"year": query.academic_year, "class": query.class_name, "kind": query.kind,
-                                      "found": len(results)})
-            uow.commit()
+    # a look-up of a person is itself worth knowing about: the search records it
+    results = None if query.empty else retrieval.search_recorded(a.uow(), query, actor=current_actor(), now=a.now())
     return render_template("inspector/search.html", query=query, years=years, classes=classes, results=results,
                            kinds=retrieval.KINDS, limit=retrieval.MAX_RESULTS)
 
@@ -93,7 +86,7 @@ def document(document_id: str):
         if "page" in request.args and has_viewed(document_id):
             card = retrieval.document_card(a.uow(), document_id)
         else:
-            card = retrieval.view_document(a.uow(), document_id, actor=actor(), origin=origin(), now=a.now())
+            card = retrieval.view_document(a.uow(), document_id, actor=current_actor(), now=a.now())
             remember_view(document_id)
     except NotFoundError as err:
         return refusal(err, "Документ недоступен")
@@ -131,8 +124,7 @@ def download(document_id: str):
     """The signed PDF as it stands now (timestamp renewals included)."""
     a = archive()
     try:
-        card, data = retrieval.download_document(a.uow(), a.store, document_id, actor=actor(), origin=origin(),
-                                                 now=a.now())
+        card, data = retrieval.download_document(a.uow(), a.store, document_id, actor=current_actor(), now=a.now())
     except NotSigned as err:
         return refusal(err, "Документ ещё не подписан")
     except NotFoundError as err:
@@ -144,8 +136,8 @@ def download(document_id: str):
 
 def _verified(document_id: str, downloaded: bool = False):
     a = archive()
-    return retrieval.verify_document(a.uow(), a.store, a.trust, document_id, actor=actor(), origin=origin(),
-                                     now=a.now(), downloaded=downloaded, zone=a.zone)
+    return retrieval.verify_document(a.uow(), a.store, a.trust, document_id, actor=current_actor(), now=a.now(),
+                                     downloaded=downloaded, zone=a.zone)
 
 
 @bp.get("/documents/<document_id>/report")

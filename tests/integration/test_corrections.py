@@ -72,7 +72,7 @@ def test_the_replaced_copy_is_kept_unchanged_and_its_signed_file_still_verifies(
         assert (entry.status, entry.number, entry.year) == ("in_archive", 1, 2027)
     assert archive.store.verify(corrected.old.sha256) and archive.store.verify(corrected.old_signed_sha256)
     card, report = verify_document(archive.uow(), archive.store, archive.trust, corrected.old.document_id,
-                                   actor="inspector", origin="test", now=dt.datetime.now(dt.timezone.utc))
+                                   actor=Actor("inspector", "inspector", "test"), now=dt.datetime.now(dt.timezone.utc))
     assert report.valid and card.replaced.current == corrected.new.document_id
 
 
