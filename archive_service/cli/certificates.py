@@ -52,17 +52,17 @@ def certificate_command(student: str, birth_date: str, requested_by: str, purpos
                                              born, requested_by=requested_by, purpose=purpose,
                                              actor=terminal("secretary"), now=archive.now(), today=issued_on,
                                              secretary=secretary)
-        _, pdf = certificates.certificate_file(archive.uow(), archive.store, row["year"], row["number"])
+        _, pdf = certificates.certificate_file(archive.uow(), archive.store, row.year, row.number)
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
-    path = out or Path(f"справка-{row['number']}-{row['year']}.pdf")
+    path = out or Path(f"справка-{row.number}-{row.year}.pdf")
     path.write_bytes(pdf)
     if as_json:
-        echo_json({**row, "file": str(path)})
+        echo_json({**row.as_dict(), "file": str(path)})
         return
-    click.echo(f"Архивная справка № {row['reference']} от {issued_on:%d.%m.%Y}: {row['student_name']}, "
+    click.echo(f"Архивная справка № {row.reference} от {issued_on:%d.%m.%Y}: {row.student_name}, "
                f"{born:%d.%m.%Y} г. р. → {path}")
-    for s in row["sources"]:
+    for s in row.sources:
         where = f"реестр № {s['register']}" if s["register"] else f"документ {s['document_id']} (не в реестре)"
         click.echo(f"  {s['academic_year']}, {s['class']}: {where}, л. {sheet_ranges(s['sheets'])}")
 
@@ -75,9 +75,10 @@ certificates_cli.add_command(certificate_command, "issue")
 @AS_JSON
 def certificates_list(year: int | None, as_json: bool) -> None:
     """Книга выданных архивных справок."""
-    echo_rows(certificates.list_certificates(current_archive().uow(), year), as_json, lambda r: (
-        f"№ {r['reference']:<9} {dt.date.fromisoformat(r['issued_on']):%d.%m.%Y}  {r['student_name']} "
-        f"({dt.date.fromisoformat(r['birth_date']):%d.%m.%Y}); {r['requested_by']}, {r['purpose']}"),
+    rows = certificates.list_certificates(current_archive().uow(), year)
+    echo_rows([r.as_dict() for r in rows] if as_json else rows, as_json, lambda r: (
+        f"№ {r.reference:<9} {dt.date.fromisoformat(r.issued_on):%d.%m.%Y}  {r.student_name} "
+        f"({dt.date.fromisoformat(r.birth_date):%d.%m.%Y}); {r.requested_by}, {r.purpose}"),
         "Выдано справок: {count}.")
 
 

@@ -48,8 +48,8 @@ def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: 
                                         now=archive.now()).run()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Зарегистрирован №{row['number']}/{row['year']}: {row['title']}, {row['period']}, "
-               f"листов {row['sheets']}; хранить до {row['retention_end']}.")
+    click.echo(f"Зарегистрирован №{row.number}/{row.year}: {row.title}, {row.period}, "
+               f"листов {row.sheets}; хранить до {row.retention_end}.")
 
 
 @register_cli.command("list")
@@ -59,7 +59,8 @@ def register_list(year: int | None, as_json: bool) -> None:
     """Реестр бумажных копий."""
     from archive_service.rendering import registers
 
-    echo_rows(register.list_register(current_archive().uow(), year), as_json, lambda r: (
+    rows = [row.as_dict() for row in register.list_register(current_archive().uow(), year)]
+    echo_rows(rows, as_json, lambda r: (
         f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
         f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
         + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)]))), "Записей: {count}.")
@@ -70,7 +71,8 @@ def register_list(year: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def retention_due(today: str | None, as_json: bool) -> None:
     """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
-    echo_rows(register.retention_due(current_archive().uow(), _date(today, "--today")), as_json, lambda r: (
+    rows = [row.as_dict() for row in register.retention_due(current_archive().uow(), _date(today, "--today"))]
+    echo_rows(rows, as_json, lambda r: (
         f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}"
         + (f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else "")), "С истёкшим сроком хранения: {count}.")
 

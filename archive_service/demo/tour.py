@@ -172,7 +172,7 @@ def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     templates = archive.settings.templates_dir
     say("7. Реестр бумажных копий (секретарь)")
     secretary = Actor(actor, "secretary")
-    registered = [r["document_id"] for r in register.list_register(archive.uow())]
+    registered = [r.document_id for r in register.list_register(archive.uow())]
     for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
         if row["document_id"] not in registered:
             register.register_document(
@@ -192,10 +192,10 @@ def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
         archive.uow(), archive.store, templates, student, born,
         requested_by=student, purpose="по месту требования", actor=secretary, now=archive.now(),
         secretary="Петрова А. С.")
-    path = exported / f"архивная_справка_{certificate['number']}-{certificate['year']}.pdf"
-    path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate["year"],
-                                                   certificate["number"])[1])
-    say(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student}): {path}")
+    path = exported / f"архивная_справка_{certificate.number}-{certificate.year}.pdf"
+    path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate.year,
+                                                   certificate.number)[1])
+    say(f"   архивная справка № {certificate.number}/{certificate.year} ({student}): {path}")
 
 
 def _demo_account(archive: Archive, login: str, name: str, role: str, actor: str) -> str:

@@ -11,7 +11,8 @@ printed on it (a certificate renders in well under a second, and few are issued 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 from pathlib import Path
 
 from archive_service.adapters.orm import ArchivalCertificate
@@ -102,7 +103,7 @@ def _year_record(uow: UnitOfWork, store: ContentStore, match: StudentMatch) -> Y
 
 def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path, name: str, birth_date: dt.date, *,
                       requested_by: str, purpose: str, actor: Actor, now: dt.datetime, today: dt.date | None = None,
-                      secretary: str = "") -> dict:
+                      secretary: str = "") -> IssuedCertificate:
     """Issue the certificate of a former student under the next number of the year; its PDF is
     kept in the content store. Raises `NotFoundError` when no summary sheet lists the student."""
     matches = find_student(uow, name, birth_date)
@@ -137,25 +138,45 @@ def _source(y: YearRecord) -> dict:
             "register": y.registered_as, "case_index": y.case_index, "sheets": y.sheets}
 
 
-def _row(c: ArchivalCertificate) -> dict:
-    return {"number": c.number, "year": c.year, "reference": f"{c.number}/{c.year}", "student_name": c.student_name,
-            "birth_date": c.birth_date.isoformat(), "requested_by": c.requested_by, "purpose": c.purpose,
-            "issued_on": c.issued_on.isoformat(), "issued_by": c.issued_by, "sources": c.sources,
-            "sha256": c.sha256}
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """An issued certificate as the book of certificates lists it (dates as ГГГГ-ММ-ДД text)."""
+
+    number: int
+    year: int
+    reference: str
+    """«N/YYYY»"""
+    student_name: str
+    birth_date: str
+    requested_by: str
+    purpose: str
+    issued_on: str
+    issued_by: str
+    sources: list[dict[str, Any]]
+    """each year's summary sheet the certificate quotes: year, class, document, register number, sheets"""
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def list_certificates(uow: UnitOfWork, year: int | None = None) -> list[dict]:
+def _row(c: ArchivalCertificate) -> IssuedCertificate:
+    return IssuedCertificate(c.number, c.year, f"{c.number}/{c.year}", c.student_name, c.birth_date.isoformat(),
+                             c.requested_by, c.purpose, c.issued_on.isoformat(), c.issued_by, c.sources, c.sha256)
+
+
+def list_certificates(uow: UnitOfWork, year: int | None = None) -> list[IssuedCertificate]:
     with uow:
         return [_row(c) for c in uow.certificates.listing(year)]
 
 
-def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[dict, bytes]:
+def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[IssuedCertificate, bytes]:
     """An issued certificate and its PDF, as it was given out."""
     with uow:
         return _issued(uow, store, year, number)
 
 
-def _issued(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[dict, bytes]:
+def _issued(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[IssuedCertificate, bytes]:
     certificate = uow.certificates.get(year, number)
     if certificate is None:
         raise NotFoundError(f"архивная справка № {number}/{year} не выдавалась")
@@ -163,12 +184,12 @@ def _issued(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tup
 
 
 def download_certificate(uow: UnitOfWork, store: ContentStore, year: int, number: int, *, actor: Actor,
-                         now: dt.datetime) -> tuple[dict, bytes]:
+                         now: dt.datetime) -> tuple[IssuedCertificate, bytes]:
     """An issued certificate and its PDF for a person; a download through the web is recorded."""
     with uow:
         row, data = _issued(uow, store, year, number)
         record_request(uow.audit, actor, at=now, action="certificate_downloaded", object_type="archival_certificate",
-                       object_id=row["reference"], format="pdf")
+                       object_id=row.reference, format="pdf")
         uow.commit()
         return row, data
 

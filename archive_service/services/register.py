@@ -8,7 +8,8 @@ never get the same number and a failed registration never leaves a gap.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry, RegisterMovement, RetentionRule
 from archive_service.domain.actor import Actor
@@ -96,7 +97,7 @@ class RegisterDocument:
         with self.uow:
             self._checked()
 
-    def run(self) -> dict:
+    def run(self) -> RegisterRow:
         self.validate()
         schedule, uow = rules(self.uow), self.uow
         with uow:
@@ -139,36 +140,68 @@ class RegisterDocument:
 
 
 def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
-                      placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime) -> dict:
+                      placement: Placement, on: dt.date, paper_only: bool, actor: Actor,
+                      now: dt.datetime) -> RegisterRow:
     """Enter a document in the register (see `RegisterDocument`)."""
     return RegisterDocument(uow, document_id, handed_over_by=handed_over_by, accepted_by=accepted_by,
                             placement=placement, on=on, paper_only=paper_only, actor=actor, now=now).run()
 
 
-def entry_row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> dict:
-    """An entry as pages and printouts show it; `superseded` says which copy replaced it and why
-    (the entry itself, its place and its status, is never changed by a correction)."""
-    return {"year": entry.year, "number": entry.number, "document_id": document_id, "case_index": entry.case_index,
-            "title": entry.title, "period": readable_period(entry.period), "sheets": entry.sheets,
-            "handed_over_by": entry.handed_over_by, "accepted_by": entry.accepted_by,
-            "registered_on": entry.registered_on.isoformat(), "room": entry.room, "cabinet": entry.cabinet,
-            "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status,
-            "superseded": replaced.as_dict() if replaced else None}
+@dataclass(frozen=True)
+class RegisterRow:
+    """An entry as pages and printouts show it (dates as ГГГГ-ММ-ДД text); `superseded` says which
+    copy replaced it and why (the entry itself, its place and its status, is never changed by a
+    correction)."""
+
+    year: int
+    number: int
+    document_id: str
+    case_index: str
+    title: str
+    period: str
+    """«2026/2027, II четверть»"""
+    sheets: int
+    handed_over_by: str
+    accepted_by: str
+    registered_on: str
+    room: str
+    cabinet: str
+    folder: str
+    retention_end: str
+    status: str
+    """in_archive, issued or destroyed"""
+    superseded: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class DueRow(RegisterRow):
+    """An entry whose retention has ended, with the reason of its legal hold if it has one."""
+
+    hold: str | None
+
+
+def entry_row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> RegisterRow:
+    return RegisterRow(entry.year, entry.number, document_id, entry.case_index, entry.title,
+                       readable_period(entry.period), entry.sheets, entry.handed_over_by, entry.accepted_by,
+                       entry.registered_on.isoformat(), entry.room, entry.cabinet, entry.folder,
+                       entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None)
+
+
+def list_register(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
     with uow:
         rows = uow.register.listing(year)
         replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
         return [entry_row(entry, document.document_id, replaced.get(entry.document_id)) for entry, document in rows]
 
 
-def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
+def retention_due(uow: UnitOfWork, today: dt.date) -> list[DueRow]:
     """Entries whose retention has ended by `today`, not destroyed yet; held ones say so."""
     held = holds(uow)
-    due = [r for r in list_register(uow) if r["status"] != "destroyed"
-           and dt.date.fromisoformat(r["retention_end"]) <= today]
-    return [{**r, "hold": held.get((r["year"], r["number"]))} for r in due]
+    due = [r for r in list_register(uow) if r.status != "destroyed" and dt.date.fromisoformat(r.retention_end) <= today]
+    return [DueRow(**r.as_dict(), hold=held.get((r.year, r.number))) for r in due]
 
 
 def _entry(uow: UnitOfWork, year: int, number: int, *, lock: bool = False) -> RegisterEntry:
@@ -283,7 +316,7 @@ def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int 
 
     if fmt not in FORMATS:
         raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
-    rows = list_register(uow, year)
+    rows = [row.as_dict() for row in list_register(uow, year)]
     if what == "inventory":
         rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
         columns, title = registers.INVENTORY_COLUMNS, "Опись"

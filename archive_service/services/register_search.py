@@ -21,7 +21,7 @@ def described_register(uow: UnitOfWork, year: int | None = None) -> list[dict[st
     with uow:
         rows = uow.register.listing(year)
         replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
-        return [{**entry_row(entry, document.document_id, replaced.get(entry.document_id)),
+        return [{**entry_row(entry, document.document_id, replaced.get(entry.document_id)).as_dict(),
                  "kind": document.kind, "class_name": document.class_name} for entry, document in rows]
 
 

@@ -154,9 +154,9 @@ def register_add():
                    else str(err))
         flash(f"Документ не зарегистрирован: {message}.", "error")
         return register_page(entered=request.form.to_dict(), status=422)  # the form keeps what was typed
-    flash(f"Зарегистрирован № {row['number']}/{row['year']}: {row['title']}, {readable_period(row['period'])}, "
-          f"листов {row['sheets']}. Хранить до {_dmy(row['retention_end'])}.", "ok")
-    return redirect(url_for("secretary.register", q=f"{row['number']}/{row['year']}"))
+    flash(f"Зарегистрирован № {row.number}/{row.year}: {row.title}, {readable_period(row.period)}, "
+          f"листов {row.sheets}. Хранить до {_dmy(row.retention_end)}.", "ok")
+    return redirect(url_for("secretary.register", q=f"{row.number}/{row.year}"))
 
 
 @bp.post("/register/<int:year>/<int:number>/move")
@@ -205,7 +205,7 @@ def retention():
     on = _asked_date()
     rows = register_search.described_register(a.uow())
     kinds = {(r["year"], r["number"]): {"kind": r["kind"], "class_name": r["class_name"]} for r in rows}
-    due = [{**r, **kinds[(r["year"], r["number"])]} for r in register.retention_due(a.uow(), on)]
+    due = [{**r.as_dict(), **kinds[(r.year, r.number)]} for r in register.retention_due(a.uow(), on)]
     held = register.holds(a.uow())
     holds = [{**r, "hold": held[(r["year"], r["number"])]} for r in rows if (r["year"], r["number"]) in held]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS}
@@ -364,7 +364,7 @@ def certificate_issue():
         flash(f"Справка не выдана: {err}", "error")
         return redirect(url_for("secretary.certificates", name=request.form.get("name"),
                                 born=request.form.get("born")))
-    flash(f"Выдана архивная справка № {row['reference']}: {row['student_name']}. Скачайте её PDF в списке ниже, "
+    flash(f"Выдана архивная справка № {row.reference}: {row.student_name}. Скачайте её PDF в списке ниже, "
           "распечатайте и передайте на подпись директору.", "ok")
     return redirect(url_for("secretary.certificates"))
 

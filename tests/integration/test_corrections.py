@@ -80,9 +80,9 @@ def test_the_register_and_its_printouts_say_the_copy_was_replaced_by_the_registe
     sign(archive)
     register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
     old_row, new_row = register.list_register(archive.uow())
-    assert old_row["status"] == "in_archive", "the entry itself is not changed"
-    assert old_row["superseded"]["text"] == f"заменена копией № 2/2027, причина: {REASON}"
-    assert new_row["superseded"] is None
+    assert old_row.status == "in_archive", "the entry itself is not changed"
+    assert old_row.superseded["text"] == f"заменена копией № 2/2027, причина: {REASON}"
+    assert new_row.superseded is None
     data, count = register.printout(archive.uow(), archive.settings.templates_dir, "register", "csv", year=None,
                                     actor=CLERK, now=NOW)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -160,7 +160,7 @@ def test_a_replaced_copy_keeps_the_retention_of_its_file(archive, corrected):
     sign(archive)
     register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
     old_row, new_row = register.list_register(archive.uow())
-    assert old_row["retention_end"] == new_row["retention_end"] == "2033-01-01"
+    assert old_row.retention_end == new_row.retention_end == "2033-01-01"
     assert disposal.plan(archive.uow(), dt.date(2032, 12, 31))["eligible"] == []
     due = disposal.plan(archive.uow(), dt.date(2033, 1, 1))
     assert {r["register"] for r in due["eligible"]} == {"1/2027", "2/2027"}

@@ -43,7 +43,7 @@ def registered(archive):
         row = register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                          accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
                                          paper_only=True, actor=CLERK, now=NOW)
-        keys.append(f"{row['number']}/{row['year']}")
+        keys.append(f"{row.number}/{row.year}")
     created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код",
                                    actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=NOW)
     return keys, created["set_id"]
@@ -77,7 +77,7 @@ def test_the_dry_run_changes_nothing_and_refuses_documents_still_in_retention(ar
     assert [r["register"] for r in due["eligible"]] == keys
     assert due["backup_sets"] == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
                                    "reason": "срок хранения истёк, все документы набора уничтожены"}]
-    assert all(r["status"] == "in_archive" for r in register.list_register(archive.uow()))
+    assert all(r.status == "in_archive" for r in register.list_register(archive.uow()))
     assert disposal.list_acts(archive.uow()) == []
 
 
@@ -91,7 +91,7 @@ def test_an_approved_act_destroys_files_everywhere_and_marks_the_register(archiv
     assert result["status"] == "executed" and result["blocked"] == [] and result["deleted_sets"] == [set_id]
     assert not any(archive.store.exists(digest) for digest in stored)
     assert all(medium.list(set_id) == [] for medium in archive.media())
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert all(d.destroyed_by_act == act for d in _documents(archive))  # rows stay as evidence
     assert documents.list_documents(archive.uow()) == []
     assert backup.list_backups(archive.uow())[0]["destroyed_by_act"] == act
@@ -143,7 +143,7 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
                                   clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "approved"
     assert result["blocked"] == [{"register": keys[1], "reason": "запрет уничтожения: спор о годовой отметке"}]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
     assert result["deleted_sets"] == [] and archive.media()[0].list(set_id)
     # the hold released, the act completes; the first file never was in it
     register.release_hold(archive.uow(), year2, number2, on=DUE, actor=CLERK, now=NOW)
@@ -191,7 +191,7 @@ def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(ar
                                  "удалить из хранилища; проверьте хранилище и исполните акт ещё раз"}]
     assert "исполнен не полностью: уничтожено дел 2 из 3, уничтожение начато и не завершено: 1" in first["status_text"]
     # the half-destroyed entry never says «в архиве»; its backup set waits for it
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert archive.media()[0].list(set_id)
     # the backup set dies half-way on medium A: the act says so and stays approved
     dying = DyingMedium(archive.media()[0], fail_on=3)
@@ -205,7 +205,7 @@ def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(ar
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                   clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "executed" and result["deleted_sets"] == [set_id] and result["left_sets"] == []
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
     assert all(m.list(set_id) == [] for m in archive.media())
     with archive.uow() as uow:
@@ -258,7 +258,7 @@ def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_th
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and done["deleted_sets"] == [set_id]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
 
 
@@ -282,7 +282,7 @@ def test_a_hold_being_placed_while_the_act_runs_wins_over_the_destruction(archiv
         uow.commit()
     worker.join(timeout=120)
     assert outcome["blocked"] == [{"register": keys[0], "reason": "запрет уничтожения: проверка прокуратуры"}]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
     assert archive.store.exists(_documents(archive)[0].sha256)
 
 
@@ -331,7 +331,7 @@ def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner,
     assert today.exit_code != 0 and "на 30.11.2026 нет документов" in today.output
     assert disposal.list_acts(archive.uow()) == []
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive"] * 3
 
 
 def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch,

@@ -18,7 +18,7 @@ CLERK = Actor("секретарь", "secretary")
 PLACE = register.Placement("кабинет 12", "шкаф 1", "папка 3")
 
 
-def _register(uow, document, *, on=dt.date(2026, 6, 1), paper_only=False) -> dict:
+def _register(uow, document, *, on=dt.date(2026, 6, 1), paper_only=False) -> register.RegisterRow:
     return register.register_document(uow, document.document_id, handed_over_by="Завуч", accepted_by="Секретарь",
                                       placement=PLACE, on=on, paper_only=paper_only, actor=CLERK, now=MOMENT)
 
@@ -30,29 +30,29 @@ def _signed(uow, class_name="5А", kind="summary_sheet"):
 def test_numbers_follow_each_other_within_a_year_and_start_again_on_1_january():
     uow = FakeUnitOfWork()
     first, second, third = _signed(uow, "5А"), _signed(uow, "5Б"), _signed(uow, "6А")
-    assert (_register(uow, first)["number"], _register(uow, second)["number"]) == (1, 2)
+    assert (_register(uow, first).number, _register(uow, second).number) == (1, 2)
     next_year = _register(uow, third, on=dt.date(2027, 1, 10))
-    assert (next_year["year"], next_year["number"]) == (2027, 1)
+    assert (next_year.year, next_year.number) == (2027, 1)
     assert [e.details for e in uow.audit.events if e.action == "register.added"] == [
         {"year": 2026, "number": 1}, {"year": 2026, "number": 2}, {"year": 2027, "number": 1}]
-    assert [(r["year"], r["number"]) for r in register.list_register(uow, 2026)] == [(2026, 1), (2026, 2)]
+    assert [(r.year, r.number) for r in register.list_register(uow, 2026)] == [(2026, 1), (2026, 2)]
 
 
 def test_the_entry_keeps_the_place_and_the_schedule_of_its_kind():
     uow = FakeUnitOfWork()
     row = _register(uow, _signed(uow, "9А", "class_journal"))
     # the 2025/2026 file closes on 31.08.2026; 5 years counted from 1 January of the next year
-    assert row["retention_end"] == "2032-01-01"
-    assert (row["room"], row["cabinet"], row["folder"], row["status"]) == ("кабинет 12", "шкаф 1", "папка 3",
+    assert row.retention_end == "2032-01-01"
+    assert (row.room, row.cabinet, row.folder, row.status) == ("кабинет 12", "шкаф 1", "папка 3",
                                                                            "in_archive")
-    assert row["title"] == "Бумажная копия электронного классного журнала, 9А класс"
+    assert row.title == "Бумажная копия электронного классного журнала, 9А класс"
 
 
 def test_an_edited_schedule_applies_to_the_next_entries():
     uow = FakeUnitOfWork()
     register.set_rule(uow, "summary_sheet", years=50, case_index="02-07", actor=CLERK, now=MOMENT)
     row = _register(uow, _signed(uow))
-    assert (row["retention_end"], row["case_index"]) == ("2077-01-01", "02-07")
+    assert (row.retention_end, row.case_index) == ("2077-01-01", "02-07")
     with pytest.raises(NotFoundError):
         register.set_rule(uow, "timetable", years=5, actor=CLERK, now=MOMENT)
 
@@ -63,7 +63,7 @@ def test_unsigned_documents_wait_for_the_signature_unless_the_school_works_on_pa
     with pytest.raises(register.NotSigned, match="ещё не подписан директором"):
         _register(uow, document)
     assert uow.register.entries == [] and uow.register.counters == {}
-    assert _register(uow, document, paper_only=True)["number"] == 1
+    assert _register(uow, document, paper_only=True).number == 1
 
 
 def test_a_document_is_registered_once_and_a_replaced_copy_not_at_all():
@@ -91,7 +91,7 @@ def test_holds_are_placed_shown_on_due_entries_and_released():
                         now=MOMENT)
     assert register.holds(uow) == {(2026, 1): "запрос прокуратуры"}
     due = register.retention_due(uow, dt.date(2032, 1, 1))
-    assert [(r["number"], r["hold"]) for r in due] == [(1, "запрос прокуратуры")]
+    assert [(r.number, r.hold) for r in due] == [(1, "запрос прокуратуры")]
     assert register.retention_due(uow, dt.date(2031, 12, 31)) == []
     register.release_hold(uow, 2026, 1, on=dt.date(2027, 1, 1), actor=THE_DIRECTOR, now=MOMENT)
     assert register.holds(uow) == {}

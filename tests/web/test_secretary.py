@@ -84,7 +84,7 @@ def test_a_document_is_registered_through_the_page_and_gets_its_number(archive, 
     assert "Зарегистрирован № 1/2027" in page and register_numbers(page) == ["1/2027"]
     assert "2026/2027, II четверть" in page and "ждут регистрации: 2" in page
     (row,) = register.list_register(archive.uow())
-    assert (row["document_id"], row["accepted_by"], row["room"]) == (rendered[0], "Петрова А. С.", "кабинет 5")
+    assert (row.document_id, row.accepted_by, row.room) == (rendered[0], "Петрова А. С.", "кабинет 5")
     assert {"register.added", "web.register_added"} <= set(actions(archive))
 
 
@@ -109,13 +109,13 @@ def test_a_paper_file_is_issued_and_returned_through_the_page(archive, login_as,
     client = login_as("secretary")
     issue = {"action": "issued", "person": "Орлов О. О., инспектор", "purpose": "проверка", "on": "2027-02-01"}
     post(client, "/register/2027/1/move", {**issue, "q": "5А"})
-    assert register.list_register(archive.uow(), 2027)[0]["status"] == "issued"
+    assert register.list_register(archive.uow(), 2027)[0].status == "issued"
     page = text_of(client.get("/register?q=5А"))
     assert "Дело № 1/2027 выдан: Орлов О. О., инспектор (проверка)" in page and "Принять обратно" in page
     post(client, "/register/2027/1/move", issue)
     assert "сейчас выдан: выдать нельзя" in text_of(client.get("/register"))
     post(client, "/register/2027/1/move", {"action": "returned", "person": "Орлов О. О.", "on": "2027-02-10"})
-    assert register.list_register(archive.uow(), 2027)[0]["status"] == "in_archive"
+    assert register.list_register(archive.uow(), 2027)[0].status == "in_archive"
     assert "возвращён в архив" in text_of(client.get("/register"))
     assert [a for a in actions(archive) if a.startswith("register.")][-3:] == \
         ["register.added", "register.issued", "register.returned"]
@@ -199,10 +199,10 @@ def test_the_retention_dashboard_shows_a_due_file_and_a_hold(archive, login_as, 
     assert "На дело № 2/2027 установлен запрет уничтожения" in page
     assert register_numbers(page)[:3] == ["1/2027", "2/2027", "3/2027"]  # the due list
     assert "проверка Рособрнадзора" in page and "Снять запрет" in page
-    assert [r["hold"] for r in register.retention_due(archive.uow(), DUE)] == [None, "проверка Рособрнадзора", None]
+    assert [r.hold for r in register.retention_due(archive.uow(), DUE)] == [None, "проверка Рособрнадзора", None]
     post(client, "/retention/holds/2027/2/release", {"on": "2033-01-01"}, "/retention")
     assert "Запрет уничтожения дела № 2/2027 снят" in text_of(client.get("/retention"))
-    assert all(r["hold"] is None for r in register.retention_due(archive.uow(), DUE))
+    assert all(r.hold is None for r in register.retention_due(archive.uow(), DUE))
     post(client, "/retention/holds", {"number": "12-2027", "reason": "спор"}, "/retention")
     assert "номер/год, например 12/2027" in text_of(client.get("/retention"))
 
@@ -242,7 +242,7 @@ def test_an_act_is_composed_approved_and_executed_through_the_page(archive, logi
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "Акт № 1/2033 исполнен: уничтожено дел 3 из 3" in page
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     pdf = client.get("/disposal/acts/2033/1.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert actions(archive)[-1] == "web.disposal_act_downloaded"
@@ -266,7 +266,7 @@ def test_the_disposal_pages_compose_and_execute_only_as_of_the_real_today(archiv
     post(client, "/disposal/acts/2033/1/execute", {"on": "2033-01-10", "today": "2033-01-10"}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "Дело № 1/2027 не уничтожено: срок хранения не истёк: хранится до 01.01.2033" in page
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive"] * 3
     assert all(archive.store.exists(d["sha256"]) for d in documents.list_documents(archive.uow()))
 
 
@@ -292,7 +292,7 @@ def test_a_certificate_is_issued_through_the_page_and_downloaded(archive, login_
     page = text_of(client.get(issued.headers["Location"]))
     assert "Выдана архивная справка № 1/2030: Алексеев Иван Петрович" in page
     (row,) = certificates.list_certificates(archive.uow())
-    assert (row["reference"], row["issued_by"], row["issued_on"]) == ("1/2030", "Петрова Анна Сергеевна",
+    assert (row.reference, row.issued_by, row.issued_on) == ("1/2030", "Петрова Анна Сергеевна",
                                                                        "2030-09-15")
     pdf = client.get("/certificates/2030/1.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf"
