@@ -129,7 +129,7 @@ def test_opening_a_document_is_one_audited_view_and_its_pages_follow(archive, ho
 def test_the_download_is_the_current_signed_file_and_its_report_says_valid(archive, holdings, login_as):
     doc_id = holdings["6Б 2026/2027"]
     renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(), now=archive.now(),
-                     horizon=dt.timedelta(days=365 * 100), actor="test")
+                     horizon=dt.timedelta(days=365 * 100), actor=Actor("test", "system"))
     current = next(r for r in documents.list_documents(archive.uow(), "2026/2027", ["year"], ["6Б"]))
     assert current["signature"]["renewals"] == 1
     inspector = login_as("inspector")
