@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
@@ -14,6 +15,9 @@ from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import register
+
+if TYPE_CHECKING:
+    from archive_service.services.disposal_plan import DisposalPlan
 
 register_cli = AppGroup("register", help="Реестр бумажных копий (ведёт секретарь).")
 retention_cli = AppGroup("retention", help="Сроки хранения: номенклатура, документы с истёкшим сроком.")
@@ -185,17 +189,17 @@ def register_inventory(year: int | None, out: Path) -> None:
     click.echo(f"Опись дел, дел: {_printout('inventory', year, out)} → {out}")
 
 
-def _print_plan(plan: dict) -> None:
-    for r in plan["eligible"]:
+def _print_plan(plan: DisposalPlan) -> None:
+    for r in plan.eligible:
         click.echo(f"  к уничтожению: №{r['register']} {r['title']}, {r['period']}, л. {r['sheets']}; "
                    f"хранить до {r['retention_end']}")
-    for r in plan["refused"]:
+    for r in plan.refused:
         click.echo(f"  НЕ уничтожается: №{r['register']} {r['title']}, {r['period']}: {r['reason']}")
-    for b in plan["backup_sets"]:
+    for b in plan.backup_sets:
         click.echo(f"  резервная копия {b['set_id']}: {'будет удалена с носителей' if b['may_go'] else 'остаётся'}"
                    f" ({b['reason']})")
-    click.echo(f"Можно уничтожить: {len(plan['eligible'])}; отказано: {len(plan['refused'])}; "
-               f"срок не истёк: {plan['not_due']}.")
+    click.echo(f"Можно уничтожить: {len(plan.eligible)}; отказано: {len(plan.refused)}; "
+               f"срок не истёк: {plan.not_due}.")
 
 
 TODAY_ONLY = ("--today — только для пробного прогона: уничтожение (--execute) идёт лишь по сегодняшней дате "
@@ -245,7 +249,7 @@ def _dry_run(on: dt.date, as_json: bool) -> None:
 
     plan = disposal.plan(current_archive().uow(), on)
     if as_json:
-        echo_json(plan)
+        echo_json(plan.as_dict())
         return
     click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
     _print_plan(plan)

@@ -42,6 +42,7 @@ from archive_service.services.audit_trail import record, record_request
 from archive_service.services.disposal_plan import (
     KIND_YEARS_WORDS,
     STATUS,
+    DisposalPlan,
     act_key,
     act_summary,
     backup_decisions,
@@ -61,7 +62,8 @@ from retention import Decision, decide
 from storage import ContentStore, Medium, StorageError
 from storage.crash_points import crash_point
 
-__all__ = ["APPROVING_ROLE", "KIND_YEARS_WORDS", "STATUS", "ApproveAct", "ComposeAct", "ExecuteAct", "act_pdf",
+__all__ = ["APPROVING_ROLE", "KIND_YEARS_WORDS", "STATUS", "ApproveAct", "ComposeAct", "DisposalPlan", "ExecuteAct",
+           "act_pdf",
            "act_summary", "approve_act", "compose_act", "download_act", "execute_act", "list_acts", "plan"]
 
 APPROVING_ROLE = sole_role("approve_disposal")

@@ -8,6 +8,7 @@ the ones refused and why, the backup sets that could then leave their media. Not
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
@@ -65,7 +66,22 @@ def decisions(uow: UnitOfWork, today: dt.date) -> tuple[Pairs, list[Decision], l
     return pairs, eligible, refused
 
 
-def plan(uow: UnitOfWork, today: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DisposalPlan:
+    """The dry run of a day: the files an act may list (each as the act prints it), the due ones
+    refused with the reason, how many are not due yet, and whether each backup set could then go."""
+
+    today: str
+    eligible: list[dict[str, Any]]
+    refused: list[dict[str, Any]]
+    not_due: int
+    backup_sets: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def plan(uow: UnitOfWork, today: dt.date) -> DisposalPlan:
     """The dry run: eligible files, refused ones with reasons, backup sets that could then go."""
     schedule = rules(uow)
     with uow:
@@ -77,10 +93,9 @@ def plan(uow: UnitOfWork, today: dt.date) -> dict[str, Any]:
             return {**describe(entry, doc, schedule[doc.kind]), "reason": decision.reason}
 
         going = {pairs[d.key][1].id for d in eligible}
-        return {"today": today.isoformat(), "eligible": [row(d) for d in eligible],
-                "refused": [row(d) for d in due_or_held],
-                "not_due": sum(1 for d in refused if d.reason.startswith(NOT_DUE)),
-                "backup_sets": backup_decisions(uow, today, going)}
+        return DisposalPlan(today.isoformat(), [row(d) for d in eligible], [row(d) for d in due_or_held],
+                            sum(1 for d in refused if d.reason.startswith(NOT_DUE)),
+                            backup_decisions(uow, today, going))
 
 
 def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:

@@ -270,9 +270,9 @@ def disposal_page():
     plan = disposal.plan(a.uow(), on)
     ready = plan if on == today else disposal.plan(a.uow(), today)  # what an act composed now would list
     classes = {r["document_id"]: r["class_name"] for r in register_search.described_register(a.uow())}
-    for row in plan["eligible"] + plan["refused"]:
+    for row in plan.eligible + plan.refused:
         row["class_name"] = classes[row["document_id"]]
-    return render_template("secretary/disposal.html", on=on, today=today, plan=plan, ready=len(ready["eligible"]),
+    return render_template("secretary/disposal.html", on=on, today=today, plan=plan, ready=len(ready.eligible),
                            acts=list(reversed(disposal.list_acts(a.uow()))), act_status=ACT_STATUS)
 
 

@@ -161,9 +161,9 @@ def test_a_replaced_copy_keeps_the_retention_of_its_file(archive, corrected):
     register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
     old_row, new_row = register.list_register(archive.uow())
     assert old_row.retention_end == new_row.retention_end == "2033-01-01"
-    assert disposal.plan(archive.uow(), dt.date(2032, 12, 31))["eligible"] == []
+    assert disposal.plan(archive.uow(), dt.date(2032, 12, 31)).eligible == []
     due = disposal.plan(archive.uow(), dt.date(2033, 1, 1))
-    assert {r["register"] for r in due["eligible"]} == {"1/2027", "2/2027"}
+    assert {r["register"] for r in due.eligible} == {"1/2027", "2/2027"}
 
 
 def test_the_command_line_lists_say_the_copy_was_replaced_in_words(archive, corrected, runner):

@@ -67,15 +67,15 @@ def _compose_and_approve(archive, clock=AT_DUE) -> str:
 def test_the_dry_run_changes_nothing_and_refuses_documents_still_in_retention(archive, registered):
     keys, set_id = registered
     early = disposal.plan(archive.uow(), DUE - dt.timedelta(days=1))
-    assert early["eligible"] == [] and early["not_due"] == 3
-    assert [b["may_go"] for b in early["backup_sets"]] == [False]
+    assert early.eligible == [] and early.not_due == 3
+    assert [b["may_go"] for b in early.backup_sets] == [False]
     with pytest.raises(ArchiveError, match="нет документов, срок хранения которых истёк"):
         disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir,
                              clock=Clock(lambda: dt.datetime(2032, 12, 31, 12, 0, tzinfo=dt.timezone.utc)),
                              actor=SECRETARY)
     due = disposal.plan(archive.uow(), DUE)
-    assert [r["register"] for r in due["eligible"]] == keys
-    assert due["backup_sets"] == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
+    assert [r["register"] for r in due.eligible] == keys
+    assert due.backup_sets == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
                                    "reason": "срок хранения истёк, все документы набора уничтожены"}]
     assert all(r.status == "in_archive" for r in register.list_register(archive.uow()))
     assert disposal.list_acts(archive.uow()) == []
@@ -120,7 +120,7 @@ def test_only_the_director_approves_and_nothing_is_destroyed_before(archive, reg
                              actor=SECRETARY)
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
     # a second act cannot list what the open one lists
-    assert disposal.plan(archive.uow(), DUE)["eligible"] == []
+    assert disposal.plan(archive.uow(), DUE).eligible == []
     text = pdf_text(disposal.act_pdf(archive.uow(), archive.store, act))
     assert "УТВЕРЖДАЮ" in text and "составлен, ждёт утверждения" in text
 
@@ -131,9 +131,9 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE, actor=CLERK,
                         now=NOW)
     planned = disposal.plan(archive.uow(), DUE)
-    assert [r["register"] for r in planned["eligible"]] == keys[1:]
-    assert planned["refused"][0]["reason"] == "запрет уничтожения: проверка Рособрнадзора"
-    assert planned["backup_sets"][0]["may_go"] is False  # the held document is in the set
+    assert [r["register"] for r in planned.eligible] == keys[1:]
+    assert planned.refused[0]["reason"] == "запрет уничтожения: проверка Рособрнадзора"
+    assert planned.backup_sets[0]["may_go"] is False  # the held document is in the set
     act = _compose_and_approve(archive)
     # a hold placed after the approval still stops that file
     year2, number2 = (int(x) for x in reversed(keys[1].split("/")))
