@@ -1,11 +1,11 @@
 """Disposal of documents whose retention has ended: the act, the director's approval, destruction.
 
 1. `plan` — the dry run: what an act may list today, what is refused and why, which backup
-   sets could go once those documents are destroyed. Nothing changes.
-2. `compose_act` — the act (акт о выделении к уничтожению документов, не подлежащих хранению)
+   sets could go once those documents are destroyed. Nothing changes (`disposal_plan.py`).
+2. `ComposeAct` — the act (акт о выделении к уничтожению документов, не подлежащих хранению)
    under the next number of the year, its PDF kept in the content store. Status `proposed`.
-3. `approve_act` — the director approves it (only the director). Status `approved`.
-4. `execute_act` — file by file: the rules are checked again (a hold placed after approval
+3. `ApproveAct` — the director approves it (only the director). Status `approved`.
+4. `ExecuteAct` — file by file: the rules are checked again (a hold placed after approval
    still stops that file); then one transaction marks the destruction begun — the act item's
    `destruction_started_at`, the register entry and the document destroyed, an audit event —
    before the first byte is deleted; the document's files leave the content store; a second
@@ -25,6 +25,12 @@
 Composing, approving and carrying out take the time only from the `Clock` the entry point
 passes (the composition root's real clock): there is no date parameter, so nothing can destroy
 «as of» another day. Only the dry run `plan` looks at any day.
+
+Each of the three is a command: built with its inputs and the `Actor`, `validate()` raises an
+`ArchiveError` in Russian having written nothing, `run()` validates again inside its own
+transactions and does it; every audit event (and, for a person on the web pages, the request's)
+is written in the transaction that makes the change. `compose_act`, `approve_act` and
+`execute_act` are the same as functions.
 """
 
 from __future__ import annotations
