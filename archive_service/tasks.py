@@ -15,10 +15,10 @@ from celery import Celery, Task, shared_task
 from celery.schedules import crontab
 from flask import Flask, current_app
 
+from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
 from archive_service.adapters.sources.base import SourceError, SourceUnreachableError
-from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.services import (audit, backup, documents, ingest, renewal, snapshots, source_pull, source_runs,
                                       sources)
 
@@ -119,7 +119,8 @@ def renew_timestamps() -> dict:
         log.error("signed document %s fails verification: %s", failure.document_id, "; ".join(failure.problems))
     horizon = dt.timedelta(days=archive.settings.timestamp_renewal_days)
     results = renewal.renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
-                                       now=archive.now(), horizon=horizon, actor="beat:renew_timestamps")
+                                       now=archive.now(), horizon=horizon,
+                                       actor=Actor("beat:renew_timestamps", SYSTEM_ROLE, "по расписанию"))
     for doc, error in results:
         if error:
             log.error("timestamp renewal failed for %s: %s", doc.document_id, error)

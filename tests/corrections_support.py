@@ -13,6 +13,8 @@ from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot, subject
 from signing import create_demo_pki, load_pkcs12
 
+CLERK = Actor("Петрова Анна Сергеевна", "secretary")
+
 FIRST_CLOSE = dt.datetime(2026, 12, 27, 9, 0, tzinfo=dt.timezone.utc)
 CORRECTED_AT = dt.datetime(2027, 1, 8, 11, 0, tzinfo=dt.timezone.utc)
 SECOND_CLOSE = dt.datetime(2027, 1, 9, 10, 0, tzinfo=dt.timezone.utc)
@@ -45,7 +47,7 @@ def sign(archive) -> None:
 
 def register(archive, document_id: str, on: dt.date) -> dict:
     return register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
-                             placement=PLACE, on=on, paper_only=False, actor="Петрова Анна Сергеевна",
+                             placement=PLACE, on=on, paper_only=False, actor=CLERK,
                              now=dt.datetime.combine(on, dt.time(12), dt.timezone.utc))
 
 

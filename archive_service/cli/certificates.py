@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal_actor
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, terminal
 from archive_service.errors import ArchiveError
 from archive_service.rendering.certificate import sheet_ranges
 from archive_service.services import certificates
@@ -49,19 +49,20 @@ def certificate_command(student: str, birth_date: str, requested_by: str, purpos
     archive = current_archive()
     try:
         row = certificates.issue_certificate(archive.uow(), archive.store, archive.settings.templates_dir, student,
-                                             born, requested_by=requested_by, purpose=purpose, actor=terminal_actor(),
-                                             now=archive.now(), today=issued_on, secretary=secretary)
-        _, pdf = certificates.certificate_file(archive.uow(), archive.store, row["year"], row["number"])
+                                             born, requested_by=requested_by, purpose=purpose,
+                                             actor=terminal("secretary"), now=archive.now(), today=issued_on,
+                                             secretary=secretary)
+        _, pdf = certificates.certificate_file(archive.uow(), archive.store, row.year, row.number)
     except (ArchiveError, StorageError) as err:
-        raise fail(err) from None
-    path = out or Path(f"справка-{row['number']}-{row['year']}.pdf")
+        raise click.ClickException(str(err)) from None
+    path = out or Path(f"справка-{row.number}-{row.year}.pdf")
     path.write_bytes(pdf)
     if as_json:
-        echo_json({**row, "file": str(path)})
+        echo_json({**row.as_dict(), "file": str(path)})
         return
-    click.echo(f"Архивная справка № {row['reference']} от {issued_on:%d.%m.%Y}: {row['student_name']}, "
+    click.echo(f"Архивная справка № {row.reference} от {issued_on:%d.%m.%Y}: {row.student_name}, "
                f"{born:%d.%m.%Y} г. р. → {path}")
-    for s in row["sources"]:
+    for s in row.sources:
         where = f"реестр № {s['register']}" if s["register"] else f"документ {s['document_id']} (не в реестре)"
         click.echo(f"  {s['academic_year']}, {s['class']}: {where}, л. {sheet_ranges(s['sheets'])}")
 
@@ -75,13 +76,10 @@ certificates_cli.add_command(certificate_command, "issue")
 def certificates_list(year: int | None, as_json: bool) -> None:
     """Книга выданных архивных справок."""
     rows = certificates.list_certificates(current_archive().uow(), year)
-    if as_json:
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"№ {r['reference']:<9} {dt.date.fromisoformat(r['issued_on']):%d.%m.%Y}  {r['student_name']} "
-                   f"({dt.date.fromisoformat(r['birth_date']):%d.%m.%Y}); {r['requested_by']}, {r['purpose']}")
-    click.echo(f"Выдано справок: {len(rows)}.")
+    echo_rows([r.as_dict() for r in rows] if as_json else rows, as_json, lambda r: (
+        f"№ {r.reference:<9} {dt.date.fromisoformat(r.issued_on):%d.%m.%Y}  {r.student_name} "
+        f"({dt.date.fromisoformat(r.birth_date):%d.%m.%Y}); {r.requested_by}, {r.purpose}"),
+        "Выдано справок: {count}.")
 
 
 @certificates_cli.command("copy")
@@ -96,6 +94,6 @@ def certificates_copy(reference: str, out: Path) -> None:
     try:
         _, pdf = certificates.certificate_file(archive.uow(), archive.store, int(year), int(number))
     except (ArchiveError, StorageError) as err:
-        raise fail(err) from None
+        raise click.ClickException(str(err)) from None
     out.write_bytes(pdf)
     click.echo(f"Архивная справка № {reference} → {out}")

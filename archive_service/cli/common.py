@@ -7,7 +7,8 @@ from __future__ import annotations
 import getpass
 import json
 import socket
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 from flask import current_app
@@ -60,11 +61,14 @@ def listing(command: Callable[..., None]) -> Callable[..., None]:
     return ANY_YEAR(ANY_PERIODS(CLASSES(AS_JSON(command))))
 
 
-def echo_listing(rows: Sequence[Any], as_json: bool, line: Callable[[Any], str], total: str) -> None:
-    """A listing's output: the rows as JSON with `--json`, else a line a row and «<total>: N.»."""
+def echo_rows(rows: Sequence[Any], as_json: bool, line: Callable[[Any], str], total: str = "") -> None:
+    """A listing: the rows as JSON with `--json` (typed rows by their `as_dict()`), else one line
+    each (`line(row)`) and, if given, the `total` line with the number of rows in place of
+    `{count}` («Записей: {count}.»)."""
     if as_json:
-        echo_json([row if isinstance(row, dict) else row.as_dict() for row in rows])
+        echo_json([row.as_dict() if hasattr(row, "as_dict") else row for row in rows])
         return
     for row in rows:
         click.echo(line(row))
-    click.echo(f"{total}: {len(rows)}.")
+    if total:
+        click.echo(total.format(count=len(rows)))

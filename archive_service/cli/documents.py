@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup
 from tqdm import tqdm
 
-from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive, echo_listing, fail, listing,
+from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive, echo_rows, fail, listing,
                                         terminal_actor)
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
@@ -70,11 +70,11 @@ def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[st
 def documents_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
                    as_json: bool) -> None:
     """Список изготовленных документов."""
-    echo_listing(documents.list_documents(current_archive().uow(), academic_year, periods, classes), as_json,
-                 lambda r: f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
-                           f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}"
-                           + (f"  {r['superseded']['text']}" if r["superseded"] else ""),
-                 "Всего документов")
+    echo_rows(documents.list_documents(current_archive().uow(), academic_year, periods, classes), as_json,
+              lambda r: f"{r['document_id']}  {r['academic_year']} {r['period']:<5} {r['class']:<4} "
+                        f"{documents.FILE_WORDS[r['kind']]:<18} {r['sheets']:>3} л.  {r['sha256'][:16]}"
+                        + (f"  {r['superseded']['text']}" if r["superseded"] else ""),
+              "Всего документов: {count}.")
 
 
 @documents_cli.command("export")

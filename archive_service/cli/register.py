@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import current_archive, echo_json, terminal_actor, terminal_origin
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, terminal, terminal_origin
+from archive_service.domain.actor import Actor
+from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import register
+
+if TYPE_CHECKING:
+    from archive_service.services.disposal_plan import DisposalPlan
 
 register_cli = AppGroup("register", help="Реестр бумажных копий (ведёт секретарь).")
 retention_cli = AppGroup("retention", help="Сроки хранения: номенклатура, документы с истёкшим сроком.")
@@ -40,14 +46,14 @@ def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: 
     """Внести документ в реестр под следующим номером года."""
     archive = current_archive()
     try:
-        row = register.register_document(archive.uow(), document_id, handed_over_by=handed_over_by,
-                                         accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
-                                         on=_date(on, "--date"), paper_only=paper_only, actor=terminal_actor(),
-                                         now=archive.now())
+        row = register.RegisterDocument(archive.uow(), document_id, handed_over_by=handed_over_by,
+                                        accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
+                                        on=_date(on, "--date"), paper_only=paper_only, actor=terminal("secretary"),
+                                        now=archive.now()).run()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Зарегистрирован №{row['number']}/{row['year']}: {row['title']}, {row['period']}, "
-               f"листов {row['sheets']}; хранить до {row['retention_end']}.")
+    click.echo(f"Зарегистрирован №{row.number}/{row.year}: {row.title}, {row.period}, "
+               f"листов {row.sheets}; хранить до {row.retention_end}.")
 
 
 @register_cli.command("list")
@@ -57,15 +63,11 @@ def register_list(year: int | None, as_json: bool) -> None:
     """Реестр бумажных копий."""
     from archive_service.rendering import registers
 
-    rows = register.list_register(current_archive().uow(), year)
-    if as_json:
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
-                   f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
-                   + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)])))
-    click.echo(f"Записей: {len(rows)}.")
+    rows = [row.as_dict() for row in register.list_register(current_archive().uow(), year)]
+    echo_rows(rows, as_json, lambda r: (
+        f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
+        f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
+        + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)]))), "Записей: {count}.")
 
 
 @retention_cli.command("due")
@@ -73,14 +75,10 @@ def register_list(year: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def retention_due(today: str | None, as_json: bool) -> None:
     """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
-    rows = register.retention_due(current_archive().uow(), _date(today, "--today"))
-    if as_json:
-        echo_json(rows)
-        return
-    for r in rows:
-        hold = f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else ""
-        click.echo(f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}{hold}")
-    click.echo(f"С истёкшим сроком хранения: {len(rows)}.")
+    rows = [row.as_dict() for row in register.retention_due(current_archive().uow(), _date(today, "--today"))]
+    echo_rows(rows, as_json, lambda r: (
+        f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}"
+        + (f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else "")), "С истёкшим сроком хранения: {count}.")
 
 
 @retention_cli.command("rule")
@@ -94,7 +92,7 @@ def retention_rule(kind: str, years: int | None, case_index: str | None, basis: 
     try:
         if years is not None or case_index is not None or basis is not None:
             register.set_rule(archive.uow(), kind, years=years, case_index=case_index, basis=basis,
-                              actor=terminal_actor(), now=archive.now())
+                              actor=terminal("secretary"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     rule = register.rules(archive.uow())[kind]
@@ -113,7 +111,7 @@ def _move(action: str, number: str, person: str, purpose: str, on: str | None) -
     year, num = _number(number)
     try:
         register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=_date(on, "--date"),
-                           actor=terminal_actor(), now=archive.now())
+                           actor=terminal("secretary"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"№{number}: {'выдан' if action == 'issued' else 'возвращён'} ({person}).")
@@ -148,10 +146,10 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
     year, num = _number(number)
     try:
         if reason:
-            register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"), actor=terminal_actor(),
-                                now=archive.now())
+            register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"),
+                                actor=terminal("secretary"), now=archive.now())
         else:
-            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=terminal_actor(),
+            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=terminal("secretary"),
                                   now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
@@ -162,50 +160,46 @@ def _printout(what: str, year: int | None, out: Path) -> int:
     archive = current_archive()
     try:
         data, count = register.printout(archive.uow(), archive.settings.templates_dir, what,
-                                        out.suffix.lower().lstrip("."), year=year, now=archive.now())
+                                        out.suffix.lower().lstrip("."), year=year, actor=terminal("secretary"),
+                                        now=archive.now())
     except ArchiveError as err:
         raise click.BadParameter(str(err), param_hint="--out") from None
     out.write_bytes(data)
     return count
 
 
+PRINTOUT_YEAR = click.option("--year", type=int, help="Год реестра (по умолчанию все).")
+PRINTOUT_FILE = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                             help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
+
+
 @register_cli.command("print")
-@click.option("--year", type=int, help="Год реестра (по умолчанию все).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
+@PRINTOUT_YEAR
+@PRINTOUT_FILE
 def register_print(year: int | None, out: Path) -> None:
     """Напечатать реестр в PDF или выгрузить в CSV / XLSX (по расширению файла)."""
     click.echo(f"Реестр, записей: {_printout('register', year, out)} → {out}")
 
 
 @register_cli.command("inventory")
-@click.option("--year", type=int, help="Год реестра (по умолчанию все).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Файл: .pdf для печати, .csv или .xlsx для таблиц.")
+@PRINTOUT_YEAR
+@PRINTOUT_FILE
 def register_inventory(year: int | None, out: Path) -> None:
     """Опись дел (хранящихся, по индексам номенклатуры) в PDF, CSV или XLSX."""
     click.echo(f"Опись дел, дел: {_printout('inventory', year, out)} → {out}")
 
 
-def _secretary():
-    from archive_service.services.disposal import Actor
-
-    # the command line composes and carries out acts in the secretary's role (the director's
-    # approval is the safeguard, and it needs the director's account and password)
-    return Actor(terminal_actor(), "secretary")
-
-
-def _print_plan(plan: dict) -> None:
-    for r in plan["eligible"]:
+def _print_plan(plan: DisposalPlan) -> None:
+    for r in plan.eligible:
         click.echo(f"  к уничтожению: №{r['register']} {r['title']}, {r['period']}, л. {r['sheets']}; "
                    f"хранить до {r['retention_end']}")
-    for r in plan["refused"]:
+    for r in plan.refused:
         click.echo(f"  НЕ уничтожается: №{r['register']} {r['title']}, {r['period']}: {r['reason']}")
-    for b in plan["backup_sets"]:
+    for b in plan.backup_sets:
         click.echo(f"  резервная копия {b['set_id']}: {'будет удалена с носителей' if b['may_go'] else 'остаётся'}"
                    f" ({b['reason']})")
-    click.echo(f"Можно уничтожить: {len(plan['eligible'])}; отказано: {len(plan['refused'])}; "
-               f"срок не истёк: {plan['not_due']}.")
+    click.echo(f"Можно уничтожить: {len(plan.eligible)}; отказано: {len(plan.refused)}; "
+               f"срок не истёк: {plan.not_due}.")
 
 
 TODAY_ONLY = ("--today — только для пробного прогона: уничтожение (--execute) идёт лишь по сегодняшней дате "
@@ -219,7 +213,7 @@ TODAY_ONLY = ("--today — только для пробного прогона: 
               help="Не пробный прогон: составить акт, а утверждённый директором акт — исполнить (только сегодняшним "
                    "числом).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Куда записать PDF акта.")
-@click.option("--json", "as_json", is_flag=True, help="Вывести результат в JSON.")
+@AS_JSON
 def retention_dispose(today: str | None, execute: bool, out: Path | None, as_json: bool) -> None:
     """Уничтожение документов с истёкшим сроком хранения (без --execute — пробный прогон).
 
@@ -234,29 +228,9 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
         raise click.UsageError(TODAY_ONLY)
     try:
         if not execute:
-            on = _date(today, "--today") if today else archive.clock.today()
-            plan = disposal.plan(archive.uow(), on)
-            if as_json:
-                echo_json(plan)
-                return
-            click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
-            _print_plan(plan)
+            _dry_run(_date(today, "--today") if today else archive.clock.today(), as_json)
             return
-        acts = disposal.list_acts(archive.uow())
-        pending = [a for a in acts if a["status"] == "approved"]
-        proposed = [a for a in acts if a["status"] == "proposed"]
-        if pending:
-            result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir,
-                                          archive.media(), pending[0]["act"], clock=archive.clock,
-                                          actor=_secretary())
-        elif proposed:
-            result = {**proposed[0], "blocked": [], "deleted_sets": [], "left_sets": []}
-            click.echo(f"Акт № {result['act']} составлен и ждёт утверждения директором: "
-                       f"archive-service retention approve {result['act']} --login ИМЯ_ДИРЕКТОРА", err=True)
-        else:
-            result = {**disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir,
-                                             clock=archive.clock, actor=_secretary()),
-                      "blocked": [], "deleted_sets": [], "left_sets": []}
+        result = _next_step()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     path = out or Path(f"акт-уничтожения-{result['act'].replace('/', '-')}.pdf")
@@ -268,6 +242,39 @@ def retention_dispose(today: str | None, execute: bool, out: Path | None, as_jso
     if result["status"] == "approved":
         raise click.ClickException(f"акт № {result['act']} исполнен не полностью (см. выше): устраните причины и "
                                    "запустите retention dispose --execute ещё раз")
+
+
+def _dry_run(on: dt.date, as_json: bool) -> None:
+    from archive_service.services import disposal
+
+    plan = disposal.plan(current_archive().uow(), on)
+    if as_json:
+        echo_json(plan.as_dict())
+        return
+    click.echo(f"Пробный прогон на {on:%d.%m.%Y} (ничего не изменено):")
+    _print_plan(plan)
+
+
+def _next_step() -> dict:
+    """Carry out the approved act; else say the proposed one awaits the director; else compose one.
+    The command line composes and carries out acts in the secretary's role (the director's approval
+    is the safeguard, and it needs the director's account and password)."""
+    from archive_service.services import disposal
+
+    archive = current_archive()
+    acts = disposal.list_acts(archive.uow())
+    pending = [a for a in acts if a["status"] == "approved"]
+    proposed = [a for a in acts if a["status"] == "proposed"]
+    if pending:
+        return disposal.ExecuteAct(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(),
+                                   pending[0]["act"], clock=archive.clock, actor=terminal("secretary")).run()
+    if proposed:
+        click.echo(f"Акт № {proposed[0]['act']} составлен и ждёт утверждения директором: "
+                   f"archive-service retention approve {proposed[0]['act']} --login ИМЯ_ДИРЕКТОРА", err=True)
+        return {**proposed[0], "blocked": [], "deleted_sets": [], "left_sets": []}
+    return {**disposal.ComposeAct(archive.uow(), archive.store, archive.settings.templates_dir, clock=archive.clock,
+                                  actor=terminal("secretary")).run(),
+            "blocked": [], "deleted_sets": [], "left_sets": []}
 
 
 def _print_act(result: dict, path: Path) -> None:
@@ -283,18 +290,17 @@ def _print_act(result: dict, path: Path) -> None:
         click.echo(f"  резервная копия {left['set_id']} НЕ удалена: {left['reason']}")
 
 
-def _director(login: str):
+def _director(login: str) -> Actor:
     """The director's account, checked by password (ARCHIVE_PASSWORD for scripts, else asked) with
     the lock-out of the web sign-in; its full name goes into the act and the audit log."""
     from archive_service.services import accounts
-    from archive_service.services.disposal import APPROVING_ROLE, Actor
 
     archive = current_archive()
     password = os.environ.get("ARCHIVE_PASSWORD") or click.prompt(f"Пароль пользователя {login}", hide_input=True)
     user = accounts.authenticate(archive.uow(), login, password, origin=terminal_origin(), now=archive.clock.now())
-    if user.role != APPROVING_ROLE:
+    if not may(user.role, "approve_disposal"):
         raise PermissionDenied(f"акт утверждает только директор; «{login}» — {user.role_name.lower()}")
-    return Actor(user.full_name, user.role)
+    return Actor(user.full_name, user.role, terminal_origin(), user.login)
 
 
 @retention_cli.command("approve")
@@ -311,8 +317,8 @@ def retention_approve(act: str, login: str, out: Path | None) -> None:
 
     archive = current_archive()
     try:
-        result = disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, act,
-                                      clock=archive.clock, actor=_director(login))
+        result = disposal.ApproveAct(archive.uow(), archive.store, archive.settings.templates_dir, act,
+                                     clock=archive.clock, actor=_director(login)).run()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     if out:
@@ -327,11 +333,7 @@ def retention_acts(as_json: bool) -> None:
     """Акты о выделении к уничтожению (хранятся постоянно)."""
     from archive_service.services import disposal
 
-    acts = disposal.list_acts(current_archive().uow())
-    if as_json:
-        echo_json(acts)
-        return
-    for a in acts:
-        click.echo(f"№ {a['act']} от {a['composed_on']}: {a['status_text']}; дел: {len(a['items'])}")
-    click.echo(f"Актов: {len(acts)}.")
+    echo_rows(disposal.list_acts(current_archive().uow()), as_json,
+              lambda a: f"№ {a['act']} от {a['composed_on']}: {a['status_text']}; дел: {len(a['items'])}",
+              "Актов: {count}.")
 

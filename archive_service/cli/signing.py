@@ -15,7 +15,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal_actor
+from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal, terminal_actor
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
 from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, TokenKey
@@ -221,7 +221,7 @@ def signatures_renew(days: int | None) -> None:
     archive = current_archive()
     try:
         results = renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
-                                   now=archive.now(), horizon=_horizon(days), actor=terminal_actor())
+                                   now=archive.now(), horizon=_horizon(days), actor=terminal("admin"))
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     for doc, error in results:

@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli.common import (AS_JSON, CLASSES, PERIODS, YEAR, current_archive, echo_json, echo_listing,
+from archive_service.cli.common import (AS_JSON, CLASSES, PERIODS, YEAR, current_archive, echo_json, echo_rows,
                                         fail, listing, terminal)
 from archive_service.domain.preflight import preflight_lines
 from archive_service.errors import ArchiveError
@@ -69,8 +69,8 @@ def snapshot_import(paths: tuple[str, ...], reason: str | None, quiet: bool) -> 
 def snapshot_list(academic_year: str | None, periods: tuple[str, ...], classes: tuple[str, ...],
                   as_json: bool) -> None:
     """Список сохранённых снимков: класс, период, версия, хеш."""
-    echo_listing(snapshots.list_snapshots(current_archive().uow(), academic_year, periods, classes), as_json,
-                 _snapshot_line, "Всего снимков")
+    echo_rows(snapshots.list_snapshots(current_archive().uow(), academic_year, periods, classes), as_json,
+              _snapshot_line, "Всего снимков: {count}.")
 
 
 def _snapshot_line(r: snapshots.SnapshotRow) -> str:

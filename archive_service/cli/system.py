@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import AS_JSON, current_archive, echo_json, fail, terminal
+from archive_service.cli.common import AS_JSON, current_archive, echo_rows, fail, terminal
 from archive_service.domain.permissions import sole_role
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, tokens
@@ -37,13 +37,9 @@ def token_create(name: str) -> None:
 @AS_JSON
 def token_list(as_json: bool) -> None:
     """Список выданных токенов (без самих токенов)."""
-    rows = [t.as_dict() for t in tokens.list_tokens(current_archive().uow())]
-    if as_json:
-        echo_json(rows)
-        return
-    for t in rows:
-        state = f"отозван {t['revoked_at'][:10]}" if t["revoked_at"] else "действует"
-        click.echo(f"№{t['id']:<4} {t['name']:<30} выдан {t['created_at'][:10]} {t['created_by']}  {state}")
+    echo_rows([t.as_dict() for t in tokens.list_tokens(current_archive().uow())], as_json, lambda t: (
+        f"№{t['id']:<4} {t['name']:<30} выдан {t['created_at'][:10]} {t['created_by']}  "
+        + (f"отозван {t['revoked_at'][:10]}" if t["revoked_at"] else "действует")))
 
 
 @token_cli.command("revoke")

@@ -173,29 +173,31 @@ def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
 def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     templates = archive.settings.templates_dir
     say("7. Реестр бумажных копий (секретарь)")
-    registered = [r["document_id"] for r in register.list_register(archive.uow())]
+    secretary = Actor(actor, "secretary")
+    registered = [r.document_id for r in register.list_register(archive.uow())]
     for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
         if row["document_id"] not in registered:
             register.register_document(
                 archive.uow(), row["document_id"], handed_over_by="Иванова Татьяна Петровна (зам. директора по УВР)",
                 accepted_by="Петрова Анна Сергеевна (секретарь)",
                 placement=register.Placement("каб. 5 (архив)", "шкаф 2", f"папка {DEMO_YEAR}"),
-                on=archive.now().date(), paper_only=False, actor=actor, now=archive.now())
+                on=archive.now().date(), paper_only=False, actor=secretary, now=archive.now())
     printed, inventory = exported / "реестр.pdf", exported / "опись_дел.pdf"
-    data, count = register.printout(archive.uow(), templates, "register", "pdf", year=None, now=archive.now())
+    data, count = register.printout(archive.uow(), templates, "register", "pdf", year=None, actor=secretary,
+                                    now=archive.now())
     printed.write_bytes(data)
     inventory.write_bytes(register.printout(archive.uow(), templates, "inventory", "pdf", year=None,
-                                            now=archive.now())[0])
+                                            actor=secretary, now=archive.now())[0])
     say(f"   записей в реестре: {count}; печатная форма: {printed}; опись дел: {inventory}")
     student, born = certificates.a_student_of_the_oldest_class(archive.uow(), DEMO_YEAR)
     certificate = certificates.issue_certificate(
         archive.uow(), archive.store, templates, student, born,
-        requested_by=student, purpose="по месту требования", actor=actor, now=archive.now(),
+        requested_by=student, purpose="по месту требования", actor=secretary, now=archive.now(),
         secretary="Петрова А. С.")
-    path = exported / f"архивная_справка_{certificate['number']}-{certificate['year']}.pdf"
-    path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate["year"],
-                                                   certificate["number"])[1])
-    say(f"   архивная справка № {certificate['number']}/{certificate['year']} ({student}): {path}")
+    path = exported / f"архивная_справка_{certificate.number}-{certificate.year}.pdf"
+    path.write_bytes(certificates.certificate_file(archive.uow(), archive.store, certificate.year,
+                                                   certificate.number)[1])
+    say(f"   архивная справка № {certificate.number}/{certificate.year} ({student}): {path}")
 
 
 def _demo_account(archive: Archive, login: str, name: str, role: str, actor: Actor) -> str:

@@ -11,13 +11,16 @@ printed on it (a certificate renders in well under a second, and few are issued 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 from pathlib import Path
 
 from archive_service.adapters.orm import ArchivalCertificate
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf, sheets_showing
 from archive_service.rendering.model import final_marks, fmt, student_rows
+from archive_service.services.audit_trail import record, record_request
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
@@ -80,7 +83,11 @@ def _year_record(uow: UnitOfWork, store: ContentStore, match: StudentMatch) -> Y
     """The student's row of one summary sheet: the marks from the sheet's own table, the sheets
     from the stored file."""
     with uow:
-        snap = load_snapshot(uow.snapshots.get(match.snapshot_id, with_content=True))
+        stored = uow.snapshots.get(match.snapshot_id, with_content=True)
+        if stored is None:
+            raise NotFoundError(f"снимок журнала {match.class_name} класса за {match.academic_year} учебный год "
+                                "не найден")
+        snap = load_snapshot(stored)
         sheet = _summary_sheet(uow, match)
     row = next(r for r in student_rows(snap) if r.student.id == match.student_id)
     # grade 1 has no grid: the row is the class list's
@@ -95,8 +102,8 @@ def _year_record(uow: UnitOfWork, store: ContentStore, match: StudentMatch) -> Y
 
 
 def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path, name: str, birth_date: dt.date, *,
-                      requested_by: str, purpose: str, actor: str, now: dt.datetime, today: dt.date | None = None,
-                      secretary: str = "") -> dict:
+                      requested_by: str, purpose: str, actor: Actor, now: dt.datetime, today: dt.date | None = None,
+                      secretary: str = "") -> IssuedCertificate:
     """Issue the certificate of a former student under the next number of the year; its PDF is
     kept in the content store. Raises `NotFoundError` when no summary sheet lists the student."""
     matches = find_student(uow, name, birth_date)
@@ -114,13 +121,14 @@ def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path,
         digest = store.put(certificate_pdf(templates_dir, facts, moment=now))
         certificate = ArchivalCertificate(
             year=issued_on.year, number=number, student_name=facts.student_name, birth_date=birth_date,
-            requested_by=requested_by, purpose=purpose, issued_on=issued_on, issued_by=actor,
+            requested_by=requested_by, purpose=purpose, issued_on=issued_on, issued_by=actor.person,
             sources=[_source(y) for y in years], sha256=digest)
         uow.certificates.add(certificate)
-        uow.audit.append(at=now, actor=actor, action="certificate.issued", object_type="archival_certificate",
-                         object_id=facts.reference, details={"sha256": digest, "requested_by": requested_by,
-                                                             "purpose": purpose,
-                                                             "documents": [y.document_id for y in years]})
+        record(uow.audit, actor, at=now, action="certificate.issued", object_type="archival_certificate",
+               object_id=facts.reference, details={"sha256": digest, "requested_by": requested_by,
+                                                   "purpose": purpose, "documents": [y.document_id for y in years]})
+        record_request(uow.audit, actor, at=now, action="certificate_issued", object_type="archival_certificate",
+                       object_id=facts.reference)
         uow.commit()
         return _row(certificate)
 
@@ -130,25 +138,60 @@ def _source(y: YearRecord) -> dict:
             "register": y.registered_as, "case_index": y.case_index, "sheets": y.sheets}
 
 
-def _row(c: ArchivalCertificate) -> dict:
-    return {"number": c.number, "year": c.year, "reference": f"{c.number}/{c.year}", "student_name": c.student_name,
-            "birth_date": c.birth_date.isoformat(), "requested_by": c.requested_by, "purpose": c.purpose,
-            "issued_on": c.issued_on.isoformat(), "issued_by": c.issued_by, "sources": c.sources,
-            "sha256": c.sha256}
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """An issued certificate as the book of certificates lists it (dates as ГГГГ-ММ-ДД text)."""
+
+    number: int
+    year: int
+    reference: str
+    """«N/YYYY»"""
+    student_name: str
+    birth_date: str
+    requested_by: str
+    purpose: str
+    issued_on: str
+    issued_by: str
+    sources: list[dict[str, Any]]
+    """each year's summary sheet the certificate quotes: year, class, document, register number, sheets"""
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def list_certificates(uow: UnitOfWork, year: int | None = None) -> list[dict]:
+def _row(c: ArchivalCertificate) -> IssuedCertificate:
+    return IssuedCertificate(c.number, c.year, f"{c.number}/{c.year}", c.student_name, c.birth_date.isoformat(),
+                             c.requested_by, c.purpose, c.issued_on.isoformat(), c.issued_by, c.sources, c.sha256)
+
+
+def list_certificates(uow: UnitOfWork, year: int | None = None) -> list[IssuedCertificate]:
     with uow:
         return [_row(c) for c in uow.certificates.listing(year)]
 
 
-def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[dict, bytes]:
+def certificate_file(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[IssuedCertificate, bytes]:
     """An issued certificate and its PDF, as it was given out."""
     with uow:
-        certificate = uow.certificates.get(year, number)
-        if certificate is None:
-            raise NotFoundError(f"архивная справка № {number}/{year} не выдавалась")
-        return _row(certificate), store.read(certificate.sha256)
+        return _issued(uow, store, year, number)
+
+
+def _issued(uow: UnitOfWork, store: ContentStore, year: int, number: int) -> tuple[IssuedCertificate, bytes]:
+    certificate = uow.certificates.get(year, number)
+    if certificate is None:
+        raise NotFoundError(f"архивная справка № {number}/{year} не выдавалась")
+    return _row(certificate), store.read(certificate.sha256)
+
+
+def download_certificate(uow: UnitOfWork, store: ContentStore, year: int, number: int, *, actor: Actor,
+                         now: dt.datetime) -> tuple[IssuedCertificate, bytes]:
+    """An issued certificate and its PDF for a person; a download through the web is recorded."""
+    with uow:
+        row, data = _issued(uow, store, year, number)
+        record_request(uow.audit, actor, at=now, action="certificate_downloaded", object_type="archival_certificate",
+                       object_id=row.reference, format="pdf")
+        uow.commit()
+        return row, data
 
 
 def a_student_of_the_oldest_class(uow: UnitOfWork, academic_year: str) -> tuple[str, dt.date]:

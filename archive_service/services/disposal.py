@@ -1,11 +1,11 @@
 """Disposal of documents whose retention has ended: the act, the director's approval, destruction.
 
 1. `plan` — the dry run: what an act may list today, what is refused and why, which backup
-   sets could go once those documents are destroyed. Nothing changes.
-2. `compose_act` — the act (акт о выделении к уничтожению документов, не подлежащих хранению)
+   sets could go once those documents are destroyed. Nothing changes (`disposal_plan.py`).
+2. `ComposeAct` — the act (акт о выделении к уничтожению документов, не подлежащих хранению)
    under the next number of the year, its PDF kept in the content store. Status `proposed`.
-3. `approve_act` — the director approves it (only the director). Status `approved`.
-4. `execute_act` — file by file: the rules are checked again (a hold placed after approval
+3. `ApproveAct` — the director approves it (only the director). Status `approved`.
+4. `ExecuteAct` — file by file: the rules are checked again (a hold placed after approval
    still stops that file); then one transaction marks the destruction begun — the act item's
    `destruction_started_at`, the register entry and the document destroyed, an audit event —
    before the first byte is deleted; the document's files leave the content store; a second
@@ -25,220 +25,219 @@
 Composing, approving and carrying out take the time only from the `Clock` the entry point
 passes (the composition root's real clock): there is no date parameter, so nothing can destroy
 «as of» another day. Only the dry run `plan` looks at any day.
+
+Each of the three is a command: built with its inputs and the `Actor`, `validate()` raises an
+`ArchiveError` in Russian having written nothing, `run()` validates again inside its own
+transactions and does it; every audit event (and, for a person on the web pages, the request's)
+is written in the transaction that makes the change. `compose_act`, `approve_act` and
+`execute_act` are the same as functions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
+from archive_service.adapters.orm import DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.domain.clock import Clock
 from archive_service.domain.permissions import may, sole_role
-from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
+from archive_service.services.audit_trail import record, record_request
+from archive_service.services.disposal_plan import (
+    KIND_YEARS_WORDS,
+    STATUS,
+    DisposalPlan,
+    act_key,
+    act_summary,
+    backup_decisions,
+    candidate,
+    decisions,
+    describe,
+    find_act,
+    list_acts,
+    open_acts,
+    plan,
+    summary,
+)
 from archive_service.services.register import rules
 from archive_service.services.set_disposal import delete_sets
 from archive_service.services.unit_of_work import UnitOfWork
-from retention import Candidate, backup_set_may_go, decide, select as select_due
+from retention import Decision, decide
 from storage import ContentStore, Medium, StorageError
 from storage.crash_points import crash_point
 
+__all__ = ["APPROVING_ROLE", "KIND_YEARS_WORDS", "STATUS", "ApproveAct", "ComposeAct", "DisposalPlan", "ExecuteAct",
+           "act_pdf",
+           "act_summary", "approve_act", "compose_act", "download_act", "execute_act", "list_acts", "plan"]
+
 APPROVING_ROLE = sole_role("approve_disposal")
-STATUS = {"proposed": "составлен, ждёт утверждения директором", "approved": "утверждён директором",
-          "executed": "исполнен: документы уничтожены"}
-KIND_YEARS_WORDS = {"class_journal": "бумажная копия электронного классного журнала",
-                    "summary_sheet": "сводная ведомость итоговых отметок"}
 
 
-@dataclass(frozen=True)
-class Actor:
-    person: str
-    role: str
-    """A code of `ROLES`."""
+class ComposeAct:
+    """Compose the act from everything eligible today (the clock's); proposed until the director
+    approves it. A command: `validate()` says in Russian why no act can be composed and writes
+    nothing; `run()` checks again under the disposal lock and composes it."""
 
+    def __init__(self, uow: UnitOfWork, store: ContentStore, templates_dir: Path, *, clock: Clock, actor: Actor):
+        self.uow, self.store, self.templates_dir, self.clock, self.actor = uow, store, templates_dir, clock, actor
 
-def _key(year: int, number: int) -> str:
-    return f"{number}/{year}"
+    def validate(self) -> None:
+        with self.uow:
+            self._eligible(self.clock.today())
 
-
-def _parse_key(key: str) -> tuple[int, int]:
-    number, _, year = key.partition("/")
-    if not (number.isdigit() and year.isdigit()):
-        raise ArchiveError(f"номер акта указывается как N/ГГГГ, например 1/2033; указано: «{key}»")
-    return int(year), int(number)
-
-
-def _open_acts(uow: UnitOfWork) -> dict[int, str]:
-    """entry id → «N/YYYY» of a proposed or approved act listing it and not yet destroyed by it."""
-    return {entry_id: _key(year, number) for entry_id, (year, number) in uow.disposal.open_listings().items()}
-
-
-def _holds(uow: UnitOfWork) -> dict[int, str]:
-    return uow.holds.active()
-
-
-def _candidate(entry: RegisterEntry, holds: dict[int, str], acts: dict[int, str]) -> Candidate:
-    return Candidate(_key(entry.year, entry.number), entry.retention_end, entry.status,
-                     holds.get(entry.id), acts.get(entry.id))
-
-
-def _entries(uow: UnitOfWork) -> list[tuple[RegisterEntry, DocumentRecord]]:
-    return uow.register.listing()
-
-
-def _describe(entry: RegisterEntry, document: DocumentRecord, years: int, basis: str) -> dict:
-    return {"register": _key(entry.year, entry.number), "case_index": entry.case_index, "title": entry.title,
-            "period": entry.period, "academic_year": document.academic_year, "sheets": entry.sheets,
-            "retention_end": entry.retention_end.isoformat(), "years": years, "basis": basis,
-            "document_id": document.document_id, "kind": document.kind,
-            "place": f"{entry.room}, {entry.cabinet}, {entry.folder}"}
-
-
-def plan(uow: UnitOfWork, today: dt.date) -> dict:
-    """The dry run: eligible files, refused ones with reasons, backup sets that could then go."""
-    schedule = rules(uow)
-    with uow:
-        holds, acts = _holds(uow), _open_acts(uow)
-        pairs = {_key(e.year, e.number): (e, d) for e, d in _entries(uow)}
-        eligible, refused = select_due([_candidate(e, holds, acts) for e, _ in pairs.values()], today)
-        due_or_held = [d for d in refused if not d.reason.startswith("срок хранения не истёк")]
-
-        def row(decision):
-            entry, doc = pairs[decision.key]
-            rule = schedule[doc.kind]
-            return {**_describe(entry, doc, rule.years, rule.basis), "reason": decision.reason}
-
-        going = {pairs[d.key][1].id for d in eligible}
-        return {"today": today.isoformat(), "eligible": [row(d) for d in eligible],
-                "refused": [row(d) for d in due_or_held],
-                "not_due": sum(1 for d in refused if d.reason.startswith("срок хранения не истёк")),
-                "backup_sets": _backup_decisions(uow, today, going)}
-
-
-def _covered(uow: UnitOfWork, backup: BackupSet) -> list[DocumentRecord]:
-    """The documents a backup set holds: its year's documents of its periods (a monthly copy
-    holds the year's class journal copies)."""
-    if backup.periods.startswith("месяц"):
-        return uow.documents.of_year(backup.academic_year, kind="class_journal")
-    return uow.documents.of_year(backup.academic_year, period_codes=backup.periods.split(","))
-
-
-def _unfinished(uow: UnitOfWork) -> set[int]:
-    """Documents whose destruction has begun and not yet ended (their files may still be there)."""
-    return uow.disposal.unfinished_documents()
-
-
-def _backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[dict]:
-    """Which backup sets may leave their media today, if the documents `going` were destroyed too."""
-    out = []
-    unfinished = _unfinished(uow)
-    for backup in uow.backups.all():
-        if backup.destroyed_by_act:
-            continue
-        remaining = [f"{d.class_name} {d.period_code}" for d in _covered(uow, backup)
-                     if (d.destroyed_by_act is None or d.id in unfinished) and d.id not in going]
-        decision = backup_set_may_go(backup.retain_until, today, remaining)
-        out.append({"set_id": backup.set_id, "retain_until": backup.retain_until.isoformat(),
-                    "may_go": decision.eligible, "reason": decision.reason})
-    return out
-
-
-def _act(uow: UnitOfWork, key: str) -> DisposalAct:
-    year, number = _parse_key(key)
-    act = uow.disposal.get(year, number)
-    if act is None:
-        raise NotFoundError(f"акт № {key} не найден")
-    return act
-
-
-def _items(uow: UnitOfWork, act: DisposalAct) -> list[DisposalActItem]:
-    return uow.disposal.items(act)
-
-
-def act_summary(uow: UnitOfWork, key: str) -> dict:
-    with uow:
-        act = _act(uow, key)
-        return _summary(uow, act)
-
-
-def _status_text(act: DisposalAct, items: list[DisposalActItem]) -> str:
-    """The act's state in words; an approved act carried out in part says how far it got."""
-    done = sum(1 for i in items if i.destroyed_at is not None)
-    begun = sum(1 for i in items if i.destruction_started_at is not None)
-    if act.status != "approved" or not begun:
-        return STATUS[act.status]
-    unfinished = begun - done
-    return (f"{STATUS[act.status]}; исполнен не полностью: уничтожено дел {done} из {len(items)}"
-            + (f", уничтожение начато и не завершено: {unfinished}" if unfinished else "")
-            + " — исполните акт ещё раз")
-
-
-def _summary(uow: UnitOfWork, act: DisposalAct) -> dict:
-    items = _items(uow, act)
-    return {"act": _key(act.year, act.number), "status": act.status, "status_text": _status_text(act, items),
-            "composed_on": act.composed_on.isoformat(), "composed_by": act.composed_by,
-            "approved_on": act.approved_on.isoformat() if act.approved_on else None, "approved_by": act.approved_by,
-            "executed_at": act.executed_at.isoformat() if act.executed_at else None, "executed_by": act.executed_by,
-            "items": [{**i.evidence["row"], "destroyed_at": i.destroyed_at.isoformat() if i.destroyed_at else None,
-                       "destruction_started_at": (i.destruction_started_at.isoformat()
-                                                  if i.destruction_started_at else None),
-                       "destroyed": {k: v for k, v in i.evidence.items() if k != "row"}} for i in items],
-            "backup_sets": [{"set_id": b.set_id, "retain_until": b.retain_until.isoformat()}
-                            for b in uow.backups.destroyed_by(_key(act.year, act.number))],
-            "sha256": act.sha256}
-
-
-def list_acts(uow: UnitOfWork) -> list[dict]:
-    with uow:
-        return [_summary(uow, act) for act in uow.disposal.all()]
-
-
-def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir, *, clock: Clock, actor: Actor) -> dict:
-    """Compose the act from everything eligible today (the clock's); proposed until the director approves it."""
-    today, now = clock.today(), clock.now()
-    schedule = rules(uow)
-    with uow:
-        uow.disposal.lock()  # two secretaries must not list the same files twice
-        holds, acts = _holds(uow), _open_acts(uow)
-        pairs = {_key(e.year, e.number): (e, d) for e, d in _entries(uow)}
-        eligible, _ = select_due([_candidate(e, holds, acts) for e, _ in pairs.values()], today)
+    def _eligible(self, today: dt.date) -> tuple[list[tuple[RegisterEntry, DocumentRecord]], list[Decision]]:
+        pairs, eligible, _ = decisions(self.uow, today)
         if not eligible:
             raise ArchiveError(f"на {today:%d.%m.%Y} нет документов, срок хранения которых истёк "
                                "и которые можно уничтожить (см. retention dispose — пробный прогон)")
-        act = DisposalAct(year=today.year, number=uow.disposal.next_number(today.year), composed_on=today,
-                          composed_by=actor.person, status="proposed")
-        uow.disposal.add(act)
-        for position, decision in enumerate(eligible, 1):
-            entry, doc = pairs[decision.key]
-            rule = schedule[doc.kind]
-            uow.disposal.add_item(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
-                                                  evidence={"row": _describe(entry, doc, rule.years, rule.basis)}))
-        act.sha256 = store.put(_render(uow, templates_dir, act, now))
-        uow.audit.append(at=now, actor=actor.person, action="disposal.act_composed", object_type="disposal_act",
-                         object_id=_key(act.year, act.number),
-                         details={"entries": [d.key for d in eligible], "sha256": act.sha256})
-        crash_point("disposal.compose_uncommitted")
-        uow.commit()
-        return _summary(uow, act)
+        return [pairs[d.key] for d in eligible], eligible
+
+    def run(self) -> dict[str, Any]:
+        self.validate()
+        today, now, uow = self.clock.today(), self.clock.now(), self.uow
+        schedule = rules(uow)
+        with uow:
+            uow.disposal.lock()  # two secretaries must not list the same files twice
+            listed, eligible = self._eligible(today)
+            act = DisposalAct(year=today.year, number=uow.disposal.next_number(today.year), composed_on=today,
+                              composed_by=self.actor.person, status="proposed")
+            uow.disposal.add(act)
+            for position, (entry, doc) in enumerate(listed, 1):
+                uow.disposal.add_item(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
+                                                      evidence={"row": describe(entry, doc, schedule[doc.kind])}))
+            act.sha256 = self.store.put(_render(uow, self.templates_dir, act, now))
+            key = act_key(act.year, act.number)
+            record(uow.audit, self.actor, at=now, action="disposal.act_composed", object_type="disposal_act",
+                   object_id=key, details={"entries": [d.key for d in eligible], "sha256": act.sha256})
+            record_request(uow.audit, self.actor, at=now, action="disposal_act_composed",
+                           object_type="disposal_act", object_id=key, entries=len(listed))
+            crash_point("disposal.compose_uncommitted")
+            uow.commit()
+            return summary(uow, act)
 
 
-def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir, key: str, *, clock: Clock,
-                actor: Actor) -> dict:
-    """The director approves the act today (the clock's)."""
-    on, now = clock.today(), clock.now()
-    if not may(actor.role, "approve_disposal"):
-        raise PermissionDenied("акт о выделении к уничтожению утверждает только директор")
-    with uow:
-        act = _act(uow, key)
+class ApproveAct:
+    """The director approves the act today (the clock's). A command: `validate()` refuses anyone
+    but the director and an act that is not awaiting approval, writing nothing; `run()` approves."""
+
+    def __init__(self, uow: UnitOfWork, store: ContentStore, templates_dir: Path, key: str, *, clock: Clock,
+                 actor: Actor):
+        self.uow, self.store, self.templates_dir, self.key = uow, store, templates_dir, key
+        self.clock, self.actor = clock, actor
+
+    def validate(self) -> None:
+        if not may(self.actor.role, "approve_disposal"):
+            raise PermissionDenied("акт о выделении к уничтожению утверждает только директор")
+        with self.uow:
+            self._proposed()
+
+    def _proposed(self) -> DisposalAct:
+        act = find_act(self.uow, self.key)
         if act.status != "proposed":
-            raise ArchiveError(f"акт № {key} {STATUS[act.status]}: утвердить можно только составленный акт")
-        act.status, act.approved_on, act.approved_by = "approved", on, actor.person
-        act.sha256 = store.put(_render(uow, templates_dir, act, now))
-        uow.audit.append(at=now, actor=actor.person, action="disposal.act_approved", object_type="disposal_act",
-                         object_id=key, details={"sha256": act.sha256})
-        uow.commit()
-        return _summary(uow, act)
+            raise ArchiveError(f"акт № {self.key} {STATUS[act.status]}: утвердить можно только составленный акт")
+        return act
+
+    def run(self) -> dict[str, Any]:
+        self.validate()
+        on, now, uow = self.clock.today(), self.clock.now(), self.uow
+        with uow:
+            act = self._proposed()
+            act.status, act.approved_on, act.approved_by = "approved", on, self.actor.person
+            act.sha256 = self.store.put(_render(uow, self.templates_dir, act, now))
+            record(uow.audit, self.actor, at=now, action="disposal.act_approved", object_type="disposal_act",
+                   object_id=self.key, details={"sha256": act.sha256})
+            record_request(uow.audit, self.actor, at=now, action="disposal_act_approved", object_type="disposal_act",
+                           object_id=self.key)
+            uow.commit()
+            return summary(uow, act)
+
+
+class ExecuteAct:
+    """Carry out an approved act today (the clock's); safe to run again after a crash (it finishes
+    what is left). The result's `blocked` and `left_sets` say what could not be done and why.
+    A command: `validate()` refuses an act not yet approved, writing nothing; `run()` carries it out."""
+
+    def __init__(self, uow: UnitOfWork, store: ContentStore, templates_dir: Path, media: list[Medium], key: str,
+                 *, clock: Clock, actor: Actor):
+        self.uow, self.store, self.templates_dir, self.media, self.key = uow, store, templates_dir, media, key
+        self.clock, self.actor = clock, actor
+
+    def validate(self) -> None:
+        with self.uow:
+            self._approved()
+
+    def _approved(self) -> DisposalAct:
+        act = find_act(self.uow, self.key)
+        if act.status == "proposed":
+            raise ArchiveError(f"акт № {self.key} ещё не утверждён директором: уничтожать нельзя")
+        return act
+
+    def run(self) -> dict[str, Any]:
+        self.validate()
+        today, now, uow = self.clock.today(), self.clock.now(), self.uow
+        with uow:
+            act = self._approved()
+            if act.status == "executed":
+                self._record_request(act, [], [], [], now)
+                uow.commit()
+                return {**summary(uow, act), "blocked": [], "deleted_sets": [], "left_sets": []}
+            item_ids = [i.id for i in uow.disposal.items(act)]
+        blocked = [outcome for item_id in item_ids
+                   if (outcome := _destroy_item(uow, self.store, self.key, item_id, today=today, actor=self.actor,
+                                                now=now))]
+        with uow:
+            going = [row["set_id"] for row in backup_decisions(uow, today, going=set()) if row["may_go"]]
+        deleted_sets, left_sets = delete_sets(uow, self.media, going, self.key, today=today, actor=self.actor,
+                                              now=now)
+        return self._finish(blocked, deleted_sets, left_sets, now)
+
+    def _finish(self, blocked: list[dict], deleted_sets: list[str], left_sets: list[dict],
+                now: dt.datetime) -> dict[str, Any]:
+        """The act executed when everything is gone, else recorded as carried out in part."""
+        uow, key = self.uow, self.key
+        with uow:
+            act = find_act(uow, key)
+            if not blocked and not left_sets and all(i.destroyed_at is not None for i in uow.disposal.items(act)):
+                act.status, act.executed_at, act.executed_by = "executed", now, self.actor.person
+                act.sha256 = self.store.put(_render(uow, self.templates_dir, act, now))
+                record(uow.audit, self.actor, at=now, action="disposal.act_executed", object_type="disposal_act",
+                       object_id=key, details={"sha256": act.sha256, "backup_sets": deleted_sets})
+            else:
+                record(uow.audit, self.actor, at=now, action="disposal.act_incomplete", object_type="disposal_act",
+                       object_id=key, details={"blocked": blocked, "backup_sets": deleted_sets,
+                                               "backup_sets_left": left_sets})
+            self._record_request(act, blocked, deleted_sets, left_sets, now)
+            crash_point("disposal.act_uncommitted")
+            uow.commit()
+            return {**summary(uow, act), "blocked": blocked, "deleted_sets": deleted_sets, "left_sets": left_sets}
+
+    def _record_request(self, act: DisposalAct, blocked: list[dict], deleted_sets: list[str], left_sets: list[dict],
+                        now: dt.datetime) -> None:
+        destroyed = sum(1 for item in self.uow.disposal.items(act) if item.destroyed_at)
+        record_request(self.uow.audit, self.actor, at=now, action="disposal_act_executed", object_type="disposal_act",
+                       object_id=self.key, status=act.status, destroyed=destroyed,
+                       blocked=[b["register"] for b in blocked], backup_sets=deleted_sets,
+                       backup_sets_left=[left["set_id"] for left in left_sets])
+
+
+def compose_act(uow: UnitOfWork, store: ContentStore, templates_dir: Path, *, clock: Clock,
+                actor: Actor) -> dict[str, Any]:
+    """Compose the act (see `ComposeAct`)."""
+    return ComposeAct(uow, store, templates_dir, clock=clock, actor=actor).run()
+
+
+def approve_act(uow: UnitOfWork, store: ContentStore, templates_dir: Path, key: str, *, clock: Clock,
+                actor: Actor) -> dict[str, Any]:
+    """Approve the act (see `ApproveAct`)."""
+    return ApproveAct(uow, store, templates_dir, key, clock=clock, actor=actor).run()
+
+
+def execute_act(uow: UnitOfWork, store: ContentStore, templates_dir: Path, media: list[Medium], key: str, *,
+                clock: Clock, actor: Actor) -> dict[str, Any]:
+    """Carry out the act (see `ExecuteAct`)."""
+    return ExecuteAct(uow, store, templates_dir, media, key, clock=clock, actor=actor).run()
 
 
 def _document_files(uow: UnitOfWork, document: DocumentRecord) -> list[str]:
@@ -251,69 +250,66 @@ def _document_files(uow: UnitOfWork, document: DocumentRecord) -> list[str]:
     return files
 
 
-def execute_act(uow: UnitOfWork, store: ContentStore, templates_dir, media: list[Medium], key: str, *,
-                clock: Clock, actor: Actor) -> dict:
-    """Carry out an approved act today (the clock's); safe to run again after a crash (it finishes
-    what is left). `blocked` and `left_sets` say what could not be done and why."""
-    today, now = clock.today(), clock.now()
-    with uow:
-        act = _act(uow, key)
-        if act.status == "proposed":
-            raise ArchiveError(f"акт № {key} ещё не утверждён директором: уничтожать нельзя")
-        if act.status == "executed":
-            return {**_summary(uow, act), "blocked": [], "deleted_sets": [], "left_sets": []}
-        item_ids = [i.id for i in _items(uow, act)]
-    blocked = []
-    for item_id in item_ids:
-        outcome = _destroy_item(uow, store, key, item_id, today=today, actor=actor, now=now)
-        if outcome:
-            blocked.append(outcome)
-    with uow:
-        going = [row["set_id"] for row in _backup_decisions(uow, today, going=set()) if row["may_go"]]
-    deleted_sets, left_sets = delete_sets(uow, media, going, key, today=today, person=actor.person,
-                                          role=ROLES.get(actor.role, actor.role), now=now)
-    with uow:
-        act = _act(uow, key)
-        if not blocked and not left_sets and all(i.destroyed_at is not None for i in _items(uow, act)):
-            act.status, act.executed_at, act.executed_by = "executed", now, actor.person
-            act.sha256 = store.put(_render(uow, templates_dir, act, now))
-            uow.audit.append(at=now, actor=actor.person, action="disposal.act_executed", object_type="disposal_act",
-                             object_id=key, details={"sha256": act.sha256, "backup_sets": deleted_sets})
-        else:
-            uow.audit.append(at=now, actor=actor.person, action="disposal.act_incomplete", object_type="disposal_act",
-                             object_id=key, details={"blocked": blocked, "backup_sets": deleted_sets,
-                                                     "backup_sets_left": left_sets})
-        crash_point("disposal.act_uncommitted")
-        uow.commit()
-        return {**_summary(uow, act), "blocked": blocked, "deleted_sets": deleted_sets, "left_sets": left_sets}
+Listed = tuple[DisposalActItem, RegisterEntry, DocumentRecord]
+
+
+def _listed(uow: UnitOfWork, item_id: int, *, lock: bool = False) -> Listed:
+    """An item of the act with its register entry and document (the entry locked if asked)."""
+    item = uow.disposal.item(item_id)
+    entry = uow.register.by_id(item.entry_id, lock=lock) if item is not None else None
+    document = uow.documents.get(entry.document_id) if entry is not None else None
+    if item is None or entry is None or document is None:
+        raise NotFoundError(f"в акте нет дела {item_id} или его записи в реестре")
+    return item, entry, document
 
 
 def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, *, today: dt.date, actor: Actor,
                   now: dt.datetime) -> dict | None:
     """Destroy one listed file, or say why not now; None when it is (or already was) destroyed."""
     with uow:
-        item = uow.disposal.item(item_id)
+        # the entry's row lock orders this against `register.place_hold` (SQLite: BEGIN IMMEDIATE)
+        item, entry, document = _listed(uow, item_id, lock=True)
         if item.destroyed_at is not None:
             return None
-        # the entry's row lock orders this against `register.place_hold` (SQLite: BEGIN IMMEDIATE)
-        entry = uow.register.by_id(item.entry_id, lock=True)
-        document = uow.documents.get(entry.document_id)
         if item.destruction_started_at is None:
-            decision = decide(_candidate(entry, _holds(uow), _open_acts(uow)), today, act=key)
+            decision = decide(candidate(entry, uow.holds.active(), open_acts(uow)), today, act=key)
             if not decision.eligible:
                 return {"register": decision.key, "reason": decision.reason}
-            files = _document_files(uow, document)
-            item.destruction_started_at = now
-            item.evidence = {**item.evidence, "files": files}
-            entry.status = "destroyed"
-            document.destroyed_by_act = key
-            uow.audit.append(at=now, actor=actor.person, action="disposal.destruction_started",
-                             object_type="register_entry", object_id=_key(entry.year, entry.number),
-                             details={"act": key, "document": document.document_id, "files": files})
-            uow.commit()
+            _mark_begun(uow, key, item, entry, document, actor=actor, now=now)
         files = list(item.evidence["files"])
-        register_key = _key(entry.year, entry.number)
+        register_key = act_key(entry.year, entry.number)
     crash_point("disposal.item_started")
+    removed = _remove(store, files)
+    if removed is None:
+        return {"register": register_key, "reason": "уничтожение начато, но файлы документа не удалось удалить из "
+                                                    "хранилища; проверьте хранилище и исполните акт ещё раз"}
+    with uow:
+        item, entry, document = _listed(uow, item_id)
+        item.destroyed_at = now
+        item.evidence = {**item.evidence, "removed_now": removed}
+        record(uow.audit, actor, at=now, action="disposal.destroyed", object_type="register_entry",
+               object_id=register_key, details={"act": key, "document": document.document_id, "files": files})
+        uow.commit()
+    crash_point("disposal.item_destroyed")
+    return None
+
+
+def _mark_begun(uow: UnitOfWork, key: str, item: DisposalActItem, entry: RegisterEntry, document: DocumentRecord, *,
+                actor: Actor, now: dt.datetime) -> None:
+    """Commit the destruction begun before the first byte is deleted: from here on it is finished."""
+    files = _document_files(uow, document)
+    item.destruction_started_at = now
+    item.evidence = {**item.evidence, "files": files}
+    entry.status = "destroyed"
+    document.destroyed_by_act = key
+    record(uow.audit, actor, at=now, action="disposal.destruction_started", object_type="register_entry",
+           object_id=act_key(entry.year, entry.number),
+           details={"act": key, "document": document.document_id, "files": files})
+    uow.commit()
+
+
+def _remove(store: ContentStore, files: list[str]) -> list[str] | None:
+    """Delete the files from the content store; the ones removed now, or None if any is still there."""
     removed = []
     try:
         for digest in files:
@@ -322,31 +318,39 @@ def _destroy_item(uow: UnitOfWork, store: ContentStore, key: str, item_id: int, 
             crash_point("disposal.file_deleted")
         left = [digest for digest in files if store.exists(digest)]
     except (OSError, StorageError):
-        left = files
-    if left:
-        return {"register": register_key, "reason": "уничтожение начато, но файлы документа не удалось удалить из "
-                                                    "хранилища; проверьте хранилище и исполните акт ещё раз"}
-    with uow:
-        item = uow.disposal.item(item_id)
-        entry = uow.register.by_id(item.entry_id)
-        document = uow.documents.get(entry.document_id)
-        item.destroyed_at = now
-        item.evidence = {**item.evidence, "removed_now": removed}
-        uow.audit.append(at=now, actor=actor.person, action="disposal.destroyed", object_type="register_entry",
-                         object_id=register_key, details={"act": key, "document": document.document_id,
-                                                          "files": files})
-        uow.commit()
-    crash_point("disposal.item_destroyed")
-    return None
+        return None
+    return None if left else removed
 
 
-def _render(uow: UnitOfWork, templates_dir, act: DisposalAct, now: dt.datetime) -> bytes:
+def _render(uow: UnitOfWork, templates_dir: Path, act: DisposalAct, now: dt.datetime) -> bytes:
     from archive_service.rendering.registers import disposal_act_pdf
 
     school, director = uow.snapshots.school()  # inside the caller's transaction
-    return disposal_act_pdf(templates_dir, _summary(uow, act), school=school, director=director, moment=now)
+    return disposal_act_pdf(templates_dir, summary(uow, act), school=school, director=director, moment=now)
+
+
+def _stored(act: DisposalAct) -> str:
+    if act.sha256 is None:
+        raise NotFoundError(f"у акта № {act_key(act.year, act.number)} нет сохранённого файла")
+    return act.sha256
 
 
 def act_pdf(uow: UnitOfWork, store: ContentStore, key: str) -> bytes:
     with uow:
-        return store.read(_act(uow, key).sha256)
+        return store.read(_stored(find_act(uow, key)))
+
+
+def download_act(uow: UnitOfWork, store: ContentStore, key: str, *, actor: Actor, now: dt.datetime,
+                 viewed: bool = False) -> bytes:
+    """The act's PDF for a person; a download (or, `viewed`, an opening in the browser) through
+    the web is recorded."""
+    with uow:
+        data = store.read(_stored(find_act(uow, key)))
+        if viewed:
+            record_request(uow.audit, actor, at=now, action="disposal_act_viewed", object_type="disposal_act",
+                           object_id=key)
+        else:
+            record_request(uow.audit, actor, at=now, action="disposal_act_downloaded", object_type="disposal_act",
+                           object_id=key, format="pdf")
+        uow.commit()
+        return data

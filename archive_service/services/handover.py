@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from archive_service.adapters.orm import BackupSet
+from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import may
-from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
 
@@ -40,11 +40,10 @@ def list_handovers(uow: UnitOfWork) -> list[dict]:
                 for b in reversed(uow.backups.all())]
 
 
-def confirm_handover(uow: UnitOfWork, set_id: str, *, person: str, role: str, origin: str,
-                     now: dt.datetime) -> dict:
+def confirm_handover(uow: UnitOfWork, set_id: str, *, actor: Actor, now: dt.datetime) -> dict:
     """Record that the director received the set's media; refused twice, for an incomplete or a
     destroyed set, and for anyone but the director."""
-    if not may(role, "confirm_handover"):
+    if not may(actor.role, "confirm_handover"):
         raise PermissionDenied("принять резервные копии по акту может только директор")
     with uow:
         # locked: two clicks (or two browsers) must not both record the receipt
@@ -56,12 +55,12 @@ def confirm_handover(uow: UnitOfWork, set_id: str, *, person: str, role: str, or
                                f"{backup.handover_confirmed_at:%d.%m.%Y %H:%M} UTC")
         if backup.destroyed_by_act or not backup.complete:
             raise ArchiveError(f"набор {set_id} нельзя принять: {handover_status(backup)}")
-        backup.handover_confirmed_at, backup.handover_confirmed_by = now, person
+        backup.handover_confirmed_at, backup.handover_confirmed_by = now, actor.person
         media = ", ".join(f"{label} ({copy['location']})" for label, copy in sorted(backup.copies.items()))
-        uow.backups.record_use(at=now, person=person, role=ROLES[role], medium=media, set_id=set_id,
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role_words, medium=media, set_id=set_id,
                                action="приём по акту", purpose="приём носителей по акту передачи",
                                result="носители получены директором")
-        uow.audit.append(at=now, actor=person, action="backup.handover_confirmed", object_type="backup_set",
-                         object_id=set_id, origin=origin, details={"media": sorted(backup.copies)})
+        uow.audit.append(at=now, actor=actor.person, action="backup.handover_confirmed", object_type="backup_set",
+                         object_id=set_id, origin=actor.origin, details={"media": sorted(backup.copies)})
         uow.commit()
-        return {"set_id": set_id, "confirmed_at": now, "confirmed_by": person}
+        return {"set_id": set_id, "confirmed_at": now, "confirmed_by": actor.person}

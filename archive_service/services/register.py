@@ -8,12 +8,15 @@ never get the same number and a failed registration never leaves a gap.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from archive_service.adapters.orm import LegalHold, RegisterEntry, RegisterMovement, RetentionRule
+from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry, RegisterMovement, RetentionRule
+from archive_service.domain.actor import Actor
 from archive_service.domain.periods import readable_period
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
+from archive_service.services.audit_trail import record, record_request
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_YEARS, file_closes_on, retention_end, years_problem
 
@@ -56,11 +59,13 @@ def rules(uow: UnitOfWork) -> dict[str, Rule]:
 
 
 def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index: str | None = None,
-             basis: str | None = None, actor: str, now: dt.datetime) -> None:
+             basis: str | None = None, actor: Actor, now: dt.datetime) -> None:
     if kind not in rules(uow):
         raise NotFoundError(f"нет вида документов «{kind}»; есть: {', '.join(DEFAULT_YEARS)}")
     with uow:
         rule = uow.register.rule(kind)
+        if rule is None:
+            raise NotFoundError(f"нет вида документов «{kind}»; есть: {', '.join(DEFAULT_YEARS)}")
         if years is not None:
             problem = years_problem(years)
             if problem:
@@ -68,68 +73,135 @@ def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index
             rule.years = years
         rule.case_index = case_index if case_index is not None else rule.case_index
         rule.basis = basis if basis is not None else rule.basis
-        uow.audit.append(at=now, actor=actor, action="retention.rule_set", object_type="retention_rule",
-                         object_id=kind, details={"years": rule.years, "case_index": rule.case_index})
+        record(uow.audit, actor, at=now, action="retention.rule_set", object_type="retention_rule", object_id=kind,
+               details={"years": rule.years, "case_index": rule.case_index})
+        record_request(uow.audit, actor, at=now, action="retention_rule_set", object_type="retention_rule",
+                       object_id=kind, years=rule.years)
         uow.commit()
 
 
-def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
-                      placement: Placement, on: dt.date, paper_only: bool, actor: str, now: dt.datetime) -> dict:
-    """Enter a document in the register under the next number of the year `on` falls in."""
-    schedule = rules(uow)
-    with uow:
-        record = uow.documents.by_document_id(document_id)
-        if record is None:
+class RegisterDocument:
+    """Enter a document in the register under the next number of the year `on` falls in.
+
+    A command: `validate()` says in Russian why the document may not be registered and writes
+    nothing; `run()` checks the same again inside the transaction that takes the number (so
+    nothing can change in between) and registers it."""
+
+    def __init__(self, uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
+                 placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime):
+        self.uow, self.document_id, self.placement = uow, document_id, placement
+        self.handed_over_by, self.accepted_by, self.on, self.paper_only = handed_over_by, accepted_by, on, paper_only
+        self.actor, self.now = actor, now
+
+    def validate(self) -> None:
+        with self.uow:
+            self._checked()
+
+    def run(self) -> RegisterRow:
+        self.validate()
+        schedule, uow = rules(self.uow), self.uow
+        with uow:
+            document = self._checked()
+            rule = schedule[document.kind]
+            entry = self._entry(document, rule, uow.register.next_number(self.on.year))
+            uow.register.add(entry)
+            record(uow.audit, self.actor, at=self.now, action="register.added", object_type="document",
+                   object_id=self.document_id, details={"year": entry.year, "number": entry.number})
+            record_request(uow.audit, self.actor, at=self.now, action="register_added", object_type="document",
+                           object_id=self.document_id, register=f"{entry.number}/{entry.year}")
+            uow.commit()
+            return entry_row(entry, self.document_id)
+
+    def _checked(self) -> DocumentRecord:
+        """The document, if it may be registered (inside the caller's transaction)."""
+        uow, document_id = self.uow, self.document_id
+        document = uow.documents.by_document_id(document_id)
+        if document is None:
             raise NotFoundError(f"документ {document_id} не найден")
-        replaced = corrections.replacements_of(uow, [record.id]).get(record.id)
+        replaced = corrections.replacements_of(uow, [document.id]).get(document.id)
         if replaced is not None:
             raise ArchiveError(f"копия {document_id} {replaced.text}; в реестр вносится действующая копия "
                                f"(документ {replaced.current})")
-        if not paper_only and uow.documents.signature_of(record.id) is None:
+        if not self.paper_only and uow.documents.signature_of(document.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
-        if uow.register.of_document(record.id) is not None:
+        if uow.register.of_document(document.id) is not None:
             raise ArchiveError(f"документ {document_id} уже внесён в реестр")
-        rule = schedule[record.kind]
-        number = uow.register.next_number(on.year)
-        entry = RegisterEntry(
-            year=on.year, number=number, document_id=record.id, case_index=rule.case_index,
-            title=f"{TITLES[record.kind]}, {record.class_name} класс",
-            period=f"{record.academic_year}, {record.period_code}",
-            sheets=record.sheets, handed_over_by=handed_over_by, accepted_by=accepted_by, registered_on=on,
-            room=placement.room, cabinet=placement.cabinet, folder=placement.folder,
-            retention_end=retention_end(file_closes_on(record.academic_year), rule.years), status="in_archive")
-        uow.register.add(entry)
-        uow.audit.append(at=now, actor=actor, action="register.added", object_type="document",
-                         object_id=document_id, details={"year": on.year, "number": number})
-        uow.commit()
-        return _row(entry, document_id)
+        return document
+
+    def _entry(self, document: DocumentRecord, rule: Rule, number: int) -> RegisterEntry:
+        return RegisterEntry(
+            year=self.on.year, number=number, document_id=document.id, case_index=rule.case_index,
+            title=f"{TITLES[document.kind]}, {document.class_name} класс",
+            period=f"{document.academic_year}, {document.period_code}", sheets=document.sheets,
+            handed_over_by=self.handed_over_by, accepted_by=self.accepted_by, registered_on=self.on,
+            room=self.placement.room, cabinet=self.placement.cabinet, folder=self.placement.folder,
+            retention_end=retention_end(file_closes_on(document.academic_year), rule.years), status="in_archive")
 
 
-def _row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> dict:
-    """An entry as pages and printouts show it; `superseded` says which copy replaced it and why
-    (the entry itself, its place and its status, is never changed by a correction)."""
-    return {"year": entry.year, "number": entry.number, "document_id": document_id, "case_index": entry.case_index,
-            "title": entry.title, "period": readable_period(entry.period), "sheets": entry.sheets,
-            "handed_over_by": entry.handed_over_by, "accepted_by": entry.accepted_by,
-            "registered_on": entry.registered_on.isoformat(), "room": entry.room, "cabinet": entry.cabinet,
-            "folder": entry.folder, "retention_end": entry.retention_end.isoformat(), "status": entry.status,
-            "superseded": replaced.as_dict() if replaced else None}
+def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
+                      placement: Placement, on: dt.date, paper_only: bool, actor: Actor,
+                      now: dt.datetime) -> RegisterRow:
+    """Enter a document in the register (see `RegisterDocument`)."""
+    return RegisterDocument(uow, document_id, handed_over_by=handed_over_by, accepted_by=accepted_by,
+                            placement=placement, on=on, paper_only=paper_only, actor=actor, now=now).run()
 
 
-def list_register(uow: UnitOfWork, year: int | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class RegisterRow:
+    """An entry as pages and printouts show it (dates as ГГГГ-ММ-ДД text); `superseded` says which
+    copy replaced it and why (the entry itself, its place and its status, is never changed by a
+    correction)."""
+
+    year: int
+    number: int
+    document_id: str
+    case_index: str
+    title: str
+    period: str
+    """«2026/2027, II четверть»"""
+    sheets: int
+    handed_over_by: str
+    accepted_by: str
+    registered_on: str
+    room: str
+    cabinet: str
+    folder: str
+    retention_end: str
+    status: str
+    """in_archive, issued or destroyed"""
+    superseded: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DueRow(RegisterRow):
+    """An entry whose retention has ended, with the reason of its legal hold if it has one."""
+
+    hold: str | None
+
+
+def entry_row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> RegisterRow:
+    return RegisterRow(entry.year, entry.number, document_id, entry.case_index, entry.title,
+                       readable_period(entry.period), entry.sheets, entry.handed_over_by, entry.accepted_by,
+                       entry.registered_on.isoformat(), entry.room, entry.cabinet, entry.folder,
+                       entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None)
+
+
+def list_register(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
     with uow:
         rows = uow.register.listing(year)
         replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
-        return [_row(entry, document.document_id, replaced.get(entry.document_id)) for entry, document in rows]
+        return [entry_row(entry, document.document_id, replaced.get(entry.document_id)) for entry, document in rows]
 
 
-def retention_due(uow: UnitOfWork, today: dt.date) -> list[dict]:
+def retention_due(uow: UnitOfWork, today: dt.date) -> list[DueRow]:
     """Entries whose retention has ended by `today`, not destroyed yet; held ones say so."""
     held = holds(uow)
-    due = [r for r in list_register(uow) if r["status"] != "destroyed"
-           and dt.date.fromisoformat(r["retention_end"]) <= today]
-    return [{**r, "hold": held.get((r["year"], r["number"]))} for r in due]
+    due = [r for r in list_register(uow) if r.status != "destroyed" and dt.date.fromisoformat(r.retention_end) <= today]
+    return [DueRow(**r.as_dict(), hold=held.get((r.year, r.number))) for r in due]
 
 
 def _entry(uow: UnitOfWork, year: int, number: int, *, lock: bool = False) -> RegisterEntry:
@@ -156,7 +228,7 @@ def _refuse_if_destroyed(uow: UnitOfWork, entry: RegisterEntry, what: str) -> No
 
 
 def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: str, purpose: str, on: dt.date,
-              actor: str, now: dt.datetime) -> None:
+              actor: Actor, now: dt.datetime) -> None:
     """Issue a paper file from the archive (to an inspector, say) or take it back."""
     with uow:
         entry = _entry(uow, year, number, lock=True)
@@ -169,26 +241,30 @@ def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: s
             raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {verb} нельзя")
         entry.status = "issued" if action == "issued" else "in_archive"
         uow.register.add_movement(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose,
-                                                   on=on, recorded_by=actor))
-        uow.audit.append(at=now, actor=actor, action=f"register.{action}", object_type="register_entry",
-                         object_id=f"{number}/{year}", details={"person": person, "purpose": purpose})
+                                                   on=on, recorded_by=actor.person))
+        record(uow.audit, actor, at=now, action=f"register.{action}", object_type="register_entry",
+               object_id=f"{number}/{year}", details={"person": person, "purpose": purpose})
+        record_request(uow.audit, actor, at=now, action=f"register_{action}", object_type="register_entry",
+                       object_id=f"{number}/{year}", person=person)
         uow.commit()
 
 
-def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.date, actor: str,
+def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.date, actor: Actor,
                now: dt.datetime) -> None:
     """Forbid destroying the file; refused once its destruction has begun (the entry's row lock
     orders this against the disposal marking the destruction begun)."""
     with uow:
         entry = _entry(uow, year, number, lock=True)
         _refuse_if_destroyed(uow, entry, "запретить уничтожение")
-        uow.holds.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor))
-        uow.audit.append(at=now, actor=actor, action="register.hold_placed", object_type="register_entry",
-                         object_id=f"{number}/{year}", details={"reason": reason})
+        uow.holds.add(LegalHold(entry_id=entry.id, reason=reason, placed_on=on, placed_by=actor.person))
+        record(uow.audit, actor, at=now, action="register.hold_placed", object_type="register_entry",
+               object_id=f"{number}/{year}", details={"reason": reason})
+        record_request(uow.audit, actor, at=now, action="hold_placed", object_type="register_entry",
+                       object_id=f"{number}/{year}", reason=reason)
         uow.commit()
 
 
-def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor: str, now: dt.datetime) -> None:
+def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor: Actor, now: dt.datetime) -> None:
     with uow:
         entry = _entry(uow, year, number)
         holds = uow.holds.active_for(entry)
@@ -196,8 +272,10 @@ def release_hold(uow: UnitOfWork, year: int, number: int, *, on: dt.date, actor:
             raise ArchiveError(f"на документ №{number}/{year} нет действующего запрета уничтожения")
         for hold in holds:
             hold.released_on = on
-        uow.audit.append(at=now, actor=actor, action="register.hold_released", object_type="register_entry",
-                         object_id=f"{number}/{year}", details={})
+        record(uow.audit, actor, at=now, action="register.hold_released", object_type="register_entry",
+               object_id=f"{number}/{year}", details={})
+        record_request(uow.audit, actor, at=now, action="hold_released", object_type="register_entry",
+                       object_id=f"{number}/{year}")
         uow.commit()
 
 
@@ -220,15 +298,25 @@ def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
 FORMATS = ("pdf", "csv", "xlsx")
 
 
-def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None,
+def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None, actor: Actor,
              now: dt.datetime) -> tuple[bytes, int]:
     """The register («register») or the inventory of files («inventory») as PDF, CSV or XLSX;
-    returns the bytes and the number of rows."""
+    returns the bytes and the number of rows. A download through the web is recorded."""
+    data, count = _printout(uow, templates_dir, what, fmt, year=year, now=now)
+    with uow:
+        record_request(uow.audit, actor, at=now, action=f"{what}_downloaded", object_type="register",
+                       object_id=str(year or "все годы"), format=fmt, rows=count)
+        uow.commit()
+    return data, count
+
+
+def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None,
+              now: dt.datetime) -> tuple[bytes, int]:
     from archive_service.rendering import registers
 
     if fmt not in FORMATS:
         raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
-    rows = list_register(uow, year)
+    rows = [row.as_dict() for row in list_register(uow, year)]
     if what == "inventory":
         rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
         columns, title = registers.INVENTORY_COLUMNS, "Опись"

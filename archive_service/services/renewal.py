@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from archive_service.adapters.orm import TimestampRenewal
+from archive_service.domain.actor import Actor
+from archive_service.services.audit_trail import record
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError, Trust, add_document_timestamp, newest_timestamp_expiry, verify_pdf
 from storage import ContentStore, StorageError
@@ -48,9 +50,9 @@ def documents_at_risk(uow: UnitOfWork, *, now: dt.datetime, horizon: dt.timedelt
 
 
 def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: Trust, *, now: dt.datetime,
-                     horizon: dt.timedelta, actor: str) -> list[tuple[AtRisk, str | None]]:
+                     horizon: dt.timedelta, actor: Actor) -> list[tuple[AtRisk, str | None]]:
     """Add a new document timestamp to every document at risk; (document, error or None)."""
-    results = []
+    results: list[tuple[AtRisk, str | None]] = []
     for doc in documents_at_risk(uow, now=now, horizon=horizon):
         try:
             renewed = add_document_timestamp(store.read(doc.sha256), timestamper, trust)
@@ -62,11 +64,10 @@ def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: T
         with uow:
             uow.documents.add_renewal(TimestampRenewal(signature_id=doc.signature_pk, sha256=digest,
                                                        previous_sha256=doc.sha256, timestamp_expires_at=expires,
-                                                       renewed_at=now, renewed_by=actor))
-            uow.audit.append(at=now, actor=actor, action="document.timestamp_renewed", object_type="document",
-                             object_id=doc.document_id,
-                             details={"sha256": digest, "previous_sha256": doc.sha256,
-                                      "expires_at": expires.isoformat()})
+                                                       renewed_at=now, renewed_by=actor.person))
+            record(uow.audit, actor, at=now, action="document.timestamp_renewed", object_type="document",
+                   object_id=doc.document_id,
+                   details={"sha256": digest, "previous_sha256": doc.sha256, "expires_at": expires.isoformat()})
             uow.commit()
         results.append((doc, None))
     return results

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from archive_service.domain.actor import Actor
+from archive_service.errors import NotFoundError
+from archive_service.services.audit_trail import record
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import Medium, StorageError, delete_set
 from storage.crash_points import crash_point
@@ -24,8 +27,8 @@ def _left_on(medium: Medium, set_id: str) -> list[str] | None:
         return None
 
 
-def delete_sets(uow: UnitOfWork, media: list[Medium], going: list[str], key: str, *, today: dt.date, person: str,
-                role: str, now: dt.datetime) -> tuple[list[str], list[dict]]:
+def delete_sets(uow: UnitOfWork, media: list[Medium], going: list[str], key: str, *, today: dt.date, actor: Actor,
+                now: dt.datetime) -> tuple[list[str], list[dict]]:
     """Delete the sets `going` (their retention ended, their documents destroyed) for act `key`;
     returns the deleted sets and the ones left, each with the reason."""
     deleted, left_sets = [], []
@@ -39,22 +42,30 @@ def delete_sets(uow: UnitOfWork, media: list[Medium], going: list[str], key: str
             removed, error = {}, "носитель не дал удалить объекты набора"
         left = {medium.label: _left_on(medium, set_id) for medium in media}
         if error or any(names is None or names for names in left.values()):
-            left_sets.append(_record_left(uow, media, key, set_id, left, error, person=person, role=role, now=now))
+            left_sets.append(_record_left(uow, media, key, set_id, left, error, actor=actor, now=now))
             continue
         crash_point("disposal.set_deleted")
-        with uow:
-            backup = uow.backups.get(set_id)
-            backup.destroyed_by_act = key
-            for medium in media:
-                uow.backups.record_use(at=now, person=person, role=role,
-                                       medium=f"{medium.label} ({medium.location})", set_id=set_id,
-                                       action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
-                                       result=f"удалено объектов: {len(removed.get(medium.label, []))}")
-            uow.audit.append(at=now, actor=person, action="disposal.backup_deleted", object_type="backup_set",
-                             object_id=set_id, details={"act": key, "objects": removed})
-            uow.commit()
+        _record_deleted(uow, media, key, set_id, removed, actor=actor, now=now)
         deleted.append(set_id)
     return deleted, left_sets
+
+
+def _record_deleted(uow: UnitOfWork, media: list[Medium], key: str, set_id: str, removed: dict[str, list[str]], *,
+                    actor: Actor, now: dt.datetime) -> None:
+    """The set gone from every medium: marked destroyed by the act, journaled per medium, audited."""
+    with uow:
+        backup = uow.backups.get(set_id)
+        if backup is None:
+            raise NotFoundError(f"резервная копия {set_id} не найдена")
+        backup.destroyed_by_act = key
+        for medium in media:
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
+                                   medium=f"{medium.label} ({medium.location})", set_id=set_id,
+                                   action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
+                                   result=f"удалено объектов: {len(removed.get(medium.label, []))}")
+        record(uow.audit, actor, at=now, action="disposal.backup_deleted", object_type="backup_set",
+               object_id=set_id, details={"act": key, "objects": removed})
+        uow.commit()
 
 
 def _medium_state(names: list[str] | None) -> str:
@@ -64,7 +75,7 @@ def _medium_state(names: list[str] | None) -> str:
 
 
 def _record_left(uow: UnitOfWork, media: list[Medium], key: str, set_id: str, left: dict[str, list[str] | None],
-                 error: str | None, *, person: str, role: str, now: dt.datetime) -> dict:
+                 error: str | None, *, actor: Actor, now: dt.datetime) -> dict:
     """Journal a set deletion that did not complete, per medium, and say what is left."""
     per_medium = {m.label: _medium_state(left[m.label]) for m in media}
     reason = "; ".join(f"{label}: {state}" for label, state in per_medium.items())
@@ -72,13 +83,12 @@ def _record_left(uow: UnitOfWork, media: list[Medium], key: str, set_id: str, le
         reason = f"{error}; {reason}"
     with uow:
         for medium in media:
-            uow.backups.record_use(at=now, person=person, role=role,
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
                                    medium=f"{medium.label} ({medium.location})", set_id=set_id,
                                    action="уничтожение", purpose=f"акт о выделении к уничтожению № {key}",
                                    result=f"не завершено: {per_medium[medium.label]}"
                                    + (f" ({error})" if error else ""))
-        uow.audit.append(at=now, actor=person, action="disposal.backup_delete_incomplete",
-                         object_type="backup_set", object_id=set_id, details={"act": key, "left": left,
-                                                                              "error": error})
+        record(uow.audit, actor, at=now, action="disposal.backup_delete_incomplete", object_type="backup_set",
+               object_id=set_id, details={"act": key, "left": left, "error": error})
         uow.commit()
     return {"set_id": set_id, "reason": f"резервная копия удалена не полностью — {reason}; исполните акт ещё раз"}

@@ -39,7 +39,7 @@ from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.services import backup, disposal, documents, handover, jobs
 from archive_service.services.signing import sign_documents
 from archive_service.web import jobs as web_jobs
-from archive_service.web.auth import allow, archive, menu, origin
+from archive_service.web.auth import allow, archive, current_actor, menu, origin
 from signing import SigningError
 from storage import StorageError
 
@@ -328,9 +328,8 @@ def handover_act(set_id: str):
 @allow("confirm_handover")
 def confirm_handover(set_id: str):
     a = archive()
-    who = Requester.current()
     try:
-        handover.confirm_handover(a.uow(), set_id, person=who.person, role=who.role, origin=who.origin, now=a.now())
+        handover.confirm_handover(a.uow(), set_id, actor=current_actor(), now=a.now())
     except ArchiveError as err:
         flash(f"Не принято: {err}", "error")
     else:
@@ -352,10 +351,9 @@ def disposal_act_pdf(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
     try:
-        data = disposal.act_pdf(a.uow(), a.store, key)
+        data = disposal.download_act(a.uow(), a.store, key, actor=current_actor(), now=a.now(), viewed=True)
     except (NotFoundError, StorageError):
         abort(404)
-    _audit(Requester.current(), "web.disposal_act_viewed", "disposal_act", key)
     return _pdf(data, f"акт_уничтожения_{number}-{year}.pdf")
 
 
@@ -363,14 +361,13 @@ def disposal_act_pdf(year: int, number: int):
 @allow("approve_disposal")
 def approve_disposal(year: int, number: int):
     a = archive()
-    who, key = Requester.current(), f"{number}/{year}"
+    key = f"{number}/{year}"
     try:
-        disposal.approve_act(a.uow(), a.store, a.settings.templates_dir, key, clock=a.clock,
-                             actor=disposal.Actor(who.person, who.role))
+        disposal.ApproveAct(a.uow(), a.store, a.settings.templates_dir, key, clock=a.clock,
+                            actor=current_actor()).run()
     except ArchiveError as err:
         flash(f"Акт № {key} не утверждён: {err}", "error")
     else:
-        _audit(who, "web.disposal_act_approved", "disposal_act", key)
         flash(f"Акт № {key} утверждён. Секретарь может уничтожить перечисленные в нём документы.", "ok")
     return redirect(url_for("director.disposal_page"))
 

@@ -4,11 +4,12 @@ Every page and action is the secretary's. The director may also read the registe
 its printouts (read-only: the page shows no forms to a director) because the director answers
 for the archive and signs the inventory; nobody else sees these pages.
 
-Views only parse the form, call a service and flash its outcome. Acts that destroy material
-(composing and carrying out a disposal act) always use today's date, never one typed into the
-form: the dry run may look ahead, destruction may not. The services write each action to the
-audit log; the views add a `web.*` event with where the request came from, and one for each
-download of a printout, an act or a certificate.
+Views only parse the form, call a service with the signed-in person (`current_actor()`) and flash
+its outcome. Acts that destroy material (composing and carrying out a disposal act) always use
+today's date, never one typed into the form: the dry run may look ahead, destruction may not. The
+services write each action to the audit log in the transaction that does it, with a `web.*` event
+saying where the request came from, and one for each download of a printout, an act or a
+certificate.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
+from archive_service.domain.periods import PERIOD_TITLES, readable_period
 from archive_service.errors import ArchiveError
-from archive_service.domain.periods import PERIOD_TITLES
-from archive_service.services import certificates, disposal, documents, register
-from archive_service.web.auth import actor, allow, archive, menu, origin, school_now
+from archive_service.services import certificates, disposal, documents, register, register_search
+from archive_service.services.register_search import FILTERS
+from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
 
 bp = Blueprint("secretary", __name__)
@@ -39,13 +42,12 @@ ACT_STATUS = {"proposed": "warn", "approved": "ok", "executed": "none"}
 MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv",  # send_file adds «; charset=utf-8»
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FAILURES = (ArchiveError, StorageError)
-FILTERS = ("q", "year", "status", "kind")
 
 
 @bp.context_processor
 def _words() -> dict:
     return {"status_words": STATUS, "kinds": KINDS, "document_words": DOCUMENT_WORDS, "dmy": _dmy,
-            "period_words": _period_words, "can_edit": g.get("user") is not None and g.user.role == "secretary"}
+            "period_words": readable_period, "can_edit": g.get("user") is not None and g.user.role == "secretary"}
 
 
 def _dmy(value: str | dt.date | None) -> str:
@@ -53,12 +55,6 @@ def _dmy(value: str | dt.date | None) -> str:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{day:%d.%m.%Y}"
-
-
-def _period_words(period: str) -> str:
-    """«2026/2027, Q2» → «2026/2027, II четверть»."""
-    year, _, code = period.partition(", ")
-    return f"{year}, {PERIODS.get(code, code)}" if code else period
 
 
 def _today() -> dt.date:
@@ -101,43 +97,11 @@ def _required(*fields: str) -> dict[str, str]:
     return values
 
 
-def _audit(action: str, object_type: str, object_id: str, **details) -> None:
-    """A `web.*` event: the services record who did what; this adds where the request came from."""
-    a = archive()
-    with a.uow() as uow:
-        uow.audit.append(at=a.now(), actor=actor(), action=f"web.{action}", object_type=object_type,
-                         object_id=object_id, origin=origin(), details=details)
-        uow.commit()
-
-
-def _download(data: bytes, name: str, fmt: str, action: str, object_type: str, object_id: str, **details):
-    _audit(action, object_type, object_id, format=fmt, **details)
+def _download(data: bytes, name: str, fmt: str):
     return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}")
 
 
 # --- the register ---------------------------------------------------------------------------
-
-def _described(row: dict) -> dict:
-    """A register row with its kind and class, read back from its title («…, 5А класс»)."""
-    kind = next((k for k, title in register.TITLES.items() if row["title"].startswith(title)), "")
-    return {**row, "kind": kind, "class_name": row["title"].rpartition(", ")[2].removesuffix(" класс")}
-
-
-def _matches(row: dict, query: str) -> bool:
-    """«12/2027», «№ 12» find an entry by number; otherwise every word of the query is the number
-    or the beginning of a word of the entry («5а», «сводн», «II», «шкаф»)."""
-    if not query:
-        return True
-    number = re.fullmatch(r"№\s*(\d+)(?:\s*/\s*(\d{4}))?|(\d+)\s*/\s*(\d{4})", query)
-    if number:
-        wanted, year = number[1] or number[3], number[2] or number[4]
-        return row["number"] == int(wanted) and (not year or row["year"] == int(year))
-    text = " ".join([row["title"], _period_words(row["period"]), row["case_index"], row["room"], row["cabinet"],
-                     row["folder"]])
-    words = certificates.normalise_name(re.sub(r"[,«»\"()]", " ", text)).split()
-    return all(token == str(row["number"]) or any(w.startswith(token) for w in words)
-               for token in certificates.normalise_name(query).split())
-
 
 def _to_register(uow, registered: set[str]) -> list[dict]:
     """Rendered documents not in the register yet: signed ones first, newest years first."""
@@ -148,8 +112,9 @@ def _to_register(uow, registered: set[str]) -> list[dict]:
                                        d["period"], d["class"]))
 
 
-def _filters(values) -> dict[str, str]:
-    """The register's search and filters, kept across a form sent from a filtered page."""
+def _filters(values) -> dict[str, Any]:
+    """The register's search and filters, kept across a form sent from a filtered page (strings all;
+    `Any` only so that `url_for(**filters)` type-checks)."""
     return {k: v.strip() for k in FILTERS if (v := values.get(k) or "").strip()}
 
 
@@ -157,12 +122,10 @@ def _filters(values) -> dict[str, str]:
 @allow("read_register")
 def register_page(entered: dict | None = None, status: int = 200):
     a = archive()
-    rows = [_described(r) for r in register.list_register(a.uow())]
+    rows = register_search.described_register(a.uow())
     held = register.holds(a.uow())
     wanted = _filters(request.args)
-    shown = [r for r in rows if str(r["year"]) == wanted.get("year", str(r["year"]))
-             and r["status"] == wanted.get("status", r["status"]) and r["kind"] == wanted.get("kind", r["kind"])
-             and _matches(r, wanted.get("q", ""))]
+    shown = register_search.search(rows, wanted)
     context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
                "held": held, "issued_to": register.issued_to(a.uow()), "today": _today()}
     if g.user.role == "secretary":
@@ -181,20 +144,19 @@ def register_add():
     a = archive()
     try:
         form = _required("document_id", "handed_over_by", "accepted_by", "room", "cabinet", "folder")
-        row = register.register_document(
+        row = register.RegisterDocument(
             a.uow(), form["document_id"], handed_over_by=form["handed_over_by"], accepted_by=form["accepted_by"],
             placement=register.Placement(form["room"], form["cabinet"], form["folder"]), on=_date("on", _today()),
-            paper_only=bool(request.form.get("paper_only")), actor=actor(), now=a.now())
+            paper_only=bool(request.form.get("paper_only")), actor=current_actor(), now=a.now()).run()
     except FAILURES as err:
         message = ("документ ещё не подписан директором. В реестр вносятся подписанные документы; если школа ведёт "
                    "архив только на бумаге, отметьте «Архив только на бумаге»" if isinstance(err, register.NotSigned)
                    else str(err))
         flash(f"Документ не зарегистрирован: {message}.", "error")
         return register_page(entered=request.form.to_dict(), status=422)  # the form keeps what was typed
-    _audit("register_added", "document", row["document_id"], register=f"{row['number']}/{row['year']}")
-    flash(f"Зарегистрирован № {row['number']}/{row['year']}: {row['title']}, {_period_words(row['period'])}, "
-          f"листов {row['sheets']}. Хранить до {_dmy(row['retention_end'])}.", "ok")
-    return redirect(url_for("secretary.register", q=f"{row['number']}/{row['year']}"))
+    flash(f"Зарегистрирован № {row.number}/{row.year}: {row.title}, {readable_period(row.period)}, "
+          f"листов {row.sheets}. Хранить до {_dmy(row.retention_end)}.", "ok")
+    return redirect(url_for("secretary.register", q=f"{row.number}/{row.year}"))
 
 
 @bp.post("/register/<int:year>/<int:number>/move")
@@ -208,11 +170,10 @@ def register_move(year: int, number: int):
         person = _required("person")["person"]
         purpose = _required("purpose")["purpose"] if action == "issued" else ""
         register.move_file(a.uow(), year, number, action, person=person, purpose=purpose, on=_date("on", _today()),
-                           actor=actor(), now=a.now())
+                           actor=current_actor(), now=a.now())
     except FAILURES as err:
         flash(f"№ {number}/{year}: {err}", "error")
     else:
-        _audit(f"register_{action}", "register_entry", f"{number}/{year}", person=person)
         done = f"выдан: {person} ({purpose})" if action == "issued" else f"возвращён в архив ({person})"
         flash(f"Дело № {number}/{year} {done}.", "ok")
     return redirect(url_for("secretary.register", **_filters(request.form)))
@@ -226,12 +187,13 @@ def register_print(what: str, fmt: str):
     a = archive()
     year = request.args.get("year", type=int)
     try:
-        data, count = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, now=a.now())
+        data, _ = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
+                                    now=a.now())
     except FAILURES as err:
         flash(f"Файл не подготовлен: {err}", "error")
         return redirect(url_for("secretary.register"))
     name = {"register": "реестр", "inventory": "опись"}[what] + (f"-{year}" if year else "")
-    return _download(data, name, fmt, f"{what}_downloaded", "register", str(year or "все годы"), rows=count)
+    return _download(data, name, fmt)
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -241,11 +203,11 @@ def register_print(what: str, fmt: str):
 def retention():
     a = archive()
     on = _asked_date()
-    rows = register.list_register(a.uow())
-    due = [_described(r) for r in register.retention_due(a.uow(), on)]
+    rows = register_search.described_register(a.uow())
+    kinds = {(r["year"], r["number"]): {"kind": r["kind"], "class_name": r["class_name"]} for r in rows}
+    due = [{**r.as_dict(), **kinds[(r.year, r.number)]} for r in register.retention_due(a.uow(), on)]
     held = register.holds(a.uow())
-    holds = [_described({**r, "hold": held[(r["year"], r["number"])]})
-             for r in rows if (r["year"], r["number"]) in held]
+    holds = [{**r, "hold": held[(r["year"], r["number"])]} for r in rows if (r["year"], r["number"]) in held]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS}
     return render_template("secretary/retention.html", on=on, due=due, holds=holds, counts=counts, total=len(rows),
                            rules=register.rules(a.uow()), titles=register.TITLES)
@@ -260,11 +222,10 @@ def retention_rule(kind: str):
         if not re.fullmatch(r"[0-9]{1,9}", years):  # isdigit() would take «１２» and a 5,000-digit number
             raise ArchiveError("срок хранения указывается целым числом лет")
         register.set_rule(a.uow(), kind, years=int(years), case_index=request.form.get("case_index", "").strip(),
-                          basis=_required("basis")["basis"], actor=actor(), now=a.now())
+                          basis=_required("basis")["basis"], actor=current_actor(), now=a.now())
     except FAILURES as err:
         flash(f"Срок хранения не изменён: {err}", "error")
     else:
-        _audit("retention_rule_set", "retention_rule", kind, years=int(years))
         flash(f"{register.TITLES[kind]}: сохранено — {years} лет.", "ok")
     return redirect(url_for("secretary.retention"))
 
@@ -276,11 +237,11 @@ def hold_place():
     try:
         form = _required("number", "reason")
         year, number = _number(form["number"])
-        register.place_hold(a.uow(), year, number, reason=form["reason"], on=_today(), actor=actor(), now=a.now())
+        register.place_hold(a.uow(), year, number, reason=form["reason"], on=_today(), actor=current_actor(),
+                            now=a.now())
     except FAILURES as err:
         flash(f"Запрет не установлен: {err}", "error")
     else:
-        _audit("hold_placed", "register_entry", f"{number}/{year}", reason=form["reason"])
         flash(f"На дело № {number}/{year} установлен запрет уничтожения: {form['reason']}.", "ok")
     return redirect(url_for("secretary.retention", on=request.form.get("on") or None))
 
@@ -290,11 +251,10 @@ def hold_place():
 def hold_release(year: int, number: int):
     a = archive()
     try:
-        register.release_hold(a.uow(), year, number, on=_today(), actor=actor(), now=a.now())
+        register.release_hold(a.uow(), year, number, on=_today(), actor=current_actor(), now=a.now())
     except FAILURES as err:
         flash(str(err), "error")
     else:
-        _audit("hold_released", "register_entry", f"{number}/{year}")
         flash(f"Запрет уничтожения дела № {number}/{year} снят.", "ok")
     return redirect(url_for("secretary.retention", on=request.form.get("on") or None))
 
@@ -309,9 +269,10 @@ def disposal_page():
     today = _today()
     plan = disposal.plan(a.uow(), on)
     ready = plan if on == today else disposal.plan(a.uow(), today)  # what an act composed now would list
-    for row in plan["eligible"] + plan["refused"]:
-        row.update(_described(row))
-    return render_template("secretary/disposal.html", on=on, today=today, plan=plan, ready=len(ready["eligible"]),
+    classes = {r["document_id"]: r["class_name"] for r in register_search.described_register(a.uow())}
+    for row in plan.eligible + plan.refused:
+        row["class_name"] = classes[row["document_id"]]
+    return render_template("secretary/disposal.html", on=on, today=today, plan=plan, ready=len(ready.eligible),
                            acts=list(reversed(disposal.list_acts(a.uow()))), act_status=ACT_STATUS)
 
 
@@ -320,12 +281,11 @@ def disposal_page():
 def act_compose():
     a = archive()
     try:
-        act = disposal.compose_act(a.uow(), a.store, a.settings.templates_dir, clock=a.clock,
-                                   actor=disposal.Actor(actor(), "secretary"))
+        act = disposal.ComposeAct(a.uow(), a.store, a.settings.templates_dir, clock=a.clock,
+                                  actor=current_actor()).run()
     except FAILURES as err:
         flash(f"Акт не составлен: {err}", "error")
     else:
-        _audit("disposal_act_composed", "disposal_act", act["act"], entries=len(act["items"]))
         flash(f"Составлен акт № {act['act']}, дел в нём: {len(act['items'])}. Передайте его директору на "
               "утверждение; уничтожать можно только после утверждения.", "ok")
     return redirect(url_for("secretary.disposal"))
@@ -337,11 +297,11 @@ def act_download(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
     try:
-        data = disposal.act_pdf(a.uow(), a.store, key)
+        data = disposal.download_act(a.uow(), a.store, key, actor=current_actor(), now=a.now())
     except FAILURES as err:
         flash(str(err), "error")
         return redirect(url_for("secretary.disposal"))
-    return _download(data, f"акт-уничтожения-{number}-{year}", "pdf", "disposal_act_downloaded", "disposal_act", key)
+    return _download(data, f"акт-уничтожения-{number}-{year}", "pdf")
 
 
 @bp.post("/disposal/acts/<int:year>/<int:number>/execute")
@@ -350,15 +310,12 @@ def act_execute(year: int, number: int):
     a = archive()
     key = f"{number}/{year}"
     try:
-        result = disposal.execute_act(a.uow(), a.store, a.settings.templates_dir, a.media(), key, clock=a.clock,
-                                      actor=disposal.Actor(actor(), "secretary"))
+        result = disposal.ExecuteAct(a.uow(), a.store, a.settings.templates_dir, a.media(), key, clock=a.clock,
+                                     actor=current_actor()).run()
     except FAILURES as err:
         flash(f"Акт № {key} не исполнен: {err}", "error")
         return redirect(url_for("secretary.disposal"))
     destroyed = sum(1 for item in result["items"] if item["destroyed_at"])
-    _audit("disposal_act_executed", "disposal_act", key, status=result["status"], destroyed=destroyed,
-           blocked=[b["register"] for b in result["blocked"]], backup_sets=result["deleted_sets"],
-           backup_sets_left=[left["set_id"] for left in result["left_sets"]])
     if result["status"] == "executed":
         flash(f"Акт № {key} исполнен: уничтожено дел {destroyed} из {len(result['items'])}.", "ok")
     else:
@@ -401,13 +358,13 @@ def certificate_issue():
         form = _required("name", "requested_by", "purpose")
         row = certificates.issue_certificate(a.uow(), a.store, a.settings.templates_dir, form["name"], _date("born"),
                                              requested_by=form["requested_by"], purpose=form["purpose"],
-                                             actor=actor(), now=a.now(), today=_today(), secretary=g.user.full_name)
+                                             actor=current_actor(), now=a.now(), today=_today(),
+                                             secretary=g.user.full_name)
     except FAILURES as err:
         flash(f"Справка не выдана: {err}", "error")
         return redirect(url_for("secretary.certificates", name=request.form.get("name"),
                                 born=request.form.get("born")))
-    _audit("certificate_issued", "archival_certificate", row["reference"])
-    flash(f"Выдана архивная справка № {row['reference']}: {row['student_name']}. Скачайте её PDF в списке ниже, "
+    flash(f"Выдана архивная справка № {row.reference}: {row.student_name}. Скачайте её PDF в списке ниже, "
           "распечатайте и передайте на подпись директору.", "ok")
     return redirect(url_for("secretary.certificates"))
 
@@ -417,9 +374,9 @@ def certificate_issue():
 def certificate_download(year: int, number: int):
     a = archive()
     try:
-        row, data = certificates.certificate_file(a.uow(), a.store, year, number)
+        row, data = certificates.download_certificate(a.uow(), a.store, year, number, actor=current_actor(),
+                                                      now=a.now())
     except FAILURES as err:
         flash(str(err), "error")
         return redirect(url_for("secretary.certificates"))
-    return _download(data, f"справка-{number}-{year}", "pdf", "certificate_downloaded", "archival_certificate",
-                     row["reference"])
+    return _download(data, f"справка-{number}-{year}", "pdf")

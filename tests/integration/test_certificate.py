@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from archive_service.config import PROJECT_ROOT
 from archive_service.domain.actor import Actor
+from archive_service.config import PROJECT_ROOT
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf
 from archive_service.services import certificates, documents, register
@@ -21,6 +21,8 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes
 from conftest import NOW
 from pdf_reading import PdfPages, summary_marks
+
+CLERK = Actor("secretary", "secretary")
 
 NAME, BORN = "Алексеев Иван Петрович", dt.date(2011, 3, 14)
 NAMESAKE_BORN = dt.date(2011, 10, 2)
@@ -99,11 +101,11 @@ def two_years(archive):
     the grid continues downwards, so the row stands on the lower blocks); 9А is registered."""
     eighth = store_year(archive, year_snapshot("8А", 8, "2025/2026", pupils(30, 12)))
     ninth = store_year(archive, year_snapshot("9А", 9, "2026/2027", pupils(56, 40)))
-    register.set_rule(archive.uow(), "summary_sheet", case_index="02-15", actor="secretary", now=NOW)
+    register.set_rule(archive.uow(), "summary_sheet", case_index="02-15", actor=CLERK, now=NOW)
     entry = register.register_document(archive.uow(), ninth["document_id"], handed_over_by="Иванова Т. П.",
                                        accepted_by="Петрова А. С.", placement=register.Placement("к. 5", "2", "3"),
-                                       on=dt.date(2027, 7, 1), paper_only=True, actor="secretary", now=NOW)
-    return {"8А": (eighth, 12, None), "9А": (ninth, 40, f"{entry['number']}/{entry['year']}")}
+                                       on=dt.date(2027, 7, 1), paper_only=True, actor=CLERK, now=NOW)
+    return {"8А": (eighth, 12, None), "9А": (ninth, 40, f"{entry.number}/{entry.year}")}
 
 
 @pytest.fixture
@@ -111,10 +113,10 @@ def one_year(archive):
     return store_year(archive, year_snapshot("8А", 8, "2025/2026", pupils(6, 2)))
 
 
-def issue(archive, name=NAME, born=BORN, today=ISSUED_ON, **kwargs) -> dict:
+def issue(archive, name=NAME, born=BORN, today=ISSUED_ON, **kwargs) -> certificates.IssuedCertificate:
     return certificates.issue_certificate(archive.uow(), archive.store, archive.settings.templates_dir, name, born,
                                           requested_by=kwargs.get("requested_by", "Алексеев И. П."),
-                                          purpose=kwargs.get("purpose", "по месту требования"), actor="secretary",
+                                          purpose=kwargs.get("purpose", "по месту требования"), actor=CLERK,
                                           now=NOW, today=today)
 
 
@@ -188,7 +190,7 @@ def sheet_of(pdf: PdfPages, page: int) -> int:
 def test_the_certificate_quotes_the_students_row_of_each_summary_sheet_and_cites_its_sheets(archive, two_years,
                                                                                         tmp_path):
     row = issue(archive, name="  алексеев   ИВАН петрович ")
-    assert row["reference"] == "1/2027" and row["student_name"] == NAME
+    assert row.reference == "1/2027" and row.student_name == NAME
     _, pdf = certificates.certificate_file(archive.uow(), archive.store, 2027, 1)
     (tmp_path / "cert.pdf").write_bytes(pdf)
     shown = certificate_tables(tmp_path / "cert.pdf")
@@ -197,7 +199,7 @@ def test_the_certificate_quotes_the_students_row_of_each_summary_sheet_and_cites
     assert "14.03.2011 года рождения, обучался в МБОУ СОШ № 21 в 8А классе в 2025/2026 учебном году и в 9А " \
            "классе в 2026/2027 учебном году" in text
     assert NAMESAKE_BORN.strftime("%d.%m.%Y") not in text
-    for (year, class_name), source in zip([("2025/2026", "8А"), ("2026/2027", "9А")], row["sources"]):
+    for (year, class_name), source in zip([("2025/2026", "8А"), ("2026/2027", "9А")], row.sources):
         record, number, registered = two_years[class_name]
         sheet = saved(archive.store.read(record["sha256"]), tmp_path, f"{class_name}.pdf")
         marks = summary_marks(sheet, SUBJECTS)
@@ -225,13 +227,13 @@ def test_the_certificate_quotes_the_students_row_of_each_summary_sheet_and_cites
 
 
 def test_certificates_are_numbered_per_year_without_gaps_and_audited(archive, one_year):
-    assert [issue(archive)["reference"] for _ in range(2)] == ["1/2027", "2/2027"]
-    assert issue(archive, today=dt.date(2028, 1, 10))["reference"] == "1/2028"
+    assert [issue(archive).reference for _ in range(2)] == ["1/2027", "2/2027"]
+    assert issue(archive, today=dt.date(2028, 1, 10)).reference == "1/2028"
     with pytest.raises(NotFoundError):
         issue(archive, name="Алексеев Иван Павлович")
-    assert issue(archive)["reference"] == "3/2027", "a refused certificate takes no number"
+    assert issue(archive).reference == "3/2027", "a refused certificate takes no number"
     listed = certificates.list_certificates(archive.uow(), 2027)
-    assert [(c["number"], c["issued_on"], c["purpose"]) for c in listed] == \
+    assert [(c.number, c.issued_on, c.purpose) for c in listed] == \
         [(n, "2027-09-15", "по месту требования") for n in (1, 2, 3)]
     with archive.uow() as uow:
         events = [e for e in uow.audit.entries() if e.action == "certificate.issued"]
@@ -239,7 +241,7 @@ def test_certificates_are_numbered_per_year_without_gaps_and_audited(archive, on
         assert events[0].object_type == "archival_certificate" and events[0].details["documents"] == [
             one_year["document_id"]]
     _, pdf = certificates.certificate_file(archive.uow(), archive.store, 2027, 2)
-    assert certificates.list_certificates(archive.uow())[1]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert certificates.list_certificates(archive.uow())[1].sha256 == hashlib.sha256(pdf).hexdigest()
 
 
 def test_concurrent_certificates_get_distinct_consecutive_numbers(archive, one_year):
@@ -247,7 +249,7 @@ def test_concurrent_certificates_get_distinct_consecutive_numbers(archive, one_y
 
     def one():
         try:
-            numbers.append(issue(archive)["number"])
+            numbers.append(issue(archive).number)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 

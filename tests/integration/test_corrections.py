@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
-from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
 from archive_service.domain.actor import Actor
+from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, backup, disposal, documents, register
 from archive_service.services.signing import awaiting_signature
@@ -30,6 +30,8 @@ from corrections_support import (
 )
 from conftest import NOW
 from pdf_reading import pdf_text
+
+CLERK = Actor("secretary", "secretary")
 
 DEPUTY = backup.Actor("Иванова Т. П.", "заместитель директора")
 
@@ -78,27 +80,29 @@ def test_the_register_and_its_printouts_say_the_copy_was_replaced_by_the_registe
     sign(archive)
     register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
     old_row, new_row = register.list_register(archive.uow())
-    assert old_row["status"] == "in_archive", "the entry itself is not changed"
-    assert old_row["superseded"]["text"] == f"заменена копией № 2/2027, причина: {REASON}"
-    assert new_row["superseded"] is None
+    assert old_row.status == "in_archive", "the entry itself is not changed"
+    assert old_row.superseded["text"] == f"заменена копией № 2/2027, причина: {REASON}"
+    assert new_row.superseded is None
     data, count = register.printout(archive.uow(), archive.settings.templates_dir, "register", "csv", year=None,
-                                    now=NOW)
+                                    actor=CLERK, now=NOW)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert count == 2 and table[0][-2:] == ["Состояние", "Примечание"]
     assert table[1][-2:] == ["заменена", f"заменена копией № 2/2027, причина: {REASON}"]
     assert table[2][-2:] == ["в архиве", ""]
-    xlsx, _ = register.printout(archive.uow(), archive.settings.templates_dir, "register", "xlsx", year=None, now=NOW)
+    xlsx, _ = register.printout(archive.uow(), archive.settings.templates_dir, "register", "xlsx", year=None,
+                                actor=CLERK, now=NOW)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert [c.value for c in sheet[2]][-2:] == ["заменена", f"заменена копией № 2/2027, причина: {REASON}"]
     inventory, _ = register.printout(archive.uow(), archive.settings.templates_dir, "inventory", "csv", year=None,
-                                     now=NOW)
+                                     actor=CLERK, now=NOW)
     notes = [row[-1] for row in csv.reader(io.StringIO(inventory.decode("utf-8-sig")), delimiter=";")][1:]
     assert f"реестр № 1/2027; заменена копией № 2/2027, причина: {REASON}" in notes and "реестр № 2/2027" in notes
 
 
 def test_the_register_pdf_and_inventory_pdf_print_the_replacement(archive, corrected):
     for what in ("register", "inventory"):
-        pdf, _ = register.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None, now=NOW)
+        pdf, _ = register.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None,
+                                   actor=CLERK, now=NOW)
         text = " ".join(pdf_text(pdf).split())
         assert "заменена копией" in text and "Исправлена четвертная отметка" in text, what
 
@@ -157,10 +161,10 @@ def test_a_replaced_copy_keeps_the_retention_of_its_file(archive, corrected):
     sign(archive)
     register_copy(archive, corrected.new.document_id, dt.date(2027, 1, 11))
     old_row, new_row = register.list_register(archive.uow())
-    assert old_row["retention_end"] == new_row["retention_end"] == "2033-01-01"
-    assert disposal.plan(archive.uow(), dt.date(2032, 12, 31))["eligible"] == []
+    assert old_row.retention_end == new_row.retention_end == "2033-01-01"
+    assert disposal.plan(archive.uow(), dt.date(2032, 12, 31)).eligible == []
     due = disposal.plan(archive.uow(), dt.date(2033, 1, 1))
-    assert {r["register"] for r in due["eligible"]} == {"1/2027", "2/2027"}
+    assert {r["register"] for r in due.eligible} == {"1/2027", "2/2027"}
 
 
 def test_the_command_line_lists_say_the_copy_was_replaced_in_words(archive, corrected, runner):

@@ -27,15 +27,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
-from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, backup, disposal, documents, register
 from archive_service.services.audit import verify_audit_log
 from archive_service.services.ingest import ingest_snapshot
 from builders import snapshot
 from storage.crash_points import ENV as KILL_AT
+
+CLERK = Actor("secretary", "secretary")
+CLERK_T = Actor("t", "secretary")
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "пароль-директора-42"
@@ -64,7 +67,7 @@ def installation(db_url, tmp_path):
                                         "class_journal", archive.render_options, actor="deputy", now=MOMENT)
         register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2020, 1, 15),
-                                   paper_only=True, actor="secretary", now=MOMENT)
+                                   paper_only=True, actor=CLERK, now=MOMENT)
     backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"], "код",
                          actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
@@ -165,7 +168,7 @@ def test_a_disposal_killed_at_any_moment_is_finished_by_a_re_run(installation):
         for y, n, status, *_ in state["rows"]:
             if status == "destroyed":
                 with pytest.raises(ArchiveError, match=f"по акту № {act} уже начато"):
-                    register.place_hold(archive.uow(), y, n, reason="проверка", on=MOMENT.date(), actor="t",
+                    register.place_hold(archive.uow(), y, n, reason="проверка", on=MOMENT.date(), actor=CLERK_T,
                                         now=MOMENT)
     assert seen[0] == ("destroyed", "in_archive", "in_archive", "in_archive")
     assert seen[1] == ("destroyed", "destroyed", "in_archive", "in_archive")

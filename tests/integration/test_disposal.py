@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
 from archive_service.domain.actor import Actor
+from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry
 from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import accounts, backup, disposal, documents, register
@@ -21,9 +21,11 @@ from pdf_reading import pdf_text
 from web_support import NAMES, PASSWORD
 from storage import ContentStore, DirectoryMedium, RetentionRefused
 
+CLERK = Actor("secretary", "secretary")
+
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
-SECRETARY = disposal.Actor("Петрова А. С.", "secretary")
-DIRECTOR = disposal.Actor("Смирнов В. В.", "director")
+SECRETARY = Actor("Петрова А. С.", "secretary")
+DIRECTOR = Actor("Смирнов В. В.", "director")
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
 AT_DUE = Clock(lambda: dt.datetime(2033, 1, 1, 9, 0, tzinfo=dt.timezone.utc))  # the real clock, standing on DUE
 
@@ -40,8 +42,8 @@ def registered(archive):
                                         "class_journal", archive.render_options, actor="deputy", now=NOW)
         row = register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                          accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
-                                         paper_only=True, actor="secretary", now=NOW)
-        keys.append(f"{row['number']}/{row['year']}")
+                                         paper_only=True, actor=CLERK, now=NOW)
+        keys.append(f"{row.number}/{row.year}")
     created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код",
                                    actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=NOW)
     return keys, created["set_id"]
@@ -65,17 +67,17 @@ def _compose_and_approve(archive, clock=AT_DUE) -> str:
 def test_the_dry_run_changes_nothing_and_refuses_documents_still_in_retention(archive, registered):
     keys, set_id = registered
     early = disposal.plan(archive.uow(), DUE - dt.timedelta(days=1))
-    assert early["eligible"] == [] and early["not_due"] == 3
-    assert [b["may_go"] for b in early["backup_sets"]] == [False]
+    assert early.eligible == [] and early.not_due == 3
+    assert [b["may_go"] for b in early.backup_sets] == [False]
     with pytest.raises(ArchiveError, match="нет документов, срок хранения которых истёк"):
         disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir,
                              clock=Clock(lambda: dt.datetime(2032, 12, 31, 12, 0, tzinfo=dt.timezone.utc)),
                              actor=SECRETARY)
     due = disposal.plan(archive.uow(), DUE)
-    assert [r["register"] for r in due["eligible"]] == keys
-    assert due["backup_sets"] == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
+    assert [r["register"] for r in due.eligible] == keys
+    assert due.backup_sets == [{"set_id": set_id, "retain_until": "2033-01-01", "may_go": True,
                                    "reason": "срок хранения истёк, все документы набора уничтожены"}]
-    assert all(r["status"] == "in_archive" for r in register.list_register(archive.uow()))
+    assert all(r.status == "in_archive" for r in register.list_register(archive.uow()))
     assert disposal.list_acts(archive.uow()) == []
 
 
@@ -89,7 +91,7 @@ def test_an_approved_act_destroys_files_everywhere_and_marks_the_register(archiv
     assert result["status"] == "executed" and result["blocked"] == [] and result["deleted_sets"] == [set_id]
     assert not any(archive.store.exists(digest) for digest in stored)
     assert all(medium.list(set_id) == [] for medium in archive.media())
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert all(d.destroyed_by_act == act for d in _documents(archive))  # rows stay as evidence
     assert documents.list_documents(archive.uow()) == []
     assert backup.list_backups(archive.uow())[0]["destroyed_by_act"] == act
@@ -118,7 +120,7 @@ def test_only_the_director_approves_and_nothing_is_destroyed_before(archive, reg
                              actor=SECRETARY)
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
     # a second act cannot list what the open one lists
-    assert disposal.plan(archive.uow(), DUE)["eligible"] == []
+    assert disposal.plan(archive.uow(), DUE).eligible == []
     text = pdf_text(disposal.act_pdf(archive.uow(), archive.store, act))
     assert "УТВЕРЖДАЮ" in text and "составлен, ждёт утверждения" in text
 
@@ -126,25 +128,25 @@ def test_only_the_director_approves_and_nothing_is_destroyed_before(archive, reg
 def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, registered):
     keys, set_id = registered
     year, number = (int(x) for x in reversed(keys[0].split("/")))
-    register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE, actor="secretary",
+    register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE, actor=CLERK,
                         now=NOW)
     planned = disposal.plan(archive.uow(), DUE)
-    assert [r["register"] for r in planned["eligible"]] == keys[1:]
-    assert planned["refused"][0]["reason"] == "запрет уничтожения: проверка Рособрнадзора"
-    assert planned["backup_sets"][0]["may_go"] is False  # the held document is in the set
+    assert [r["register"] for r in planned.eligible] == keys[1:]
+    assert planned.refused[0]["reason"] == "запрет уничтожения: проверка Рособрнадзора"
+    assert planned.backup_sets[0]["may_go"] is False  # the held document is in the set
     act = _compose_and_approve(archive)
     # a hold placed after the approval still stops that file
     year2, number2 = (int(x) for x in reversed(keys[1].split("/")))
-    register.place_hold(archive.uow(), year2, number2, reason="спор о годовой отметке", on=DUE, actor="secretary",
+    register.place_hold(archive.uow(), year2, number2, reason="спор о годовой отметке", on=DUE, actor=CLERK,
                         now=NOW)
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                   clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "approved"
     assert result["blocked"] == [{"register": keys[1], "reason": "запрет уничтожения: спор о годовой отметке"}]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive", "in_archive", "destroyed"]
     assert result["deleted_sets"] == [] and archive.media()[0].list(set_id)
     # the hold released, the act completes; the first file never was in it
-    register.release_hold(archive.uow(), year2, number2, on=DUE, actor="secretary", now=NOW)
+    register.release_hold(archive.uow(), year2, number2, on=DUE, actor=CLERK, now=NOW)
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and len(done["items"]) == 2
@@ -189,7 +191,7 @@ def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(ar
                                  "удалить из хранилища; проверьте хранилище и исполните акт ещё раз"}]
     assert "исполнен не полностью: уничтожено дел 2 из 3, уничтожение начато и не завершено: 1" in first["status_text"]
     # the half-destroyed entry never says «в архиве»; its backup set waits for it
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert archive.media()[0].list(set_id)
     # the backup set dies half-way on medium A: the act says so and stays approved
     dying = DyingMedium(archive.media()[0], fail_on=3)
@@ -203,7 +205,7 @@ def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(ar
     result = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                   clock=AT_DUE, actor=SECRETARY)
     assert result["status"] == "executed" and result["deleted_sets"] == [set_id] and result["left_sets"] == []
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
     assert all(m.list(set_id) == [] for m in archive.media())
     with archive.uow() as uow:
@@ -248,15 +250,15 @@ def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_th
     year, number = (int(x) for x in reversed(keys[0].split("/")))
     with pytest.raises(ArchiveError, match=f"уничтожение документа №{keys[0]} по акту № {act} уже начато"):
         register.place_hold(archive.uow(), year, number, reason="проверка Рособрнадзора", on=DUE,
-                            actor="secretary", now=NOW)
+                            actor=CLERK, now=NOW)
     with pytest.raises(ArchiveError, match="уже начато: выдать его нельзя"):
         register.move_file(archive.uow(), year, number, "issued", person="инспектор", purpose="проверка", on=DUE,
-                           actor="secretary", now=NOW)
+                           actor=CLERK, now=NOW)
     assert register.holds(archive.uow()) == {}
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and done["deleted_sets"] == [set_id]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert not any(archive.store.exists(d.sha256) for d in _documents(archive))
 
 
@@ -280,7 +282,7 @@ def test_a_hold_being_placed_while_the_act_runs_wins_over_the_destruction(archiv
         uow.commit()
     worker.join(timeout=120)
     assert outcome["blocked"] == [{"register": keys[0], "reason": "запрет уничтожения: проверка прокуратуры"}]
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive", "destroyed", "destroyed"]
     assert archive.store.exists(_documents(archive)[0].sha256)
 
 
@@ -329,7 +331,7 @@ def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner,
     assert today.exit_code != 0 and "на 30.11.2026 нет документов" in today.output
     assert disposal.list_acts(archive.uow()) == []
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive"] * 3
 
 
 def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch,
@@ -361,7 +363,7 @@ def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, run
     keys, _ = registered
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
     act = _compose_and_approve(archive, clock=archive.clock)
-    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+    register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor=CLERK, now=NOW)
     result = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
     assert result.exit_code == 1
     assert f"НЕ уничтожен: №{keys[1]}: запрет уничтожения: спор о годовой отметке" in result.output

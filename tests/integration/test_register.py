@@ -7,10 +7,14 @@ import threading
 
 import pytest
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import register
 from builders import render_journals
 from conftest import NOW
+
+THE_DIRECTOR = Actor("director", "director")
+CLERK = Actor("secretary", "secretary")
 
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
 ON = dt.date(2027, 1, 15)
@@ -24,27 +28,27 @@ def rendered(archive):
 def add(archive, document_id, *, paper_only=True):
     return register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
                                       accepted_by="Петрова А. С.", placement=PLACE, on=ON, paper_only=paper_only,
-                                      actor="secretary", now=NOW)
+                                      actor=CLERK, now=NOW)
 
 
 def test_entries_get_the_next_number_of_the_year_and_their_retention_end(archive, rendered):
     rows = [add(archive, doc) for doc in rendered[:3]]
-    assert [(r["year"], r["number"]) for r in rows] == [(2027, 1), (2027, 2), (2027, 3)]
-    assert rows[0]["retention_end"] == "2033-01-01"  # 2026/2027 closes 31.08.2027, + 5 years from 1 January
-    assert rows[0]["title"] == "Бумажная копия электронного классного журнала, 5А класс" and rows[0]["sheets"] > 0
+    assert [(r.year, r.number) for r in rows] == [(2027, 1), (2027, 2), (2027, 3)]
+    assert rows[0].retention_end == "2033-01-01"  # 2026/2027 closes 31.08.2027, + 5 years from 1 January
+    assert rows[0].title == "Бумажная копия электронного классного журнала, 5А класс" and rows[0].sheets > 0
 
 
 def test_a_refused_registration_leaves_no_gap(archive, rendered):
     add(archive, rendered[0])
     with pytest.raises(ArchiveError, match="уже внесён"):
         add(archive, rendered[0])
-    assert add(archive, rendered[1])["number"] == 2
+    assert add(archive, rendered[1]).number == 2
 
 
 def test_an_unsigned_document_is_refused_unless_the_school_is_paper_only(archive, rendered):
     with pytest.raises(register.NotSigned, match="не подписан"):
         add(archive, rendered[0], paper_only=False)
-    assert add(archive, rendered[0], paper_only=True)["number"] == 1
+    assert add(archive, rendered[0], paper_only=True).number == 1
 
 
 def test_concurrent_registrations_get_distinct_consecutive_numbers(archive, rendered):
@@ -52,7 +56,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(archive, rend
 
     def one(doc):
         try:
-            numbers.append(add(archive, doc)["number"])
+            numbers.append(add(archive, doc).number)
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -62,17 +66,17 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(archive, rend
     for thread in threads:
         thread.join()
     assert errors == [] and sorted(numbers) == list(range(1, len(rendered) + 1))
-    assert [r["number"] for r in register.list_register(archive.uow(), 2027)] == list(range(1, len(rendered) + 1))
+    assert [r.number for r in register.list_register(archive.uow(), 2027)] == list(range(1, len(rendered) + 1))
 
 
 def test_the_schedule_is_a_setting_and_the_due_list_follows_the_1_january_rule(archive, rendered):
-    register.set_rule(archive.uow(), "class_journal", case_index="02-15", actor="secretary", now=NOW)
-    assert add(archive, rendered[0])["case_index"] == "02-15"
+    register.set_rule(archive.uow(), "class_journal", case_index="02-15", actor=CLERK, now=NOW)
+    assert add(archive, rendered[0]).case_index == "02-15"
     assert register.retention_due(archive.uow(), dt.date(2032, 12, 31)) == []
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
-    assert due["document_id"] == rendered[0]
+    assert due.document_id == rendered[0]
     with pytest.raises(ArchiveError, match="не меньше года"):
-        register.set_rule(archive.uow(), "class_journal", years=0, actor="secretary", now=NOW)
+        register.set_rule(archive.uow(), "class_journal", years=0, actor=CLERK, now=NOW)
 
 
 def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, runner):
@@ -101,25 +105,25 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
 def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
     add(archive, rendered[0])
     register.move_file(archive.uow(), 2027, 1, "issued", person="Смирнов П. П., инспектор", purpose="проверка",
-                       on=dt.date(2027, 3, 1), actor="secretary", now=NOW)
-    assert register.list_register(archive.uow())[0]["status"] == "issued"
+                       on=dt.date(2027, 3, 1), actor=CLERK, now=NOW)
+    assert register.list_register(archive.uow())[0].status == "issued"
     with pytest.raises(ArchiveError, match="выдан"):
         register.move_file(archive.uow(), 2027, 1, "issued", person="другой", purpose="", on=dt.date(2027, 3, 2),
-                           actor="secretary", now=NOW)
+                           actor=CLERK, now=NOW)
     register.move_file(archive.uow(), 2027, 1, "returned", person="Смирнов П. П., инспектор", purpose="",
-                       on=dt.date(2027, 3, 10), actor="secretary", now=NOW)
-    assert register.list_register(archive.uow())[0]["status"] == "in_archive"
+                       on=dt.date(2027, 3, 10), actor=CLERK, now=NOW)
+    assert register.list_register(archive.uow())[0].status == "in_archive"
 
 
 def test_a_legal_hold_is_shown_on_the_due_list_until_released(archive, rendered):
     add(archive, rendered[0])
     register.place_hold(archive.uow(), 2027, 1, reason="проверка прокуратуры", on=dt.date(2032, 11, 1),
-                        actor="director", now=NOW)
+                        actor=THE_DIRECTOR, now=NOW)
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))
-    assert due["hold"] == "проверка прокуратуры"
-    register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor="director", now=NOW)
+    assert due.hold == "проверка прокуратуры"
+    register.release_hold(archive.uow(), 2027, 1, on=dt.date(2033, 2, 1), actor=THE_DIRECTOR, now=NOW)
     (due,) = register.retention_due(archive.uow(), dt.date(2033, 2, 2))
-    assert due["hold"] is None
+    assert due.hold is None
 
 
 def test_the_register_prints_as_pdf_and_exports_csv_and_xlsx(archive, rendered, runner, tmp_path):

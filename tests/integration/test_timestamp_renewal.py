@@ -44,7 +44,7 @@ def test_the_expiry_of_the_newest_timestamp_is_recorded_and_reported(signed):
 def test_a_renewal_adds_a_document_timestamp_and_keeps_the_old_file(signed):
     (before,) = documents.list_documents(signed.uow())
     results = renew_timestamps(signed.uow(), signed.store, signed.timestamper(), signed.trust(), now=signed.now(),
-                               horizon=YEARS_4, actor="beat")
+                               horizon=YEARS_4, actor=Actor("beat", "system"))
     assert [error for _, error in results] == [None]
     (after,) = documents.list_documents(signed.uow())
     assert after["signature"]["renewals"] == 1 and after["signature"]["sha256"] != before["signature"]["sha256"]

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from archive_service.adapters.orm import DocumentRecord
 from archive_service.domain.actor import Actor
+from archive_service.adapters.orm import DocumentRecord
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.register import Placement, register_document
@@ -18,6 +18,8 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12
 from web_support import NAMES, PASSWORD, csrf_token
+
+CLERK = Actor("secretary", "secretary")
 
 ORIGIN = "web 127.0.0.1"
 
@@ -34,7 +36,7 @@ def journal(archive, staff):
                    "2026/2027", ["Q2"], actor="director", role="director", now=archive.now)
     register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 5А"), on=dt.date(2027, 1, 9), paper_only=False,
-                      actor="secretary", now=NOW)
+                      actor=CLERK, now=NOW)
     return doc
 
 

@@ -9,13 +9,15 @@ import time
 
 import pytest
 
-from archive_service.adapters.orm import DocumentSignature
 from archive_service.domain.actor import Actor
+from archive_service.adapters.orm import DocumentSignature
 from archive_service.services import documents, period_steps, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
 from conftest import NOW
 from web_support import csrf_token
+
+CLERK = Actor("secretary", "secretary")
 
 PERIOD = "/period/2026-2027/Q2"
 
@@ -128,7 +130,7 @@ def test_an_unknown_step_or_class_is_refused_with_a_message(archive, login_as, t
 def test_what_the_archive_knows_marks_steps_done(archive, login_as, rendered):
     register.register_document(archive.uow(), rendered[0], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                                placement=register.Placement("кабинет 5", "шкаф 2", "папка 1"),
-                               on=dt.date(2027, 1, 9), paper_only=True, actor="secretary", now=NOW)
+                               on=dt.date(2027, 1, 9), paper_only=True, actor=CLERK, now=NOW)
     with archive.uow() as uow:
         doc = uow.documents.by_document_id(rendered[0])
         uow.documents.add_signature(DocumentSignature(document_id=doc.id, sha256=doc.sha256, size=doc.size,

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import BackupSet, Job
 from archive_service.domain.clock import Clock
 from archive_service.services import backup, disposal, documents, register
@@ -24,6 +25,8 @@ from builders import render_journals
 from conftest import NOW
 from signing import certify_public_key, create_demo_pki
 from web_support import NAMES, csrf_token
+
+CLERK = Actor("secretary", "secretary")
 
 KEY_PASSWORD = "key-pass-4711-zq"
 BACKUP_CODE = "код-доступа-9051"
@@ -55,10 +58,10 @@ def _proposed_act(archive, document_ids: list[str]) -> str:
     for document_id in document_ids:
         register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
-                                   paper_only=True, actor="secretary", now=NOW)
+                                   paper_only=True, actor=CLERK, now=NOW)
     at_due = Clock(lambda: dt.datetime.combine(DUE, dt.time(9), dt.timezone.utc))
     return disposal.compose_act(archive.uow(), archive.store, archive.settings.templates_dir, clock=at_due,
-                                actor=disposal.Actor(NAMES["secretary"], "secretary"))["act"]
+                                actor=Actor(NAMES["secretary"], "secretary"))["act"]
 
 
 def _text(response) -> str:

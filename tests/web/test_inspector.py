@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import update
 
-from archive_service.adapters.orm import DocumentRecord
 from archive_service.domain.actor import Actor
+from archive_service.adapters.orm import DocumentRecord
 from archive_service.services import documents, retrieval
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.register import Placement, register_document
@@ -22,6 +22,8 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12, verify_pdf
 from web_support import NAMES
+
+CLERK = Actor("secretary", "secretary")
 
 MOVER = {"id": "mover", "full_name": "Семёнова Алёна Олеговна", "birth_date": "2014-07-07", "enrolled_on": None,
          "left_on": None}
@@ -69,7 +71,7 @@ def holdings(archive, staff):
     assert [o.ok for o in outcomes] == [True]
     register_document(archive.uow(), ids["6Б 2026/2027"], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 2027"), on=dt.date(2027, 7, 1),
-                      paper_only=False, actor="secretary", now=NOW)
+                      paper_only=False, actor=CLERK, now=NOW)
     return ids
 
 
@@ -127,7 +129,7 @@ def test_opening_a_document_is_one_audited_view_and_its_pages_follow(archive, ho
 def test_the_download_is_the_current_signed_file_and_its_report_says_valid(archive, holdings, login_as):
     doc_id = holdings["6Б 2026/2027"]
     renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(), now=archive.now(),
-                     horizon=dt.timedelta(days=365 * 100), actor="test")
+                     horizon=dt.timedelta(days=365 * 100), actor=Actor("test", "system"))
     current = next(r for r in documents.list_documents(archive.uow(), "2026/2027", ["year"], ["6Б"]))
     assert current["signature"]["renewals"] == 1
     inspector = login_as("inspector")

@@ -14,6 +14,8 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from web_support import csrf_token
 
+CLERK = Actor("secretary", "secretary")
+
 ON = "2027-01-15"
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
@@ -42,7 +44,7 @@ def registered(archive, rendered):
     """The three copies in the register as 1/2027, 2/2027, 3/2027."""
     for doc in rendered:
         register.register_document(archive.uow(), doc, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
-                                   placement=PLACE, on=dt.date(2027, 1, 15), paper_only=True, actor="secretary",
+                                   placement=PLACE, on=dt.date(2027, 1, 15), paper_only=True, actor=CLERK,
                                    now=NOW)
     return rendered
 
@@ -82,14 +84,14 @@ def test_a_document_is_registered_through_the_page_and_gets_its_number(archive, 
     assert "Зарегистрирован № 1/2027" in page and register_numbers(page) == ["1/2027"]
     assert "2026/2027, II четверть" in page and "ждут регистрации: 2" in page
     (row,) = register.list_register(archive.uow())
-    assert (row["document_id"], row["accepted_by"], row["room"]) == (rendered[0], "Петрова А. С.", "кабинет 5")
+    assert (row.document_id, row.accepted_by, row.room) == (rendered[0], "Петрова А. С.", "кабинет 5")
     assert {"register.added", "web.register_added"} <= set(actions(archive))
 
 
 def test_the_register_is_searched_and_filtered(archive, login_as, registered):
     client = login_as("secretary")
     register.move_file(archive.uow(), 2027, 2, "issued", person="Орлов О. О., инспектор", purpose="проверка",
-                       on=dt.date(2027, 2, 1), actor="secretary", now=NOW)
+                       on=dt.date(2027, 2, 1), actor=CLERK, now=NOW)
     assert register_numbers(text_of(client.get("/register"))) == ["1/2027", "2/2027", "3/2027"]
     assert register_numbers(text_of(client.get("/register?q=5в"))) == ["3/2027"]
     assert register_numbers(text_of(client.get("/register?q=журнал+5Б"))) == ["2/2027"]
@@ -107,13 +109,13 @@ def test_a_paper_file_is_issued_and_returned_through_the_page(archive, login_as,
     client = login_as("secretary")
     issue = {"action": "issued", "person": "Орлов О. О., инспектор", "purpose": "проверка", "on": "2027-02-01"}
     post(client, "/register/2027/1/move", {**issue, "q": "5А"})
-    assert register.list_register(archive.uow(), 2027)[0]["status"] == "issued"
+    assert register.list_register(archive.uow(), 2027)[0].status == "issued"
     page = text_of(client.get("/register?q=5А"))
     assert "Дело № 1/2027 выдан: Орлов О. О., инспектор (проверка)" in page and "Принять обратно" in page
     post(client, "/register/2027/1/move", issue)
     assert "сейчас выдан: выдать нельзя" in text_of(client.get("/register"))
     post(client, "/register/2027/1/move", {"action": "returned", "person": "Орлов О. О.", "on": "2027-02-10"})
-    assert register.list_register(archive.uow(), 2027)[0]["status"] == "in_archive"
+    assert register.list_register(archive.uow(), 2027)[0].status == "in_archive"
     assert "возвращён в архив" in text_of(client.get("/register"))
     assert [a for a in actions(archive) if a.startswith("register.")][-3:] == \
         ["register.added", "register.issued", "register.returned"]
@@ -162,11 +164,11 @@ def _read_xlsx(data: bytes) -> list:
 
 @pytest.mark.parametrize("what", ["register", "inventory"])
 def test_typed_text_starting_like_a_formula_stays_text_in_csv_and_xlsx(archive, login_as, rendered, what):
-    register.set_rule(archive.uow(), "class_journal", case_index=INJECTED["case_index"], actor="secretary", now=NOW)
+    register.set_rule(archive.uow(), "class_journal", case_index=INJECTED["case_index"], actor=CLERK, now=NOW)
     register.register_document(
         archive.uow(), rendered[0], handed_over_by=INJECTED["handed_over_by"], accepted_by=INJECTED["accepted_by"],
         placement=register.Placement(INJECTED["room"], INJECTED["cabinet"], INJECTED["folder"]),
-        on=dt.date(2027, 1, 15), paper_only=True, actor="secretary", now=NOW)
+        on=dt.date(2027, 1, 15), paper_only=True, actor=CLERK, now=NOW)
     client = login_as("secretary")
     shown = {k: v for k, v in INJECTED.items()
              if what == "register" or k == "case_index"}  # the inventory has no people or places
@@ -197,10 +199,10 @@ def test_the_retention_dashboard_shows_a_due_file_and_a_hold(archive, login_as, 
     assert "На дело № 2/2027 установлен запрет уничтожения" in page
     assert register_numbers(page)[:3] == ["1/2027", "2/2027", "3/2027"]  # the due list
     assert "проверка Рособрнадзора" in page and "Снять запрет" in page
-    assert [r["hold"] for r in register.retention_due(archive.uow(), DUE)] == [None, "проверка Рособрнадзора", None]
+    assert [r.hold for r in register.retention_due(archive.uow(), DUE)] == [None, "проверка Рособрнадзора", None]
     post(client, "/retention/holds/2027/2/release", {"on": "2033-01-01"}, "/retention")
     assert "Запрет уничтожения дела № 2/2027 снят" in text_of(client.get("/retention"))
-    assert all(r["hold"] is None for r in register.retention_due(archive.uow(), DUE))
+    assert all(r.hold is None for r in register.retention_due(archive.uow(), DUE))
     post(client, "/retention/holds", {"number": "12-2027", "reason": "спор"}, "/retention")
     assert "номер/год, например 12/2027" in text_of(client.get("/retention"))
 
@@ -230,17 +232,17 @@ def test_an_act_is_composed_approved_and_executed_through_the_page(archive, logi
     refused = post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     assert refused.status_code == 302 and "ещё не утверждён" in text_of(client.get("/disposal"))
     disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
-                         actor=disposal.Actor("Смирнов В. В.", "director"))
-    register.place_hold(archive.uow(), 2027, 3, reason="спор о годовой отметке", on=DUE, actor="secretary", now=NOW)
+                         actor=Actor("Смирнов В. В.", "director"))
+    register.place_hold(archive.uow(), 2027, 3, reason="спор о годовой отметке", on=DUE, actor=CLERK, now=NOW)
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "исполнен не полностью: уничтожено дел 2 из 3" in page
     assert "Дело № 3/2027 не уничтожено: запрет уничтожения: спор о годовой отметке" in page
-    register.release_hold(archive.uow(), 2027, 3, on=DUE, actor="secretary", now=NOW)
+    register.release_hold(archive.uow(), 2027, 3, on=DUE, actor=CLERK, now=NOW)
     post(client, "/disposal/acts/2033/1/execute", {}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "Акт № 1/2033 исполнен: уничтожено дел 3 из 3" in page
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["destroyed"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     pdf = client.get("/disposal/acts/2033/1.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert actions(archive)[-1] == "web.disposal_act_downloaded"
@@ -258,13 +260,13 @@ def test_the_disposal_pages_compose_and_execute_only_as_of_the_real_today(archiv
     monkeypatch.setattr(archive, "now", lambda: dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
     post(client, "/disposal/acts", {}, "/disposal")
     disposal.approve_act(archive.uow(), archive.store, archive.settings.templates_dir, "1/2033", clock=archive.clock,
-                         actor=disposal.Actor("Смирнов В. В.", "director"))
+                         actor=Actor("Смирнов В. В.", "director"))
     # the machine's clock stands before the retention end: the form's date does not carry the execution
     monkeypatch.setattr(archive, "now", lambda: dt.datetime(2032, 12, 30, 9, 0, tzinfo=dt.timezone.utc))
     post(client, "/disposal/acts/2033/1/execute", {"on": "2033-01-10", "today": "2033-01-10"}, "/disposal")
     page = text_of(client.get("/disposal"))
     assert "Дело № 1/2027 не уничтожено: срок хранения не истёк: хранится до 01.01.2033" in page
-    assert [r["status"] for r in register.list_register(archive.uow())] == ["in_archive"] * 3
+    assert [r.status for r in register.list_register(archive.uow())] == ["in_archive"] * 3
     assert all(archive.store.exists(d["sha256"]) for d in documents.list_documents(archive.uow()))
 
 
@@ -290,7 +292,7 @@ def test_a_certificate_is_issued_through_the_page_and_downloaded(archive, login_
     page = text_of(client.get(issued.headers["Location"]))
     assert "Выдана архивная справка № 1/2030: Алексеев Иван Петрович" in page
     (row,) = certificates.list_certificates(archive.uow())
-    assert (row["reference"], row["issued_by"], row["issued_on"]) == ("1/2030", "Петрова Анна Сергеевна",
+    assert (row.reference, row.issued_by, row.issued_on) == ("1/2030", "Петрова Анна Сергеевна",
                                                                        "2030-09-15")
     pdf = client.get("/certificates/2030/1.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf"
