@@ -99,6 +99,7 @@ def as_bytes(data: dict) -> bytes:
 def render_journals(archive, letters: str, now: dt.datetime) -> list[str]:
     """Class journal copies of the builder's period for classes 5<letter>, rendered and awaiting the
     director's signature; their document ids."""
+    from archive_service.domain.actor import Actor
     from archive_service.services import documents
     from archive_service.services.ingest import ingest_snapshot
 
@@ -106,7 +107,7 @@ def render_journals(archive, letters: str, now: dt.datetime) -> list[str]:
     for letter in letters:
         data = snapshot()
         data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
-        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor="test", now=now)
+        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=now)
         ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                              "class_journal", archive.render_options, actor="deputy",
                                              now=now).document_id)
