@@ -27,6 +27,7 @@ from pathlib import Path
 from archive_service import Archive, Settings, create_app
 from archive_service.adapters.local_jobs import LocalProcessRunner
 from archive_service.demo import generate
+from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import sign_documents
@@ -56,7 +57,7 @@ def _sign_classes(task: tuple[list[str], bool]) -> tuple[int, float]:
     signer = _signer(gost_key)
     started = time.perf_counter()
     outcomes = sign_documents(_archive.uow(), _archive.store, signer, "2026/2027", ["Q2", "H1"], classes,
-                              actor="benchmark", role="director", now=_archive.now)
+                              actor=Actor("benchmark", "director"), now=_archive.now)
     assert all(o.ok for o in outcomes), [o for o in outcomes if not o.ok]
     return len(outcomes), time.perf_counter() - started
 

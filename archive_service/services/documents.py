@@ -53,6 +53,15 @@ class DocumentResult:
         return asdict(self)
 
 
+def as_kind(text: str) -> Kind:
+    """A document kind read back from a task's arguments."""
+    if text == "class_journal":
+        return "class_journal"
+    if text == "summary_sheet":
+        return "summary_sheet"
+    raise ArchiveError(f"неизвестный вид документа: {text}")
+
+
 def kind_for(period_code: str) -> Kind:
     return "summary_sheet" if period_code == "year" else "class_journal"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
+from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep
 from archive_service.domain.procedure import (
     STEP_CODES,
@@ -153,7 +154,7 @@ def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> lis
 
 
 def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str, class_names: Sequence[str], *,
-                done: bool = True, note: str = "", actor: str, origin: str = "", now: dt.datetime) -> int:
+                done: bool = True, note: str = "", actor: Actor, now: dt.datetime) -> int:
     """Append the record of a step for the given classes (all of one transaction); returns how many."""
     if step not in STEP_CODES:
         raise ArchiveError(f"нет такого шага: {step}")
@@ -167,10 +168,11 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
             raise ArchiveError("не выбран ни один класс")
         for name in sorted(set(class_names)):
             uow.steps.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
-                                     step=step, done=done, at=now, by=actor, note=note))
-            uow.audit.append(at=now, actor=actor, action="period.step_recorded" if done else "period.step_undone",
+                                     step=step, done=done, at=now, by=actor.person, note=note))
+            action = "period.step_recorded" if done else "period.step_undone"
+            uow.audit.append(at=now, actor=actor.person, action=action,
                              object_type="period_step", object_id=f"{academic_year}:{period_code}:{name}:{step}",
-                             origin=origin, details={"step": STEP_CODES[step].title, "note": note})
+                             origin=actor.origin, details={"step": STEP_CODES[step].title, "note": note})
         uow.commit()
     return len(set(class_names))
 

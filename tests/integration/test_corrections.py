@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
 from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, backup, disposal, documents, register
 from archive_service.services.signing import awaiting_signature
@@ -30,7 +31,7 @@ from corrections_support import (
 from conftest import NOW
 from pdf_reading import pdf_text
 
-DEPUTY = backup.Actor("Иванова Т. П.", "заместитель директора")
+DEPUTY = Actor("Иванова Т. П.", "deputy")
 
 
 @pytest.fixture
@@ -142,7 +143,7 @@ def test_a_rerun_of_the_close_records_a_replacement_left_unrecorded_once(archive
 def test_the_newest_backup_carries_the_current_copy_and_keeps_the_replaced_one_apart(archive, corrected, tmp_path):
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
                                 actor=DEPUTY, now=NOW)
-    bag = backup.restore_backup(archive.uow(), archive.media(), made["set_id"], "код 1234", tmp_path / "bag",
+    bag = backup.restore_backup(archive.uow(), archive.media(), made.set_id, "код 1234", tmp_path / "bag",
                                 actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
     assert (bag / "data/documents/5А_Q2_журнал.pdf").read_bytes() == archive.store.read(corrected.new.sha256)
     kept = bag / f"data/documents/заменённые/5А_Q2_журнал_{corrected.old.document_id}.pdf"

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from archive_service import Settings, create_app
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, backup, disposal, documents, register
 from archive_service.services.audit import verify_audit_log
@@ -65,7 +66,7 @@ def installation(db_url, tmp_path):
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2020, 1, 15),
                                    paper_only=True, actor="secretary", now=MOMENT)
     backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"], "код",
-                         actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=MOMENT)
+                         actor=Actor("Иванова Т. П.", "deputy"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
                          actor="test", now=MOMENT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}

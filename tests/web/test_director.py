@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet, Job
+from archive_service.domain.actor import Actor
 from archive_service.domain.clock import Clock
 from archive_service.services import backup, disposal, documents, register
 from builders import render_journals
@@ -48,7 +49,7 @@ def rendered(archive):
 
 def _backup_set(archive) -> str:
     return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], BACKUP_CODE,
-                                actor=backup.Actor(NAMES["deputy"], "заместитель директора"), now=NOW)["set_id"]
+                                actor=Actor(NAMES["deputy"], "deputy"), now=NOW).set_id
 
 
 def _proposed_act(archive, document_ids: list[str]) -> str:
