@@ -22,6 +22,7 @@ from archive_service.adapters.orm import (
     DocumentRecord,
     DocumentSignature,
     DocumentSupersession,
+    Job,
     LegalHold,
     PeriodStep,
     RegisterEntry,
@@ -381,3 +382,23 @@ def seed_document(uow: FakeUnitOfWork, snapshot: SnapshotRecord, kind: str = "su
         uow.documents.add_signature(DocumentSignature(document_id=record.id, sha256=f"s{record.sha256[1:]}",
                                                       signed_at=created_at, signed_by="директор"))
     return record
+
+
+class FakeJobs:
+    """The jobs repository over a list (a FakeUnitOfWork takes one as `uow.jobs = FakeJobs()`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[Job] = []
+
+    def add(self, job: Job) -> None:
+        self.rows.append(job)
+
+    def get(self, job_id: str) -> Job | None:
+        return next((j for j in self.rows if j.id == job_id), None)
+
+    def under_way(self, kind: str, *, alive_since: dt.datetime) -> Sequence[Job]:
+        return [j for j in reversed(self.rows) if j.kind == kind and j.status in ("queued", "running")
+                and j.heartbeat_at > alive_since]
+
+    def left_behind(self, heard_before: dt.datetime) -> Sequence[Job]:
+        return [j for j in self.rows if j.status in ("queued", "running") and j.heartbeat_at < heard_before]

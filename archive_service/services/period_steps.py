@@ -11,10 +11,11 @@ the board shows it beside the record, and a fact that settles the step marks it 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Sequence
 
+from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, SnapshotRecord
 from archive_service.domain.actor import Actor
-from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep
 from archive_service.domain.procedure import (
     STEP_CODES,
     STEPS,
@@ -44,39 +45,59 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
         classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
         if not classes:
             raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_code}")
-        records = _records(uow, academic_year, period_code)
-        made = uow.documents.listing(academic_year, [period_code])  # oldest first
-        latest = {r.class_name: r.id for r in classes}
-        newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
-        earlier: dict[str, list[DocumentRecord]] = {}
-        for d in made:
-            if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
-                earlier.setdefault(d.class_name, []).append(d)
-        signed = uow.documents.signatures([d.id for d in made])
-        facts = _document_facts(uow, newest, signed)
-        old_facts = _document_facts(uow, {d.document_id: d for docs in earlier.values() for d in docs}, signed)
-        replaced = replacements_of(uow, [d.id for docs in earlier.values() for d in docs])
-        last_set = _newest_set(uow, academic_year, period_code)
-        backup = _backup_facts(last_set)
+        known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes})
         end = max(r.period_end for r in classes)
         due = deadlines(end)
-        rows = []
-        for r in classes:
-            doc, old = newest.get(r.class_name), earlier.get(r.class_name, [])
-            since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
-            history = {step.code: [f for d in old for f in as_history(old_facts.get((d.document_id, step.code), []))]
-                       for step in STEPS}
-            cells = []
-            for step in STEPS:
-                now_record, before = split_records(records.get((r.class_name, step.code), []), since)
-                settled = step.code == "backups" and _backed_up(backup, last_set, doc, since)
-                cells.append(cell(step, now_record, facts.get((r.class_name, step.code), []), due[step.code], today,
-                                   settled=settled,
-                                   history=tuple(record_history(before)) + tuple(history[step.code])))
-            rows.append(ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
-                                 doc is not None and doc.id in signed,
-                                 _corrections(r, doc, old, replaced) if old else ()))
-    return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": backup})
+        rows = [_row(r, known, due, today) for r in classes]
+    return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": known.backup})
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the archive holds of a period's classes: the records people made and the facts it knows."""
+
+    records: dict[tuple[str, str], list[Record]]
+    newest: dict[str, DocumentRecord]
+    """The copy of each class's newest snapshot version."""
+    earlier: dict[str, list[DocumentRecord]]
+    """Copies of earlier versions (replaced after a correction)."""
+    signed: dict[int, DocumentSignature]
+    facts: dict[tuple[str, str], list[Fact]]
+    old_facts: dict[tuple[str, str], list[Fact]]
+    replaced: dict[int, Replacement]
+    last_set: BackupSet | None
+    backup: list[Fact]
+
+
+def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[str, int]) -> _Known:
+    made = uow.documents.listing(academic_year, [period_code])  # oldest first
+    newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
+    earlier: dict[str, list[DocumentRecord]] = {}
+    for d in made:
+        if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
+            earlier.setdefault(d.class_name, []).append(d)
+    old = [d for docs in earlier.values() for d in docs]
+    signed = uow.documents.signatures([d.id for d in made])
+    last_set = _newest_set(uow, academic_year, period_code)
+    return _Known(_records(uow, academic_year, period_code), newest, earlier, signed,
+                  _document_facts(uow, newest, signed), _document_facts(uow, {d.document_id: d for d in old}, signed),
+                  replacements_of(uow, [d.id for d in old]), last_set, _backup_facts(last_set))
+
+
+def _row(r: SnapshotRecord, known: _Known, due: dict[str, dt.date], today: dt.date) -> ClassRow:
+    """A class's row: each step's state for the copy of its newest snapshot version."""
+    doc, old = known.newest.get(r.class_name), known.earlier.get(r.class_name, [])
+    since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
+    cells = []
+    for step in STEPS:
+        history = [f for d in old for f in as_history(known.old_facts.get((d.document_id, step.code), []))]
+        now_record, before = split_records(known.records.get((r.class_name, step.code), []), since)
+        settled = step.code == "backups" and _backed_up(known.backup, known.last_set, doc, since)
+        cells.append(cell(step, now_record, known.facts.get((r.class_name, step.code), []), due[step.code], today,
+                          settled=settled, history=tuple(record_history(before)) + tuple(history)))
+    return ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
+                    doc is not None and doc.id in known.signed,
+                    _corrections(r, doc, old, known.replaced) if old else ())
 
 
 def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord],

@@ -124,7 +124,7 @@ def inbox():
 
 @bp.get("/sign")
 @allow("sign_documents")
-def sign():
+def sign() -> str:
     signed: dict[tuple[str, str], int] = defaultdict(int)
     rows = documents.list_documents(archive().uow())
     for row in rows:
