@@ -164,13 +164,28 @@ def _backup_facts(last: BackupSet | None) -> list[Fact]:
                        last.handover_confirmed_by or "", settles=True)]
 
 
-def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[dict]:
+@dataclass(frozen=True)
+class PeriodSet:
+    """A backup set of the period as its page shows it: copies and hand-over."""
+
+    set_id: str
+    complete: bool
+    files: int
+    size: int
+    created_at: dt.datetime
+    created_by: str
+    copies: dict
+    retain_until: dt.date
+    destroyed_by_act: str | None
+    handover_confirmed_at: dt.datetime | None
+    handover_confirmed_by: str | None
+
+
+def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[PeriodSet]:
     """The backup sets of the period, newest first, with their copies and hand-over."""
     with uow:
-        return [{"set_id": b.set_id, "complete": b.complete, "files": b.files, "size": b.size,
-                 "created_at": b.created_at, "created_by": b.created_by, "copies": b.copies,
-                 "retain_until": b.retain_until, "destroyed_by_act": b.destroyed_by_act,
-                 "handover_confirmed_at": b.handover_confirmed_at, "handover_confirmed_by": b.handover_confirmed_by}
+        return [PeriodSet(b.set_id, b.complete, b.files, b.size, b.created_at, b.created_by, b.copies,
+                          b.retain_until, b.destroyed_by_act, b.handover_confirmed_at, b.handover_confirmed_by)
                 for b in reversed(_period_sets(uow, academic_year, period_code))]
 
 
@@ -198,19 +213,35 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
     return len(set(class_names))
 
 
-def list_periods(uow: UnitOfWork, today: dt.date) -> list[dict]:
+@dataclass(frozen=True)
+class PeriodProgress:
+    """A stored period and how far its procedure is."""
+
+    academic_year: str
+    period: str
+    period_end: dt.date
+    classes: int
+    students: int
+    documents: int
+    signed: int
+    done: int
+    late: int
+    cells: int
+
+
+def list_periods(uow: UnitOfWork, today: dt.date) -> list[PeriodProgress]:
     """Every school year and period with stored snapshots, newest first, with its progress."""
     with uow:
         keys = {(r.academic_year, r.period_code) for r in uow.snapshots.listing(latest_only=True)}
     out = []
     for year, code in keys:
         board = period_board(uow, year, code, today)
-        out.append({"academic_year": year, "period": code, "period_end": board.period_end,
-                    "classes": len(board.classes), "students": sum(r.students for r in board.classes),
-                    "documents": sum(r.document_id is not None for r in board.classes),
-                    "signed": sum(r.signed for r in board.classes), "done": board.count("done"),
-                    "late": board.count("late"), "cells": len(board.classes) * len(STEPS)})
-    return sorted(out, key=lambda e: (e["academic_year"], e["period_end"], e["period"]), reverse=True)
+        out.append(PeriodProgress(year, code, board.period_end, len(board.classes),
+                                  sum(r.students for r in board.classes),
+                                  sum(r.document_id is not None for r in board.classes),
+                                  sum(r.signed for r in board.classes), board.count("done"), board.count("late"),
+                                  len(board.classes) * len(STEPS)))
+    return sorted(out, key=lambda e: (e.academic_year, e.period_end, e.period), reverse=True)
 
 
 def period_classes(uow: UnitOfWork, academic_year: str, period_code: str) -> list[str]:

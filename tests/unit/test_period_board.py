@@ -100,7 +100,7 @@ def test_the_backups_step_is_done_when_the_director_confirms_the_newest_complete
     assert _states(board.classes[0])["backups"] == "pending"
     backup.handover_confirmed_at, backup.handover_confirmed_by = MOMENT, "директор"
     assert _states(_board(uow).classes[0])["backups"] == "done"
-    assert [b["set_id"] for b in period_steps.period_backups(uow, "2025/2026", "Y")] == ["s1"]
+    assert [b.set_id for b in period_steps.period_backups(uow, "2025/2026", "Y")] == ["s1"]
     assert period_steps.period_backups(uow, "2025/2026", "3") == []
 
 
