@@ -15,7 +15,7 @@ from archive_service.cli.common import (ANY_PERIODS, ANY_YEAR, AS_JSON, CLASSES,
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
-from archive_service.services.period_close import ClosePeriod, CopiesMade
+from archive_service.services.period_close import ClosePeriod, CopiesMade, find_document
 from storage import StorageError
 
 period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
@@ -112,13 +112,9 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
 def documents_preview(document_id: str, page: int, dpi: int, out: Path) -> None:
     """Сохранить изображение страницы документа (PNG)."""
     archive = current_archive()
-    with archive.uow() as uow:
-        record = uow.documents.by_document_id(document_id)
-        if record is None:
-            raise click.ClickException(f"документ {document_id} не найден")
-        digest = record.sha256
     try:
+        digest = find_document(archive.uow(), document_id)["sha256"]
         out.write_bytes(page_png(archive.store.read(digest), page, dpi))
-    except (PreviewError, StorageError) as err:
+    except (ArchiveError, PreviewError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Страница {page} документа {document_id}: {out}")
