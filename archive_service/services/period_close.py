@@ -1,10 +1,11 @@
 """Closing a period from the deputy head's pages: uploads, copies, previews, downloads, backup.
 
-Copies are rendered by the job runner the composition root chose (Celery workers with a broker,
-else local worker processes), exactly as the command line does; results arrive as each class
-finishes so a progress bar can follow. Looking at a page of a copy and taking a file
-away are actions on archive material too: each one is an audit event with who, what and
-from where.
+Copies are made by the command «close a period» (`ClosePeriod`: validate, then run), the same
+for the page, the command line and the demo: rendered by the job runner the composition root
+chose (Celery workers with a broker, else local worker processes), results arriving as each class
+finishes so a progress bar can follow, the tally recorded as one `period.copies_made` event.
+Looking at a page of a copy and taking a file away are actions on archive material too: each one
+is an audit event with who, what and from where (the `Actor` the entry point passes).
 """
 
 from __future__ import annotations

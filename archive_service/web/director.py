@@ -4,7 +4,8 @@ blueprint).
 
 The key's password or the token's PIN, and a backup's access code, are read from the form,
 used in memory (the background job's closure) and dropped: never in the job row, the session,
-the audit log or a log line. An uploaded key file is held in memory only while it is opened.
+the audit log or a log line. An uploaded key file lives in a private temporary file only while
+it is opened (`Archive.signer`).
 
 Views build the actor (`web.auth.current_actor`: who, in which role, from where) and pass it to
 the services, which record each action — with its `web.*` event where the page adds one — in the
