@@ -22,7 +22,6 @@ from archive_service.adapters.orm import (
     DocumentRecord,
     DocumentSignature,
     DocumentSupersession,
-    Job,
     LegalHold,
     PeriodStep,
     RegisterEntry,
@@ -382,6 +381,9 @@ def seed_document(uow: FakeUnitOfWork, snapshot: SnapshotRecord, kind: str = "su
         uow.documents.add_signature(DocumentSignature(document_id=record.id, sha256=f"s{record.sha256[1:]}",
                                                       signed_at=created_at, signed_by="директор"))
     return record
+
+
+from archive_service.adapters.orm import Job  # noqa: E402 - added after the shared imports, for easy merges
 
 
 class FakeJobs:

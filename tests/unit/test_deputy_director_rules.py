@@ -132,3 +132,28 @@ def test_a_job_whose_heartbeat_stopped_is_marked_interrupted_with_the_reason_and
     assert jobs.get(uow, dead, now=MOMENT)["status_text"] == jobs.STATUS["interrupted"]
     with pytest.raises(NotFoundError, match="задание не найдено"):
         jobs.beat(uow, "нет такого", now=MOMENT)
+
+
+class _Runner:
+    """Renders nothing: answers each job as a worker would, 5Б failing."""
+
+    def render(self, jobs_, actor):
+        for job in jobs_:
+            yield job, ({"error": "шрифт не найден"} if job.class_name == "5Б" else
+                        {"status": "rendered", "sheets": 20, "pages": 40, "document_id": f"D-{job.class_name}"})
+
+
+def test_closing_a_period_tallies_every_class_and_records_one_event_with_who_and_from_where():
+    uow = FakeUnitOfWork()
+    for name in ("5А", "5Б", "5В"):
+        seed_snapshot(uow, name)
+    heard = []
+    made = ClosePeriod(uow, _Runner(), "2025/2026", ["Y"], actor=DEPUTY, clock=lambda: MOMENT).run(
+        lambda done, job, outcome: heard.append((done, job.class_name)))
+    assert (made.rendered, made.reused, made.failed, made.sheets, made.pages) == (2, 0, 1, 40, 80)
+    assert made.errors == ("5Б: шрифт не найден",) and [d for d, _ in heard] == [1, 2, 3]
+    (event,) = uow.audit.entries()
+    assert (event.action, event.actor, event.origin, event.object_id) == (
+        "period.copies_made", DEPUTY.person, DEPUTY.origin, "2025/2026:Y")
+    assert event.details == made.as_dict() == {"rendered": 2, "reused": 0, "failed": 1, "sheets": 40,
+                                               "errors": ["5Б: шрифт не найден"]}
