@@ -31,7 +31,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
         broker_url=settings.broker_url or "memory://",
         result_backend=settings.result_backend or None,
@@ -104,8 +104,9 @@ def verify_audit_log() -> dict:
 def render_document(self: Task, snapshot_id: int, kind: str, actor: str) -> dict:
     """Render (or reuse) one class's document; safe to run again after a lost worker."""
     archive = _archive()
-    return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, kind,
-                                     archive.render_options, actor=actor, now=archive.now()).as_dict()
+    return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id,
+                                     documents.as_kind(kind), archive.render_options, actor=actor,
+                                     now=archive.now()).as_dict()
 
 
 @shared_task(name="archive.renew_timestamps")
@@ -132,8 +133,7 @@ def renew_timestamps() -> dict:
 def audit_backups() -> dict:
     """Nightly fixity audit of every backup set on both media; alarms are logged as errors."""
     archive = _archive()
-    findings = backup.audit_backups(archive.uow(), archive.media(), actor=backup.Actor("beat:audit_backups", "система"),
-                                    now=archive.now())
+    findings = backup.audit_backups(archive.uow(), archive.media(), actor=Actor.system(), now=archive.now())
     alarms = [f for f in findings if f.outcome == "alarm"]
     for alarm in alarms:
         log.error("backup alarm: %s/%s: %s", alarm.set_id, alarm.name, alarm.detail)

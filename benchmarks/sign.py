@@ -57,7 +57,7 @@ def _sign_classes(task: tuple[list[str], bool]) -> tuple[int, float]:
     signer = _signer(gost_key)
     started = time.perf_counter()
     outcomes = sign_documents(_archive.uow(), _archive.store, signer, "2026/2027", ["Q2", "H1"], classes,
-                              actor="benchmark", role="director", now=_archive.now)
+                              actor=Actor("benchmark", "director"), now=_archive.now)
     assert all(o.ok for o in outcomes), [o for o in outcomes if not o.ok]
     return len(outcomes), time.perf_counter() - started
 

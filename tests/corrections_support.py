@@ -42,7 +42,7 @@ def sign(archive) -> None:
         create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                         password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
-                   "2026/2027", ["Q2"], actor="Сергеева Ольга Викторовна", role="director", now=archive.now)
+                   "2026/2027", ["Q2"], actor=Actor("Сергеева Ольга Викторовна", "director"), now=archive.now)
 
 
 def register(archive, document_id: str, on: dt.date) -> dict:

@@ -521,3 +521,26 @@ def sources_uow() -> FakeUnitOfWork:
     uow.sources = FakeSources()  # type: ignore[attr-defined]
     uow.snapshots = FakeIngestSnapshots()
     return uow
+
+
+from archive_service.adapters.orm import Job  # noqa: E402 - added after the shared imports, for easy merges
+
+
+class FakeJobs:
+    """The jobs repository over a list (a FakeUnitOfWork takes one as `uow.jobs = FakeJobs()`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[Job] = []
+
+    def add(self, job: Job) -> None:
+        self.rows.append(job)
+
+    def get(self, job_id: str) -> Job | None:
+        return next((j for j in self.rows if j.id == job_id), None)
+
+    def under_way(self, kind: str, *, alive_since: dt.datetime) -> Sequence[Job]:
+        return [j for j in reversed(self.rows) if j.kind == kind and j.status in ("queued", "running")
+                and j.heartbeat_at > alive_since]
+
+    def left_behind(self, heard_before: dt.datetime) -> Sequence[Job]:
+        return [j for j in self.rows if j.status in ("queued", "running") and j.heartbeat_at < heard_before]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from archive_service.domain.actor import Actor
 from archive_service.key_specs import Pkcs12File
 from archive_service.services import documents, signing
 from archive_service.services.execution import JobRunner
@@ -42,11 +43,11 @@ class InProcessRunner:
             yield job, outcome
 
     def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],
-             actor: str) -> Iterator[list[dict]]:
+             actor: Actor) -> Iterator[list[dict]]:
         a = self.archive
         with a.signer(key) as signer:
             outcomes = signing.sign_documents(a.uow(), a.store, signer, academic_year, tuple(periods),
-                                              list(class_names), actor=actor, role=signing.SIGNING_ROLE, now=a.now)
+                                              list(class_names), actor=actor, now=a.now)
         yield [o.as_dict() for o in outcomes]
 
     def in_background(self, name: str, run: Callable[[], None]) -> None:
@@ -73,7 +74,7 @@ class CeleryRunner:
                 time.sleep(POLL_SECONDS)
 
     def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],
-             actor: str) -> Iterator[list[dict]]:
+             actor: Actor) -> Iterator[list[dict]]:
         return self.local.sign(key, academic_year, periods, class_names, actor)
 
     def in_background(self, name: str, run: Callable[[], None]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from archive_service.adapters.job_runners import start_thread
 from archive_service.config import Settings
+from archive_service.domain.actor import Actor
 from archive_service.key_specs import Pkcs12File
 from archive_service.services import documents, signing
 
@@ -35,11 +36,11 @@ def _render(snapshot_id: int, kind: documents.Kind, actor: str) -> dict:
 
 
 def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], classes: list[str],
-                actor: str) -> list[dict]:
+                actor: Actor) -> list[dict]:
     assert _archive is not None
     with _archive.signer(key) as signer:
         outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
-                                          actor=actor, role=signing.SIGNING_ROLE, now=_archive.now)
+                                          actor=actor, now=_archive.now)
     return [o.as_dict() for o in outcomes]
 
 
@@ -66,7 +67,7 @@ class LocalProcessRunner:
                 yield futures[future], {"error": str(error)} if error else future.result()
 
     def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],
-             actor: str) -> Iterator[list[dict]]:
+             actor: Actor) -> Iterator[list[dict]]:
         """Each worker process opens the key once per share of classes; yields each share's outcomes
         as it completes. The password lives only in memory."""
         names = list(class_names)

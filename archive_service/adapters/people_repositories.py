@@ -101,3 +101,8 @@ class JobRepository:
         return self.session.scalars(select(Job).where(Job.kind == kind, Job.status.in_(("queued", "running")),
                                                       Job.heartbeat_at > alive_since)
                                     .order_by(Job.created_at.desc())).all()
+
+    def left_behind(self, heard_before: dt.datetime) -> Sequence[Job]:
+        """Queued or running jobs whose heartbeat was last heard before `heard_before`."""
+        return self.session.scalars(select(Job).where(Job.status.in_(("queued", "running")),
+                                                      Job.heartbeat_at < heard_before)).all()

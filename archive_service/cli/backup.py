@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import PERIODS, YEAR, current_archive, echo_json, terminal_actor
+from archive_service.cli.common import PERIODS, YEAR, current_archive, echo_json, terminal
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
+from archive_service.services.backup_command import MONTH, CreateBackup
 from storage import StorageError
 
 STATES = {"complete": "завершён", "incomplete": "не завершён", "writing": "записывается или прерван"}
@@ -25,9 +26,9 @@ def _code() -> str:
     return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt("Код доступа директора", hide_input=True)
 
 
-def _who() -> backup.Actor:
-    # roles come with user accounts (the web issue); the command line acts as the deputy head
-    return backup.Actor(terminal_actor(), "заместитель директора")
+def _who() -> Actor:
+    """The command line acts as the deputy head (the journal prints «заместитель директора»)."""
+    return terminal("deputy")
 
 
 @backup_cli.command("create")
@@ -37,20 +38,20 @@ def _who() -> backup.Actor:
 def backup_create(academic_year: str, periods: tuple[str, ...], month: str | None) -> None:
     """Создать резервную копию периода (или месяца) на носителях A и B и проверить обе копии."""
     archive = current_archive()
-    if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+    if month and not MONTH.fullmatch(month):
         raise click.BadParameter("ожидается ГГГГ-ММ, например 2026-12", param_hint="--month")
     try:
-        result = backup.create_backup(archive.uow(), archive.store, archive.media(), academic_year, periods, _code(),
-                                      actor=_who(), now=archive.now(), month=month)
+        result = CreateBackup(archive.uow(), archive.store, archive.media(), academic_year, periods, _code(),
+                              actor=_who(), now=archive.now(), month=month).run()
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
-    if result["resumed"]:
-        click.echo(f"Прерванная запись набора {result['set_id']} продолжена.")
-    for copy in result["copies"]:
-        click.echo(f"{copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
-    click.echo(f"Набор {result['set_id']}: файлов {result['files']}, хранить до {result['retain_until']}, "
-               f"{'завершён' if result['complete'] else 'НЕ завершён'}.")
-    if not result["complete"]:
+    if result.resumed:
+        click.echo(f"Прерванная запись набора {result.set_id} продолжена.")
+    for copy in result.copies:
+        click.echo(f"{copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
+    click.echo(f"Набор {result.set_id}: файлов {result.files}, хранить до {result.retain_until}, "
+               f"{'завершён' if result.complete else 'НЕ завершён'}.")
+    if not result.complete:
         sys.exit(1)
 
 
@@ -61,11 +62,10 @@ def backup_list(as_json: bool) -> None:
     archive = current_archive()
     rows = backup.list_backups(archive.uow(), actor=_who(), now=archive.now())
     if as_json:
-        echo_json(rows)
+        echo_json([r.as_dict() for r in rows])
         return
     for r in rows:
-        click.echo(f"{r['set_id']}  файлов {r['files']:>3}  {STATES[r['state']]}  "
-                   f"хранить до {r['retain_until']}")
+        click.echo(f"{r.set_id}  файлов {r.files:>3}  {STATES[r.state]}  хранить до {r.retain_until}")
     click.echo(f"Всего наборов: {len(rows)}.")
 
 

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from tqdm import tqdm
 
-from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive, echo_rows, fail, listing,
-                                        terminal_actor)
+from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive,
+                                        echo_rows, fail, listing, terminal, terminal_actor)
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
-from archive_service.services.period_close import render_period
+from archive_service.services.period_close import ClosePeriod, CopiesMade, find_document
 from storage import StorageError
 
 period_cli = AppGroup("period", help="Закрытие периода: изготовление копий журнала и сводных ведомостей.")
 documents_cli = AppGroup("documents", help="Изготовленные документы: список, выгрузка, просмотр страниц.")
 
 
-def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> Counter:
+def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> CopiesMade:
     archive = current_archive()
+    command = ClosePeriod(archive.uow(), archive.runner, academic_year, periods, actor=terminal("deputy"),
+                          clock=archive.now, class_names=classes)
     try:
-        jobs = documents.plan_period_close(archive.uow(), academic_year, periods, classes)
+        jobs = command.validate()
     except ArchiveError as err:
         raise fail(err) from None
     bar = tqdm(total=len(jobs), desc="Изготовление", unit="класс", file=sys.stderr, disable=None, leave=False)
@@ -41,7 +42,7 @@ def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[st
                       f"({outcome['pages']} стр.), {outcome['document_id']}")
 
     try:
-        return render_period(archive.runner, jobs, terminal_actor(), finished)
+        return command.run(finished)
     finally:
         bar.close()
 
@@ -58,10 +59,10 @@ def period_close(academic_year: str, periods: tuple[str, ...], classes: tuple[st
     не перерисовывается. Код выхода 0 — только если изготовлены все документы.
     """
     started = time.perf_counter()
-    tally = close_period(academic_year, periods, classes, quiet)
-    click.echo(f"Итого: изготовлено {tally['rendered']}, уже было {tally['reused']}, ошибок {tally['failed']}; "
-               f"листов {tally['sheets']}, страниц {tally['pages']}; {time.perf_counter() - started:.0f} с.")
-    if tally["failed"]:
+    made = close_period(academic_year, periods, classes, quiet)
+    click.echo(f"Итого: изготовлено {made.rendered}, уже было {made.reused}, ошибок {made.failed}; "
+               f"листов {made.sheets}, страниц {made.pages}; {time.perf_counter() - started:.0f} с.")
+    if made.failed:
         sys.exit(1)
 
 
@@ -104,13 +105,9 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
 def documents_preview(document_id: str, page: int, dpi: int, out: Path) -> None:
     """Сохранить изображение страницы документа (PNG)."""
     archive = current_archive()
-    with archive.uow() as uow:
-        record = uow.documents.by_document_id(document_id)
-        if record is None:
-            raise click.ClickException(f"документ {document_id} не найден")
-        digest = record.sha256
     try:
+        digest = find_document(archive.uow(), document_id)["sha256"]
         out.write_bytes(page_png(archive.store.read(digest), page, dpi))
-    except (PreviewError, StorageError) as err:
+    except (ArchiveError, PreviewError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Страница {page} документа {document_id}: {out}")

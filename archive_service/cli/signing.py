@@ -15,12 +15,20 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal, terminal_actor
+from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal
 from archive_service.config import ConfigError
 from archive_service.errors import ArchiveError
 from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, TokenKey
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
-from archive_service.services.signing import SIGNING_ROLE, AllSigned, nothing_to_sign, sign_documents
+from archive_service.services.signing import (
+    SIGNING_ROLE,
+    AllSigned,
+    SignDocuments,
+    SigningOutcome,
+    awaiting_signature,
+    check_signer,
+    nothing_to_sign,
+)
 from signing import SigningError, verify_pdf
 
 
@@ -71,22 +79,30 @@ def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[st
                                "--pkcs11-key; или --external-command и --external-cert; или "
                                "--cryptopro-thumbprint и --external-cert (и, если нужно, --cryptopro-pin-env)")
     try:
-        if cryptopro_thumbprint:
-            _sign_with(CryptoProKey(cryptopro_thumbprint, external_cert, cryptopro_pin_env), academic_year, periods,
-                       classes)
-        elif external_command:
-            _sign_with(ExternalKey(external_command, external_cert), academic_year, periods, classes)
-        elif pkcs12:
+        if pkcs12:
             key = Pkcs12File(pkcs12, _secret("Пароль ключа"))
             with current_archive().signer(key):
                 pass  # a wrong password is said here, before any worker starts
             _sign_pkcs12_in_processes(key, academic_year, periods, classes)
         else:
-            # a token usually allows one session: its documents are signed in this process
-            _sign_with(TokenKey(pkcs11_lib, pkcs11_token, pkcs11_key, _secret("PIN токена").decode()), academic_year,
-                       periods, classes)
+            _sign_with(_key(external_command, external_cert, cryptopro_thumbprint, cryptopro_pin_env, token),
+                       academic_year, periods, classes)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
+
+
+def _key(external_command: str | None, external_cert: Path | None, cryptopro_thumbprint: str | None,
+         cryptopro_pin_env: str | None, token: tuple[Path | None, str | None, str | None]) -> KeySpec:
+    """The key the options name (checked above: exactly one, complete), other than a PKCS#12 file."""
+    if cryptopro_thumbprint and external_cert:
+        return CryptoProKey(cryptopro_thumbprint, external_cert, cryptopro_pin_env)
+    if external_command and external_cert:
+        return ExternalKey(external_command, external_cert)
+    library, label, key = token
+    if library is None or label is None or key is None:
+        raise click.UsageError("укажите --pkcs11-lib, --pkcs11-token и --pkcs11-key")
+    # a token usually allows one session: its documents are signed in this process
+    return TokenKey(library, label, key, _secret("PIN токена").decode())
 
 
 def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
@@ -96,9 +112,8 @@ def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], class
 
 def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
                               classes: tuple[str, ...]) -> None:
-    from archive_service.services.signing import awaiting_signature
-
-    archive = current_archive()
+    archive, director = current_archive(), terminal(SIGNING_ROLE)
+    check_signer(director)
     pending = awaiting_signature(archive.uow(), academic_year, periods, classes)
     if not pending:
         _nothing_to_sign(nothing_to_sign(archive.uow(), academic_year, periods, classes))
@@ -106,7 +121,7 @@ def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tupl
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
-        for outcomes in archive.runner.sign(key, academic_year, periods, names, terminal_actor()):
+        for outcomes in archive.runner.sign(key, academic_year, periods, names, director):
             bar.update(len(outcomes))
             for o in outcomes:
                 signed += o["ok"]
@@ -129,15 +144,16 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
     archive = current_archive()
     bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
 
-    def done(outcome) -> None:
+    def done(outcome: SigningOutcome) -> None:
         bar.update(1)
         if not outcome.ok:
             bar.write(f"ОШИБКА {outcome.class_name} {outcome.period_code} {outcome.document_id}: {outcome.message}")
 
+    # the operator who holds the key's password is the director
+    command = SignDocuments(archive.uow(), archive.store, {academic_year: periods}, actor=terminal(SIGNING_ROLE),
+                            now=archive.now, class_names=classes, on_done=done)
     try:
-        # the operator who holds the key's password is the director: accounts and roles arrive with the web issue
-        outcomes = sign_documents(archive.uow(), archive.store, signer, academic_year, periods, classes,
-                                  actor=terminal_actor(), role=SIGNING_ROLE, now=archive.now, on_done=done)
+        outcomes = command.run(signer)
     except ArchiveError as err:
         _nothing_to_sign(err)
         return

@@ -24,8 +24,9 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
 from archive_service.services import accounts, backup, certificates, documents, register, snapshots, tokens
 from archive_service.services.documents import export_documents
-from archive_service.services.period_close import ingest_paths, render_period
-from archive_service.services.signing import SIGNING_ROLE, sign_documents
+from archive_service.services.backup_command import CreateBackup
+from archive_service.services.period_close import ClosePeriod, ingest_paths
+from archive_service.services.signing import SIGNING_ROLE, SignDocuments
 from signing import create_demo_pki
 from signing.cryptopro import openssl_gost_command
 from signing.gost_pki import create_gost_pki
@@ -92,17 +93,16 @@ def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str
 
 def _close_term(archive: Archive, actor: str, say: Say) -> None:
     say(f"4. Закрытие периода: копии журнала ({' и '.join(DEMO_TERM)}) и сводные ведомости за год")
+    def failed(done: int, job: documents.RenderJob, outcome: dict) -> None:
+        if "error" in outcome:
+            say(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
+
     for periods in (DEMO_TERM, ("year",)):
-        jobs = documents.plan_period_close(archive.uow(), DEMO_YEAR, periods, ())
-
-        def failed(done: int, job: documents.RenderJob, outcome: dict) -> None:
-            if "error" in outcome:
-                say(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
-
-        tally = render_period(archive.runner, jobs, actor, failed)
-        say(f"   {', '.join(periods)}: изготовлено {tally['rendered']}, уже было {tally['reused']}, "
-            f"ошибок {tally['failed']}; листов {tally['sheets']}")
-        if tally["failed"]:
+        made = ClosePeriod(archive.uow(), archive.runner, DEMO_YEAR, periods, actor=Actor(actor, "deputy"),
+                           clock=archive.now).run(failed)
+        say(f"   {', '.join(periods)}: изготовлено {made.rendered}, уже было {made.reused}, "
+            f"ошибок {made.failed}; листов {made.sheets}")
+        if made.failed:
             raise DemoFailed("не все документы изготовлены — см. сообщения выше")
 
 
@@ -141,9 +141,10 @@ def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
         raise DemoFailed("ARCHIVE_DEMO_SIGNATURE: допустимо только «gost» (или пусто)")
     key, where = demo_key(archive, snapshot_director(out), gost_demo, say)
     try:
+        command = SignDocuments(archive.uow(), archive.store, {DEMO_YEAR: (*DEMO_TERM, "year")},
+                                actor=Actor(actor, SIGNING_ROLE), now=archive.now)
         with archive.signer(key) as signer:
-            outcomes = sign_documents(archive.uow(), archive.store, signer, DEMO_YEAR, (*DEMO_TERM, "year"),
-                                      actor=actor, role=SIGNING_ROLE, now=archive.now)
+            outcomes = command.run(signer)
     except NotFoundError:
         outcomes = []
     failed = [o for o in outcomes if not o.ok]
@@ -161,13 +162,13 @@ def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
 
 def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     say(f"6. Резервная копия четверти на носителях A и B (код доступа директора для демо: «{DEMO_BACKUP_CODE}»)")
-    made = backup.create_backup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
-                                actor=backup.Actor(actor, "заместитель директора"), now=archive.now())
-    for copy in made["copies"]:
-        say(f"   {copy['medium']} ({copy['location']}): {'записан и проверен' if copy['verified'] else 'ОШИБКА'}")
-    act = exported / f"акт_передачи_{made['set_id']}.pdf"
-    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made["set_id"]))
-    say(f"   набор {made['set_id']}, хранить до {made['retain_until']}; акт передачи: {act}")
+    made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
+                        actor=Actor(actor, "deputy"), now=archive.now()).run()
+    for copy in made.copies:
+        say(f"   {copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
+    act = exported / f"акт_передачи_{made.set_id}.pdf"
+    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made.set_id))
+    say(f"   набор {made.set_id}, хранить до {made.retain_until}; акт передачи: {act}")
 
 
 def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:

@@ -1,33 +1,28 @@
 """Backups of a period on two media, their audit and restore, and the backup-usage journal.
 
-A backup set holds the newest snapshot of every class of the period, its documents (the
-signed originals where signed; copies replaced by corrected ones apart, under «заменённые»),
-the document list and the audit log; it is sealed with the
+A backup set (what goes into it, and how long it is kept: `backup_payload`) is sealed with the
 director's access code (never stored) and written to medium A and medium B. Every creation,
-audit and restore — successful or not — is a line in the hash-chained backup-usage journal.
+audit and restore — successful or not — is a line in the hash-chained backup-usage journal
+(read, verified and printed by `backup_journal`). Whoever acts is a `domain.actor.Actor`: the
+journal prints their role in words, as the paper journal does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import uuid
-import zlib
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from archive_service.adapters import processes
-from archive_service.adapters.orm import BackupSet
-from archive_service.adapters.repository import audit_payload, journal_payload
-from archive_service.domain.chain import ChainBreak, verify_chain
+from archive_service.adapters.orm import BackupJournalEntry, BackupSet
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.services import documents as documents_service
-from archive_service.services import register
+from archive_service.services.backup_journal import journal_pdf, journal_rows, record_printing, verify_journal
+from archive_service.services.backup_payload import payload, retain_until
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
-from retention import file_closes_on, retention_end
 from storage import (
     AuditFinding,
     ContentStore,
@@ -42,69 +37,61 @@ from storage import (
     write_set,
 )
 
+__all__ = ["BackupMade", "BackupRow", "audit_backups", "check_restore_target", "create_backup",
+           "handover_act_pdf", "journal_pdf", "journal_rows", "list_backups", "restore_backup", "verify_journal"]
+
 
 @dataclass(frozen=True)
-class Actor:
-    person: str
-    role: str
+class CopyMade:
+    """One medium's copy of a set just written."""
+
+    medium: str
+    location: str
+    verified: bool
 
 
-def _retain_until(uow: UnitOfWork, academic_year: str, periods: Sequence[str]) -> dt.date:
-    """Kept as long as the longest-kept file in it, by the school's retention schedule: a set with
-    the year's summary sheets as long as summary sheets, a period's set as long as journals."""
-    schedule = register.rules(uow)
-    kinds = {"summary_sheet" if code == "year" else "class_journal" for code in periods} or {"class_journal"}
-    years = max(schedule[kind].years for kind in kinds)
-    return retention_end(file_closes_on(academic_year), years)
+@dataclass(frozen=True)
+class BackupMade:
+    """What `create_backup` did: the set, whether every copy verified, and each copy."""
+
+    set_id: str
+    complete: bool
+    files: int
+    resumed: bool
+    retain_until: str
+    copies: tuple[CopyMade, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"copies": [asdict(c) for c in self.copies]}
 
 
-def _payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: Sequence[str],
-             month: str | None = None) -> dict[str, bytes]:
-    """Snapshots (newest versions), documents, the document list and the audit log; with `month`
-    ("2026-12"), only the snapshots exported in that month (the monthly copy of reference 004)."""
-    payload: dict[str, bytes] = {}
-    classes: set[str] = set()
-    with uow:
-        for code in periods:
-            for record in uow.snapshots.listing(academic_year, code, latest_only=True, with_content=True):
-                if month and record.exported_at.strftime("%Y-%m") != month:
-                    continue
-                classes.add(record.class_name)
-                _add_unique(payload, f"snapshots/{code}/{_file_stem(record.class_name)}", ".json",
-                            zlib.decompress(record.content))
-        audit = [audit_payload(e) | {"hash": e.hash} for e in uow.audit.entries()]
-    rows = [r for r in documents_service.list_documents(uow, academic_year, periods)
-            if not month or r["class"] in classes]
-    current = [r for r in rows if not r["superseded"]]
-    plan, _ = documents_service.export_plan(PurePosixPath("documents"), current)  # one file per document
-    for name, digest in plan:
-        payload[str(name)] = store.read(digest)
-    for row in rows:  # a copy replaced by a corrected one is kept too (evidence), apart, by its document number
-        if row["superseded"]:
-            signed = row["signature"]
-            name = documents_service.export_name(row).removesuffix(".pdf")
-            payload[f"documents/заменённые/{name}_{row['document_id']}.pdf"] = \
-                store.read(signed["sha256"] if signed else row["sha256"])
-    payload["documents.json"] = json.dumps(rows, ensure_ascii=False, indent=1).encode()
-    payload["audit-log.jsonl"] = "\n".join(json.dumps(e, ensure_ascii=False) for e in audit).encode()
-    if not any(name.startswith("snapshots/") for name in payload):
-        raise NotFoundError(f"нет снимков журнала для резервной копии: {academic_year} {', '.join(periods)}")
-    return payload
+@dataclass(frozen=True)
+class BackupRow:
+    """A backup set as the lists show it (dates as ISO text)."""
+
+    set_id: str
+    academic_year: str
+    periods: str
+    files: int
+    size: int
+    complete: bool
+    state: str
+    retain_until: str
+    created_at: str
+    created_by: str
+    copies: dict[str, Any]
+    destroyed_by_act: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def _file_stem(class_name: str) -> str:
-    """A class name as one path element (a name stored before `/` was refused must not climb)."""
-    return re.sub(r"[^\w-]+", "_", class_name)
-
-
-def _add_unique(payload: dict[str, bytes], stem: str, suffix: str, data: bytes) -> None:
-    """Add a member under a name no other member has: nothing in a set replaces anything."""
-    taken = {other.casefold() for other in payload}  # as on a file system that ignores case
-    name, n = stem + suffix, 1
-    while name.casefold() in taken:
-        n += 1
-        name = f"{stem}_{n}{suffix}"
-    payload[name] = data
+def _set(uow: UnitOfWork, set_id: str) -> BackupSet:
+    """The set's row, inside the caller's transaction."""
+    row = uow.backups.get(set_id)
+    if row is None:
+        raise NotFoundError(f"резервная копия {set_id} не найдена")
+    return row
 
 
 WRITER_STALE = dt.timedelta(hours=1)
@@ -113,7 +100,7 @@ WRITER_STALE = dt.timedelta(hours=1)
 
 def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
                   periods: Sequence[str], code: str, *, actor: Actor, now: dt.datetime,
-                  month: str | None = None) -> dict:
+                  month: str | None = None) -> BackupMade:
     """Build, seal, write and verify a set on every medium; complete only when all copies verify.
 
     The set is in the database (state «writing») and the journal before its first byte reaches a
@@ -123,13 +110,14 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
     label = f"месяц {month}" if month else ",".join(periods)
     set_id = _claim_interrupted(uow, academic_year, label, now=now)
     if set_id is not None:
+        claimed = set_id
         with uow:
-            row = uow.backups.get(set_id)
+            row = _set(uow, claimed)
             expected, retain = dict(row.hashes or {}), row.retain_until
-        statuses = expected and _guarded(uow, set_id, actor, now,
-                                         lambda: finish_set(set_id, expected, media, retain_until=retain))
+        statuses = expected and _guarded(uow, claimed, actor, now,
+                                         lambda: finish_set(claimed, expected, media, retain_until=retain))
         if statuses:
-            return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=True)
+            return _complete(uow, claimed, statuses, actor=actor, now=now, resumed=True)
     resumed = set_id is not None
     scope = f"month-{month}" if month else "-".join(periods)
     set_id = set_id or f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -137,14 +125,14 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
     try:
-        payload = _payload(uow, store, academic_year, periods, month)
-        files = build_set(payload, info, code)
+        members = payload(uow, store, academic_year, periods, month)
+        files = build_set(members, info, code)
     except BaseException:
         if resumed:
             _release(uow, set_id)  # nothing written: the set stays for the next re-run
         raise
-    retain = _retain_until(uow, academic_year, periods)
-    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(payload),
+    retain = retain_until(uow, academic_year, periods)
+    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(members),
                   retain=retain, actor=actor, now=now, resumed=resumed)
     statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, retain, now=now))
     return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=resumed)
@@ -174,7 +162,7 @@ def _claim_interrupted(uow: UnitOfWork, academic_year: str, label: str, *, now: 
 
 def _release(uow: UnitOfWork, set_id: str) -> None:
     with uow:
-        uow.backups.get(set_id).writer = None
+        _set(uow, set_id).writer = None
         uow.commit()
 
 
@@ -191,7 +179,7 @@ def _record_start(uow: UnitOfWork, set_id: str, files: dict[str, bytes], *, acad
         row.writer, row.heartbeat_at = processes.this_process(), now
         if row.id is None:
             uow.backups.add(row)  # flushed: the journal line follows it
-        uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id=set_id,
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role_words, medium="—", set_id=set_id,
                                action="начало записи", purpose="резервное копирование",
                                result="прерванная запись начата заново" if resumed else "запись на носители начата")
         uow.commit()
@@ -204,7 +192,7 @@ def _write(uow: UnitOfWork, set_id: str, files: dict[str, bytes], media: list[Me
     for medium in media:
         statuses += write_set(set_id, files, [medium], retain_until=retain)
         with uow:
-            uow.backups.get(set_id).heartbeat_at = now
+            _set(uow, set_id).heartbeat_at = now
             uow.commit()
     return statuses
 
@@ -215,8 +203,8 @@ def _guarded(uow: UnitOfWork, set_id: str, actor: Actor, now: dt.datetime, work:
         return work()
     except BaseException as err:
         with uow:
-            uow.backups.get(set_id).writer = None
-            uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id=set_id,
+            _set(uow, set_id).writer = None
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role_words, medium="—", set_id=set_id,
                                    action="создание", purpose="резервное копирование",
                                    result="прервано: ошибка записи на носитель; повторите создание копии")
             uow.audit.append(at=now, actor=actor.person, action="backup.interrupted", object_type="backup_set",
@@ -229,14 +217,14 @@ def _guarded(uow: UnitOfWork, set_id: str, actor: Actor, now: dt.datetime, work:
 
 
 def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], *, actor: Actor, now: dt.datetime,
-              resumed: bool) -> dict:
+              resumed: bool) -> BackupMade:
     complete = all(s.verified for s in statuses)
     with uow:
-        row = uow.backups.get(set_id)
+        row = _set(uow, set_id)
         row.complete, row.state, row.writer = complete, "complete" if complete else "incomplete", None
         row.copies = {s.medium: {"location": s.location, "verified": s.verified} for s in statuses}
         for status in statuses:
-            uow.backups.record_use(at=now, person=actor.person, role=actor.role,
+            uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
                                    medium=f"{status.medium} ({status.location})", set_id=set_id, action="создание",
                                    purpose=f"ежемесячное резервное копирование ({row.periods.removeprefix('месяц ')})"
                                    if row.periods.startswith("месяц") else "резервное копирование периода",
@@ -244,24 +232,36 @@ def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], *, actor
         uow.audit.append(at=now, actor=actor.person, action="backup.created", object_type="backup_set",
                          object_id=set_id, details={"complete": complete, "files": row.files, "resumed": resumed})
         uow.commit()
-        return {"set_id": set_id, "complete": complete, "files": row.files, "resumed": resumed,
-                "retain_until": row.retain_until.isoformat(),
-                "copies": [{"medium": s.medium, "location": s.location, "verified": s.verified} for s in statuses]}
+        return BackupMade(set_id, complete, row.files, resumed, row.retain_until.isoformat(),
+                          tuple(CopyMade(s.medium, s.location, s.verified) for s in statuses))
 
 
-def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetime | None = None) -> list[dict]:
-    """The sets; with an actor, the look at the list is itself a journal entry."""
+LOOK = "просмотр списка"
+
+
+def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetime | None = None,
+                 once_a_day: bool = False) -> list[BackupRow]:
+    """The sets; with an actor, the look at the list is itself a journal entry — with `once_a_day`,
+    only when the newest journal line is not this person's look at the list today (reloading a
+    page adds nothing to the paper journal; a look after any other use is written again)."""
     if actor is not None and now is not None:
         with uow:
-            uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium="—", set_id="*",
-                                   action="просмотр списка", purpose="перечень резервных копий", result="выполнено")
-            uow.commit()
+            journal = uow.backups.journal()
+            if not (once_a_day and journal and _looked_today(journal[-1], actor, now)):
+                uow.backups.record_use(at=now, person=actor.person, role=actor.role_words, medium="—", set_id="*",
+                                       action=LOOK, purpose="перечень резервных копий", result="выполнено")
+                uow.commit()
     with uow:
-        return [{"set_id": b.set_id, "academic_year": b.academic_year, "periods": b.periods, "files": b.files,
-                 "size": b.size, "complete": b.complete, "state": b.state, "retain_until": b.retain_until.isoformat(),
-                 "created_at": b.created_at.isoformat(), "created_by": b.created_by, "copies": b.copies,
-                 "destroyed_by_act": b.destroyed_by_act}
+        return [BackupRow(b.set_id, b.academic_year, b.periods, b.files, b.size, b.complete, b.state,
+                          b.retain_until.isoformat(), b.created_at.isoformat(), b.created_by, b.copies,
+                          b.destroyed_by_act)
                 for b in uow.backups.all()]
+
+
+def _looked_today(last: BackupJournalEntry, actor: Actor, now: dt.datetime) -> bool:
+    utc = dt.timezone.utc
+    return (last.action == LOOK and last.person == actor.person
+            and last.at.astimezone(utc).date() == now.astimezone(utc).date())
 
 
 def audit_backups(uow: UnitOfWork, media: list[Medium], *, actor: Actor, now: dt.datetime) -> list[AuditFinding]:
@@ -303,8 +303,9 @@ def _journal_audit(uow: UnitOfWork, set_id: str, found: list[AuditFinding], medi
                    now: dt.datetime) -> None:
     bad = [f for f in found if f.outcome != "ok"]
     with uow:
-        uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium=", ".join(m.label for m in media),
-                               set_id=set_id, action="проверка", purpose="проверка целостности (фиксити)",
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
+                               medium=", ".join(m.label for m in media), set_id=set_id, action="проверка",
+                               purpose="проверка целостности (фиксити)",
                                result="; ".join(f"{f.name}: {OUTCOMES[f.outcome]}, {f.detail}" for f in bad)
                                or "в порядке")
         uow.commit()
@@ -325,14 +326,12 @@ def check_restore_target(target: Path, own_state: Sequence[Path]) -> None:
 
 
 def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str, target: Path, *, actor: Actor,
-                   purpose: str, now: dt.datetime, own_state: Sequence[Path]) -> Path:
+                   purpose: str, now: dt.datetime, own_state: Sequence[Path], audit_as: str | None = None) -> Path:
     """Restore a set into a new or empty directory outside the archive's own state; every
-    attempt, refused or not, is a journal line."""
+    attempt, refused or not, is a journal line (and, with `audit_as`, an audit event of that
+    name with the actor's origin, in the same transaction)."""
     with uow:
-        row = uow.backups.get(set_id)
-        if row is None:
-            raise NotFoundError(f"резервная копия {set_id} не найдена")
-        hashes = dict(row.hashes or {})
+        hashes = dict(_set(uow, set_id).hashes or {})
     failure: Exception | None = None
     try:
         check_restore_target(target, own_state)
@@ -341,39 +340,31 @@ def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str,
     except (ArchiveError, StorageError) as err:
         failure, result = err, f"отказ: {err}"
     with uow:
-        uow.backups.record_use(at=now, person=actor.person, role=actor.role, medium=", ".join(m.label for m in media),
-                               set_id=set_id, action="восстановление", purpose=purpose, result=result)
+        uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
+                               medium=", ".join(m.label for m in media), set_id=set_id, action="восстановление",
+                               purpose=purpose, result=result)
+        if audit_as:
+            outcome = result if failure is not None else str(bag)
+            uow.audit.append(at=now, actor=actor.person, action=audit_as, object_type="backup_set", object_id=set_id,
+                             origin=actor.origin, details={"purpose": purpose, "result": outcome})
         uow.commit()
     if failure is not None:
         raise failure
     return bag
 
 
-def verify_journal(uow: UnitOfWork) -> tuple[int, list[ChainBreak]]:
-    with uow:
-        entries = uow.backups.journal()
-        return len(entries), verify_chain((e.seq, e.prev_hash, e.hash, journal_payload(e)) for e in entries)
-
-
-def journal_rows(uow: UnitOfWork) -> list[dict]:
-    with uow:
-        return [journal_payload(e) for e in uow.backups.journal()]
-
-
-def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str) -> bytes:
-    """The hand-over act of a set (deterministic: dated with the set's creation)."""
+def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor | None = None,
+                     now: dt.datetime | None = None, audit_as: str = "backup.act_printed") -> bytes:
+    """The hand-over act of a set (deterministic: dated with the set's creation); with an actor,
+    its printing is an audit event (`audit_as`, with the actor's origin)."""
     from archive_service.rendering.registers import handover_act
 
-    backup = next((b for b in list_backups(uow) if b["set_id"] == set_id), None)
+    backup = next((b for b in list_backups(uow) if b.set_id == set_id), None)
     if backup is None:
         raise NotFoundError(f"резервная копия {set_id} не найдена")
     school, director = school_facts(uow)
-    return handover_act(templates_dir, backup, school=school, director=director,
-                        moment=dt.datetime.fromisoformat(backup["created_at"]))
-
-
-def journal_pdf(uow: UnitOfWork, templates_dir: Path, now: dt.datetime) -> bytes:
-    from archive_service.rendering.registers import backup_journal
-
-    _, breaks = verify_journal(uow)
-    return backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=school_facts(uow)[0], moment=now)
+    pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
+                       moment=dt.datetime.fromisoformat(backup.created_at))
+    if actor is not None and now is not None:
+        record_printing(uow, audit_as, "backup_set", set_id, actor=actor, now=now)
+    return pdf

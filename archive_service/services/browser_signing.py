@@ -21,18 +21,22 @@ from typing import Protocol, Sequence
 
 from asn1crypto import x509
 
+from archive_service.adapters.orm import DocumentRecord
 from archive_service.adapters.orm import PreparedSignature as PreparedRow
-from archive_service.domain.permissions import may
-from archive_service.errors import ArchiveError, PermissionDenied
+from archive_service.domain.actor import Actor
+from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
 from archive_service.services.signing import (
     Pending,
+    Selection,
     SigningOutcome,
     adopt_signed_before_a_crash,
     awaiting_signature,
+    check_signer,
     nothing_to_sign,
     record_failure,
     store_signed,
+    where,
 )
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError
@@ -116,12 +120,11 @@ def signing_certificate(der: bytes, *, now: dt.datetime) -> x509.Certificate:
 
 
 def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_year: str,
-            period_codes: Sequence[str], certificate_der: bytes, *, owner_id: int, actor: str, role: str,
+            period_codes: Sequence[str], certificate_der: bytes, *, owner_id: int, actor: Actor,
             now: dt.datetime, check: CertificateCheck | None = None, lifetime: dt.timedelta = LIFETIME) -> Preparation:
     """Prepare every document of the selection awaiting the signature, for this certificate (checked
     by `check` first: a certificate the archive would not trust is refused before any work)."""
-    if not may(role, "sign_documents"):
-        raise PermissionDenied("подписывать документы может только директор")
+    check_signer(actor)
     cert = signing_certificate(certificate_der, now=now)
     problem = check(cert, now) if check is not None else None
     if problem:
@@ -141,10 +144,35 @@ def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_y
             done.append(adopted)
             continue
         try:
-            items.append(_prepare_one(uow, store, preparer, doc, cert, owner_id=owner_id, actor=actor, now=now,
-                                      lifetime=lifetime))
+            items.append(_prepare_one(uow, store, preparer, doc, cert, owner_id=owner_id, actor=actor.person,
+                                      now=now, lifetime=lifetime))
         except (SigningError, StorageError) as err:
-            done.append(record_failure(uow, doc, err, actor=actor, now=now, route="browser"))
+            done.append(record_failure(uow, doc, err, actor=actor.person, now=now, route="browser"))
+    return Preparation(items, done)
+
+
+def prepare_selection(uow: UnitOfWork, store: ContentStore, preparer: Preparer, selection: Selection,
+                      certificate_der: bytes, *, owner_id: int, actor: Actor, now: dt.datetime,
+                      check: CertificateCheck | None = None) -> Preparation:
+    """`prepare` for every school year of the selection (a year signed meanwhile by another batch is
+    skipped), recorded as one `web.sign_prepared` event with who and from where."""
+    items: list[PreparedItem] = []
+    done: list[SigningOutcome] = []
+    for year, codes in selection.items():
+        try:
+            preparation = prepare(uow, store, preparer, year, codes, certificate_der, owner_id=owner_id, actor=actor,
+                                  now=now, check=check)
+        except NotFoundError:
+            continue
+        items += preparation.items
+        done += preparation.done
+    if not items and not done:
+        raise ArchiveError("нет документов, ожидающих подписи: их уже подписали. Обновите страницу")
+    with uow:
+        uow.audit.append(at=now, actor=actor.person, action="web.sign_prepared", object_type="period",
+                         object_id=where(selection), origin=actor.origin,
+                         details={"documents": len(items), "route": "browser"})
+        uow.commit()
     return Preparation(items, done)
 
 
@@ -167,23 +195,36 @@ def _prepare_one(uow: UnitOfWork, store: ContentStore, preparer: Preparer, doc: 
 
 
 def complete(uow: UnitOfWork, store: ContentStore, completer: Completer, prepared_id: str, signature_cms: bytes,
-             *, owner_id: int, actor: str, role: str, now: dt.datetime) -> SigningOutcome:
-    """Finish, store and record one prepared document with the CMS the browser made over its hash."""
-    if not may(role, "sign_documents"):
-        raise PermissionDenied("подписывать документы может только директор")
+             *, owner_id: int, actor: Actor, now: dt.datetime, audit_as: str | None = None) -> SigningOutcome:
+    """Finish, store and record one prepared document with the CMS the browser made over its hash
+    (with `audit_as`, the outcome is also an event of that name with who and from where)."""
+    check_signer(actor)
     prepared, doc = _claim(uow, prepared_id, owner_id=owner_id, now=now)
     try:
         signed = completer.finish(prepared, signature_cms)
     except SigningError as err:
         raise SignatureRefused(f"подпись не принята: {err}") from None
-    outcome = store_signed(uow, store, doc, signed, x509.Certificate.load(prepared.certificate), actor=actor, now=now)
-    if outcome.ok:
-        with uow:
-            row = uow.prepared.get(prepared_id)
-            if row is not None:
-                uow.prepared.remove(row)
-            uow.commit()
+    outcome = store_signed(uow, store, doc, signed, x509.Certificate.load(prepared.certificate), actor=actor.person,
+                           now=now)
+    with uow:
+        row = uow.prepared.get(prepared_id) if outcome.ok else None
+        if row is not None:
+            uow.prepared.remove(row)
+        if audit_as:
+            uow.audit.append(at=now, actor=actor.person, action=audit_as, object_type="document",
+                             object_id=outcome.document_id, origin=actor.origin,
+                             details={"ok": outcome.ok, "route": "browser"})
+        uow.commit()
     return outcome
+
+
+def _awaiting(uow: UnitOfWork, row: PreparedRow) -> DocumentRecord:
+    record = uow.documents.get(row.document_id)
+    if record is None:  # destroyed meanwhile: the prepared row went with it
+        uow.prepared.remove(row)
+        uow.commit()
+        raise SignatureRefused("документ больше не хранится в архиве и подписи не ждёт")
+    return record
 
 
 def _claim(uow: UnitOfWork, prepared_id: str, *, owner_id: int, now: dt.datetime) -> tuple[PreparedSignature, Pending]:
@@ -197,7 +238,7 @@ def _claim(uow: UnitOfWork, prepared_id: str, *, owner_id: int, now: dt.datetime
                                    "подготовили заново. Начните подписание ещё раз")
         if row.user_id != owner_id:
             raise SignatureRefused("этот документ подготовлен к подписи другим пользователем")
-        record = uow.documents.get(row.document_id)
+        record = _awaiting(uow, row)
         if (uow.documents.signature_of(record.id) is not None or record.destroyed_by_act
                 or record.id in corrections.superseded_pks(uow)):
             uow.prepared.remove(row)

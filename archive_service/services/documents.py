@@ -15,7 +15,7 @@ import unicodedata
 import zlib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.errors import ArchiveError, NotFoundError
@@ -53,6 +53,15 @@ class DocumentResult:
         return asdict(self)
 
 
+def as_kind(text: str) -> Kind:
+    """A document kind read back from a task's arguments."""
+    if text == "class_journal":
+        return "class_journal"
+    if text == "summary_sheet":
+        return "summary_sheet"
+    raise ArchiveError(f"неизвестный вид документа: {text}")
+
+
 def kind_for(period_code: str) -> Kind:
     return "summary_sheet" if period_code == "year" else "class_journal"
 
@@ -69,6 +78,16 @@ def plan_period_close(uow: UnitOfWork, academic_year: str, period_codes: Sequenc
     return jobs
 
 
+@dataclass(frozen=True)
+class _Source:
+    """What a render needs of its snapshot, read in one short transaction."""
+
+    facts: dict
+    content_hash: str
+    canonical: bytes
+    snapshot: Any
+
+
 def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer, snapshot_id: int,
                     kind: Kind, options: RenderOptions, *, actor: str, now: dt.datetime) -> DocumentResult:
     """Render (or reuse) one document of one snapshot and record it.
@@ -78,25 +97,18 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
     The title sheet prints the kind's retention term from the school's schedule.
     """
     options = replace(options, retention_years=tuple((k, r.years) for k, r in register.rules(uow).items()))
-    with uow:
-        snapshot = uow.snapshots.get(snapshot_id, with_content=True)
-        if snapshot is None:
-            raise NotFoundError(f"снимок №{snapshot_id} не найден")
-        doc_id = document_id(kind, snapshot.content_hash, options)
-        existing = uow.documents.by_document_id(doc_id)
-        if existing is not None and store.verify(existing.sha256):
-            if corrections.record_replacements(uow, existing, actor=actor, now=now):
-                uow.commit()  # a replacement an interrupted close left unrecorded
-            return _result("reused", existing)
-        canonical = zlib.decompress(snapshot.content)
-        facts = {"snapshot_id": snapshot.id, "school_id": snapshot.school_id, "academic_year": snapshot.academic_year,
-                 "period_code": snapshot.period_code, "class_name": snapshot.class_name, "grade": snapshot.grade}
-        snapshot_hash, snap = snapshot.content_hash, load_snapshot(snapshot)
+    source = _source_or_reused(uow, store, snapshot_id, kind, options, actor=actor, now=now)
+    if isinstance(source, DocumentResult):
+        return source
+    doc_id = document_id(kind, source.content_hash, options)
     render = renderer.summary_sheet if kind == "summary_sheet" else renderer.class_journal
-    rendered = render(snap, canonical, snapshot_hash, options)
+    rendered = render(source.snapshot, source.canonical, source.content_hash, options)
     digest = store.put(rendered.pdf)
     with uow:
-        corrections.lock_class(uow, uow.snapshots.get(snapshot_id))
+        snapshot = uow.snapshots.get(snapshot_id)
+        if snapshot is None:
+            raise NotFoundError(f"снимок №{snapshot_id} не найден")
+        corrections.lock_class(uow, snapshot)
         existing = uow.documents.by_document_id(doc_id)
         if existing is not None:  # recorded meanwhile, or the record stood but its file was lost
             if digest != existing.sha256:
@@ -107,17 +119,39 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
             return _result("rendered", existing)
         record = DocumentRecord(document_id=doc_id, kind=kind, template_version=rendered.template_version,
                                 duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
-                                size=len(rendered.pdf), created_at=now, created_by=actor, **facts)
-        uow.documents.add(record)
-        uow.audit.append(at=now, actor=actor, action="document.rendered", object_type="document",
-                         object_id=doc_id, details={"kind": kind, "class": record.class_name,
-                                                    "period": record.period_code, "sheets": record.sheets,
-                                                    "sha256": digest, "snapshot": snapshot_hash})
-        corrections.record_replacements(uow, record, actor=actor, now=now)  # one transaction with the record
-        crash_point("render.uncommitted")
-        uow.commit()
-        crash_point("render.committed")
+                                size=len(rendered.pdf), created_at=now, created_by=actor, **source.facts)
+        _record(uow, record, source.content_hash, actor=actor, now=now)
         return _result("rendered", record)
+
+
+def _source_or_reused(uow: UnitOfWork, store: ContentStore, snapshot_id: int, kind: Kind, options: RenderOptions,
+                      *, actor: str, now: dt.datetime) -> _Source | DocumentResult:
+    """The snapshot to render, or the document already made from it (its file intact)."""
+    with uow:
+        snapshot = uow.snapshots.get(snapshot_id, with_content=True)
+        if snapshot is None:
+            raise NotFoundError(f"снимок №{snapshot_id} не найден")
+        existing = uow.documents.by_document_id(document_id(kind, snapshot.content_hash, options))
+        if existing is not None and store.verify(existing.sha256):
+            if corrections.record_replacements(uow, existing, actor=actor, now=now):
+                uow.commit()  # a replacement an interrupted close left unrecorded
+            return _result("reused", existing)
+        facts = {"snapshot_id": snapshot.id, "school_id": snapshot.school_id, "academic_year": snapshot.academic_year,
+                 "period_code": snapshot.period_code, "class_name": snapshot.class_name, "grade": snapshot.grade}
+        return _Source(facts, snapshot.content_hash, zlib.decompress(snapshot.content), load_snapshot(snapshot))
+
+
+def _record(uow: UnitOfWork, record: DocumentRecord, snapshot_hash: str, *, actor: str, now: dt.datetime) -> None:
+    """The document's record, its audit event and what it replaces, committed together."""
+    uow.documents.add(record)
+    uow.audit.append(at=now, actor=actor, action="document.rendered", object_type="document",
+                     object_id=record.document_id, details={"kind": record.kind, "class": record.class_name,
+                                                            "period": record.period_code, "sheets": record.sheets,
+                                                            "sha256": record.sha256, "snapshot": snapshot_hash})
+    corrections.record_replacements(uow, record, actor=actor, now=now)  # one transaction with the record
+    crash_point("render.uncommitted")
+    uow.commit()
+    crash_point("render.committed")
 
 
 def _result(status: Literal["rendered", "reused"], record: DocumentRecord) -> DocumentResult:

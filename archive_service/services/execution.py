@@ -4,6 +4,28 @@ The composition root (`Archive.runner`) picks the implementation once per proces
 workers when a broker is configured, local worker processes on the embedded default, or this
 very process (inside a worker, and in tests). Services call these methods and never import
 Celery, process pools or threads themselves.
+
+A long job started from a web page (closing a period, a backup, a batch signature, a restore)
+runs through `in_background`: with every implementation that is a daemon thread of the web
+process that received the request (its closure holds the request's choices and a key's or
+backup's secret, which must never reach a broker or the database); the heavy parts inside it
+fan out through `render` and `sign`. What happens when that web process dies (restart, crash,
+kill -9):
+
+* the thread dies with it; the local worker processes it started stop once their current
+  document is done (and recorded); rendering already sent to Celery workers finishes there and
+  is recorded, and nothing more is sent;
+* what was committed stays: each rendered document, each signature, the backup set's row and
+  journal lines (an unfinished set stays «writing» and is taken over by the next backup of its
+  scope); nothing half-written is recorded;
+* the job's row stays «queued» or «running» with its heartbeat stopped. A live job's heartbeat
+  is renewed every `jobs.BEAT_EVERY`, so once it is `jobs.STALE_AFTER` old the pages show the job
+  «прервано (процесс остановлен) — можно запустить снова», and the first request a (re)started
+  web process serves writes that status and the reason into the row (`jobs.mark_left_behind`,
+  hooked by `web.jobs.mark_left_behind_on_start`);
+* nothing restarts the job by itself: the person starts it again from the page, and because
+  every step is idempotent the re-run reuses what was done (documents rendered or signed, the
+  interrupted backup set) and does the rest.
 """
 
 from __future__ import annotations
@@ -11,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+from archive_service.domain.actor import Actor
 from archive_service.key_specs import Pkcs12File
 from archive_service.services.documents import RenderJob
 
@@ -25,7 +48,7 @@ class JobRunner(Protocol):
         ...
 
     def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],
-             actor: str) -> Iterator[list[dict]]:
+             actor: Actor) -> Iterator[list[dict]]:
         """Sign the classes' documents awaiting the signature with a PKCS#12 key, yielding each
         share's outcomes (`SignOutcome.as_dict()`) as it completes. The key's password stays in
         this machine's memory: it never goes through a broker."""

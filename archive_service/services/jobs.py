@@ -1,10 +1,14 @@
 """Long jobs started from the web, with their progress kept in the database.
 
 A job row says what is being done, how far it got and how it ended; the page polls it. The
-work itself runs in a background thread of the web process (`web/jobs.py`): secrets such as a
-key's PIN or a backup's access code stay in that process's memory and never pass through a
-broker or the database. Every job's steps are idempotent (documents already rendered or signed
-are reused), so a job whose process was killed — its heartbeat stops — is simply started again.
+work itself runs off the request (`web/jobs.py`, through `JobRunner.in_background`): secrets
+such as a key's PIN or a backup's access code stay in that process's memory and never pass
+through a broker or the database. While the work runs, its heartbeat is renewed every
+`BEAT_EVERY` whether or not the work reports progress, so a heartbeat older than `STALE_AFTER`
+means the process running the job is gone. Such a row reads as «interrupted» at once, and
+`mark_left_behind` (run when a web process starts serving) writes that into the row with a
+Russian message. Every job's steps are idempotent (documents already rendered or signed are
+reused, a backup set taken over), so an interrupted job is simply started again.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from archive_service.errors import NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
 
 STALE_AFTER = dt.timedelta(minutes=2)
+BEAT_EVERY = dt.timedelta(seconds=30)
+"""How often a running job's heartbeat is renewed (well inside `STALE_AFTER`)."""
 STATUS = {"queued": "в очереди", "running": "выполняется", "done": "готово", "failed": "ошибка",
           "interrupted": "прервано (процесс остановлен) — можно запустить снова"}
+LEFT_BEHIND = ("прервано: процесс веб-сервера, выполнявший задание, остановлен (перезапуск или сбой); "
+               "запустите задание снова — уже сделанное повторно не делается")
 
 
 def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: str, now: dt.datetime) -> str:
@@ -30,11 +38,18 @@ def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, 
     return job_id
 
 
+def _job(uow: UnitOfWork, job_id: str) -> Job:
+    job = uow.jobs.get(job_id)
+    if job is None:
+        raise NotFoundError("задание не найдено")
+    return job
+
+
 def progress(uow: UnitOfWork, job_id: str, *, done: int | None = None, total: int | None = None,
              message: str | None = None, status: str | None = None, result: dict | None = None,
              now: dt.datetime) -> None:
     with uow:
-        job = uow.jobs.get(job_id)
+        job = _job(uow, job_id)
         if done is not None:
             job.done = done
         if total is not None:
@@ -49,11 +64,27 @@ def progress(uow: UnitOfWork, job_id: str, *, done: int | None = None, total: in
         uow.commit()
 
 
+def beat(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> None:
+    """The job's process is alive: its heartbeat renewed, nothing else touched."""
+    with uow:
+        _job(uow, job_id).heartbeat_at = now
+        uow.commit()
+
+
+def mark_left_behind(uow: UnitOfWork, *, now: dt.datetime) -> int:
+    """Write «interrupted», with the reason, into every queued or running job whose heartbeat
+    stopped more than `STALE_AFTER` ago (its process is gone); how many."""
+    with uow:
+        rows = uow.jobs.left_behind(now - STALE_AFTER)
+        for job in rows:
+            job.status, job.message = "interrupted", LEFT_BEHIND
+        uow.commit()
+        return len(rows)
+
+
 def get(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> dict:
     with uow:
-        job = uow.jobs.get(job_id)
-        if job is None:
-            raise NotFoundError("задание не найдено")
+        job = _job(uow, job_id)
         status = job.status
         if status in ("queued", "running") and now - job.heartbeat_at > STALE_AFTER:
             status = "interrupted"

@@ -1,10 +1,11 @@
 """Closing a period from the deputy head's pages: uploads, copies, previews, downloads, backup.
 
-Copies are rendered by the job runner the composition root chose (Celery workers with a broker,
-else local worker processes), exactly as the command line does; results arrive as each class
-finishes so a progress bar can follow. Looking at a page of a copy and taking a file
-away are actions on archive material too: each one is an audit event with who, what and
-from where.
+Copies are made by the command «close a period» (`ClosePeriod`: validate, then run), the same
+for the page, the command line and the demo: rendered by the job runner the composition root
+chose (Celery workers with a broker, else local worker processes), results arriving as each class
+finishes so a progress bar can follow, the tally recorded as one `period.copies_made` event.
+Looking at a page of a copy and taking a file away are actions on archive material too: each one
+is an audit event with who, what and from where (the `Actor` the entry point passes).
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from archive_service.domain.actor import Actor
-from archive_service.domain.roles import ROLES
-from archive_service.errors import ArchiveError, NotFoundError, ReasonRequired, SnapshotRejected
+from archive_service.domain.permissions import may
+from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied, ReasonRequired, SnapshotRejected
 from archive_service.rendering.preview import page_png
 from archive_service.services import backup, documents
 from archive_service.services.execution import JobRunner
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
-from storage import ContentStore, Medium
+from storage import ContentStore
 
 Report = Callable[..., None]
-MIN_CODE_LENGTH = 6
 
 
 def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason: str, actor: Actor,
@@ -100,29 +100,84 @@ def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor:
     return tally
 
 
-def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: str,
-                origin: str, clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
-    """Render (or reuse) the copy of every class of the period; a failed class does not stop the others."""
-    jobs = documents.plan_period_close(uow, academic_year, [period_code])
+OnOutcome = Callable[[int, documents.RenderJob, dict], None]
+
+
+@dataclass(frozen=True)
+class CopiesMade:
+    """What closing a period made: documents rendered, reused and failed, sheets and pages, and
+    each failed class's error."""
+
+    rendered: int
+    reused: int
+    failed: int
+    sheets: int
+    pages: int
+    errors: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the job's result and the audit event record it (the pages are for the terminal)."""
+        return {"rendered": self.rendered, "reused": self.reused, "failed": self.failed, "sheets": self.sheets,
+                "errors": list(self.errors)}
+
+
+class ClosePeriod:
+    """The command «close a period»: render (or reuse) the copy of every class of the periods
+    (journal copies, or the year's summary sheets) on the job runner, then record one
+    `period.copies_made` event with the tally. `validate()` refuses — having written nothing — an
+    actor who may not close a period and a selection with no stored snapshots; `run()` validates,
+    then renders: a failed class does not stop the others."""
+
+    def __init__(self, uow: UnitOfWork, runner: JobRunner, academic_year: str, periods: Sequence[str], *,
+                 actor: Actor, clock: Callable[[], dt.datetime], class_names: Sequence[str] = ()) -> None:
+        self.uow, self.runner, self.academic_year = uow, runner, academic_year
+        self.periods, self.class_names, self.actor, self.clock = tuple(periods), tuple(class_names), actor, clock
+
+    def validate(self) -> list[documents.RenderJob]:
+        """The render jobs, one per class and period."""
+        if not may(self.actor.role, "close_period"):
+            raise PermissionDenied("закрывать период может только заместитель директора")
+        if not self.periods:
+            raise ArchiveError("не выбран ни один период")
+        return documents.plan_period_close(self.uow, self.academic_year, self.periods, self.class_names)
+
+    def run(self, on_outcome: OnOutcome | None = None) -> CopiesMade:
+        jobs = self.validate()
+        errors: list[str] = []
+
+        def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
+            if "error" in outcome:
+                errors.append(f"{job.class_name}: {outcome['error']}")
+            if on_outcome is not None:
+                on_outcome(done, job, outcome)
+
+        tally = render_period(self.runner, jobs, self.actor.person, finished)
+        made = CopiesMade(tally["rendered"], tally["reused"], tally["failed"], tally["sheets"], tally["pages"],
+                          tuple(errors))
+        with self.uow:
+            self.uow.audit.append(at=self.clock(), actor=self.actor.person, action="period.copies_made",
+                                  object_type="period", object_id=f"{self.academic_year}:{','.join(self.periods)}",
+                                  origin=self.actor.origin, details=made.as_dict())
+            self.uow.commit()
+        return made
+
+
+def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: Actor,
+                clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
+    """The copy of every class of the period (`ClosePeriod`), telling `report` of each class as it is
+    finished; the job's result."""
+    command = ClosePeriod(uow, runner, academic_year, [period_code], actor=actor, clock=clock)
     tell = report or (lambda **_: None)
+    jobs = command.validate()
     tell(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
-    errors = []
 
     def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
         if "error" in outcome:
-            errors.append(f"{job.class_name}: {outcome['error']}")
             tell(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
         else:
             tell(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
 
-    tally = render_period(runner, jobs, actor, finished)
-    result = {"rendered": tally["rendered"], "reused": tally["reused"], "failed": tally["failed"],
-              "sheets": tally["sheets"], "errors": errors}
-    with uow:
-        uow.audit.append(at=clock(), actor=actor, action="period.copies_made", object_type="period",
-                         object_id=f"{academic_year}:{period_code}", origin=origin, details=result)
-        uow.commit()
-    return result
+    return command.run(finished).as_dict()
 
 
 def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str, *, now: dt.datetime) -> str | None:
@@ -154,17 +209,16 @@ def find_document(uow: UnitOfWork, document_id: str) -> dict:
     return rows[0]
 
 
-def _audit(uow: UnitOfWork, action: str, document: dict, *, actor: str, origin: str, now: dt.datetime,
-           **details: Any) -> None:
+def _audit(uow: UnitOfWork, action: str, document: dict, *, actor: Actor, now: dt.datetime, **details: Any) -> None:
     with uow:
-        uow.audit.append(at=now, actor=actor, action=action, object_type="document",
-                         object_id=document["document_id"], origin=origin,
+        uow.audit.append(at=now, actor=actor.person, action=action, object_type="document",
+                         object_id=document["document_id"], origin=actor.origin,
                          details={"class": document["class"], "period": document["period"], **details})
         uow.commit()
 
 
-def preview_page(uow: UnitOfWork, store: ContentStore, document_id: str, page: int, *, dpi: int, actor: str,
-                 origin: str, now: dt.datetime) -> bytes:
+def preview_page(uow: UnitOfWork, store: ContentStore, document_id: str, page: int, *, dpi: int, actor: Actor,
+                 now: dt.datetime) -> bytes:
     """A page of the copy as it will be printed (PNG), recorded in the audit log.
 
     Raises `rendering.preview.PreviewError` or `storage.StorageError` when the page cannot be drawn."""
@@ -172,12 +226,12 @@ def preview_page(uow: UnitOfWork, store: ContentStore, document_id: str, page: i
     if not 1 <= page <= document["pages"]:
         raise NotFoundError(f"в документе {document['pages']} стр., страницы {page} нет")
     png = page_png(store.read(document["sha256"]), page, dpi)  # PreviewError, StorageError: nothing to audit
-    _audit(uow, "document.previewed", document, actor=actor, origin=origin, now=now, page=page)
+    _audit(uow, "document.previewed", document, actor=actor, now=now, page=page)
     return png
 
 
-def document_file(uow: UnitOfWork, store: ContentStore, document_id: str, *, signed: bool, actor: str,
-                  origin: str, now: dt.datetime) -> tuple[bytes, str]:
+def document_file(uow: UnitOfWork, store: ContentStore, document_id: str, *, signed: bool, actor: Actor,
+                  now: dt.datetime) -> tuple[bytes, str]:
     """(PDF, file name): the unsigned copy for printing, or the electronically signed original."""
     document = find_document(uow, document_id)
     name = documents.export_name(document)
@@ -188,34 +242,25 @@ def document_file(uow: UnitOfWork, store: ContentStore, document_id: str, *, sig
     else:
         digest = document["sha256"]
     data = store.read(digest)
-    _audit(uow, "document.downloaded", document, actor=actor, origin=origin, now=now,
+    _audit(uow, "document.downloaded", document, actor=actor, now=now,
            file="signed" if signed else "print", sha256=digest)
     return data, name
 
 
-def back_up_period(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
-                   period_code: str, code: str, repeated: str, *, person: str, now: dt.datetime) -> dict:
-    """A backup set of the period on both media, sealed with the director's access code (never stored)."""
-    check_access_code(code, repeated)
-    return backup.create_backup(uow, store, media, academic_year, [period_code], code,
-                                actor=backup.Actor(person, ROLES["deputy"]), now=now)
-
-
-def check_access_code(code: str, repeated: str) -> None:
-    if not code:
-        raise ArchiveError("введите код доступа директора")
-    if code != repeated:
-        raise ArchiveError("код доступа введён по-разному; введите его дважды одинаково")
-    if len(code) < MIN_CODE_LENGTH:
-        raise ArchiveError(f"код доступа слишком короткий: нужно не меньше {MIN_CODE_LENGTH} знаков")
-
-
-def handover_act(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: str, origin: str,
-                 now: dt.datetime) -> bytes:
-    """The hand-over act of a backup set (PDF), its printing recorded in the audit log."""
-    pdf = backup.handover_act_pdf(uow, templates_dir, set_id)
+def view_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, actor: Actor,
+                  now: dt.datetime) -> tuple[bytes, str]:
+    """(PDF, file name) of a document as it is stored — the signed original when signed, else the
+    unsigned copy — its viewing recorded as a `web.document_viewed` event."""
+    document = find_document(uow, document_id)
+    digest = document["signature"]["sha256"] if document["signature"] else document["sha256"]
+    data = store.read(digest)
     with uow:
-        uow.audit.append(at=now, actor=actor, action="backup.act_printed", object_type="backup_set",
-                         object_id=set_id, origin=origin)
+        uow.audit.append(at=now, actor=actor.person, action="web.document_viewed", object_type="document",
+                         object_id=document_id, origin=actor.origin, details={"sha256": digest})
         uow.commit()
-    return pdf
+    return data, documents.export_name(document)
+
+
+def handover_act(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor, now: dt.datetime) -> bytes:
+    """The hand-over act of a backup set (PDF), its printing recorded in the audit log."""
+    return backup.handover_act_pdf(uow, templates_dir, set_id, actor=actor, now=now)

@@ -11,9 +11,11 @@ the board shows it beside the record, and a fact that settles the step marks it 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Sequence
 
-from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep
+from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.domain.procedure import (
     STEP_CODES,
     STEPS,
@@ -43,39 +45,59 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
         classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
         if not classes:
             raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_code}")
-        records = _records(uow, academic_year, period_code)
-        made = uow.documents.listing(academic_year, [period_code])  # oldest first
-        latest = {r.class_name: r.id for r in classes}
-        newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
-        earlier: dict[str, list[DocumentRecord]] = {}
-        for d in made:
-            if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
-                earlier.setdefault(d.class_name, []).append(d)
-        signed = uow.documents.signatures([d.id for d in made])
-        facts = _document_facts(uow, newest, signed)
-        old_facts = _document_facts(uow, {d.document_id: d for docs in earlier.values() for d in docs}, signed)
-        replaced = replacements_of(uow, [d.id for docs in earlier.values() for d in docs])
-        last_set = _newest_set(uow, academic_year, period_code)
-        backup = _backup_facts(last_set)
+        known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes})
         end = max(r.period_end for r in classes)
         due = deadlines(end)
-        rows = []
-        for r in classes:
-            doc, old = newest.get(r.class_name), earlier.get(r.class_name, [])
-            since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
-            history = {step.code: [f for d in old for f in as_history(old_facts.get((d.document_id, step.code), []))]
-                       for step in STEPS}
-            cells = []
-            for step in STEPS:
-                now_record, before = split_records(records.get((r.class_name, step.code), []), since)
-                settled = step.code == "backups" and _backed_up(backup, last_set, doc, since)
-                cells.append(cell(step, now_record, facts.get((r.class_name, step.code), []), due[step.code], today,
-                                   settled=settled,
-                                   history=tuple(record_history(before)) + tuple(history[step.code])))
-            rows.append(ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
-                                 doc is not None and doc.id in signed,
-                                 _corrections(r, doc, old, replaced) if old else ()))
-    return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": backup})
+        rows = [_row(r, known, due, today) for r in classes]
+    return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": known.backup})
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the archive holds of a period's classes: the records people made and the facts it knows."""
+
+    records: dict[tuple[str, str], list[Record]]
+    newest: dict[str, DocumentRecord]
+    """The copy of each class's newest snapshot version."""
+    earlier: dict[str, list[DocumentRecord]]
+    """Copies of earlier versions (replaced after a correction)."""
+    signed: dict[int, DocumentSignature]
+    facts: dict[tuple[str, str], list[Fact]]
+    old_facts: dict[tuple[str, str], list[Fact]]
+    replaced: dict[int, Replacement]
+    last_set: BackupSet | None
+    backup: list[Fact]
+
+
+def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[str, int]) -> _Known:
+    made = uow.documents.listing(academic_year, [period_code])  # oldest first
+    newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
+    earlier: dict[str, list[DocumentRecord]] = {}
+    for d in made:
+        if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
+            earlier.setdefault(d.class_name, []).append(d)
+    old = [d for docs in earlier.values() for d in docs]
+    signed = uow.documents.signatures([d.id for d in made])
+    last_set = _newest_set(uow, academic_year, period_code)
+    return _Known(_records(uow, academic_year, period_code), newest, earlier, signed,
+                  _document_facts(uow, newest, signed), _document_facts(uow, {d.document_id: d for d in old}, signed),
+                  replacements_of(uow, [d.id for d in old]), last_set, _backup_facts(last_set))
+
+
+def _row(r: SnapshotRecord, known: _Known, due: dict[str, dt.date], today: dt.date) -> ClassRow:
+    """A class's row: each step's state for the copy of its newest snapshot version."""
+    doc, old = known.newest.get(r.class_name), known.earlier.get(r.class_name, [])
+    since = r.ingested_at if old else None  # the correction arrived: the procedure starts again
+    cells = []
+    for step in STEPS:
+        history = [f for d in old for f in as_history(known.old_facts.get((d.document_id, step.code), []))]
+        now_record, before = split_records(known.records.get((r.class_name, step.code), []), since)
+        settled = step.code == "backups" and _backed_up(known.backup, known.last_set, doc, since)
+        cells.append(cell(step, now_record, known.facts.get((r.class_name, step.code), []), due[step.code], today,
+                          settled=settled, history=tuple(record_history(before)) + tuple(history)))
+    return ClassRow(r.class_name, r.grade, r.student_count, cells, doc.document_id if doc else None,
+                    doc is not None and doc.id in known.signed,
+                    _corrections(r, doc, old, known.replaced) if old else ())
 
 
 def _corrections(snapshot, doc: DocumentRecord | None, old: list[DocumentRecord],
@@ -142,18 +164,33 @@ def _backup_facts(last: BackupSet | None) -> list[Fact]:
                        last.handover_confirmed_by or "", settles=True)]
 
 
-def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[dict]:
+@dataclass(frozen=True)
+class PeriodSet:
+    """A backup set of the period as its page shows it: copies and hand-over."""
+
+    set_id: str
+    complete: bool
+    files: int
+    size: int
+    created_at: dt.datetime
+    created_by: str
+    copies: dict
+    retain_until: dt.date
+    destroyed_by_act: str | None
+    handover_confirmed_at: dt.datetime | None
+    handover_confirmed_by: str | None
+
+
+def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[PeriodSet]:
     """The backup sets of the period, newest first, with their copies and hand-over."""
     with uow:
-        return [{"set_id": b.set_id, "complete": b.complete, "files": b.files, "size": b.size,
-                 "created_at": b.created_at, "created_by": b.created_by, "copies": b.copies,
-                 "retain_until": b.retain_until, "destroyed_by_act": b.destroyed_by_act,
-                 "handover_confirmed_at": b.handover_confirmed_at, "handover_confirmed_by": b.handover_confirmed_by}
+        return [PeriodSet(b.set_id, b.complete, b.files, b.size, b.created_at, b.created_by, b.copies,
+                          b.retain_until, b.destroyed_by_act, b.handover_confirmed_at, b.handover_confirmed_by)
                 for b in reversed(_period_sets(uow, academic_year, period_code))]
 
 
 def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str, class_names: Sequence[str], *,
-                done: bool = True, note: str = "", actor: str, origin: str = "", now: dt.datetime) -> int:
+                done: bool = True, note: str = "", actor: Actor, now: dt.datetime) -> int:
     """Append the record of a step for the given classes (all of one transaction); returns how many."""
     if step not in STEP_CODES:
         raise ArchiveError(f"нет такого шага: {step}")
@@ -167,27 +204,44 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
             raise ArchiveError("не выбран ни один класс")
         for name in sorted(set(class_names)):
             uow.steps.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
-                                     step=step, done=done, at=now, by=actor, note=note))
-            uow.audit.append(at=now, actor=actor, action="period.step_recorded" if done else "period.step_undone",
+                                     step=step, done=done, at=now, by=actor.person, note=note))
+            action = "period.step_recorded" if done else "period.step_undone"
+            uow.audit.append(at=now, actor=actor.person, action=action,
                              object_type="period_step", object_id=f"{academic_year}:{period_code}:{name}:{step}",
-                             origin=origin, details={"step": STEP_CODES[step].title, "note": note})
+                             origin=actor.origin, details={"step": STEP_CODES[step].title, "note": note})
         uow.commit()
     return len(set(class_names))
 
 
-def list_periods(uow: UnitOfWork, today: dt.date) -> list[dict]:
+@dataclass(frozen=True)
+class PeriodProgress:
+    """A stored period and how far its procedure is."""
+
+    academic_year: str
+    period: str
+    period_end: dt.date
+    classes: int
+    students: int
+    documents: int
+    signed: int
+    done: int
+    late: int
+    cells: int
+
+
+def list_periods(uow: UnitOfWork, today: dt.date) -> list[PeriodProgress]:
     """Every school year and period with stored snapshots, newest first, with its progress."""
     with uow:
         keys = {(r.academic_year, r.period_code) for r in uow.snapshots.listing(latest_only=True)}
     out = []
     for year, code in keys:
         board = period_board(uow, year, code, today)
-        out.append({"academic_year": year, "period": code, "period_end": board.period_end,
-                    "classes": len(board.classes), "students": sum(r.students for r in board.classes),
-                    "documents": sum(r.document_id is not None for r in board.classes),
-                    "signed": sum(r.signed for r in board.classes), "done": board.count("done"),
-                    "late": board.count("late"), "cells": len(board.classes) * len(STEPS)})
-    return sorted(out, key=lambda e: (e["academic_year"], e["period_end"], e["period"]), reverse=True)
+        out.append(PeriodProgress(year, code, board.period_end, len(board.classes),
+                                  sum(r.students for r in board.classes),
+                                  sum(r.document_id is not None for r in board.classes),
+                                  sum(r.signed for r in board.classes), board.count("done"), board.count("late"),
+                                  len(board.classes) * len(STEPS)))
+    return sorted(out, key=lambda e: (e.academic_year, e.period_end, e.period), reverse=True)
 
 
 def period_classes(uow: UnitOfWork, academic_year: str, period_code: str) -> list[str]:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from archive_service.adapters.orm import DocumentSignature
+from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import may, sole_role
 from archive_service.domain.sheets import certification_page
 from archive_service.errors import NotFoundError, PermissionDenied
@@ -96,20 +97,25 @@ def nothing_to_sign(uow: UnitOfWork, academic_year: str, period_codes: Sequence[
     return NotFoundError(f"нет документов, ожидающих подписи: {where}")
 
 
+def check_signer(actor: Actor) -> None:
+    """Only the director signs."""
+    if not may(actor.role, "sign_documents"):
+        raise PermissionDenied("подписывать документы может только директор")
+
+
 def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, academic_year: str,
-                   period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: str, role: str,
+                   period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: Actor,
                    now: Callable[[], dt.datetime],
                    on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
     """Sign every document of the selection that is not signed yet (copies replaced by corrected
     ones are not signed: the corrected copy is)."""
-    if not may(role, "sign_documents"):
-        raise PermissionDenied("подписывать документы может только директор")
+    check_signer(actor)
     pending = awaiting_signature(uow, academic_year, period_codes, class_names)
     if not pending:
         raise nothing_to_sign(uow, academic_year, period_codes, class_names)
     outcomes = []
     for doc in pending:
-        outcome = _sign_one(uow, store, signer, doc, actor=actor, now=now())
+        outcome = _sign_one(uow, store, signer, doc, actor=actor.person, now=now())
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
@@ -195,3 +201,71 @@ def _record(uow: UnitOfWork, doc: Pending, facts: dict, *, at: dt.datetime, acto
     crash_point("sign.committed")
     word = "подписан ранее, подпись учтена после сбоя" if adopted else "подписан"
     return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, True, f"{word}, {facts['sha256'][:16]}")
+
+
+Selection = Mapping[str, Sequence[str]]
+"""School year → the period codes chosen in it."""
+
+
+def where(selection: Selection) -> str:
+    """«2026/2027: Q2, H1» — a selection as the audit log names it."""
+    return "; ".join(f"{year}: {', '.join(codes)}" for year, codes in selection.items())
+
+
+class SignDocuments:
+    """The command «sign»: every document of the selection awaiting the director's signature, with
+    a key the entry point opened (`Archive.signer`). `validate()` refuses — having written nothing —
+    anyone but the director, an empty selection, and a selection where nothing awaits a signature
+    (`AllSigned` when all of it is signed already); `run(signer)` validates, then signs year after
+    year (a year signed meanwhile by another batch is skipped) and, with `audit_as`, records the
+    batch as one event (counts and the key's public facts, never its secret)."""
+
+    def __init__(self, uow: UnitOfWork, store: ContentStore, selection: Selection, *, actor: Actor,
+                 now: Callable[[], dt.datetime], class_names: Sequence[str] = (),
+                 on_done: Callable[[SigningOutcome], None] | None = None, audit_as: str | None = None,
+                 key_facts: Mapping[str, str] | None = None) -> None:
+        self.uow, self.store, self.selection, self.actor, self.now = uow, store, dict(selection), actor, now
+        self.class_names, self.on_done, self.audit_as = tuple(class_names), on_done, audit_as
+        self.key_facts = dict(key_facts or {})
+
+    def validate(self) -> None:
+        check_signer(self.actor)
+        if not any(self.selection.values()):
+            raise NotFoundError("не выбран ни один период с документами, ожидающими подписи")
+        if not any(awaiting_signature(self.uow, year, codes, self.class_names)
+                   for year, codes in self.selection.items()):
+            year, codes = next(iter(self.selection.items()))
+            raise nothing_to_sign(self.uow, year, codes, self.class_names)
+
+    def run(self, signer: DocumentSigner) -> list[SigningOutcome]:
+        self.validate()
+        outcomes: list[SigningOutcome] = []
+        try:
+            for year, codes in self.selection.items():
+                try:
+                    outcomes += sign_documents(self.uow, self.store, signer, year, codes, self.class_names,
+                                               actor=self.actor, now=self.now, on_done=self.on_done)
+                except NotFoundError:
+                    continue  # signed meanwhile by another batch
+        finally:
+            if self.audit_as:
+                self._record_batch(outcomes)
+        return outcomes
+
+    def _record_batch(self, outcomes: list[SigningOutcome]) -> None:
+        ok = sum(o.ok for o in outcomes)
+        with self.uow:
+            self.uow.audit.append(at=self.now(), actor=self.actor.person, action=self.audit_as or "",
+                                  object_type="period", object_id=where(self.selection), origin=self.actor.origin,
+                                  details={"signed": ok, "failed": len(outcomes) - ok, **self.key_facts})
+            self.uow.commit()
+
+
+def record_refusal(uow: UnitOfWork, object_type: str, object_id: str, reason: str, *, actor: Actor,
+                   now: dt.datetime, **details: Any) -> None:
+    """A signature refused before anything was signed (a wrong password, an unusable certificate, a
+    signature the browser made over something else): `web.sign_refused` with who and from where."""
+    with uow:
+        uow.audit.append(at=now, actor=actor.person, action="web.sign_refused", object_type=object_type,
+                         object_id=object_id, origin=actor.origin, details={"reason": reason, **details})
+        uow.commit()

@@ -36,13 +36,15 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import period_close, period_steps, snapshots
+from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
-from archive_service.web.auth import actor, allow, archive, current_actor, menu, origin, school_now
+from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
 NAV = [menu("deputy.period_index", "Закрытие периода", "view_period"),
        menu("deputy.upload", "Загрузка снимков", "close_period")]
+bp.record_once(jobs.mark_left_behind_on_start)  # a job a dead process left «running» is shown interrupted
 
 
 
@@ -117,16 +119,15 @@ def record_step(year: str, period: str):
     classes = (period_steps.period_classes(a.uow(), academic_year, period) if form.get("all")
                else form.getlist("class"))
     done = form.get("action", "done") != "undo"
-    step = period_steps.STEP_CODES.get(form.get("step", ""))
     try:
         count = period_steps.record_step(a.uow(), academic_year, period, form.get("step", ""), classes, done=done,
-                                         note=form.get("note", ""), actor=actor(), origin=origin(), now=a.now())
+                                         note=form.get("note", ""), actor=current_actor(), now=a.now())
     except ArchiveError as err:
         flash(f"Не отмечено: {err}.", "error")
     else:
         verb = "Отмечено" if done else "Отметка снята"
         which = f"все классы ({count})" if form.get("all") else ", ".join(sorted(set(classes)))
-        flash(f"{verb}: «{step.title}» — {which}.", "ok")
+        flash(f"{verb}: «{period_steps.STEP_CODES[form.get('step', '')].title}» — {which}.", "ok")
     return redirect(url_for("deputy.period_page", year=year, period=period))
 
 
@@ -169,14 +170,15 @@ def make_copies(year: str, period: str):
         flash("Копии этого периода уже изготавливаются — ниже видно, как идёт работа.", "info")
         return redirect(url_for("deputy.documents", year=year, period=period, job=running))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    who, where = actor(), origin()
+    who = current_actor()
 
     def work(report: jobs.Report) -> dict:
-        return period_close.make_copies(a.uow(), a.runner, academic_year, period, actor=who, origin=where,
-                                        clock=a.now, report=report)
+        return period_close.make_copies(a.uow(), a.runner, academic_year, period, actor=who, clock=a.now,
+                                        report=report)
 
     job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who, total=len(classes))
+                        {"academic_year": academic_year, "period": period}, work, actor=who.person,
+                        total=len(classes))
     return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
 
 
@@ -218,7 +220,7 @@ def page_image(document_id: str, page: int):
     a = archive()
     dpi = min(max(request.args.get("dpi", 100, type=int), 30), 150)
     try:
-        png = period_close.preview_page(a.uow(), a.store, document_id, page, dpi=dpi, actor=actor(), origin=origin(),
+        png = period_close.preview_page(a.uow(), a.store, document_id, page, dpi=dpi, actor=current_actor(),
                                         now=a.now())
     except (PreviewError, StorageError) as err:
         return f"Не удалось показать страницу: {err}", 500, {"Content-Type": "text/plain; charset=utf-8"}
@@ -231,7 +233,7 @@ def download(document_id: str, which: str):
     a = archive()
     try:
         data, name = period_close.document_file(a.uow(), a.store, document_id, signed=which == "signed",
-                                                actor=actor(), origin=origin(), now=a.now())
+                                                actor=current_actor(), now=a.now())
     except StorageError as err:
         return render_template("error.html", code=500, title="Файл недоступен", message=str(err)), 500
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
@@ -251,25 +253,25 @@ def backup(year: str, period: str):
 def start_backup(year: str, period: str):
     """A new backup set of the period, sealed with the director's access code typed twice."""
     board = _board(year, period)
-    code, repeated = request.form.get("code", ""), request.form.get("code2", "")
+    a, app, who = archive(), current_app._get_current_object(), current_actor()  # type: ignore[attr-defined]
+    academic_year = board.academic_year
+    command = CreateBackup(a.uow(), a.store, a.media(), academic_year, [period], request.form.get("code", ""),
+                           repeated=request.form.get("code2", ""), actor=who, now=a.now())
     try:
-        period_close.check_access_code(code, repeated)
+        command.validate()
     except ArchiveError as err:
         flash(f"Резервная копия не начата: {err}.", "error")
         return redirect(url_for("deputy.backup", year=year, period=period))
-    a, app, who = archive(), current_app._get_current_object(), actor()  # type: ignore[attr-defined]
-    academic_year = board.academic_year
     if period_close.running_job(a.uow(), "period_backup", academic_year, period, now=a.now()):
         flash("Резервная копия этого периода уже делается — дождитесь её окончания.", "info")
         return redirect(url_for("deputy.backup", year=year, period=period))
 
     def work(report: jobs.Report) -> dict:
         report(message="сборка, шифрование и запись на носители A и B")
-        return period_close.back_up_period(a.uow(), a.store, a.media(), academic_year, period, code, repeated,
-                                           person=who, now=a.now())  # the code lives only in this closure
+        return command.run().as_dict()  # the code lives only in this closure
 
     job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who)
+                        {"academic_year": academic_year, "period": period}, work, actor=who.person)
     return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
 
 
@@ -277,7 +279,6 @@ def start_backup(year: str, period: str):
 @allow("view_period")
 def handover_act(set_id: str):
     a = archive()
-    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=actor(), origin=origin(),
-                                    now=a.now())
+    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now())
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"акт_передачи_{set_id}.pdf")

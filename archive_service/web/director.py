@@ -1,12 +1,15 @@
-"""The director's pages: what awaits them, batch signing, hand-over acts, disposal acts, backups.
+"""The director's pages: what awaits them, batch signing, hand-over acts, disposal acts (the
+backups are in `director_backups`, the signature in the browser in `director_browser`, on this
+blueprint).
 
 The key's password or the token's PIN, and a backup's access code, are read from the form,
 used in memory (the background job's closure) and dropped: never in the job row, the session,
 the audit log or a log line. An uploaded key file lives in a private temporary file only while
-it is opened.
+it is opened (`Archive.signer`).
 
-Services record what changed in the audit log but take no origin; each action taken here adds
-one `web.*` event with who, what and from where (the request's address).
+Views build the actor (`web.auth.current_actor`: who, in which role, from where) and pass it to
+the services, which record each action — with its `web.*` event where the page adds one — in the
+audit log themselves.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from flask import (
@@ -24,7 +27,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -32,14 +34,15 @@ from flask import (
 )
 
 from archive_service.config import ConfigError
+from archive_service.domain.actor import Actor
+from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import KeySpec, Pkcs12Upload, TokenKey
-from archive_service.domain.periods import PERIOD_TITLES
-from archive_service.services import backup, disposal, documents, handover, jobs
-from archive_service.services.signing import sign_documents
+from archive_service.services import backup, disposal, documents, handover, jobs, period_close
+from archive_service.services.signing import SignDocuments, SigningOutcome, record_refusal, where
 from archive_service.web import jobs as web_jobs
-from archive_service.web.auth import allow, archive, current_actor, menu, origin
+from archive_service.web.auth import allow, archive, current_actor, menu
 from signing import SigningError
 from storage import StorageError
 
@@ -52,27 +55,6 @@ NAV = [menu("director.inbox", "Ждёт директора", "sign_documents"), 
 PERIOD_WORDS = PERIOD_TITLES | {"year": "учебный год (сводные ведомости)"}  # in the order of the school year
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
 JOB_KINDS = ("director.sign", "director.restore")
-
-
-@dataclass(frozen=True)
-class Requester:
-    """Who acts and from where, captured in the request for work that runs after it."""
-
-    person: str
-    role: str
-    origin: str
-
-    @classmethod
-    def current(cls) -> "Requester":
-        return cls(g.user.full_name, g.user.role, origin())
-
-
-def _audit(who: Requester, action: str, object_type: str, object_id: str, **details) -> None:
-    a = archive()
-    with a.uow() as uow:
-        uow.audit.append(at=a.now(), actor=who.person, action=action, object_type=object_type,
-                         object_id=object_id, origin=who.origin, details=details)
-        uow.commit()
 
 
 def period_word(code: str) -> str:
@@ -143,7 +125,7 @@ def inbox():
 
 @bp.get("/sign")
 @allow("sign_documents")
-def sign():
+def sign() -> str:
     signed: dict[tuple[str, str], int] = defaultdict(int)
     rows = documents.list_documents(archive().uow())
     for row in rows:
@@ -161,12 +143,11 @@ def sign():
 def document_pdf(document_id: str):
     """A document as it is stored: the signed original when signed, else the unsigned copy."""
     a = archive()
-    row = next((r for r in documents.list_documents(a.uow()) if r["document_id"] == document_id), None)
-    if row is None:
+    try:
+        data, name = period_close.view_document(a.uow(), a.store, document_id, actor=current_actor(), now=a.now())
+    except NotFoundError:
         abort(404)
-    digest = row["signature"]["sha256"] if row["signature"] else row["sha256"]
-    _audit(Requester.current(), "web.document_viewed", "document", document_id, sha256=digest)
-    return _pdf(a.store.read(digest), documents.export_name(row))
+    return _pdf(data, name)
 
 
 def _pdf(data: bytes, name: str, *, download: bool = False) -> Response:
@@ -242,8 +223,7 @@ def _chosen_key(form, files) -> tuple[KeySpec, dict]:
 @bp.post("/sign")
 @allow("sign_documents")
 def start_signing():
-    a = archive()
-    who = Requester.current()
+    a, who = archive(), current_actor()
     unsigned = _unsigned()
     chosen = _selection(request.form.getlist("period"), unsigned)
     if not chosen:
@@ -252,44 +232,41 @@ def start_signing():
     try:
         key_spec, key = _chosen_key(request.form, request.files)
     except (SigningError, ConfigError) as err:
-        _audit(who, "web.sign_refused", "period", _where(chosen), reason=str(err))
+        record_refusal(a.uow(), "period", where(chosen), str(err), actor=who, now=a.now())
         flash(f"Ничего не подписано: {err}.", "error")
         return redirect(url_for("director.sign", method=request.form.get("method", "file")))
     total = sum(len(unsigned[year][code]) for year, codes in chosen.items() for code in codes)
-    params = {"periods": chosen, **key}
-
-    def work(report) -> dict:
-        outcomes: list[dict] = []
-
-        def done(outcome) -> None:
-            outcomes.append(outcome.as_dict())
-            report(done=len(outcomes), message=f"{outcome.class_name}, {period_word(outcome.period_code)}: "
-                                               f"{'подписан' if outcome.ok else 'ошибка'}")
-
-        try:
-            with a.signer(key_spec) as signer:
-                for year, codes in chosen.items():
-                    try:
-                        sign_documents(a.uow(), a.store, signer, year, codes, actor=who.person, role=who.role,
-                                       now=a.now, on_done=done)
-                    except NotFoundError:
-                        continue  # signed meanwhile by another batch
-        except SigningError as err:
-            raise ArchiveError(f"ничего не подписано: {err}") from None
-        finally:
-            ok = sum(o["ok"] for o in outcomes)
-            _audit(who, "web.sign_batch", "period", _where(chosen), signed=ok, failed=len(outcomes) - ok, **key)
-        return {"outcomes": outcomes, "signed": ok, "failed": len(outcomes) - ok}
-
     title = "Подпись документов: " + "; ".join(f"{year}, {', '.join(period_word(c) for c in codes)}"
                                               for year, codes in chosen.items())
-    job_id = web_jobs.start(current_app._get_current_object(), "director.sign", title, params, work,
+    job_id = web_jobs.start(current_app._get_current_object(), "director.sign", title,  # type: ignore[attr-defined]
+                            {"periods": chosen, **key}, _signing_work(chosen, key_spec, key, who),
                             actor=who.person, total=total)
     return redirect(url_for("director.job", job_id=job_id))
 
 
-def _where(chosen: dict[str, list[str]]) -> str:
-    return "; ".join(f"{year}: {', '.join(codes)}" for year, codes in chosen.items())
+def _signing_work(chosen: dict[str, list[str]], key_spec: KeySpec, key: dict, who: Actor) -> Callable[..., dict]:
+    """The job: the key opened once, every chosen period signed, each document reported as it is done."""
+    a = archive()
+
+    def work(report: web_jobs.Report) -> dict:
+        outcomes: list[dict] = []
+
+        def done(outcome: SigningOutcome) -> None:
+            outcomes.append(outcome.as_dict())
+            report(done=len(outcomes), message=f"{outcome.class_name}, {period_word(outcome.period_code)}: "
+                                               f"{'подписан' if outcome.ok else 'ошибка'}")
+
+        command = SignDocuments(a.uow(), a.store, chosen, actor=who, now=a.now, on_done=done,
+                                audit_as="web.sign_batch", key_facts=key)
+        try:
+            with a.signer(key_spec) as signer:
+                command.run(signer)
+        except SigningError as err:
+            raise ArchiveError(f"ничего не подписано: {err}") from None
+        ok = sum(o["ok"] for o in outcomes)
+        return {"outcomes": outcomes, "signed": ok, "failed": len(outcomes) - ok}
+
+    return work
 
 
 @bp.get("/jobs/<job_id>")
@@ -310,18 +287,6 @@ def job(job_id: str):
 @allow("confirm_handover")
 def handover_page():
     return render_template("director/handover.html", sets=handover.list_handovers(archive().uow()))
-
-
-@bp.get("/handover/<set_id>/act.pdf")
-@allow("confirm_handover")
-def handover_act(set_id: str):
-    a = archive()
-    try:
-        data = backup.handover_act_pdf(a.uow(), a.settings.templates_dir, set_id)
-    except NotFoundError:
-        abort(404)
-    _audit(Requester.current(), "web.handover_act_printed", "backup_set", set_id)
-    return _pdf(data, f"акт_передачи_{set_id}.pdf")
 
 
 @bp.post("/handover/<set_id>/confirm")
@@ -372,88 +337,6 @@ def approve_disposal(year: int, number: int):
     return redirect(url_for("director.disposal_page"))
 
 
-def _restore_root() -> Path:
-    return archive().settings.home / "restored"
+# the backups' pages and the signature made in the browser: their routes are on this blueprint
+from archive_service.web import director_backups, director_browser  # noqa: E402,F401
 
-
-def _fresh_restore_target(set_id: str) -> Path:
-    """A folder no earlier restore used (a restore goes only into a new or empty folder): the set's
-    id, then «-2», «-3»… for the same set restored again."""
-    root = _restore_root()
-    target, n = root / set_id, 1
-    while target.exists() and any(target.iterdir()):
-        n += 1
-        target = root / f"{set_id}-{n}"
-    return target
-
-
-@bp.get("/backups")
-@allow("manage_backups")
-def backups():
-    a = archive()
-    who = Requester.current()
-    journal = list(reversed(backup.journal_rows(a.uow())))
-    if not _looked_today(journal, who, a.now()):  # the look at the list is a journal line, once a day
-        backup.list_backups(a.uow(), actor=backup.Actor(who.person, ROLES[who.role]), now=a.now())
-        journal = list(reversed(backup.journal_rows(a.uow())))
-    entries, breaks = backup.verify_journal(a.uow())
-    return render_template("director/backups.html", sets=handover.list_handovers(a.uow()), journal=journal[:100],
-                           journal_entries=entries, journal_breaks=breaks, restore_root=_restore_root())
-
-
-def _looked_today(journal: list[dict], who: Requester, now: dt.datetime) -> bool:
-    """Whether the newest journal line is this person's look at the list today: reloading the
-    page adds nothing to the paper journal; a look after any other use is written again."""
-    last = journal[0] if journal else None
-    return bool(last and last["action"] == "просмотр списка" and last["person"] == who.person
-                and last["at"][:10] == now.astimezone(dt.timezone.utc).date().isoformat())
-
-
-@bp.post("/backups/restore")
-@allow("manage_backups")
-def restore():
-    a = archive()
-    who = Requester.current()
-    set_id, code = request.form.get("set_id", ""), request.form.get("code", "")
-    purpose = request.form.get("purpose", "").strip() or "восстановление данных"
-    known = {s["set_id"]: s for s in backup.list_backups(a.uow())}
-    if set_id not in known or known[set_id]["destroyed_by_act"]:
-        flash("Выберите резервную копию из списка.", "error")
-        return redirect(url_for("director.backups"))
-    if not code:
-        flash("Введите код доступа к резервной копии.", "error")
-        return redirect(url_for("director.backups"))
-    target = _fresh_restore_target(set_id)
-
-    def work(report) -> dict:
-        report(message=f"восстановление в {target}")
-        try:
-            bag = backup.restore_backup(a.uow(), a.media(), set_id, code, target,
-                                        actor=backup.Actor(who.person, ROLES[who.role]), purpose=purpose, now=a.now(),
-                                        own_state=a.own_state())
-        except (ArchiveError, StorageError) as err:
-            _audit(who, "web.backup_restore", "backup_set", set_id, purpose=purpose, result=f"отказ: {err}")
-            raise
-        _audit(who, "web.backup_restore", "backup_set", set_id, purpose=purpose, result=str(bag))
-        report(done=1)
-        return {"set_id": set_id, "path": str(bag)}
-
-    chosen = known[set_id]
-    title = f"Восстановление резервной копии: {chosen['academic_year']}, {periods_word(chosen['periods'])}"
-    job_id = web_jobs.start(current_app._get_current_object(), "director.restore", title,
-                            {"set_id": set_id, "purpose": purpose, "target": str(target)}, work, actor=who.person,
-                            total=1)
-    return redirect(url_for("director.job", job_id=job_id))
-
-
-@bp.get("/backups/journal.pdf")
-@allow("manage_backups")
-def journal_pdf():
-    a = archive()
-    data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now())
-    _audit(Requester.current(), "web.backup_journal_printed", "backup_journal", "*")
-    return _pdf(data, "журнал_пользования_резервными_копиями.pdf", download=True)
-
-
-# the signature made in the browser with CryptoPro's plug-in: its routes are on this blueprint
-from archive_service.web import director_browser  # noqa: E402,F401

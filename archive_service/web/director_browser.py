@@ -3,7 +3,8 @@
 The signing page's script (templates/web/static/gost-sign.js) lists the certificates the
 plug-in sees, posts the chosen one with the checked periods to `prepare`, signs each returned
 hash with the plug-in and posts each CMS to `complete`. Both answer JSON; a refusal is said in
-Russian and adds a `web.sign_refused` event (the service itself writes nothing on a refusal).
+Russian and recorded as a `web.sign_refused` event (`signing.record_refusal`); the services record
+the preparation and each signature made, with who and from where (`web.auth.current_actor`).
 The routes live on the director's blueprint, with its director-only rule and CSRF protection
 (the script sends the page's token in the `X-CSRFToken` header).
 
@@ -18,10 +19,12 @@ import binascii
 
 from flask import Response, abort, g, request
 
-from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.domain.actor import Actor
+from archive_service.errors import ArchiveError
 from archive_service.services import browser_signing
-from archive_service.web.auth import allow, archive
-from archive_service.web.director import Requester, _audit, _selection, _unsigned, _where, bp, period_word
+from archive_service.services.signing import SigningOutcome, record_refusal, where
+from archive_service.web.auth import allow, archive, current_actor
+from archive_service.web.director import _selection, _unsigned, bp, period_word
 
 MAX_CMS = 64 * 1024  # a CAdES-BES with the certificate is a few kilobytes
 # CryptoPro's script loads the browser extension's own part from the extension itself (not from the
@@ -57,8 +60,8 @@ def _plugin_policy(response):
     return response
 
 
-def _refused(who: Requester, object_type: str, object_id: str, err: ArchiveError):
-    _audit(who, "web.sign_refused", object_type, object_id, reason=str(err), route="browser")
+def _refused(who: Actor, object_type: str, object_id: str, err: ArchiveError):
+    record_refusal(archive().uow(), object_type, object_id, str(err), actor=who, now=archive().now(), route="browser")
     message = str(err)[:1].upper() + str(err)[1:]
     return {"error": {**err.as_dict(), "message": message}}, err.http_status
 
@@ -67,8 +70,7 @@ def _refused(who: Requester, object_type: str, object_id: str, err: ArchiveError
 @allow("sign_documents")
 def browser_prepare():
     """{"periods": ["2026/2027|Q2", …], "certificate": base64 DER} → the hashes to sign."""
-    a = archive()
-    who = Requester.current()
+    a, who = archive(), current_actor()
     body = request.get_json(silent=True) or {}
     chosen = _selection([str(v) for v in body.get("periods", [])], _unsigned())
     if not chosen:
@@ -78,31 +80,20 @@ def browser_prepare():
         certificate = base64.b64decode(str(body.get("certificate", "")), validate=True)
     except (binascii.Error, ValueError):
         certificate = b""
-    items, done = [], []
-    for year, codes in chosen.items():
-        try:
-            preparation = browser_signing.prepare(a.uow(), a.store, a.gost_preparer(), year, codes, certificate,
-                                                  owner_id=g.user.id, actor=who.person, role=who.role, now=a.now(),
-                                                  check=a.gost_certificate_check())
-        except NotFoundError:
-            continue  # signed meanwhile by another batch
-        except ArchiveError as err:
-            return _refused(who, "period", _where(chosen), err)
-        items += [_item(i) for i in preparation.items]
-        done += [_outcome(o) for o in preparation.done]
-    if not items and not done:
-        return _refused(who, "period", _where(chosen), ArchiveError(
-            "нет документов, ожидающих подписи: их уже подписали. Обновите страницу"))
-    _audit(who, "web.sign_prepared", "period", _where(chosen), documents=len(items), route="browser")
-    return {"items": items, "done": done}
+    try:
+        preparation = browser_signing.prepare_selection(a.uow(), a.store, a.gost_preparer(), chosen, certificate,
+                                                        owner_id=g.user.id, actor=who, now=a.now(),
+                                                        check=a.gost_certificate_check())
+    except ArchiveError as err:
+        return _refused(who, "period", where(chosen), err)
+    return {"items": [_item(i) for i in preparation.items], "done": [_outcome(o) for o in preparation.done]}
 
 
 @bp.post("/sign/browser/<prepared_id>")
 @allow("sign_documents")
 def browser_complete(prepared_id: str):
     """{"cms": base64 of the plug-in's CMS} → the document signed (or why not)."""
-    a = archive()
-    who = Requester.current()
+    a, who = archive(), current_actor()
     body = request.get_json(silent=True) or {}
     text = "".join(str(body.get("cms", "")).split())  # the plug-in breaks its base64 into lines
     try:
@@ -113,10 +104,9 @@ def browser_complete(prepared_id: str):
         if not cms or len(cms) > MAX_CMS:
             raise browser_signing.SignatureRefused("от плагина пришла не подпись: повторите подписание")
         outcome = browser_signing.complete(a.uow(), a.store, a.gost_completer(), prepared_id, cms, owner_id=g.user.id,
-                                           actor=who.person, role=who.role, now=a.now())
+                                           actor=who, now=a.now(), audit_as="web.sign_browser")
     except ArchiveError as err:
         return _refused(who, "prepared_signature", prepared_id, err)
-    _audit(who, "web.sign_browser", "document", outcome.document_id, ok=outcome.ok, route="browser")
     return _outcome(outcome)
 
 
@@ -125,7 +115,7 @@ def _item(item: browser_signing.PreparedItem) -> dict:
             "period_word": period_word(item.period_code), "algorithm": item.digest_algorithm, "hash": item.digest}
 
 
-def _outcome(outcome) -> dict:
+def _outcome(outcome: SigningOutcome) -> dict:
     return {"document_id": outcome.document_id, "class": outcome.class_name, "period": outcome.period_code,
             "period_word": period_word(outcome.period_code), "ok": outcome.ok,
             "message": "подписан" if outcome.ok else outcome.message}

@@ -1,36 +1,54 @@
-"""Running a long job in a background thread of the web process and reporting its progress.
+"""Running a long job off the request and reporting its progress.
 
-`start(title, kind, params, work)` records the job and runs `work(report)` off the request
-(`JobRunner.in_background`, chosen by the composition root);
-`report(done, total, message)` updates the job row (and its heartbeat). Failures end the job
-with the message people see; nothing secret is stored (see services/jobs.py).
+`start(app, kind, title, params, work)` records the job and runs `work(report)` off the request
+through the one `JobRunner` interface the composition root chose (`JobRunner.in_background`: a
+daemon thread of this web process, whichever runner); `report(done, total, message)` updates the
+job row. Beside the work a heartbeat is renewed every `jobs.BEAT_EVERY` until the work ends, so a
+stale heartbeat means this process is gone. Failures end the job with the message people see;
+nothing secret is stored (see services/jobs.py).
+
+When the web process dies (restart, crash, kill) its daemon threads die with it: the work stops
+where it was, the row stays «queued» or «running» and its heartbeat stops. The pages read such a
+row as «interrupted» once the heartbeat is `jobs.STALE_AFTER` old, and `mark_left_behind_on_start`
+— the first request a web process serves — writes «interrupted» with the reason into every such
+row. Nothing restarts a job by itself: the person starts it again (every job's steps are
+idempotent).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 from flask import Flask
+from flask.blueprints import BlueprintSetupState
 
 from archive_service.errors import ArchiveError
 from archive_service.services import jobs
 from storage import StorageError
 
 Report = Callable[..., None]
+Work = Callable[[Report], dict]
 
 
-def start(app: Flask, kind: str, title: str, params: dict, work: Callable[[Report], dict], *, actor: str,
+def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor: str,
           total: int = 0) -> str:
     archive = app.extensions["archive"]
     job_id = jobs.create(archive.uow(), kind, title, params, total=total, actor=actor, now=archive.now())
+    finished = threading.Event()
 
     def report(done: int | None = None, total: int | None = None, message: str | None = None) -> None:
         jobs.progress(archive.uow(), job_id, done=done, total=total, message=message, status="running",
                       now=archive.now())
 
+    def heartbeat() -> None:
+        while not finished.wait(jobs.BEAT_EVERY.total_seconds()):
+            jobs.beat(archive.uow(), job_id, now=archive.now())
+
     def run() -> None:
         with app.app_context():
             report(message="начато")
+            archive.runner.in_background(f"beat-{kind}-{job_id[:8]}", heartbeat)
             try:
                 result = work(report)
             except (ArchiveError, StorageError, OSError, ValueError) as err:
@@ -40,8 +58,26 @@ def start(app: Flask, kind: str, title: str, params: dict, work: Callable[[Repor
                 jobs.progress(archive.uow(), job_id, status="failed", message=f"внутренняя ошибка: {err!r}",
                               now=archive.now())
                 raise
+            finally:
+                finished.set()
             jobs.progress(archive.uow(), job_id, status="done", result=result or {}, message="готово",
                           now=archive.now())
 
     archive.runner.in_background(f"job-{kind}-{job_id[:8]}", run)
     return job_id
+
+
+def mark_left_behind_on_start(state: BlueprintSetupState) -> None:
+    """Registered once with the pages that start jobs: before the first request this web process
+    serves (the database is migrated by then), rows left «running» by a dead process are marked
+    interrupted with the reason (`jobs.mark_left_behind`)."""
+    app = state.app
+    swept = threading.Event()
+
+    def sweep() -> None:
+        if not swept.is_set():
+            swept.set()
+            archive = app.extensions["archive"]
+            jobs.mark_left_behind(archive.uow(), now=archive.now())
+
+    app.before_request(sweep)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from archive_service import Settings
 from archive_service.bootstrap import Archive
+from archive_service.domain.actor import Actor
 from archive_service.services import backup
 from storage import DirectoryMedium
 
@@ -36,7 +37,7 @@ def main(home: str, database_url: str, now: str, kill_at: str) -> None:
     KilledAtWrite.kill_at = int(kill_at)
     media = [KilledAtWrite(m.root, m.label, m.location) for m in archive.media()]
     backup.create_backup(archive.uow(), archive.store, media, "2026/2027", ["Q2"], "код 1234",
-                         actor=backup.Actor("Иванова Т. П.", "заместитель директора"),
+                         actor=Actor("Иванова Т. П.", "deputy"),
                          now=dt.datetime.fromisoformat(now))
 
 

@@ -26,7 +26,7 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from storage import DirectoryMedium, StorageError
 
-DEPUTY = backup.Actor("Иванова Т. П.", "заместитель директора")
+DEPUTY = Actor("Иванова Т. П.", "deputy")
 WRITER = Path(__file__).with_name("killed_backup_writer.py")
 
 
@@ -41,7 +41,7 @@ def sets_on(medium: DirectoryMedium) -> set[str]:
 
 def create(archive, code: str = "код 1234", media=None) -> dict:
     return backup.create_backup(archive.uow(), archive.store, media or archive.media(), "2026/2027", ["Q2"], code,
-                                actor=DEPUTY, now=NOW)
+                                actor=DEPUTY, now=NOW).as_dict()
 
 
 def restored_snapshot(archive, set_id: str, code: str, target: Path) -> dict:
@@ -58,7 +58,7 @@ def test_a_backup_killed_at_any_moment_is_registered_and_journaled_and_a_rerun_f
     killed = subprocess.run([sys.executable, str(WRITER), str(settings.home), settings.database_url,
                              NOW.isoformat(), str(kill_at)], capture_output=True, text=True, timeout=120)
     assert killed.returncode == -9, killed.stderr
-    (row,) = backup.list_backups(archive.uow())
+    (row,) = [b.as_dict() for b in backup.list_backups(archive.uow())]
     assert row["state"] == "writing" and not row["complete"]
     assert [(r["action"], r["set_id"]) for r in backup.journal_rows(archive.uow())] == [("начало записи",
                                                                                          row["set_id"])]
@@ -69,7 +69,7 @@ def test_a_backup_killed_at_any_moment_is_registered_and_journaled_and_a_rerun_f
 
     again = create(archive)
     assert (again["set_id"], again["resumed"], again["complete"]) == (row["set_id"], True, True)
-    assert [b["state"] for b in backup.list_backups(archive.uow())] == ["complete"]
+    assert [b.state for b in backup.list_backups(archive.uow())] == ["complete"]
     assert [sets_on(m) for m in archive.media()] == [{row["set_id"]}, {row["set_id"]}]
     findings = backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
     assert findings and {f.outcome for f in findings} == {"ok"}
@@ -87,7 +87,7 @@ def test_a_write_that_fails_lets_go_of_the_set_and_a_rerun_in_the_same_process_f
     medium_a, medium_b = archive.media()
     with pytest.raises(StorageError, match="прервана ошибкой носителя; повторите создание"):
         create(archive, media=[medium_a, Dying(medium_b.root, medium_b.label, medium_b.location)])
-    (row,) = backup.list_backups(archive.uow())
+    (row,) = [b.as_dict() for b in backup.list_backups(archive.uow())]
     assert row["state"] == "writing"
     assert backup.journal_rows(archive.uow())[-1]["result"].startswith("прервано")
     again = create(archive)
@@ -211,5 +211,5 @@ def test_a_set_being_written_on_another_host_is_taken_over_only_after_its_writer
         uow.commit()
     again = create(archive)
     assert (again["set_id"] == first["set_id"]) is taken_over and again["resumed"] is taken_over
-    states = sorted(b["state"] for b in backup.list_backups(archive.uow()))
+    states = sorted(b.state for b in backup.list_backups(archive.uow()))
     assert states == (["complete"] if taken_over else ["complete", "writing"])

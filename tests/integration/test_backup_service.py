@@ -15,20 +15,20 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from storage import StorageError
 
-DEPUTY = backup.Actor("Иванова Т. П.", "заместитель директора")
+DEPUTY = Actor("Иванова Т. П.", "deputy")
 
 
 @pytest.fixture
 def created(archive):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
-                                actor=DEPUTY, now=NOW)
+                                actor=DEPUTY, now=NOW).as_dict()
 
 
 def test_a_backup_is_complete_only_with_both_copies_verified(archive, created):
     assert created["complete"] and [c["verified"] for c in created["copies"]] == [True, True]
     assert created["retain_until"] == "2033-01-01"
-    (row,) = backup.list_backups(archive.uow())
+    (row,) = [b.as_dict() for b in backup.list_backups(archive.uow())]
     assert set(row["copies"]) == {"Носитель A", "Носитель B"}
     assert row["copies"]["Носитель B"]["location"] == "архив, металлический шкаф"
 

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from archive_service.adapters.orm import DocumentSignature, PreparedSignature
+from archive_service.domain.actor import Actor
 from archive_service.errors import PermissionDenied
 from archive_service.services import audit, browser_signing, documents
 from gost_browser_support import (
@@ -62,7 +63,7 @@ def awaiting(archive, director):
 def _prepare(archive, director, token, *, now=None, der=None):
     return browser_signing.prepare(archive.uow(), archive.store, archive.gost_preparer(), YEAR, [PERIOD],
                                    der or director_certificate(token).der, owner_id=director.id,
-                                   actor=director.full_name, role="director", now=now or archive.now(),
+                                   actor=Actor(director.full_name, "director"), now=now or archive.now(),
                                    check=archive.gost_certificate_check())
 
 
@@ -74,7 +75,7 @@ def _sign(token, item) -> bytes:
 
 def _complete(archive, director, prepared_id, cms, *, now=None, owner_id=None):
     return browser_signing.complete(archive.uow(), archive.store, archive.gost_completer(), prepared_id, cms,
-                                    owner_id=owner_id or director.id, actor=director.full_name, role="director",
+                                    owner_id=owner_id or director.id, actor=Actor(director.full_name, "director"),
                                     now=now or archive.now())
 
 
@@ -180,11 +181,11 @@ def test_only_the_director_prepares_and_completes(archive, director, token, awai
     cert = director_certificate(token)
     with pytest.raises(PermissionDenied):
         browser_signing.prepare(archive.uow(), archive.store, archive.gost_preparer(), YEAR, [PERIOD], cert.der,
-                                owner_id=director.id, actor="Иванова", role="deputy", now=archive.now())
+                                owner_id=director.id, actor=Actor("Иванова", "deputy"), now=archive.now())
     item = _prepare(archive, director, token).items[0]
     with pytest.raises(PermissionDenied):
         browser_signing.complete(archive.uow(), archive.store, archive.gost_completer(), item.id, _sign(token, item),
-                                 owner_id=director.id, actor="Иванова", role="deputy", now=archive.now())
+                                 owner_id=director.id, actor=Actor("Иванова", "deputy"), now=archive.now())
     _nothing_signed(archive)
 
 
@@ -240,8 +241,8 @@ def test_a_signed_file_left_by_a_crash_is_adopted_when_the_director_prepares_aga
     first, second = _prepare(archive, director, token).items
     with pytest.raises(PowerCut):
         browser_signing.complete(archive.uow(), DyingStore(archive.store.root), archive.gost_completer(), first.id,
-                                 _sign(token, first), owner_id=director.id, actor=director.full_name,
-                                 role="director", now=archive.now())
+                                 _sign(token, first), owner_id=director.id,
+                                 actor=Actor(director.full_name, "director"), now=archive.now())
     assert _rows(archive, DocumentSignature) == [] and "document.signing" in _actions(archive)
     again = _prepare(archive, director, token)
     assert [(o.class_name, o.ok, o.message.split(",")[0]) for o in again.done] == [

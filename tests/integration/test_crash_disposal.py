@@ -69,7 +69,7 @@ def installation(db_url, tmp_path):
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2020, 1, 15),
                                    paper_only=True, actor=CLERK, now=MOMENT)
     backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"], "код",
-                         actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=MOMENT)
+                         actor=Actor("Иванова Т. П.", "deputy"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
                          actor=Actor("test", "admin"), now=MOMENT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}

@@ -6,6 +6,7 @@ import io
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from archive_service.domain.actor import Actor
 from archive_service import create_app
 from archive_service.config import Settings
 from archive_service.demo.tour import demo_key
@@ -25,8 +26,8 @@ def test_the_gost_demo_signs_every_document_with_streebog_and_a_gost_timestamp(t
         key, where = demo_key(archive, "Сергеева Ольга Викторовна", True, said.append)
         assert archive.gost_demo_pki.exists() and "ключ ГОСТ" in where and "ГОСТ Р 34.10-2012" in said[0]
         with archive.signer(key) as signer:
-            outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="demo",
-                                      role="director", now=archive.now)
+            outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"],
+                                      actor=Actor("demo", "director"), now=archive.now)
         assert [o.ok for o in outcomes] == [True, True, True], outcomes
         for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2"]):
             data = archive.store.read(row["signature"]["sha256"])

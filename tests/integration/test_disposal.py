@@ -45,8 +45,8 @@ def registered(archive):
                                          paper_only=True, actor=CLERK, now=NOW)
         keys.append(f"{row.number}/{row.year}")
     created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код",
-                                   actor=backup.Actor("Иванова Т. П.", "заместитель директора"), now=NOW)
-    return keys, created["set_id"]
+                                   actor=Actor("Иванова Т. П.", "deputy"), now=NOW)
+    return keys, created.set_id
 
 
 def _documents(archive) -> list[DocumentRecord]:
@@ -94,9 +94,9 @@ def test_an_approved_act_destroys_files_everywhere_and_marks_the_register(archiv
     assert [r.status for r in register.list_register(archive.uow())] == ["destroyed"] * 3
     assert all(d.destroyed_by_act == act for d in _documents(archive))  # rows stay as evidence
     assert documents.list_documents(archive.uow()) == []
-    assert backup.list_backups(archive.uow())[0]["destroyed_by_act"] == act
+    assert backup.list_backups(archive.uow())[0].destroyed_by_act == act
     assert backup.journal_rows(archive.uow())[-1]["action"] == "уничтожение"
-    assert backup.audit_backups(archive.uow(), archive.media(), actor=backup.Actor("x", "y"), now=NOW) == []
+    assert backup.audit_backups(archive.uow(), archive.media(), actor=Actor.system(), now=NOW) == []
     with archive.uow() as uow:
         actions = [e.action for e in uow.audit.entries()]
     assert actions.count("disposal.destroyed") == 3 and actions[-1] == "disposal.act_executed"
@@ -235,7 +235,7 @@ def test_an_act_is_never_executed_while_a_medium_still_holds_part_of_a_set(archi
     assert result["left_sets"][0]["set_id"] == set_id
     assert "Носитель A: осталось объектов" in result["left_sets"][0]["reason"]
     assert "Носитель B: набор удалён" in result["left_sets"][0]["reason"]
-    assert backup.list_backups(archive.uow())[0]["destroyed_by_act"] is None
+    assert backup.list_backups(archive.uow())[0].destroyed_by_act is None
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)
     assert done["status"] == "executed" and done["deleted_sets"] == [set_id]

@@ -38,8 +38,8 @@ def signer(archive):
 
 
 def test_the_director_signs_every_document_awaiting_signature(closed):
-    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="director",
-                              role="director", now=closed.now)
+    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
+                              actor=Actor("director", "director"), now=closed.now)
     assert [(o.class_name, o.ok) for o in outcomes] == [("5А", True), ("5Б", True)]
     for row in documents.list_documents(closed.uow(), "2026/2027", ["Q2"]):
         assert row["signature"]["level"] == "PAdES B-LTA"
@@ -50,21 +50,21 @@ def test_the_director_signs_every_document_awaiting_signature(closed):
     with closed.uow() as uow:
         assert [e.action for e in uow.audit.entries()].count("document.signed") == 2
     with pytest.raises(NotFoundError, match="ожидающих подписи"):
-        sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="director",
-                       role="director", now=closed.now)
+        sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
+                       actor=Actor("director", "director"), now=closed.now)
 
 
 def test_only_the_director_may_sign(closed):
     with pytest.raises(PermissionDenied, match="только директор"):
-        sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="deputy",
-                       role="deputy", now=closed.now)
+        sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
+                       actor=Actor("deputy", "deputy"), now=closed.now)
 
 
 def test_a_failure_on_one_document_leaves_the_others_signed_and_says_why(closed):
     first = documents.list_documents(closed.uow(), "2026/2027", ["Q2"])[0]
     closed.store.path(first["sha256"]).unlink()
-    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="director",
-                              role="director", now=closed.now)
+    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
+                              actor=Actor("director", "director"), now=closed.now)
     assert [o.ok for o in outcomes] == [False, True]
     assert "отсутствует в хранилище" in outcomes[0].message
     with closed.uow() as uow:
@@ -107,10 +107,10 @@ class DyingAfterStoring(ContentStore):
 def test_a_signed_file_stored_before_a_crash_is_adopted_not_signed_again(closed):
     dying = DyingAfterStoring(closed.store.root)
     with pytest.raises(Killed):
-        sign_documents(closed.uow(), dying, signer(closed), "2026/2027", ["Q2"], actor="director",
-                       role="director", now=closed.now)
-    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"], actor="director",
-                              role="director", now=closed.now)
+        sign_documents(closed.uow(), dying, signer(closed), "2026/2027", ["Q2"],
+                       actor=Actor("director", "director"), now=closed.now)
+    outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
+                              actor=Actor("director", "director"), now=closed.now)
     assert [o.ok for o in outcomes] == [True, True] and "после сбоя" in outcomes[0].message
     first, second = documents.list_documents(closed.uow(), "2026/2027", ["Q2"])
     assert first["signature"]["sha256"] == dying.stored, "the file of the killed run is the signature"

@@ -27,7 +27,7 @@ def signed(archive):
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     signer = archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin"))
-    sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor="director", role="director",
+    sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["Q2"], actor=Actor("director", "director"),
                    now=archive.now)
     return archive
 

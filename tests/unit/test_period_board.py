@@ -8,9 +8,12 @@ import datetime as dt
 import pytest
 
 from archive_service.adapters.orm import BackupSet, RegisterEntry
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import period_steps
 from fakes import MOMENT, FakeUnitOfWork, seed_document, seed_snapshot
+
+DEPUTY = Actor("завуч", "deputy")
 
 END = dt.date(2026, 5, 26)  # the period's last day; day 1 of the holidays is 27.05
 
@@ -48,12 +51,12 @@ def test_steps_not_done_by_their_day_are_late():
 
 def test_a_record_marks_a_step_done_and_a_newer_record_undoes_it():
     uow = _uow("5А", "5Б")
-    assert period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А", "5Б", "5А"], actor="завуч",
+    assert period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А", "5Б", "5А"], actor=DEPUTY,
                                     note=" проверено ", now=MOMENT) == 2
     rows = {r.class_name: r for r in _board(uow).classes}
     assert _states(rows["5А"])["marks_checked"] == _states(rows["5Б"])["marks_checked"] == "done"
     assert rows["5А"].cells[0].record.note == "проверено"
-    period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5Б"], done=False, actor="завуч",
+    period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5Б"], done=False, actor=DEPUTY,
                              now=MOMENT + dt.timedelta(hours=1))
     rows = {r.class_name: r for r in _board(uow).classes}
     assert (_states(rows["5А"])["marks_checked"], _states(rows["5Б"])["marks_checked"]) == ("done", "pending")
@@ -63,9 +66,9 @@ def test_a_record_marks_a_step_done_and_a_newer_record_undoes_it():
 def test_records_for_unknown_classes_or_steps_are_refused_whole():
     uow = _uow("5А")
     with pytest.raises(NotFoundError, match="нет классов: 9Я"):
-        period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А", "9Я"], actor="завуч", now=MOMENT)
+        period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А", "9Я"], actor=DEPUTY, now=MOMENT)
     with pytest.raises(ArchiveError, match="нет такого шага"):
-        period_steps.record_step(uow, "2025/2026", "Y", "lunch", ["5А"], actor="завуч", now=MOMENT)
+        period_steps.record_step(uow, "2025/2026", "Y", "lunch", ["5А"], actor=DEPUTY, now=MOMENT)
     with pytest.raises(NotFoundError, match="нет сохранённых снимков"):
         period_steps.period_board(uow, "2025/2026", "1", dt.date(2026, 5, 27))
     assert uow.steps.rows == []
@@ -97,14 +100,14 @@ def test_the_backups_step_is_done_when_the_director_confirms_the_newest_complete
     assert _states(board.classes[0])["backups"] == "pending"
     backup.handover_confirmed_at, backup.handover_confirmed_by = MOMENT, "директор"
     assert _states(_board(uow).classes[0])["backups"] == "done"
-    assert [b["set_id"] for b in period_steps.period_backups(uow, "2025/2026", "Y")] == ["s1"]
+    assert [b.set_id for b in period_steps.period_backups(uow, "2025/2026", "Y")] == ["s1"]
     assert period_steps.period_backups(uow, "2025/2026", "3") == []
 
 
 def test_after_a_correction_the_steps_start_again_for_the_new_copy():
     uow = _uow("5А")
     old = seed_document(uow, uow.snapshots.records[0], "class_journal", signed=True)
-    period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А"], actor="завуч", now=MOMENT)
+    period_steps.record_step(uow, "2025/2026", "Y", "marks_checked", ["5А"], actor=DEPUTY, now=MOMENT)
     seed_snapshot(uow, "5А", version=2, ingested_at=MOMENT + dt.timedelta(days=1), reason="исправлена отметка")
     row = _board(uow).classes[0]
     states = _states(row)

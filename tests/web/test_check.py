@@ -33,7 +33,7 @@ def journal(archive, staff):
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
-                   "2026/2027", ["Q2"], actor="director", role="director", now=archive.now)
+                   "2026/2027", ["Q2"], actor=Actor("director", "director"), now=archive.now)
     register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 5А"), on=dt.date(2027, 1, 9), paper_only=False,
                       actor=CLERK, now=NOW)

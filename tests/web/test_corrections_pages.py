@@ -58,7 +58,8 @@ def test_the_search_and_the_document_page_mark_the_replaced_copy(corrected, logi
 def test_the_board_starts_the_steps_again_for_the_new_copy_and_keeps_the_old_ones_as_history(archive, corrected,
                                                                                             login_as):
     before = FIRST_CLOSE + dt.timedelta(days=1)
-    period_steps.record_step(archive.uow(), "2026/2027", "Q2", "teachers_signed", ["5А"], actor="Иванова Т. П.",
+    period_steps.record_step(archive.uow(), "2026/2027", "Q2", "teachers_signed", ["5А"],
+                             actor=Actor("Иванова Т. П.", "deputy"),
                              now=before)
     board = period_steps.period_board(archive.uow(), "2026/2027", "Q2", dt.date(2027, 1, 10))
     (row,) = board.classes
@@ -71,7 +72,8 @@ def test_the_board_starts_the_steps_again_for_the_new_copy_and_keeps_the_old_one
     assert row.corrections[0] == (f"журнал исправлен: версия снимка 2, причина: {REASON}; "
                                   "шаги выполняются заново для новой копии")
     assert row.corrections[1].startswith("прежняя копия заменена копией (документ ")
-    period_steps.record_step(archive.uow(), "2026/2027", "Q2", "teachers_signed", ["5А"], actor="Иванова Т. П.",
+    period_steps.record_step(archive.uow(), "2026/2027", "Q2", "teachers_signed", ["5А"],
+                             actor=Actor("Иванова Т. П.", "deputy"),
                              now=CORRECTED_AT + dt.timedelta(hours=2))
     sign(archive)
     board = period_steps.period_board(archive.uow(), "2026/2027", "Q2", dt.date(2027, 1, 10))

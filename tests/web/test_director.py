@@ -51,7 +51,7 @@ def rendered(archive):
 
 def _backup_set(archive) -> str:
     return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], BACKUP_CODE,
-                                actor=backup.Actor(NAMES["deputy"], "заместитель директора"), now=NOW)["set_id"]
+                                actor=Actor(NAMES["deputy"], "deputy"), now=NOW).set_id
 
 
 def _proposed_act(archive, document_ids: list[str]) -> str:

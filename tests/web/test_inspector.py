@@ -66,8 +66,8 @@ def holdings(archive, staff):
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     signer = archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin"))
-    outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["year"], ["6Б"], actor="director",
-                              role="director", now=archive.now)
+    outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["year"], ["6Б"],
+                              actor=Actor("director", "director"), now=archive.now)
     assert [o.ok for o in outcomes] == [True]
     register_document(archive.uow(), ids["6Б 2026/2027"], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 2027"), on=dt.date(2027, 7, 1),

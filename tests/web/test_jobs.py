@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 import time
 
+from archive_service import create_app
 from archive_service.errors import ArchiveError
 from archive_service.services import jobs as job_rows
 from archive_service.web import jobs
@@ -56,6 +57,49 @@ def test_a_job_whose_process_died_is_shown_as_interrupted(archive, login_as):
     job_rows.progress(archive.uow(), job_id, done=2, status="running", now=started)
     state = login_as("deputy").get(f"/jobs/{job_id}").get_json()
     assert state["status"] == "interrupted" and "запустить снова" in state["status_text"]
+
+
+def test_a_job_left_running_by_a_dead_web_process_is_marked_interrupted_when_the_web_starts_again(archive,
+                                                                                                   staff):
+    from web_support import client_factory
+
+    heard = archive.now() - dt.timedelta(minutes=10)
+    left = job_rows.create(archive.uow(), "period_copies", "Копии журнала", {}, total=5, actor="x", now=heard)
+    job_rows.progress(archive.uow(), left, done=2, status="running", message="5А: готово, 40 л.", now=heard)
+    alive = job_rows.create(archive.uow(), "period_backup", "Резервная копия", {}, total=1, actor="x",
+                            now=archive.now())
+    job_rows.progress(archive.uow(), alive, status="running", now=archive.now())
+    restarted = create_app(archive.settings)  # the web process started again over the same database
+    restarted.config.update(TESTING=True)
+    try:
+        state = client_factory(restarted)("deputy").get(f"/jobs/{left}").get_json()
+    finally:
+        restarted.extensions["archive"].engine.dispose()
+    assert state["status"] == "interrupted" and "запустить снова" in state["status_text"]
+    assert state["message"].startswith("прервано: процесс веб-сервера, выполнявший задание, остановлен")
+    assert state["done"] == 2
+    with archive.uow() as uow:
+        assert (uow.jobs.get(left).status, uow.jobs.get(alive).status) == ("interrupted", "running")
+
+
+def test_a_running_job_keeps_its_heartbeat_while_it_works_without_reporting(app, archive, login_as, monkeypatch):
+    monkeypatch.setattr(job_rows, "BEAT_EVERY", dt.timedelta(seconds=0.05))
+    gate = threading.Event()
+    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {"ok": gate.wait(10)}, actor="x")
+    client = login_as("deputy")
+    first = _wait(client, job_id, {"running"})
+    with archive.uow() as uow:
+        started = uow.jobs.get(job_id).heartbeat_at
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with archive.uow() as uow:
+            if uow.jobs.get(job_id).heartbeat_at > started:
+                break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the heartbeat was not renewed")
+    gate.set()
+    assert first["status"] == "running" and _wait(client, job_id, {"done"})["result"] == {"ok": True}
 
 
 def test_jobs_are_not_for_inspectors(app, login_as):
