@@ -17,6 +17,7 @@ import datetime as dt
 import uuid
 
 from archive_service.adapters.orm import Job
+from archive_service.domain.actor import Actor
 from archive_service.errors import NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
 
@@ -29,11 +30,13 @@ LEFT_BEHIND = ("прервано: процесс веб-сервера, выпо
                "запустите задание снова — уже сделанное повторно не делается")
 
 
-def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: str, now: dt.datetime) -> str:
+def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: Actor,
+           now: dt.datetime) -> str:
+    """A queued job row, created by `actor` (the row keeps the person's name)."""
     job_id = uuid.uuid4().hex
     with uow:
         uow.jobs.add(Job(id=job_id, kind=kind, title=title, params=params, status="queued", total=total, done=0,
-                         message="", result={}, created_by=actor, created_at=now, heartbeat_at=now))
+                         message="", result={}, created_by=actor.person, created_at=now, heartbeat_at=now))
         uow.commit()
     return job_id
 

@@ -82,7 +82,7 @@ def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, re
             yield FileOutcome(path, result.status, result.message)
 
 
-def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: str,
+def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: Actor,
                   on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None) -> Counter:
     """Render (or reuse) each job's document on the runner; the tally of rendered, reused, failed,
     sheets and pages. `on_outcome(done, job, outcome)` hears of each document as it is finished;
@@ -151,7 +151,7 @@ class ClosePeriod:
             if on_outcome is not None:
                 on_outcome(done, job, outcome)
 
-        tally = render_period(self.runner, jobs, self.actor.person, finished)
+        tally = render_period(self.runner, jobs, self.actor, finished)
         made = CopiesMade(tally["rendered"], tally["reused"], tally["failed"], tally["sheets"], tally["pages"],
                           tuple(errors))
         with self.uow:

@@ -177,7 +177,7 @@ def make_copies(year: str, period: str):
                                         report=report)
 
     job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who.person,
+                        {"academic_year": academic_year, "period": period}, work, actor=who,
                         total=len(classes))
     return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
 
@@ -271,7 +271,7 @@ def start_backup(year: str, period: str):
         return command.run().as_dict()  # the code lives only in this closure
 
     job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who.person)
+                        {"academic_year": academic_year, "period": period}, work, actor=who)
     return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
 
 

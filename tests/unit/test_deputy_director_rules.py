@@ -121,9 +121,10 @@ def test_closing_a_period_is_the_deputys_and_needs_stored_snapshots():
 def test_a_job_whose_heartbeat_stopped_is_marked_interrupted_with_the_reason_and_a_live_one_is_left():
     uow = FakeUnitOfWork()
     uow.jobs = FakeJobs()  # type: ignore[attr-defined]
-    dead = jobs.create(uow, "period_copies", "Копии", {}, total=3, actor="x", now=MOMENT - dt.timedelta(minutes=5))
-    alive = jobs.create(uow, "period_backup", "Копия", {}, total=1, actor="x", now=MOMENT - dt.timedelta(seconds=30))
-    done = jobs.create(uow, "period_copies", "Копии", {}, total=1, actor="x", now=MOMENT - dt.timedelta(hours=1))
+    x = Actor("x", "deputy")
+    dead = jobs.create(uow, "period_copies", "Копии", {}, total=3, actor=x, now=MOMENT - dt.timedelta(minutes=5))
+    alive = jobs.create(uow, "period_backup", "Копия", {}, total=1, actor=x, now=MOMENT - dt.timedelta(seconds=30))
+    done = jobs.create(uow, "period_copies", "Копии", {}, total=1, actor=x, now=MOMENT - dt.timedelta(hours=1))
     jobs.progress(uow, done, status="done", now=MOMENT - dt.timedelta(hours=1))
     assert jobs.mark_left_behind(uow, now=MOMENT) == 1
     states = {j.id: (j.status, j.message) for j in uow.jobs.rows}  # type: ignore[attr-defined]
