@@ -191,7 +191,7 @@ def documents(year: str, period: str):
                            job=_job("period_copies", board))
 
 
-def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:
+def _job(kind: str, board: period_steps.PeriodBoard) -> job_rows.JobState | None:
     """The job named in the address, else one of this kind for the period still under way."""
     a = archive()
     job_id = request.args.get("job") or period_close.running_job(a.uow(), kind, board.academic_year,
