@@ -6,6 +6,7 @@ they run on workers. Tasks acknowledge late, so a task whose worker is killed is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import datetime as dt
@@ -71,12 +72,23 @@ def _archive():
     return current_app.extensions["archive"]
 
 
+def sent_actor(actor: Mapping[str, str] | str, origin: str = "") -> Actor:
+    """The actor a task was sent: `Actor.as_dict()` plain data, rebuilt. A plain string is a message
+    queued by an older version, which sent only a name (and the origin beside it): that name acts
+    as the system, as those tasks always did."""
+    if isinstance(actor, str):
+        return Actor(actor, SYSTEM_ROLE, origin)
+    return Actor.from_dict(actor)
+
+
 @shared_task(name="archive.ingest_snapshot")
-def ingest_snapshot(raw: str, actor: str, origin: str = "", reason: str | None = None) -> dict:
-    """Store one snapshot; a rejection comes back as {"status": "rejected", "problems": [...]}."""
+def ingest_snapshot(raw: str, actor: dict[str, str] | str, origin: str = "", reason: str | None = None) -> dict:
+    """Store one snapshot; a rejection comes back as {"status": "rejected", "problems": [...]}.
+    `actor` is `Actor.as_dict()`; `origin` is read only from an older version's message, whose
+    `actor` was a name."""
     archive = _archive()
     try:
-        result = ingest.ingest_snapshot(archive.uow(), raw, actor=Actor(actor, SYSTEM_ROLE, origin), reason=reason,
+        result = ingest.ingest_snapshot(archive.uow(), raw, actor=sent_actor(actor, origin), reason=reason,
                                         now=archive.now())
         return result.as_dict()
     except ArchiveError as err:
@@ -101,11 +113,12 @@ def verify_audit_log() -> dict:
 
 
 @shared_task(name="archive.render_document", bind=True, max_retries=2)
-def render_document(self: Task, snapshot_id: int, kind: str, actor: str) -> dict:
-    """Render (or reuse) one class's document; safe to run again after a lost worker."""
+def render_document(self: Task, snapshot_id: int, kind: str, actor: dict[str, str] | str) -> dict:
+    """Render (or reuse) one class's document; safe to run again after a lost worker. `actor` is
+    `Actor.as_dict()` (a name alone in a message an older version queued)."""
     archive = _archive()
     return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id,
-                                     documents.as_kind(kind), archive.render_options, actor=actor,
+                                     documents.as_kind(kind), archive.render_options, actor=sent_actor(actor),
                                      now=archive.now()).as_dict()
 
 

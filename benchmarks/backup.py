@@ -71,7 +71,7 @@ def main() -> None:
             ingest_snapshot(archive.uow(), raw, actor=Actor("benchmark", "deputy"), now=archive.now())
             payload[f"snapshots/{data['class']['name']}.json"] = raw
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2", "H1"])
-        for _, outcome in LocalProcessRunner(settings).render(jobs, "benchmark"):
+        for _, outcome in LocalProcessRunner(settings).render(jobs, Actor("benchmark", "deputy")):
             assert "error" not in outcome, outcome
         for row in documents.list_documents(archive.uow(), "2026/2027", ["Q2", "H1"]):
             payload[f"documents/{documents.export_name(row)}"] = archive.store.read(row["sha256"])

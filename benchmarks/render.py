@@ -40,7 +40,7 @@ def _render(snapshot_id: int, kind: str) -> tuple[int, int, float, int]:
     assert _archive is not None
     started = time.perf_counter()
     result = documents.render_document(_archive.uow(), _archive.store, _archive.renderer, snapshot_id, kind,
-                                       _archive.render_options, actor="benchmark", now=_archive.now())
+                                       _archive.render_options, actor=Actor("benchmark", "deputy"), now=_archive.now())
     busy = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return multiprocessing.current_process().pid, result.pages, busy, peak_kb

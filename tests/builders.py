@@ -109,6 +109,6 @@ def render_journals(archive, letters: str, now: dt.datetime) -> list[str]:
         data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
         stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=now)
         ids.append(documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                             "class_journal", archive.render_options, actor="deputy",
+                                             "class_journal", archive.render_options, actor=Actor("deputy", "deputy"),
                                              now=now).document_id)
     return ids

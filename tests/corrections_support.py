@@ -30,11 +30,11 @@ class Corrected:
     old_signed_sha256: str
 
 
-def close(archive, actor: str, now: dt.datetime) -> documents.DocumentResult:
-    """The period close of 5А, Q2: the copy of the newest snapshot version."""
+def close(archive, deputy: str, now: dt.datetime) -> documents.DocumentResult:
+    """The period close of 5А, Q2 by the deputy named: the copy of the newest snapshot version."""
     (job,) = documents.plan_period_close(archive.uow(), "2026/2027", ["Q2"])
     return documents.render_document(archive.uow(), archive.store, archive.renderer, job.snapshot_id, job.kind,
-                                     archive.render_options, actor=actor, now=now)
+                                     archive.render_options, actor=Actor(deputy, "deputy"), now=now)
 
 
 def sign(archive) -> None:

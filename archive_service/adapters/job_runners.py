@@ -32,7 +32,7 @@ class InProcessRunner:
     def __init__(self, archive: Any) -> None:
         self.archive = archive
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
         a = self.archive
         for job in jobs:
             try:
@@ -62,8 +62,10 @@ class CeleryRunner:
         self.celery = celery
         self.local = local
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
-        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, actor]): j
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
+        """The actor crosses the broker as plain data (`Actor.as_dict`), rebuilt in the task."""
+        who = actor.as_dict()
+        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who]): j
                    for j in jobs}
         while pending:
             for result in [r for r in pending if r.ready()]:

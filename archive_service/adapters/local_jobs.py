@@ -29,7 +29,7 @@ def _start(settings: Settings) -> None:
     _archive = Archive(settings, in_worker=True)
 
 
-def _render(snapshot_id: int, kind: documents.Kind, actor: str) -> dict:
+def _render(snapshot_id: int, kind: documents.Kind, actor: Actor) -> dict:
     assert _archive is not None
     return documents.render_document(_archive.uow(), _archive.store, _archive.renderer, snapshot_id, kind,
                                      _archive.render_options, actor=actor, now=_archive.now()).as_dict()
@@ -54,7 +54,7 @@ class LocalProcessRunner:
     def _workers(self, count: int) -> int:
         return max(1, min(self.processes or os.cpu_count() or 1, count))
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: str) -> Iterator[tuple[documents.RenderJob, dict]]:
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
         """(job, outcome) in completion order; a job that raised gives {"error": message}."""
         if not jobs:
             return

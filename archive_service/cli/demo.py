@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from archive_service.cli.common import current_archive, fail, terminal_actor, terminal_origin
+from archive_service.cli.common import current_archive, fail, terminal
 from archive_service.demo.tour import run_demo
 from archive_service.errors import ArchiveError
 
@@ -16,6 +16,6 @@ from archive_service.errors import ArchiveError
 def demo_command(seed: int) -> None:
     """Главная задача на демо-данных: школа, загрузка журнала, проверка и закрытие II четверти и года."""
     try:
-        run_demo(current_archive(), seed=seed, actor=terminal_actor(), origin=terminal_origin(), say=click.echo)
+        run_demo(current_archive(), seed=seed, actor=terminal("deputy"), say=click.echo)
     except ArchiveError as err:
         raise fail(err) from None

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from tqdm import tqdm
 
 from archive_service.cli.common import (CLASSES, PERIODS, YEAR, current_archive,
-                                        echo_rows, fail, listing, terminal, terminal_actor)
+                                        echo_rows, fail, listing, terminal)
 from archive_service.errors import ArchiveError
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services import documents
@@ -89,7 +89,7 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
     archive = current_archive()
     try:
         exported = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
-                                              actor=terminal_actor(), now=archive.now())
+                                              actor=terminal("deputy"), now=archive.now())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     for note in exported.notes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,20 +54,28 @@ class DemoFailed(ArchiveError):
     """A step of the demo did not complete (what went wrong was said above it)."""
 
 
-def run_demo(archive: Archive, *, seed: int, actor: str, origin: str, say: Say) -> None:
-    """The whole demo, step by step; raises `DemoFailed` (or another `ArchiveError`) when a step fails."""
+def run_demo(archive: Archive, *, seed: int, actor: Actor, say: Say) -> None:
+    """The whole demo, step by step; raises `DemoFailed` (or another `ArchiveError`) when a step fails.
+    `actor` is the person at the terminal: each step acts as them in the role the step needs
+    (`acting_as`), from their origin."""
     started = time.perf_counter()
     out = archive.settings.home / "demo-data"
-    _make_school(archive, out, seed, actor, origin, say)
-    _close_term(archive, actor, say)
-    exported = _sign(archive, out, actor, say)
-    _back_up(archive, exported, actor, say)
-    _register(archive, exported, actor, say)
-    accounts_file = _grant_access(archive, actor, say)
+    deputy = acting_as(actor, "deputy")
+    _make_school(archive, out, seed, deputy, say)
+    _close_term(archive, deputy, say)
+    exported = _sign(archive, out, acting_as(actor, SIGNING_ROLE), say)
+    _back_up(archive, exported, deputy, say)
+    _register(archive, exported, acting_as(actor, "secretary"), say)
+    accounts_file = _grant_access(archive, acting_as(actor, sole_role("manage_accounts")), say)
     _tell_where(archive, out, exported, accounts_file, time.perf_counter() - started, say)
 
 
-def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str, say: Say) -> None:
+def acting_as(actor: Actor, role: str) -> Actor:
+    """The same person, from the same place, acting in `role` (a code of `ROLES`)."""
+    return replace(actor, role=role)
+
+
+def _make_school(archive: Archive, out: Path, seed: int, deputy: Actor, say: Say) -> None:
     from archive_service.demo import write_demo_data
 
     say(f"1. Демонстрационная школа: снимки журнала за {DEMO_YEAR} → {out}")
@@ -75,7 +84,7 @@ def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str
     say("2. Импорт снимков в архив")
     tally = {"stored": 0, "new_version": 0, "duplicate": 0, "rejected": 0}
     files = sorted(p for p in out.rglob("*.json") if p.is_file())
-    for outcome in ingest_paths(archive.uow, files, reason=None, actor=Actor(actor, "deputy", origin),
+    for outcome in ingest_paths(archive.uow, files, reason=None, actor=deputy,
                                 clock=archive.now):
         tally[outcome.status] += 1
         if outcome.status == "rejected":
@@ -91,14 +100,14 @@ def _make_school(archive: Archive, out: Path, seed: int, actor: str, origin: str
         say(line)
 
 
-def _close_term(archive: Archive, actor: str, say: Say) -> None:
+def _close_term(archive: Archive, deputy: Actor, say: Say) -> None:
     say(f"4. Закрытие периода: копии журнала ({' и '.join(DEMO_TERM)}) и сводные ведомости за год")
     def failed(done: int, job: documents.RenderJob, outcome: dict) -> None:
         if "error" in outcome:
             say(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
 
     for periods in (DEMO_TERM, ("year",)):
-        made = ClosePeriod(archive.uow(), archive.runner, DEMO_YEAR, periods, actor=Actor(actor, "deputy"),
+        made = ClosePeriod(archive.uow(), archive.runner, DEMO_YEAR, periods, actor=deputy,
                            clock=archive.now).run(failed)
         say(f"   {', '.join(periods)}: изготовлено {made.rendered}, уже было {made.reused}, "
             f"ошибок {made.failed}; листов {made.sheets}")
@@ -134,7 +143,7 @@ def demo_key(archive: Archive, director: str, gost_demo: bool, say: Say) -> tupl
             f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}")
 
 
-def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
+def _sign(archive: Archive, out: Path, director: Actor, say: Say) -> Path:
     settings = archive.settings
     gost_demo = settings.demo_signature.strip().lower() == "gost"
     if settings.demo_signature.strip() and not gost_demo:
@@ -142,7 +151,7 @@ def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
     key, where = demo_key(archive, snapshot_director(out), gost_demo, say)
     try:
         command = SignDocuments(archive.uow(), archive.store, {DEMO_YEAR: (*DEMO_TERM, "year")},
-                                actor=Actor(actor, SIGNING_ROLE), now=archive.now)
+                                actor=director, now=archive.now)
         with archive.signer(key) as signer:
             outcomes = command.run(signer)
     except NotFoundError:
@@ -153,17 +162,17 @@ def _sign(archive: Archive, out: Path, actor: str, say: Say) -> Path:
         raise DemoFailed("не все документы подписаны — см. сообщения выше")
     exported = settings.home / "documents-export"
     export = export_documents(archive.uow(), archive.store, exported, DEMO_YEAR, (*DEMO_TERM, "year"),
-                              actor=actor, now=archive.now())
+                              actor=director, now=archive.now())
     for note in export.notes:
         say(f"   внимание: {note}")
     say(f"   PDF для печати: {len(export.paths)} файлов в {exported}")
     return exported
 
 
-def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
+def _back_up(archive: Archive, exported: Path, deputy: Actor, say: Say) -> None:
     say(f"6. Резервная копия четверти на носителях A и B (код доступа директора для демо: «{DEMO_BACKUP_CODE}»)")
     made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
-                        actor=Actor(actor, "deputy"), now=archive.now()).run()
+                        actor=deputy, now=archive.now()).run()
     for copy in made.copies:
         say(f"   {copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
     act = exported / f"акт_передачи_{made.set_id}.pdf"
@@ -171,10 +180,9 @@ def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     say(f"   набор {made.set_id}, хранить до {made.retain_until}; акт передачи: {act}")
 
 
-def _register(archive: Archive, exported: Path, actor: str, say: Say) -> None:
+def _register(archive: Archive, exported: Path, secretary: Actor, say: Say) -> None:
     templates = archive.settings.templates_dir
     say("7. Реестр бумажных копий (секретарь)")
-    secretary = Actor(actor, "secretary")
     registered = [r.document_id for r in register.list_register(archive.uow())]
     for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
         if row["document_id"] not in registered:
@@ -216,8 +224,8 @@ def _demo_account(archive: Archive, login: str, name: str, role: str, actor: Act
     return password
 
 
-def _grant_access(archive: Archive, person: str, say: Say) -> Path:
-    actor = Actor(person, sole_role("manage_accounts"))  # the person at the terminal, as the administrator
+def _grant_access(archive: Archive, actor: Actor, say: Say) -> Path:
+    """As the administrator: the journal system's API token and the web accounts."""
     existing = [t for t in tokens.list_tokens(archive.uow()) if t.name == "demo-journal" and not t.revoked_at]
     say("8. Доступ для системы электронного журнала (API)")
     if existing:

@@ -11,6 +11,7 @@ system); services receive it and never build one themselves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from archive_service.domain.roles import ROLES
@@ -47,3 +48,12 @@ class Actor:
     def system(cls, origin: str = "по расписанию") -> Actor:
         """The archive acting on its own schedule."""
         return cls("Архив (автоматически)", SYSTEM_ROLE, origin)
+
+    def as_dict(self) -> dict[str, str]:
+        """The actor as plain data, for a message that crosses a broker (a Celery task's arguments)."""
+        return {"person": self.person, "role": self.role, "origin": self.origin, "account": self.account}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str]) -> Actor:
+        """The actor `as_dict` wrote; a wrong person or role is refused as at construction."""
+        return cls(data["person"], data["role"], data.get("origin", ""), data.get("account", ""))

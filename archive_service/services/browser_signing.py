@@ -144,10 +144,10 @@ def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_y
             done.append(adopted)
             continue
         try:
-            items.append(_prepare_one(uow, store, preparer, doc, cert, owner_id=owner_id, actor=actor.person,
+            items.append(_prepare_one(uow, store, preparer, doc, cert, owner_id=owner_id, actor=actor,
                                       now=now, lifetime=lifetime))
         except (SigningError, StorageError) as err:
-            done.append(record_failure(uow, doc, err, actor=actor.person, now=now, route="browser"))
+            done.append(record_failure(uow, doc, err, actor=actor, now=now, route="browser"))
     return Preparation(items, done)
 
 
@@ -177,7 +177,7 @@ def prepare_selection(uow: UnitOfWork, store: ContentStore, preparer: Preparer, 
 
 
 def _prepare_one(uow: UnitOfWork, store: ContentStore, preparer: Preparer, doc: Pending, cert: x509.Certificate,
-                 *, owner_id: int, actor: str, now: dt.datetime, lifetime: dt.timedelta) -> PreparedItem:
+                 *, owner_id: int, actor: Actor, now: dt.datetime, lifetime: dt.timedelta) -> PreparedItem:
     prepared = preparer(store.read(doc.sha256), doc.certification_page, cert, now=now)
     row = PreparedRow(id=secrets.token_hex(16), document_id=doc.pk, user_id=owner_id, created_at=now,
                       expires_at=now + lifetime, pdf=prepared.document, reserved_start=prepared.reserved_start,
@@ -185,8 +185,8 @@ def _prepare_one(uow: UnitOfWork, store: ContentStore, preparer: Preparer, doc: 
                       digest=prepared.digest.hex(), certificate=prepared.certificate)
     with uow:
         uow.prepared.add(row)
-        uow.audit.append(at=now, actor=actor, action="document.signature_prepared", object_type="document",
-                         object_id=doc.document_id,
+        uow.audit.append(at=now, actor=actor.person, action="document.signature_prepared", object_type="document",
+                         object_id=doc.document_id, origin=actor.origin,
                          details={"digest_algorithm": row.digest_algorithm, "digest": row.digest,
                                   "certificate_serial": f"{cert.serial_number:X}", "route": "browser"})
         uow.commit()
@@ -204,7 +204,7 @@ def complete(uow: UnitOfWork, store: ContentStore, completer: Completer, prepare
         signed = completer.finish(prepared, signature_cms)
     except SigningError as err:
         raise SignatureRefused(f"подпись не принята: {err}") from None
-    outcome = store_signed(uow, store, doc, signed, x509.Certificate.load(prepared.certificate), actor=actor.person,
+    outcome = store_signed(uow, store, doc, signed, x509.Certificate.load(prepared.certificate), actor=actor,
                            now=now)
     with uow:
         row = uow.prepared.get(prepared_id) if outcome.ok else None

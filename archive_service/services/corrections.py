@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, RegisterEntry, SnapshotRecord
+from archive_service.domain.actor import Actor
 from archive_service.domain.corrections import Copy, current, replacements
 from archive_service.errors import found
 from archive_service.services.unit_of_work import UnitOfWork
@@ -59,7 +60,7 @@ def lock_class(uow: UnitOfWork, snapshot: SnapshotRecord) -> None:
     uow.supersessions.lock_class(snapshot)
 
 
-def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str, now: dt.datetime) -> int:
+def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: Actor, now: dt.datetime) -> int:
     """Inside the caller's transaction: record what the copies of `document`'s class and period
     replace and are replaced by, where not recorded yet; returns how many rows were added.
 
@@ -79,16 +80,17 @@ def record_replacements(uow: UnitOfWork, document: DocumentRecord, *, actor: str
     return added
 
 
-def _record_one(uow: UnitOfWork, old: DocumentRecord, new: DocumentRecord, *, actor: str, now: dt.datetime) -> None:
+def _record_one(uow: UnitOfWork, old: DocumentRecord, new: DocumentRecord, *, actor: Actor,
+                now: dt.datetime) -> None:
     """`new` replaces `old`: the row, and the audit event naming who made the correction."""
     corrected = _snapshot(uow, new.snapshot_id)
     row = DocumentSupersession(superseded_id=old.id, successor_id=new.id, reason=corrected.reason or NO_REASON,
                                version=corrected.version, corrected_by=corrected.ingested_by,
-                               corrected_at=corrected.ingested_at, recorded_at=now, recorded_by=actor)
+                               corrected_at=corrected.ingested_at, recorded_at=now, recorded_by=actor.person)
     uow.supersessions.add(row)
     entry = uow.register.of_document(old.id)
-    uow.audit.append(at=now, actor=actor, action="document.superseded", object_type="document",
-                     object_id=old.document_id,
+    uow.audit.append(at=now, actor=actor.person, action="document.superseded", object_type="document",
+                     object_id=old.document_id, origin=actor.origin,
                      details={"successor": new.document_id, "class": old.class_name, "period": old.period_code,
                               "kind": old.kind, "reason": row.reason, "version": row.version,
                               "corrected_by": row.corrected_by, "corrected_at": row.corrected_at.isoformat(),

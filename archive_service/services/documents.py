@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from archive_service.adapters.orm import DocumentRecord
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.services import corrections, register
@@ -89,7 +90,7 @@ class _Source:
 
 
 def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer, snapshot_id: int,
-                    kind: Kind, options: RenderOptions, *, actor: str, now: dt.datetime) -> DocumentResult:
+                    kind: Kind, options: RenderOptions, *, actor: Actor, now: dt.datetime) -> DocumentResult:
     """Render (or reuse) one document of one snapshot and record it.
 
     No transaction is open while rendering (seconds): the snapshot is read in one short
@@ -119,13 +120,13 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
             return _result("rendered", existing)
         record = DocumentRecord(document_id=doc_id, kind=kind, template_version=rendered.template_version,
                                 duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
-                                size=len(rendered.pdf), created_at=now, created_by=actor, **source.facts)
+                                size=len(rendered.pdf), created_at=now, created_by=actor.person, **source.facts)
         _record(uow, record, source.content_hash, actor=actor, now=now)
         return _result("rendered", record)
 
 
 def _source_or_reused(uow: UnitOfWork, store: ContentStore, snapshot_id: int, kind: Kind, options: RenderOptions,
-                      *, actor: str, now: dt.datetime) -> _Source | DocumentResult:
+                      *, actor: Actor, now: dt.datetime) -> _Source | DocumentResult:
     """The snapshot to render, or the document already made from it (its file intact)."""
     with uow:
         snapshot = uow.snapshots.get(snapshot_id, with_content=True)
@@ -141,13 +142,13 @@ def _source_or_reused(uow: UnitOfWork, store: ContentStore, snapshot_id: int, ki
         return _Source(facts, snapshot.content_hash, zlib.decompress(snapshot.content), load_snapshot(snapshot))
 
 
-def _record(uow: UnitOfWork, record: DocumentRecord, snapshot_hash: str, *, actor: str, now: dt.datetime) -> None:
+def _record(uow: UnitOfWork, record: DocumentRecord, snapshot_hash: str, *, actor: Actor, now: dt.datetime) -> None:
     """The document's record, its audit event and what it replaces, committed together."""
     uow.documents.add(record)
-    uow.audit.append(at=now, actor=actor, action="document.rendered", object_type="document",
-                     object_id=record.document_id, details={"kind": record.kind, "class": record.class_name,
-                                                            "period": record.period_code, "sheets": record.sheets,
-                                                            "sha256": record.sha256, "snapshot": snapshot_hash})
+    uow.audit.append(at=now, actor=actor.person, action="document.rendered", object_type="document",
+                     object_id=record.document_id, origin=actor.origin,
+                     details={"kind": record.kind, "class": record.class_name, "period": record.period_code,
+                              "sheets": record.sheets, "sha256": record.sha256, "snapshot": snapshot_hash})
     corrections.record_replacements(uow, record, actor=actor, now=now)  # one transaction with the record
     crash_point("render.uncommitted")
     uow.commit()
@@ -201,7 +202,7 @@ class Export:
 
 
 def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academic_year: str,
-                     period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: str,
+                     period_codes: Sequence[str] = (), class_names: Sequence[str] = (), *, actor: Actor,
                      now: dt.datetime) -> Export:
     """Copy the copy in force of each class and period to `target` under readable names: the
     signed file where the director has signed (the electronic original), else the unsigned one.
@@ -225,8 +226,8 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
             with path.open("xb") as out:  # exclusive: never replaces a file made meanwhile
                 out.write(data)
     with uow:
-        uow.audit.append(at=now, actor=actor, action="documents.exported", object_type="period",
-                         object_id=f"{academic_year}:{','.join(period_codes)}",
+        uow.audit.append(at=now, actor=actor.person, action="documents.exported", object_type="period",
+                         object_id=f"{academic_year}:{','.join(period_codes)}", origin=actor.origin,
                          details={"to": str(target), "documents": [r["document_id"] for r in newest.values()],
                                   "files": [path.name for path, _ in plan]})
         uow.commit()

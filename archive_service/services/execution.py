@@ -41,7 +41,7 @@ from archive_service.services.documents import RenderJob
 class JobRunner(Protocol):
     """Runs render and signing work, and long jobs off a request."""
 
-    def render(self, jobs: Sequence[RenderJob], actor: str) -> Iterator[tuple[RenderJob, dict]]:
+    def render(self, jobs: Sequence[RenderJob], actor: Actor) -> Iterator[tuple[RenderJob, dict]]:
         """(job, outcome) as each document is finished, in the order they finish: the outcome is
         `DocumentResult.as_dict()`, or {"error": message} for a job that failed. Rendering is safe
         to repeat, so a job redelivered after a lost worker does no harm."""

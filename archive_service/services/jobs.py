@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from archive_service.adapters.orm import Job
+from archive_service.domain.actor import Actor
 from archive_service.errors import NotFoundError
+from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
 
 STALE_AFTER = dt.timedelta(minutes=2)
@@ -29,11 +32,13 @@ LEFT_BEHIND = ("прервано: процесс веб-сервера, выпо
                "запустите задание снова — уже сделанное повторно не делается")
 
 
-def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: str, now: dt.datetime) -> str:
+def create(uow: UnitOfWork, kind: str, title: str, params: dict, *, total: int, actor: Actor,
+           now: dt.datetime) -> str:
+    """A queued job row, created by `actor` (the row keeps the person's name)."""
     job_id = uuid.uuid4().hex
     with uow:
         uow.jobs.add(Job(id=job_id, kind=kind, title=title, params=params, status="queued", total=total, done=0,
-                         message="", result={}, created_by=actor, created_at=now, heartbeat_at=now))
+                         message="", result={}, created_by=actor.person, created_at=now, heartbeat_at=now))
         uow.commit()
     return job_id
 
@@ -82,14 +87,32 @@ def mark_left_behind(uow: UnitOfWork, *, now: dt.datetime) -> int:
         return len(rows)
 
 
-def get(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> dict:
+@dataclass(frozen=True)
+class JobState(Row):
+    """A job as its page polls it (`as_dict()` is the JSON `/jobs/<id>` answers): a job whose
+    heartbeat stopped reads «interrupted» whatever its row still says."""
+
+    id: str
+    kind: str
+    title: str
+    params: dict
+    status: str
+    status_text: str
+    total: int
+    done: int
+    percent: int
+    message: str
+    result: dict
+    created_by: str
+    created_at: str
+
+
+def get(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> JobState:
     with uow:
         job = _job(uow, job_id)
         status = job.status
         if status in ("queued", "running") and now - job.heartbeat_at > STALE_AFTER:
             status = "interrupted"
-        return {"id": job.id, "kind": job.kind, "title": job.title, "params": job.params, "status": status,
-                "status_text": STATUS[status], "total": job.total, "done": job.done,
-                "percent": round(100 * job.done / job.total) if job.total else (100 if status == "done" else 0),
-                "message": job.message, "result": job.result, "created_by": job.created_by,
-                "created_at": job.created_at.isoformat()}
+        return JobState(job.id, job.kind, job.title, job.params, status, STATUS[status], job.total, job.done,
+                        round(100 * job.done / job.total) if job.total else (100 if status == "done" else 0),
+                        job.message, job.result, job.created_by, job.created_at.isoformat())

@@ -23,30 +23,58 @@ from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.rendering.preview import page_png
 from archive_service.services import backup, documents
 from archive_service.services.execution import JobRunner
-from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.ingest import IngestResult, ingest_snapshot
+from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore
 
 Report = Callable[..., None]
 
 
+@dataclass(frozen=True)
+class UploadOutcome(Row):
+    """What became of one uploaded snapshot file: stored (with the snapshot's facts), a duplicate,
+    a correction awaiting its reason, or rejected with the problems found."""
+
+    file: str
+    status: str
+    message: str
+    problems: tuple[dict[str, Any], ...] = ()
+    stored: IngestResult | None = None
+
+    @property
+    def class_name(self) -> str:
+        return self.stored.class_name if self.stored else ""
+
+    @property
+    def academic_year(self) -> str:
+        return self.stored.academic_year if self.stored else ""
+
+    @property
+    def period_code(self) -> str:
+        return self.stored.period_code if self.stored else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The file, its problems, and the stored snapshot's facts where it was stored."""
+        return {"file": self.file, "problems": list(self.problems), "status": self.status, "message": self.message,
+                **(self.stored.as_dict() if self.stored else {})}
+
+
 def ingest_files(uow: UnitOfWork, files: Sequence[tuple[str, bytes]], *, reason: str, actor: Actor,
-                 now: dt.datetime) -> list[dict]:
+                 now: dt.datetime) -> list[UploadOutcome]:
     """Store each uploaded file on its own (a rejected file writes nothing); one outcome per file."""
     outcomes = []
     for name, raw in files:
-        outcome: dict[str, Any] = {"file": name, "problems": []}
         try:
             result = ingest_snapshot(uow, raw, actor=actor, reason=reason, now=now)
         except SnapshotRejected as err:
-            outcome.update(status="rejected", message=str(err), problems=[p.as_dict() for p in err.problems])
+            outcomes.append(UploadOutcome(name, "rejected", str(err), tuple(p.as_dict() for p in err.problems)))
         except ReasonRequired as err:
-            outcome.update(status="reason_required", message=str(err))
+            outcomes.append(UploadOutcome(name, "reason_required", str(err)))
         except ArchiveError as err:
-            outcome.update(status="rejected", message=str(err))
+            outcomes.append(UploadOutcome(name, "rejected", str(err)))
         else:
-            outcome.update(result.as_dict())
-        outcomes.append(outcome)
+            outcomes.append(UploadOutcome(name, result.status, result.message, stored=result))
     return outcomes
 
 
@@ -82,7 +110,7 @@ def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, re
             yield FileOutcome(path, result.status, result.message)
 
 
-def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: str,
+def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: Actor,
                   on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None) -> Counter:
     """Render (or reuse) each job's document on the runner; the tally of rendered, reused, failed,
     sheets and pages. `on_outcome(done, job, outcome)` hears of each document as it is finished;
@@ -151,7 +179,7 @@ class ClosePeriod:
             if on_outcome is not None:
                 on_outcome(done, job, outcome)
 
-        tally = render_period(self.runner, jobs, self.actor.person, finished)
+        tally = render_period(self.runner, jobs, self.actor, finished)
         made = CopiesMade(tally["rendered"], tally["reused"], tally["failed"], tally["sheets"], tally["pages"],
                           tuple(errors))
         with self.uow:

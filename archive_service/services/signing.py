@@ -115,14 +115,14 @@ def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner,
         raise nothing_to_sign(uow, academic_year, period_codes, class_names)
     outcomes = []
     for doc in pending:
-        outcome = _sign_one(uow, store, signer, doc, actor=actor.person, now=now())
+        outcome = _sign_one(uow, store, signer, doc, actor=actor, now=now())
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
     return outcomes
 
 
-def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: Pending, *, actor: str,
+def _sign_one(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, doc: Pending, *, actor: Actor,
               now: dt.datetime) -> SigningOutcome:
     adopted = adopt_signed_before_a_crash(uow, store, doc)
     if adopted is not None:
@@ -142,7 +142,7 @@ def adopt_signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: Pendi
     return _record(uow, doc, started["details"], at=started["at"], actor=started["actor"], adopted=True)
 
 
-def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: bytes, cert: Any, *, actor: str,
+def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: bytes, cert: Any, *, actor: Actor,
                  now: dt.datetime) -> SigningOutcome:
     """A signed file made by any route (a key here, an external program, the director's browser)
     stored and recorded: its facts first as a `document.signing` event (a crash after storing is
@@ -154,8 +154,8 @@ def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: byt
                  "certificate_serial": f"{cert.serial_number:X}",
                  "timestamp_expires_at": expires.isoformat() if expires else None}
         with uow:
-            uow.audit.append(at=now, actor=actor, action="document.signing", object_type="document",
-                             object_id=doc.document_id, details=facts)
+            uow.audit.append(at=now, actor=actor.person, action="document.signing", object_type="document",
+                             object_id=doc.document_id, origin=actor.origin, details=facts)
             uow.commit()
         store.put(signed)
     except (SigningError, StorageError) as err:
@@ -163,12 +163,12 @@ def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: byt
     return _record(uow, doc, facts, at=now, actor=actor, adopted=False)
 
 
-def record_failure(uow: UnitOfWork, doc: Pending, err: Exception, *, actor: str, now: dt.datetime,
+def record_failure(uow: UnitOfWork, doc: Pending, err: Exception, *, actor: Actor, now: dt.datetime,
                    **details: str) -> SigningOutcome:
     """A document this run could not sign: audited with the reason, the others go on."""
     with uow:
-        uow.audit.append(at=now, actor=actor, action="document.sign_failed", object_type="document",
-                         object_id=doc.document_id, details={"reason": str(err), **details})
+        uow.audit.append(at=now, actor=actor.person, action="document.sign_failed", object_type="document",
+                         object_id=doc.document_id, origin=actor.origin, details={"reason": str(err), **details})
         uow.commit()
     return SigningOutcome(doc.document_id, doc.class_name, doc.period_code, False, str(err))
 
@@ -179,20 +179,22 @@ def _signed_before_a_crash(uow: UnitOfWork, store: ContentStore, doc: Pending) -
         started = uow.audit.latest("document.signing", doc.document_id)
         if started is None or not store.verify(started.details["sha256"]):
             return None
-        return {"details": started.details, "at": started.at, "actor": started.actor}
+        # the director who signed then (only the director signs), from where they signed
+        return {"details": started.details, "at": started.at,
+                "actor": Actor(started.actor, SIGNING_ROLE, started.origin)}
 
 
-def _record(uow: UnitOfWork, doc: Pending, facts: dict, *, at: dt.datetime, actor: str,
+def _record(uow: UnitOfWork, doc: Pending, facts: dict, *, at: dt.datetime, actor: Actor,
             adopted: bool) -> SigningOutcome:
     """The signature record and its audit event, committed together."""
     expires = facts["timestamp_expires_at"]
     with uow:
         uow.documents.add_signature(DocumentSignature(
             document_id=doc.pk, sha256=facts["sha256"], size=facts["size"], level=facts["level"],
-            signer=facts["signer"], certificate_serial=facts["certificate_serial"], signed_at=at, signed_by=actor,
-            timestamp_expires_at=dt.datetime.fromisoformat(expires) if expires else None))
-        uow.audit.append(at=at, actor=actor, action="document.signed", object_type="document",
-                         object_id=doc.document_id,
+            signer=facts["signer"], certificate_serial=facts["certificate_serial"], signed_at=at,
+            signed_by=actor.person, timestamp_expires_at=dt.datetime.fromisoformat(expires) if expires else None))
+        uow.audit.append(at=at, actor=actor.person, action="document.signed", object_type="document",
+                         object_id=doc.document_id, origin=actor.origin,
                          details={"sha256": facts["sha256"], "unsigned_sha256": doc.sha256, "level": facts["level"],
                                   "certificate_serial": facts["certificate_serial"]}
                          | ({"adopted_after_crash": True} if adopted else {}))

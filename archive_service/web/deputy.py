@@ -177,7 +177,7 @@ def make_copies(year: str, period: str):
                                         report=report)
 
     job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who.person,
+                        {"academic_year": academic_year, "period": period}, work, actor=who,
                         total=len(classes))
     return redirect(url_for("deputy.documents", year=year, period=period, job=job_id))
 
@@ -191,7 +191,7 @@ def documents(year: str, period: str):
                            job=_job("period_copies", board))
 
 
-def _job(kind: str, board: period_steps.PeriodBoard) -> dict | None:
+def _job(kind: str, board: period_steps.PeriodBoard) -> job_rows.JobState | None:
     """The job named in the address, else one of this kind for the period still under way."""
     a = archive()
     job_id = request.args.get("job") or period_close.running_job(a.uow(), kind, board.academic_year,
@@ -271,7 +271,7 @@ def start_backup(year: str, period: str):
         return command.run().as_dict()  # the code lives only in this closure
 
     job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
-                        {"academic_year": academic_year, "period": period}, work, actor=who.person)
+                        {"academic_year": academic_year, "period": period}, work, actor=who)
     return redirect(url_for("deputy.backup", year=year, period=period, job=job_id))
 
 

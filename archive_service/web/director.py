@@ -240,7 +240,7 @@ def start_signing():
                                               for year, codes in chosen.items())
     job_id = web_jobs.start(current_app._get_current_object(), "director.sign", title,  # type: ignore[attr-defined]
                             {"periods": chosen, **key}, _signing_work(chosen, key_spec, key, who),
-                            actor=who.person, total=total)
+                            actor=who, total=total)
     return redirect(url_for("director.job", job_id=job_id))
 
 

@@ -76,7 +76,7 @@ def restore():
     title = f"Восстановление резервной копии: {chosen.academic_year}, {periods_word(chosen.periods)}"
     job_id = web_jobs.start(current_app._get_current_object(), "director.restore", title,  # type: ignore[attr-defined]
                             {"set_id": set_id, "purpose": purpose, "target": str(target)},
-                            _restore_work(set_id, code, target, purpose, who), actor=who.person, total=1)
+                            _restore_work(set_id, code, target, purpose, who), actor=who, total=1)
     return redirect(url_for("director.job", job_id=job_id))
 
 

@@ -23,6 +23,7 @@ from typing import Callable
 from flask import Flask
 from flask.blueprints import BlueprintSetupState
 
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import jobs
 from storage import StorageError
@@ -31,7 +32,7 @@ Report = Callable[..., None]
 Work = Callable[[Report], dict]
 
 
-def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor: str,
+def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor: Actor,
           total: int = 0) -> str:
     archive = app.extensions["archive"]
     job_id = jobs.create(archive.uow(), kind, title, params, total=total, actor=actor, now=archive.now())

@@ -44,4 +44,4 @@ def job_status(job_id: str) -> dict:
     job = jobs.get(a.uow(), job_id, now=a.now())
     if job["kind"] in DIRECTOR_JOBS and g.user.role != "director":
         raise NotFoundError("задание не найдено")  # answered exactly as a job that does not exist
-    return job
+    return job.as_dict()

@@ -93,7 +93,7 @@ def test(source_name: str):
         return {"school": info.school, "classes": len(info.classes), "periods": [p.code for p in info.periods]}
 
     job_id = jobs.start(app, "source_test", f"Проверка подключения «{source_name}»", {"source": source_name}, work,
-                        actor=who.person)
+                        actor=who)
     return redirect(url_for("sources.index", job=job_id))
 
 
@@ -117,7 +117,7 @@ def pull(source_name: str):
         return {"ok": result.ok, "classes": {c.class_name: c.status for c in result.classes}}
 
     job_id = jobs.start(app, "source_pull", f"Выгрузка «{source_name}»: {year}, {PERIOD_TITLES[period]}",
-                        {"source": source_name, "academic_year": year, "period": period}, work, actor=who.person)
+                        {"source": source_name, "academic_year": year, "period": period}, work, actor=who)
     return redirect(url_for("sources.index", job=job_id))
 
 

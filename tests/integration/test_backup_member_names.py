@@ -23,7 +23,7 @@ def store_class(archive, class_id: str, name: str, render: bool = False) -> None
     stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     if render:
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                  "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                  "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
 
 
 def restored_set(archive, tmp_path):

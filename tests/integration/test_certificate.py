@@ -91,7 +91,7 @@ def store_year(archive, data: dict) -> dict:
     """Ingest a year snapshot and render its summary sheet; the sheet's record as listed."""
     stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                    "summary_sheet", archive.render_options, actor="deputy", now=NOW)
+                                    "summary_sheet", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     return next(d for d in documents.list_documents(archive.uow()) if d["document_id"] == doc.document_id)
 
 

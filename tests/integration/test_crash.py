@@ -113,7 +113,7 @@ def installation(db_url, tmp_path):
 def close_in_process(archive) -> None:
     for job in documents.plan_period_close(archive.uow(), YEAR, [PERIOD]):
         documents.render_document(archive.uow(), archive.store, archive.renderer, job.snapshot_id, job.kind,
-                                  archive.render_options, actor="test", now=NOW)
+                                  archive.render_options, actor=Actor("test", "deputy"), now=NOW)
 
 
 def crash_and_recover(archive, env, point: str, command: tuple[str, ...]) -> dict:

@@ -64,7 +64,8 @@ def installation(db_url, tmp_path):
     for letter in CLASSES:
         stored = ingest_snapshot(archive.uow(), _of_2019(letter), actor=Actor("test", "deputy"), now=MOMENT)
         doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                        "class_journal", archive.render_options, actor="deputy", now=MOMENT)
+                                        "class_journal", archive.render_options, actor=Actor("deputy", "deputy"),
+                                        now=MOMENT)
         register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2020, 1, 15),
                                    paper_only=True, actor=CLERK, now=MOMENT)

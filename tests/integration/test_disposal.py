@@ -39,7 +39,8 @@ def registered(archive):
         data["class"] = {**data["class"], "id": f"c-5{letter}", "name": f"5{letter}"}
         stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
         doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                        "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                        "class_journal", archive.render_options, actor=Actor("deputy", "deputy"),
+                                        now=NOW)
         row = register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                          accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
                                          paper_only=True, actor=CLERK, now=NOW)

@@ -19,11 +19,13 @@ def render(archive, class_id: str, name: str) -> str:
     data["class"] = {**data["class"], "id": class_id, "name": name, "grade": 10}
     stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                     "class_journal", archive.render_options, actor="deputy", now=NOW).document_id
+                                     "class_journal", archive.render_options, actor=Actor("deputy", "deputy"),
+                                     now=NOW).document_id
 
 
 def export(archive, target):
-    return documents.export_documents(archive.uow(), archive.store, target, "2026/2027", actor="secretary", now=NOW)
+    return documents.export_documents(archive.uow(), archive.store, target, "2026/2027",
+                                      actor=Actor("secretary", "secretary"), now=NOW)
 
 
 def test_two_classes_whose_names_make_one_file_name_get_two_files_and_a_note(archive, tmp_path):

@@ -46,7 +46,7 @@ def setup(tmp_path, db_url, monkeypatch):
         archive = app.extensions["archive"]
         stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                  "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                  "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
         yield app, archive, pki, tsa
         archive.engine.dispose()
 

@@ -34,8 +34,11 @@ def _jobs(archive) -> list[RenderJob]:
     return [job, missing]
 
 
+CLERK = Actor("cli:test", "deputy", "cli@test")
+
+
 def _outcomes(runner, jobs) -> dict[str, dict]:
-    return {job.class_name: outcome for job, outcome in runner.render(jobs, "cli:test")}
+    return {job.class_name: outcome for job, outcome in runner.render(jobs, CLERK)}
 
 
 def test_in_process_and_local_processes_render_the_same_document_and_report_a_failed_class(archive):
@@ -61,3 +64,6 @@ def test_the_celery_runner_renders_on_a_real_worker(worker_app):
     outcomes = _outcomes(archive.runner, jobs)
     assert outcomes["5А"]["status"] == "rendered" and archive.store.verify(outcomes["5А"]["sha256"])
     assert set(outcomes["9Я"]) == {"error"}
+    with archive.uow() as uow:  # the actor crossed the broker as plain data and was rebuilt whole
+        (event,) = [e for e in uow.audit.entries() if e.action == "document.rendered"]
+        assert (event.actor, event.origin) == (CLERK.person, CLERK.origin)

@@ -22,7 +22,7 @@ def stored(archive):
 
 def close(archive, snapshot_id):
     return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id,
-                                     "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                     "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
 
 
 def test_a_closed_period_has_a_recorded_document_in_the_store(archive, stored):

@@ -27,7 +27,7 @@ def closed(archive):
     for data in (snapshot(), second):
         result = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
         documents.render_document(archive.uow(), archive.store, archive.renderer, result.snapshot_id,
-                                  "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                  "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     return archive

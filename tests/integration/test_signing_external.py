@@ -79,7 +79,7 @@ def test_the_cli_signs_through_the_external_program(archive, runner):
     command, cert = external_key(pki, archive.settings.home)
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
-                              archive.render_options, actor="deputy", now=NOW)
+                              archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     both = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,
                                "--pkcs12", str(pki.signer_p12), "--external-cert", str(cert)])
     assert both.exit_code == 2 and "ровно один ключ" in both.output

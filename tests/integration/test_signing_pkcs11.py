@@ -94,7 +94,7 @@ def test_the_cli_signs_a_period_with_the_token(token, archive, runner, monkeypat
     shutil.copytree(token.directory, archive.demo_pki.directory)  # the token's CA is this installation's trust
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
-                              archive.render_options, actor="deputy", now=NOW)
+                              archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     usage = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY)])
     assert usage.exit_code == 2 and "--pkcs11-token" in usage.output
     monkeypatch.setenv("ARCHIVE_SIGN_PIN", PIN)

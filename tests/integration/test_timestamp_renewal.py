@@ -23,7 +23,7 @@ YEARS_4 = dt.timedelta(days=4 * 365)
 def signed(archive):
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
-                              archive.render_options, actor="deputy", now=NOW)
+                              archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     signer = archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin"))

@@ -121,9 +121,10 @@ def test_closing_a_period_is_the_deputys_and_needs_stored_snapshots():
 def test_a_job_whose_heartbeat_stopped_is_marked_interrupted_with_the_reason_and_a_live_one_is_left():
     uow = FakeUnitOfWork()
     uow.jobs = FakeJobs()  # type: ignore[attr-defined]
-    dead = jobs.create(uow, "period_copies", "Копии", {}, total=3, actor="x", now=MOMENT - dt.timedelta(minutes=5))
-    alive = jobs.create(uow, "period_backup", "Копия", {}, total=1, actor="x", now=MOMENT - dt.timedelta(seconds=30))
-    done = jobs.create(uow, "period_copies", "Копии", {}, total=1, actor="x", now=MOMENT - dt.timedelta(hours=1))
+    x = Actor("x", "deputy")
+    dead = jobs.create(uow, "period_copies", "Копии", {}, total=3, actor=x, now=MOMENT - dt.timedelta(minutes=5))
+    alive = jobs.create(uow, "period_backup", "Копия", {}, total=1, actor=x, now=MOMENT - dt.timedelta(seconds=30))
+    done = jobs.create(uow, "period_copies", "Копии", {}, total=1, actor=x, now=MOMENT - dt.timedelta(hours=1))
     jobs.progress(uow, done, status="done", now=MOMENT - dt.timedelta(hours=1))
     assert jobs.mark_left_behind(uow, now=MOMENT) == 1
     states = {j.id: (j.status, j.message) for j in uow.jobs.rows}  # type: ignore[attr-defined]
@@ -157,3 +158,29 @@ def test_closing_a_period_tallies_every_class_and_records_one_event_with_who_and
         "period.copies_made", DEPUTY.person, DEPUTY.origin, "2025/2026:Y")
     assert event.details == made.as_dict() == {"rendered": 2, "reused": 0, "failed": 1, "sheets": 40,
                                                "errors": ["5Б: шрифт не найден"]}
+
+
+def test_an_upload_outcome_reads_as_the_dict_it_replaced():
+    from archive_service.services.ingest import IngestResult
+    from archive_service.services.period_close import UploadOutcome
+
+    stored = IngestResult("stored", 7, "ab" * 32, 1, "2026/2027", "Q2", "5А", marks=3, message="сохранён")
+    ok = UploadOutcome("5А.json", stored.status, stored.message, stored=stored)
+    assert ok.as_dict() == {"file": "5А.json", "problems": [], **stored.as_dict()}
+    assert (ok["class_name"], ok.class_name, ok.period_code) == ("5А", "5А", "Q2")
+    bad = UploadOutcome("x.json", "rejected", "не снимок", ({"code": "schema", "path": "$"},))
+    assert bad.as_dict() == {"file": "x.json", "problems": [{"code": "schema", "path": "$"}], "status": "rejected",
+                             "message": "не снимок"}
+    assert (bad.class_name, bad.academic_year) == ("", "")
+
+
+def test_a_job_state_reads_as_the_dict_it_replaced():
+    uow = FakeUnitOfWork()
+    uow.jobs = FakeJobs()  # type: ignore[attr-defined]
+    job_id = jobs.create(uow, "period_copies", "Копии", {"period": "Q2"}, total=4, actor=Actor("x", "deputy"),
+                         now=MOMENT)
+    jobs.progress(uow, job_id, done=1, status="running", now=MOMENT)
+    state = jobs.get(uow, job_id, now=MOMENT)
+    assert state["percent"] == state.percent == 25 and state.created_by == "x"
+    assert set(state.as_dict()) == {"id", "kind", "title", "params", "status", "status_text", "total", "done",
+                                    "percent", "message", "result", "created_by", "created_at"}

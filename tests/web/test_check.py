@@ -29,7 +29,7 @@ def journal(archive, staff):
     """The Q2 copy of 5А: rendered two-sided, signed by the director, entered in the register."""
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                    "class_journal", archive.render_options, actor="deputy", now=NOW)
+                                    "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),

@@ -40,7 +40,8 @@ def two_classes(archive, monkeypatch):
 @pytest.fixture
 def rendered(archive, two_classes) -> list[str]:
     return [documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, "class_journal",
-                                      archive.render_options, actor="Иванова Татьяна Петровна", now=NOW).document_id
+                                      archive.render_options, actor=Actor("Иванова Татьяна Петровна", "deputy"),
+                                      now=NOW).document_id
             for snapshot_id in two_classes]
 
 

@@ -49,7 +49,7 @@ def year_snapshot(academic_year: str, class_name: str, students: list[dict]) -> 
 def store(archive, data: dict, kind: str) -> str:
     stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, kind,
-                                     archive.render_options, actor="deputy", now=NOW).document_id
+                                     archive.render_options, actor=Actor("deputy", "deputy"), now=NOW).document_id
 
 
 @pytest.fixture

@@ -7,9 +7,12 @@ import threading
 import time
 
 from archive_service import create_app
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import jobs as job_rows
 from archive_service.web import jobs
+
+X = Actor("x", "deputy")
 
 
 def _wait(client, job_id: str, until: set[str], timeout: float = 30) -> dict:
@@ -31,7 +34,7 @@ def test_a_job_reports_progress_and_its_result(app, login_as):
         report(done=2)
         return {"classes": 2}
 
-    job_id = jobs.start(app, "test", "Проверка", {}, work, actor="Иванова Т. П.")
+    job_id = jobs.start(app, "test", "Проверка", {}, work, actor=Actor("Иванова Т. П.", "deputy"))
     client = login_as("deputy")
     running = _wait(client, job_id, {"running"})
     while running["done"] < 1:
@@ -46,14 +49,14 @@ def test_a_failed_job_says_why(app, login_as):
     def work(report):
         raise ArchiveError("нет снимков журнала за период")
 
-    job_id = jobs.start(app, "test", "Проверка", {}, work, actor="x")
+    job_id = jobs.start(app, "test", "Проверка", {}, work, actor=X)
     failed = _wait(login_as("deputy"), job_id, {"failed"})
     assert failed["message"] == "нет снимков журнала за период"
 
 
 def test_a_job_whose_process_died_is_shown_as_interrupted(archive, login_as):
     started = archive.now() - dt.timedelta(minutes=10)
-    job_id = job_rows.create(archive.uow(), "period_close", "Изготовление копий", {}, total=5, actor="x", now=started)
+    job_id = job_rows.create(archive.uow(), "period_close", "Изготовление копий", {}, total=5, actor=X, now=started)
     job_rows.progress(archive.uow(), job_id, done=2, status="running", now=started)
     state = login_as("deputy").get(f"/jobs/{job_id}").get_json()
     assert state["status"] == "interrupted" and "запустить снова" in state["status_text"]
@@ -64,9 +67,9 @@ def test_a_job_left_running_by_a_dead_web_process_is_marked_interrupted_when_the
     from web_support import client_factory
 
     heard = archive.now() - dt.timedelta(minutes=10)
-    left = job_rows.create(archive.uow(), "period_copies", "Копии журнала", {}, total=5, actor="x", now=heard)
+    left = job_rows.create(archive.uow(), "period_copies", "Копии журнала", {}, total=5, actor=X, now=heard)
     job_rows.progress(archive.uow(), left, done=2, status="running", message="5А: готово, 40 л.", now=heard)
-    alive = job_rows.create(archive.uow(), "period_backup", "Резервная копия", {}, total=1, actor="x",
+    alive = job_rows.create(archive.uow(), "period_backup", "Резервная копия", {}, total=1, actor=X,
                             now=archive.now())
     job_rows.progress(archive.uow(), alive, status="running", now=archive.now())
     restarted = create_app(archive.settings)  # the web process started again over the same database
@@ -85,7 +88,7 @@ def test_a_job_left_running_by_a_dead_web_process_is_marked_interrupted_when_the
 def test_a_running_job_keeps_its_heartbeat_while_it_works_without_reporting(app, archive, login_as, monkeypatch):
     monkeypatch.setattr(job_rows, "BEAT_EVERY", dt.timedelta(seconds=0.05))
     gate = threading.Event()
-    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {"ok": gate.wait(10)}, actor="x")
+    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {"ok": gate.wait(10)}, actor=X)
     client = login_as("deputy")
     first = _wait(client, job_id, {"running"})
     with archive.uow() as uow:
@@ -103,15 +106,17 @@ def test_a_running_job_keeps_its_heartbeat_while_it_works_without_reporting(app,
 
 
 def test_jobs_are_not_for_inspectors(app, login_as):
-    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {}, actor="x")
+    job_id = jobs.start(app, "test", "Проверка", {}, lambda report: {}, actor=X)
     assert login_as("inspector").get(f"/jobs/{job_id}").status_code == 403
 
 
 def test_a_restore_job_is_followed_by_the_director_alone_and_no_job_by_the_administrator(app, login_as):
     params = {"set_id": "2027-01-10T090000-Q2", "purpose": "проверка", "target": "/srv/archive/restored/x"}
     restore = jobs.start(app, "director.restore", "Восстановление резервной копии", params,
-                         lambda report: {"path": params["target"]}, actor="Смирнов Виктор Васильевич")
-    copies = jobs.start(app, "period_copies", "Копии журнала", {}, lambda report: {}, actor="Иванова Т. П.")
+                         lambda report: {"path": params["target"]},
+                         actor=Actor("Смирнов Виктор Васильевич", "director"))
+    copies = jobs.start(app, "period_copies", "Копии журнала", {}, lambda report: {},
+                        actor=Actor("Иванова Т. П.", "deputy"))
     assert _wait(login_as("director"), restore, {"done"})["params"] == params
     assert _wait(login_as("deputy"), copies, {"done"})["status"] == "done"
     for role in ("deputy", "secretary"):

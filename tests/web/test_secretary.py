@@ -24,7 +24,7 @@ PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "па�
 def render(archive, data: dict, kind: str = "class_journal") -> str:
     stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     return documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, kind,
-                                     archive.render_options, actor="deputy", now=NOW).document_id
+                                     archive.render_options, actor=Actor("deputy", "deputy"), now=NOW).document_id
 
 
 def of_class(letter: str) -> dict:
