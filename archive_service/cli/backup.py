@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.backup_key import director_code, key_cli
-from archive_service.cli.common import PERIODS, YEAR, current_archive, echo_json, terminal
+from archive_service.cli.common import PERIODS, YEAR, current_archive, director_code, echo_json, terminal
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
@@ -20,7 +19,6 @@ from storage import StorageError
 STATES = {"complete": "завершён", "incomplete": "не завершён", "writing": "записывается или прерван"}
 
 backup_cli = AppGroup("backup", help="Резервные копии на двух носителях и журнал пользования ими.")
-backup_cli.add_command(key_cli)
 
 
 def _who() -> Actor:

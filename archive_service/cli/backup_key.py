@@ -12,17 +12,12 @@ import os
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import current_archive, echo_json, terminal
+from archive_service.cli.common import current_archive, director_code, echo_json, terminal
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import archive_keys
 from archive_service.services.archive_keys import KeyInfo
 from storage import StorageError
-
-
-def director_code(prompt: str = "Код доступа директора") -> str:
-    """The director's access code: ARCHIVE_BACKUP_CODE, else asked (hidden); never stored."""
-    return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt(prompt, hide_input=True)
 
 
 def _new_code(variable: str, prompt: str) -> tuple[str, str]:
