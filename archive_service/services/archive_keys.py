@@ -3,7 +3,8 @@ opened only with the director's access code (or the escrow copy's own code).
 
 The key pair and its sealing are `storage.archive_key`; this module keeps the generations in the
 database (`uow.archive_keys`), decides who may do what, and journals every use of a private key
-in the backup-usage journal and the audit log — successful or refused — in the same transaction.
+in the backup-usage journal and the audit log — successful or refused — in the same transaction
+(making the first key pair uses no private key: it is an audit event only).
 The code is an argument and nothing else: it is never stored, logged, journaled or passed on.
 
 * `init_key` — the first key pair (the code typed twice, its strength checked).
@@ -121,8 +122,9 @@ def init_key(uow: UnitOfWork, code: str, again: str, *, actor: Actor, now: dt.da
     key = new_archive_key(code, params)
     with uow:
         uow.archive_keys.add(_record(key, 1, DIRECTOR, actor.person, actor, now))
-        _journal(uow, actor, now, action="создание ключа архива", result="создан", audit="archive_key.created",
-                 object_id=key.fingerprint, generation=1)
+        # an audit event only: no backup and no private key is used yet (the journal records the uses)
+        uow.audit.append(at=now, actor=actor.person, action="archive_key.created", object_type="archive_key",
+                         object_id=key.fingerprint, origin=actor.origin, details={"generation": 1})
         uow.commit()
     return key_status(uow)[0]
 

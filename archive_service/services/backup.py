@@ -155,7 +155,8 @@ class NewSet:
     label: str
     payload_files: int
     retain: dt.date
-    fingerprint: str
+    fingerprint: str | None
+    """The archive key the set is sealed for (None: sealed with a code, the format before the key)."""
 
 
 def write_new(uow: UnitOfWork, set_id: str, files: dict[str, bytes], media: list[Medium], new: NewSet, *,
@@ -361,9 +362,12 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
     its printing is an audit event (`audit_as`, with the actor's origin)."""
     from archive_service.rendering.registers import handover_act
 
-    backup = next((b for b in list_backups(uow) if b.set_id == set_id), None)
-    if backup is None:
-        raise NotFoundError(f"резервная копия {set_id} не найдена")
+    with uow:
+        row = _set(uow, set_id)
+        if row.act_number is None:  # a set recorded before acts were numbered: numbered at its first printing
+            act_number(uow, row)
+            uow.commit()
+    backup = next(b for b in list_backups(uow) if b.set_id == set_id)
     school, director = school_facts(uow)
     pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
                        moment=dt.datetime.fromisoformat(backup.created_at))
