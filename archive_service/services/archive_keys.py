@@ -19,6 +19,7 @@ The code is an argument and nothing else: it is never stored, logged, journaled 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
@@ -63,9 +64,14 @@ def _check_new_code(uow: UnitOfWork, code: str, again: str, known: Sequence[str]
     """The same code typed twice, strong enough — also against what anyone knows of this school."""
     if code != again:
         raise ArchiveError("коды доступа не совпадают: введите один и тот же код дважды")
-    reason = weak_code_reason(code, tuple(k for k in (*known, *school_facts(uow)) if k))
+    known = tuple(k for k in (*known, *school_facts(uow)) if k)
+    reason = weak_code_reason(code, known)
     if reason:
         raise ArchiveError(reason)
+    words = {w for k in known for w in re.findall(r"\w{4,}", k.casefold())}
+    if any(w in code.casefold() for w in words):  # zxcvbn misses a name between separators
+        raise ArchiveError("код доступа не должен содержать имён и названий, известных о школе "
+                           "(фамилию директора, название школы)")
 
 
 def _require(actor: Actor, words: str) -> None:

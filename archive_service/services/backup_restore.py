@@ -27,8 +27,8 @@ def check_restore_target(target: Path, own_state: Sequence[Path]) -> None:
         if where == own or where.is_relative_to(own) or own.is_relative_to(where):
             raise ArchiveError("нельзя восстанавливать резервную копию в папку архива или в его данные (база, "
                                "носители, хранилище документов): укажите отдельную новую или пустую папку")
-    if where.exists() and (not where.is_dir() or any(where.iterdir())):
-        raise ArchiveError("папка для восстановления не пуста: укажите новую или пустую папку")
+    if where.exists() and (not where.is_dir() or any(where.iterdir())):  # as `restore_set` says it, before the key
+        raise StorageError("папка для восстановления не пуста: укажите новую или пустую папку")
 
 
 def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str, target: Path, *, actor: Actor,

@@ -127,7 +127,10 @@ def test_the_access_code_appears_nowhere_after_a_full_run(worker_app, tmp_path, 
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name.endswith(".sqlite3") for p in files) and any(p.name == "worker.log" for p in files)
     broker = _redis_dump()
-    assert b"monthly_backup" in broker or monthly  # the task's result is kept there
+    (month_set,) = monthly["sets"]
+    assert month_set.encode() in broker  # the grep sees what is there: the task's result is kept in Redis…
+    assert any(".sqlite3" in p.name and month_set.encode() in p.read_bytes() for p in files)  # …and the DB
+    assert any(month_set in text for text in said)
     for secret in SECRETS:
         raw = secret.encode("utf-8")
         assert not [text for text in said if secret in text]

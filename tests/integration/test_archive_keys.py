@@ -63,11 +63,11 @@ def test_a_wrong_code_is_refused_before_any_medium_is_read_and_journaled(archive
 
 
 def test_the_right_code_restores_the_payload_byte_for_byte(archive, ingested, tmp_path):
+    expected = payload(archive.uow(), archive.store, "2026/2027", ["Q2"])  # what the set is made of, now
     set_id = make_set(archive)
     with archive.uow() as uow:
         assert uow.backups.get(set_id).key_fingerprint == ingested.fingerprint
     bag = restore(archive, set_id, KEY_CODE, tmp_path / "r")
-    expected = payload(archive.uow(), archive.store, "2026/2027", ["Q2"])
     restored = {p.relative_to(bag / "data").as_posix(): p.read_bytes()
                 for p in (bag / "data").rglob("*") if p.is_file()}
     assert restored == expected
@@ -174,3 +174,67 @@ def test_an_old_code_sealed_set_restores_with_its_code_and_reseal_moves_it_to_th
             assert (second / "data" / path.relative_to(first / "data")).read_bytes() == path.read_bytes()
     with pytest.raises(Exception, match="уже перезапечатан"):
         reseal_backup(archive.uow(), archive.media(), old, "старый код 1234", actor=DEPUTY, now=NOW)
+
+
+def test_the_key_commands_at_the_terminal(archive, runner, monkeypatch, tmp_path):
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
+    assert "ключ архива ещё не создан" in runner.invoke(args=["backup", "key", "show"]).output
+    refused = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])
+    assert refused.exit_code == 1 and "директор задаёт код доступа" in refused.output
+    mistyped = runner.invoke(args=["backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}x\n")
+    assert mistyped.exit_code == 1 and "не совпадают" in mistyped.output
+    made = runner.invoke(args=["backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}\n")
+    assert made.exit_code == 0 and KEY_CODE not in made.output, made.output
+    (key,) = archive_keys.key_status(archive.uow())
+    assert key.fingerprint in made.output and key.created_by.startswith("cli:")  # the terminal acts as director
+    created = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])  # no code asked
+    assert created.exit_code == 0, created.output
+    listed = runner.invoke(args=["backup", "list"]).output
+    assert f"ключ {key.fingerprint}" in listed
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
+    monkeypatch.setenv("ARCHIVE_BACKUP_NEW_CODE", NEW_CODE)
+    rotated = runner.invoke(args=["backup", "key", "rotate"])
+    assert rotated.exit_code == 0 and "поколение 2" in rotated.output, rotated.output
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", NEW_CODE)
+    monkeypatch.setenv("ARCHIVE_ESCROW_CODE", ESCROW_CODE)
+    escrow = runner.invoke(args=["backup", "key", "escrow", "--holder", "Учредитель"])
+    assert escrow.exit_code == 0, escrow.output
+    shown = runner.invoke(args=["backup", "key", "show"]).output
+    assert "Поколение 2 (действующий)" in shown and "копия ключа: Учредитель" in shown
+    assert runner.invoke(args=["backup", "key", "escrow", "--drop"]).exit_code == 0
+    busy = tmp_path / "занято"
+    busy.mkdir()
+    (busy / "файл").write_text("x")
+    set_id = backup.list_backups(archive.uow())[0].set_id
+    monkeypatch.delenv("ARCHIVE_BACKUP_CODE")
+    not_empty = runner.invoke(args=["backup", "restore", set_id, "--to", str(busy)])  # refused before the code
+    assert not_empty.exit_code == 1 and "не пуста" in not_empty.output and "Код доступа" not in not_empty.output
+    restored = runner.invoke(args=["backup", "restore", set_id, "--to", str(tmp_path / "r")], input=f"{NEW_CODE}\n")
+    assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output, restored.output
+
+
+def test_reseal_at_the_terminal_and_the_act_shows_the_key(archive, runner, ingested, monkeypatch, tmp_path):
+    import subprocess
+
+    old = _old_set(archive, "старый код 1234")
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "старый код 1234")
+    moved = runner.invoke(args=["backup", "reseal", old])
+    assert moved.exit_code == 0 and "перезапечатан ключом архива" in moved.output, moved.output
+    new = backup.list_backups(archive.uow())[-1].set_id
+    assert f"перезапечатан в {new}" in runner.invoke(args=["backup", "list"]).output
+    act = tmp_path / "act.pdf"
+    assert runner.invoke(args=["backup", "act", new, "--out", str(act)]).exit_code == 0
+    text = subprocess.run(["pdftotext", str(act), "-"], capture_output=True, text=True, check=True).stdout
+    assert "АКТ № 1" in text and ingested.fingerprint in text and "жёсткий диск (каталог)" in text  # made today
+    assert "II четверть" in text and "Q2)" not in text
+    old_act = tmp_path / "old.pdf"
+    assert runner.invoke(args=["backup", "act", old, "--out", str(old_act)]).exit_code == 0
+    text = subprocess.run(["pdftotext", str(old_act), "-"], capture_output=True, text=True, check=True).stdout
+    assert "АКТ № 1" in text and "запечатаны кодом доступа директора" in text  # made on NOW, another year
+
+
+def test_hand_over_acts_are_numbered_within_the_year_and_copies_record_the_medium(archive, ingested):
+    first, second = make_set(archive), make_set(archive)
+    rows = {r.set_id: r for r in backup.list_backups(archive.uow())}
+    assert (rows[first].act_number, rows[second].act_number) == (1, 2)
+    assert {c["kind"] for c in rows[first].copies.values()} == {"жёсткий диск (каталог)"}
