@@ -8,6 +8,7 @@ new one) and `ARCHIVE_ESCROW_CODE` (the escrow copy's) for automation; never sto
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 import click
 from flask.cli import AppGroup
@@ -53,34 +54,32 @@ def key_init() -> None:
     click.echo("Код нигде не хранится: без него резервные копии не открыть. Запишите код и храните его в сейфе.")
 
 
-@key_cli.command("change")
-def key_change() -> None:
-    """Сменить код доступа (ключ тот же, резервные копии не переписываются)."""
+def _recode(service: Callable[..., KeyInfo], new_prompt: str, done: str) -> None:
+    """Change the code or rotate the key: the current code, then the new one twice."""
     archive = current_archive()
     code = director_code("Нынешний код доступа директора")
-    new, again = _new_code("ARCHIVE_BACKUP_NEW_CODE", "Новый код доступа директора")
+    new, again = _new_code("ARCHIVE_BACKUP_NEW_CODE", new_prompt)
     try:
-        info = archive_keys.change_code(archive.uow(), code, new, again, actor=_director(), now=archive.now(),
-                                        params=archive.settings.key_sealing)
+        info = service(archive.uow(), code, new, again, actor=_director(), now=archive.now(),
+                       params=archive.settings.key_sealing)
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     _shown(info)
-    click.echo("Код доступа сменён: все резервные копии открываются новым кодом.")
+    click.echo(done)
+
+
+@key_cli.command("change")
+def key_change() -> None:
+    """Сменить код доступа (ключ тот же, резервные копии не переписываются)."""
+    _recode(archive_keys.change_code, "Новый код доступа директора",
+            "Код доступа сменён: все резервные копии открываются новым кодом.")
 
 
 @key_cli.command("rotate")
 def key_rotate() -> None:
     """Заменить ключ архива новым (например, при смене директора); прежние ключи сохраняются."""
-    archive = current_archive()
-    code = director_code("Нынешний код доступа директора")
-    new, again = _new_code("ARCHIVE_BACKUP_NEW_CODE", "Код доступа нового ключа")
-    try:
-        info = archive_keys.rotate_key(archive.uow(), code, new, again, actor=_director(), now=archive.now(),
-                                       params=archive.settings.key_sealing)
-    except (ArchiveError, StorageError) as err:
-        raise click.ClickException(str(err)) from None
-    _shown(info)
-    click.echo("Новые резервные копии запечатываются новым ключом; прежние открываются тем же новым кодом.")
+    _recode(archive_keys.rotate_key, "Код доступа нового ключа",
+            "Новые резервные копии запечатываются новым ключом; прежние открываются тем же новым кодом.")
 
 
 @key_cli.command("show")
