@@ -170,7 +170,7 @@ def _archive_key(archive: Archive, say: Say) -> None:
                               params=archive.settings.key_sealing)
     key = archive_keys.key_status(archive.uow())[0]
     say(f"   ключ архива {key.fingerprint}; код доступа директора для демо: «{DEMO_BACKUP_CODE}» "
-        "(копия делается без кода, восстановление — с ним)")
+        "(копия делается без кода, восстановление — с ним; код записан и в файл учётных записей демо)")
 
 
 def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
@@ -246,6 +246,7 @@ def _grant_access(archive: Archive, person: str, say: Say) -> Path:
         password = _demo_account(archive, login, name, role, actor)
         lines.append(f"{login:<10} {password}   {ROLES[role]}: {name}")
         say(f"   {lines[-1]}")
+    lines.append(f"код доступа директора к резервным копиям (ключ архива): {DEMO_BACKUP_CODE}")
     accounts_file.touch(mode=0o600)
     accounts_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return accounts_file
