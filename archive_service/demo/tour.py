@@ -176,8 +176,9 @@ def _archive_key(archive: Archive, say: Say) -> None:
 def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     say("6. Резервная копия четверти на носителях A и B, запечатанная ключом архива директора")
     _archive_key(archive, say)
+    deputy = Actor(DEMO_ACCOUNTS["zavuch"][0], "deputy", "демонстрация")  # named on the act, as on paper
     made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM,
-                        actor=Actor(actor, "deputy"), now=archive.now()).run()
+                        actor=deputy, now=archive.now()).run()
     for copy in made.copies:
         say(f"   {copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
     act = exported / f"акт_передачи_{made.set_id}.pdf"
