@@ -135,7 +135,8 @@ def backup_act(set_id: str, out: Path) -> None:
     """Акт передачи резервных копий директору (PDF со строками подписей)."""
     archive = current_archive()
     try:
-        out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id))
+        out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id,
+                                                zone=archive.zone))
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Акт передачи набора {set_id}: {out}")

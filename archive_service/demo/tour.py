@@ -182,7 +182,8 @@ def _back_up(archive: Archive, exported: Path, actor: str, say: Say) -> None:
     for copy in made.copies:
         say(f"   {copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
     act = exported / f"акт_передачи_{made.set_id}.pdf"
-    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made.set_id))
+    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made.set_id,
+                                            zone=archive.zone))
     say(f"   набор {made.set_id}, хранить до {made.retain_until}; акт передачи: {act}")
 
 

@@ -357,9 +357,10 @@ OUTCOMES = {"ok": "в порядке", "repaired": "восстановлено",
 
 
 def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor | None = None,
-                     now: dt.datetime | None = None, audit_as: str = "backup.act_printed") -> bytes:
-    """The hand-over act of a set (deterministic: dated with the set's creation); with an actor,
-    its printing is an audit event (`audit_as`, with the actor's origin)."""
+                     now: dt.datetime | None = None, audit_as: str = "backup.act_printed",
+                     zone: dt.tzinfo | None = None) -> bytes:
+    """The hand-over act of a set (deterministic: dated with the set's creation, in the school's
+    time zone `zone`); with an actor, its printing is an audit event (`audit_as`, with the actor's origin)."""
     from archive_service.rendering.registers import handover_act
 
     with uow:
@@ -370,7 +371,7 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
     backup = next(b for b in list_backups(uow) if b.set_id == set_id)
     school, director = school_facts(uow)
     pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
-                       moment=dt.datetime.fromisoformat(backup.created_at))
+                       moment=dt.datetime.fromisoformat(backup.created_at).astimezone(zone or dt.timezone.utc))
     if actor is not None and now is not None:
         record_printing(uow, audit_as, "backup_set", set_id, actor=actor, now=now)
     return pdf

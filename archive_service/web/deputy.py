@@ -280,6 +280,7 @@ def start_backup(year: str, period: str):
 @allow("view_period")
 def handover_act(set_id: str):
     a = archive()
-    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now())
+    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now(),
+                                    zone=a.zone)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"акт_передачи_{set_id}.pdf")

@@ -238,3 +238,15 @@ def test_hand_over_acts_are_numbered_within_the_year_and_copies_record_the_mediu
     rows = {r.set_id: r for r in backup.list_backups(archive.uow())}
     assert (rows[first].act_number, rows[second].act_number) == (1, 2)
     assert {c["kind"] for c in rows[first].copies.values()} == {"жёсткий диск (каталог)"}
+
+
+def test_the_act_is_dated_in_the_schools_time_zone(archive, runner, ingested, tmp_path):
+    import subprocess
+
+    late = dt.datetime(2026, 12, 28, 22, 30, tzinfo=dt.timezone.utc)  # 29.12 at 01:30 in Moscow
+    made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], actor=DEPUTY,
+                                now=late)
+    act = tmp_path / "act.pdf"
+    assert runner.invoke(args=["backup", "act", made.set_id, "--out", str(act)]).exit_code == 0
+    text = subprocess.run(["pdftotext", str(act), "-"], capture_output=True, text=True, check=True).stdout
+    assert "от 29.12.2026" in text
