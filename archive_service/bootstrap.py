@@ -224,10 +224,11 @@ class Archive:
         dir_a, dir_b = self.medium_dirs
         if s.s3_bucket:
             medium_a: Medium = s3_medium(s.s3_endpoint, s.s3_bucket, s.s3_access_key, s.s3_secret_key,
-                                         label="Носитель A (S3)", location=s.medium_a_location)
+                                         label="Носитель A (S3)", location=s.medium_a_location,
+                                         serial=s.medium_a_serial)
         else:
-            medium_a = DirectoryMedium(dir_a, "Носитель A", s.medium_a_location)
-        return [medium_a, DirectoryMedium(dir_b, "Носитель B", s.medium_b_location)]
+            medium_a = DirectoryMedium(dir_a, "Носитель A", s.medium_a_location, s.medium_a_serial)
+        return [medium_a, DirectoryMedium(dir_b, "Носитель B", s.medium_b_location, s.medium_b_serial)]
 
     def own_state(self) -> list[Path]:
         """What the archive itself keeps — document store, media, keys, the SQLite database: a

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from archive_service.domain.procedure import PROCEDURE_DAYS
+from storage.sealing import KEY_SEALING, KdfParams
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,14 @@ class Settings:
     """Where medium A is kept (recorded with every copy)."""
     medium_b_location: str = field(default="архив, металлический шкаф", metadata={"env": "ARCHIVE_MEDIUM_B_LOCATION"})
     """Where medium B is kept: another room than medium A."""
+    medium_a_serial: str = field(default="", metadata={"env": "ARCHIVE_MEDIUM_A_SERIAL"})
+    """Serial number of medium A (the disk's, or the bucket's name at the provider), printed on the
+    hand-over act; empty: the act leaves the line out."""
+    medium_b_serial: str = field(default="", metadata={"env": "ARCHIVE_MEDIUM_B_SERIAL"})
+    """Serial number of medium B, printed on the hand-over act; empty: left out."""
+    key_kdf_log2_n: int = field(default=KEY_SEALING.log2_n, metadata={"env": "ARCHIVE_KEY_KDF_LOG2_N"})
+    """scrypt cost (log2 of N) the director's archive key is sealed with under the access code; the
+    default (2^17, 128 MiB) is the production strength — tests lower it, nothing else should."""
     broker_url: str = field(default="", metadata={"env": "ARCHIVE_BROKER_URL"})
     """Celery broker (redis://…); empty runs tasks in-process (embedded default)."""
     result_backend: str = field(default="", metadata={"env": "ARCHIVE_RESULT_BACKEND"})
@@ -117,9 +126,16 @@ class Settings:
                            Path(self.cadesplugin_script or home / "cadesplugin_api.js").absolute())
         if not self.result_backend and self.broker_url:
             object.__setattr__(self, "result_backend", self.broker_url)
+        if not 10 <= self.key_kdf_log2_n <= 22:
+            raise ConfigError("ARCHIVE_KEY_KDF_LOG2_N: ожидается число от 10 до 22 (по умолчанию 17)")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")
+
+    @property
+    def key_sealing(self) -> KdfParams:
+        """The KDF parameters a new sealing of the archive key's private key uses."""
+        return KdfParams(self.key_kdf_log2_n, KEY_SEALING.r, KEY_SEALING.p)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -55,6 +55,10 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
             "pull-journal-sources-nightly": {"task": "archive.pull_due_sources",
                                              "schedule": crontab(hour=settings.source_pull_hour, minute=0,
                                                                  nowfun=_school_now(settings.timezone))},
+            # reference 004 § 3.11: the monthly copy of the month past, sealed for the archive key (no code)
+            "monthly-backup": {"task": "archive.monthly_backup",
+                               "schedule": crontab(day_of_month=1, hour=5, minute=0,
+                                                   nowfun=_school_now(settings.timezone))},
         },
     )
     celery_app.set_default()
@@ -185,3 +189,24 @@ def pull_source(name: str, academic_year: str, period_code: str) -> dict:
     if report.unreachable:  # the stored classes are unchanged next time: a retry costs them nothing
         raise SourceUnreachableError(f"{name}: система не ответила по классам {', '.join(report.unreachable)}")
     return report.as_dict()
+
+
+@shared_task(name="archive.monthly_backup")
+def monthly_backup(month: str | None = None) -> dict:
+    """Monthly (the 1st, 05:00 school time): a backup set of the snapshots exported in the month
+    past (or `month`, ГГГГ-ММ), on both media, sealed for the director's archive key — no code.
+    A set not written (no key yet, a medium failing) is logged as an error."""
+    from archive_service.services.backup_command import monthly_backup as make, previous_month
+    from storage import StorageError
+
+    archive = _archive()
+    month = month or previous_month(archive.local_now().date())
+    try:
+        made = make(archive.uow(), archive.store, archive.media(), month, actor=Actor.system(), now=archive.now())
+    except (ArchiveError, StorageError) as err:
+        log.error("monthly backup of %s failed: %s", month, err)
+        return {"month": month, "ok": False, "message": str(err)}
+    for result in made:
+        if not result.complete:
+            log.error("monthly backup %s is not complete", result.set_id)
+    return {"month": month, "ok": all(r.complete for r in made), "sets": [r.set_id for r in made]}

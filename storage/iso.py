@@ -28,6 +28,8 @@ class IsoImageMedium:
     label: str
     location: str
     volume: str = "ARCHIVE"
+    serial: str = ""
+    """The disc's serial number as printed on the hand-over act (empty if not configured)."""
 
     def __post_init__(self) -> None:
         self._staged = DirectoryMedium(self.staging, self.label, self.location)

@@ -72,6 +72,8 @@ class DirectoryMedium:
     root: Path
     label: str
     location: str
+    serial: str = ""
+    """The disk's serial number as printed on the hand-over act (empty if not configured)."""
 
     def _path(self, name: str) -> Path:
         return self.root.joinpath(*_checked(name).parts)

@@ -31,6 +31,8 @@ class S3Medium:
     location: str
     prefix: str = ""
     object_lock: bool = True
+    serial: str = ""
+    """The bucket's identification as printed on the hand-over act (empty if not configured)."""
 
     def _key(self, name: str) -> str:
         return self.prefix + _checked(name).as_posix()
@@ -134,10 +136,10 @@ class S3Medium:
 
 
 def s3_medium(endpoint: str, bucket: str, access_key: str, secret_key: str, *, label: str, location: str,
-              region: str = "us-east-1") -> S3Medium:
+              region: str = "us-east-1", serial: str = "") -> S3Medium:
     """An S3 medium for a bucket with Object Lock (MinIO in the deployment)."""
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint or None, region_name=region,
                           aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None)
-    return S3Medium(client, bucket, label, location)
+    return S3Medium(client, bucket, label, location, serial=serial)

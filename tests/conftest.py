@@ -65,7 +65,8 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
-    return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret")
+    return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret",
+                    key_kdf_log2_n=10)  # the archive key sealed fast in tests (production: 2^17)
 
 
 @pytest.fixture

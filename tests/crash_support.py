@@ -61,7 +61,8 @@ def cli_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
     (so a point's N-th hit is counted in one process), no ARCHIVE_* setting from outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     env.update(PYTHONPATH=str(ROOT), ARCHIVE_HOME=str(home), ARCHIVE_DATABASE_URL=database_url,
-               ARCHIVE_SECRET_KEY="crash-test", ARCHIVE_RENDER_PROCESSES="1", **extra)
+               ARCHIVE_SECRET_KEY="crash-test", ARCHIVE_RENDER_PROCESSES="1",
+               ARCHIVE_KEY_KDF_LOG2_N="10", **extra)
     return env
 
 

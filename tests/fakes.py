@@ -283,6 +283,9 @@ class FakeBackups:
     def journal(self) -> Sequence[BackupJournalEntry]:
         return list(self.uses)
 
+    def next_act_number(self, year: int) -> int:
+        return max((b.act_number or 0 for b in self.sets if b.created_at.year == year), default=0) + 1
+
 
 class FakeAudit:
     def __init__(self) -> None:
@@ -544,3 +547,28 @@ class FakeJobs:
 
     def left_behind(self, heard_before: dt.datetime) -> Sequence[Job]:
         return [j for j in self.rows if j.status in ("queued", "running") and j.heartbeat_at < heard_before]
+
+
+from archive_service.adapters.orm import ArchiveKeyRecord  # noqa: E402 - added after the shared imports, for easy merges
+
+
+class FakeArchiveKeys:
+    """The archive key's generations over a list (`uow.archive_keys = FakeArchiveKeys()`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[ArchiveKeyRecord] = []
+
+    def current(self) -> ArchiveKeyRecord | None:
+        return max((r for r in self.rows if r.holder == "director"), key=lambda r: r.generation, default=None)
+
+    def all(self) -> Sequence[ArchiveKeyRecord]:
+        return sorted(self.rows, key=lambda r: (r.generation, r.holder))
+
+    def by_fingerprint(self, fingerprint: str) -> Sequence[ArchiveKeyRecord]:
+        return [r for r in self.all() if r.fingerprint == fingerprint]
+
+    def add(self, record: ArchiveKeyRecord) -> None:
+        self.rows.append(record)
+
+    def remove(self, record: ArchiveKeyRecord) -> None:
+        self.rows.remove(record)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence, cast
 
-from sqlalchemy import CursorResult, and_, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy.orm import Session
 
 from archive_service.adapters.orm import (
+    ArchiveKeyRecord,
     BackupSet,
     DocumentRecord,
     RegisterEntry,
@@ -153,3 +155,39 @@ class BackupSets(BackupRepository):
             update(BackupSet).where(BackupSet.id == backup.id, was)
             .values(writer=writer, heartbeat_at=now, state="writing")))
         return taken.rowcount == 1
+
+    def next_act_number(self, year: int) -> int:
+        """The next hand-over act number among the sets made in `year` (1, 2, …)."""
+        start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+        end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc)
+        top = self.session.scalar(select(func.max(BackupSet.act_number))
+                                  .where(BackupSet.created_at >= start, BackupSet.created_at < end))
+        return (top or 0) + 1
+
+
+class ArchiveKeys:
+    """The director's archive key: every generation, and the escrow copies."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def current(self) -> ArchiveKeyRecord | None:
+        """The director's newest generation (what new sets are sealed for)."""
+        return self.session.scalar(select(ArchiveKeyRecord).where(ArchiveKeyRecord.holder == "director")
+                                   .order_by(ArchiveKeyRecord.generation.desc()).limit(1))
+
+    def all(self) -> Sequence[ArchiveKeyRecord]:
+        return self.session.scalars(select(ArchiveKeyRecord).order_by(ArchiveKeyRecord.generation,
+                                                                      ArchiveKeyRecord.holder)).all()
+
+    def by_fingerprint(self, fingerprint: str) -> Sequence[ArchiveKeyRecord]:
+        return self.session.scalars(select(ArchiveKeyRecord).where(ArchiveKeyRecord.fingerprint == fingerprint)
+                                    .order_by(ArchiveKeyRecord.holder)).all()
+
+    def add(self, record: ArchiveKeyRecord) -> None:
+        self.session.add(record)
+        self.session.flush()
+
+    def remove(self, record: ArchiveKeyRecord) -> None:
+        self.session.delete(record)
+        self.session.flush()

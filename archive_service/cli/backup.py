@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import PERIODS, YEAR, current_archive, echo_json, terminal
+from archive_service.cli.common import PERIODS, YEAR, current_archive, director_code, echo_json, terminal
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from archive_service.services.backup_command import MONTH, CreateBackup
+from archive_service.services.backup_reseal import reseal_backup
 from storage import StorageError
 
 STATES = {"complete": "завершён", "incomplete": "не завершён", "writing": "записывается или прерван"}
 
 backup_cli = AppGroup("backup", help="Резервные копии на двух носителях и журнал пользования ими.")
-
-
-def _code() -> str:
-    """The director's access code: ARCHIVE_BACKUP_CODE for automation, else asked; never stored."""
-    return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt("Код доступа директора", hide_input=True)
 
 
 def _who() -> Actor:
@@ -36,12 +31,14 @@ def _who() -> Actor:
 @PERIODS
 @click.option("--month", help="Ежемесячная копия: только снимки, выгруженные в этом месяце (ГГГГ-ММ).")
 def backup_create(academic_year: str, periods: tuple[str, ...], month: str | None) -> None:
-    """Создать резервную копию периода (или месяца) на носителях A и B и проверить обе копии."""
+    """Создать резервную копию периода (или месяца) на носителях A и B и проверить обе копии.
+
+    Код доступа не нужен: набор запечатывается открытым ключом архива директора."""
     archive = current_archive()
     if month and not MONTH.fullmatch(month):
         raise click.BadParameter("ожидается ГГГГ-ММ, например 2026-12", param_hint="--month")
     try:
-        result = CreateBackup(archive.uow(), archive.store, archive.media(), academic_year, periods, _code(),
+        result = CreateBackup(archive.uow(), archive.store, archive.media(), academic_year, periods,
                               actor=_who(), now=archive.now(), month=month).run()
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
@@ -65,7 +62,10 @@ def backup_list(as_json: bool) -> None:
         echo_json([r.as_dict() for r in rows])
         return
     for r in rows:
-        click.echo(f"{r.set_id}  файлов {r.files:>3}  {STATES[r.state]}  хранить до {r.retain_until}")
+        sealed = f"ключ {r.key_fingerprint}" if r.key_fingerprint else "запечатан кодом"
+        moved = f"  перезапечатан в {r.resealed_as}" if r.resealed_as else ""
+        click.echo(f"{r.set_id}  файлов {r.files:>3}  {STATES[r.state]}  хранить до {r.retain_until}  "
+                   f"{sealed}{moved}")
     click.echo(f"Всего наборов: {len(rows)}.")
 
 
@@ -97,14 +97,35 @@ def backup_audit(as_json: bool) -> None:
               help="Папка, куда восстановить набор.")
 @click.option("--purpose", default="восстановление данных", show_default=True, help="Цель (для журнала).")
 def backup_restore(set_id: str, target: Path, purpose: str) -> None:
-    """Восстановить набор (нужен код доступа директора); результат — проверенный BagIt."""
+    """Восстановить набор (нужен код доступа директора); результат — проверенный BagIt.
+
+    Папка должна быть новой или пустой."""
     archive = current_archive()
     try:
-        bag = backup.restore_backup(archive.uow(), archive.media(), set_id, _code(), target, actor=_who(),
+        backup.check_restore_target(target, archive.own_state())  # before the code is asked
+        bag = backup.restore_backup(archive.uow(), archive.media(), set_id, director_code(), target, actor=_who(),
                                     purpose=purpose, now=archive.now(), own_state=archive.own_state())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Набор {set_id} восстановлен и проверен: {bag}")
+
+
+@backup_cli.command("reseal")
+@click.argument("set_id")
+def backup_reseal(set_id: str) -> None:
+    """Перевести набор, запечатанный кодом, на ключ архива: новый набор с тем же содержимым на обоих
+    носителях (прежний остаётся на носителях однократной записи). Нужен код этого набора."""
+    archive = current_archive()
+    try:
+        made = reseal_backup(archive.uow(), archive.media(), set_id, director_code("Код доступа к набору"),
+                             actor=_who(), now=archive.now())
+    except (ArchiveError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    for copy in made.copies:
+        click.echo(f"{copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
+    click.echo(f"Набор {set_id} перезапечатан ключом архива в набор {made.set_id}.")
+    if not made.complete:
+        sys.exit(1)
 
 
 @backup_cli.command("act")
@@ -114,7 +135,8 @@ def backup_act(set_id: str, out: Path) -> None:
     """Акт передачи резервных копий директору (PDF со строками подписей)."""
     archive = current_archive()
     try:
-        out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id))
+        out.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, set_id,
+                                                zone=archive.zone))
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Акт передачи набора {set_id}: {out}")

@@ -72,3 +72,11 @@ def echo_rows(rows: Sequence[Any], as_json: bool, line: Callable[[Any], str], to
         click.echo(line(row))
     if total:
         click.echo(total.format(count=len(rows)))
+
+
+def director_code(prompt: str = "Код доступа директора") -> str:
+    """The director's access code to backups: ARCHIVE_BACKUP_CODE for automation, else asked with
+    hidden input; never stored, echoed or logged."""
+    import os
+
+    return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt(prompt, hide_input=True)

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from archive_service.cli.backup import backup_cli
+from archive_service.cli.backup_key import key_cli
 from archive_service.cli.certificates import certificate_command, certificates_cli
 from archive_service.cli.demo import demo_command
 from archive_service.cli.documents import documents_cli, period_cli
@@ -25,6 +26,7 @@ from archive_service.cli.users import users_cli
 
 
 def register_commands(app: Flask) -> None:
+    backup_cli.add_command(key_cli)  # `backup key …`
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli):

@@ -23,7 +23,8 @@ from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
-from archive_service.services import accounts, backup, certificates, documents, register, snapshots, tokens
+from archive_service.services import (accounts, archive_keys, backup, certificates, documents, register, snapshots,
+                                      tokens)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
@@ -40,7 +41,8 @@ Say = Callable[[str], None]
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
 DEMO_KEY_PASSWORD = "demo"
-DEMO_BACKUP_CODE = "demo-code"
+DEMO_BACKUP_CODE = "сова-клён-58-мост"
+"""The demo director's access code to the archive key (the key that opens backups); printed by the tour."""
 DEMO_ACCOUNTS = {
     "zavuch": ("Иванова Татьяна Петровна", "deputy"),
     "director": ("Сергеева Ольга Викторовна", "director"),
@@ -169,14 +171,28 @@ def _sign(archive: Archive, out: Path, director: Actor, say: Say) -> Path:
     return exported
 
 
-def _back_up(archive: Archive, exported: Path, deputy: Actor, say: Say) -> None:
-    say(f"6. Резервная копия четверти на носителях A и B (код доступа директора для демо: «{DEMO_BACKUP_CODE}»)")
-    made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM, DEMO_BACKUP_CODE,
+def _archive_key(archive: Archive, actor: Actor, say: Say) -> None:
+    """The demo director sets the archive key's code (once per installation)."""
+    if not archive_keys.key_status(archive.uow()):
+        director = replace(actor, person=DEMO_ACCOUNTS["director"][0], role="director")
+        archive_keys.init_key(archive.uow(), DEMO_BACKUP_CODE, DEMO_BACKUP_CODE, actor=director, now=archive.now(),
+                              params=archive.settings.key_sealing)
+    key = archive_keys.key_status(archive.uow())[0]
+    say(f"   ключ архива {key.fingerprint}; код доступа директора для демо: «{DEMO_BACKUP_CODE}» "
+        "(копия делается без кода, восстановление — с ним; код записан и в файл учётных записей демо)")
+
+
+def _back_up(archive: Archive, exported: Path, actor: Actor, say: Say) -> None:
+    say("6. Резервная копия четверти на носителях A и B, запечатанная ключом архива директора")
+    _archive_key(archive, actor, say)
+    deputy = replace(actor, person=DEMO_ACCOUNTS["zavuch"][0])  # named on the act, as on paper
+    made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM,
                         actor=deputy, now=archive.now()).run()
     for copy in made.copies:
         say(f"   {copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
     act = exported / f"акт_передачи_{made.set_id}.pdf"
-    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made.set_id))
+    act.write_bytes(backup.handover_act_pdf(archive.uow(), archive.settings.templates_dir, made.set_id,
+                                            zone=archive.zone))
     say(f"   набор {made.set_id}, хранить до {made.retain_until}; акт передачи: {act}")
 
 
@@ -240,6 +256,7 @@ def _grant_access(archive: Archive, actor: Actor, say: Say) -> Path:
         password = _demo_account(archive, login, name, role, actor)
         lines.append(f"{login:<10} {password}   {ROLES[role]}: {name}")
         say(f"   {lines[-1]}")
+    lines.append(f"код доступа директора к резервным копиям (ключ архива): {DEMO_BACKUP_CODE}")
     accounts_file.touch(mode=0o600)
     accounts_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return accounts_file

@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "confirm_handover": frozenset({"director"}),
     "approve_disposal": frozenset({"director"}),
     "manage_backups": frozenset({"director"}),
+    # the archive key that opens backups: its access code, a new key pair, the escrow copy
+    "manage_archive_key": frozenset({"director"}),
     # the register: kept by the secretary, read by the director
     "read_register": frozenset({"secretary", "director"}),
     "keep_register": frozenset({"secretary"}),

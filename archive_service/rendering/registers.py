@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from archive_service.domain.periods import period_title
 from archive_service.rendering.documents import plural, sheets_in_words, sheets_noun, years_text
 from archive_service.rendering.pdf import PrintEnvironment
 
@@ -27,8 +28,21 @@ def handover_act(templates_dir: Path, backup: dict, *, school: str, director: st
     """«Акт передачи резервных копий» with both media, their rooms and the signature lines."""
     return _render(templates_dir, "handover_act.html", {
         "set": backup, "school": school, "director": director, "date": moment.strftime("%d.%m.%Y"),
-        "periods": backup["periods"].replace(",", ", "), "size_mb": f"{backup['size'] / 1e6:.1f}",
+        "periods": set_periods(backup["periods"]), "size_mb": f"{backup['size'] / 1e6:.1f}",
         "retain": dt.date.fromisoformat(backup["retain_until"]).strftime("%d.%m.%Y")}, moment)
+
+
+MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+          "декабрь")
+
+
+def set_periods(label: str) -> str:
+    """A set's periods in words: «Q2,H1» → «II четверть, I полугодие»; «месяц 2026-12» → «ежемесячная копия:
+    декабрь 2026 г.»."""
+    if label.startswith("месяц "):
+        year, month = label.removeprefix("месяц ").split("-")
+        return f"ежемесячная копия: {MONTHS[int(month) - 1]} {year} г."
+    return ", ".join(period_title(code) for code in label.split(","))
 
 
 def backup_journal(templates_dir: Path, rows: list[dict], *, intact: bool, school: str, moment: dt.datetime) -> bytes:

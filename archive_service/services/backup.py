@@ -1,7 +1,9 @@
 """Backups of a period on two media, their audit and restore, and the backup-usage journal.
 
-A backup set (what goes into it, and how long it is kept: `backup_payload`) is sealed with the
-director's access code (never stored) and written to medium A and medium B. Every creation,
+A backup set (what goes into it, and how long it is kept: `backup_payload`) is sealed for the
+director's archive key (`archive_keys`: its public key, so no code is needed to write one) and
+written to medium A and medium B; opening it needs the director's code. Sets sealed with a code
+before the key still open with that code (`backup_reseal` moves one to the key). Every creation,
 audit and restore — successful or not — is a line in the hash-chained backup-usage journal
 (read, verified and printed by `backup_journal`). Whoever acts is a `domain.actor.Actor`: the
 journal prints their role in words, as the paper journal does.
@@ -18,11 +20,15 @@ from typing import Any, Callable, Sequence
 from archive_service.adapters import processes
 from archive_service.adapters.orm import BackupJournalEntry, BackupSet
 from archive_service.domain.actor import Actor
-from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.errors import NotFoundError
+from archive_service.services import archive_keys
 from archive_service.services.backup_journal import journal_pdf, journal_rows, record_printing, verify_journal
 from archive_service.services.backup_payload import payload, retain_until
+from archive_service.services.backup_media import medium_facts
+from archive_service.services.backup_restore import check_restore_target, restore_backup
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
+from storage.archive_key import fingerprint as key_fingerprint
 from storage import (
     AuditFinding,
     ContentStore,
@@ -32,7 +38,6 @@ from storage import (
     audit_set,
     build_set,
     finish_set,
-    restore_set,
     set_hashes,
     write_set,
 )
@@ -81,6 +86,9 @@ class BackupRow:
     created_by: str
     copies: dict[str, Any]
     destroyed_by_act: str | None
+    key_fingerprint: str | None = None
+    resealed_as: str | None = None
+    act_number: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,9 +107,10 @@ WRITER_STALE = dt.timedelta(hours=1)
 
 
 def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], academic_year: str,
-                  periods: Sequence[str], code: str, *, actor: Actor, now: dt.datetime,
+                  periods: Sequence[str], *, actor: Actor, now: dt.datetime,
                   month: str | None = None) -> BackupMade:
-    """Build, seal, write and verify a set on every medium; complete only when all copies verify.
+    """Build, seal (for the director's archive key: no code), write and verify a set on every
+    medium; complete only when all copies verify.
 
     The set is in the database (state «writing») and the journal before its first byte reaches a
     medium. A re-run after a killed or failed write takes that set over: it finishes it from the
@@ -117,7 +126,7 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
         statuses = expected and _guarded(uow, claimed, actor, now,
                                          lambda: finish_set(claimed, expected, media, retain_until=retain))
         if statuses:
-            return _complete(uow, claimed, statuses, actor=actor, now=now, resumed=True)
+            return _complete(uow, claimed, statuses, media, actor=actor, now=now, resumed=True)
     resumed = set_id is not None
     scope = f"month-{month}" if month else "-".join(periods)
     set_id = set_id or f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -125,17 +134,37 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
     try:
+        seal = archive_keys.current_seal(uow)
         members = payload(uow, store, academic_year, periods, month)
-        files = build_set(members, info, code)
+        files = build_set(members, info | {"Archive-Key-Fingerprint": key_fingerprint(seal.public)}, seal)
     except BaseException:
         if resumed:
             _release(uow, set_id)  # nothing written: the set stays for the next re-run
         raise
     retain = retain_until(uow, academic_year, periods)
-    _record_start(uow, set_id, files, academic_year=academic_year, label=label, payload_files=len(members),
-                  retain=retain, actor=actor, now=now, resumed=resumed)
-    statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, retain, now=now))
-    return _complete(uow, set_id, statuses, actor=actor, now=now, resumed=resumed)
+    return write_new(uow, set_id, files, media, NewSet(academic_year, label, len(members), retain,
+                                                       key_fingerprint(seal.public)),
+                     actor=actor, now=now, resumed=resumed)
+
+
+@dataclass(frozen=True)
+class NewSet:
+    """What the row of a set about to be written records."""
+
+    academic_year: str
+    label: str
+    payload_files: int
+    retain: dt.date
+    fingerprint: str | None
+    """The archive key the set is sealed for (None: sealed with a code, the format before the key)."""
+
+
+def write_new(uow: UnitOfWork, set_id: str, files: dict[str, bytes], media: list[Medium], new: NewSet, *,
+              actor: Actor, now: dt.datetime, resumed: bool = False) -> BackupMade:
+    """Record a built set (state «writing»), write it to every medium and verify it."""
+    _record_start(uow, set_id, files, new, actor=actor, now=now, resumed=resumed)
+    statuses = _guarded(uow, set_id, actor, now, lambda: _write(uow, set_id, files, media, new.retain, now=now))
+    return _complete(uow, set_id, statuses, media, actor=actor, now=now, resumed=resumed)
 
 
 def _writer_gone(backup: BackupSet, now: dt.datetime) -> bool:
@@ -166,16 +195,19 @@ def _release(uow: UnitOfWork, set_id: str) -> None:
         uow.commit()
 
 
-def _record_start(uow: UnitOfWork, set_id: str, files: dict[str, bytes], *, academic_year: str, label: str,
-                  payload_files: int, retain: dt.date, actor: Actor, now: dt.datetime, resumed: bool) -> None:
-    """The set's row (state «writing», its file hashes) and a journal line, before any byte is written."""
+def _record_start(uow: UnitOfWork, set_id: str, files: dict[str, bytes], new: NewSet, *, actor: Actor,
+                  now: dt.datetime, resumed: bool) -> None:
+    """The set's row (state «writing», its file hashes, the key it is sealed for, its hand-over
+    act's number) and a journal line, before any byte is written."""
     with uow:
         row = uow.backups.get(set_id) if resumed else None
         if row is None:
-            row = BackupSet(set_id=set_id, academic_year=academic_year, periods=label, created_at=now,
+            row = BackupSet(set_id=set_id, academic_year=new.academic_year, periods=new.label, created_at=now,
                             created_by=actor.person, copies={})
-        row.files, row.size, row.retain_until = payload_files, sum(len(v) for v in files.values()), retain
+            act_number(uow, row)
+        row.files, row.size, row.retain_until = new.payload_files, sum(len(v) for v in files.values()), new.retain
         row.complete, row.state, row.hashes = False, "writing", set_hashes(files)
+        row.key_fingerprint = new.fingerprint
         row.writer, row.heartbeat_at = processes.this_process(), now
         if row.id is None:
             uow.backups.add(row)  # flushed: the journal line follows it
@@ -216,13 +248,23 @@ def _guarded(uow: UnitOfWork, set_id: str, actor: Actor, now: dt.datetime, work:
         raise
 
 
-def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], *, actor: Actor, now: dt.datetime,
-              resumed: bool) -> BackupMade:
+def act_number(uow: UnitOfWork, row: BackupSet) -> int:
+    """The set's hand-over act number within the year it was made: given once, when the set is
+    recorded (or, for a set recorded before acts were numbered, when its act is first printed)."""
+    if row.act_number is None:
+        row.act_number = uow.backups.next_act_number(row.created_at.year)
+    return row.act_number
+
+
+def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], media: list[Medium], *, actor: Actor,
+              now: dt.datetime, resumed: bool) -> BackupMade:
     complete = all(s.verified for s in statuses)
+    facts = {m.label: medium_facts(m) for m in media}
     with uow:
         row = _set(uow, set_id)
         row.complete, row.state, row.writer = complete, "complete" if complete else "incomplete", None
-        row.copies = {s.medium: {"location": s.location, "verified": s.verified} for s in statuses}
+        row.copies = {s.medium: {"location": s.location, "verified": s.verified, **facts.get(s.medium, {})}
+                      for s in statuses}
         for status in statuses:
             uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
                                    medium=f"{status.medium} ({status.location})", set_id=set_id, action="создание",
@@ -254,7 +296,7 @@ def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetim
     with uow:
         return [BackupRow(b.set_id, b.academic_year, b.periods, b.files, b.size, b.complete, b.state,
                           b.retain_until.isoformat(), b.created_at.isoformat(), b.created_by, b.copies,
-                          b.destroyed_by_act)
+                          b.destroyed_by_act, b.key_fingerprint, b.resealed_as, b.act_number)
                 for b in uow.backups.all()]
 
 
@@ -314,57 +356,22 @@ def _journal_audit(uow: UnitOfWork, set_id: str, found: list[AuditFinding], medi
 OUTCOMES = {"ok": "в порядке", "repaired": "восстановлено", "alarm": "ТРЕВОГА"}
 
 
-def check_restore_target(target: Path, own_state: Sequence[Path]) -> None:
-    """Refuse a restore into the archive's home or into (or over) anything the archive keeps:
-    its database, media, document store and keys."""
-    where = Path(target).resolve()
-    for path in own_state:
-        own = Path(path).resolve()
-        if where == own or where.is_relative_to(own) or own.is_relative_to(where):
-            raise ArchiveError("нельзя восстанавливать резервную копию в папку архива или в его данные (база, "
-                               "носители, хранилище документов): укажите отдельную новую или пустую папку")
-
-
-def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str, target: Path, *, actor: Actor,
-                   purpose: str, now: dt.datetime, own_state: Sequence[Path], audit_as: str | None = None) -> Path:
-    """Restore a set into a new or empty directory outside the archive's own state; every
-    attempt, refused or not, is a journal line (and, with `audit_as`, an audit event of that
-    name with the actor's origin, in the same transaction)."""
-    with uow:
-        hashes = dict(_set(uow, set_id).hashes or {})
-    failure: Exception | None = None
-    try:
-        check_restore_target(target, own_state)
-        bag = restore_set(set_id, media, code, target, expected=hashes or None)
-        result = f"восстановлена в {bag}"
-    except (ArchiveError, StorageError) as err:
-        failure, result = err, f"отказ: {err}"
-    with uow:
-        uow.backups.record_use(at=now, person=actor.person, role=actor.role_words,
-                               medium=", ".join(m.label for m in media), set_id=set_id, action="восстановление",
-                               purpose=purpose, result=result)
-        if audit_as:
-            outcome = result if failure is not None else str(bag)
-            uow.audit.append(at=now, actor=actor.person, action=audit_as, object_type="backup_set", object_id=set_id,
-                             origin=actor.origin, details={"purpose": purpose, "result": outcome})
-        uow.commit()
-    if failure is not None:
-        raise failure
-    return bag
-
-
 def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor | None = None,
-                     now: dt.datetime | None = None, audit_as: str = "backup.act_printed") -> bytes:
-    """The hand-over act of a set (deterministic: dated with the set's creation); with an actor,
-    its printing is an audit event (`audit_as`, with the actor's origin)."""
+                     now: dt.datetime | None = None, audit_as: str = "backup.act_printed",
+                     zone: dt.tzinfo | None = None) -> bytes:
+    """The hand-over act of a set (deterministic: dated with the set's creation, in the school's
+    time zone `zone`); with an actor, its printing is an audit event (`audit_as`, with the actor's origin)."""
     from archive_service.rendering.registers import handover_act
 
-    backup = next((b for b in list_backups(uow) if b.set_id == set_id), None)
-    if backup is None:
-        raise NotFoundError(f"резервная копия {set_id} не найдена")
+    with uow:
+        row = _set(uow, set_id)
+        if row.act_number is None:  # a set recorded before acts were numbered: numbered at its first printing
+            act_number(uow, row)
+            uow.commit()
+    backup = next(b for b in list_backups(uow) if b.set_id == set_id)
     school, director = school_facts(uow)
     pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
-                       moment=dt.datetime.fromisoformat(backup.created_at))
+                       moment=dt.datetime.fromisoformat(backup.created_at).astimezone(zone or dt.timezone.utc))
     if actor is not None and now is not None:
         record_printing(uow, audit_as, "backup_set", set_id, actor=actor, now=now)
     return pdf

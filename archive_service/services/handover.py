@@ -35,7 +35,7 @@ def list_handovers(uow: UnitOfWork) -> list[dict]:
                  "size": b.size, "complete": b.complete, "created_at": b.created_at, "created_by": b.created_by,
                  "copies": b.copies, "retain_until": b.retain_until, "destroyed_by_act": b.destroyed_by_act,
                  "confirmed_at": b.handover_confirmed_at, "confirmed_by": b.handover_confirmed_by,
-                 "status": handover_status(b),
+                 "status": handover_status(b), "key_fingerprint": b.key_fingerprint, "resealed_as": b.resealed_as,
                  "awaiting": b.handover_confirmed_at is None and b.complete and not b.destroyed_by_act}
                 for b in reversed(uow.backups.all())]
 

@@ -289,6 +289,7 @@ def view_document(uow: UnitOfWork, store: ContentStore, document_id: str, *, act
     return data, documents.export_name(document)
 
 
-def handover_act(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor, now: dt.datetime) -> bytes:
+def handover_act(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor: Actor, now: dt.datetime,
+                 zone: dt.tzinfo | None = None) -> bytes:
     """The hand-over act of a backup set (PDF), its printing recorded in the audit log."""
-    return backup.handover_act_pdf(uow, templates_dir, set_id, actor=actor, now=now)
+    return backup.handover_act_pdf(uow, templates_dir, set_id, actor=actor, now=now, zone=zone)

@@ -179,13 +179,15 @@ class PeriodSet:
     destroyed_by_act: str | None
     handover_confirmed_at: dt.datetime | None
     handover_confirmed_by: str | None
+    key_fingerprint: str | None = None
 
 
 def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> list[PeriodSet]:
     """The backup sets of the period, newest first, with their copies and hand-over."""
     with uow:
         return [PeriodSet(b.set_id, b.complete, b.files, b.size, b.created_at, b.created_by, b.copies,
-                          b.retain_until, b.destroyed_by_act, b.handover_confirmed_at, b.handover_confirmed_by)
+                          b.retain_until, b.destroyed_by_act, b.handover_confirmed_at, b.handover_confirmed_by,
+                          b.key_fingerprint)
                 for b in reversed(_period_sets(uow, academic_year, period_code))]
 
 

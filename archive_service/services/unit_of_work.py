@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive_service.adapters.archive_repositories import BackupSets, Documents, Snapshots
+from archive_service.adapters.archive_repositories import ArchiveKeys, BackupSets, Documents, Snapshots
 from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
 from archive_service.adapters.register_repositories import (
     DisposalRepository,
@@ -38,6 +38,7 @@ class UnitOfWork:
     certificates: ports.Certificates
     accounts: ports.Accounts
     jobs: ports.Jobs
+    archive_keys: ports.ArchiveKeys
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -59,6 +60,7 @@ class UnitOfWork:
         self.certificates = CertificateRepository(self.session)
         self.accounts = AccountRepository(self.session)
         self.jobs = JobRepository(self.session)
+        self.archive_keys = ArchiveKeys(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

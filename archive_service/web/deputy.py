@@ -35,7 +35,7 @@ from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
-from archive_service.services import period_close, period_steps, snapshots
+from archive_service.services import archive_keys, period_close, period_steps, snapshots
 from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
@@ -244,19 +244,20 @@ def download(document_id: str, which: str):
 def backup(year: str, period: str):
     """The period's backup sets, and the form for a new one."""
     board = _board(year, period)
+    keys = archive_keys.key_status(archive().uow())
     return render_template("deputy/backup.html", board=board, job=_job("period_backup", board),
-                           sets=period_steps.period_backups(archive().uow(), board.academic_year, period))
+                           sets=period_steps.period_backups(archive().uow(), board.academic_year, period),
+                           key=keys[0] if keys else None)
 
 
 @bp.post("/<year>/<period>/backup")
 @allow("close_period")
 def start_backup(year: str, period: str):
-    """A new backup set of the period, sealed with the director's access code typed twice."""
+    """A new backup set of the period, sealed for the director's archive key: no code is asked."""
     board = _board(year, period)
     a, app, who = archive(), current_app._get_current_object(), current_actor()  # type: ignore[attr-defined]
     academic_year = board.academic_year
-    command = CreateBackup(a.uow(), a.store, a.media(), academic_year, [period], request.form.get("code", ""),
-                           repeated=request.form.get("code2", ""), actor=who, now=a.now())
+    command = CreateBackup(a.uow(), a.store, a.media(), academic_year, [period], actor=who, now=a.now())
     try:
         command.validate()
     except ArchiveError as err:
@@ -268,7 +269,7 @@ def start_backup(year: str, period: str):
 
     def work(report: jobs.Report) -> dict:
         report(message="сборка, шифрование и запись на носители A и B")
-        return command.run().as_dict()  # the code lives only in this closure
+        return command.run().as_dict()
 
     job_id = jobs.start(app, "period_backup", f"Резервная копия: {academic_year}, {period_title(period)}",
                         {"academic_year": academic_year, "period": period}, work, actor=who)
@@ -279,6 +280,7 @@ def start_backup(year: str, period: str):
 @allow("view_period")
 def handover_act(set_id: str):
     a = archive()
-    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now())
+    pdf = period_close.handover_act(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now(),
+                                    zone=a.zone)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"акт_передачи_{set_id}.pdf")

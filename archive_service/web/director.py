@@ -50,7 +50,8 @@ bp = Blueprint("director", __name__, url_prefix="/director")
 NAV = [menu("director.inbox", "Ждёт директора", "sign_documents"), menu("director.sign", "Подпись", "sign_documents"),
        menu("director.handover_page", "Приём копий", "confirm_handover"),
        menu("director.disposal_page", "Акты уничтожения", "approve_disposal"),
-       menu("director.backups", "Резервные копии", "manage_backups")]
+       menu("director.backups", "Резервные копии", "manage_backups"),
+       menu("director.archive_key", "Ключ архива", "manage_archive_key")]
 
 PERIOD_WORDS = PERIOD_TITLES | {"year": "учебный год (сводные ведомости)"}  # in the order of the school year
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few kilobytes
@@ -338,5 +339,5 @@ def approve_disposal(year: int, number: int):
 
 
 # the backups' pages and the signature made in the browser: their routes are on this blueprint
-from archive_service.web import director_backups, director_browser  # noqa: E402,F401
+from archive_service.web import director_backups, director_browser, director_key  # noqa: E402,F401
 

@@ -52,6 +52,7 @@ def handover_act(set_id: str):
     a = archive()
     try:
         data = backup.handover_act_pdf(a.uow(), a.settings.templates_dir, set_id, actor=current_actor(), now=a.now(),
+                                       zone=a.zone,
                                        audit_as="web.handover_act_printed")
     except NotFoundError:
         abort(404)

@@ -36,7 +36,7 @@ def main(home: str, database_url: str, now: str, kill_at: str) -> None:
     archive = Archive(Settings(home=Path(home), database_url=database_url, secret_key="crash-test"))
     KilledAtWrite.kill_at = int(kill_at)
     media = [KilledAtWrite(m.root, m.label, m.location) for m in archive.media()]
-    backup.create_backup(archive.uow(), archive.store, media, "2026/2027", ["Q2"], "код 1234",
+    backup.create_backup(archive.uow(), archive.store, media, "2026/2027", ["Q2"],
                          actor=Actor("Иванова Т. П.", "deputy"),
                          now=dt.datetime.fromisoformat(now))
 

@@ -24,6 +24,7 @@ from archive_service.services import backup
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 from storage import DirectoryMedium, StorageError
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
@@ -33,14 +34,15 @@ WRITER = Path(__file__).with_name("killed_backup_writer.py")
 @pytest.fixture
 def ingested(archive):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
+    with_archive_key(archive)
 
 
 def sets_on(medium: DirectoryMedium) -> set[str]:
     return {name.split("/", 1)[0] for name in medium.list()}
 
 
-def create(archive, code: str = "код 1234", media=None) -> dict:
-    return backup.create_backup(archive.uow(), archive.store, media or archive.media(), "2026/2027", ["Q2"], code,
+def create(archive, media=None) -> dict:
+    return backup.create_backup(archive.uow(), archive.store, media or archive.media(), "2026/2027", ["Q2"],
                                 actor=DEPUTY, now=NOW).as_dict()
 
 
@@ -73,7 +75,7 @@ def test_a_backup_killed_at_any_moment_is_registered_and_journaled_and_a_rerun_f
     assert [sets_on(m) for m in archive.media()] == [{row["set_id"]}, {row["set_id"]}]
     findings = backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)
     assert findings and {f.outcome for f in findings} == {"ok"}
-    assert restored_snapshot(archive, row["set_id"], "код 1234", tmp_path / "r")["class"]["name"] == "5А"
+    assert restored_snapshot(archive, row["set_id"], KEY_CODE, tmp_path / "r")["class"]["name"] == "5А"
     assert backup.verify_journal(archive.uow())[1] == []
 
 
@@ -98,17 +100,17 @@ def test_two_backups_in_the_same_second_in_one_process_are_two_sets_each_with_it
         archive, ingested, tmp_path):
     results: dict[str, dict] = {}
 
-    def make(code: str) -> None:
-        results[code] = create(archive, code=code)
+    def make(name: str) -> None:
+        results[name] = create(archive)
 
-    threads = [threading.Thread(target=make, args=(code,)) for code in ("первый код", "второй код")]
+    threads = [threading.Thread(target=make, args=(name,)) for name in ("первый", "второй")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert len({r["set_id"] for r in results.values()}) == 2 and all(r["complete"] for r in results.values())
-    for code, result in results.items():
-        assert restored_snapshot(archive, result["set_id"], code, tmp_path / code)["class"]["name"] == "5А"
+    for name, result in results.items():
+        assert restored_snapshot(archive, result["set_id"], KEY_CODE, tmp_path / name)["class"]["name"] == "5А"
     assert {f.outcome for f in backup.audit_backups(archive.uow(), archive.media(), actor=DEPUTY, now=NOW)} == {"ok"}
 
 
@@ -127,7 +129,7 @@ def test_a_set_left_on_a_medium_without_a_row_is_an_alarm_of_the_audit(archive, 
 @pytest.mark.parametrize("fault", ["flip", "delete", "truncate"])
 def test_a_damaged_marker_on_medium_a_is_repaired_by_the_audit_and_the_set_restores(
         archive, runner, ingested, monkeypatch, fault, tmp_path):
-    created = create(archive, code="секрет 1")
+    created = create(archive)
     marker = archive.media()[0].root / created["set_id"] / "COMPLETE"
     data = marker.read_bytes()
     if fault == "flip":
@@ -139,7 +141,7 @@ def test_a_damaged_marker_on_medium_a_is_repaired_by_the_audit_and_the_set_resto
     audited = runner.invoke(args=["backup", "audit"])
     assert audited.exit_code == 0 and "восстановлено: " + created["set_id"] + "/COMPLETE" in audited.output
     assert marker.read_bytes() == data
-    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет 1")
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
     restored = runner.invoke(args=["backup", "restore", created["set_id"], "--to", str(tmp_path / "r")])
     assert restored.exit_code == 0, restored.output
 
@@ -162,12 +164,12 @@ def test_a_restore_into_a_non_empty_directory_is_refused_and_the_directory_is_le
     target.mkdir()
     (target / "мой файл.txt").write_text("не трогать")
     with pytest.raises(StorageError, match="не пуста"):
-        restored_snapshot(archive, created["set_id"], "код 1234", target)
+        restored_snapshot(archive, created["set_id"], KEY_CODE, target)
     assert [p.name for p in target.iterdir()] == ["мой файл.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".restore")]
     assert backup.journal_rows(archive.uow())[-1]["result"].startswith("отказ: папка для восстановления не пуста")
     (target / "мой файл.txt").unlink()
-    assert restored_snapshot(archive, created["set_id"], "код 1234", target)["class"]["name"] == "5А"
+    assert restored_snapshot(archive, created["set_id"], KEY_CODE, target)["class"]["name"] == "5А"
 
 
 def test_a_failed_restore_leaves_nothing_beside_the_target(archive, ingested, tmp_path):
@@ -187,14 +189,14 @@ def test_a_restore_into_the_archive_or_its_own_state_is_refused(archive, ingeste
               if settings.database_url.startswith("sqlite") else settings.home / "pki"}[where]
     before = sorted(str(p) for p in settings.home.rglob("*"))
     with pytest.raises(ArchiveError, match="нельзя восстанавливать резервную копию в папку архива"):
-        restored_snapshot(archive, created["set_id"], "код 1234", target)
+        restored_snapshot(archive, created["set_id"], KEY_CODE, target)
     assert sorted(str(p) for p in settings.home.rglob("*")) == before
     assert backup.journal_rows(archive.uow())[-1]["result"].startswith("отказ: нельзя восстанавливать")
 
 
 def test_the_command_line_refuses_a_restore_into_archive_home(archive, runner, ingested, monkeypatch):
     created = create(archive)
-    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "код 1234")
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
     refused = runner.invoke(args=["backup", "restore", created["set_id"], "--to", str(archive.settings.home)])
     assert refused.exit_code == 1 and "нельзя восстанавливать резервную копию в папку архива" in refused.output
     assert not (archive.settings.home / "bag").exists()

@@ -13,6 +13,7 @@ from archive_service.services import backup, documents
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
 
@@ -27,9 +28,10 @@ def store_class(archive, class_id: str, name: str, render: bool = False) -> None
 
 
 def restored_set(archive, tmp_path):
-    made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
+    with_archive_key(archive)
+    made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                 actor=DEPUTY, now=NOW)
-    return backup.restore_backup(archive.uow(), archive.media(), made.set_id, "код 1234", tmp_path / "bag",
+    return backup.restore_backup(archive.uow(), archive.media(), made.set_id, KEY_CODE, tmp_path / "bag",
                                  actor=DEPUTY, purpose="проверка", now=NOW,
                                  own_state=archive.own_state()) / "data"
 

@@ -13,6 +13,7 @@ from archive_service.services import backup
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 from storage import StorageError
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
@@ -21,7 +22,8 @@ DEPUTY = Actor("Иванова Т. П.", "deputy")
 @pytest.fixture
 def created(archive):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
-    return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
+    with_archive_key(archive)
+    return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                 actor=DEPUTY, now=NOW).as_dict()
 
 
@@ -46,7 +48,7 @@ def test_restore_needs_the_code_and_every_attempt_is_journaled(archive, created,
     with pytest.raises(StorageError, match="неверный код"):
         backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "чужой", tmp_path / "x",
                               actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
-    bag = backup.restore_backup(archive.uow(), archive.media(), created["set_id"], "код 1234", tmp_path / "ok",
+    bag = backup.restore_backup(archive.uow(), archive.media(), created["set_id"], KEY_CODE, tmp_path / "ok",
                                 actor=DEPUTY, purpose="запрос инспектора", now=NOW, own_state=archive.own_state())
     restored = json.loads((bag / "data/snapshots/Q2/5А.json").read_bytes())
     assert restored["class"]["name"] == "5А"
@@ -75,12 +77,13 @@ def test_an_edited_reordered_or_deleted_journal_entry_is_detected(archive, creat
 
 def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runner, monkeypatch, tmp_path):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
-    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
+    assert runner.invoke(args=["backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}\n").exit_code == 0
     created = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])
     assert created.exit_code == 0 and "записан и проверен" in created.output, created.output
     (row,) = json.loads(runner.invoke(args=["backup", "list", "--json"]).output)
     audited = runner.invoke(args=["backup", "audit"])
     assert audited.exit_code == 0 and "тревог: 0" in audited.output
+    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
     restored = runner.invoke(args=["backup", "restore", row["set_id"], "--to", str(tmp_path / "r")])
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
     journal = runner.invoke(args=["backup", "journal", "--verify"])
@@ -121,7 +124,7 @@ def test_medium_a_is_the_object_lock_bucket_when_s3_is_configured(archive):
 
 def test_a_monthly_copy_holds_only_the_snapshots_exported_that_month(archive, runner, monkeypatch):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)  # exported 26.12.2026
-    monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "секрет")
+    with_archive_key(archive)
     december = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-12"])
     assert december.exit_code == 0 and "month-2026-12" in december.output
     november = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-11"])

@@ -29,6 +29,7 @@ from corrections_support import (
     sign,
 )
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 from pdf_reading import pdf_text
 
 CLERK = Actor("secretary", "secretary")
@@ -146,9 +147,10 @@ def test_a_rerun_of_the_close_records_a_replacement_left_unrecorded_once(archive
 
 
 def test_the_newest_backup_carries_the_current_copy_and_keeps_the_replaced_one_apart(archive, corrected, tmp_path):
-    made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код 1234",
+    with_archive_key(archive)
+    made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                 actor=DEPUTY, now=NOW)
-    bag = backup.restore_backup(archive.uow(), archive.media(), made.set_id, "код 1234", tmp_path / "bag",
+    bag = backup.restore_backup(archive.uow(), archive.media(), made.set_id, KEY_CODE, tmp_path / "bag",
                                 actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
     assert (bag / "data/documents/5А_Q2_журнал.pdf").read_bytes() == archive.store.read(corrected.new.sha256)
     kept = bag / f"data/documents/заменённые/5А_Q2_журнал_{corrected.old.document_id}.pdf"

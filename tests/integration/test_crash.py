@@ -26,13 +26,14 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from conftest import _truncate as truncate
 from crash_support import archive_problems, cli_env, kill_at, kill_when, open_archive, rerun, stored_files
+from keys_support import with_archive_key
 from signing import create_demo_pki
 
 pytestmark = pytest.mark.slow  # each case starts the real command twice: about ten seconds
 
 YEAR, PERIOD = "2026/2027", "Q2"
 CLASSES = ("5А", "5Б")
-PIN, CODE = "pin-1234", "код доступа 1234"
+PIN = "pin-1234"
 
 CLOSE = ("period", "close", "--year", YEAR, "--period", PERIOD)
 SIGN = ("sign", "--year", YEAR, "--period", PERIOD, "--pkcs12")  # + the key file
@@ -106,7 +107,8 @@ def installation(db_url, tmp_path):
         data = snapshot()
         data["class"] = {**data["class"], "id": f"c-{name}", "name": name}
         ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
-    yield archive, cli_env(home, db_url, ARCHIVE_SIGN_PIN=PIN, ARCHIVE_BACKUP_CODE=CODE)
+    with_archive_key(archive)  # backups are sealed for it: `backup create` needs no code
+    yield archive, cli_env(home, db_url, ARCHIVE_SIGN_PIN=PIN)
     archive.engine.dispose()
 
 

@@ -35,6 +35,7 @@ from archive_service.services import accounts, backup, disposal, documents, regi
 from archive_service.services.audit import verify_audit_log
 from archive_service.services.ingest import ingest_snapshot
 from builders import snapshot
+from keys_support import with_archive_key
 from storage.crash_points import ENV as KILL_AT
 
 CLERK = Actor("secretary", "secretary")
@@ -69,7 +70,8 @@ def installation(db_url, tmp_path):
         register.register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.",
                                    accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2020, 1, 15),
                                    paper_only=True, actor=CLERK, now=MOMENT)
-    backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"], "код",
+    with_archive_key(archive)
+    backup.create_backup(archive.uow(), archive.store, archive.media(), "2019/2020", ["Q2"],
                          actor=Actor("Иванова Т. П.", "deputy"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
                          actor=Actor("test", "admin"), now=MOMENT)

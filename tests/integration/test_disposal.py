@@ -17,6 +17,7 @@ from archive_service.services import accounts, backup, disposal, documents, regi
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
+from keys_support import with_archive_key
 from pdf_reading import pdf_text
 from web_support import NAMES, PASSWORD
 from storage import ContentStore, DirectoryMedium, RetentionRefused
@@ -45,7 +46,8 @@ def registered(archive):
                                          accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
                                          paper_only=True, actor=CLERK, now=NOW)
         keys.append(f"{row.number}/{row.year}")
-    created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], "код",
+    with_archive_key(archive)
+    created = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                    actor=Actor("Иванова Т. П.", "deputy"), now=NOW)
     return keys, created.set_id
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from archive_service.adapters.orm import BackupSet, RetentionRule
+from archive_service.adapters.orm import ArchiveKeyRecord, BackupSet, RetentionRule
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services import backup, jobs
@@ -16,7 +16,9 @@ from archive_service.services.backup_command import CreateBackup
 from archive_service.services.backup_payload import retain_until
 from archive_service.services.period_close import ClosePeriod
 from archive_service.services.signing import AllSigned, SignDocuments
-from fakes import MOMENT, FakeJobs, FakeUnitOfWork, seed_document, seed_snapshot
+from fakes import MOMENT, FakeArchiveKeys, FakeJobs, FakeUnitOfWork, seed_document, seed_snapshot
+from storage.archive_key import new_archive_key
+from storage.sealing import KdfParams
 
 DIRECTOR = Actor("Смирнов Виктор Васильевич", "director", "web 10.0.0.7", "director")
 DEPUTY = Actor("Иванова Татьяна Петровна", "deputy", "web 10.0.0.8", "deputy")
@@ -66,30 +68,38 @@ def test_a_backup_set_is_kept_as_long_as_the_schedule_keeps_its_longest_kept_fil
     assert retain_until(uow, "2025/2026", ["Q4"]) == dt.date(2037, 1, 1), "the secretary's edit counts"
 
 
-@pytest.mark.parametrize(("code", "repeated", "periods", "month", "message"), [
-    ("", None, ["Y"], None, "введите код доступа"),
-    ("код-1234", "код-1235", ["Y"], None, "введён по-разному"),
-    ("код", "код", ["Y"], None, "слишком короткий"),
-    ("код-1234", None, [], None, "ни один период"),
-    ("код-1234", None, ["Y"], "2026-13", "ГГГГ-ММ"),
-    ("код-1234", None, ["Q1"], None, "нет снимков журнала для резервной копии: 2025/2026 Q1"),
+def _keyed(uow: FakeUnitOfWork) -> FakeUnitOfWork:
+    """The director's archive key set (what a set is sealed for)."""
+    uow.archive_keys = FakeArchiveKeys()
+    key = new_archive_key("лиса-ручей-47-окно", KdfParams(log2_n=10))
+    uow.archive_keys.add(ArchiveKeyRecord(generation=1, holder="director", holder_name="Директор",
+                                          fingerprint=key.fingerprint, public_key=key.public,
+                                          sealed_private=key.sealed_private, created_at=MOMENT, created_by="Директор"))
+    return uow
+
+
+@pytest.mark.parametrize(("keyed", "periods", "month", "message"), [
+    (False, ["Y"], None, "ключ архива ещё не создан"),
+    (True, [], None, "ни один период"),
+    (True, ["Y"], "2026-13", "ГГГГ-ММ"),
+    (True, ["Q1"], None, "нет снимков журнала для резервной копии: 2025/2026 Q1"),
 ])
-def test_the_backup_command_refuses_having_written_nothing(code, repeated, periods, month, message):
+def test_the_backup_command_refuses_having_written_nothing(keyed, periods, month, message):
     uow = FakeUnitOfWork()
+    uow.archive_keys = FakeArchiveKeys()
+    if keyed:
+        _keyed(uow)
     seed_snapshot(uow, "5А")
-    command = CreateBackup(uow, None, [], "2025/2026", periods, code, actor=DEPUTY, now=MOMENT, month=month,
-                           repeated=repeated)
+    command = CreateBackup(uow, None, [], "2025/2026", periods, actor=DEPUTY, now=MOMENT, month=month)
     with pytest.raises(ArchiveError, match=message):
         command.run()
     assert (uow.backups.all(), uow.backups.journal(), uow.audit.entries(), uow.commits) == ([], [], [], 0)
 
 
-def test_the_backup_command_takes_a_code_typed_twice_alike():
-    uow = FakeUnitOfWork()
+def test_the_backup_command_needs_no_code_once_the_director_set_the_key():
+    uow = _keyed(FakeUnitOfWork())
     seed_snapshot(uow, "5А")
-    command = CreateBackup(uow, None, [], "2025/2026", ["Y"], "код-1234", actor=DEPUTY, now=MOMENT,
-                           repeated="код-1234")
-    command.validate()
+    CreateBackup(uow, None, [], "2025/2026", ["Y"], actor=DEPUTY, now=MOMENT).validate()
     assert uow.backups.all() == [] and uow.commits == 0
 
 

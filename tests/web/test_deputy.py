@@ -15,6 +15,7 @@ from archive_service.services import documents, period_steps, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 from web_support import csrf_token
 
 CLERK = Actor("secretary", "secretary")
@@ -224,13 +225,17 @@ def test_the_copy_downloads_as_pdf_for_printing_and_is_audited(archive, login_as
 
 def test_a_backup_set_is_made_by_a_job_and_its_act_downloads(archive, login_as, rendered):
     deputy = login_as("deputy")
-    refused = post(deputy, f"{PERIOD}/backup", {"code": "секретный-код", "code2": "другой-код"})
+    assert "директор ещё не задал код доступа" in deputy.get(f"{PERIOD}/backup").get_data(as_text=True)
+    refused = post(deputy, f"{PERIOD}/backup", {})  # no archive key yet: nothing can be sealed
     assert "job=" not in refused.headers["Location"]
-    assert "код доступа введён по-разному" in deputy.get(f"{PERIOD}/backup").get_data(as_text=True)
-    job_id = job_of(post(deputy, f"{PERIOD}/backup", {"code": "секретный-код", "code2": "секретный-код"}))
+    assert "ключ архива ещё не создан" in deputy.get(f"{PERIOD}/backup").get_data(as_text=True)
+    key = with_archive_key(archive)
+    form = deputy.get(f"{PERIOD}/backup").get_data(as_text=True)
+    assert 'type="password"' not in form and key.fingerprint in form  # the deputy types no code at all
+    job_id = job_of(post(deputy, f"{PERIOD}/backup", {}))
     job = wait_for(deputy, job_id)
     assert job["status"] == "done" and job["result"]["complete"], job
-    assert "секретный-код" not in str(job)  # the code is never stored
+    assert KEY_CODE not in str(job)
     page = deputy.get(f"{PERIOD}/backup?job={job_id}").get_data(as_text=True)
     set_id = job["result"]["set_id"]
     assert "записана на оба носителя и проверена" in page and f"/period/backup/{set_id}/act.pdf" in page
@@ -245,7 +250,7 @@ def test_a_backup_set_is_made_by_a_job_and_its_act_downloads(archive, login_as, 
 def test_other_roles_may_not_act_on_the_period(login_as, two_classes, role):
     client = login_as(role)
     for url, data in [(f"{PERIOD}/steps", {"step": "marks_checked", "all": "1"}), ("/period/upload", {}),
-                      (f"{PERIOD}/copies", {}), (f"{PERIOD}/backup", {"code": "секретный", "code2": "секретный"})]:
+                      (f"{PERIOD}/copies", {}), (f"{PERIOD}/backup", {})]:
         assert post(client, url, data).status_code == 403, url
 
 

@@ -20,16 +20,17 @@ from sqlalchemy import select
 from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import BackupSet, Job
 from archive_service.domain.clock import Clock
-from archive_service.services import backup, disposal, documents, register
+from archive_service.services import archive_keys, backup, disposal, documents, register
 from builders import render_journals
 from conftest import NOW
+from keys_support import KEY_CODE, with_archive_key
 from signing import certify_public_key, create_demo_pki
 from web_support import NAMES, csrf_token
 
 CLERK = Actor("secretary", "secretary")
 
 KEY_PASSWORD = "key-pass-4711-zq"
-BACKUP_CODE = "код-доступа-9051"
+BACKUP_CODE = KEY_CODE
 PLACE = register.Placement("кабинет 5 (архив)", "шкаф 2", "папка «2026/2027»")
 DUE = dt.date(2033, 1, 1)  # a 2026/2027 class journal copy, kept 5 years
 SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
@@ -50,7 +51,9 @@ def rendered(archive):
 
 
 def _backup_set(archive) -> str:
-    return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"], BACKUP_CODE,
+    if not archive_keys.key_status(archive.uow()):
+        with_archive_key(archive)
+    return backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                 actor=Actor(NAMES["deputy"], "deputy"), now=NOW).set_id
 
 

@@ -10,12 +10,14 @@ are named here, so `from archive_service.adapters.orm import X` is all anyone ne
 * `register`: the retention schedule, the register of paper copies, its movements and holds,
   disposal acts, archival certificates;
 * `backups`: backup sets and the backup-usage journal;
+* `keys`: the director's archive key (its generations, the escrow copy);
 * `people`: accounts, web sessions, API tokens, the audit log;
 * `work`: steps of the end-of-period procedure and long jobs.
 """
 
 from archive_service.adapters.orm.backups import BackupJournalEntry, BackupSet
 from archive_service.adapters.orm.base import NAMING, Base, ChainLink, NumberedPerYear, UTCDateTime
+from archive_service.adapters.orm.keys import ArchiveKeyRecord
 from archive_service.adapters.orm.documents import (
     DocumentRecord,
     DocumentSignature,
@@ -49,7 +51,7 @@ __all__ = [
     "DocumentRecord", "DocumentSignature", "PreparedSignature", "DocumentSupersession", "TimestampRenewal",
     "RetentionRule", "RegisterCounter", "RegisterEntry", "RegisterMovement", "LegalHold", "DisposalAct",
     "DisposalActItem", "ArchivalCertificate",
-    "BackupSet", "BackupJournalEntry",
+    "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
     "UserAccount", "WebSession", "ApiToken", "AuditEvent",
     "PeriodStep", "Job",
 ]

@@ -40,6 +40,12 @@ class BackupSet(Base):
     handover_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     handover_confirmed_by: Mapped[str | None] = mapped_column(String(200))
     """The director's confirmation of the hand-over act (the media received)."""
+    key_fingerprint: Mapped[str | None] = mapped_column(String(39))
+    """The archive key the set is sealed for; empty for a set sealed with a code (before the key)."""
+    resealed_as: Mapped[str | None] = mapped_column(String(80))
+    """The set this code-sealed set was re-sealed as, for the archive key (`backup reseal`)."""
+    act_number: Mapped[int | None] = mapped_column(Integer)
+    """The hand-over act's number within the year the set was made (given when the set is recorded)."""
 
 
 class BackupJournalEntry(ChainLink, Base):
