@@ -55,18 +55,20 @@ class IngestSnapshot:
 
     def validate(self) -> Snapshot:
         """The snapshot, if it can be stored as asked; else `SnapshotRejected` or `ReasonRequired`, nothing written."""
-        return self._checked()[0]
-
-    def _checked(self) -> tuple[Snapshot, bytes, str]:
-        snap = parse_snapshot(self.raw)
-        canonical = canonical_bytes(snap)
-        digest = content_hash(canonical)
+        snap, _, digest = self._parsed()
         with self.uow:
             _admissible(self.uow, snap, digest, _reason(self.reason))
-        return snap, canonical, digest
+        return snap
+
+    def _parsed(self) -> tuple[Snapshot, bytes, str]:
+        snap = parse_snapshot(self.raw)
+        canonical = canonical_bytes(snap)
+        return snap, canonical, content_hash(canonical)
 
     def run(self) -> IngestResult:
-        snap, canonical, digest = self._checked()
+        # the checks of `validate` run inside the storing transaction, under the identities' lock
+        # (`_store`): checking them once more in a transaction of their own first would only cost time
+        snap, canonical, digest = self._parsed()
         now = self.now or dt.datetime.now(dt.timezone.utc)
         for attempt in range(_ATTEMPTS):
             try:
