@@ -18,6 +18,8 @@ the session cookie alone, copied before, opens nothing after.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import datetime as dt
 import functools
 import hashlib
@@ -108,7 +110,7 @@ def _record(uow: UnitOfWork, actor: Actor, action: str, login: str, now: dt.date
                      origin=actor.origin, details=details or {})
 
 
-class AccountCommand(Generic[Found]):
+class AccountCommand(ABC, Generic[Found]):
     """An administrator's change to accounts (Superset-style command): `validate()` checks
     everything — who acts, the arguments, the stored accounts and the rules on them — and raises an
     `ArchiveError` in Russian having written nothing; `run()` makes the change and records it in
@@ -133,12 +135,13 @@ class AccountCommand(Generic[Found]):
         """What is checked without the database."""
         require_manager(self.actor)
 
+    @abstractmethod
     def _check(self, uow: UnitOfWork) -> Found:
         """What the stored accounts allow; what `_apply` changes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _apply(self, uow: UnitOfWork, found: Found) -> UserAccount:
-        raise NotImplementedError
+        """Make the change (inside the transaction `_check` read in)."""
 
 
 class _ChangeAccount(AccountCommand[UserAccount]):
