@@ -18,12 +18,11 @@ the session cookie alone, copied before, opens nothing after.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import datetime as dt
 import functools
 import hashlib
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Generic, NoReturn, TypeVar
 
