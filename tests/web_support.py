@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from archive_service.domain.actor import Actor
 from archive_service.domain.roles import ROLES
@@ -37,3 +38,14 @@ def client_factory(app):
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return make
+
+
+def wait_for_job(client, job_id: str, timeout: float = 240) -> dict:
+    """The job's state once it is no longer queued or running (polled through /jobs/<id>)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/jobs/{job_id}").get_json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from archive_service.services import audit, backup
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
-from web_support import client_factory, csrf_token, make_staff
+from web_support import client_factory, csrf_token, make_staff, wait_for_job
 from worker_support import REDIS_URL, run_worker
 
 CODE = "лиса-ручей-47-окно"
@@ -36,14 +35,7 @@ def _post(client, url: str, data: dict):
     return client.post(url, data={"csrf_token": csrf_token(client, "/account"), **data})
 
 
-def _wait(client, job_id: str, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/jobs/{job_id}").get_json()
-        if job["status"] not in ("queued", "running"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} did not finish")
+_wait = wait_for_job
 
 
 def _web_run(app, archive) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import time
 
 import pytest
 
@@ -16,7 +15,7 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
 from conftest import NOW
 from keys_support import KEY_CODE, with_archive_key
-from web_support import csrf_token
+from web_support import csrf_token, wait_for_job
 
 CLERK = Actor("secretary", "secretary")
 
@@ -55,14 +54,7 @@ def actions(archive) -> list:
         return [(e.action, e.actor, e.origin, e.object_id, e.details) for e in uow.audit.entries()]
 
 
-def wait_for(client, job_id: str, timeout: float = 240) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/jobs/{job_id}").get_json()
-        if job["status"] not in ("queued", "running"):
-            return job
-        time.sleep(0.5)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+wait_for = wait_for_job
 
 
 def job_of(response) -> str:
