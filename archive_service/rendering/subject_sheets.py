@@ -12,7 +12,7 @@ their own subject); docs/documents.md gives the reasons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from archive_service.domain.curriculum import planned_lessons
@@ -55,11 +55,12 @@ def topic_rows(lessons: list[Lesson], names: dict[str, str], with_attendance: bo
     out = []
     for i, lesson in enumerate(lessons, start=first):
         absent = late = ""
-        if with_attendance:
-            known = [a for a in lesson.absences if a.student_id in names]
-            absent = ", ".join(f"{names[a.student_id]} ({absence_code(a)})" for a in known
+        if with_attendance:  # a name never breaks between the surname and the initials
+            known = [(names[a.student_id].replace(" ", "\u00a0"), a) for a in lesson.absences
+                     if a.student_id in names]
+            absent = ", ".join(f"{name}\u00a0({absence_code(a)})" for name, a in known
                                if a.code in ABSENT_CODES or a.code is None)
-            late = ", ".join(names[a.student_id] for a in known if a.code == LATE)
+            late = ", ".join(name for name, a in known if a.code == LATE)
         out.append(TopicRow(i, lesson.date.strftime("%d.%m"), (lesson.topic or "").strip(),
                             (lesson.homework or "").strip() or NO_HOMEWORK, absent, late))
     return out
@@ -131,18 +132,18 @@ def subject_sheets(rows: list[StudentRow], subject: Subject, period: Period, nam
                    grade_1: bool) -> SubjectSheets:
     """The parts of one subject: grid and topics per part (grade 1: the topics only, one part)."""
     lessons = list(subject.lessons)
-    planned = planned_lessons(subject.hours_per_week, period.start, period.end)
-    facts = dict(given=len(lessons), hours_per_week=subject.hours_per_week, planned=planned)
+    facts = SubjectSheets([], len(lessons), subject.hours_per_week,
+                          planned_lessons(subject.hours_per_week, period.start, period.end))
     if not lessons:
-        return SubjectSheets([], **facts)
+        return facts
     if grade_1:
         topics = topic_rows(lessons, names, with_attendance=True)
-        return SubjectSheets([SubjectPart(1, _span(lessons, 1), [], topics)], topics=topics, **facts)
+        return replace(facts, parts=[SubjectPart(1, _span(lessons, 1), [], topics)], topics=topics)
     parts = []
     for k, chunk in enumerate(subject_grid(rows, subject, period.code), start=1):
         part = lessons[chunk.lessons.start:chunk.lessons.stop]
         first = chunk.lessons.start + 1
         parts.append(SubjectPart(k, _span(part, first), chunk.pages,
                                  topic_rows(part, names, with_attendance=False, first=first)))
-    return SubjectSheets(parts, topics=[t for p in parts for t in p.topics], **facts)
+    return replace(facts, parts=parts, topics=[t for p in parts for t in p.topics])
 
