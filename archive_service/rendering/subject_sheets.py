@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from archive_service.domain.curriculum import planned_lessons
 from archive_service.domain.rules import ABSENT_CODES
-from archive_service.rendering.grid import GridPage
+from archive_service.rendering.grid import CONTENT_WIDTH, GridPage
 from archive_service.rendering.journal_grid import LEGEND, absence_code, subject_grid
+from archive_service.rendering.text_measure import line_count
 
 if TYPE_CHECKING:
     from archive_service.rendering.model import StudentRow
@@ -27,11 +28,14 @@ if TYPE_CHECKING:
 NO_HOMEWORK = "Без задания"  # reference 003, прил. 2 §2.10: an empty homework is written so
 LATE = "О"
 #: what stands on a page besides the grid and the topics, pt: heading, note line, the grid's
-#: margins, the three lines of its legend, the topics' header row, the lessons line, a reserve
+#: margins, the two lines of its legend, the topics' header row, the lessons line, a reserve
 PAGE_HEIGHT = 748.3  # A4 less the 15 mm top and 18 mm bottom margins
 FURNITURE = 17 + 13 + 6 + 25 + 13 + 18 + 12
-TOPIC_CHARS, HOMEWORK_CHARS = 58, 36  # characters a line of each column holds (0.5 em each), less a word
-TOPIC_LINE, TOPIC_ROW = 10.0, 2.4  # pt: a line of 8 pt text; a row's padding and rule
+MM = 72 / 25.4
+#: the text widths of the topics table's columns (templates/print/_subject.html: 7, 11, *, 55 mm,
+#: 2 pt of padding each side) and its type, pt
+TOPIC_WIDTH, HOMEWORK_WIDTH = CONTENT_WIDTH - 73 * MM - 4, 55 * MM - 4
+TOPIC_SIZE, TOPIC_LINE, TOPIC_ROW = 8.0, 10.0, 2.4  # a line of 8 pt text; a row's padding and rule
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,9 @@ class TopicRow:
 
     @property
     def height(self) -> float:
-        """pt the row takes in the topics table (estimated from the length of its texts, high)."""
-        lines = max(1, -(-len(self.topic) // TOPIC_CHARS), -(-len(self.homework) // HOMEWORK_CHARS))
+        """pt the row takes in the topics table (its texts measured, lines counted high)."""
+        lines = max(line_count(self.topic, TOPIC_WIDTH, TOPIC_SIZE),
+                    line_count(self.homework, HOMEWORK_WIDTH, TOPIC_SIZE))
         return lines * TOPIC_LINE + TOPIC_ROW
 
 
