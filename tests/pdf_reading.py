@@ -112,3 +112,18 @@ def summary_marks(pdf: PdfPages, subjects: list[str]) -> dict[tuple[int, str, st
             for (row, col), text in read_grid(block, r"^(I|II|III|IV|год|экз|итог)$").items():
                 seen[(row, subjects[numbers[col // per_subject] - 1], codes[col])] = (text, page)
     return seen
+
+
+def text_sizes(path: Path, index: int) -> list[tuple[str, str, float]]:
+    """(font, text, size in pt) of every text run on a page, as the PDF's operators set them."""
+    from pypdf import PdfReader
+
+    runs: list[tuple[str, str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip() and font_dict:
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            runs.append((str(font_dict.get("/BaseFont", "")), text, font_size * scale))
+
+    PdfReader(path).pages[index].extract_text(visitor_text=visit)
+    return runs

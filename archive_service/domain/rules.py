@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 #: absence codes that mean the student was not at the lesson (О — late — may have a mark)
 ABSENT_CODES = frozenset({"Н", "Б", "У"})
+UNCODED_ABSENCE = "п"  #: printed for an absence the journal system exported without a code
 _CLASS_NAME = re.compile(r"^([0-9]{1,2})\s*[-]?\s*\S+$")
 #: the first years of the school years an archive may hold: electronic journals began in the
 #: 2000s, and a year beyond 2100 is a typing error (it would also overflow the dates computed

@@ -63,18 +63,23 @@ def section_pages(doc, title_prefix: str, duplex: bool = True) -> list[int]:
     return list(range(2 * (first_sheet - 1), 2 * last_sheet))
 
 
+#: the sign of an absence in a grid cell: the journal's code, «о» for lateness, «п» for no code
+GRID_SIGNS = {"Н": "Н", "Б": "Б", "У": "У", "О": "о", None: "п"}
+
+
 def expected_cells(snap, subject) -> dict[tuple[int, int], str]:
-    """(student number, lesson index) → what the journal shows: absence code, then marks."""
+    """(student number, lesson index) → what the journal shows: the absence's sign, then the marks
+    («5/4»), a middle dot between them («о·5»)."""
     number = {s.id: i for i, s in enumerate(snap.students, start=1)}
     out: dict[tuple[int, int], str] = {}
     for k, lesson in enumerate(subject.lessons):
-        texts: dict[str, str] = defaultdict(str)
+        texts: dict[str, list[str]] = defaultdict(list)
         for a in lesson.absences:
-            texts[a.student_id] += a.code or "?"
+            texts[a.student_id].append(GRID_SIGNS[a.code])
         for sid in {m.student_id for m in lesson.marks}:
-            texts[sid] += "/".join(str(m.value) for m in lesson.marks if m.student_id == sid)
-        for sid, text in texts.items():
-            out[(number[sid], k)] = text
+            texts[sid].append("/".join(str(m.value) for m in lesson.marks if m.student_id == sid))
+        for sid, parts in texts.items():
+            out[(number[sid], k)] = "·".join(parts)
     return out
 
 
