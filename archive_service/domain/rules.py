@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Iterator
 
 from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
+from archive_service.domain.promotion import check_promotion
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Lesson, Mark, Snapshot, Student, Subject
 
 #: absence codes that mean the student was not at the lesson (О — late — may have a mark)
 ABSENT_CODES = frozenset({"Н", "Б", "У"})
+UNCODED_ABSENCE = "п"  #: printed for an absence the journal system exported without a code
 _CLASS_NAME = re.compile(r"^([0-9]{1,2})\s*[-]?\s*\S+$")
 #: the first years of the school years an archive may hold: electronic journals began in the
 #: 2000s, and a year beyond 2100 is a typing error (it would also overflow the dates computed
@@ -47,6 +49,7 @@ def check_snapshot(snap: Snapshot) -> list[Problem]:
             problems.append(_duplicate(P("subjects", i, "id"), "предмета", subject.id))
         seen_subjects.add(subject.id)
         problems.extend(_check_subject(snap, i, subject, students, seen_lessons))
+    problems.extend(check_promotion(snap))
     return problems
 
 
