@@ -23,16 +23,22 @@ DECISIONS = {
                  "оставлен(а) на повторное обучение"),
     "graduated": ("выпущен", "выпущена", "выпущен(а)"),
 }
-"""code → the words on paper for a boy, a girl, and when the name does not tell."""
+"""code → the decision in words for a boy, a girl, and when the name does not tell."""
 GRADUATING_GRADES = (9, 11)
 """the grades a school leaves with a certificate (основное и среднее общее образование)"""
 MISSING = "решение педагогического совета не передано журналом"
 
 
-def decision_text(code: str, gender: str) -> str:
-    """«promoted», «f» → «переведена»; gender «m», «f» or «» (not known from the name)."""
+def decision_text(code: str, gender: str, grade: int) -> str:
+    """(«promoted_conditionally», «f», 5) → «переведена в 6 класс условно» (the words of ФЗ-273
+    ст. 58); gender «m», «f» or «» when the name does not tell."""
     male, female, both = DECISIONS[code]
-    return {"m": male, "f": female}.get(gender, both)
+    words = {"m": male, "f": female}.get(gender, both)
+    if code.startswith("promoted"):
+        verb, _, rest = words.partition(" ")
+        into = "во" if grade + 1 == 2 else "в"
+        return " ".join(filter(None, [verb, into, f"{grade + 1}\u00a0класс", rest]))
+    return words
 
 
 def _fmt(day: dt.date) -> str:

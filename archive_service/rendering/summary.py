@@ -188,7 +188,7 @@ def _decisions(rows: list[StudentRow], snap: Snapshot) -> tuple[list[str], list[
             decisions.append(MISSING)
             protocols.append("")
             continue
-        decisions.append(decision_text(item.decision, gender_of(r.student.full_name).key))
+        decisions.append(decision_text(item.decision, gender_of(r.student.full_name).key, snap.class_.grade))
         protocols.append(f"№\u00a0{item.protocol_number} от {fmt(item.protocol_date)}")
     return decisions, protocols
 
@@ -214,10 +214,9 @@ def _attendance_notes(snap: Snapshot) -> list[str]:
     if has_lessons(snap):
         notes.append(ABSENCE_LEGEND)
     else:
-        notes.append("Пропуски уроков за год в снимке учебного года не переданы (он содержит только "
-                     "итоговые отметки): пропуски каждого учащегося указаны в итогах периода бумажных копий "
-                     f"классного журнала {snap.class_.name} класса за каждую четверть, полугодие или "
-                     "триместр этого учебного года.")
+        notes.append("Пропуски уроков за год снимок учебного года не содержит (в нём нет уроков): пропуски "
+                     "каждого учащегося указаны в итогах периода копий классного журнала "
+                     f"{snap.class_.name} класса за периоды {snap.academic_year} учебного года.")
     return notes
 
 
