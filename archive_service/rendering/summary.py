@@ -168,7 +168,9 @@ def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage
     """The summary sheet's marks: for each subject (named in full) its period, year, exam and final marks."""
     table = final_marks(snap)
     subjects, codes, marks = table.subjects, table.codes, table.marks
-    geo = geometry_for(list(marks.values()) + [PERIOD_LABELS[c] for c in codes])
+    labels = [PERIOD_LABELS[c] for c in codes]
+    # a label one character narrower than its cell, so «III» and «IV» never run together
+    geo = geometry_for(list(marks.values()) + labels, minimum=max(3, *(len(t) + 1 for t in labels)))
     per_block = max(1, geo.columns // len(codes))
     pages = []
     for part in chunks(len(subjects), per_block):
