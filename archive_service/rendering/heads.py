@@ -43,7 +43,7 @@ def text_width(text: str, size: float) -> float:
 
 def _pieces(text: str) -> list[tuple[bool, str]]:
     """(follows a space, piece): words, split after a hyphen («духовно-» «нравственной»)."""
-    out = []
+    out: list[tuple[bool, str]] = []
     for word in text.split():
         out.extend((k == 0, part) for k, part in enumerate(re.split(r"(?<=\w-)(?=\w)", word)))
     return out
@@ -150,7 +150,10 @@ def layout_header(groups: list[Group], chars: int) -> Header:
     widths = [g.width or len(g.labels) * cell for g in groups]
     needs = [_needed(g, w) for g, w in zip(groups, widths)]
     band = max([ROW_HEIGHT, *(need for _, _, need in needs)])
-    labels, edges, spans, x = [], [], [], NAMES_WIDTH
+    labels: list[HeadLabel] = []
+    edges: list[tuple[float, bool]] = []
+    spans: list[tuple[float, float]] = []
+    x = NAMES_WIDTH
     for group, width, (rotated, lines, _) in zip(groups, widths, needs):
         height = band if group.labelled else band + ROW_HEIGHT
         labels.append(HeadLabel(x, 0.0, width, height, lines, rotated))

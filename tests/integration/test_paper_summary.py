@@ -124,7 +124,7 @@ def missed_read(pdf: PdfPages, pages: list[int]) -> dict[tuple[int, str], str]:
 
 
 def test_no_latin_period_code_on_any_page_of_a_summary_sheet_or_of_a_journal_copys_summary(sheets, journal_5a):
-    for name, (_, doc, pdf) in sheets.items():
+    for name, (_, _, pdf) in sheets.items():
         for index, text in enumerate(pdf.texts):
             assert not LATIN_PERIOD.search(text), (name, index, LATIN_PERIOD.search(text)[0])
     _, doc, pdf = journal_5a
