@@ -138,9 +138,9 @@ def _needed(group: Group, width: float) -> tuple[bool, tuple[str, ...], float]:
             if all(text_width(line, HEAD_SIZE) <= width - 2 * PAD for line in lines):
                 break
         return False, lines, len(lines) * HEAD_LINE + 2 * PAD - (0 if group.labelled else ROW_HEIGHT)
-    across = max(1, int((width - 1) // HEAD_LINE))
+    across = max(1, int((width - 3) // HEAD_LINE))  # 1.5 pt at least between a line and the borders
     lines = balanced(group.title, across)
-    run = max(text_width(line, HEAD_SIZE) for line in lines) + 2 * PAD + 1
+    run = max(text_width(line, HEAD_SIZE) for line in lines) + 2 * PAD + 3
     return True, lines, run - (0 if group.labelled else ROW_HEIGHT)
 
 

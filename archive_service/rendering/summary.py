@@ -36,6 +36,8 @@ SUMMARY_CODES = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "
 MISSED = ("все", "Н", "Б", "У", UNCODED_ABSENCE)
 """the columns of lessons missed: all of them, then by code («п»: exported without a code)"""
 LATE = "О"
+LABEL_CHARS = 1 + max(len(label) for label in (*MISSED, LATE))
+"""a cell one character wider than its label, so «все» never touches the lines"""
 PAGE_HEIGHT = 748.0  # pt: A4 less the top and bottom margins (pages.css)
 PAGE_FURNITURE = 90.0  # pt: heading, note and legend on a page with a grid
 DECISION_SIZE = 7.8  # pt: the council's decision, as the students' names
@@ -118,7 +120,7 @@ def summary_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage]:
     missed = absences_by_student(snap)
     table = [[marks.get((name, r.student.id), "") for name in subjects] + _missed_cells(missed[r.student.id])
              for r in rows]
-    geo = geometry_for([t for row in table for t in row])
+    geo = geometry_for([t for row in table for t in row], minimum=LABEL_CHARS)
     per_block = max(1, geo.columns - len(MISSED) - 1)
     pages = []
     for part in chunks(len(subjects), per_block):
@@ -201,7 +203,7 @@ def attendance_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage]
     with_lessons = has_lessons(snap)
     missed = absences_by_student(snap)
     table = [_missed_cells(missed[r.student.id]) if with_lessons else [] for r in rows]
-    geo = geometry_for([t for row in table for t in row])
+    geo = geometry_for([t for row in table for t in row], minimum=LABEL_CHARS)
     groups = _missed_groups() if with_lessons else []
     free = CONTENT_WIDTH - NAMES_WIDTH - (len(MISSED) + 1) * geo.cell * with_lessons
     protocol_width = max(text_width(t, DECISION_SIZE) for t in [*protocols, "№ 00 от 00.00.0000"]) + 6
