@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import random
 
+from archive_service.demo.calendar import YEAR, YEAR_EXPORT
 from archive_service.demo.curriculum import EXAM_COMPULSORY, EXAM_ELECTIVES
 from archive_service.demo.marks import round_half_up
 from archive_service.demo.school import Pupil
@@ -73,7 +74,7 @@ def final_mark(grade: int, year: int | str, exam: int | None, periods: list[int 
 
 #: the councils of the demo school: the year's results the day after the last lessons, the
 #: graduates' after the state exams (both before the year snapshot is exported)
-COUNCILS = {"year": ("11", dt.date(2027, 5, 27)), "graduation": ("12", dt.date(2027, 6, 29))}
+COUNCILS = {"year": ("11", YEAR.end + dt.timedelta(days=1)), "graduation": ("12", YEAR_EXPORT - dt.timedelta(days=1))}
 
 
 def promotion(grade: int, pupil_ids: list[str], subjects: list[dict]) -> list[dict]:
