@@ -62,7 +62,9 @@ def read_grid(words: list[Word], header_pattern: str = r"^\d{2}$") -> dict[tuple
     heads = sorted((w for w in words if re.fullmatch(header_pattern, w.text) and first_row - 14 < w.cy < first_row),
                    key=lambda w: w.cx)
     cells: dict[tuple[int, int], str] = {}
-    grid_left = heads[0].x0 - 6 if heads else 0
+    pitch = (heads[-1].cx - heads[0].cx) / (len(heads) - 1) if len(heads) > 1 else 12.0
+    # the first cell's left border: a label centred in a wide cell starts well right of it
+    grid_left = min(heads[0].x0 - 6, heads[0].cx - pitch / 2 - 1) if heads else 0
     for w in words:
         if w.x0 < grid_left or w.cy < first_row - 1 or w in numbers:
             continue

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from archive_service.rendering.grid import NAMES_WIDTH, ROW_HEIGHT, Geometry, cells_line
+from archive_service.rendering.grid import NAMES_WIDTH, ROW_HEIGHT, Geometry
 
 #: advance widths of PT Sans Narrow (templates/fonts/PTN57F.ttf) in 1/1000 em, read once with
 #: fontTools; a character not listed counts as the widest Latin letter, so a name never overflows
 _ADVANCES = {chars: width for width, chars in (
-    (178, "."), (186, ","), (206, ":"), (212, " "), (216, ";"), (233, "()"), (291, "-"), (295, "/"), (296, "г"),
+    (178, "."), (186, ","), (206, ":"), (212, " "), (216, ";"), (233, "()I"), (463, "V"), (500, "X"),
+    (291, "-"), (295, "/"), (296, "г"),
     (320, "т"), (351, "з"), (356, "с"), (357, "Г"), (372, "э"), (376, "у"), (377, "ь"), (386, "«»"), (387, "кя"),
     (396, "ч"), (400, "а"), (403, "в"), (407, "лъ"), (412, "х"), (413, "её"), (429, "ЕЁ"), (430, "п"), (432, "бо"),
     (434, "нЗ"), (435, "р"), (439, "дий"), (442, "ц"), (445, "Б"), (447, "Т"), (448, "У"), (449, "Ь"),
@@ -117,8 +118,7 @@ class Header:
     """The laid out header of a grid: its height, the names, the labels row, the column edges."""
 
     band: float  # height of the names band; the labels row is under it
-    labels: tuple[HeadLabel, ...]
-    label_row: str  # the labels of the cell columns as one monospaced line
+    labels: tuple[HeadLabel, ...]  # the names, then the labels of the cell columns («I», «все»)
     edges: tuple[tuple[float, bool], ...]  # (x, starts under the band) of each inner column line
     spans: tuple[tuple[float, float], ...]  # parts of the line under the band
     width: float
@@ -162,8 +162,19 @@ def layout_header(groups: list[Group], chars: int) -> Header:
             edges.extend((x + k * cell, True) for k in range(1, len(group.labels)))
         x += width
         edges.append((x, False))
-    row = cells_line([label for g in groups if not g.width for label in g.labels], chars)
-    return Header(band, tuple(labels), row, tuple(edges[:-1]), tuple(spans), x - NAMES_WIDTH)
+    x = NAMES_WIDTH
+    for group in groups:
+        if group.labelled:
+            labels.extend(HeadLabel(x + k * cell, band, cell, ROW_HEIGHT, (label,), False)
+                          for k, label in enumerate(group.labels))
+        x += group.width or len(group.labels) * cell
+    return Header(band, tuple(labels), tuple(edges[:-1]), tuple(spans), x - NAMES_WIDTH)
+
+
+def label_chars(labels: list[str]) -> int:
+    """The narrowest cell (in characters of the grid) with room for each label and 1 pt either side."""
+    widest = max([0.0, *(text_width(label, HEAD_SIZE) for label in labels)]) + 2
+    return next(chars for chars in range(1, 40) if Geometry(chars).cell >= widest)
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,21 @@ from archive_service.rendering.grid import (
     CONTENT_WIDTH,
     MAX_ROWS,
     NAMES_WIDTH,
+    Geometry,
     ROW_HEIGHT,
     cells_line,
     chunks,
     geometry_for,
 )
-from archive_service.rendering.heads import Group, SummaryPage, TextColumn, layout_header, lines_svg, text_width
+from archive_service.rendering.heads import (
+    Group,
+    SummaryPage,
+    TextColumn,
+    label_chars,
+    layout_header,
+    lines_svg,
+    text_width,
+)
 from archive_service.rendering.model import JournalModel, Section, StudentRow, fmt, student_rows
 
 if TYPE_CHECKING:
@@ -36,8 +45,6 @@ SUMMARY_CODES = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "
 MISSED = ("все", "Н", "Б", "У", UNCODED_ABSENCE)
 """the columns of lessons missed: all of them, then by code («п»: exported without a code)"""
 LATE = "О"
-LABEL_CHARS = 1 + max(len(label) for label in (*MISSED, LATE))
-"""a cell one character wider than its label, so «все» never touches the lines"""
 PAGE_HEIGHT = 748.0  # pt: A4 less the top and bottom margins (pages.css)
 PAGE_FURNITURE = 90.0  # pt: heading, note and legend on a page with a grid
 DECISION_SIZE = 7.8  # pt: the council's decision, as the students' names
@@ -87,6 +94,12 @@ def _missed_groups() -> list[Group]:
     return [Group("Пропущено уроков", MISSED), Group("Опоздания", (LATE,))]
 
 
+def _geometry(texts: list[str], labels: list[str]) -> Geometry:
+    """Cells with room for each label, and a character to spare beside the longest text: «осв» in
+    three characters would run into its neighbour («освосв»), on paper and when read back."""
+    return geometry_for(texts, minimum=max(3, label_chars(labels), *(len(t) + 1 for t in texts)))
+
+
 def rows_per_block(head: float) -> int:
     """Students a block holds so that it fits a page under its header."""
     return max(1, min(MAX_ROWS, int((PAGE_HEIGHT - PAGE_FURNITURE - head) // ROW_HEIGHT)))
@@ -120,7 +133,7 @@ def summary_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage]:
     missed = absences_by_student(snap)
     table = [[marks.get((name, r.student.id), "") for name in subjects] + _missed_cells(missed[r.student.id])
              for r in rows]
-    geo = geometry_for([t for row in table for t in row], minimum=LABEL_CHARS)
+    geo = _geometry([t for row in table for t in row], [*MISSED, LATE])
     per_block = max(1, geo.columns - len(MISSED) - 1)
     pages = []
     for part in chunks(len(subjects), per_block):
@@ -171,8 +184,7 @@ def final_marks_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage
     table = final_marks(snap)
     subjects, codes, marks = table.subjects, table.codes, table.marks
     labels = [PERIOD_LABELS[c] for c in codes]
-    # a label one character narrower than its cell, so «III» and «IV» never run together
-    geo = geometry_for(list(marks.values()) + labels, minimum=max(3, *(len(t) + 1 for t in labels)))
+    geo = _geometry(list(marks.values()), labels)
     per_block = max(1, geo.columns // len(codes))
     pages = []
     for part in chunks(len(subjects), per_block):
@@ -203,7 +215,7 @@ def attendance_grid(rows: list[StudentRow], snap: Snapshot) -> list[SummaryPage]
     with_lessons = has_lessons(snap)
     missed = absences_by_student(snap)
     table = [_missed_cells(missed[r.student.id]) if with_lessons else [] for r in rows]
-    geo = geometry_for([t for row in table for t in row], minimum=LABEL_CHARS)
+    geo = _geometry([t for row in table for t in row], [*MISSED, LATE])
     groups = _missed_groups() if with_lessons else []
     free = CONTENT_WIDTH - NAMES_WIDTH - (len(MISSED) + 1) * geo.cell * with_lessons
     protocol_width = max(text_width(t, DECISION_SIZE) for t in [*protocols, "№ 00 от 00.00.0000"]) + 6
