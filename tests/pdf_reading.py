@@ -102,7 +102,11 @@ def _group_names(words: list[Word], line: list[Word], per_group: int, label_y: f
     names = []
     for g in range(len(line) // per_group):
         x0, x1 = line[g * per_group].cx - pitch / 2, line[(g + 1) * per_group - 1].cx + pitch / 2
-        head = sorted((w for w in above if w.y0 > barrier and x0 < w.cx < x1), key=lambda w: (round(w.cy), w.x0))
+        head = [w for w in above if w.y0 > barrier and x0 < w.cx < x1]
+        if sum(w.y1 - w.y0 > 1.5 * (w.x1 - w.x0) for w in head) * 2 > len(head):  # turned to read upwards
+            head.sort(key=lambda w: (round(w.x0), -w.y1))
+        else:
+            head.sort(key=lambda w: (round(w.cy), w.x0))
         for w in head:
             assert x0 - 0.5 <= w.x0 and w.x1 <= x1 + 0.5, f"«{w.text}» crosses the border of its subject's columns"
         names.append(re.sub(r"(\w-) (?=\w)", r"\1", " ".join(w.text for w in head)))

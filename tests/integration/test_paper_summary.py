@@ -250,6 +250,10 @@ def test_a_year_snapshot_without_decisions_says_so_for_every_student(renderer, t
         subj["period_marks"] = [{**m, "period": "year"} for m in subj["period_marks"]]
     snap, doc, pdf = render(renderer, with_uncoded_absences(data), tmp_path_factory, "summary_sheet")
     assert decisions_read(doc, pdf) == {i: MISSING for i in range(1, len(snap.students) + 1)}
+    # one column per subject: the names are turned, and read back whole
+    number = {s.id: i for i, s in enumerate(snap.students, start=1)}
+    assert {key: text for key, (text, _) in summary_marks(pdf, [s.name for s in snap.subjects]).items()} == {
+        (number[pm.student_id], s.name, "year"): str(pm.value) for s in snap.subjects for pm in s.period_marks}
     # this year snapshot holds its lessons: the year's lessons missed are counted on the sheet
     assert missed_read(pdf, section_pages(doc, "Пропуски уроков и решения")) == missed_expected(snap)
 
