@@ -3,7 +3,7 @@
 One consistent school model is built from the seed; each class's journal is simulated period
 by period and projected onto the requested periods. The year snapshot carries no lessons but
 every period mark of the year (equal to those of the period snapshots), the year marks and,
-in grades 9 and 11, the exam and final marks.
+in grades 9 and 11, the exam and final marks, and the pedagogical council's decision per pupil.
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ def _year_snapshot(klass: SchoolClass, journal: ClassJournal, seed: int) -> dict
                     marks.extend(_year_marks_of(klass, entry, p, terms, exams.get(p.id, []), seed))
         subjects.append(_subject(entry, pupils, [], marks))
     snap["subjects"] = subjects
+    snap["promotion"] = results.promotion(klass.grade, [p.id for p in pupils if p.present_on(YEAR.end)], subjects)
     return snap
 
 

@@ -21,6 +21,13 @@ PERIOD_TITLES = {**{f"{letter}{n}": f"{ROMAN[n]} {word}" for letter, count, word
 PERIOD_LABELS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "H1": "1п", "H2": "2п", "T1": "1т",
                  "T2": "2т", "T3": "3т", "year": "год", "exam": "экз", "final": "итог"}
 """code → the short label heading the period's column in a printed grid."""
+COLUMN_NAMES = {**PERIOD_TITLES, "year": "годовая", "exam": "экзаменационная", "final": "итоговая"}
+"""code → what a reader of a printed grid is told a column holds («I — I четверть», «итог — итоговая»)."""
+
+
+def column_legend(codes: list[str]) -> str:
+    """The Russian key to the columns a grid shows: «I — I четверть, …, итог — итоговая»."""
+    return ", ".join(f"{PERIOD_LABELS[c]} — {COLUMN_NAMES[c]}" for c in codes)
 
 
 def period_code(kind: str, number: int) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
+from archive_service.domain.promotion import check_promotion
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Lesson, Mark, Snapshot, Student, Subject
@@ -48,6 +49,7 @@ def check_snapshot(snap: Snapshot) -> list[Problem]:
             problems.append(_duplicate(P("subjects", i, "id"), "предмета", subject.id))
         seen_subjects.add(subject.id)
         problems.extend(_check_subject(snap, i, subject, students, seen_lessons))
+    problems.extend(check_promotion(snap))
     return problems
 
 

@@ -14,23 +14,18 @@ from typing import TYPE_CHECKING
 from num2words import num2words
 from weasyprint import Attachment
 
-from archive_service.domain.periods import PERIOD_LABELS, kind_title
+from archive_service.domain.periods import kind_title
 from archive_service.domain.sheets import is_front, sheet_of_page, title_sheets, total_sheets
 from archive_service.rendering.grid import NAMES_WIDTH
-from archive_service.rendering.model import (
-    JournalModel,
-    fmt,
-    journal_model,
-    short_name,
-    summary_sheet_model,
-)
+from archive_service.rendering.model import JournalModel, fmt, journal_model, short_name
 from archive_service.rendering.pdf import LaidOut, PrintEnvironment, stamp_qr_codes
+from archive_service.rendering.summary import summary_sheet_model
 from retention import DEFAULT_YEARS
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot
 
-TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.0"}
+TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.1"}
 HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
             "summary_sheet": "Сводная ведомость итоговых отметок"}
 RETENTION_NOTES = {"summary_sheet": " (документ строгой отчётности)"}
@@ -153,7 +148,6 @@ class _DocumentFacts:
         self.title = f"{self.heading}: {snap.class_.name}, {period}, {snap.academic_year}"
         self.description = self.title
         self.keywords = f"document-id={doc_id}; snapshot-sha256={snapshot_hash}; template={self.template_version}"
-        self.column_legend = ", ".join(f"{v} — {k}" for k, v in PERIOD_LABELS.items())
         self.total_sheets = 0
         self.total_words = ""
         self.sheets_noun = ""

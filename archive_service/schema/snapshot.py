@@ -36,6 +36,7 @@ SCHEMA_ID = "https://archive-service.example/schema/journal-snapshot-1.schema.js
 PeriodKind = Literal["quarter", "half_year", "trimester", "year"]
 AbsenceCode = Literal["Н", "Б", "У", "О"]
 PeriodCode = Literal["Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final"]
+PromotionDecision = Literal["promoted", "promoted_conditionally", "retained", "graduated"]
 
 LESSON_MARK_WORDS = ("зач", "незач")
 PERIOD_MARK_WORDS = ("н/а", "зач", "незач", "осв")
@@ -219,6 +220,17 @@ class Subject(_Model):
     period_marks: list[PeriodMark] = []
 
 
+class Promotion(_Model):
+    """The pedagogical council's decision on one student at the end of the school year."""
+
+    student_id: Id
+    decision: PromotionDecision = Field(
+        description="promoted (переведён), promoted_conditionally (переведён условно), "
+                    "retained (оставлен на повторное обучение), graduated (выпущен)")
+    protocol_number: Label = Field(description="The number of the council's protocol, e.g. «5»")
+    protocol_date: dt.date = Field(description="The date of the council's protocol")
+
+
 class Snapshot(_Model):
     """One class's journal for one period, as the journal system exported it."""
 
@@ -241,6 +253,11 @@ class Snapshot(_Model):
     class_: SchoolClass = Field(alias="class")
     students: list[Student]
     subjects: list[Subject]
+    # optional and left out of the stored form when absent, so snapshots made before it existed
+    # keep their canonical bytes and content address
+    promotion: list[Promotion] | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="Year snapshots only: the pedagogical council's decision per student")
 
 
 def json_schema() -> dict:

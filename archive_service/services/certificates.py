@@ -19,7 +19,8 @@ from archive_service.adapters.orm import ArchivalCertificate
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf, sheets_showing
-from archive_service.rendering.model import final_marks, fmt, student_rows
+from archive_service.rendering.model import fmt, student_rows
+from archive_service.rendering.summary import final_marks
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.snapshots import school_facts

@@ -267,3 +267,22 @@ def test_generated_girls_have_feminine_surnames_and_patronymics(by_period):
                 assert not surname.endswith(("ов", "ев", "ёв", "ин", "ский", "цкий")), student["full_name"]
             else:
                 assert patronymic.endswith("ич"), student["full_name"]
+
+
+def test_year_snapshots_carry_the_councils_decision_for_every_pupil_still_in_the_class(by_period):
+    decisions: Counter = Counter()
+    for name, snap in by_period["year"].items():
+        grade = snap["class"]["grade"]
+        staying = {s["id"] for s in snap["students"] if not s["left_on"]}
+        given = {p["student_id"]: p["decision"] for p in snap["promotion"]}
+        assert set(given) == staying, name
+        failed = {m["student_id"] for s in snap["subjects"] for m in s["period_marks"]
+                  if m["period"] == "year" and m["value"] == 2}
+        for pid, decision in given.items():
+            expected = "graduated" if grade in (9, 11) else (
+                "promoted_conditionally" if pid in failed else "promoted")
+            assert decision == expected, (name, pid)
+        decisions.update(given.values())
+    assert 0 < decisions["promoted_conditionally"] < decisions["promoted"] / 50, "conditional promotion is rare"
+    assert decisions["graduated"] > 0 and not any(p for q in ("Q2", "H1") for s in by_period[q].values()
+                                                  for p in s.get("promotion") or [])
