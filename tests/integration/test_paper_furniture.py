@@ -147,7 +147,7 @@ def test_the_date_lines_of_the_title_sheet_are_whole(rendered):
     assert len(years) == 2, "the class teacher's and the deputy's date lines"
     for year in years:
         line = [w.text for w in sorted(words, key=lambda w: w.x0) if same_line(w, year)]
-        assert line[-3:] == ["»", "20", "г."] or line[-2:] == ["20", "г."], line
+        assert line[-4:] == ["«", "»", "20", "г."], line
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[f"{n}-{'duplex' if d else 'simplex'}" for n, d in KINDS])
