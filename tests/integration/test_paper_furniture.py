@@ -12,6 +12,7 @@ from num2words import num2words
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
+from archive_service.cli.common import terminal
 from archive_service.config import PROJECT_ROOT
 from archive_service.demo import generate
 from archive_service.domain.actor import Actor
@@ -262,11 +263,13 @@ def test_closing_a_period_names_the_deputy_who_closes_it_or_the_only_deputy(arch
         return " ".join(reader.pages[0].extract_text().split())
 
     admin = Actor("Админов Артём Андреевич", "admin")
-    assert "по УВР / Петрова А. С. /" in title(Actor("Петрова Анна Сергеевна", "deputy"))
+    assert "по УВР / Петрова А. С. /" in title(Actor("Петрова Анна Сергеевна", "deputy", "web", "petrova"))
     assert "по УВР / /" in title(Actor.system()), "no deputy account: the line stays blank"
+    assert "по УВР / /" in title(terminal("deputy")), "never «cli:…» on paper"
     accounts.create_user(archive.uow(), "ivanova", "Иванова Татьяна Петровна", "deputy", "пароль-длинный-1",
                          actor=admin, now=NOW)
-    assert "по УВР / Иванова Т. П. /" in title(Actor.system())
+    assert "по УВР / Иванова Т. П. /" in title(Actor.system()) and "по УВР / Иванова Т. П. /" in title(
+        terminal("deputy"))
     accounts.create_user(archive.uow(), "orlova", "Орлова Вера Ивановна", "deputy", "пароль-длинный-2",
                          actor=admin, now=NOW)
     assert "по УВР / /" in title(Actor.system()), "two deputies: nobody is guessed"
