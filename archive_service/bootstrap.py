@@ -85,7 +85,8 @@ class Archive:
 
     @property
     def render_options(self) -> RenderOptions:
-        return RenderOptions(duplex=self.settings.print_duplex, public_url=self.settings.public_url)
+        return RenderOptions(duplex=self.settings.print_duplex, public_url=self.settings.public_url,
+                             timezone=self.settings.timezone)
 
     @property
     def demo_pki(self) -> DemoPKI:

@@ -2,8 +2,10 @@
 
 A document is printed one-sided (every page is a sheet) or two-sided (a sheet is a front and a
 back; only fronts carry a number). The title sheet opens the document (its contents on the
-back when two-sided, on a second sheet when one-sided); the certification sheet («Прошито,
-пронумеровано…») closes it, always on a front, and counts itself. The print stylesheet
+back when two-sided, on a second sheet when one-sided); the certification note («Прошито,
+пронумеровано…») closes it on the last page: two-sided, the back of the last sheet (the back of
+the body's last front, or of a sheet added when the body ends on a back); one-sided, a sheet of
+its own. The print stylesheet
 (`templates/print/pages.css`) numbers the sheets by the same rule; a test compares the printed
 numbers with `sheet_of_page`.
 """
@@ -47,13 +49,23 @@ def title_sheets(*, duplex: bool) -> int:
     return 1 if duplex else 2
 
 
+def certification_added_pages(body_pages: int, *, duplex: bool) -> int:
+    """The pages after the body: the note alone when two-sided and the body ends on a front (the
+    note is that front's back); a sheet whose front is left empty and whose back has the note when
+    the body ends on a back; the note's own sheet when one-sided."""
+    if not duplex:
+        return 1
+    return 1 if body_pages % 2 == 1 else 2
+
+
 def total_sheets(body_pages: int, *, duplex: bool) -> int:
-    """The sheet count printed on the title and certification sheets: the title sheets, the body
-    and the certification sheet itself."""
-    return title_sheets(duplex=duplex) + sheets_of_pages(body_pages, duplex=duplex) + 1
+    """The sheet count printed on the title and in the certification note: the title sheets, the
+    body and the pages the note adds."""
+    return title_sheets(duplex=duplex) + sheets_of_pages(body_pages + certification_added_pages(
+        body_pages, duplex=duplex), duplex=duplex)
 
 
 def certification_page(pages: int, *, duplex: bool) -> int:
-    """The 0-based page of the certification sheet's front, the page the director signs (its back
-    is blank when two-sided)."""
-    return pages - 2 if duplex else pages - 1
+    """The 0-based page of the certification note, the page the director signs: the last one
+    (two-sided, the back of the last sheet)."""
+    return pages - 1

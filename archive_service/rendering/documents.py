@@ -10,12 +10,19 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from num2words import num2words
 from weasyprint import Attachment
 
 from archive_service.domain.periods import kind_title
-from archive_service.domain.sheets import is_front, sheet_of_page, title_sheets, total_sheets
+from archive_service.domain.sheets import (
+    certification_added_pages,
+    is_front,
+    sheet_of_page,
+    title_sheets,
+    total_sheets,
+)
 from archive_service.rendering.grid import NAMES_WIDTH
 from archive_service.rendering.model import JournalModel, fmt, journal_model, short_name
 from archive_service.rendering.pdf import LaidOut, PrintEnvironment, stamp_qr_codes
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
 TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.1"}
 HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
             "summary_sheet": "Сводная ведомость итоговых отметок"}
+SCHOOL_TIMEZONE = "Europe/Moscow"
 RETENTION_NOTES = {"summary_sheet": " (документ строгой отчётности)"}
 """What the title sheet adds to a kind's retention term; the term itself is the school's schedule."""
 
@@ -40,6 +48,11 @@ class RenderOptions:
     """where the QR code of a sheet points: {public_url}/check/{document}/{sheet}"""
     retention_years: tuple[tuple[str, int], ...] = tuple(DEFAULT_YEARS.items())
     """kind → years the school keeps it (its retention schedule), printed on the title sheet"""
+    deputy: str = ""
+    """full name of the deputy head who closes the period, printed (short) on the title sheet's
+    certification line; empty leaves the line blank for a hand-written name"""
+    timezone: str = SCHOOL_TIMEZONE
+    """the school's time zone: every time printed (the snapshot's export) is read in it"""
 
     def years(self, kind: str) -> int:
         return dict(self.retention_years)[kind]
@@ -62,6 +75,10 @@ def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
     key = f"{kind}|{snapshot_hash}|{TEMPLATE_VERSIONS[kind]}|{'duplex' if options.duplex else 'simplex'}"
     if options.years(kind) != DEFAULT_YEARS[kind]:  # a school's own term prints another text: another document
         key += f"|{options.years(kind)}"
+    if options.deputy:  # the name printed on the title: another text, another document
+        key += f"|deputy={options.deputy}"
+    if options.timezone != SCHOOL_TIMEZONE:
+        key += f"|tz={options.timezone}"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
@@ -106,7 +123,7 @@ class DocumentRenderer:
                 options: RenderOptions) -> RenderedDocument:
         snap, duplex = model.snapshot, options.duplex
         doc_id = document_id(kind, snapshot_hash, options)
-        doc = _DocumentFacts(kind, snap, doc_id, snapshot_hash, options.years(kind))
+        doc = _DocumentFacts(kind, snap, doc_id, snapshot_hash, options)
         front_sheets = title_sheets(duplex=duplex)
         attachment = Attachment(string=snapshot_json.decode("utf-8"), name="snapshot.json",
                                 description=f"Снимок электронного журнала, SHA-256 {snapshot_hash}",
@@ -115,32 +132,33 @@ class DocumentRenderer:
         context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
                    "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
         body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1)
-        padded = duplex and body.pages % 2 == 1  # the certification must fall on a front
         total = total_sheets(body.pages, duplex=duplex)
         doc.finish(total, _contents(model, body, front_sheets, duplex, total))
         matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),))
-        front, back = matter.document.pages[:2], matter.document.pages[2:]
-        pages = front + body.document.pages + (back[-1:] if padded else []) + back
+        added = certification_added_pages(body.pages, duplex=duplex)  # the note, or an empty front and the note
+        pages = matter.document.pages[:2] + body.document.pages + matter.document.pages[-added:]
         pdf = self.env.write(body, pages, epoch=int(snap.source.exported_at.timestamp()),
                              attachments=[attachment])
         fronts = [(i, sheet_of_page(i, duplex=duplex)) for i in range(len(pages)) if is_front(i, duplex=duplex)]
         pdf = stamp_qr_codes(pdf, fronts, f"{options.public_url.rstrip('/')}/check/{doc_id}/{{sheet}}")
-        pages = len(pages)
-        return RenderedDocument(kind, doc_id, pdf, pages, total, doc.contents, TEMPLATE_VERSIONS[kind],
+        return RenderedDocument(kind, doc_id, pdf, len(pages), total, doc.contents, TEMPLATE_VERSIONS[kind],
                                 snapshot_hash)
 
 
 class _DocumentFacts:
     """What the templates print about the document itself."""
 
-    def __init__(self, kind: str, snap: Snapshot, doc_id: str, snapshot_hash: str, retention_years: int):
+    def __init__(self, kind: str, snap: Snapshot, doc_id: str, snapshot_hash: str, options: RenderOptions):
         self.kind = kind
         self.document_id = doc_id
         self.snapshot_hash = snapshot_hash
         self.template_version = TEMPLATE_VERSIONS[kind]
         self.heading = HEADINGS[kind]
-        self.retention = years_text(retention_years) + RETENTION_NOTES.get(kind, "")
-        self.copy_date = snap.source.exported_at.date()
+        self.retention = years_text(options.years(kind)) + RETENTION_NOTES.get(kind, "")
+        exported = snap.source.exported_at.astimezone(ZoneInfo(options.timezone))  # never UTC on paper
+        self.exported_at = exported.strftime("%d.%m.%Y %H:%M")
+        self.copy_date = exported.date()
+        self.deputy = short_name(options.deputy) if options.deputy.strip() else ""
         self.created = snap.source.exported_at.isoformat()
         period = kind_title(snap.period.kind, snap.period.number)
         self.period_line = (f"{period[:1].upper()}{period[1:]} {snap.academic_year}: "
@@ -173,5 +191,5 @@ def _contents(model: JournalModel, body: LaidOut, front_sheets: int, duplex: boo
         first, last = sheet(start), sheet(end)
         teacher = f" ({short_name(section.teacher)})" if section.teacher else ""
         rows.append((section.title + teacher, str(first) if first == last else f"{first}–{last}"))
-    rows.append(("Заверительный лист", str(total)))
+    rows.append(("Заверительная надпись", f"{total} об.") if duplex else ("Заверительный лист", str(total)))
     return rows

@@ -24,9 +24,13 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 
+from archive_service.rendering.typography import typo
+
 PDF_VARIANT = "pdf/a-3b"
-QR_SIZE = 34.0  # pt, about 12 mm
-QR_MARGIN = 14.0  # pt from the outer edge and from the bottom
+QR_SIZE = 31.0  # pt, 10.9 mm: modules of 0.33–0.38 mm for the URLs of a sheet check
+QR_MARGIN = 29.0  # pt, 10.2 mm from the outer edge and from the bottom: outside the zone many
+# printers cannot print (up to 6 mm), and below the text (pages.css keeps the bottom margin at
+# 23 mm and ends the running signature line before the QR code's column)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class PrintEnvironment:
         self.print_dir = (templates_dir / "print").resolve()
         self.jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(self.print_dir), autoescape=True,
                                         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        self.jinja.filters["typo"] = typo  # Russian non-breaking spaces: rendering/typography.py
         self.fonts = FontConfiguration()
         self.base_url = self.print_dir.as_uri() + "/"
         self._css: dict[Any, CSS] = {}

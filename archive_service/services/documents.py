@@ -95,9 +95,11 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
 
     No transaction is open while rendering (seconds): the snapshot is read in one short
     transaction, the record written in another that checks again for a concurrent writer.
-    The title sheet prints the kind's retention term from the school's schedule.
+    The title sheet prints the kind's retention term from the school's schedule and the deputy
+    head who closes the period (`title_deputy`).
     """
-    options = replace(options, retention_years=tuple((k, r.years) for k, r in register.rules(uow).items()))
+    options = replace(options, retention_years=tuple((k, r.years) for k, r in register.rules(uow).items()),
+                      deputy=title_deputy(uow, actor))
     source = _source_or_reused(uow, store, snapshot_id, kind, options, actor=actor, now=now)
     if isinstance(source, DocumentResult):
         return source
@@ -123,6 +125,18 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
                                 size=len(rendered.pdf), created_at=now, created_by=actor.person, **source.facts)
         _record(uow, record, source.content_hash, actor=actor, now=now)
         return _result("rendered", record)
+
+
+def title_deputy(uow: UnitOfWork, actor: Actor) -> str:
+    """Whose name the title sheet's line «Заместитель директора по УВР» prints: the deputy head
+    closing the period with their account (the web, `--as LOGIN`); when the archive itself or the
+    terminal closes it (its person is «cli:…», not a name for paper), the school's only active
+    deputy account; with none or several, nobody (the line is left to be filled by hand)."""
+    if actor.role == "deputy" and actor.account:
+        return actor.person
+    with uow:
+        deputies = [a.full_name for a in uow.accounts.all() if a.role == "deputy" and a.active]
+    return deputies[0] if len(deputies) == 1 else ""
 
 
 def _source_or_reused(uow: UnitOfWork, store: ContentStore, snapshot_id: int, kind: Kind, options: RenderOptions,

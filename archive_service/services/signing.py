@@ -67,7 +67,7 @@ class Pending:
 
     @property
     def certification_page(self) -> int:
-        """The front of the last sheet: the certification sheet (its back is blank in duplex)."""
+        """The last page: the certification note (two-sided, the back of the last sheet)."""
         return certification_page(self.pages, duplex=self.duplex)
 
 

@@ -133,9 +133,9 @@ def test_the_sheet_count_on_the_title_and_certification_sheets_is_the_real_one(g
     words = num2words(sheets, lang="ru")
     assert f"Всего листов: {sheets} ({words})" in pdf.texts[0]
     assert re.search(rf"Всего листов {sheets}\b", pdf.texts[1])
-    certification = pdf.texts[-2]
+    certification = pdf.texts[-1]  # the back of the last sheet
     assert f"Прошито, пронумеровано и скреплено печатью {sheets} ({words}) листов" in certification
-    assert pdf.top_right_number(len(pdf) - 2) == str(sheets)
+    assert pdf.top_right_number(len(pdf) - 2) == str(sheets) and pdf.top_right_number(len(pdf) - 1) is None
 
 
 def test_in_two_sided_mode_subjects_start_on_fronts_and_only_fronts_are_numbered(grade5):
@@ -202,7 +202,8 @@ def test_the_print_stylesheet_numbers_sheets_as_the_domain_rule_does(renderer, t
     printed = [pdf.top_right_number(i) for i in range(len(pdf))]
     assert printed == [str(sheet_of_page(i, duplex=duplex)) if is_front(i, duplex=duplex) else None
                        for i in range(len(pdf))]
-    assert printed[certification_page(len(pdf), duplex=duplex)] == str(doc.sheets)
+    assert certification_page(len(pdf), duplex=duplex) == len(pdf) - 1  # the last page: a back when two-sided
+    assert printed[len(pdf) - 2 if duplex else len(pdf) - 1] == str(doc.sheets)
     assert doc.sheets == sheet_of_page(len(pdf) - 1, duplex=duplex)
 
 
