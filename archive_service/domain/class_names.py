@@ -13,7 +13,7 @@ _GRADE = re.compile(r"\s*(\d+)\s*(.*)", re.S)
 
 def class_sort_key(name: str) -> tuple[int, int, str]:
     """«1А» < «2А» < «10А» < «11Б»; a name without a leading grade number sorts after all numbered
-    ones, by its text. Within a grade, letters in Russian order (Ё with Е)."""
+    ones, by its text. Within a grade, letters in Russian order (Ё right after Е, not before А)."""
     match = _GRADE.fullmatch(name)
     if match is None:
         return (1, 0, _letters(name))
@@ -21,4 +21,4 @@ def class_sort_key(name: str) -> tuple[int, int, str]:
 
 
 def _letters(text: str) -> str:
-    return text.strip().casefold().replace("ё", "е")
+    return text.strip().casefold().replace("ё", "е\uffff")

@@ -362,7 +362,8 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
                      now: dt.datetime | None = None, audit_as: str = "backup.act_printed",
                      zone: dt.tzinfo | None = None) -> bytes:
     """The hand-over act of a set (deterministic: dated with the set's creation, in the school's
-    time zone `zone`, Moscow when not said); with an actor, its printing is an audit event (`audit_as`, with the actor's origin)."""
+    time zone `zone`, Moscow when not said); with an actor, its printing is an audit event
+    (`audit_as`, with the actor's origin)."""
     from archive_service.rendering.backup_papers import handover_act
 
     with uow:
@@ -372,8 +373,8 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
             uow.commit()
     backup = next(b for b in list_backups(uow) if b.set_id == set_id)
     school, director = school_facts(uow)
-    pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
-                       moment=dt.datetime.fromisoformat(backup.created_at).astimezone(zone or ZoneInfo(SCHOOL_TIMEZONE)))
+    created = dt.datetime.fromisoformat(backup.created_at).astimezone(zone or ZoneInfo(SCHOOL_TIMEZONE))
+    pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director, moment=created)
     if actor is not None and now is not None:
         record_printing(uow, audit_as, "backup_set", set_id, actor=actor, now=now)
     return pdf
