@@ -146,7 +146,8 @@ def _totals(count: int, sheets: int) -> dict:
 def _act_item(item: dict) -> dict:
     return {**item, "years_text": years_text(item["years"]), "retention_end_text": dmy(item["retention_end"]),
             "destroyed_text": dmy(item["destroyed_at"]) if item["destroyed_at"] else "",
-            "period_text": readable_period(item["period"])}
+            "period_text": readable_period(item["period"]),
+            "dates_text": extreme_dates(item) if item.get("first_date") else item["academic_year"]}
 
 
 def disposal_act_pdf(templates_dir: Path, act: dict, *, school: str, director: str, moment: dt.datetime) -> bytes:

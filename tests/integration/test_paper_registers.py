@@ -200,8 +200,12 @@ def test_the_backup_journal_prints_school_time(papers, tmp_path):
 
 
 def test_the_disposal_act_is_numbered_and_says_periods_in_words(papers, tmp_path):
-    (page,) = pages_of(papers["disposal_act"], tmp_path, "disposal").texts
+    (page,) = page_texts(papers["disposal_act"], tmp_path, "disposal")
     assert "01.01.2033 № 1/2033" in page and page.count("2026/2027, II четверть") == 5
+    (words,) = pages_of(papers["disposal_act"], tmp_path, "disposal").words
+    starts = [w for w in words if w.text == f"{Q2_START:%d.%m.%Y}–"]  # «Годы (крайние даты)»: the files' dates
+    ends = [w for w in words if w.text == f"{Q2_END:%d.%m.%Y}"]
+    assert len(starts) == len(ends) == 5 and all(abs(s.x0 - e.x0) < 1 for s, e in zip(starts, ends))
     assert page.count("02-14; № ") == 5 and "О. В. Сергеева" in page
 
 
