@@ -40,6 +40,12 @@ def retention_end(closed_on: dt.date, years: int) -> dt.date:
 #: kind → years, the defaults a school starts with (its own schedule is kept as settings)
 DEFAULT_YEARS = {"class_journal": 5, "summary_sheet": 25}
 
+#: kind → case index (индекс дела), the defaults a school's nomenclature of files starts with: section
+#: 02 (the educational part) of a typical school nomenclature, items 14 and 15. A school whose own
+#: nomenclature numbers these files otherwise changes them in its schedule (`retention rule KIND
+#: --case-index`); entries already registered keep the index they were given.
+DEFAULT_CASE_INDEX = {"class_journal": "02-14", "summary_sheet": "02-15"}
+
 
 def file_closes_on(academic_year: str) -> dt.date:
     """A school year's file (дело) closes when the year ends: 31 August of its second year."""

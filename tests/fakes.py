@@ -24,6 +24,7 @@ from archive_service.adapters.orm import (
     DocumentRecord,
     DocumentSignature,
     DocumentSupersession,
+    FileInventory,
     LegalHold,
     PeriodStep,
     RegisterEntry,
@@ -49,6 +50,7 @@ class FakeRegister:
         self.counters: dict[int, int] = {}
         self.retention_rules: dict[str, RetentionRule] = {}
         self.movements: list[RegisterMovement] = []
+        self.inventories: list[FileInventory] = []
 
     def lock_rules(self) -> None:
         pass
@@ -85,6 +87,24 @@ class FakeRegister:
     def listing(self, year: int | None = None) -> list[tuple[RegisterEntry, DocumentRecord]]:
         rows = sorted((e for e in self.entries if not year or e.year == year), key=lambda e: (e.year, e.number))
         return [(e, self.uow.documents.get(e.document_id)) for e in rows]
+
+    def period_bounds(self, document_pks: Iterable[int]) -> dict[int, tuple[dt.date, dt.date]]:
+        out = {}
+        for pk in document_pks:
+            document = self.uow.documents.get(pk)
+            snap = next((r for r in self.uow.snapshots.records if document and r.id == document.snapshot_id), None)
+            if snap is not None and snap.period_start and snap.period_end:
+                out[pk] = (snap.period_start, snap.period_end)
+        return out
+
+    def inventory_by_digest(self, covers: int | None, digest: str) -> FileInventory | None:
+        return next((i for i in self.inventories if i.covers == covers and i.digest == digest), None)
+
+    def next_inventory_number(self, year: int) -> int:
+        return max((i.number for i in self.inventories if i.year == year), default=0) + 1
+
+    def add_inventory(self, inventory: FileInventory) -> None:
+        self.inventories.append(_with_id(inventory))
 
     def add_movement(self, movement: RegisterMovement) -> None:
         self.movements.append(_with_id(movement))

@@ -7,6 +7,7 @@ the unit tests use are in `tests/fakes.py`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable, Sequence
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from archive_service.adapters.orm import (
     DisposalActItem,
     DocumentRecord,
     DocumentSupersession,
+    FileInventory,
     LegalHold,
     PeriodStep,
     RegisterCounter,
@@ -89,6 +91,34 @@ class RegisterRepository:
         if year:
             query = query.where(RegisterEntry.year == year)
         return [(entry, document) for entry, document in self.session.execute(query)]
+
+    def period_bounds(self, document_pks: Iterable[int]) -> dict[int, tuple[dt.date, dt.date]]:
+        """document pk → the first and last day of the period its snapshot covers (the file's
+        extreme dates)."""
+        pks = list(document_pks)
+        if not pks:
+            return {}
+        rows = self.session.execute(
+            select(DocumentRecord.id, SnapshotRecord.period_start, SnapshotRecord.period_end)
+            .join(SnapshotRecord, SnapshotRecord.id == DocumentRecord.snapshot_id).where(DocumentRecord.id.in_(pks)))
+        return {pk: (start, end) for pk, start, end in rows}
+
+    def inventory_by_digest(self, covers: int | None, digest: str) -> FileInventory | None:
+        """The inventory already compiled of exactly these files, if any."""
+        same = FileInventory.covers.is_(None) if covers is None else FileInventory.covers == covers
+        return self.session.scalar(select(FileInventory).where(FileInventory.digest == digest, same)
+                                   .order_by(FileInventory.id).limit(1))
+
+    def next_inventory_number(self, year: int) -> int:
+        """The next inventory number of the year; the year stays locked until commit (never shared,
+        never skipped)."""
+        advisory_lock(self.session, f"inventory:{year}")
+        last = self.session.scalar(select(func.max(FileInventory.number)).where(FileInventory.year == year))
+        return (last or 0) + 1
+
+    def add_inventory(self, inventory: FileInventory) -> None:
+        self.session.add(inventory)
+        self.session.flush()
 
     def add_movement(self, movement: RegisterMovement) -> None:
         self.session.add(movement)

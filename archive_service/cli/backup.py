@@ -150,7 +150,8 @@ def backup_journal(check: bool, as_json: bool, pdf: Path | None) -> None:
     """Журнал пользования резервными копиями (кто, когда, что, с какой целью, результат)."""
     archive = current_archive()
     if pdf:
-        pdf.write_bytes(backup.journal_pdf(archive.uow(), archive.settings.templates_dir, archive.now()))
+        pdf.write_bytes(backup.journal_pdf(archive.uow(), archive.settings.templates_dir, archive.now(),
+                                           zone=archive.zone))
         click.echo(f"Журнал пользования резервными копиями: {pdf}")
         return
     if check:

@@ -14,7 +14,7 @@ import click
 from flask import current_app
 
 from archive_service.bootstrap import Archive
-from archive_service.domain.actor import Actor
+from archive_service.domain.actor import TERMINAL_PREFIX, Actor
 from archive_service.errors import ArchiveError
 
 
@@ -25,7 +25,7 @@ def current_archive() -> Archive:
 
 def terminal_actor() -> str:
     """Who acts at the terminal: the operating-system account."""
-    return f"cli:{getpass.getuser()}"
+    return f"{TERMINAL_PREFIX}{getpass.getuser()}"
 
 
 def terminal_origin() -> str:

@@ -161,7 +161,7 @@ def _printout(what: str, year: int | None, out: Path) -> int:
     try:
         data, count = register.printout(archive.uow(), archive.settings.templates_dir, what,
                                         out.suffix.lower().lstrip("."), year=year, actor=terminal("secretary"),
-                                        now=archive.now())
+                                        now=archive.now(), zone=archive.zone)
     except ArchiveError as err:
         raise click.BadParameter(str(err), param_hint="--out") from None
     out.write_bytes(data)

@@ -21,6 +21,24 @@ SYSTEM_ROLE = "system"
 
 ROLE_WORDS = ROLES | {SYSTEM_ROLE: "система"}
 
+TERMINAL_PREFIX = "cli:"
+"""How the command line records who acted at the terminal today: «cli:» and the operating-system
+account («cli:root»). Such a record names no person, so it is never printed as it is."""
+UNNAMED_AT_TERMINAL = "администратор (командная строка)"
+"""What paper says instead of «cli:<account>» until command-line users are given names."""
+
+
+def known_name(person: str) -> str:
+    """The person's name as recorded, or "" when the record names nobody (the terminal's account):
+    an act then leaves the name line blank for the signer to write in."""
+    return "" if person.startswith(TERMINAL_PREFIX) else person
+
+
+def printed_name(person: str) -> str:
+    """Who acted, as paper prints it: the recorded name, or «администратор (командная строка)»
+    for the terminal's account. The one place that maps a recorded actor to printed words."""
+    return known_name(person) or UNNAMED_AT_TERMINAL
+
 
 @dataclass(frozen=True)
 class Actor:

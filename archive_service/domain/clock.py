@@ -14,11 +14,15 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 
+SCHOOL_TIMEZONE = "Europe/Moscow"
+"""The time zone a school's paper is dated in when nothing else is said (`ARCHIVE_TIMEZONE` sets it)."""
+
+
 @dataclass(frozen=True)
 class Clock:
     now: Callable[[], dt.datetime]
     """The present moment, timezone-aware (UTC)."""
-    timezone: str = "Europe/Moscow"
+    timezone: str = SCHOOL_TIMEZONE
     """The school's time zone: the day a person at the school calls today."""
 
     def today(self) -> dt.date:

@@ -1,53 +1,41 @@
-"""Simple one-sided documents of the archive: the backup hand-over act, the backup-usage journal."""
+"""The register of paper copies (реестр), the inventory of files (опись дел) and the disposal act
+as printed, and the tables (CSV, XLSX) the archive gives out.
+
+Paper follows the archival forms: case indexes from the school's nomenclature (the retention
+schedule), extreme dates as dates, signature columns, classes in natural order (1А … 10А, 11А),
+Russian words for periods and people, non-breaking spaces where Russian typography needs them
+(`registers_text`). The hand-over act and the backup-usage journal are in `backup_papers`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from archive_service.domain.periods import period_title
+from archive_service.domain.actor import printed_name
+from archive_service.domain.class_names import class_sort_key
+from archive_service.domain.periods import readable_period
 from archive_service.rendering.documents import plural, sheets_in_words, sheets_noun, years_text
 from archive_service.rendering.pdf import PrintEnvironment
+from archive_service.rendering.registers_text import signature_name, typeset
 
 _env: dict[Path, PrintEnvironment] = {}
 
 
 def _environment(templates_dir: Path) -> PrintEnvironment:
     if templates_dir not in _env:
-        _env[templates_dir] = PrintEnvironment(templates_dir)
+        env = PrintEnvironment(templates_dir)
+        env.jinja.filters["t"] = typeset  # «{{ value|t }}»: Russian typography for data printed
+        env.jinja.filters["initials"] = signature_name  # «{{ director|initials }}»: «О. В. Сергеева»
+        _env[templates_dir] = env
     return _env[templates_dir]
 
 
-def _render(templates_dir: Path, template: str, context: dict, moment: dt.datetime) -> bytes:
+def render(templates_dir: Path, template: str, context: dict, moment: dt.datetime) -> bytes:
+    """A one-sided document of these papers, dated `moment` in its metadata."""
     env = _environment(templates_dir)
     laid = env.layout(template, {**context, "created": moment.isoformat()}, duplex=False)
     return env.write(laid, laid.document.pages, epoch=int(moment.timestamp()))
-
-
-def handover_act(templates_dir: Path, backup: dict, *, school: str, director: str, moment: dt.datetime) -> bytes:
-    """«Акт передачи резервных копий» with both media, their rooms and the signature lines."""
-    return _render(templates_dir, "handover_act.html", {
-        "set": backup, "school": school, "director": director, "date": moment.strftime("%d.%m.%Y"),
-        "periods": set_periods(backup["periods"]), "size_mb": f"{backup['size'] / 1e6:.1f}",
-        "retain": dt.date.fromisoformat(backup["retain_until"]).strftime("%d.%m.%Y")}, moment)
-
-
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-          "декабрь")
-
-
-def set_periods(label: str) -> str:
-    """A set's periods in words: «Q2,H1» → «II четверть, I полугодие»; «месяц 2026-12» → «ежемесячная копия:
-    декабрь 2026 г.»."""
-    if label.startswith("месяц "):
-        year, month = label.removeprefix("месяц ").split("-")
-        return f"ежемесячная копия: {MONTHS[int(month) - 1]} {year} г."
-    return ", ".join(period_title(code) for code in label.split(","))
-
-
-def backup_journal(templates_dir: Path, rows: list[dict], *, intact: bool, school: str, moment: dt.datetime) -> bytes:
-    shown = [{**r, "at": dt.datetime.fromisoformat(r["at"]).strftime("%d.%m.%Y %H:%M")} for r in rows]
-    return _render(templates_dir, "backup_journal.html", {"rows": shown, "intact": intact, "school": school}, moment)
 
 
 STATUS = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}
@@ -75,11 +63,28 @@ def register(rows: list[dict]) -> list[dict]:
     return [{**r, "note": replacement_note(r)} for r in rows]
 
 
+def dmy(iso: str) -> str:
+    """«2027-01-15» (or a moment) → «15.01.2027»."""
+    return (dt.datetime.fromisoformat(iso) if "T" in iso else dt.date.fromisoformat(iso)).strftime("%d.%m.%Y")
+
+
+def extreme_dates(row: dict) -> str:
+    """«Крайние даты» of a file: the first and last dates of its documents — the period's start and
+    end (a summary sheet's: the school year's). A row that does not know them (none in the archive
+    today) gets its school year's bounds, 1 September to 31 August: still dates, never «уч. г.»."""
+    first, last = row.get("first_date") or "", row.get("last_date") or ""
+    if not (first and last):
+        start = int(row["period"][:4])
+        first, last = f"{start}-09-01", f"{start + 1}-08-31"
+    return f"{dmy(first)}–{dmy(last)}"
+
+
 def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, moment: dt.datetime) -> bytes:
-    fmt = lambda iso: dt.date.fromisoformat(iso).strftime("%d.%m.%Y")  # noqa: E731
-    shown = [{**r, "registered_on_text": fmt(r["registered_on"]), "retention_end_text": fmt(r["retention_end"]),
-              "status_text": status_text(r)} for r in rows]
-    return _render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
+    """The register printed: one row per entry in number order, never split across pages, with the
+    signature columns of who handed the file over and who accepted it."""
+    shown = [{**r, "registered_on_text": dmy(r["registered_on"]), "retention_end_text": dmy(r["retention_end"]),
+              "status_text": status_text(r), "dates_text": extreme_dates(r)} for r in rows]
+    return render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -133,61 +138,83 @@ def table_xlsx(columns: list[tuple[str, str]], rows: list[dict], title: str) -> 
     return out.getvalue()
 
 
-def _dmy(iso: str) -> str:
-    return (dt.datetime.fromisoformat(iso) if "T" in iso else dt.date.fromisoformat(iso)).strftime("%d.%m.%Y")
-
-
 def _totals(count: int, sheets: int) -> dict:
     return {"count_words": sheets_in_words(count), "cases_noun": plural(count, "дело", "дела", "дел"),
             "sheets_total": sheets, "sheets_words": sheets_in_words(sheets), "sheets_noun": sheets_noun(sheets)}
+
+
+def _act_item(item: dict) -> dict:
+    return {**item, "years_text": years_text(item["years"]), "retention_end_text": dmy(item["retention_end"]),
+            "destroyed_text": dmy(item["destroyed_at"]) if item["destroyed_at"] else "",
+            "period_text": readable_period(item["period"]),
+            "dates_text": extreme_dates(item) if item.get("first_date") else item["academic_year"]}
 
 
 def disposal_act_pdf(templates_dir: Path, act: dict, *, school: str, director: str, moment: dt.datetime) -> bytes:
     """«Акт о выделении к уничтожению документов, не подлежащих хранению» in the form of the
     Rosarkhiv rules: approval by the director, the list of files, totals in words, the mark of
     destruction (filled in once the act is carried out)."""
-    items = [{**i, "years_text": years_text(i["years"]), "retention_end_text": _dmy(i["retention_end"]),
-              "destroyed_text": _dmy(i["destroyed_at"]) if i["destroyed_at"] else ""} for i in act["items"]]
+    items = [_act_item(i) for i in act["items"]]
     years = sorted({i["academic_year"] for i in items})
     bases = sorted({i["basis"] for i in items})
-    return _render(templates_dir, "disposal_act.html", {
-        "act": act, "items": items, "school": school, "director": director,
-        "composed_on": _dmy(act["composed_on"]), "approved_on": _dmy(act["approved_on"]) if act["approved_on"] else "",
-        "executed_on": _dmy(act["executed_at"]) if act["executed_at"] else "",
+    people = {k: printed_name(act[k]) if act[k] else "" for k in ("composed_by", "approved_by", "executed_by")}
+    return render(templates_dir, "disposal_act.html", {
+        "act": {**act, **people}, "items": items, "school": school, "director": director,
+        "composed_on": dmy(act["composed_on"]), "approved_on": dmy(act["approved_on"]) if act["approved_on"] else "",
+        "executed_on": dmy(act["executed_at"]) if act["executed_at"] else "",
         "basis": "; ".join(bases), "years_span": f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0],
+        "years_noun": "учебные годы" if len(years) > 1 else "учебный год",
         **_totals(len(items), sum(i["sheets"] for i in items))}, moment)
 
 
 INVENTORY_COLUMNS = [("position", "№ п/п"), ("case_index", "Индекс дела"), ("heading", "Заголовок дела"),
                      ("dates", "Крайние даты"), ("sheets", "Количество листов"), ("years_text", "Срок хранения"),
                      ("retention_end", "Хранить до"), ("note", "Примечание")]
+KIND_ORDER = {"class_journal": 0, "summary_sheet": 1}
+GROUP_TITLES = {"class_journal": "бумажные копии электронного классного журнала",
+                "summary_sheet": "сводные ведомости итоговых отметок"}
+
+
+def _kind(row: dict) -> str:
+    return row.get("kind") or ("summary_sheet" if row["title"].startswith("Сводная") else "class_journal")
+
+
+def inventory_order(row: dict) -> tuple:
+    """Case index, kind, the file's first date (periods in time order), class in natural order."""
+    return (row["case_index"] or "\uffff", KIND_ORDER.get(_kind(row), 9), row.get("first_date") or row["period"],
+            class_sort_key(row.get("class_name") or ""), row["year"], row["number"])
 
 
 def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
-    """The inventory of files (опись дел): the register's files ordered by case index and title,
-    numbered through. `years_of`: document kind → years of the school's schedule."""
-    ordered = sorted((r for r in rows if r["status"] != "destroyed"),
-                     key=lambda r: (r["case_index"] or "", r["title"], r["period"], r["year"], r["number"]))
+    """The inventory of files (опись дел): the register's files ordered by case index, kind, period
+    and class (natural order), numbered through. `years_of`: document kind → years of the school's
+    schedule."""
     out = []
-    for position, r in enumerate(ordered, 1):
-        years = years_of["summary_sheet" if r["title"].startswith("Сводная") else "class_journal"]
+    for position, r in enumerate(sorted((r for r in rows if r["status"] != "destroyed"), key=inventory_order), 1):
         out.append({**r, "position": position, "heading": f"{r['title']}, {r['period']}",
-                    "dates": r["period"].split(",")[0] + " уч. г.", "years_text": years_text(years),
-                    "retention_end_text": _dmy(r["retention_end"]), "status_text": status_text(r),
+                    "dates": extreme_dates(r), "years_text": years_text(years_of[_kind(r)]),
+                    "retention_end_text": dmy(r["retention_end"]), "status_text": status_text(r),
                     "note": "; ".join(filter(None, [f"реестр № {r['number']}/{r['year']}",
                                                     "выдан" if r["status"] == "issued" else "",
                                                     replacement_note(r)]))})
     return out
 
 
-def inventory_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, director: str,
-                  moment: dt.datetime) -> bytes:
-    """The inventory printed, grouped by case index, closing with «В данный раздел описи внесено
-    N дел» in digits and words. `rows` come from `inventory`."""
+def _groups(rows: list[dict]) -> list[dict]:
     groups: dict[str, dict] = {}
     for r in rows:
-        title = f"Дело {r['case_index']}" if r["case_index"] else "Без индекса по номенклатуре дел"
+        title = (f"Индекс {r['case_index']}: {GROUP_TITLES.get(_kind(r), r['title'])}" if r["case_index"]
+                 else "Без индекса по номенклатуре дел")
         groups.setdefault(title, {"title": title, "rows": []})["rows"].append(r)
-    return _render(templates_dir, "inventory.html", {
-        "rows": rows, "groups": list(groups.values()), "year": year, "school": school, "director": director,
-        "date": moment.strftime("%d.%m.%Y"), **_totals(len(rows), sum(r["sheets"] for r in rows))}, moment)
+    return list(groups.values())
+
+
+def inventory_pdf(templates_dir: Path, rows: list[dict], *, number: str, year: int | None, school: str,
+                  director: str, moment: dt.datetime) -> bytes:
+    """The inventory printed: «ОПИСЬ № N/YYYY», the files grouped by case index, closing with «В данный
+    раздел описи внесено N дел» in digits and words and the compiler's, the deputy head's and the
+    expert commission's lines. `rows` come from `inventory`; `number` is the inventory's number."""
+    return render(templates_dir, "inventory.html", {
+        "rows": rows, "groups": _groups(rows), "number": number, "year": year, "school": school,
+        "director": director, "date": moment.strftime("%d.%m.%Y"),
+        **_totals(len(rows), sum(r["sheets"] for r in rows))}, moment)

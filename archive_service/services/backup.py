@@ -16,10 +16,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from archive_service.adapters import processes
 from archive_service.adapters.orm import BackupJournalEntry, BackupSet
 from archive_service.domain.actor import Actor
+from archive_service.domain.clock import SCHOOL_TIMEZONE
 from archive_service.errors import NotFoundError
 from archive_service.services import archive_keys
 from archive_service.services.backup_journal import journal_pdf, journal_rows, record_printing, verify_journal
@@ -360,8 +362,9 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
                      now: dt.datetime | None = None, audit_as: str = "backup.act_printed",
                      zone: dt.tzinfo | None = None) -> bytes:
     """The hand-over act of a set (deterministic: dated with the set's creation, in the school's
-    time zone `zone`); with an actor, its printing is an audit event (`audit_as`, with the actor's origin)."""
-    from archive_service.rendering.registers import handover_act
+    time zone `zone`, Moscow when not said); with an actor, its printing is an audit event
+    (`audit_as`, with the actor's origin)."""
+    from archive_service.rendering.backup_papers import handover_act
 
     with uow:
         row = _set(uow, set_id)
@@ -370,8 +373,8 @@ def handover_act_pdf(uow: UnitOfWork, templates_dir: Path, set_id: str, *, actor
             uow.commit()
     backup = next(b for b in list_backups(uow) if b.set_id == set_id)
     school, director = school_facts(uow)
-    pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director,
-                       moment=dt.datetime.fromisoformat(backup.created_at).astimezone(zone or dt.timezone.utc))
+    created = dt.datetime.fromisoformat(backup.created_at).astimezone(zone or ZoneInfo(SCHOOL_TIMEZONE))
+    pdf = handover_act(templates_dir, backup.as_dict(), school=school, director=director, moment=created)
     if actor is not None and now is not None:
         record_printing(uow, audit_as, "backup_set", set_id, actor=actor, now=now)
     return pdf

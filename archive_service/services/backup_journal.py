@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from archive_service.adapters.repository import journal_payload
 from archive_service.domain.actor import Actor
@@ -23,12 +24,17 @@ def journal_rows(uow: UnitOfWork) -> list[dict]:
         return [journal_payload(e) for e in uow.backups.journal()]
 
 
-def journal_pdf(uow: UnitOfWork, templates_dir: Path, now: dt.datetime, *, actor: Actor | None = None) -> bytes:
-    """The backup-usage journal printed; with an actor, the printing is a `web.backup_journal_printed` event."""
-    from archive_service.rendering.registers import backup_journal
+def journal_pdf(uow: UnitOfWork, templates_dir: Path, now: dt.datetime, *, actor: Actor | None = None,
+                zone: ZoneInfo | None = None) -> bytes:
+    """The backup-usage journal printed, its times in the school's time zone `zone` (Moscow when not
+    said); with an actor, the printing is a `web.backup_journal_printed` event."""
+    from archive_service.rendering.backup_papers import backup_journal
 
     _, breaks = verify_journal(uow)
-    pdf = backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=school_facts(uow)[0], moment=now)
+    with uow:
+        sets = {b.set_id: {"academic_year": b.academic_year, "periods": b.periods} for b in uow.backups.all()}
+    pdf = backup_journal(templates_dir, journal_rows(uow), intact=not breaks, school=school_facts(uow)[0], moment=now,
+                         sets=sets, zone=zone)
     if actor is not None:
         record_printing(uow, "web.backup_journal_printed", "backup_journal", "*", actor=actor, now=now)
     return pdf

@@ -104,9 +104,11 @@ class ComposeAct:
             act = DisposalAct(year=today.year, number=uow.disposal.next_number(today.year), composed_on=today,
                               composed_by=self.actor.person, status="proposed")
             uow.disposal.add(act)
+            bounds = uow.register.period_bounds([doc.id for _, doc in listed])
             for position, (entry, doc) in enumerate(listed, 1):
+                row = describe(entry, doc, schedule[doc.kind], bounds.get(doc.id))
                 uow.disposal.add_item(DisposalActItem(act_id=act.id, entry_id=entry.id, position=position,
-                                                      evidence={"row": describe(entry, doc, schedule[doc.kind])}))
+                                                      evidence={"row": row}))
             act.sha256 = self.store.put(_render(uow, self.templates_dir, act, now))
             key = act_key(act.year, act.number)
             record(uow.audit, self.actor, at=now, action="disposal.act_composed", object_type="disposal_act",

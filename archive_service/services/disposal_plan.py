@@ -46,9 +46,12 @@ def candidate(entry: RegisterEntry, holds: dict[int, str], acts: dict[int, str])
                      holds.get(entry.id), acts.get(entry.id))
 
 
-def describe(entry: RegisterEntry, document: DocumentRecord, rule: Rule) -> dict[str, Any]:
-    """A listed file as the act prints it."""
-    return {"register": act_key(entry.year, entry.number), "case_index": entry.case_index, "title": entry.title,
+def describe(entry: RegisterEntry, document: DocumentRecord, rule: Rule,
+             bounds: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+    """A listed file as the act prints it; `bounds`: its extreme dates (the period's first and last day)."""
+    dates = {"first_date": bounds[0].isoformat(), "last_date": bounds[1].isoformat()} if bounds else {}
+    return {**dates, "register": act_key(entry.year, entry.number), "case_index": entry.case_index,
+            "title": entry.title,
             "period": entry.period, "academic_year": document.academic_year, "sheets": entry.sheets,
             "retention_end": entry.retention_end.isoformat(), "years": rule.years, "basis": rule.basis,
             "document_id": document.document_id, "kind": document.kind,

@@ -9,9 +9,11 @@ into the backup-usage journal («приём по акту») and the audit log, 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from archive_service.adapters.orm import BackupSet
-from archive_service.domain.actor import Actor
+from archive_service.domain.actor import Actor, printed_name
+from archive_service.domain.clock import SCHOOL_TIMEZONE
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
@@ -51,8 +53,9 @@ def confirm_handover(uow: UnitOfWork, set_id: str, *, actor: Actor, now: dt.date
         if backup is None:
             raise NotFoundError(f"резервная копия {set_id} не найдена")
         if backup.handover_confirmed_at is not None:
-            raise ArchiveError(f"набор {set_id} уже принят: {backup.handover_confirmed_by}, "
-                               f"{backup.handover_confirmed_at:%d.%m.%Y %H:%M} UTC")
+            at = backup.handover_confirmed_at.astimezone(ZoneInfo(SCHOOL_TIMEZONE))
+            raise ArchiveError(f"набор {set_id} уже принят: {printed_name(backup.handover_confirmed_by or '')}, "
+                               f"{at:%d.%m.%Y %H:%M} (мск)")
         if backup.destroyed_by_act or not backup.complete:
             raise ArchiveError(f"набор {set_id} нельзя принять: {handover_status(backup)}")
         backup.handover_confirmed_at, backup.handover_confirmed_by = now, actor.person

@@ -18,7 +18,7 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.unit_of_work import UnitOfWork
-from retention import DEFAULT_YEARS, file_closes_on, retention_end, years_problem
+from retention import DEFAULT_CASE_INDEX, DEFAULT_YEARS, file_closes_on, retention_end, years_problem
 
 BASIS = "Перечень типовых управленческих архивных документов (приказ Росархива от 20.12.2019 № 236)"
 TITLES = {"class_journal": "Бумажная копия электронного классного журнала",
@@ -46,13 +46,16 @@ class Rule:
 
 
 def rules(uow: UnitOfWork) -> dict[str, Rule]:
-    """The school's schedule, created from the defaults the first time it is needed."""
+    """The school's schedule, created from the defaults the first time it is needed (years and
+    case indexes: `retention.DEFAULT_YEARS`, `retention.DEFAULT_CASE_INDEX`; the school changes
+    them with `set_rule`)."""
     with uow:
         uow.register.lock_rules()  # two first users must not both seed the defaults
         existing = {r.kind for r in uow.register.rules()}
         missing = [k for k in DEFAULT_YEARS if k not in existing]
         for kind in missing:
-            uow.register.add_rule(RetentionRule(kind=kind, years=DEFAULT_YEARS[kind], case_index="", basis=BASIS))
+            uow.register.add_rule(RetentionRule(kind=kind, years=DEFAULT_YEARS[kind],
+                                                case_index=DEFAULT_CASE_INDEX.get(kind, ""), basis=BASIS))
         if missing:
             uow.commit()
         return {r.kind: Rule(r.kind, r.years, r.case_index, r.basis) for r in uow.register.rules()}
@@ -110,7 +113,8 @@ class RegisterDocument:
             record_request(uow.audit, self.actor, at=self.now, action="register_added", object_type="document",
                            object_id=self.document_id, register=f"{entry.number}/{entry.year}")
             uow.commit()
-            return entry_row(entry, self.document_id)
+            bounds = uow.register.period_bounds([document.id]).get(document.id)
+            return entry_row(entry, document, bounds=bounds)
 
     def _checked(self) -> DocumentRecord:
         """The document, if it may be registered (inside the caller's transaction)."""
@@ -171,6 +175,13 @@ class RegisterRow:
     status: str
     """in_archive, issued or destroyed"""
     superseded: dict[str, Any] | None
+    kind: str = ""
+    """class_journal or summary_sheet"""
+    class_name: str = ""
+    first_date: str = ""
+    """The file's extreme dates (крайние даты), ГГГГ-ММ-ДД: the first and last day of the period its
+    documents cover (a summary sheet's: the school year's); "" if unknown."""
+    last_date: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,21 +191,32 @@ class RegisterRow:
 class DueRow(RegisterRow):
     """An entry whose retention has ended, with the reason of its legal hold if it has one."""
 
-    hold: str | None
+    hold: str | None = None
 
 
-def entry_row(entry: RegisterEntry, document_id: str, replaced: corrections.Replacement | None = None) -> RegisterRow:
-    return RegisterRow(entry.year, entry.number, document_id, entry.case_index, entry.title,
+def entry_row(entry: RegisterEntry, document: DocumentRecord, replaced: corrections.Replacement | None = None, *,
+              bounds: tuple[dt.date, dt.date] | None = None) -> RegisterRow:
+    first, last = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else ("", "")
+    return RegisterRow(entry.year, entry.number, document.document_id, entry.case_index, entry.title,
                        readable_period(entry.period), entry.sheets, entry.handed_over_by, entry.accepted_by,
                        entry.registered_on.isoformat(), entry.room, entry.cabinet, entry.folder,
-                       entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None)
+                       entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None,
+                       document.kind, document.class_name, first, last)
+
+
+def described_rows(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
+    """The register's rows (of the year) with their replacements and extreme dates (inside the
+    caller's transaction)."""
+    rows = uow.register.listing(year)
+    replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
+    bounds = uow.register.period_bounds([document.id for _, document in rows])
+    return [entry_row(entry, document, replaced.get(entry.document_id), bounds=bounds.get(document.id))
+            for entry, document in rows]
 
 
 def list_register(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
     with uow:
-        rows = uow.register.listing(year)
-        replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
-        return [entry_row(entry, document.document_id, replaced.get(entry.document_id)) for entry, document in rows]
+        return described_rows(uow, year)
 
 
 def retention_due(uow: UnitOfWork, today: dt.date) -> list[DueRow]:
@@ -295,41 +317,9 @@ def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
                 for entry in (uow.register.by_id(entry_id) for entry_id in active) if entry is not None}
 
 
-FORMATS = ("pdf", "csv", "xlsx")
-
-
 def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None, actor: Actor,
-             now: dt.datetime) -> tuple[bytes, int]:
-    """The register («register») or the inventory of files («inventory») as PDF, CSV or XLSX;
-    returns the bytes and the number of rows. A download through the web is recorded."""
-    data, count = _printout(uow, templates_dir, what, fmt, year=year, now=now)
-    with uow:
-        record_request(uow.audit, actor, at=now, action=f"{what}_downloaded", object_type="register",
-                       object_id=str(year or "все годы"), format=fmt, rows=count)
-        uow.commit()
-    return data, count
+             now: dt.datetime, zone: dt.tzinfo | None = None) -> tuple[bytes, int]:
+    """The register or the inventory of files as PDF, CSV or XLSX (see `register_printout.printout`)."""
+    from archive_service.services import register_printout
 
-
-def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None,
-              now: dt.datetime) -> tuple[bytes, int]:
-    from archive_service.rendering import registers
-
-    if fmt not in FORMATS:
-        raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
-    rows = [row.as_dict() for row in list_register(uow, year)]
-    if what == "inventory":
-        rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
-        columns, title = registers.INVENTORY_COLUMNS, "Опись"
-    else:
-        rows = registers.register(rows)
-        columns, title = registers.COLUMNS, "Реестр"
-    if fmt == "csv":
-        return registers.table_csv(columns, rows), len(rows)
-    if fmt == "xlsx":
-        return registers.table_xlsx(columns, rows, title), len(rows)
-    with uow:
-        school, director = uow.snapshots.school()
-    if what == "inventory":
-        return registers.inventory_pdf(templates_dir, rows, year=year, school=school, director=director,
-                                       moment=now), len(rows)
-    return registers.register_pdf(templates_dir, rows, year=year, school=school, moment=now), len(rows)
+    return register_printout.printout(uow, templates_dir, what, fmt, year=year, actor=actor, now=now, zone=zone)

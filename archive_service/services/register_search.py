@@ -7,9 +7,8 @@ import re
 from typing import Any, Mapping
 
 from archive_service.domain.periods import readable_period
-from archive_service.services import corrections
 from archive_service.services.certificates import normalise_name
-from archive_service.services.register import entry_row
+from archive_service.services.register import described_rows
 from archive_service.services.unit_of_work import UnitOfWork
 
 FILTERS = ("q", "year", "status", "kind")
@@ -17,12 +16,9 @@ FILTERS = ("q", "year", "status", "kind")
 
 
 def described_register(uow: UnitOfWork, year: int | None = None) -> list[dict[str, Any]]:
-    """The register's rows (as `register.list_register`) with the kind and class of each document."""
+    """The register's rows (as `register.list_register`: with the kind and class of each document)."""
     with uow:
-        rows = uow.register.listing(year)
-        replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
-        return [{**entry_row(entry, document.document_id, replaced.get(entry.document_id)).as_dict(),
-                 "kind": document.kind, "class_name": document.class_name} for entry, document in rows]
+        return [row.as_dict() for row in described_rows(uow, year)]
 
 
 def matches(row: Mapping[str, Any], query: str) -> bool:

@@ -98,5 +98,5 @@ def _restore_work(set_id: str, code: str, target: Path, purpose: str, who: Actor
 @allow("manage_backups")
 def journal_pdf():
     a = archive()
-    data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now(), actor=current_actor())
+    data = backup.journal_pdf(a.uow(), a.settings.templates_dir, a.now(), actor=current_actor(), zone=a.zone)
     return _pdf(data, "журнал_пользования_резервными_копиями.pdf", download=True)

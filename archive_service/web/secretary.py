@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 
+from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.periods import PERIOD_TITLES, readable_period
 from archive_service.errors import ArchiveError
 from archive_service.services import certificates, disposal, documents, register, register_search
@@ -109,7 +110,7 @@ def _to_register(uow, registered: set[str]) -> list[dict]:
                           f"{DOCUMENT_WORDS[d['kind']]}, листов {d['sheets']}"}
             for d in documents.list_documents(uow) if d["document_id"] not in registered and not d["superseded"]]
     return sorted(docs, key=lambda d: (d["signature"] is None, [-int(y) for y in d["academic_year"].split("/")],
-                                       d["period"], d["class"]))
+                                       d["period"], class_sort_key(d["class"])))
 
 
 def _filters(values) -> dict[str, Any]:
@@ -188,7 +189,7 @@ def register_print(what: str, fmt: str):
     year = request.args.get("year", type=int)
     try:
         data, _ = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
-                                    now=a.now())
+                                    now=a.now(), zone=a.zone)
     except FAILURES as err:
         flash(f"Файл не подготовлен: {err}", "error")
         return redirect(url_for("secretary.register"))

@@ -53,6 +53,24 @@ class RegisterEntry(NumberedPerYear, Base):
     status: Mapped[str] = mapped_column(String(20))  # in_archive | issued | destroyed
 
 
+class FileInventory(NumberedPerYear, Base):
+    """An inventory of files (опись дел) as compiled: its number N/YYYY (gapless within the year it
+    was compiled), what it covers and a digest of the files it lists, so that printing the same
+    inventory again keeps its number and a changed one takes the next."""
+
+    __tablename__ = "file_inventory"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_file_inventory_number"),)
+
+    covers: Mapped[int | None] = mapped_column(Integer)
+    """The register year the inventory lists; None: every year."""
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    """SHA-256 of the listed files (register numbers, titles, sheets, in the inventory's order)."""
+    files: Mapped[int] = mapped_column(Integer)
+    sheets: Mapped[int] = mapped_column(Integer)
+    compiled_on: Mapped[dt.date] = mapped_column(Date)
+    compiled_by: Mapped[str] = mapped_column(String(200))
+
+
 class RegisterMovement(Base):
     """A paper file issued from the archive or returned to it (append-only)."""
 
