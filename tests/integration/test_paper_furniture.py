@@ -63,7 +63,7 @@ KINDS = [("journal", True), ("summary", True), ("journal", False), ("summary", F
 
 @pytest.fixture(scope="module")
 def rendered(renderer, demo, tmp_path_factory):
-    """The demo's 5А copy (its body ends on a front) and 9А summary sheet (its body ends on a back),
+    """The demo's 5А copy (its body ends on a front) and 9А summary sheet,
     two-sided and one-sided, with a deputy named."""
     out = {}
     for name, duplex in KINDS:
@@ -177,9 +177,24 @@ def test_the_certification_note_is_on_the_last_page_by_the_binding_with_the_real
         assert stamp.x0 < BINDING + 15 * MM and max(w.x1 for w in note) < width * 2 / 3
 
 
-def test_a_body_ending_on_a_back_gets_a_last_sheet_with_the_note_on_its_back(rendered):
-    doc, pdf = rendered[("summary", True)]
-    assert "Лицевая сторона листа не заполняется" in pdf.texts[-2]
+@pytest.fixture(scope="module")
+def ending_on_a_back(renderer, tmp_path_factory):
+    """A summary sheet whose body ends on a back, so the note needs a sheet of its own: the demo's
+    9А with 30 more pupils, whose attendance and decisions take two pages."""
+    data = next(d for d in generate(periods=["year"]) if d["class"]["name"] == "9А")
+    pupil = data["students"][0]
+    data["students"] += [{**pupil, "id": f"extra-{k}", "full_name": f"Добавленная{k} Анна Ивановна"}
+                         for k in range(30)]
+    return render(renderer, parse_snapshot(as_bytes(data)), tmp_path_factory, RenderOptions(duplex=True),
+                  "summary_sheet")
+
+
+def test_a_body_ending_on_a_back_gets_a_last_sheet_with_the_note_on_its_back(ending_on_a_back):
+    doc, pdf = ending_on_a_back
+    assert "Лицевая сторона листа не заполняется; заверительная надпись — на обороте" in pdf.texts[-2]
+    assert len(pdf.texts[-2].split()) < 20, "the added front holds only its note"
+    assert pdf.top_right_number(len(pdf) - 2) == str(doc.sheets)
+    assert "Прошито" in pdf.texts[-1]
     assert doc.contents[-1] == ("Заверительная надпись", f"{doc.sheets} об.")
 
 
