@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from signing.trusted_list import TrustedList
 
 FIELD = "DirectorSignature"
-STAMP_BOX = (285, 120, 555, 215)  # pt, on the certification sheet: right, under the director's line
+STAMP_BOX = (240, 120, 510, 215)
+"""pt, on the certification page, under the note: inside the text area of a front (binding on the left,
+85 pt) and of a back (binding on the right, from 510 pt), since the note stands on the last sheet's back."""
 
 
 @dataclass(frozen=True)

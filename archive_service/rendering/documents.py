@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from num2words import num2words
 from weasyprint import Attachment
 
+from archive_service.domain.clock import SCHOOL_TIMEZONE
 from archive_service.domain.periods import kind_title
 from archive_service.domain.sheets import (
     certification_added_pages,
@@ -32,10 +33,9 @@ from retention import DEFAULT_YEARS
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot
 
-TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.0", "summary_sheet": "summary-sheet/1.1"}
+TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.1", "summary_sheet": "summary-sheet/1.1"}
 HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
             "summary_sheet": "Сводная ведомость итоговых отметок"}
-SCHOOL_TIMEZONE = "Europe/Moscow"
 RETENTION_NOTES = {"summary_sheet": " (документ строгой отчётности)"}
 """What the title sheet adds to a kind's retention term; the term itself is the school's schedule."""
 
@@ -153,6 +153,7 @@ class _DocumentFacts:
         self.document_id = doc_id
         self.snapshot_hash = snapshot_hash
         self.template_version = TEMPLATE_VERSIONS[kind]
+        self.template_edition = self.template_version.partition("/")[2]  # «1.1», as printed
         self.heading = HEADINGS[kind]
         self.retention = years_text(options.years(kind)) + RETENTION_NOTES.get(kind, "")
         exported = snap.source.exported_at.astimezone(ZoneInfo(options.timezone))  # never UTC on paper

@@ -40,7 +40,7 @@ def signed(request, gost_pki, document):
     else:
         cert, key = issue_director(gost_pki, owner=OWNER, bits=512, stem="director-512",
                                    not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=400))
-    return request.param, external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 2)
+    return request.param, external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 1)
 
 
 def test_a_gost_signature_verifies_valid_and_qualified_at_b_lta(signed, gost_pki):
@@ -101,7 +101,7 @@ def test_the_signed_file_is_still_pdfa_with_every_font_embedded(signed, tmp_path
 def test_a_certificate_not_from_the_trusted_list_is_refused(gost_pki, document, tmp_path):
     other = create_untrusted_pki(tmp_path / "other", owner=OWNER, organisation=SCHOOL, now=NOW)
     pdf = external_signer(gost_pki, other.director_cert, other.director_key, gost_trust(gost_pki)).sign(
-        document.pdf, page=document.pages - 2)
+        document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, gost_trust(gost_pki))
     assert not report.valid
     check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
@@ -114,7 +114,7 @@ def test_a_revoked_certificate_is_refused(gost_pki, document):
                                not_after=NOW + dt.timedelta(days=300))
     revoke(gost_pki, load_certificate(cert).serial_number, NOW - dt.timedelta(hours=2), now=NOW - dt.timedelta(hours=1))
     trust = gost_trust(gost_pki)
-    pdf = external_signer(gost_pki, cert, key, trust).sign(document.pdf, page=document.pages - 2)
+    pdf = external_signer(gost_pki, cert, key, trust).sign(document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, trust)
     assert not report.valid
     check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
@@ -124,7 +124,7 @@ def test_a_revoked_certificate_is_refused(gost_pki, document):
 def test_an_expired_certificate_is_refused(gost_pki, document):
     cert, key = issue_director(gost_pki, owner=OWNER, stem="expired", not_before=NOW - dt.timedelta(days=800),
                                not_after=NOW - dt.timedelta(days=2))
-    pdf = external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 2)
+    pdf = external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, gost_trust(gost_pki))
     assert not report.valid
     check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
@@ -134,7 +134,7 @@ def test_an_expired_certificate_is_refused(gost_pki, document):
 def test_a_certificate_outside_the_qualified_profile_is_valid_but_not_qualified(gost_pki, document):
     cert, key = issue_director(gost_pki, owner=OWNER, stem="plain", qualified=False,
                                not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=300))
-    pdf = external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 2)
+    pdf = external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, gost_trust(gost_pki))
     assert report.valid, report.as_text()
     assert report.qualified is False and "средстве электронной подписи" in report.qualification
@@ -147,7 +147,7 @@ def test_a_signer_command_returning_another_documents_signature_is_refused(gost_
     signer = ExternalCommandSigner(f"sh -c 'cat > /dev/null; {command} -in {other}'", gost_pki.director_cert,
                                    gost_timestamper(gost_pki), gost_trust(gost_pki), FONT)
     with pytest.raises(SigningError, match="не те данные"):
-        signer.sign(document.pdf, page=document.pages - 2)
+        signer.sign(document.pdf, page=document.pages - 1)
 
 
 def test_re_timestamping_keeps_a_gost_document_valid(signed, gost_pki):

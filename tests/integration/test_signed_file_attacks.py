@@ -46,7 +46,7 @@ def signed(pki, trust) -> bytes:
     document = DocumentRenderer(PROJECT_ROOT / "templates").class_journal(snap, canonical, content_hash(canonical))
     signer = PadesSigner(load_pkcs12(pki.signer_p12, b"secret"), local_timestamper(pki.tsa_cert, pki.tsa_key),
                          trust, FONT)
-    return signer.sign(document.pdf, page=document.pages - 2)
+    return signer.sign(document.pdf, page=document.pages - 1)
 
 
 @pytest.fixture(scope="module")

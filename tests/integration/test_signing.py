@@ -29,7 +29,7 @@ def document():
 def signed(pki, trust, document, tmp_path_factory):
     signer = PadesSigner(load_pkcs12(pki.signer_p12, b"secret"), local_timestamper(pki.tsa_cert, pki.tsa_key),
                          trust, FONT)
-    data = signer.sign(document.pdf, page=document.pages - 2)
+    data = signer.sign(document.pdf, page=document.pages - 1)
     path = tmp_path_factory.mktemp("signed") / "signed.pdf"
     path.write_bytes(data)
     return path
