@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from num2words import num2words
 from weasyprint import Attachment
 
+from archive_service.domain.drafts import DRAFT_MARK
 from archive_service.domain.periods import PERIOD_LABELS, kind_title
 from archive_service.domain.sheets import is_front, sheet_of_page, title_sheets, total_sheets
 from archive_service.rendering.grid import NAMES_WIDTH
@@ -45,6 +46,8 @@ class RenderOptions:
     """where the QR code of a sheet points: {public_url}/check/{document}/{sheet}"""
     retention_years: tuple[tuple[str, int], ...] = tuple(DEFAULT_YEARS.items())
     """kind → years the school keeps it (its retention schedule), printed on the title sheet"""
+    draft: bool = False
+    """made before the period ended (domain/drafts.py): «ЧЕРНОВИК — период не завершён» on every page"""
 
     def years(self, kind: str) -> int:
         return dict(self.retention_years)[kind]
@@ -67,6 +70,8 @@ def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
     key = f"{kind}|{snapshot_hash}|{TEMPLATE_VERSIONS[kind]}|{'duplex' if options.duplex else 'simplex'}"
     if options.years(kind) != DEFAULT_YEARS[kind]:  # a school's own term prints another text: another document
         key += f"|{options.years(kind)}"
+    if options.draft:  # another text on every page: another document (final copies keep their ids)
+        key += "|draft"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
@@ -118,12 +123,15 @@ class DocumentRenderer:
                                 relationship="Source", created=snap.source.exported_at,
                                 modified=snap.source.exported_at)
         context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
-                   "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
-        body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1)
+                   "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1, "draft": options.draft,
+                   "draft_mark": DRAFT_MARK}
+        body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1,
+                               draft=options.draft)
         padded = duplex and body.pages % 2 == 1  # the certification must fall on a front
         total = total_sheets(body.pages, duplex=duplex)
         doc.finish(total, _contents(model, body, front_sheets, duplex, total))
-        matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),))
+        matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),),
+                                 draft=options.draft)
         front, back = matter.document.pages[:2], matter.document.pages[2:]
         pages = front + body.document.pages + (back[-1:] if padded else []) + back
         pdf = self.env.write(body, pages, epoch=int(snap.source.exported_at.timestamp()),
