@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from typing import Any
 
 from archive_service.adapters.job_runners import start_thread
@@ -29,10 +30,11 @@ def _start(settings: Settings) -> None:
     _archive = Archive(settings, in_worker=True)
 
 
-def _render(snapshot_id: int, kind: documents.Kind, actor: Actor) -> dict:
+def _render(snapshot_id: int, kind: documents.Kind, actor: Actor, draft: bool) -> dict:
     assert _archive is not None
+    options = replace(_archive.render_options, draft=draft)  # decided by the closing process's clock
     return documents.render_document(_archive.uow(), _archive.store, _archive.renderer, snapshot_id, kind,
-                                     _archive.render_options, actor=actor, now=_archive.now()).as_dict()
+                                     options, actor=actor, now=_archive.now()).as_dict()
 
 
 def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], classes: list[str],
@@ -40,7 +42,7 @@ def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], c
     assert _archive is not None
     with _archive.signer(key) as signer:
         outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
-                                          actor=actor, now=_archive.now)
+                                          actor=actor, now=_archive.now, zone=_archive.settings.timezone)
     return [o.as_dict() for o in outcomes]
 
 
@@ -61,7 +63,7 @@ class LocalProcessRunner:
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
                                  initargs=(self.settings,), max_tasks_per_child=25) as pool:
-            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor): job for job in jobs}
+            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
             for future in as_completed(futures):
                 error = future.exception()
                 yield futures[future], {"error": str(error)} if error else future.result()

@@ -43,6 +43,13 @@ class CopyFacts:
     draft: bool = False
 
 
+def draft_problem(action: str, copy: CopyFacts) -> str:
+    """Why a draft is refused, in Russian."""
+    return (f"{ACTIONS[action]} нельзя: копия {copy.label} — черновик, изготовлена до окончания периода "
+            f"({fmt_date(copy.period_end)}). Подписывается и вносится в реестр только окончательная копия: "
+            "закройте период после его окончания")
+
+
 def date_problem(action: str, copy: CopyFacts, now: dt.datetime, *, on: dt.date | None = None,
                  zone: str = DEFAULT_ZONE) -> str | None:
     """Why `action` («sign» or «register») may not be done to `copy` at the moment `now` (and, for a
@@ -51,9 +58,7 @@ def date_problem(action: str, copy: CopyFacts, now: dt.datetime, *, on: dt.date 
     `now` comes from the clock of the composition root: no option, form field or parameter sets it."""
     verb, local = ACTIONS[action], ZoneInfo(zone)
     if copy.draft:
-        return (f"{verb} нельзя: копия {copy.label} — черновик, изготовлена до окончания периода "
-                f"({fmt_date(copy.period_end)}). Подписывается и вносится в реестр только окончательная копия: "
-                "закройте период после его окончания")
+        return draft_problem(action, copy)
     today = now.astimezone(local).date()
     if is_draft(copy.period_end, today):
         return (f"{verb} нельзя до окончания периода: {copy.label} — период заканчивается "

@@ -258,7 +258,7 @@ def _signing_work(chosen: dict[str, list[str]], key_spec: KeySpec, key: dict, wh
                                                f"{'подписан' if outcome.ok else 'ошибка'}")
 
         command = SignDocuments(a.uow(), a.store, chosen, actor=who, now=a.now, on_done=done,
-                                audit_as="web.sign_batch", key_facts=key)
+                                audit_as="web.sign_batch", key_facts=key, zone=a.settings.timezone)
         try:
             with a.signer(key_spec) as signer:
                 command.run(signer)
