@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -29,6 +30,12 @@ from archive_service.services import tokens  # noqa: E402
 POSTGRES_ADMIN_URL = os.environ.get("ARCHIVE_TEST_POSTGRES_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def ticking_from(start: dt.datetime):
+    """A clock that stands on `start` when made and ticks with the machine's from there."""
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +78,9 @@ def settings(db_url, tmp_path) -> Settings:
 
 @pytest.fixture
 def app(settings):
-    app = create_app(settings)
+    # the app's clock starts on NOW, after the builders' period (II четверть 2026/2027, ended 25.12.2026)
+    # and its export (26.12.2026): what it closes is final and may be signed and registered
+    app = create_app(settings, moment=ticking_from(NOW))
     app.config.update(TESTING=True)
     yield app
     app.extensions["archive"].engine.dispose()
