@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from archive_service.domain.actor import Actor
 from archive_service import Settings, create_app  # noqa: E402
+from archive_service.app import create_app as create_app_on_clock  # noqa: E402  (tests' own composition)
 from archive_service.adapters import db  # noqa: E402
 from archive_service.adapters.orm import Base  # noqa: E402
 from archive_service.services import tokens  # noqa: E402
@@ -80,7 +81,7 @@ def settings(db_url, tmp_path) -> Settings:
 def app(settings):
     # the app's clock starts on NOW, after the builders' period (II четверть 2026/2027, ended 25.12.2026)
     # and its export (26.12.2026): what it closes is final and may be signed and registered
-    app = create_app(settings, moment=ticking_from(NOW))
+    app = create_app_on_clock(settings, moment=ticking_from(NOW))
     app.config.update(TESTING=True)
     yield app
     app.extensions["archive"].engine.dispose()
@@ -134,8 +135,9 @@ def browser_app(tmp_path):
     browser tests: they drive the pages, whose logic runs on both databases in tests/web."""
     from web_support import make_staff
 
-    app = create_app(Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-                              secret_key="browser-test-secret"))
+    app = create_app_on_clock(Settings(home=tmp_path / "home",
+                                       database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+                                       secret_key="browser-test-secret"), moment=ticking_from(NOW))
     make_staff(app.extensions["archive"], NOW)
     yield app
     app.extensions["archive"].engine.dispose()
