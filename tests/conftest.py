@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).parent))
 
 from archive_service.domain.actor import Actor
-from archive_service import Settings, create_app  # noqa: E402
+from archive_service import Settings  # noqa: E402
 from archive_service.app import create_app as create_app_on_clock  # noqa: E402  (tests' own composition)
 from archive_service.adapters import db  # noqa: E402
 from archive_service.adapters.orm import Base  # noqa: E402
