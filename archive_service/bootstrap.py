@@ -208,7 +208,7 @@ class Archive:
         else local worker processes (ARCHIVE_RENDER_PROCESSES), and inside a worker this process."""
         if self.in_worker:
             return InProcessRunner(self)
-        local = LocalProcessRunner(self.settings, self.settings.render_processes)
+        local = LocalProcessRunner(self.settings, self.settings.render_processes, self.clock_offset())
         if self.settings.broker_url and self.celery is not None:
             return CeleryRunner(self.celery, local)
         return local
@@ -279,6 +279,11 @@ class Archive:
     def now(self) -> dt.datetime:
         """The present moment (UTC), from `moment`."""
         return self.moment()
+
+    def clock_offset(self) -> dt.timedelta:
+        """How far `moment` stands from the machine's clock, in whole seconds: zero on the real clock;
+        the local worker processes this process starts keep its time by it."""
+        return dt.timedelta(seconds=round((self.now() - dt.datetime.now(dt.timezone.utc)).total_seconds()))
 
     def local_now(self) -> dt.datetime:
         """Now in the school's time zone (schedules are said in it)."""

@@ -7,6 +7,7 @@ renders the jobs it is given. Results arrive as they complete, for the progress 
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -23,11 +24,14 @@ from archive_service.services import documents, signing
 _archive: Any = None  # the child process's own Archive
 
 
-def _start(settings: Settings) -> None:
+def _start(settings: Settings, offset: dt.timedelta = dt.timedelta(0)) -> None:
     from archive_service.bootstrap import Archive  # the composition root imports this module
 
     global _archive
-    _archive = Archive(settings, in_worker=True)
+    if offset:  # the parent runs on a clock of its own (the demo's): its workers keep the same time
+        _archive = Archive(settings, in_worker=True, moment=lambda: dt.datetime.now(dt.timezone.utc) + offset)
+    else:
+        _archive = Archive(settings, in_worker=True)
 
 
 def _render(snapshot_id: int, kind: documents.Kind, actor: Actor, draft: bool) -> dict:
@@ -49,9 +53,10 @@ def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], c
 class LocalProcessRunner:
     """Render and sign in `processes` spawned worker processes (0: one per CPU core)."""
 
-    def __init__(self, settings: Settings, processes: int = 0) -> None:
+    def __init__(self, settings: Settings, processes: int = 0, offset: dt.timedelta = dt.timedelta(0)) -> None:
         self.settings = settings
         self.processes = processes
+        self.offset = offset  # the parent's clock from the machine's: zero but for the demo's and tests' clocks
 
     def _workers(self, count: int) -> int:
         return max(1, min(self.processes or os.cpu_count() or 1, count))
@@ -62,7 +67,7 @@ class LocalProcessRunner:
             return
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
-                                 initargs=(self.settings,), max_tasks_per_child=25) as pool:
+                                 initargs=(self.settings, self.offset), max_tasks_per_child=25) as pool:
             futures = {pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
             for future in as_completed(futures):
                 error = future.exception()
@@ -78,7 +83,8 @@ class LocalProcessRunner:
         workers = self._workers(len(names))
         shares = [names[i::workers * 2] for i in range(workers * 2)]  # small shares: steady progress
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(self.settings,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                                 initargs=(self.settings, self.offset)) as pool:
             futures = [pool.submit(_sign_share, key, academic_year, tuple(periods), share, actor)
                        for share in shares if share]
             for future in as_completed(futures):

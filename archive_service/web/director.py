@@ -97,7 +97,7 @@ def _unsigned(rows: list[dict] | None = None) -> dict[str, dict[str, list[dict]]
     corrected one awaits nothing (the corrected copy is signed instead)."""
     grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for row in documents.list_documents(archive().uow()) if rows is None else rows:
-        if row["signature"] is None and not row["superseded"]:
+        if row["signature"] is None and not row["superseded"] and not row["draft"]:  # a draft is never signed
             grouped[row["academic_year"]][row["period"]].append(row)
     return {year: dict(sorted(periods.items(), key=lambda p: _period_order(p[0])))
             for year, periods in sorted(grouped.items(), reverse=True)}
