@@ -4,7 +4,9 @@ the final copy; nothing is signed or registered before the snapshot was exported
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 
 import pytest
 
@@ -20,8 +22,10 @@ from archive_service.services.period_close import ClosePeriod
 from archive_service.services.signing import SignDocuments, sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
+from gost_browser_support import director_certificate, director_token, gost_archive, make_app
 from pdf_reading import PdfPages
 from signing import create_demo_pki, load_pkcs12
+from web_support import client_factory, csrf_token, make_staff
 
 YEAR, PERIOD = "2026/2027", "Q2"
 DEPUTY, DIRECTOR, SECRETARY = Actor("Иванова", "deputy"), Actor("Сергеева", "director"), Actor("Петрова", "secretary")
@@ -140,3 +144,49 @@ def test_signing_or_registering_before_the_snapshot_was_exported_is_refused(stor
                                    now=NOW)
     with stored.uow() as uow:
         assert not [e for e in uow.audit.entries() if e.action in ("document.signed", "register.added")]
+
+
+def test_the_secretarys_page_does_not_offer_a_draft_and_refuses_it_when_sent(stored, login_as):
+    (draft,) = close(stored, BEFORE_END)
+    client = login_as("secretary")
+    page = client.get("/register").get_data(as_text=True)
+    assert draft["document_id"] not in page
+    sent = client.post("/register", data={"document_id": draft["document_id"], "handed_over_by": "Иванова Т. П.",
+                                          "accepted_by": "Петрова А. С.", "room": "5", "cabinet": "2",
+                                          "folder": "1", "on": "2027-01-10", "paper_only": "1",
+                                          "csrf_token": csrf_token(client, "/register")})
+    text = html.unescape(sent.get_data(as_text=True))
+    assert sent.status_code == 422 and "Документ не зарегистрирован: Внести в реестр нельзя" in text
+    assert "черновик" in text
+    assert register.list_register(stored.uow()) == []
+
+
+def test_the_directors_signing_route_answers_a_json_refusal_before_the_export(db_url, tmp_path):
+    """The browser route's JSON: a final copy whose snapshot the journal system exports only after
+    the app's clock (10.01.2027) is refused with the structured error, nothing prepared."""
+    settings, pki = gost_archive(tmp_path / "home", db_url)
+    app = make_app(settings)
+    archive = app.extensions["archive"]
+    try:
+        make_staff(archive, NOW)
+        data = snapshot()
+        data["source"] = {**data["source"], "exported_at": "2027-01-20T10:00:00+03:00"}
+        stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
+        documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                  "class_journal", archive.render_options, actor=DEPUTY, now=NOW)
+        token = director_token(pki, tmp_path / "token")
+        client = client_factory(app)("director")
+        answer = client.post("/director/sign/browser/prepare", headers={
+            "Accept": "application/json", "X-CSRFToken": csrf_token(client, "/director/sign")}, json={
+            "periods": [f"{YEAR}|{PERIOD}"],
+            "certificate": base64.b64encode(director_certificate(token).der).decode()})
+        assert answer.status_code == 409, answer.get_data(as_text=True)
+        error = answer.json["error"]
+        assert error["code"] == "too_early"
+        assert error["message"].startswith("Подписать нельзя раньше выгрузки снимка журнала: 5А, II четверть "
+                                           "2026/2027 — снимок выгружен 20.01.2027 10:00")
+        with archive.uow() as uow:
+            actions = [e.action for e in uow.audit.entries()]
+        assert "web.sign_refused" in actions and "document.signature_prepared" not in actions
+    finally:
+        archive.engine.dispose()
