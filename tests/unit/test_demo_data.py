@@ -267,3 +267,14 @@ def test_generated_girls_have_feminine_surnames_and_patronymics(by_period):
                 assert not surname.endswith(("ов", "ев", "ёв", "ин", "ский", "цкий")), student["full_name"]
             else:
                 assert patronymic.endswith("ич"), student["full_name"]
+
+
+def test_every_snapshot_is_exported_after_its_period_ended_and_before_the_demos_day(validated):
+    from archive_service.demo.tour import demo_start
+    from archive_service.domain.drafts import is_draft
+
+    start = demo_start("Europe/Moscow")
+    for snap in validated:
+        exported = snap.source.exported_at.astimezone(start.tzinfo)
+        assert not is_draft(snap.period.end, exported.date()), (snap.class_.name, snap.period, exported)
+        assert exported < start and not is_draft(snap.period.end, start.date())
