@@ -38,6 +38,7 @@ def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[st
             bar.write(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
         elif not quiet:
             word = "изготовлен" if outcome["status"] == "rendered" else "уже был изготовлен"
+            word = f"черновик (период не завершён) {word}" if job.draft else word
             bar.write(f"{job.class_name:<4} {job.period_code:<4} {word}: {outcome['sheets']} л. "
                       f"({outcome['pages']} стр.), {outcome['document_id']}")
 

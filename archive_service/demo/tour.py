@@ -89,7 +89,7 @@ def run_demo(archive: Archive, *, seed: int, actor: Actor, say: Say) -> None:
     (`acting_as`), from their origin."""
     started = time.perf_counter()
     archive = on_demo_clock(archive)
-    say(f"   дата демонстрации: {archive.clock.today():%d.%m.%Y} (учебный год {DEMO_YEAR} завершён, "
+    say(f"Дата демонстрации: {archive.clock.today():%d.%m.%Y} (учебный год {DEMO_YEAR} завершён, "
         "снимки выгружены)")
     out = archive.settings.home / "demo-data"
     deputy = acting_as(actor, "deputy")
