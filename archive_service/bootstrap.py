@@ -293,7 +293,7 @@ class Archive:
     def clock(self) -> Clock:
         """The clock: the only time source of destructive actions, of drafts and of signing and
         registering dates (no option or form sets it)."""
-        return Clock(self.moment, self.settings.timezone)
+        return Clock(self.now, self.settings.timezone)
 
 
 def _load_uploaded_pkcs12(key: Pkcs12Upload) -> Any:
