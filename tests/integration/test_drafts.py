@@ -146,8 +146,11 @@ def test_signing_or_registering_before_the_snapshot_was_exported_is_refused(stor
         assert not [e for e in uow.audit.entries() if e.action in ("document.signed", "register.added")]
 
 
-def test_the_secretarys_page_does_not_offer_a_draft_and_refuses_it_when_sent(stored, login_as):
+def test_the_pages_mark_a_draft_offer_it_to_nobody_and_the_register_form_refuses_it(stored, login_as):
     (draft,) = close(stored, BEFORE_END)
+    copies = html.unescape(login_as("deputy").get("/period/2026-2027/Q2/documents").get_data(as_text=True))
+    assert "черновик — период не завершён" in copies
+    assert draft["document_id"] not in login_as("director").get("/director/sign").get_data(as_text=True)
     client = login_as("secretary")
     page = client.get("/register").get_data(as_text=True)
     assert draft["document_id"] not in page
