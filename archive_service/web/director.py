@@ -230,9 +230,10 @@ def start_signing():
     if not chosen:
         flash("Отметьте хотя бы один период с документами, ожидающими подписи.", "error")
         return redirect(url_for("director.sign"))
-    try:
+    try:  # a period not ended, a snapshot not exported yet: said here, before the key is opened
+        SignDocuments(a.uow(), a.store, chosen, actor=who, now=a.now, zone=a.settings.timezone).validate()
         key_spec, key = _chosen_key(request.form, request.files)
-    except (SigningError, ConfigError) as err:
+    except (SigningError, ConfigError, ArchiveError) as err:
         record_refusal(a.uow(), "period", where(chosen), str(err), actor=who, now=a.now())
         flash(f"Ничего не подписано: {err}.", "error")
         return redirect(url_for("director.sign", method=request.form.get("method", "file")))

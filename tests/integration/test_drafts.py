@@ -193,3 +193,20 @@ def test_the_directors_signing_route_answers_a_json_refusal_before_the_export(db
         assert "web.sign_refused" in actions and "document.signature_prepared" not in actions
     finally:
         archive.engine.dispose()
+
+
+def test_the_directors_signing_page_refuses_before_the_export_without_opening_a_key(archive, login_as):
+    data = snapshot()
+    data["source"] = {**data["source"], "exported_at": "2027-01-20T10:00:00+03:00"}  # after the app's clock
+    stored = ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
+    documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
+                              archive.render_options, actor=DEPUTY, now=NOW)
+    client = login_as("director")
+    sent = client.post("/director/sign", data={"period": f"{YEAR}|{PERIOD}", "method": "file",
+                                               "csrf_token": csrf_token(client, "/director/sign")})
+    assert sent.status_code == 302 and "/director/jobs/" not in sent.headers["Location"]
+    page = html.unescape(client.get(sent.headers["Location"]).get_data(as_text=True))
+    assert "Ничего не подписано: Подписать нельзя раньше выгрузки снимка журнала" in page
+    with archive.uow() as uow:
+        assert [e.details["reason"][:40] for e in uow.audit.entries() if e.action == "web.sign_refused"] == [
+            "Подписать нельзя раньше выгрузки снимка "]
