@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Callable
 
 from flask import Flask
 
@@ -14,8 +15,10 @@ from archive_service.config import Settings
 
 
 
-def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
-    """The application; `test_config` may be Settings or overrides of Settings fields."""
+def create_app(test_config: dict[str, Any] | Settings | None = None, *,
+               moment: Callable[[], dt.datetime] | None = None) -> Flask:
+    """The application; `test_config` may be Settings or overrides of Settings fields. `moment` is
+    for tests only (a clock standing where they need it); every entry point leaves the real one."""
     if isinstance(test_config, Settings):
         settings = test_config
     else:
@@ -25,7 +28,7 @@ def create_app(test_config: dict[str, Any] | Settings | None = None) -> Flask:
                 static_folder=str(settings.templates_dir / "web" / "static"))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    archive = Archive(settings)
+    archive = Archive(settings) if moment is None else Archive(settings, moment=moment)
     app.extensions["archive"] = archive
     if settings.database_url.startswith("sqlite"):
         # the embedded installation migrates itself; a server database is migrated by

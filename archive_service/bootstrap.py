@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -59,6 +59,10 @@ class Archive:
     """True in a worker process (a local one or Celery's): its work runs right there, never fanned out again."""
     celery: Any = None
     """The Celery application, once `tasks.celery_init_app` has wired it (every entry point's app does)."""
+    moment: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.timezone.utc), repr=False)
+    """Where the present moment comes from: the machine's clock. Only a composition root of its own
+    passes another — the demo's (its pretended school year) and tests'; no setting, environment
+    variable, option or form field reaches it."""
 
     @cached_property
     def engine(self) -> Engine:
@@ -205,7 +209,7 @@ class Archive:
         else local worker processes (ARCHIVE_RENDER_PROCESSES), and inside a worker this process."""
         if self.in_worker:
             return InProcessRunner(self)
-        local = LocalProcessRunner(self.settings, self.settings.render_processes)
+        local = LocalProcessRunner(self.settings, self.settings.render_processes, self.clock_offset())
         if self.settings.broker_url and self.celery is not None:
             return CeleryRunner(self.celery, local)
         return local
@@ -273,9 +277,14 @@ class Archive:
         for path in (self.settings.home, *self.medium_dirs):
             path.mkdir(parents=True, exist_ok=True)
 
-    @staticmethod
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+    def now(self) -> dt.datetime:
+        """The present moment (UTC), from `moment`."""
+        return self.moment()
+
+    def clock_offset(self) -> dt.timedelta:
+        """How far `moment` stands from the machine's clock, in whole seconds: zero on the real clock;
+        the local worker processes this process starts keep its time by it."""
+        return dt.timedelta(seconds=round((self.now() - dt.datetime.now(dt.timezone.utc)).total_seconds()))
 
     def local_now(self) -> dt.datetime:
         """Now in the school's time zone (schedules are said in it)."""
@@ -283,7 +292,8 @@ class Archive:
 
     @property
     def clock(self) -> Clock:
-        """The real clock: the only time source of destructive actions (no option or form sets it)."""
+        """The clock: the only time source of destructive actions, of drafts and of signing and
+        registering dates (no option or form sets it)."""
         return Clock(self.now, self.settings.timezone)
 
 

@@ -5,7 +5,9 @@
      ├── ReasonRequired        a new version of a snapshot without the reason for the change
      ├── NotFoundError         an id, class or period that is not stored
      ├── AuthError             a missing, unknown or revoked API token
-     └── PermissionDenied      the role may not do this (only the director signs)
+     ├── PermissionDenied      the role may not do this (only the director signs)
+     ├── DraftRefused          a draft (made before its period ended) offered for signing or the register
+     └── TooEarly              signing or registering before the period ended or its snapshot was exported
 
 Every error carries a Russian message for people (`str(err)`) and a stable `code` for the API.
 """
@@ -55,6 +57,16 @@ class AuthError(ArchiveError):
 class PermissionDenied(ArchiveError):
     code = "forbidden"
     http_status = 403
+
+
+class DraftRefused(ArchiveError):
+    code = "draft_document"
+    http_status = 409
+
+
+class TooEarly(ArchiveError):
+    code = "too_early"
+    http_status = 409
 
 
 _Found = TypeVar("_Found")

@@ -11,6 +11,7 @@ from typing import Any
 
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from celery import Celery, Task, shared_task
 from celery.schedules import crontab
@@ -117,12 +118,15 @@ def verify_audit_log() -> dict:
 
 
 @shared_task(name="archive.render_document", bind=True, max_retries=2)
-def render_document(self: Task, snapshot_id: int, kind: str, actor: dict[str, str] | str) -> dict:
+def render_document(self: Task, snapshot_id: int, kind: str, actor: dict[str, str] | str,
+                    draft: bool = False) -> dict:
     """Render (or reuse) one class's document; safe to run again after a lost worker. `actor` is
-    `Actor.as_dict()` (a name alone in a message an older version queued)."""
+    `Actor.as_dict()` (a name alone in a message an older version queued); `draft` is what the
+    closing process's clock decided (`RenderJob.draft`)."""
     archive = _archive()
+    options = replace(archive.render_options, draft=bool(draft))
     return documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id,
-                                     documents.as_kind(kind), archive.render_options, actor=sent_actor(actor),
+                                     documents.as_kind(kind), options, actor=sent_actor(actor),
                                      now=archive.now()).as_dict()
 
 

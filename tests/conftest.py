@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).parent))
 
 from archive_service.domain.actor import Actor
-from archive_service import Settings, create_app  # noqa: E402
+from archive_service import Settings  # noqa: E402
+from archive_service.app import create_app as create_app_on_clock  # noqa: E402  (tests' own composition)
 from archive_service.adapters import db  # noqa: E402
 from archive_service.adapters.orm import Base  # noqa: E402
 from archive_service.services import tokens  # noqa: E402
@@ -29,6 +31,22 @@ from archive_service.services import tokens  # noqa: E402
 POSTGRES_ADMIN_URL = os.environ.get("ARCHIVE_TEST_POSTGRES_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def ticking_from(start: dt.datetime):
+    """A clock that stands on `start` when made and ticks with the machine's from there."""
+    began = time.monotonic()
+    return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
+
+
+AFTER_THE_QUARTER = dt.datetime(2026, 12, 28, 9, 0, tzinfo=dt.timezone.utc)
+"""Two days after the builders' quarter was exported."""
+
+
+def soon_after_the_quarter():
+    """A clock soon after the builders' quarter (or the machine's, if later): for the GOST test PKI,
+    whose revocation lists are good for 30 days from when a test makes them."""
+    return ticking_from(max(AFTER_THE_QUARTER, dt.datetime.now(dt.timezone.utc)))
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +89,9 @@ def settings(db_url, tmp_path) -> Settings:
 
 @pytest.fixture
 def app(settings):
-    app = create_app(settings)
+    # the app's clock starts on NOW, after the builders' period (II четверть 2026/2027, ended 25.12.2026)
+    # and its export (26.12.2026): what it closes is final and may be signed and registered
+    app = create_app_on_clock(settings, moment=ticking_from(NOW))
     app.config.update(TESTING=True)
     yield app
     app.extensions["archive"].engine.dispose()
@@ -125,8 +145,9 @@ def browser_app(tmp_path):
     browser tests: they drive the pages, whose logic runs on both databases in tests/web."""
     from web_support import make_staff
 
-    app = create_app(Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-                              secret_key="browser-test-secret"))
+    app = create_app_on_clock(Settings(home=tmp_path / "home",
+                                       database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+                                       secret_key="browser-test-secret"), moment=ticking_from(NOW))
     make_staff(app.extensions["archive"], NOW)
     yield app
     app.extensions["archive"].engine.dispose()

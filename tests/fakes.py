@@ -332,6 +332,9 @@ class FakeSnapshots:
     def add(self, record: SnapshotRecord, students: list = ()) -> None:  # type: ignore[assignment]
         self.records.append(_with_id(record))
 
+    def get(self, pk: int, *, with_content: bool = False) -> SnapshotRecord | None:
+        return next((r for r in self.records if r.id == pk), None)
+
     def listing(self, academic_year: str | None = None, period_code: str | None = None,
                 class_names: Sequence[str] = (), *, latest_only: bool = False,
                 with_content: bool = False) -> Sequence[SnapshotRecord]:
@@ -398,7 +401,9 @@ def seed_snapshot(uow: FakeUnitOfWork, class_name: str, *, academic_year: str = 
     record = SnapshotRecord(school_id="school", academic_year=academic_year, period_code=period_code,
                             class_id=f"id-{class_name}", class_name=class_name, grade=int(class_name[:-1]),
                             version=version, period_end=period_end, ingested_at=ingested_at, reason=reason,
-                            student_count=25, ingested_by="завуч")
+                            student_count=25, ingested_by="завуч",
+                            exported_at=dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time(12),
+                                                            dt.timezone.utc))
     uow.snapshots.add(record)
     return record
 

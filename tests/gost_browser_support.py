@@ -12,9 +12,10 @@ from pathlib import Path
 from asn1crypto import cms, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from archive_service import Settings, create_app
+from archive_service import Settings
+from archive_service.app import create_app
 from builders import render_journals
-from conftest import NOW
+from conftest import NOW, soon_after_the_quarter
 from signing import create_demo_pki, create_gost_pki, gost
 from signing.gost_pki import GostPKI, load_certificate
 from standins.cadesplugin_token import Token, TokenCertificate, expired_certificate, issue_test_certificate
@@ -55,7 +56,7 @@ def gost_archive(home: Path, database_url: str, *, bits: int = 256, **extra) -> 
 
 
 def make_app(settings: Settings):
-    app = create_app(settings)
+    app = create_app(settings, moment=soon_after_the_quarter())  # the quarter has ended and was exported
     app.config.update(TESTING=True)
     return app
 

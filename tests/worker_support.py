@@ -11,7 +11,9 @@ from typing import Iterator
 import redis
 from flask import Flask
 
-from archive_service import Settings, create_app
+from archive_service import Settings
+from archive_service.app import create_app
+from conftest import NOW, ticking_from
 
 
 def _redis_url() -> str:
@@ -33,7 +35,7 @@ def run_worker(tmp_path: Path, **settings: str) -> Iterator[Flask]:
     env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
            "ARCHIVE_SECRET_KEY": "test", **settings,
            "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    app = create_app(Settings.from_env(env))
+    app = create_app(Settings.from_env(env), moment=ticking_from(NOW))  # what it closes has ended
     log = open(tmp_path / "worker.log", "wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "archive_service.celery_app", "worker", "--pool", "solo",

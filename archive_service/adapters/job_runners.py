@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -37,7 +38,8 @@ class InProcessRunner:
         for job in jobs:
             try:
                 outcome = documents.render_document(a.uow(), a.store, a.renderer, job.snapshot_id, job.kind,
-                                                    a.render_options, actor=actor, now=a.now()).as_dict()
+                                                    replace(a.render_options, draft=job.draft), actor=actor,
+                                                    now=a.now()).as_dict()
             except Exception as err:  # noqa: BLE001 - like a worker's failure: one class, not the batch
                 outcome = {"error": str(err)}
             yield job, outcome
@@ -47,7 +49,7 @@ class InProcessRunner:
         a = self.archive
         with a.signer(key) as signer:
             outcomes = signing.sign_documents(a.uow(), a.store, signer, academic_year, tuple(periods),
-                                              list(class_names), actor=actor, now=a.now)
+                                              list(class_names), actor=actor, now=a.now, zone=a.settings.timezone)
         yield [o.as_dict() for o in outcomes]
 
     def in_background(self, name: str, run: Callable[[], None]) -> None:
@@ -63,9 +65,10 @@ class CeleryRunner:
         self.local = local
 
     def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
-        """The actor crosses the broker as plain data (`Actor.as_dict`), rebuilt in the task."""
+        """The actor crosses the broker as plain data (`Actor.as_dict`), rebuilt in the task; so does
+        whether the copy is a draft, decided by the clock of the process that closes the period."""
         who = actor.as_dict()
-        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who]): j
+        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who, j.draft]): j
                    for j in jobs}
         while pending:
             for result in [r for r in pending if r.ready()]:

@@ -7,10 +7,12 @@ renders the jobs it is given. Results arrive as they complete, for the progress 
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from typing import Any
 
 from archive_service.adapters.job_runners import start_thread
@@ -22,17 +24,21 @@ from archive_service.services import documents, signing
 _archive: Any = None  # the child process's own Archive
 
 
-def _start(settings: Settings) -> None:
+def _start(settings: Settings, offset: dt.timedelta = dt.timedelta(0)) -> None:
     from archive_service.bootstrap import Archive  # the composition root imports this module
 
     global _archive
-    _archive = Archive(settings, in_worker=True)
+    if offset:  # the parent runs on a clock of its own (the demo's): its workers keep the same time
+        _archive = Archive(settings, in_worker=True, moment=lambda: dt.datetime.now(dt.timezone.utc) + offset)
+    else:
+        _archive = Archive(settings, in_worker=True)
 
 
-def _render(snapshot_id: int, kind: documents.Kind, actor: Actor) -> dict:
+def _render(snapshot_id: int, kind: documents.Kind, actor: Actor, draft: bool) -> dict:
     assert _archive is not None
+    options = replace(_archive.render_options, draft=draft)  # decided by the closing process's clock
     return documents.render_document(_archive.uow(), _archive.store, _archive.renderer, snapshot_id, kind,
-                                     _archive.render_options, actor=actor, now=_archive.now()).as_dict()
+                                     options, actor=actor, now=_archive.now()).as_dict()
 
 
 def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], classes: list[str],
@@ -40,16 +46,17 @@ def _sign_share(key: Pkcs12File, academic_year: str, periods: tuple[str, ...], c
     assert _archive is not None
     with _archive.signer(key) as signer:
         outcomes = signing.sign_documents(_archive.uow(), _archive.store, signer, academic_year, periods, classes,
-                                          actor=actor, now=_archive.now)
+                                          actor=actor, now=_archive.now, zone=_archive.settings.timezone)
     return [o.as_dict() for o in outcomes]
 
 
 class LocalProcessRunner:
     """Render and sign in `processes` spawned worker processes (0: one per CPU core)."""
 
-    def __init__(self, settings: Settings, processes: int = 0) -> None:
+    def __init__(self, settings: Settings, processes: int = 0, offset: dt.timedelta = dt.timedelta(0)) -> None:
         self.settings = settings
         self.processes = processes
+        self.offset = offset  # the parent's clock from the machine's: zero but for the demo's and tests' clocks
 
     def _workers(self, count: int) -> int:
         return max(1, min(self.processes or os.cpu_count() or 1, count))
@@ -60,8 +67,8 @@ class LocalProcessRunner:
             return
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
-                                 initargs=(self.settings,), max_tasks_per_child=25) as pool:
-            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor): job for job in jobs}
+                                 initargs=(self.settings, self.offset), max_tasks_per_child=25) as pool:
+            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
             for future in as_completed(futures):
                 error = future.exception()
                 yield futures[future], {"error": str(error)} if error else future.result()
@@ -76,7 +83,8 @@ class LocalProcessRunner:
         workers = self._workers(len(names))
         shares = [names[i::workers * 2] for i in range(workers * 2)]  # small shares: steady progress
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(self.settings,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                                 initargs=(self.settings, self.offset)) as pool:
             futures = [pool.submit(_sign_share, key, academic_year, tuple(periods), share, actor)
                        for share in shares if share]
             for future in as_completed(futures):

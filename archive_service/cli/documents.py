@@ -25,7 +25,7 @@ documents_cli = AppGroup("documents", help="Изготовленные доку�
 def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> CopiesMade:
     archive = current_archive()
     command = ClosePeriod(archive.uow(), archive.runner, academic_year, periods, actor=terminal("deputy"),
-                          clock=archive.now, class_names=classes)
+                          clock=archive.clock, class_names=classes)
     try:
         jobs = command.validate()
     except ArchiveError as err:
@@ -38,6 +38,7 @@ def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[st
             bar.write(f"ОШИБКА {job.class_name} {job.period_code}: {outcome['error']}")
         elif not quiet:
             word = "изготовлен" if outcome["status"] == "rendered" else "уже был изготовлен"
+            word = f"черновик (период не завершён) {word}" if job.draft else word
             bar.write(f"{job.class_name:<4} {job.period_code:<4} {word}: {outcome['sheets']} л. "
                       f"({outcome['pages']} стр.), {outcome['document_id']}")
 

@@ -48,8 +48,9 @@ def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: 
     try:
         row = register.RegisterDocument(archive.uow(), document_id, handed_over_by=handed_over_by,
                                         accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
-                                        on=_date(on, "--date"), paper_only=paper_only, actor=terminal("secretary"),
-                                        now=archive.now()).run()
+                                        on=_date(on, "--date") if on else archive.clock.today(),
+                                        paper_only=paper_only, actor=terminal("secretary"),
+                                        now=archive.now(), zone=archive.settings.timezone).run()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Зарегистрирован №{row.number}/{row.year}: {row.title}, {row.period}, "

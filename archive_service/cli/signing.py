@@ -28,6 +28,7 @@ from archive_service.services.signing import (
     awaiting_signature,
     check_signer,
     nothing_to_sign,
+    refuse_dates,
 )
 from signing import SigningError, verify_pdf
 
@@ -118,6 +119,10 @@ def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tupl
     if not pending:
         _nothing_to_sign(nothing_to_sign(archive.uow(), academic_year, periods, classes))
         return
+    try:  # the workers would refuse too, each on its own: say it once, before the key is opened
+        refuse_dates(archive.uow(), [p.pk for p in pending], archive.now(), zone=archive.settings.timezone)
+    except ArchiveError as err:
+        raise click.ClickException(str(err)) from None
     names = sorted({p.class_name for p in pending})
     failed = signed = 0
     with tqdm(total=len(pending), desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False) as bar:
@@ -151,7 +156,7 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
 
     # the operator who holds the key's password is the director
     command = SignDocuments(archive.uow(), archive.store, {academic_year: periods}, actor=terminal(SIGNING_ROLE),
-                            now=archive.now, class_names=classes, on_done=done)
+                            now=archive.now, class_names=classes, on_done=done, zone=archive.settings.timezone)
     try:
         outcomes = command.run(signer)
     except ArchiveError as err:

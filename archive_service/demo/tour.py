@@ -6,10 +6,17 @@ class) and the year (summary sheets), signs them with the demo certificate, make
 backup on media A and B with its hand-over act, registers the documents and prints the
 register, and tells where everything is. Every line people read goes through `say`; the
 `archive-service demo` command only prints them.
+
+The demo's dates are true: its school year is 2026/2027, so it runs on a clock of its own
+(`on_demo_clock`), standing on the day after the year's snapshot was exported (01.07.2027) and
+ticking from there — every copy is made, signed and registered after its period ended and after
+its snapshot was exported, as the rule of `domain.drafts` wants. Only this composition builds
+that clock; no setting, variable or option of another entry point reaches it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -52,6 +59,26 @@ DEMO_ACCOUNTS = {
 }
 
 
+DEMO_MORNING = dt.time(10, 0)
+"""When the demo's day starts, school time."""
+
+
+def demo_start(zone: str) -> dt.datetime:
+    """The demo's «now» when it starts: the morning after the year's snapshot was exported."""
+    from zoneinfo import ZoneInfo
+
+    from archive_service.demo.calendar import YEAR_EXPORT
+
+    return dt.datetime.combine(YEAR_EXPORT + dt.timedelta(days=1), DEMO_MORNING, ZoneInfo(zone))
+
+
+def on_demo_clock(archive: Archive) -> Archive:
+    """The same installation on the demo's own clock: it starts at `demo_start` and ticks with the
+    machine's, so durations and the order of events stay real."""
+    started, begins = time.monotonic(), demo_start(archive.settings.timezone).astimezone(dt.timezone.utc)
+    return replace(archive, moment=lambda: begins + dt.timedelta(seconds=time.monotonic() - started))
+
+
 class DemoFailed(ArchiveError):
     """A step of the demo did not complete (what went wrong was said above it)."""
 
@@ -61,6 +88,9 @@ def run_demo(archive: Archive, *, seed: int, actor: Actor, say: Say) -> None:
     `actor` is the person at the terminal: each step acts as them in the role the step needs
     (`acting_as`), from their origin."""
     started = time.perf_counter()
+    archive = on_demo_clock(archive)
+    say(f"Дата демонстрации: {archive.clock.today():%d.%m.%Y} (учебный год {DEMO_YEAR} завершён, "
+        "снимки выгружены)")
     out = archive.settings.home / "demo-data"
     deputy = acting_as(actor, "deputy")
     _make_school(archive, out, seed, deputy, say)
@@ -110,7 +140,7 @@ def _close_term(archive: Archive, deputy: Actor, say: Say) -> None:
 
     for periods in (DEMO_TERM, ("year",)):
         made = ClosePeriod(archive.uow(), archive.runner, DEMO_YEAR, periods, actor=deputy,
-                           clock=archive.now).run(failed)
+                           clock=archive.clock).run(failed)
         say(f"   {', '.join(periods)}: изготовлено {made.rendered}, уже было {made.reused}, "
             f"ошибок {made.failed}; листов {made.sheets}")
         if made.failed:
@@ -123,6 +153,13 @@ def snapshot_director(folder: Path) -> str:
     return json.loads(first.read_text(encoding="utf-8"))["school"]["director"]["full_name"]
 
 
+def issued_now() -> dt.datetime:
+    """When the demo's certificates are issued: now by the machine's clock — a certificate is checked
+    against the real time by everything that reads it, so it is valid from today on, through the
+    demo's pretended days as well."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def demo_key(archive: Archive, director: str, gost_demo: bool, say: Say) -> tuple[KeySpec, str]:
     """The demo's key and where it is: the fast ECDSA key, or (ARCHIVE_DEMO_SIGNATURE=gost) a
     GOST R 34.10-2012 key in the qualified profile, signed through the external route with the
@@ -132,7 +169,7 @@ def demo_key(archive: Archive, director: str, gost_demo: bool, say: Say) -> tupl
             "OpenSSL с модулем ГОСТ вместо КриптоПро)")
         gost = archive.gost_demo_pki
         if not gost.exists():
-            create_gost_pki(gost.directory, owner=director, organisation="МБОУ СОШ № 21", now=archive.now(),
+            create_gost_pki(gost.directory, owner=director, organisation="МБОУ СОШ № 21", now=issued_now(),
                             root_title="Демо-УЦ ГОСТ archive_service")
         key: KeySpec = ExternalKey(openssl_gost_command(gost.director_cert, gost.director_key), gost.director_cert)
         return key, f"ключ ГОСТ {gost.director_key}, корневой сертификат {gost.root_cert}"
@@ -140,7 +177,7 @@ def demo_key(archive: Archive, director: str, gost_demo: bool, say: Say) -> tupl
     pki = archive.demo_pki
     if not pki.exists():
         create_demo_pki(pki.directory, owner=director, organisation="МБОУ СОШ № 21",
-                        password=DEMO_KEY_PASSWORD.encode(), now=archive.now())
+                        password=DEMO_KEY_PASSWORD.encode(), now=issued_now())
     return (Pkcs12File(pki.signer_p12, DEMO_KEY_PASSWORD.encode()),
             f"ключ {pki.signer_p12} (пароль «{DEMO_KEY_PASSWORD}»), корневой сертификат {pki.root_cert}")
 
@@ -153,7 +190,7 @@ def _sign(archive: Archive, out: Path, director: Actor, say: Say) -> Path:
     key, where = demo_key(archive, snapshot_director(out), gost_demo, say)
     try:
         command = SignDocuments(archive.uow(), archive.store, {DEMO_YEAR: (*DEMO_TERM, "year")},
-                                actor=director, now=archive.now)
+                                actor=director, now=archive.now, zone=archive.settings.timezone)
         with archive.signer(key) as signer:
             outcomes = command.run(signer)
     except NotFoundError:
@@ -201,12 +238,13 @@ def _register(archive: Archive, exported: Path, secretary: Actor, say: Say) -> N
     say("7. Реестр бумажных копий (секретарь)")
     registered = [r.document_id for r in register.list_register(archive.uow())]
     for row in documents.list_documents(archive.uow(), DEMO_YEAR, (*DEMO_TERM, "year")):
-        if row["document_id"] not in registered:
+        if row["document_id"] not in registered and not row["draft"]:  # a draft is never registered
             register.register_document(
                 archive.uow(), row["document_id"], handed_over_by="Иванова Татьяна Петровна (зам. директора по УВР)",
                 accepted_by="Петрова Анна Сергеевна (секретарь)",
                 placement=register.Placement("каб. 5 (архив)", "шкаф 2", f"папка {DEMO_YEAR}"),
-                on=archive.now().date(), paper_only=False, actor=secretary, now=archive.now())
+                on=archive.clock.today(), paper_only=False, actor=secretary, now=archive.now(),
+                zone=archive.settings.timezone)
     printed, inventory = exported / "реестр.pdf", exported / "опись_дел.pdf"
     data, count = register.printout(archive.uow(), templates, "register", "pdf", year=None, actor=secretary,
                                     now=archive.now())

@@ -16,6 +16,7 @@ from num2words import num2words
 from weasyprint import Attachment
 
 from archive_service.domain.clock import SCHOOL_TIMEZONE
+from archive_service.domain.drafts import DRAFT_MARK
 from archive_service.domain.periods import kind_title
 from archive_service.domain.sheets import (
     certification_added_pages,
@@ -53,6 +54,8 @@ class RenderOptions:
     certification line; empty leaves the line blank for a hand-written name"""
     timezone: str = SCHOOL_TIMEZONE
     """the school's time zone: every time printed (the snapshot's export) is read in it"""
+    draft: bool = False
+    """made before the period ended (domain/drafts.py): «ЧЕРНОВИК — период не завершён» on every page"""
 
     def years(self, kind: str) -> int:
         return dict(self.retention_years)[kind]
@@ -79,6 +82,8 @@ def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
         key += f"|deputy={options.deputy}"
     if options.timezone != SCHOOL_TIMEZONE:
         key += f"|tz={options.timezone}"
+    if options.draft:  # another text on every page: another document (final copies keep their ids)
+        key += "|draft"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
@@ -130,11 +135,14 @@ class DocumentRenderer:
                                 relationship="Source", created=snap.source.exported_at,
                                 modified=snap.source.exported_at)
         context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
-                   "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1}
-        body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1)
+                   "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1, "draft": options.draft,
+                   "draft_mark": DRAFT_MARK}
+        body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1,
+                               draft=options.draft)
         total = total_sheets(body.pages, duplex=duplex)
         doc.finish(total, _contents(model, body, front_sheets, duplex, total))
-        matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),))
+        matter = self.env.layout("matter.html", context, duplex=duplex, named_pages=(("cert", total - 1),),
+                                 draft=options.draft)
         added = certification_added_pages(body.pages, duplex=duplex)  # the note, or an empty front and the note
         pages = matter.document.pages[:2] + body.document.pages + matter.document.pages[-added:]
         pdf = self.env.write(body, pages, epoch=int(snap.source.exported_at.timestamp()),

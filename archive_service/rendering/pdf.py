@@ -63,12 +63,12 @@ class PrintEnvironment:
         return self._css[key]
 
     def layout(self, template: str, context: dict[str, Any], *, duplex: bool, first_sheet: int = 1,
-               named_pages: tuple[tuple[str, int], ...] = ()) -> LaidOut:
+               named_pages: tuple[tuple[str, int], ...] = (), draft: bool = False) -> LaidOut:
         html = self.jinja.get_template(template).render(**context, duplex=duplex)
         pages_css = self.jinja.get_template("pages.css").render(duplex=duplex, first_sheet=first_sheet,
-                                                                named_pages=named_pages)
+                                                                named_pages=named_pages, draft=draft)
         stylesheets = [self._stylesheet("print.css", filename=self.print_dir / "print.css"),
-                       self._stylesheet(("pages", duplex, first_sheet, named_pages), text=pages_css)]
+                       self._stylesheet(("pages", duplex, first_sheet, named_pages, draft), text=pages_css)]
         document = HTML(string=html, base_url=self.base_url).render(stylesheets=stylesheets,
                                                                    font_config=self.fonts)
         anchors: dict[str, int] = {}

@@ -1,8 +1,8 @@
 """What goes into a backup set, and how long the set is kept.
 
 A set holds the newest snapshot of every class of the period, its documents (the signed
-originals where signed; copies replaced by corrected ones apart, under «заменённые»), the
-document list and the audit log. It is kept as long as the longest-kept file in it, by the
+originals where signed; copies replaced by corrected ones apart, under «заменённые»; never
+drafts), the document list and the audit log. It is kept as long as the longest-kept file in it, by the
 retention schedule the secretary edits.
 """
 
@@ -48,8 +48,10 @@ def payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: S
                 _add_unique(payload, f"snapshots/{code}/{_file_stem(record.class_name)}", ".json",
                             zlib.decompress(record.content))
         audit = [audit_payload(e) | {"hash": e.hash} for e in uow.audit.entries()]
+    # a draft (made before its period ended) is no archive copy: the snapshot it was made from is in
+    # the set, and the copy that counts is the final one the close after the period's end makes
     rows = [r for r in documents_service.list_documents(uow, academic_year, periods)
-            if not month or r["class"] in classes]
+            if (not month or r["class"] in classes) and not r["draft"]]
     current = [r for r in rows if not r["superseded"]]
     plan, _ = documents_service.export_plan(Path("documents"), current)  # one file per document
     for path, digest in plan:

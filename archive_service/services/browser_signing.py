@@ -35,6 +35,7 @@ from archive_service.services.signing import (
     check_signer,
     nothing_to_sign,
     record_failure,
+    refuse_dates,
     store_signed,
     where,
 )
@@ -132,6 +133,7 @@ def prepare(uow: UnitOfWork, store: ContentStore, preparer: Preparer, academic_y
     pending = awaiting_signature(uow, academic_year, period_codes)
     if not pending:
         raise nothing_to_sign(uow, academic_year, period_codes)
+    refuse_dates(uow, [doc.pk for doc in pending], now)  # drafts, periods not ended, snapshots not exported
     with uow:
         uow.prepared.remove_expired(now)
         uow.prepared.remove_for_documents([doc.pk for doc in pending])
@@ -200,6 +202,7 @@ def complete(uow: UnitOfWork, store: ContentStore, completer: Completer, prepare
     (with `audit_as`, the outcome is also an event of that name with who and from where)."""
     check_signer(actor)
     prepared, doc = _claim(uow, prepared_id, owner_id=owner_id, now=now)
+    refuse_dates(uow, [doc.pk], now)
     try:
         signed = completer.finish(prepared, signature_cms)
     except SigningError as err:

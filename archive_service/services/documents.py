@@ -19,6 +19,7 @@ from typing import Any, Literal, Sequence
 
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.domain.actor import Actor
+from archive_service.domain.drafts import is_draft
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.services import corrections, register
@@ -37,6 +38,8 @@ class RenderJob:
     kind: Kind
     class_name: str
     period_code: str
+    draft: bool = False
+    """the period had not ended when the close began (`domain.drafts.is_draft`): render the draft"""
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,14 @@ def kind_for(period_code: str) -> Kind:
 
 
 def plan_period_close(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
-                      class_names: Sequence[str] = ()) -> list[RenderJob]:
-    """One job per class: the newest snapshot version of each selected class and period."""
+                      class_names: Sequence[str] = (), *, today: dt.date | None = None) -> list[RenderJob]:
+    """One job per class: the newest snapshot version of each selected class and period; a draft
+    where the period has not ended on `today` (the clock's, given by `ClosePeriod`)."""
     with uow:
-        jobs = [RenderJob(r.id, kind_for(r.period_code), r.class_name, r.period_code) for code in period_codes
-                for r in uow.snapshots.listing(academic_year, code, class_names, latest_only=True)]
+        jobs = [RenderJob(r.id, kind_for(r.period_code), r.class_name, r.period_code,
+                          today is not None and is_draft(r.period_end, today))
+                for code in period_codes for r in uow.snapshots.listing(academic_year, code, class_names,
+                                                                        latest_only=True)]
     if not jobs:
         where = f"{academic_year}, {', '.join(period_codes)}" + (f", {', '.join(class_names)}" if class_names else "")
         raise NotFoundError(f"нет сохранённых снимков журнала: {where}")
@@ -121,8 +127,9 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
                 uow.commit()
             return _result("rendered", existing)
         record = DocumentRecord(document_id=doc_id, kind=kind, template_version=rendered.template_version,
-                                duplex=options.duplex, pages=rendered.pages, sheets=rendered.sheets, sha256=digest,
-                                size=len(rendered.pdf), created_at=now, created_by=actor.person, **source.facts)
+                                duplex=options.duplex, draft=options.draft, pages=rendered.pages,
+                                sheets=rendered.sheets, sha256=digest, size=len(rendered.pdf), created_at=now,
+                                created_by=actor.person, **source.facts)
         _record(uow, record, source.content_hash, actor=actor, now=now)
         return _result("rendered", record)
 
@@ -184,7 +191,8 @@ def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_cod
         return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
                  "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,
                  "sha256": d.sha256, "size": d.size, "template_version": d.template_version,
-                 "duplex": d.duplex, "created_at": d.created_at.isoformat(), "created_by": d.created_by,
+                 "duplex": d.duplex, "draft": d.draft, "created_at": d.created_at.isoformat(),
+                 "created_by": d.created_by,
                  "signature": _signature_dict(signed.get(d.id), renewed.get(d.id)),
                  "superseded": replaced[d.id].as_dict() if d.id in replaced else None}
                 for d in records]
@@ -225,7 +233,8 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
     No file ever replaces another: two documents that would get one name get their document
     ids added (and a note says so); a different file already in the folder under a name
     stops the export before anything is written."""
-    records = [r for r in list_documents(uow, academic_year, period_codes, class_names) if not r["superseded"]]
+    records = sorted((r for r in list_documents(uow, academic_year, period_codes, class_names) if not r["superseded"]),
+                     key=lambda r: not r["draft"])  # a final copy wins over a draft of the same class
     if not records:
         raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
     with uow:

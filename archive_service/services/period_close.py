@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from archive_service.domain.actor import Actor
+from archive_service.domain.clock import Clock
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied, ReasonRequired, SnapshotRejected
 from archive_service.rendering.preview import page_png
@@ -154,10 +155,14 @@ class ClosePeriod:
     (journal copies, or the year's summary sheets) on the job runner, then record one
     `period.copies_made` event with the tally. `validate()` refuses — having written nothing — an
     actor who may not close a period and a selection with no stored snapshots; `run()` validates,
-    then renders: a failed class does not stop the others."""
+    then renders: a failed class does not stop the others.
+
+    Whether a copy is a draft is decided here, once, by the `clock` of the composition root (no
+    option, form field or parameter sets it): a period not ended today gets the draft
+    («ЧЕРНОВИК — период не завершён», `domain.drafts`); a close after its end, the final copy."""
 
     def __init__(self, uow: UnitOfWork, runner: JobRunner, academic_year: str, periods: Sequence[str], *,
-                 actor: Actor, clock: Callable[[], dt.datetime], class_names: Sequence[str] = ()) -> None:
+                 actor: Actor, clock: Clock, class_names: Sequence[str] = ()) -> None:
         self.uow, self.runner, self.academic_year = uow, runner, academic_year
         self.periods, self.class_names, self.actor, self.clock = tuple(periods), tuple(class_names), actor, clock
 
@@ -167,7 +172,8 @@ class ClosePeriod:
             raise PermissionDenied("закрывать период может только заместитель директора")
         if not self.periods:
             raise ArchiveError("не выбран ни один период")
-        return documents.plan_period_close(self.uow, self.academic_year, self.periods, self.class_names)
+        return documents.plan_period_close(self.uow, self.academic_year, self.periods, self.class_names,
+                                           today=self.clock.today())
 
     def run(self, on_outcome: OnOutcome | None = None) -> CopiesMade:
         jobs = self.validate()
@@ -183,7 +189,7 @@ class ClosePeriod:
         made = CopiesMade(tally["rendered"], tally["reused"], tally["failed"], tally["sheets"], tally["pages"],
                           tuple(errors))
         with self.uow:
-            self.uow.audit.append(at=self.clock(), actor=self.actor.person, action="period.copies_made",
+            self.uow.audit.append(at=self.clock.now(), actor=self.actor.person, action="period.copies_made",
                                   object_type="period", object_id=f"{self.academic_year}:{','.join(self.periods)}",
                                   origin=self.actor.origin, details=made.as_dict())
             self.uow.commit()
@@ -191,7 +197,7 @@ class ClosePeriod:
 
 
 def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_code: str, *, actor: Actor,
-                clock: Callable[[], dt.datetime], report: Report | None = None) -> dict:
+                clock: Clock, report: Report | None = None) -> dict:
     """The copy of every class of the period (`ClosePeriod`), telling `report` of each class as it is
     finished; the job's result."""
     command = ClosePeriod(uow, runner, academic_year, [period_code], actor=actor, clock=clock)
@@ -220,10 +226,11 @@ def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str
 
 def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> tuple[list[dict], list[dict]]:
     """(the copy in force of each class of the period, the copies replaced by corrected ones)."""
-    rows = documents.list_documents(uow, academic_year, [period_code])
+    rows = sorted(documents.list_documents(uow, academic_year, [period_code]), key=lambda r: not r["draft"])
     current = [r for r in rows if not r["superseded"]]
     replaced = [r for r in rows if r["superseded"]]
-    return list({(r["class"], r["kind"]): r for r in current}.values()), replaced  # oldest first: newest wins
+    # drafts, then final copies, each oldest first: the newest final copy wins over any draft
+    return list({(r["class"], r["kind"]): r for r in current}.values()), replaced
 
 
 def find_document(uow: UnitOfWork, document_id: str) -> dict:

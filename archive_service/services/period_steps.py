@@ -71,7 +71,8 @@ class _Known:
 
 def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[str, int]) -> _Known:
     made = uow.documents.listing(academic_year, [period_code])  # oldest first
-    newest = {d.class_name: d for d in made if d.snapshot_id == latest.get(d.class_name)}  # newest wins
+    newest = {d.class_name: d for d in sorted(made, key=lambda d: not d.draft)  # the newest final copy wins
+              if d.snapshot_id == latest.get(d.class_name)}
     earlier: dict[str, list[DocumentRecord]] = {}
     for d in made:
         if d.class_name in latest and d.snapshot_id != latest[d.class_name]:
@@ -123,7 +124,8 @@ def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
     registered = uow.register.of_documents(d.id for d in newest.values())
     facts: dict[tuple[str, str], list[Fact]] = {}
     for name, doc in newest.items():
-        facts[(name, "copies_printed")] = [Fact(f"копия готова ({doc.sheets} л.)", doc.created_at)]
+        made = f"черновик ({doc.sheets} л.): период не завершён" if doc.draft else f"копия готова ({doc.sheets} л.)"
+        facts[(name, "copies_printed")] = [Fact(made, doc.created_at)]
         if (sig := signed.get(doc.id)) is not None:
             facts[(name, "director_signed")] = [Fact("подписано электронной подписью", sig.signed_at,
                                                      sig.signed_by, settles=True)]

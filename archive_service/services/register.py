@@ -13,9 +13,11 @@ from typing import Any
 
 from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry, RegisterMovement, RetentionRule
 from archive_service.domain.actor import Actor
+from archive_service.domain.drafts import DEFAULT_ZONE, date_problem
 from archive_service.domain.periods import readable_period
-from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.errors import ArchiveError, DraftRefused, NotFoundError, TooEarly
 from archive_service.services import corrections
+from archive_service.services.signing import copy_facts
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_CASE_INDEX, DEFAULT_YEARS, file_closes_on, retention_end, years_problem
@@ -88,13 +90,16 @@ class RegisterDocument:
 
     A command: `validate()` says in Russian why the document may not be registered and writes
     nothing; `run()` checks the same again inside the transaction that takes the number (so
-    nothing can change in between) and registers it."""
+    nothing can change in between) and registers it. A draft is never registered, nor a copy
+    before its period ended or its snapshot was exported — by `now`, the clock of the composition
+    root, and by the date `on` written in the entry (`domain.drafts`; `zone` is the school's)."""
 
     def __init__(self, uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
-                 placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime):
+                 placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime,
+                 zone: str = DEFAULT_ZONE):
         self.uow, self.document_id, self.placement = uow, document_id, placement
         self.handed_over_by, self.accepted_by, self.on, self.paper_only = handed_over_by, accepted_by, on, paper_only
-        self.actor, self.now = actor, now
+        self.actor, self.now, self.zone = actor, now, zone
 
     def validate(self) -> None:
         with self.uow:
@@ -126,6 +131,9 @@ class RegisterDocument:
         if replaced is not None:
             raise ArchiveError(f"копия {document_id} {replaced.text}; в реестр вносится действующая копия "
                                f"(документ {replaced.current})")
+        problem = date_problem("register", copy_facts(uow, document), self.now, on=self.on, zone=self.zone)
+        if problem:
+            raise (DraftRefused if document.draft else TooEarly)(problem)
         if not self.paper_only and uow.documents.signature_of(document.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
@@ -145,10 +153,11 @@ class RegisterDocument:
 
 def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
                       placement: Placement, on: dt.date, paper_only: bool, actor: Actor,
-                      now: dt.datetime) -> RegisterRow:
+                      now: dt.datetime, zone: str = DEFAULT_ZONE) -> RegisterRow:
     """Enter a document in the register (see `RegisterDocument`)."""
     return RegisterDocument(uow, document_id, handed_over_by=handed_over_by, accepted_by=accepted_by,
-                            placement=placement, on=on, paper_only=paper_only, actor=actor, now=now).run()
+                            placement=placement, on=on, paper_only=paper_only, actor=actor, now=now,
+                            zone=zone).run()
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
-from archive_service.adapters.orm import DocumentSignature
+from archive_service.adapters.orm import DocumentRecord, DocumentSignature
 from archive_service.domain.actor import Actor
+from archive_service.domain.drafts import DEFAULT_ZONE, CopyFacts, date_problem, draft_problem
+from archive_service.domain.periods import period_title
 from archive_service.domain.permissions import may, sole_role
 from archive_service.domain.sheets import certification_page
-from archive_service.errors import NotFoundError, PermissionDenied
+from archive_service.errors import DraftRefused, NotFoundError, PermissionDenied, TooEarly, found
 from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError, newest_timestamp_expiry
@@ -78,23 +80,51 @@ class AllSigned(NotFoundError):
 
 def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
                        class_names: Sequence[str] = ()) -> list[Pending]:
+    """The documents of the selection the director is to sign: not signed, not replaced by a
+    corrected copy, not drafts (a draft is never signed: the close after the period's end makes
+    the copy that is)."""
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([r.id for r in records])
         replaced = corrections.superseded_pks(uow)  # a replaced copy is evidence, not work to do
         return [Pending(r.id, r.document_id, r.class_name, r.period_code, r.sha256, r.pages, r.duplex)
-                for r in records if r.id not in signed and r.id not in replaced]
+                for r in records if r.id not in signed and r.id not in replaced and not r.draft]
 
 
 def nothing_to_sign(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
-                    class_names: Sequence[str] = ()) -> NotFoundError:
-    """Why a selection has nothing awaiting a signature: all signed already, or no documents."""
+                    class_names: Sequence[str] = ()) -> NotFoundError | DraftRefused:
+    """Why a selection has nothing awaiting a signature: all signed already, only drafts, or no documents."""
     where = f"{academic_year} {', '.join(period_codes)}"
     with uow:
-        documents = len(uow.documents.listing(academic_year, period_codes, class_names))
+        records = uow.documents.listing(academic_year, period_codes, class_names)
+        documents = sum(not r.draft for r in records)
+        drafts = [r for r in records if r.draft]
+        facts = copy_facts(uow, drafts[0]) if drafts and not documents else None
+    if facts is not None:
+        return DraftRefused(f"{draft_problem('sign', facts)} (черновиков: {len(drafts)})")
     if documents:
         return AllSigned(f"нет документов, ожидающих подписи: {where} — все {documents} уже подписаны")
     return NotFoundError(f"нет документов, ожидающих подписи: {where}")
+
+
+def copy_facts(uow: UnitOfWork, record: DocumentRecord) -> CopyFacts:
+    """What `domain.drafts` needs of a document (inside the caller's transaction)."""
+    snapshot = found(uow.snapshots.get(record.snapshot_id), f"снимок документа {record.document_id} не найден")
+    label = f"{record.class_name}, {period_title(record.period_code)} {record.academic_year}"
+    return CopyFacts(label, snapshot.period_end, snapshot.exported_at, record.draft)
+
+
+def refuse_dates(uow: UnitOfWork, document_pks: Sequence[int], now: dt.datetime, *, zone: str = DEFAULT_ZONE) -> None:
+    """`DraftRefused` or `TooEarly` (Russian, saying why) when any of the documents may not be signed
+    at `now` — the clock of the composition root: a draft, a period not ended, a snapshot not yet
+    exported. Nothing is signed then: a batch is refused whole, before the key is used."""
+    with uow:
+        records = [found(uow.documents.get(pk), f"документ №{pk} не найден") for pk in document_pks]
+        problems = [(r.draft, date_problem("sign", copy_facts(uow, r), now, zone=zone)) for r in records]
+    refused = [(draft, text) for draft, text in problems if text]
+    if refused:
+        more = f" (и ещё документов: {len(refused) - 1})" if len(refused) > 1 else ""
+        raise (DraftRefused if refused[0][0] else TooEarly)(f"{refused[0][1]}{more}")
 
 
 def check_signer(actor: Actor) -> None:
@@ -106,13 +136,17 @@ def check_signer(actor: Actor) -> None:
 def sign_documents(uow: UnitOfWork, store: ContentStore, signer: DocumentSigner, academic_year: str,
                    period_codes: Sequence[str], class_names: Sequence[str] = (), *, actor: Actor,
                    now: Callable[[], dt.datetime],
-                   on_done: Callable[[SigningOutcome], None] | None = None) -> list[SigningOutcome]:
+                   on_done: Callable[[SigningOutcome], None] | None = None,
+                   zone: str = DEFAULT_ZONE) -> list[SigningOutcome]:
     """Sign every document of the selection that is not signed yet (copies replaced by corrected
-    ones are not signed: the corrected copy is)."""
+    ones are not signed: the corrected copy is; drafts are not signed). Refused whole, before the
+    key is used, when a document's period has not ended or its snapshot was not exported yet at
+    `now()` (`domain.drafts`; `zone` is the school's)."""
     check_signer(actor)
     pending = awaiting_signature(uow, academic_year, period_codes, class_names)
     if not pending:
         raise nothing_to_sign(uow, academic_year, period_codes, class_names)
+    refuse_dates(uow, [doc.pk for doc in pending], now(), zone=zone)
     outcomes = []
     for doc in pending:
         outcome = _sign_one(uow, store, signer, doc, actor=actor, now=now())
@@ -225,19 +259,22 @@ class SignDocuments:
     def __init__(self, uow: UnitOfWork, store: ContentStore, selection: Selection, *, actor: Actor,
                  now: Callable[[], dt.datetime], class_names: Sequence[str] = (),
                  on_done: Callable[[SigningOutcome], None] | None = None, audit_as: str | None = None,
-                 key_facts: Mapping[str, str] | None = None) -> None:
+                 key_facts: Mapping[str, str] | None = None, zone: str = DEFAULT_ZONE) -> None:
         self.uow, self.store, self.selection, self.actor, self.now = uow, store, dict(selection), actor, now
         self.class_names, self.on_done, self.audit_as = tuple(class_names), on_done, audit_as
-        self.key_facts = dict(key_facts or {})
+        self.key_facts, self.zone = dict(key_facts or {}), zone
 
     def validate(self) -> None:
+        """Refuses, having written nothing, what `sign_documents` would (drafts and dates included)."""
         check_signer(self.actor)
         if not any(self.selection.values()):
             raise NotFoundError("не выбран ни один период с документами, ожидающими подписи")
-        if not any(awaiting_signature(self.uow, year, codes, self.class_names)
-                   for year, codes in self.selection.items()):
+        pending = [doc for year, codes in self.selection.items()
+                   for doc in awaiting_signature(self.uow, year, codes, self.class_names)]
+        if not pending:
             year, codes = next(iter(self.selection.items()))
             raise nothing_to_sign(self.uow, year, codes, self.class_names)
+        refuse_dates(self.uow, [doc.pk for doc in pending], self.now(), zone=self.zone)
 
     def run(self, signer: DocumentSigner) -> list[SigningOutcome]:
         self.validate()
@@ -246,9 +283,9 @@ class SignDocuments:
             for year, codes in self.selection.items():
                 try:
                     outcomes += sign_documents(self.uow, self.store, signer, year, codes, self.class_names,
-                                               actor=self.actor, now=self.now, on_done=self.on_done)
-                except NotFoundError:
-                    continue  # signed meanwhile by another batch
+                                               actor=self.actor, now=self.now, on_done=self.on_done, zone=self.zone)
+                except (NotFoundError, DraftRefused):
+                    continue  # signed meanwhile by another batch, or a year of drafts only
         finally:
             if self.audit_as:
                 self._record_batch(outcomes)

@@ -173,7 +173,7 @@ def make_copies(year: str, period: str):
     who = current_actor()
 
     def work(report: jobs.Report) -> dict:
-        return period_close.make_copies(a.uow(), a.runner, academic_year, period, actor=who, clock=a.now,
+        return period_close.make_copies(a.uow(), a.runner, academic_year, period, actor=who, clock=a.clock,
                                         report=report)
 
     job_id = jobs.start(app, "period_copies", f"Копии журнала: {academic_year}, {period_title(period)}",

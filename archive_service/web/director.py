@@ -97,7 +97,7 @@ def _unsigned(rows: list[dict] | None = None) -> dict[str, dict[str, list[dict]]
     corrected one awaits nothing (the corrected copy is signed instead)."""
     grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for row in documents.list_documents(archive().uow()) if rows is None else rows:
-        if row["signature"] is None and not row["superseded"]:
+        if row["signature"] is None and not row["superseded"] and not row["draft"]:  # a draft is never signed
             grouped[row["academic_year"]][row["period"]].append(row)
     return {year: dict(sorted(periods.items(), key=lambda p: _period_order(p[0])))
             for year, periods in sorted(grouped.items(), reverse=True)}
@@ -230,9 +230,10 @@ def start_signing():
     if not chosen:
         flash("Отметьте хотя бы один период с документами, ожидающими подписи.", "error")
         return redirect(url_for("director.sign"))
-    try:
+    try:  # a period not ended, a snapshot not exported yet: said here, before the key is opened
+        SignDocuments(a.uow(), a.store, chosen, actor=who, now=a.now, zone=a.settings.timezone).validate()
         key_spec, key = _chosen_key(request.form, request.files)
-    except (SigningError, ConfigError) as err:
+    except (SigningError, ConfigError, ArchiveError) as err:
         record_refusal(a.uow(), "period", where(chosen), str(err), actor=who, now=a.now())
         flash(f"Ничего не подписано: {err}.", "error")
         return redirect(url_for("director.sign", method=request.form.get("method", "file")))
@@ -258,7 +259,7 @@ def _signing_work(chosen: dict[str, list[str]], key_spec: KeySpec, key: dict, wh
                                                f"{'подписан' if outcome.ok else 'ошибка'}")
 
         command = SignDocuments(a.uow(), a.store, chosen, actor=who, now=a.now, on_done=done,
-                                audit_as="web.sign_batch", key_facts=key)
+                                audit_as="web.sign_batch", key_facts=key, zone=a.settings.timezone)
         try:
             with a.signer(key_spec) as signer:
                 command.run(signer)

@@ -108,7 +108,8 @@ def _to_register(uow, registered: set[str]) -> list[dict]:
     """Rendered documents not in the register yet: signed ones first, newest years first."""
     docs = [{**d, "label": f"{d['academic_year']}, {PERIODS.get(d['period'], d['period'])} — {d['class']} класс — "
                           f"{DOCUMENT_WORDS[d['kind']]}, листов {d['sheets']}"}
-            for d in documents.list_documents(uow) if d["document_id"] not in registered and not d["superseded"]]
+            for d in documents.list_documents(uow)
+            if d["document_id"] not in registered and not d["superseded"] and not d["draft"]]
     return sorted(docs, key=lambda d: (d["signature"] is None, [-int(y) for y in d["academic_year"].split("/")],
                                        d["period"], class_sort_key(d["class"])))
 
@@ -148,7 +149,8 @@ def register_add():
         row = register.RegisterDocument(
             a.uow(), form["document_id"], handed_over_by=form["handed_over_by"], accepted_by=form["accepted_by"],
             placement=register.Placement(form["room"], form["cabinet"], form["folder"]), on=_date("on", _today()),
-            paper_only=bool(request.form.get("paper_only")), actor=current_actor(), now=a.now()).run()
+            paper_only=bool(request.form.get("paper_only")), actor=current_actor(), now=a.now(),
+            zone=a.settings.timezone).run()
     except FAILURES as err:
         message = ("документ ещё не подписан директором. В реестр вносятся подписанные документы; если школа ведёт "
                    "архив только на бумаге, отметьте «Архив только на бумаге»" if isinstance(err, register.NotSigned)

@@ -12,6 +12,7 @@ screenshotted (test-artifacts/screens/test_a_whole_period_as_each_role/).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -86,9 +87,10 @@ def snapshot_files(tmp_path):
 
 def test_a_whole_period_as_each_role(browser_app, snapshot_files, request):
     archive = browser_app.extensions["archive"]
-    # the director's key, issued by the demo authority the archive trusts (as `archive-service demo` does)
+    # the director's key, issued by the demo authority the archive trusts (as `archive-service demo` does:
+    # on the machine's clock, which everything that validates a certificate reads)
     create_demo_pki(archive.demo_pki.directory, owner=NAMES["director"], organisation="МБОУ СОШ № 21",
-                    password=KEY_PASSWORD.encode(), now=archive.now())
+                    password=KEY_PASSWORD.encode(), now=dt.datetime.now(dt.timezone.utc))
     screens = Screens(request.node.name)
     with LiveServer(browser_app) as server, sync_playwright() as p:
         browser = launch(p)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from archive_service import create_app
+from archive_service.app import create_app
 from archive_service.config import Settings
 from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
+from conftest import soon_after_the_quarter
 from gost_support import OWNER, SCHOOL
 from signing.cryptopro import certificate_thumbprint
 from signing.gost_pki import create_gost_pki
@@ -41,7 +42,7 @@ def setup(tmp_path, db_url, monkeypatch):
     with GostTsaStandIn(GostTimestampAuthority.from_files(pki.tsa_cert, pki.tsa_key)) as tsa:
         settings = Settings(home=tmp_path / "home", database_url=db_url, secret_key="test", cryptcp=STANDIN,
                             tsa_url=tsa.url, trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl))
-        app = create_app(settings)
+        app = create_app(settings, moment=soon_after_the_quarter())  # the quarter has ended
         app.config.update(TESTING=True)
         archive = app.extensions["archive"]
         stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)

@@ -286,3 +286,14 @@ def test_year_snapshots_carry_the_councils_decision_for_every_pupil_still_in_the
     assert 0 < decisions["promoted_conditionally"] < decisions["promoted"] / 50, "conditional promotion is rare"
     assert decisions["graduated"] > 0 and not any(p for q in ("Q2", "H1") for s in by_period[q].values()
                                                   for p in s.get("promotion") or [])
+
+
+def test_every_snapshot_is_exported_after_its_period_ended_and_before_the_demos_day(validated):
+    from archive_service.demo.tour import demo_start
+    from archive_service.domain.drafts import is_draft
+
+    start = demo_start("Europe/Moscow")
+    for snap in validated:
+        exported = snap.source.exported_at.astimezone(start.tzinfo)
+        assert not is_draft(snap.period.end, exported.date()), (snap.class_.name, snap.period, exported)
+        assert exported < start and not is_draft(snap.period.end, start.date())

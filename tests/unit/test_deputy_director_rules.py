@@ -10,6 +10,7 @@ import pytest
 
 from archive_service.adapters.orm import ArchiveKeyRecord, BackupSet, RetentionRule
 from archive_service.domain.actor import Actor
+from archive_service.domain.clock import Clock
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services import backup, jobs
 from archive_service.services.backup_command import CreateBackup
@@ -120,10 +121,10 @@ def test_closing_a_period_is_the_deputys_and_needs_stored_snapshots():
     seed_snapshot(uow, "5А")
     seed_snapshot(uow, "5Б")
     with pytest.raises(PermissionDenied):
-        ClosePeriod(uow, None, "2025/2026", ["Y"], actor=DIRECTOR, clock=lambda: MOMENT).validate()
+        ClosePeriod(uow, None, "2025/2026", ["Y"], actor=DIRECTOR, clock=Clock(lambda: MOMENT)).validate()
     with pytest.raises(NotFoundError, match="нет сохранённых снимков"):
-        ClosePeriod(uow, None, "2025/2026", ["Q1"], actor=DEPUTY, clock=lambda: MOMENT).run()
-    jobs_planned = ClosePeriod(uow, None, "2025/2026", ["Y"], actor=DEPUTY, clock=lambda: MOMENT).validate()
+        ClosePeriod(uow, None, "2025/2026", ["Q1"], actor=DEPUTY, clock=Clock(lambda: MOMENT)).run()
+    jobs_planned = ClosePeriod(uow, None, "2025/2026", ["Y"], actor=DEPUTY, clock=Clock(lambda: MOMENT)).validate()
     assert [(j.class_name, j.kind) for j in jobs_planned] == [("5А", "class_journal"), ("5Б", "class_journal")]
     assert uow.audit.entries() == []
 
@@ -159,7 +160,7 @@ def test_closing_a_period_tallies_every_class_and_records_one_event_with_who_and
     for name in ("5А", "5Б", "5В"):
         seed_snapshot(uow, name)
     heard = []
-    made = ClosePeriod(uow, _Runner(), "2025/2026", ["Y"], actor=DEPUTY, clock=lambda: MOMENT).run(
+    made = ClosePeriod(uow, _Runner(), "2025/2026", ["Y"], actor=DEPUTY, clock=Clock(lambda: MOMENT)).run(
         lambda done, job, outcome: heard.append((done, job.class_name)))
     assert (made.rendered, made.reused, made.failed, made.sheets, made.pages) == (2, 0, 1, 40, 80)
     assert made.errors == ("5Б: шрифт не найден",) and [d for d, _ in heard] == [1, 2, 3]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, false, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_service.adapters.orm.base import Base, UTCDateTime
@@ -37,6 +37,9 @@ class DocumentRecord(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     destroyed_by_act: Mapped[str | None] = mapped_column(String(20))
     """«N/YYYY» of the disposal act that destroyed its files (the row stays as evidence)."""
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Made before its period ended (`domain.drafts`): the file says «ЧЕРНОВИК — период не завершён»
+    on every page; never signed, registered or backed up as an archive copy."""
 
 
 class DocumentSignature(Base):
