@@ -27,7 +27,7 @@ from builders import Q2_END, Q2_START, as_bytes, snapshot
 from conftest import NOW
 from keys_support import KEY_CODE, with_archive_key
 from pdf_reading import PdfPages
-from test_certificate import pupils, store_year, year_snapshot
+from test_certificate import AFTER_THE_YEAR, pupils, store_year, year_snapshot
 
 CLERK = Actor("Петрова Анна Сергеевна", "secretary")
 AT_THE_TERMINAL = Actor(f"{TERMINAL_PREFIX}root", "deputy", "cli@archive-01")
@@ -53,10 +53,11 @@ def class_snapshot(name: str, grade: int) -> dict:
     return data
 
 
-def add(archive, document_id: str):
+def add(archive, document_id: str, now: dt.datetime = NOW):
+    """Register a copy; a year's summary sheet is registered after the year ends (`AFTER_THE_YEAR`)."""
     return register.register_document(archive.uow(), document_id, handed_over_by="Иванова Т. П.",
-                                      accepted_by="Петрова А. С.", placement=PLACE, on=dt.date(2027, 1, 15),
-                                      paper_only=True, actor=CLERK, now=NOW)
+                                      accepted_by="Петрова А. С.", placement=PLACE,
+                                      on=max(dt.date(2027, 1, 15), now.date()), paper_only=True, actor=CLERK, now=now)
 
 
 def printed(archive, what: str) -> bytes:
@@ -100,7 +101,7 @@ def papers(archive, tmp_path):
         add(archive, documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                                "class_journal", archive.render_options,
                                                actor=Actor("deputy", "deputy"), now=NOW).document_id)
-    add(archive, store_year(archive, year_snapshot("9А", 9, "2026/2027", pupils(6, 2)))["document_id"])
+    add(archive, store_year(archive, year_snapshot("9А", 9, "2026/2027", pupils(6, 2)))["document_id"], AFTER_THE_YEAR)
     with_archive_key(archive)
     made = backup.create_backup(archive.uow(), archive.store, archive.media(), "2026/2027", ["Q2"],
                                 actor=AT_THE_TERMINAL, now=NOW)
