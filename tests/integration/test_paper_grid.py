@@ -254,3 +254,21 @@ def test_every_subject_still_starts_on_a_sheet_front_and_is_listed_with_its_shee
         assert pdf.top_right_number(2 * (first - 1)) == str(first)
         assert title.split(" (")[0] in pdf.texts[2 * (first - 1)]
 
+
+
+def test_no_row_of_a_topics_list_is_split_across_pages(renderer, tmp_path_factory):
+    """The demo's 1А: a lesson's list of absent pupils runs to several lines; a row that does not fit
+    goes whole to the next page, so under a repeated header the first word is a lesson's number."""
+    data = next(d for d in generate(periods=["Q2"]) if d["class"]["name"] == "1А")
+    _, _, pdf = render(renderer, data, tmp_path_factory)
+    continued = 0
+    for words in pdf.words:
+        head = next((w for w in words if w.text == "Тема"), None)
+        date = next((w for w in words if w.text == "Дата" and head and abs(w.cy - head.cy) < 2), None)
+        if head is None or date is None:
+            continue
+        below = sorted((w for w in words if w.y0 > head.y1 + 1), key=lambda w: (round(w.y0), w.x0))
+        first = below[0]
+        assert first.x1 <= date.x0 + 1 and first.text.isdigit(), f"a row begins with «{first.text}»"
+        continued += not any(w.text.startswith("задания") for w in words if w.y1 < head.y0)
+    assert continued >= 1, "the demo's 1А has a topics list that continues on another page"
