@@ -24,6 +24,7 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
 from conftest import NOW
 from pdf_reading import PdfPages, Word
+from test_documents_pdf import render
 
 MM = 72 / 25.4
 EDGE = 10 * MM  # nothing printed nearer the paper's edge: many printers cannot print there
@@ -47,15 +48,6 @@ def demo():
         if len(found) == len(wanted):
             return found
     raise AssertionError(f"the demo has no {wanted - set(found)}")
-
-
-def render(renderer, snap, tmp_path_factory, options=RenderOptions(), kind="class_journal"):
-    canonical = canonical_bytes(snap)
-    method = renderer.summary_sheet if kind == "summary_sheet" else renderer.class_journal
-    doc = method(snap, canonical, content_hash(canonical), options)
-    path = tmp_path_factory.mktemp("pdf") / f"{doc.document_id}.pdf"
-    path.write_bytes(doc.pdf)
-    return doc, PdfPages(path)
 
 
 KINDS = [("journal", True), ("summary", True), ("journal", False), ("summary", False)]
