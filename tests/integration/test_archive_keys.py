@@ -225,12 +225,12 @@ def test_reseal_at_the_terminal_and_the_act_shows_the_key(archive, runner, inges
     act = tmp_path / "act.pdf"
     assert runner.invoke(args=["backup", "act", new, "--out", str(act)]).exit_code == 0
     text = subprocess.run(["pdftotext", str(act), "-"], capture_output=True, text=True, check=True).stdout
-    assert "АКТ № 1" in text and ingested.fingerprint in text and "жёсткий диск (каталог)" in text  # made today
+    assert "АКТ № 2/2027" in text and ingested.fingerprint in text and "жёсткий диск (каталог)" in text  # after the old
     assert "II четверть" in text and "Q2)" not in text
     old_act = tmp_path / "old.pdf"
     assert runner.invoke(args=["backup", "act", old, "--out", str(old_act)]).exit_code == 0
     text = subprocess.run(["pdftotext", str(old_act), "-"], capture_output=True, text=True, check=True).stdout
-    assert "АКТ № 1" in text and "запечатаны кодом доступа директора" in text  # made on NOW, another year
+    assert "АКТ № 1/2027" in text and "запечатаны кодом доступа директора" in text  # the first set of 2027
 
 
 def test_hand_over_acts_are_numbered_within_the_year_and_copies_record_the_medium(archive, ingested):

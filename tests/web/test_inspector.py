@@ -24,6 +24,7 @@ from signing import create_demo_pki, load_pkcs12, verify_pdf
 from web_support import NAMES
 
 CLERK = Actor("secretary", "secretary")
+AFTER_THE_YEAR = dt.datetime(2027, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 MOVER = {"id": "mover", "full_name": "Семёнова Алёна Олеговна", "birth_date": "2014-07-07", "enrolled_on": None,
          "left_on": None}
@@ -53,9 +54,10 @@ def store(archive, data: dict, kind: str) -> str:
 
 
 @pytest.fixture
-def holdings(archive, staff):
+def holdings(archive, staff, monkeypatch):
     """Summary sheets of two school years: the mover in 5А (2025/2026), then in 6Б (2026/2027), not in 6А;
-    a Q2 journal copy of 5А that does not list her. The 6Б sheet is signed and registered."""
+    a Q2 journal copy of 5А that does not list her. The 6Б sheet is signed and registered after the
+    year ended (the archive's clock moves to 01.07.2027: nothing is signed before its period ends)."""
     others = snapshot()["students"][:2]
     ids = {
         "5А 2025/2026": store(archive, year_snapshot("2025/2026", "5А", others + [MOVER]), "summary_sheet"),
@@ -66,12 +68,13 @@ def holdings(archive, staff):
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
                     password=b"pin", now=dt.datetime.now(dt.timezone.utc))
     signer = archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin"))
+    monkeypatch.setattr(archive, "now", lambda: AFTER_THE_YEAR)
     outcomes = sign_documents(archive.uow(), archive.store, signer, "2026/2027", ["year"], ["6Б"],
                               actor=Actor("director", "director"), now=archive.now)
     assert [o.ok for o in outcomes] == [True]
     register_document(archive.uow(), ids["6Б 2026/2027"], handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
                       placement=Placement("каб. 12", "шкаф 3", "папка 2027"), on=dt.date(2027, 7, 1),
-                      paper_only=False, actor=CLERK, now=NOW)
+                      paper_only=False, actor=CLERK, now=AFTER_THE_YEAR)
     return ids
 
 

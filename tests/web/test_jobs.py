@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 import time
 
-from archive_service import create_app
+from archive_service.app import create_app as create_app_on_clock
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.services import jobs as job_rows
@@ -72,7 +72,8 @@ def test_a_job_left_running_by_a_dead_web_process_is_marked_interrupted_when_the
     alive = job_rows.create(archive.uow(), "period_backup", "Резервная копия", {}, total=1, actor=X,
                             now=archive.now())
     job_rows.progress(archive.uow(), alive, status="running", now=archive.now())
-    restarted = create_app(archive.settings)  # the web process started again over the same database
+    # the web process started again over the same database, on the same clock as the test's app
+    restarted = create_app_on_clock(archive.settings, moment=archive.now)
     restarted.config.update(TESTING=True)
     try:
         state = client_factory(restarted)("deputy").get(f"/jobs/{left}").get_json()
