@@ -35,12 +35,22 @@ from signing import create_demo_pki, create_gost_pki, load_pkcs12
 from signing.cryptopro import openssl_gost_command
 
 PASSWORD = b"bench"
+AFTER_THE_TERM = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
+"""The benchmark's own clock for signing: after the term ends (25.12.2026) and its snapshots were exported —
+nothing is signed before its period ends (domain/drafts.py). Only this composition root sets it."""
 _archive: Archive | None = None
+
+
+def _after_the_term() -> dt.datetime:
+    return AFTER_THE_TERM + (dt.datetime.now(dt.timezone.utc) - _STARTED)
+
+
+_STARTED = dt.datetime.now(dt.timezone.utc)
 
 
 def _start(settings: Settings) -> None:
     global _archive
-    _archive = Archive(settings)
+    _archive = Archive(settings, moment=_after_the_term)
 
 
 def _signer(gost_key: bool):
