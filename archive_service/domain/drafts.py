@@ -14,9 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from archive_service.domain.clock import SCHOOL_TIMEZONE as DEFAULT_ZONE  # the one school time zone
+
 DRAFT_MARK = "ЧЕРНОВИК — период не завершён"
 """Printed on every page of a draft."""
-DEFAULT_ZONE = "Europe/Moscow"
 
 ACTIONS = {"sign": "Подписать", "register": "Внести в реестр"}
 """What is refused, as the refusal starts."""
