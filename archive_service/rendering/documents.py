@@ -34,7 +34,7 @@ from retention import DEFAULT_YEARS
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot
 
-TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.1", "summary_sheet": "summary-sheet/1.1"}
+TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.2", "summary_sheet": "summary-sheet/1.2"}
 HEADINGS = {"class_journal": "Бумажная копия электронного классного журнала",
             "summary_sheet": "Сводная ведомость итоговых отметок"}
 RETENTION_NOTES = {"summary_sheet": " (документ строгой отчётности)"}

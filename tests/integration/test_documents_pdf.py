@@ -221,7 +221,7 @@ def test_pdfa_identification_metadata_and_embedded_fonts(grade5):
     assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
     info = subprocess.run(["pdfinfo", str(pdf.path)], capture_output=True, text=True, check=True).stdout
     assert f"snapshot-sha256={content_hash(canonical_bytes(snap))}" in info
-    assert "template=journal-copy/1.1" in info
+    assert "template=journal-copy/1.2" in info
     fonts = subprocess.run(["pdffonts", str(pdf.path)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts

@@ -32,7 +32,7 @@ def test_a_closed_period_has_a_recorded_document_in_the_store(archive, stored):
     assert result.status == "rendered" and result.sheets * 2 == result.pages
     assert archive.store.read(result.sha256).startswith(b"%PDF-")
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
-    assert row["document_id"] == result.document_id and row["template_version"] == "journal-copy/1.1"
+    assert row["document_id"] == result.document_id and row["template_version"] == "journal-copy/1.2"
     assert audit.verify_audit_log(archive.uow()) == (2, [])
 
 
