@@ -55,6 +55,7 @@ benchmark: install
 	$(BIN)/python benchmarks/sign.py --gost
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/pull.py
+	$(BIN)/python benchmarks/term.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
