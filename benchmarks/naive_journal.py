@@ -28,7 +28,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
-DATES_PER_TABLE = 16  # date columns that fit beside the names on A4 portrait at 8 pt
+DATES_PER_TABLE = 13  # date columns that fit beside the names (one line each) on A4 portrait at 8 pt
 
 STYLE = """
 @font-face { font-family: "PT Sans"; src: url(PTS55F.ttf); }
