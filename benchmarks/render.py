@@ -6,7 +6,12 @@ period close` does: each worker process renders documents through the real servi
 store content-addressed, record, audit). Reported: pages per second per worker process (pages
 over the worker's busy time), classes per minute, peak memory per worker, wall time.
 
-    .venv/bin/python benchmarks/render.py [--workers 2] [--periods Q2 H1]
+The yardstick, in the same run: after the pool has stopped, one class (--naive-class, 5А of the
+second quarter by default) is laid out again in this process as a naive WeasyPrint document — the
+same data in plain HTML tables, one box per cell (benchmarks/naive_journal.py) — three times; its
+best pages per second and our per-worker rate over it are printed too.
+
+    .venv/bin/python benchmarks/render.py [--workers 2] [--periods Q2 H1] [--naive-class 5А]
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import json
 import multiprocessing
 import resource
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -26,6 +32,11 @@ from archive_service.demo import generate
 from archive_service.domain.actor import Actor
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the yardstick beside this file, however it is loaded
+from naive_journal import NaiveRenderer  # noqa: E402
+
+NAIVE_RUNS = 3
 
 _archive: Archive | None = None
 
@@ -50,11 +61,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--periods", nargs="+", default=["Q2", "H1"])
+    parser.add_argument("--naive-class", default="5А", help="the class laid out the naive way as the yardstick")
     args = parser.parse_args()
+    snapshots = list(generate(periods=args.periods))
+    naive_snapshot = next(s for s in snapshots if s["class"]["name"] == args.naive_class)
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         settings = Settings(home=Path(tmp) / "home", secret_key="bench")
         archive = create_app(settings).extensions["archive"]
-        for data in generate(periods=args.periods):
+        for data in snapshots:
             ingest_snapshot(archive.uow(), json.dumps(data, ensure_ascii=False), actor=Actor("benchmark", "deputy"),
                             now=archive.now())
         jobs = documents.plan_period_close(archive.uow(), "2026/2027", args.periods)
@@ -78,10 +92,30 @@ def main() -> None:
               f"peak memory {peak / 1024:.0f} MiB")
     print(f"{len(jobs)} classes, {pages_total} pages in {wall:.1f} s with {args.workers} workers: "
           f"{len(jobs) / wall * 60:.1f} classes/min, {pages_total / wall:.1f} pages/s in all")
-    print(f"RESULT render_pages_per_second_per_worker {sum(rates) / len(rates):.1f} pages/s")
+    ours = sum(rates) / len(rates)
+    print(f"RESULT render_pages_per_second_per_worker {ours:.1f} pages/s")
     print(f"RESULT render_peak_memory_per_worker {max(p[2] for p in per_worker.values()) / 1024:.0f} MiB")
     print(f"RESULT school_quarter_close_classes_per_minute {len(jobs) / wall * 60:.1f} classes/min")
     print(f"RESULT school_quarter_close_seconds {wall:.1f} s")
+    for job, (_, pages, busy, _) in zip(jobs, results):
+        if job.class_name == args.naive_class:
+            print(f"{job.class_name} ({job.kind}) here: {pages} pages in {busy:.2f} s = {pages / busy:.1f} pages/s")
+    naive = naive_pages_per_second(naive_snapshot)
+    print(f"RESULT render_naive_weasyprint_pages_per_second {naive:.2f} pages/s")
+    print(f"RESULT render_speedup_vs_naive_weasyprint {ours / naive:.1f} x")
+
+
+def naive_pages_per_second(snapshot: dict) -> float:
+    """The best of NAIVE_RUNS naive layouts of one class, in this process, with the pool stopped."""
+    renderer = NaiveRenderer()  # stylesheet and fonts loaded once, before the clock
+    timings = []
+    for _ in range(NAIVE_RUNS):
+        started = time.perf_counter()
+        pdf, pages = renderer.pdf(snapshot)
+        timings.append(time.perf_counter() - started)
+    print(f"naive WeasyPrint, {snapshot['class']['name']}: {pages} pages, {len(pdf)} bytes in "
+          + ", ".join(f"{t:.2f}" for t in timings) + " s (best taken)")
+    return pages / min(timings)
 
 
 def _start_probe(_: int) -> int:
