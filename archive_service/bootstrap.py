@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
-from pyhanko.sign.signers import Signer
-from pyhanko.sign.timestamps import TimeStamper
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,19 +33,23 @@ from archive_service.services.execution import JobRunner
 from archive_service.services.unit_of_work import UnitOfWork
 from signing.commands import SignerCommand
 from signing.cryptopro import certificate_thumbprint, cryptcp_command, normalize_thumbprint
-from signing.external import ExternalCommandSigner
-from signing import DemoPKI, PadesSigner, SigningError, Trust, http_timestamper, load_pkcs12, local_timestamper
-from signing import KeyAccessError, pkcs11_key
-from signing.gost_pades import GostCompleter
+from signing.errors import KeyAccessError, SigningError
 from signing.gost_pki import GostPKI
-from signing.gost_tsa import DigestRoutedTimestamper, GostTimestampAuthority
-from signing.pades import StampStyle
+from signing.pki import DemoPKI
 from signing.trusted_list import load_trusted_list
 from storage import ContentStore, DirectoryMedium, Medium
-from storage.s3 import s3_medium
 
 if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
+    from pyhanko.sign.timestamps import TimeStamper
+
+    from signing.external import ExternalCommandSigner
     from signing.gost_pades import GostCompleter
+    from signing.pades import PadesSigner, StampStyle, Trust
+
+# pyHanko (signing.pades, signing.external, signing.gost_*, signing.pkcs11) is imported where a
+# signature is made or checked, not here: a process that only renders, stores or serves pages
+# never loads it (~25 MiB and ~0.5 s less per process: render workers, the command line).
 
 
 @dataclass
@@ -109,6 +111,8 @@ class Archive:
     def trust(self) -> Trust:
         """Roots and CRLs signatures are checked against: the configured roots (ARCHIVE_TRUST_ROOTS),
         the accredited centres (ARCHIVE_TRUSTED_ROOTS), and beside them the demo roots if there are any."""
+        from signing.pades import Trust
+
         roots = [Path(p.strip()) for p in self.settings.trust_roots.split(",") if p.strip()]
         crls = [Path(p.strip()) for p in self.settings.trust_crls.split(",") if p.strip()]
         accredited = load_trusted_list(self.settings.trusted_roots) if self.settings.trusted_roots else None
@@ -127,6 +131,9 @@ class Archive:
 
     def timestamper(self) -> TimeStamper:
         """The configured RFC 3161 authority, or the demo's local ones (GOST for Streebog requests)."""
+        from signing.gost_tsa import DigestRoutedTimestamper, GostTimestampAuthority
+        from signing.pades import http_timestamper, local_timestamper
+
         if self.settings.tsa_url:
             return http_timestamper(self.settings.tsa_url)
         local = (local_timestamper(self.demo_pki.tsa_cert, self.demo_pki.tsa_key) if self.demo_pki.exists()
@@ -139,11 +146,15 @@ class Archive:
 
     def gost_completer(self) -> GostCompleter:
         """Finishes documents whose GOST signature was made elsewhere (the browser plug-in)."""
+        from signing.gost_pades import GostCompleter
+
         return GostCompleter(self.timestamper(), self.trust())
 
 
     def pades_signer(self, key: Signer) -> PadesSigner:
         """A B-LTA signer around an opened key, with the configured timestamp authority."""
+        from signing.pades import PadesSigner
+
         return PadesSigner(key, self.timestamper(), self.trust(), self.settings.templates_dir / "fonts" / "PTS55F.ttf",
                            zone=self.zone)
 
@@ -151,6 +162,8 @@ class Archive:
     def browser_stamp(self) -> StampStyle:
         """The visible stamp of documents signed in the director's browser (font cut once), times in
         the school's time zone."""
+        from signing.pades import StampStyle
+
         return StampStyle(self.settings.templates_dir / "fonts" / "PTS55F.ttf", self.zone)
 
     def gost_certificate_check(self) -> Callable[[Any, dt.datetime], str | None]:
@@ -168,6 +181,8 @@ class Archive:
 
     def external_signer(self, command: str | SignerCommand, certificate: Path) -> ExternalCommandSigner:
         """Signing through an external program (a GOST key in CryptoPro, say) that returns a CMS."""
+        from signing.external import ExternalCommandSigner
+
         return ExternalCommandSigner(command, certificate, self.timestamper(), self.trust(),
                                      self.settings.templates_dir / "fonts" / "PTS55F.ttf",
                                      zone=self.zone)
@@ -189,6 +204,9 @@ class Archive:
         """The one place a signing key is opened: a document signer around the key `key` names,
         with the configured timestamp authority and trust. A token's session stays open while the
         block runs (a token usually allows one); a wrong password or PIN is a `KeyAccessError`."""
+        from signing.pades import load_pkcs12
+        from signing.pkcs11 import pkcs11_key
+
         if isinstance(key, Pkcs12File):
             yield self.pades_signer(load_pkcs12(key.path, key.password))
         elif isinstance(key, Pkcs12Upload):
@@ -228,6 +246,8 @@ class Archive:
         s = self.settings
         dir_a, dir_b = self.medium_dirs
         if s.s3_bucket:
+            from storage.s3 import s3_medium  # boto3 is loaded only where an S3 medium is used
+
             medium_a: Medium = s3_medium(s.s3_endpoint, s.s3_bucket, s.s3_access_key, s.s3_secret_key,
                                          label="Носитель A (S3)", location=s.medium_a_location,
                                          serial=s.medium_a_serial)
@@ -300,6 +320,8 @@ class Archive:
 def _load_uploaded_pkcs12(key: Pkcs12Upload) -> Any:
     """An uploaded PKCS#12 key, opened from a private temporary file deleted at once (pyHanko
     reads the key from a file)."""
+    from signing.pades import load_pkcs12
+
     fd, name = tempfile.mkstemp(prefix="key-", suffix=".p12")  # mode 0600
     try:
         with os.fdopen(fd, "wb") as out:

@@ -27,7 +27,7 @@ from archive_service.domain.sheets import certification_page
 from archive_service.errors import DraftRefused, NotFoundError, PermissionDenied, TooEarly, found
 from archive_service.services import corrections
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import SigningError, newest_timestamp_expiry
+from signing.errors import SigningError
 from storage import ContentStore, StorageError
 from storage.crash_points import crash_point
 
@@ -181,6 +181,8 @@ def store_signed(uow: UnitOfWork, store: ContentStore, doc: Pending, signed: byt
     """A signed file made by any route (a key here, an external program, the director's browser)
     stored and recorded: its facts first as a `document.signing` event (a crash after storing is
     adopted by the next run), then the file, then the signature record with its audit event."""
+    from signing import newest_timestamp_expiry  # pyHanko: loaded where a signature is made
+
     try:
         expires = newest_timestamp_expiry(signed)
         facts = {"sha256": hashlib.sha256(signed).hexdigest(), "size": len(signed), "level": "PAdES B-LTA",
