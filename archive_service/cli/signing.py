@@ -30,7 +30,7 @@ from archive_service.services.signing import (
     nothing_to_sign,
     refuse_dates,
 )
-from signing import SigningError, verify_pdf
+from signing import SigningError
 
 
 def _secret(prompt: str) -> bytes:
@@ -200,6 +200,8 @@ def verify_command(path: Path, as_json: bool) -> None:
         data = path.read_bytes()
     except OSError:
         raise click.ClickException(f"файл {path.name} не удалось прочитать") from None
+    from signing import verify_pdf  # pyHanko: loaded where it works
+
     with _quiet_validation_library():
         report = verify_pdf(data, trust, zone=archive.zone)
     if as_json:

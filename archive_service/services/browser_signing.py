@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import asdict, dataclass
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from asn1crypto import x509
 
@@ -42,8 +42,10 @@ from archive_service.services.signing import (
 from archive_service.services.unit_of_work import UnitOfWork
 from signing import SigningError
 from signing import gost
-from signing.gost_pades import PreparedSignature
 from storage import ContentStore, StorageError
+
+if TYPE_CHECKING:
+    from signing.gost_pades import PreparedSignature
 
 LIFETIME = dt.timedelta(hours=1)
 """How long a prepared document waits for its signature (a batch of a period takes minutes)."""
@@ -232,6 +234,8 @@ def _awaiting(uow: UnitOfWork, row: PreparedRow) -> DocumentRecord:
 
 def _claim(uow: UnitOfWork, prepared_id: str, *, owner_id: int, now: dt.datetime) -> tuple[PreparedSignature, Pending]:
     """The prepared document of this id, if it is this person's, not expired and still awaiting the signature."""
+    from signing.gost_pades import PreparedSignature  # pyHanko: loaded where a signature is made
+
     with uow:
         uow.prepared.remove_expired(now)
         uow.commit()

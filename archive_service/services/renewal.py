@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from archive_service.adapters.orm import TimestampRenewal
 from archive_service.domain.actor import Actor
 from archive_service.services.audit_trail import record
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import SigningError, Trust, add_document_timestamp, newest_timestamp_expiry, verify_pdf
+from signing.errors import SigningError
 from storage import ContentStore, StorageError
+
+if TYPE_CHECKING:
+    from signing import Trust
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ def documents_at_risk(uow: UnitOfWork, *, now: dt.datetime, horizon: dt.timedelt
 def renew_timestamps(uow: UnitOfWork, store: ContentStore, timestamper, trust: Trust, *, now: dt.datetime,
                      horizon: dt.timedelta, actor: Actor) -> list[tuple[AtRisk, str | None]]:
     """Add a new document timestamp to every document at risk; (document, error or None)."""
+    from signing import add_document_timestamp, newest_timestamp_expiry  # pyHanko: loaded where it works
+
     results: list[tuple[AtRisk, str | None]] = []
     for doc in documents_at_risk(uow, now=now, horizon=horizon):
         try:
@@ -87,6 +93,8 @@ class CheckFailure:
 def check_signed_documents(uow: UnitOfWork, store: ContentStore, trust: Trust, now: dt.datetime,
                            zone: dt.tzinfo = dt.timezone.utc) -> tuple[int, list[CheckFailure]]:
     """Verify the current signed file of every signed document (signature, timestamps, AdES LTA)."""
+    from signing import verify_pdf  # pyHanko: loaded where it works
+
     failures = []
     with uow:
         rows = [(r.document_id, r.class_name, r.period_code, (n.sha256 if n else s.sha256))

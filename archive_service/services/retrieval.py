@@ -23,7 +23,7 @@ stays available, marked as unsigned.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from dataclasses import dataclass, field
 
 from archive_service.adapters.orm import SnapshotRecord
@@ -38,8 +38,10 @@ from archive_service.services.certificates import normalise_name
 from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.register import NotSigned
 from archive_service.services.unit_of_work import UnitOfWork
-from signing import Trust, VerificationReport, verify_pdf
 from storage import ContentStore, StorageError
+
+if TYPE_CHECKING:
+    from signing import Trust, VerificationReport
 
 KINDS = {"class_journal": "Копия классного журнала", "summary_sheet": "Сводная ведомость итоговых отметок"}
 REGISTER_STATUS = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}
@@ -302,6 +304,8 @@ def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Tr
                     zone: dt.tzinfo = dt.timezone.utc) -> tuple[DocumentCard, VerificationReport]:
     """The signature report of the current signed file, checked offline now (`trust` is asked for
     only when there is a signature to check)."""
+    from signing import verify_pdf  # pyHanko: loaded where it works
+
     with uow:
         card = _existing(_card(uow, document_id))
         if card.signature is None:
