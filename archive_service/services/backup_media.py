@@ -7,20 +7,22 @@ the serial number is the one the administrator configured (`ARCHIVE_MEDIUM_A_SER
 from __future__ import annotations
 
 from storage import DirectoryMedium, Medium
-from storage.iso import IsoImageMedium
-from storage.s3 import S3Medium
 
-KINDS: tuple[tuple[type, str], ...] = (
-    (IsoImageMedium, "оптический диск"),
-    (S3Medium, "облачное хранилище S3 с блокировкой удаления"),
-    (DirectoryMedium, "жёсткий диск (каталог)"),
-)
 OTHER = "носитель данных"
+
+
+def kinds() -> tuple[tuple[type, str], ...]:
+    """Each class of medium with its words (boto3 is loaded here, not when the archive starts)."""
+    from storage.iso import IsoImageMedium
+    from storage.s3 import S3Medium
+
+    return ((IsoImageMedium, "оптический диск"), (S3Medium, "облачное хранилище S3 с блокировкой удаления"),
+            (DirectoryMedium, "жёсткий диск (каталог)"))
 
 
 def medium_kind(medium: Medium) -> str:
     """The medium's type as the act prints it."""
-    return next((words for cls, words in KINDS if isinstance(medium, cls)), OTHER)
+    return next((words for cls, words in kinds() if isinstance(medium, cls)), OTHER)
 
 
 def medium_facts(medium: Medium) -> dict[str, str]:
