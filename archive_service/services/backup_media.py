@@ -6,11 +6,14 @@ the serial number is the one the administrator configured (`ARCHIVE_MEDIUM_A_SER
 
 from __future__ import annotations
 
+from functools import cache
+
 from storage import DirectoryMedium, Medium
 
 OTHER = "носитель данных"
 
 
+@cache
 def kinds() -> tuple[tuple[type, str], ...]:
     """Each class of medium with its words (boto3 is loaded here, not when the archive starts)."""
     from storage.iso import IsoImageMedium
