@@ -12,11 +12,12 @@ archive) with a GOST R 34.10-2012 key through the external route — the OpenSSL
 command CryptoPro's cryptcp would be, Streebog digests, a GOST timestamp authority — and both
 figures are printed.
 
-The yardstick, in the same run: before the workers start, the same unsigned documents are signed
-in this one process with the least pyHanko code there is — the PKCS#12 key opened once,
-`signers.sign_pdf` into an `IncrementalPdfFileWriter`, PAdES B-B: no timestamp, no validation data,
-no visible stamp, nothing stored — three times over the batch; the best pass's documents per second
-and our two-worker B-LTA rate over it are printed too.
+The yardstick, in the same run: the same unsigned documents are signed in this one process with
+the least pyHanko code there is — the PKCS#12 key opened once, `signers.sign_pdf` into an
+`IncrementalPdfFileWriter`, PAdES B-B: no timestamp, no validation data, no visible stamp, nothing
+stored. Both are measured three times, alternately (plain pass, our pass, …; each of our passes
+from a copy of the archive as it stood before signing, with fresh worker processes), and the best
+pass of each is taken: our two-worker B-LTA rate over plain pyHanko's is printed too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import datetime as dt
 import io
 import json
 import multiprocessing
+import shutil
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +47,7 @@ from signing import create_demo_pki, create_gost_pki, load_pkcs12
 from signing.cryptopro import openssl_gost_command
 
 PASSWORD = b"bench"
-PLAIN_RUNS = 3
+RUNS = 3
 AFTER_THE_TERM = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
 """The benchmark's own clock for signing: after the term ends (25.12.2026) and its snapshots were exported —
 nothing is signed before its period ends (domain/drafts.py). Only this composition root sets it."""
@@ -122,42 +124,58 @@ def measure(workers: int, *, gost_key: bool) -> tuple[int, float, float | None]:
         else:
             create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна",
                             organisation="МБОУ СОШ № 21", password=PASSWORD, now=now)
-        plain = None
-        if not gost_key:
-            unsigned = [archive.store.read(doc.sha256)
-                        for doc in awaiting_signature(archive.uow(), "2026/2027", ["Q2", "H1"])]
-            plain = plain_pyhanko_documents_per_second(unsigned, archive.demo_pki.signer_p12)
+        unsigned = [archive.store.read(doc.sha256)
+                    for doc in awaiting_signature(archive.uow(), "2026/2027", ["Q2", "H1"])]
+        plain_key = None if gost_key else signers.SimpleSigner.load_pkcs12(str(archive.demo_pki.signer_p12),
+                                                                           passphrase=PASSWORD)
         classes = [job.class_name for job in jobs]
         shares = [(classes[i::workers], gost_key) for i in range(workers)]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
-            list(pool.map(_warm, range(workers)))  # processes up (as long-lived workers are) before timing
-            started = time.perf_counter()
-            results = list(pool.map(_sign_classes, shares))
-            wall = time.perf_counter() - started
-    signed = sum(n for n, _ in results)
+        before = Path(tmp) / "before-signing"
+        shutil.copytree(settings.home, before)
+        plain_timings, passes = [], []
+        for run in range(RUNS):  # the passes alternate, so both meet the machine in the same state
+            if run:
+                shutil.rmtree(settings.home)
+                shutil.copytree(before, settings.home)
+            if plain_key is not None:
+                plain_timings.append(plain_pyhanko_pass(unsigned, plain_key))
+            passes.append(sign_pass(settings, workers, shares))
     kind = "GOST R 34.10-2012 (external route, OpenSSL GOST engine)" if gost_key else "PKCS#12 ECDSA"
-    for i, (n, busy) in enumerate(results):
-        print(f"worker {i}: {n} documents in {busy:.1f} s = {n / busy:.1f} docs/s")
-    print(f"{signed} documents signed at PAdES B-LTA with {kind} in {wall:.1f} s with {workers} workers "
-          f"(each opening the key once, inside the timed part)")
+    for run, (wall, results) in enumerate(passes):
+        workers_text = ", ".join(f"{n} in {busy:.1f} s" for n, busy in results)
+        print(f"pass {run + 1}: {sum(n for n, _ in results)} documents signed at PAdES B-LTA with {kind} in "
+              f"{wall:.1f} s with {workers} workers (each opening the key once, inside the timed part: {workers_text})")
+    wall, results = min(passes, key=lambda p: p[0])
+    signed = sum(n for n, _ in results)
+    plain = None
+    if plain_timings:
+        print(f"plain pyHanko B-B, one process: {len(unsigned)} documents in "
+              + ", ".join(f"{t:.2f}" for t in plain_timings) + " s")
+        plain = len(unsigned) / min(plain_timings)
+    print(f"best passes taken: ours {wall:.2f} s" + (f", plain {min(plain_timings):.2f} s" if plain_timings else ""))
     return signed, wall, plain
 
 
-def plain_pyhanko_documents_per_second(documents: list[bytes], p12: Path) -> float:
-    """The best of PLAIN_RUNS passes of plain pyHanko B-B over `documents`, in this process."""
-    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSWORD)  # key opened once, before the clock
-    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
-    timings = []
-    for _ in range(PLAIN_RUNS):
+def sign_pass(settings: Settings, workers: int, shares: list[tuple[list[str], bool]]) -> tuple[float, list]:
+    """One pass: every document signed by `workers` fresh worker processes; (wall seconds, per worker
+    (documents, busy seconds))."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(settings,)) as pool:
+        list(pool.map(_warm, range(workers)))  # processes up (as long-lived workers are) before timing
         started = time.perf_counter()
-        for pdf in documents:
-            out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), meta, signer=signer)
-            assert len(out.getvalue()) > len(pdf)
-        timings.append(time.perf_counter() - started)
-    print(f"plain pyHanko B-B, one process: {len(documents)} documents in "
-          + ", ".join(f"{t:.2f}" for t in timings) + " s (best taken)")
-    return len(documents) / min(timings)
+        results = list(pool.map(_sign_classes, shares))
+        wall = time.perf_counter() - started
+    return wall, results
+
+
+def plain_pyhanko_pass(documents: list[bytes], signer: signers.SimpleSigner) -> float:
+    """Seconds plain pyHanko B-B takes over `documents` in this process (the key opened before)."""
+    meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
+    started = time.perf_counter()
+    for pdf in documents:
+        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), meta, signer=signer)
+        assert len(out.getvalue()) > len(pdf)
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -15,23 +15,28 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from signing import pdf_speed
 from signing.errors import KeyAccessError, SigningError
 from signing.tsa import LocalTimestampAuthority
+
+pdf_speed.install()  # pyHanko reads signature contents whole, not a byte at a time
 
 if TYPE_CHECKING:
     from signing.trusted_list import TrustedList
@@ -149,6 +154,45 @@ def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime, zone: tzinf
             f"Подписан {local:%d.%m.%Y %H:%M} ({moscow_relative(local)})")
 
 
+class _CutFontAccumulator(GlyphAccumulator):
+    """pyHanko's glyph accumulator for a font already cut to the stamp's alphabet (`stamp_font`):
+    the font file is embedded whole, as cut — pyHanko would cut it again to the glyphs of each stamp
+    and write the cut out with fontTools, about a sixth of a signature's time. Glyph ids stay those
+    of the cut font (pyHanko keeps them too: CIDToGIDMap is Identity for TrueType), so the text
+    operators and widths pyHanko writes are unchanged."""
+
+    _font_files: dict[str, bytes] = {}  # path → the cut font's bytes, read once per process
+
+    def __init__(self, writer: Any, font_path: str, font_size: float, obj_stream: Any = None):
+        data = self._font_files.get(font_path)
+        if data is None:
+            data = self._font_files[font_path] = Path(font_path).read_bytes()
+        super().__init__(writer=writer, font_handle=io.BytesIO(data), font_size=font_size, obj_stream=obj_stream)
+        self._font_path = font_path
+        self.cidfont_obj.set_font_file = self._set_font_file  # type: ignore[method-assign]
+
+    def _extract_subset(self, options: Any = None) -> None:
+        """Already cut: nothing to do."""
+
+    def _set_font_file(self, writer: Any) -> Any:
+        """`CIDFontType2.set_font_file` embedding the cut font's file as it is."""
+        stream = generic.StreamObject(stream_data=self._font_files[self._font_path])
+        stream.compress()
+        ref = writer.add_object(stream)
+        self.cidfont_obj._font_descriptor[generic.pdf_name("/FontFile2")] = ref
+        return ref
+
+
+@dataclass(frozen=True)
+class _CutFontFactory(GlyphAccumulatorFactory):
+    """Makes a `_CutFontAccumulator` for every stamp (one per signed file)."""
+
+    def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return _CutFontAccumulator(writer, self.font_file, self.font_size, obj_stream)
+
+
 class StampStyle:
     """The visible stamp's look, built once per signer: its font cut and loaded once."""
 
@@ -156,12 +200,21 @@ class StampStyle:
         self.zone = zone
         self.font_file = stamp_font(font)
         weakref.finalize(self, self.font_file.unlink, missing_ok=True)
-        self.text_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(self.font_file), font_size=8),
+        self.text_style = TextBoxStyle(font=_CutFontFactory(str(self.font_file), font_size=8),
                                        font_size=8, leading=11)
 
     def for_certificate(self, cert: asn1_x509.Certificate, signed_at: dt.datetime) -> TextStampStyle:
         return TextStampStyle(stamp_text=stamp_lines(cert, signed_at, self.zone), text_box_style=self.text_style,
                               border_width=1, background=None)
+
+
+def signature_room(pdf: bytes) -> int:
+    """The room reserved for the first signature's CMS container in a signed file, in hex digits
+    (as pyHanko's `bytes_reserved` counts it)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    first = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[0]
+    return 2 * len(first.sig_object.raw_get("/Contents"))
 
 
 class PadesSigner:
@@ -175,6 +228,12 @@ class PadesSigner:
         self.reason = reason
         self.location = location
         self.stamp = StampStyle(font, zone)
+        self.reserved: int | None = None
+        """bytes of the signature's /Contents: pyHanko estimates them by a dry run of the whole
+        signature (about a sixth of its time); the first signature's room — the estimate with
+        pyHanko's 50 % margin — is kept for the rest of the batch, since the certificate, the chain
+        and the timestamp authority are the same. A signature that outgrows it is made again with
+        a fresh estimate."""
         if signer.signing_cert is None:
             raise SigningError("у ключа нет сертификата подписи")
         # revocation data comes from the configured CRLs by design; pyHanko notes it on every signature
@@ -199,8 +258,17 @@ class PadesSigner:
         pdf_signer = signers.PdfSigner(meta, signer=self.signer, timestamper=self.timestamper, stamp_style=style,
                                        new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=STAMP_BOX))
         try:
-            out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+            try:
+                out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                                          bytes_reserved=self.reserved)
+            except PyhankoSigningError as exc:
+                if self.reserved is None or "larger than expected" not in str(exc):
+                    raise
+                self.reserved = None  # outgrown: estimate again, for this one and the next ones
+                out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
         except Exception as exc:  # pyHanko raises many kinds; callers get one, with the cause kept
             raise SigningError(f"не удалось подписать документ: {exc}") from exc
         signed: bytes = out.getvalue()
+        if self.reserved is None:
+            self.reserved = signature_room(signed)
         return signed
