@@ -112,3 +112,22 @@ def test_ades_lta_validation_passes_a_year_later_and_needs_a_new_timestamp_after
     expired = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=4 * 365)  # the demo TSA certificate: 3 years
     ades = next(c for c in verify_pdf(signed.read_bytes(), trust, at=expired).checks if "AdES" in c.name)
     assert not ades.ok and "нужен новый штамп времени документа" in ades.detail
+
+
+def test_a_batch_keeps_the_first_signatures_room_and_outgrows_it_safely(pki, trust, document):
+    """The room for the CMS container is estimated by the first signature and kept for the batch;
+    a signature that does not fit is made again with a fresh estimate, and both verify."""
+    signer = PadesSigner(load_pkcs12(pki.signer_p12, b"secret"), local_timestamper(pki.tsa_cert, pki.tsa_key),
+                         trust, FONT)
+    first = signer.sign(document.pdf, page=document.pages - 1, now=NOW)
+    room = signer.reserved
+    assert room is not None and room > 0
+    second = signer.sign(document.pdf, page=document.pages - 1, now=NOW)
+    assert signer.reserved == room
+    signer.reserved = 1000  # hex digits: far too small for a chain and a timestamp
+    third = signer.sign(document.pdf, page=document.pages - 1, now=NOW)
+    assert signer.reserved is not None and abs(signer.reserved - room) < room // 10  # estimated anew (an ECDSA
+    # signature's DER length varies by a byte or two)
+    for data in (first, second, third):
+        report = verify_pdf(data, trust)
+        assert report.valid and report.level == "PAdES B-LTA", report.as_text()
