@@ -110,3 +110,12 @@ def test_production_is_read_from_the_environment():
     assert Settings.from_env({"ARCHIVE_PRODUCTION": "true"}).production is True
     assert Settings.from_env({}).production is False
     assert Settings.from_env({}).public_url == "http://127.0.0.1:5000"
+
+
+def test_the_command_line_refuses_to_close_a_period_with_a_loopback_address(archive, runner):
+    ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
+    result = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2"])
+    assert result.exit_code != 0
+    assert "копии не изготовлены" in result.output and "http://127.0.0.1:5000" in result.output
+    assert "Traceback" not in result.output
+    assert _stored_rows(archive) == (0, 0)
