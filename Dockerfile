@@ -4,7 +4,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     ARCHIVE_HOME=/data \
-    ARCHIVE_TEMPLATES_DIR=/app/templates
+    ARCHIVE_TEMPLATES_DIR=/app/templates \
+    ARCHIVE_PRODUCTION=true
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \

@@ -92,7 +92,7 @@ class Archive:
     @property
     def render_options(self) -> RenderOptions:
         return RenderOptions(duplex=self.settings.print_duplex, public_url=self.settings.public_url,
-                             timezone=self.settings.timezone)
+                             timezone=self.settings.timezone, production=self.settings.production)
 
     @property
     def demo_pki(self) -> DemoPKI:

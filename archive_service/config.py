@@ -66,7 +66,13 @@ class Settings:
     s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_S3_SECRET_KEY"})
     """Secret key for the S3 medium."""
     public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "ARCHIVE_PUBLIC_URL"})
-    """The web address staff open; QR codes on printed sheets point to {public_url}/check/..."""
+    """The web address staff open; QR codes on printed sheets point to {public_url}/check/... The
+    loopback default serves the demo on this computer; in production (`production`) it must be the
+    archive's address in the school's network, or no copy is rendered (`services.documents`)."""
+    production: bool = field(default=False, metadata={"env": "ARCHIVE_PRODUCTION"})
+    """A real school's installation (the Docker image and docker-compose.yml set it), not the demo:
+    copies are refused while `public_url` is a loopback address — a QR code printed on paper with
+    127.0.0.1 or localhost opens nothing on an inspector's phone and can never be reprinted."""
     print_duplex: bool = field(default=True, metadata={"env": "ARCHIVE_PRINT_DUPLEX"})
     """Two-sided printing (a sheet is two pages, only fronts numbered); false for one-sided."""
     render_processes: int = field(default=0, metadata={"env": "ARCHIVE_RENDER_PROCESSES"})

@@ -25,7 +25,7 @@ documents_cli = AppGroup("documents", help="Изготовленные доку�
 def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> CopiesMade:
     archive = current_archive()
     command = ClosePeriod(archive.uow(), archive.runner, academic_year, periods, actor=terminal("deputy"),
-                          clock=archive.clock, class_names=classes)
+                          clock=archive.clock, class_names=classes, options=archive.render_options)
     try:
         jobs = command.validate()
     except ArchiveError as err:

@@ -19,7 +19,10 @@ from archive_service.domain.roles import ROLES
 SYSTEM_ROLE = "system"
 """The archive itself acting on a schedule (the nightly audit of media, the monthly copy)."""
 
-ROLE_WORDS = ROLES | {SYSTEM_ROLE: "система"}
+VISITOR_ROLE = "visitor"
+"""Someone not signed in: whoever scanned a printed sheet's QR code (the public sheet check)."""
+
+ROLE_WORDS = ROLES | {SYSTEM_ROLE: "система", VISITOR_ROLE: "посетитель без входа"}
 
 TERMINAL_PREFIX = "cli:"
 """How the command line records who acted at the terminal today: «cli:» and the operating-system
@@ -45,7 +48,7 @@ class Actor:
     person: str
     """Full name as printed on acts and journals; never a login or a technical name."""
     role: str
-    """A code of `ROLES`, or `SYSTEM_ROLE`."""
+    """A code of `ROLES`, or `SYSTEM_ROLE`, or `VISITOR_ROLE`."""
     origin: str = ""
     """Where the action came from, for the audit log."""
     account: str = ""
@@ -66,6 +69,11 @@ class Actor:
     def system(cls, origin: str = "по расписанию") -> Actor:
         """The archive acting on its own schedule."""
         return cls("Архив (автоматически)", SYSTEM_ROLE, origin)
+
+    @classmethod
+    def visitor(cls, origin: str) -> Actor:
+        """Someone not signed in, known only by where the request came from."""
+        return cls("Посетитель без входа", VISITOR_ROLE, origin)
 
     def as_dict(self) -> dict[str, str]:
         """The actor as plain data, for a message that crosses a broker (a Celery task's arguments)."""

@@ -56,6 +56,9 @@ class RenderOptions:
     """the school's time zone: every time printed (the snapshot's export) is read in it"""
     draft: bool = False
     """made before the period ended (domain/drafts.py): «ЧЕРНОВИК — период не завершён» on every page"""
+    production: bool = False
+    """a school's installation, not the demo: `public_url` must be reachable from other devices
+    (`services.documents.require_public_address`); not part of the document's text"""
 
     def years(self, kind: str) -> int:
         return dict(self.retention_years)[kind]

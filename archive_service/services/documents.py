@@ -20,6 +20,7 @@ from typing import Any, Literal, Sequence
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import is_draft
+from archive_service.domain.public_address import is_local_address
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.services import corrections, register
@@ -95,6 +96,25 @@ class _Source:
     snapshot: Any
 
 
+class PublicAddressNotSet(ArchiveError):
+    """A school's installation would print QR codes that open nothing off the server itself."""
+
+    code = "public_address_not_set"
+    http_status = 409
+
+
+def require_public_address(options: RenderOptions) -> None:
+    """Refuse, before anything is written, to render copies in production whose QR codes would
+    point to this computer itself (127.0.0.1, localhost): paper cannot be reprinted with the
+    right address, and an inspector scanning the sheet would reach nothing. The demo may."""
+    if options.production and is_local_address(options.public_url):
+        raise PublicAddressNotSet(
+            f"копии не изготовлены: в QR-коде листа был бы адрес «{options.public_url}» — адрес самого "
+            "сервера, с телефона или другого компьютера он не откроется. Попросите администратора "
+            "указать адрес архива в сети школы (страница «Носители», строка «Адрес для QR-кодов "
+            "листов») и повторите изготовление копий")
+
+
 def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer, snapshot_id: int,
                     kind: Kind, options: RenderOptions, *, actor: Actor, now: dt.datetime) -> DocumentResult:
     """Render (or reuse) one document of one snapshot and record it.
@@ -102,8 +122,10 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
     No transaction is open while rendering (seconds): the snapshot is read in one short
     transaction, the record written in another that checks again for a concurrent writer.
     The title sheet prints the kind's retention term from the school's schedule and the deputy
-    head who closes the period (`title_deputy`).
+    head who closes the period (`title_deputy`). A production installation without its public
+    address is refused first (`require_public_address`).
     """
+    require_public_address(options)
     options = replace(options, retention_years=tuple((k, r.years) for k, r in register.rules(uow).items()),
                       deputy=title_deputy(uow, actor))
     source = _source_or_reused(uow, store, snapshot_id, kind, options, actor=actor, now=now)

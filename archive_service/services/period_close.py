@@ -21,6 +21,7 @@ from archive_service.domain.actor import Actor
 from archive_service.domain.clock import Clock
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied, ReasonRequired, SnapshotRejected
+from archive_service.rendering import RenderOptions
 from archive_service.rendering.preview import page_png
 from archive_service.services import backup, documents
 from archive_service.services.execution import JobRunner
@@ -154,7 +155,9 @@ class ClosePeriod:
     """The command «close a period»: render (or reuse) the copy of every class of the periods
     (journal copies, or the year's summary sheets) on the job runner, then record one
     `period.copies_made` event with the tally. `validate()` refuses — having written nothing — an
-    actor who may not close a period and a selection with no stored snapshots; `run()` validates,
+    actor who may not close a period, a production installation whose QR codes would point to the
+    server itself (given the `options` the copies are rendered with; each render checks again) and a
+    selection with no stored snapshots; `run()` validates,
     then renders: a failed class does not stop the others.
 
     Whether a copy is a draft is decided here, once, by the `clock` of the composition root (no
@@ -162,9 +165,11 @@ class ClosePeriod:
     («ЧЕРНОВИК — период не завершён», `domain.drafts`); a close after its end, the final copy."""
 
     def __init__(self, uow: UnitOfWork, runner: JobRunner, academic_year: str, periods: Sequence[str], *,
-                 actor: Actor, clock: Clock, class_names: Sequence[str] = ()) -> None:
+                 actor: Actor, clock: Clock, class_names: Sequence[str] = (),
+                 options: RenderOptions | None = None) -> None:
         self.uow, self.runner, self.academic_year = uow, runner, academic_year
         self.periods, self.class_names, self.actor, self.clock = tuple(periods), tuple(class_names), actor, clock
+        self.options = options
 
     def validate(self) -> list[documents.RenderJob]:
         """The render jobs, one per class and period."""
@@ -172,6 +177,8 @@ class ClosePeriod:
             raise PermissionDenied("закрывать период может только заместитель директора")
         if not self.periods:
             raise ArchiveError("не выбран ни один период")
+        if self.options is not None:
+            documents.require_public_address(self.options)
         return documents.plan_period_close(self.uow, self.academic_year, self.periods, self.class_names,
                                            today=self.clock.today())
 

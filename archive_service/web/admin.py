@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from archive_service.domain.public_address import is_local_address
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, tokens
@@ -103,4 +104,5 @@ def media():
             free = f"недоступен: {err}"
         rows.append({"label": medium.label, "location": medium.location, "kind": type(medium).__name__,
                      "free": free})
-    return render_template("admin/media.html", media=rows, settings=a.settings)
+    return render_template("admin/media.html", media=rows, settings=a.settings,
+                           local_address=is_local_address(a.settings.public_url))

@@ -36,6 +36,7 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import archive_keys, period_close, period_steps, snapshots
+from archive_service.services import documents as document_service
 from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
@@ -169,6 +170,11 @@ def make_copies(year: str, period: str):
     if running:
         flash("Копии этого периода уже изготавливаются — ниже видно, как идёт работа.", "info")
         return redirect(url_for("deputy.documents", year=year, period=period, job=running))
+    try:
+        document_service.require_public_address(a.render_options)  # before the job is even recorded
+    except ArchiveError as err:
+        flash(f"{str(err)[:1].upper()}{str(err)[1:]}.", "error")
+        return redirect(url_for("deputy.documents", year=year, period=period))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     who = current_actor()
 

@@ -382,10 +382,18 @@ def inspector_retrieves(page, base, screens, student: str) -> str:
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf and name.endswith(".pdf"), name
 
     page.goto(f"{base}/check/{document_id}/1")
+    expect(page.locator(".insp-verdict.ok")).to_contain_text("Лист совпадает с архивом")
+    expect(page.locator(".insp-facts")).to_contain_text("лист 1 из")
+    screens.shot(page, "inspector-sheet-check")
+    page.click("#staff-view")
     expect(page.locator(".insp-verdict.ok")).to_contain_text("Лист 1 из")
     image_loaded(page, ".insp-sides img")
-    screens.shot(page, "inspector-sheet-check")
+    screens.shot(page, "inspector-sheet-check-full")
     sign_out(page)
+    page.goto(f"{base}/check/{document_id}/1")  # an outside inspector scanning the sheet: no login
+    expect(page.locator(".insp-verdict.ok")).to_contain_text("Лист совпадает с архивом")
+    expect(page.locator("#staff-view")).to_have_count(0)
+    screens.shot(page, "public-sheet-check")
     return document_id
 
 

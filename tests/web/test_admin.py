@@ -55,3 +55,21 @@ def test_tokens_are_issued_listed_and_revoked_on_the_page(login_as, archive):
     who = (NAMES["admin"], "web 127.0.0.1")
     assert _events(archive, "token.issued", "token.revoked") == [("token.issued", number, *who),
                                                                   ("token.revoked", number, *who)]
+
+
+def test_the_media_page_shows_the_qr_address_and_warns_that_it_is_the_servers_own(login_as):
+    """The demo's loopback address: said plainly, as a caution (production refuses copies with it:
+    tests/web/test_public_address.py)."""
+    page = login_as("admin").get("/admin/media").get_data(as_text=True)
+    assert "<th>Адрес для QR-кодов листов</th><td>http://127.0.0.1:5000" in page
+    assert 'id="public-address-warning"' in page and "это адрес самого сервера" in page
+    assert "В демонстрационном" in page and "архив не изготавливает копии" not in page
+
+
+def test_the_media_page_does_not_warn_about_the_schools_own_address(app, login_as):
+    import dataclasses
+
+    archive = app.extensions["archive"]
+    archive.settings = dataclasses.replace(archive.settings, public_url="https://archive.school21.ru")
+    page = login_as("admin").get("/admin/media").get_data(as_text=True)
+    assert "https://archive.school21.ru" in page and 'id="public-address-warning"' not in page

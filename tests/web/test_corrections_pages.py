@@ -30,18 +30,31 @@ def sheet_checks(archive) -> list[dict]:
 
 def test_a_sheet_of_the_replaced_copy_says_it_was_replaced_and_names_the_copy_in_force(archive, corrected, login_as):
     secretary = login_as("secretary")
-    page = secretary.get(f"/check/{corrected.old.document_id}/1").get_data(as_text=True)
+    page = secretary.get(f"/check/{corrected.old.document_id}/1/full").get_data(as_text=True)
     assert "Лист заменён: действует копия (документ " + corrected.new.document_id in page
     assert "Лист из архива." not in page and "insp-verdict ok" not in page
     assert REASON in page and f"/inspect/documents/{corrected.new.document_id}" in page
     sign(archive)
     register(archive, corrected.new.document_id, dt.date(2027, 1, 11))
-    page = secretary.get(f"/check/{corrected.old.document_id}/1").get_data(as_text=True)
+    page = secretary.get(f"/check/{corrected.old.document_id}/1/full").get_data(as_text=True)
     assert "Лист заменён: действует копия № 2/2027" in page and "заменена копией № 2/2027, причина: " in page
-    fresh = secretary.get(f"/check/{corrected.new.document_id}/1").get_data(as_text=True)
+    fresh = secretary.get(f"/check/{corrected.new.document_id}/1/full").get_data(as_text=True)
     assert "Лист из архива." in fresh and "Лист заменён" not in fresh
     assert sheet_checks(archive)[0]["replaced_by"] == corrected.new.document_id
     assert "replaced_by" not in sheet_checks(archive)[-1]
+
+
+def test_the_public_check_of_a_replaced_sheet_says_so_without_the_reason_or_who_corrected(app, archive, corrected):
+    client = app.test_client()
+    page = client.get(f"/check/{corrected.old.document_id}/1").get_data(as_text=True)
+    assert "Лист заменён исправленной копией" in page and "Лист совпадает с архивом" not in page
+    assert REASON not in page and "исправление внёс" not in page and corrected.new.document_id not in page
+    sign(archive)
+    register(archive, corrected.new.document_id, dt.date(2027, 1, 11))
+    page = client.get(f"/check/{corrected.old.document_id}/1").get_data(as_text=True)
+    assert "Действует исправленная копия № 2/2027" in page
+    fresh = client.get(f"/check/{corrected.new.document_id}/1").get_data(as_text=True)
+    assert "Лист совпадает с архивом" in fresh and "№ 2/2027" in fresh
 
 
 def test_the_search_and_the_document_page_mark_the_replaced_copy(corrected, login_as):

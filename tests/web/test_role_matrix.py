@@ -1,5 +1,5 @@
 """Every route, every role: each role reaches exactly what the role matrix allows, and an
-anonymous visitor reaches nothing but the login page.
+anonymous visitor reaches nothing but the login page (and the public sheet check a QR code opens).
 
 The matrix below is written from the roles of DESIGN.md and the web issue, independently of
 the `@allow(...)` declarations in the views: a view that opens to a role it should not (or a
@@ -19,8 +19,9 @@ SEARCH = STAFF  # the read-only search and document pages: inspectors and the st
 MATRIX: dict[str, frozenset[str]] = {
     # everyone signed in
     "auth.home": ALL, "auth.account": ALL, "auth.logout": ALL,
-    # a QR code scanned by anyone of the school's staff; the administrator manages accounts, not archive contents
-    "check.sheet": STAFF, "check.sheet_image": STAFF,
+    # a QR code's public check answers anyone (OPEN); its staff view with the sheet's images, anyone of the
+    # school's staff; the administrator manages accounts, not archive contents
+    "check.sheet_full": STAFF, "check.sheet_image": STAFF,
     # overview and the progress of long jobs: the people who run them
     "pages.overview": STAFF - {"inspector"}, "pages.job_status": STAFF - {"inspector"},
     # administrator
@@ -54,7 +55,7 @@ MATRIX: dict[str, frozenset[str]] = {
                                                 "report_file")},
 }
 ROLE_DENIED = "недоступна для вашей роли"  # the guard's 403 page (other 403s: e.g. a page image not yet viewed)
-OPEN = {"auth.login", "auth.font", "openapi.document", "static"}  # no sign-in needed
+OPEN = {"auth.login", "auth.font", "openapi.document", "static", "check.sheet"}  # no sign-in needed
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
           "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf",
