@@ -34,8 +34,33 @@ class LiveServer:
         self.thread.join(10)
 
 
+# What a person must never read on a page (issue 17): period codes, the terminal's account, UTC,
+# JSON paths, server folders, English error words.
+TECHNICAL = {
+    "a Latin period code": re.compile(r"\b(?:Q[1-4]|H[12]|T[1-3])\b|\byear\b"),
+    "the terminal's account («cli:»)": re.compile(r"\bcli:"),
+    "UTC": re.compile(r"\bUTC\b"),
+    "a JSON path": re.compile(r"\(\$|\$\.|\$\["),
+    "a server folder": re.compile(r"(?<![\w.:/])/(?:tmp|home|root|var|work|usr|etc|srv|opt)/"),
+    "English error text": re.compile(r"\b(?:Error|Exception|Traceback|Internal Server|Not Found|Bad Request|"
+                                     r"Forbidden|Request Line|Method Not Allowed|Unauthorized|None)\b"),
+}
+
+
+def technical_text(text: str) -> list[str]:
+    """What of `TECHNICAL` the visible text of a page holds, each with its words."""
+    found = []
+    for what, pattern in TECHNICAL.items():
+        match = pattern.search(text)
+        if match:
+            start = max(0, match.start() - 40)
+            found.append(f"{what}: «…{text[start:match.end() + 40]}…»")
+    return found
+
+
 class Screens:
-    """Numbered screenshots of one test's pages."""
+    """Numbered screenshots of one test's pages; the visible text of every page shot is read for
+    technical words (`problems`: screenshot name → what was found)."""
 
     def __init__(self, name: str):
         self.folder = ARTIFACTS / "screens" / re.sub(r"[^\w.-]+", "_", name)
@@ -43,11 +68,15 @@ class Screens:
         for old in self.folder.glob("*.png"):
             old.unlink()
         self.count = 0
+        self.problems: dict[str, list[str]] = {}
 
     def shot(self, page, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        found = technical_text(page.inner_text("body"))
+        if found:
+            self.problems[path.name] = found
         return path
 
 
