@@ -34,6 +34,7 @@ from archive_service.domain.periods import period_title
 from archive_service.domain import preflight_groups
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.rendering import notes
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import archive_keys, period_close, period_steps, snapshots
@@ -168,24 +169,44 @@ def preflight(year: str, period: str):
                            teachers=teachers, pupils=pupils)
 
 
-@bp.get("/<year>/<period>/preflight/notes")
-@allow("view_period")
-def preflight_notes(year: str, period: str):
-    """Notes to hand to the teachers, one sheet each, ready to print (reference 004 §6.23:
-    «оформляются справками»); `?teacher=` — one teacher's note only."""
+def _notes(year: str, period: str, wanted: str | None, *, pdf: bool = False) -> tuple[str, str]:
+    """(the notes page's HTML, a file name for it) — every teacher's note, or `wanted`'s only."""
     a = archive()
     reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
     teachers = preflight_groups.by_teacher(reports)
-    wanted = request.args.get("teacher")
     if wanted is not None:
         teachers = [t for t in teachers if t.teacher == wanted]
         if not teachers:
             raise NotFoundError(f"у учителя «{wanted[:100]}» нет замечаний за {period_title(period)} {_year(year)}")
     school, _director = snapshots.school_facts(a.uow())
     deputy = g.user.full_name if g.user.role == "deputy" else ""
-    return render_template("deputy/preflight_notes.html", year=_year(year), period=period, teachers=teachers,
-                           school=school, deputy=deputy, today=_today(), one=wanted is not None,
+    html = render_template("deputy/preflight_notes.html", year=_year(year), period=period, teachers=teachers,
+                           school=school, deputy=deputy, today=_today(), one=wanted is not None, pdf=pdf,
                            short_name=preflight_groups.teacher_initials)
+    who = f"Справка {preflight_groups.teacher_initials(wanted)}" if wanted else "Справки учителям"
+    name = f"{who} {period_title(period)} {year}"
+    return html, re.sub(r"[^\w-]+", "_", name).strip("_")
+
+
+@bp.get("/<year>/<period>/preflight/notes")
+@allow("view_period")
+def preflight_notes(year: str, period: str):
+    """Notes to hand to the teachers, one sheet each, ready to print (reference 004 §6.23:
+    «оформляются справками»); `?teacher=` — one teacher's note only."""
+    return _notes(year, period, request.args.get("teacher"))[0]
+
+
+@bp.get("/<year>/<period>/preflight/note.pdf")
+@allow("view_period")
+def preflight_note_pdf(year: str, period: str):
+    """One teacher's note (`?teacher=`, required) as a PDF file."""
+    wanted = request.args.get("teacher")
+    if not wanted:
+        abort(404)
+    html, name = _notes(year, period, wanted, pdf=True)
+    data = notes.page_pdf(html, archive().settings.templates_dir / "fonts")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}.pdf")
 
 
 @bp.post("/<year>/<period>/copies")

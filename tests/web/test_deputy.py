@@ -250,6 +250,24 @@ def test_a_teachers_note_prints_only_that_teachers_items(login_as, late_arrival)
     assert missing.status_code == 404 and "нет замечаний" in missing.get_data(as_text=True)
 
 
+def test_a_teachers_note_downloads_as_a_pdf_with_only_that_teachers_items(login_as, late_arrival):
+    from urllib.parse import unquote
+
+    from pdf_reading import pdf_text
+
+    response = login_as("director").get(f"{PERIOD}/preflight/note.pdf",
+                                        query_string={"teacher": "Орлова Нина Игоревна"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "filename*=UTF-8''Справка_Орлова_Н_И_II_четверть_2026-2027.pdf" in unquote(
+        response.headers["Content-Disposition"])
+    text = re.sub(r"\s+", " ", pdf_text(response.data))
+    assert "Учителю: Орлова Н. И." in text and "Изобразительное искусство" in text and "Напечатать" not in text
+    for other in ("Математика", "Музыка", "Николаева", "Ёлкин"):
+        assert other not in text, other
+    assert not NO_TECH.search(text), NO_TECH.search(text)
+    assert login_as("deputy").get(f"{PERIOD}/preflight/note.pdf").status_code == 404
+
+
 def test_a_stored_version_is_read_once_for_the_report_and_a_new_version_is_read_anew(archive, late_arrival,
                                                                                    monkeypatch):
     from archive_service.services import snapshots
