@@ -92,6 +92,33 @@ def subject(data: dict, subject_id: str) -> dict:
     return next(s for s in data["subjects"] if s["id"] == subject_id)
 
 
+LATE_ARRIVAL = "Петров Иван Сергеевич"
+_EXTRA_SUBJECTS = [("art", "Изобразительное искусство", "t4", "Орлова Нина Игоревна"),
+         ("tech", "Труд (технология)", "t4", "Орлова Нина Игоревна"),
+         ("pe", "Физическая культура", "t5", "Ёлкин Пётр Семёнович")]
+
+
+def snapshot_with_late_arrival() -> dict:
+    """The builder's 5А with three more one-hour subjects and a pupil who came on 21.12 (four days
+    before the quarter ends): no marks and «н/а» in each of his five subjects."""
+    data = snapshot()
+    for sid, name, tid, teacher in _EXTRA_SUBJECTS:
+        extra = copy.deepcopy(subject(data, "music"))
+        extra.update(id=sid, name=name, teacher={"id": tid, "full_name": teacher})
+        for lesson in extra["lessons"]:
+            lesson["id"] = f"{sid}-{lesson['id']}"
+        data["subjects"].append(extra)
+    data["students"].append({"id": "s5", "full_name": LATE_ARRIVAL, "birth_date": "2015-05-05",
+                             "enrolled_on": "2026-12-21", "left_on": None})
+    for subj in data["subjects"]:
+        if "group" not in subj:
+            subj["period_marks"].append({"student_id": "s5", "period": "Q2", "value": "н/а"})
+    subject(data, "math")["lessons"][1]["homework"] = None
+    subject(data, "math")["lessons"][4]["homework"] = " "
+    subject(data, "math")["lessons"][6]["homework"] = None
+    return data
+
+
 def as_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 

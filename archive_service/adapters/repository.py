@@ -38,6 +38,12 @@ class SnapshotRepository:
         opts = [undefer(SnapshotRecord.content)] if with_content else []
         return self.session.get(SnapshotRecord, snapshot_id, options=opts)
 
+    def load_contents(self, records: Sequence[SnapshotRecord]) -> None:
+        """Load the (deferred) content of these records in one query, not one query each."""
+        if records:
+            self.session.scalars(select(SnapshotRecord).where(SnapshotRecord.id.in_([r.id for r in records]))
+                                 .options(undefer(SnapshotRecord.content))).all()
+
     def lock_identities(self) -> None:
         """Serialize decisions on which school and classes the archive holds until commit
         (on SQLite every writing transaction is serialized already)."""

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from archive_service.domain.periods import period_title
+
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot, Student, Subject
 
@@ -48,9 +50,14 @@ class Finding:
     subject: str | None = None
     student: str | None = None
     date: dt.date | None = None
+    teacher: str | None = None
+    """the subject teacher's full name: who fixes it"""
+    detail: str = ""
+    """the message without the subject and the date (for lists under a subject's heading)"""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        del out["detail"]
         out["date"] = self.date.isoformat() if self.date else None
         return out
 
@@ -62,6 +69,8 @@ class PreflightReport:
     class_name: str
     grade: int
     findings: list[Finding] = field(default_factory=list)
+    arrived: dict[str, dt.date] = field(default_factory=dict)
+    """students who came into the class after the period began: full name → the day they came"""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -78,7 +87,9 @@ def _fmt(day: dt.date) -> str:
 
 def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds()) -> PreflightReport:
     """Every finding for one class's snapshot, subject by subject in journal order."""
-    report = PreflightReport(snap.academic_year, snap.period.code, snap.class_.name, snap.class_.grade)
+    report = PreflightReport(snap.academic_year, snap.period.code, snap.class_.name, snap.class_.grade,
+                             arrived={s.full_name: s.enrolled_on for s in snap.students
+                                      if s.enrolled_on and s.enrolled_on > snap.period.start})
     at_end = [s for s in snap.students if s.left_on is None or s.left_on >= snap.period.end]
     for subject in snap.subjects:
         report.findings.extend(_lesson_findings(snap, subject))
@@ -89,24 +100,26 @@ def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresho
     return report
 
 
+def _finding(code: str, subject: Subject, detail: str, student: str | None = None,
+             day: dt.date | None = None) -> Finding:
+    where = f"«{subject.name}», {_fmt(day)}" if day else f"«{subject.name}»"
+    return Finding(code, f"{where}: {detail}", subject.name, student, day, subject.teacher.full_name, detail)
+
+
 def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
     names = {s.id: s.full_name for s in snap.students}
     for lesson in subject.lessons:
-        when = _fmt(lesson.date)
         if not (lesson.topic or "").strip():
-            yield Finding("lesson_without_topic", f"«{subject.name}», {when}: не записана тема урока",
-                          subject.name, None, lesson.date)
+            yield _finding("lesson_without_topic", subject, "не записана тема урока", None, lesson.date)
         homework = (lesson.homework or "").strip()
         if not homework:
-            yield Finding("lesson_without_homework",
-                          f"«{subject.name}», {when}: не записано домашнее задание "
-                          "(если его нет, пишется «Без задания»)", subject.name, None, lesson.date)
+            yield _finding("lesson_without_homework", subject,
+                           "не записано домашнее задание (если его нет, пишется «Без задания»)", None, lesson.date)
         for absence in lesson.absences:
             if absence.code is None:
                 name = names.get(absence.student_id, absence.student_id)
-                yield Finding("absence_without_code",
-                              f"«{subject.name}», {when}: у ученика {name} пропуск без кода (Н, Б, У, О)",
-                              subject.name, name, lesson.date)
+                yield _finding("absence_without_code", subject, f"у ученика {name} пропуск без кода (Н, Б, У, О)",
+                               name, lesson.date)
 
 
 def _expected_period_mark(snap: Snapshot) -> str:
@@ -119,7 +132,7 @@ def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
     expected = _expected_period_mark(snap)
     period_marks = {pm.student_id: pm.value for pm in subject.period_marks if pm.period == expected}
     need = thresholds.for_hours(subject.hours_per_week)
-    label = "год" if expected == "year" else expected
+    label = "год" if expected == "year" else period_title(expected)
     for st in students:
         value = period_marks.get(st.id)
         if value == "осв":
@@ -127,17 +140,14 @@ def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
         if subject.lessons and counts[st.id] < need:
             enrolled = st.enrolled_on
             arrived = f" (прибыл(а) {_fmt(enrolled)})" if enrolled and enrolled > snap.period.start else ""
-            yield Finding("too_few_marks",
-                          f"«{subject.name}»: у ученика {st.full_name} {counts[st.id]} отм. при норме "
-                          f"{need}{arrived}", subject.name, st.full_name)
+            yield _finding("too_few_marks", subject,
+                           f"у ученика {st.full_name} {counts[st.id]} отм. при норме {need}{arrived}", st.full_name)
         if value is None:
-            yield Finding("period_mark_missing",
-                          f"«{subject.name}»: у ученика {st.full_name} нет отметки за {label}",
-                          subject.name, st.full_name)
+            yield _finding("period_mark_missing", subject, f"у ученика {st.full_name} нет отметки за {label}",
+                           st.full_name)
         elif value == "н/а":
-            yield Finding("period_mark_na",
-                          f"«{subject.name}»: ученик {st.full_name} не аттестован (н/а) за {label}",
-                          subject.name, st.full_name)
+            yield _finding("period_mark_na", subject, f"ученик {st.full_name} не аттестован (н/а) за {label}",
+                           st.full_name)
 
 
 def preflight_lines(reports: list[PreflightReport]) -> list[str]:

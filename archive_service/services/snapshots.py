@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain.diff import SnapshotDiff, diff_snapshots
+from archive_service.domain.periods import period_title
 from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
 from archive_service.errors import NotFoundError
 from archive_service.services.ingest import load_snapshot
@@ -61,14 +64,52 @@ def list_snapshots(uow: UnitOfWork, academic_year: str | None = None, period_cod
 def preflight_period(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
                      class_names: Sequence[str] = (),
                      thresholds: PreflightThresholds = PreflightThresholds()) -> list[PreflightReport]:
-    """The pre-flight report of the newest snapshot version of every selected class."""
+    """The pre-flight report of the newest snapshot version of every selected class.
+
+    A stored version never changes and its content hash names it, so its report is kept (per
+    process) under that hash: reading and validating the stored snapshots took about 90 % of
+    the page's time; only a version not seen yet is read (its content loaded only then)."""
     with uow:
         records = [r for code in period_codes
-                   for r in uow.snapshots.listing(academic_year, code, class_names, latest_only=True,
-                                                  with_content=True)]
+                   for r in uow.snapshots.listing(academic_year, code, class_names, latest_only=True)]
         if not records:
             raise NotFoundError(_nothing_stored(academic_year, period_codes, class_names))
-        return [preflight(load_snapshot(r), thresholds) for r in records]
+        uow.snapshots.load_contents(_REPORTS.missing(records, thresholds))
+        return [_REPORTS.get(r, thresholds) for r in records]
+
+
+class _ReportCache:
+    """content hash and thresholds → the pre-flight report (the most recent `size` of them)."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._reports: OrderedDict[tuple[str, PreflightThresholds], PreflightReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def missing(self, records: Sequence[SnapshotRecord], thresholds: PreflightThresholds) -> list[SnapshotRecord]:
+        with self._lock:
+            return [r for r in records if (r.content_hash, thresholds) not in self._reports]
+
+    def get(self, record: SnapshotRecord, thresholds: PreflightThresholds) -> PreflightReport:
+        key = (record.content_hash, thresholds)
+        with self._lock:
+            report = self._reports.get(key)
+            if report is not None:
+                self._reports.move_to_end(key)
+                return report
+        report = preflight(load_snapshot(record), thresholds)  # outside the lock: reading takes a while
+        with self._lock:
+            self._reports[key] = report
+            while len(self._reports) > self.size:
+                self._reports.popitem(last=False)
+        return report
+
+    def clear(self) -> None:
+        with self._lock:
+            self._reports.clear()
+
+
+_REPORTS = _ReportCache()
 
 
 def diff_versions(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str,
@@ -102,7 +143,7 @@ def _stored(uow: UnitOfWork, versions: dict[int, SnapshotRecord], number: int, p
 
 
 def _nothing_stored(year: str, periods: Sequence[str], classes: Sequence[str]) -> str:
-    where = f"{year}, {', '.join(periods)}" + (f", классы {', '.join(classes)}" if classes else "")
+    where = f"{year}, {', '.join(map(period_title, periods))}" + (f", классы {', '.join(classes)}" if classes else "")
     return f"нет сохранённых снимков журнала: {where}"
 
 

@@ -31,8 +31,10 @@ from flask import (
 )
 
 from archive_service.domain.periods import period_title
+from archive_service.domain import preflight_groups
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.rendering import notes
 from archive_service.rendering.preview import PreviewError
 from archive_service.services import jobs as job_rows
 from archive_service.services import archive_keys, period_close, period_steps, snapshots
@@ -148,14 +150,64 @@ def upload():
     return render_template("deputy/upload.html", outcomes=outcomes, reason=request.form.get("reason", ""))
 
 
+PREFLIGHT_VIEWS = {"teacher": "По учителям", "pupil": "По ученикам", "class": "По классам"}
+
+
 @bp.get("/<year>/<period>/preflight")
 @allow("view_period")
 def preflight(year: str, period: str):
+    """The pre-flight report: a table by class, then the findings by teacher, by pupil or by class."""
     a = archive()
     reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
+    view = request.args.get("view", "teacher")
+    if view not in PREFLIGHT_VIEWS:
+        view = "teacher"
     codes = [c for c in FINDING_TITLES if any(c in r.counts for r in reports)]
+    teachers = preflight_groups.by_teacher(reports) if view == "teacher" else []
+    pupils = preflight_groups.by_pupil(reports, period_title(period)) if view == "pupil" else []
     return render_template("deputy/preflight.html", year=_year(year), period=period, reports=reports, codes=codes,
-                           titles=FINDING_TITLES, thresholds=a.thresholds)
+                           titles=FINDING_TITLES, thresholds=a.thresholds, view=view, views=PREFLIGHT_VIEWS,
+                           teachers=teachers, pupils=pupils)
+
+
+def _notes(year: str, period: str, wanted: str | None, *, pdf: bool = False) -> tuple[str, str]:
+    """(the notes page's HTML, a file name for it) — every teacher's note, or `wanted`'s only."""
+    a = archive()
+    reports = snapshots.preflight_period(a.uow(), _year(year), [period], (), a.thresholds)
+    teachers = preflight_groups.by_teacher(reports)
+    if wanted is not None:
+        teachers = [t for t in teachers if t.teacher == wanted]
+        if not teachers:
+            raise NotFoundError(f"у учителя «{wanted[:100]}» нет замечаний за {period_title(period)} {_year(year)}")
+    school, _director = snapshots.school_facts(a.uow())
+    deputy = g.user.full_name if g.user.role == "deputy" else ""
+    html = render_template("deputy/preflight_notes.html", year=_year(year), period=period, teachers=teachers,
+                           school=school, deputy=deputy, today=_today(), one=wanted is not None, pdf=pdf,
+                           short_name=preflight_groups.teacher_initials)
+    who = f"Справка {preflight_groups.teacher_initials(wanted)}" if wanted else "Справки учителям"
+    name = f"{who} {period_title(period)} {year}"
+    return html, re.sub(r"[^\w-]+", "_", name).strip("_")
+
+
+@bp.get("/<year>/<period>/preflight/notes")
+@allow("view_period")
+def preflight_notes(year: str, period: str):
+    """Notes to hand to the teachers, one sheet each, ready to print (reference 004 §6.23:
+    «оформляются справками»); `?teacher=` — one teacher's note only."""
+    return _notes(year, period, request.args.get("teacher"))[0]
+
+
+@bp.get("/<year>/<period>/preflight/note.pdf")
+@allow("view_period")
+def preflight_note_pdf(year: str, period: str):
+    """One teacher's note (`?teacher=`, required) as a PDF file."""
+    wanted = request.args.get("teacher")
+    if not wanted:
+        abort(404)
+    html, name = _notes(year, period, wanted, pdf=True)
+    data = notes.page_pdf(html, archive().settings.templates_dir / "fonts")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}.pdf")
 
 
 @bp.post("/<year>/<period>/copies")

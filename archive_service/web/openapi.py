@@ -87,6 +87,7 @@ OWN_SCHEMAS: dict[str, dict] = {
                                   "description": "counts by «kind_change», and «retroactive»"},
                          changes={"type": "array", "items": _ref("Change")}),
     "Finding": _obj(["code", "message"], code=STR, message=STR, subject=NULLABLE_STR, student=NULLABLE_STR,
+                    teacher={**NULLABLE_STR, "description": "the subject teacher, who fixes it"},
                     date={"type": ["string", "null"], "format": "date"}),
     "PreflightReport": _obj(["academic_year", "period", "class", "grade", "counts", "findings"],
                             academic_year=STR, period=STR, grade=INT, **{"class": STR},

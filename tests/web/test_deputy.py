@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 
 import pytest
 
@@ -12,7 +13,7 @@ from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentSignature
 from archive_service.services import documents, period_steps, register
 from archive_service.services.ingest import ingest_snapshot
-from builders import as_bytes, snapshot, subject
+from builders import LATE_ARRIVAL, as_bytes, snapshot, snapshot_with_late_arrival, subject
 from conftest import NOW
 from keys_support import KEY_CODE, with_archive_key
 from web_support import csrf_token, wait_for_job
@@ -176,6 +177,115 @@ def test_the_pre_flight_report_renders(login_as, two_classes):
     assert "Проверка журнала перед печатью" in page and "5А" in page and "5Б" in page
     assert "мало отметок" in page and "Григорьева" not in page  # the student who left is not counted
     assert login_as("deputy").get("/period/2026-2027/Q4/preflight").status_code == 404
+
+
+NO_TECH = re.compile(r"\b(?:Q[1-4]|H[12]|T[1-3]|year|UTC)\b|\$\.|\(\$\)")
+
+
+@pytest.fixture
+def late_arrival(archive, monkeypatch):
+    """7Б of the second quarter with a pupil who came on 21.12, stored beside 5А."""
+    monkeypatch.setattr(archive, "now", lambda: NOW)
+    late = snapshot_with_late_arrival()
+    late["class"] = {**late["class"], "id": "c-7b", "name": "7Б", "grade": 7}
+    for data in (class_snapshot("5А"), late):
+        ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
+
+
+def page_text(html: str) -> str:
+    """What a person reads on the page: no scripts, styles or title; inline tags join their text."""
+    html = re.sub(r"<(script|style|title)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r"</?(?:b|i|span|a|small)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_pre_flight_report_by_teacher_names_the_teachers(login_as, late_arrival):
+    deputy = login_as("deputy")
+    started = time.perf_counter()
+    page = deputy.get(f"{PERIOD}/preflight").get_data(as_text=True)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    assert deputy.get(f"{PERIOD}/preflight").status_code == 200
+    print(f"\npre-flight page: {first:.3f} s first, {time.perf_counter() - started:.3f} s again")  # a log line
+    text = page_text(page)
+    for teacher in ("Николаева Елена Павловна", "Ким Виктор Алексеевич", "Орлова Нина Игоревна",
+                    "Ёлкин Пётр Семёнович"):
+        assert teacher in text
+    assert "Смирнова Дарья Олеговна" not in text  # nothing to fix in English
+    assert "Орлова Нина Игоревна — 7Б; замечаний: 4" in text
+    assert "Справка учителю для печати" in page and "?teacher=" in page
+    assert not NO_TECH.search(text), NO_TECH.search(text)
+
+
+def test_the_pre_flight_report_by_pupil_collapses_a_late_arrival(login_as, late_arrival):
+    text = page_text(login_as("deputy").get(f"{PERIOD}/preflight?view=pupil").get_data(as_text=True))
+    assert f"{LATE_ARRIVAL}, 7Б — в классе с 21.12.2026; замечаний: 10" in text
+    assert text.count(LATE_ARRIVAL) == 1  # the heading, then a line per kind: not ten lines naming him
+    assert "мало отметок (в классе с 21.12.2026) — в 5 предметах" in text
+    assert "«н/а» (не аттестован(а)) за II четверть (в классе с 21.12.2026) — в 5 предметах" in text
+    assert not NO_TECH.search(text), NO_TECH.search(text)
+    by_class = page_text(login_as("deputy").get(f"{PERIOD}/preflight?view=class").get_data(as_text=True))
+    assert by_class.count(LATE_ARRIVAL) == 10 and "Математика — Николаева Елена Павловна" in by_class
+    assert not NO_TECH.search(by_class), NO_TECH.search(by_class)
+
+
+def test_a_teachers_note_prints_only_that_teachers_items(login_as, late_arrival):
+    deputy = login_as("deputy")
+    page = deputy.get(f"{PERIOD}/preflight/notes", query_string={"teacher": "Орлова Нина Игоревна"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    text = page_text(html)
+    assert "@media print" in html and text.count("Справка") == 1 and "Со справкой ознакомлен(а)" in text
+    assert "МБОУ «Средняя общеобразовательная школа № 21»" in text
+    assert "Учителю: Орлова Н. И." in text and "за II четверть 2026/2027 учебного года" in text
+    assert "7Б класс, Изобразительное искусство" in text and "7Б класс, Труд (технология)" in text
+    assert "Всего замечаний: 4." in text
+    for other in ("Математика", "Музыка", "Физическая культура", "Николаева", "Ким В", "Ёлкин", "5А"):
+        assert other not in text, other
+    assert "Заместитель директора" in text and "/ Иванова Т. П. /" in text and "10.01.2027" in text
+    assert not NO_TECH.search(text), NO_TECH.search(text)
+    every = page_text(deputy.get(f"{PERIOD}/preflight/notes").get_data(as_text=True))
+    assert every.count("Учителю:") == 4 and "Учителю: Николаева Е. П." in every
+    missing = deputy.get(f"{PERIOD}/preflight/notes", query_string={"teacher": "Смирнова Дарья Олеговна"})
+    assert missing.status_code == 404 and "нет замечаний" in missing.get_data(as_text=True)
+
+
+def test_a_teachers_note_downloads_as_a_pdf_with_only_that_teachers_items(login_as, late_arrival):
+    from urllib.parse import unquote
+
+    from pdf_reading import pdf_text
+
+    response = login_as("director").get(f"{PERIOD}/preflight/note.pdf",
+                                        query_string={"teacher": "Орлова Нина Игоревна"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "filename*=UTF-8''Справка_Орлова_Н_И_II_четверть_2026-2027.pdf" in unquote(
+        response.headers["Content-Disposition"])
+    text = re.sub(r"\s+", " ", pdf_text(response.data))
+    assert "Учителю: Орлова Н. И." in text and "Изобразительное искусство" in text and "Напечатать" not in text
+    for other in ("Математика", "Музыка", "Николаева", "Ёлкин"):
+        assert other not in text, other
+    assert not NO_TECH.search(text), NO_TECH.search(text)
+    assert login_as("deputy").get(f"{PERIOD}/preflight/note.pdf").status_code == 404
+
+
+def test_a_stored_version_is_read_once_for_the_report_and_a_new_version_is_read_anew(archive, late_arrival,
+                                                                                   monkeypatch):
+    from archive_service.services import snapshots
+
+    snapshots._REPORTS.clear()
+    reads: list[str] = []
+    real = snapshots.load_snapshot
+    monkeypatch.setattr(snapshots, "load_snapshot", lambda record: reads.append(record.class_name) or real(record))
+    first = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
+    again = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
+    assert sorted(reads) == ["5А", "7Б"] and [r.findings for r in again] == [r.findings for r in first]
+    fixed = snapshot_with_late_arrival()
+    fixed["class"] = {**fixed["class"], "id": "c-7b", "name": "7Б", "grade": 7}
+    subject(fixed, "math")["lessons"][1]["homework"] = "§ 2"
+    ingest_snapshot(archive.uow(), as_bytes(fixed), actor=Actor("test", "deputy"), now=NOW, reason="задание")
+    (_, late) = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
+    assert sorted(reads) == ["5А", "7Б", "7Б"]
+    assert late.counts["lesson_without_homework"] == first[1].counts["lesson_without_homework"] - 1
 
 
 def test_copies_are_made_by_a_background_job_and_listed(archive, login_as, two_classes):

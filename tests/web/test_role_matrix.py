@@ -34,6 +34,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "sources.remove": {"admin"}, "sources.pull": {"deputy"},
     # deputy head: acts; the director may look
     "deputy.period_index": DEPUTY_VIEW, "deputy.period_page": DEPUTY_VIEW, "deputy.preflight": DEPUTY_VIEW,
+    "deputy.preflight_notes": DEPUTY_VIEW, "deputy.preflight_note_pdf": DEPUTY_VIEW,
     "deputy.documents": DEPUTY_VIEW, "deputy.preview": DEPUTY_VIEW, "deputy.page_image": DEPUTY_VIEW,
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
     "deputy.upload": {"deputy"}, "deputy.record_step": {"deputy"}, "deputy.make_copies": {"deputy"},
