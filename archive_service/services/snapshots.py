@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -79,34 +77,29 @@ def preflight_period(uow: UnitOfWork, academic_year: str, period_codes: Sequence
 
 
 class _ReportCache:
-    """content hash and thresholds → the pre-flight report (the most recent `size` of them)."""
+    """content hash and thresholds → the pre-flight report, up to `size` of them (then started
+    afresh). No lock: a dict's get and set are atomic, and two requests that miss the same version
+    at once both compute the same report."""
 
     def __init__(self, size: int = 2048):
         self.size = size
-        self._reports: OrderedDict[tuple[str, PreflightThresholds], PreflightReport] = OrderedDict()
-        self._lock = threading.Lock()
+        self._reports: dict[tuple[str, PreflightThresholds], PreflightReport] = {}
 
     def missing(self, records: Sequence[SnapshotRecord], thresholds: PreflightThresholds) -> list[SnapshotRecord]:
-        with self._lock:
-            return [r for r in records if (r.content_hash, thresholds) not in self._reports]
+        return [r for r in records if (r.content_hash, thresholds) not in self._reports]
 
     def get(self, record: SnapshotRecord, thresholds: PreflightThresholds) -> PreflightReport:
         key = (record.content_hash, thresholds)
-        with self._lock:
-            report = self._reports.get(key)
-            if report is not None:
-                self._reports.move_to_end(key)
-                return report
-        report = preflight(load_snapshot(record), thresholds)  # outside the lock: reading takes a while
-        with self._lock:
+        report = self._reports.get(key)
+        if report is None:
+            report = preflight(load_snapshot(record), thresholds)
+            if len(self._reports) >= self.size:  # a school holds a few hundred versions a year
+                self._reports = {}
             self._reports[key] = report
-            while len(self._reports) > self.size:
-                self._reports.popitem(last=False)
         return report
 
     def clear(self) -> None:
-        with self._lock:
-            self._reports.clear()
+        self._reports = {}
 
 
 _REPORTS = _ReportCache()
