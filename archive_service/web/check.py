@@ -6,7 +6,7 @@ change. It answers anyone, signed in or not — an outside inspector scanning a 
 not on the login form — and says only what the sheet itself shows: school, class, period, kind,
 «лист N из M», whether the sheet matches the archive (the document is kept, has this sheet, and its
 stored files still hash to their records), its register number and whether the director signed
-it (`retrieval.public_sheet_check`). No pupil's, teacher's or anyone's name, no mark, no path,
+it (`sheet_checks.public_sheet_check`). No pupil's, teacher's or anyone's name, no mark, no path,
 no digest. A code the archive never printed (an unknown document, sheet 0 or past the last)
 answers 404: «Лист не найден в архиве».
 
@@ -31,7 +31,7 @@ from flask import Blueprint, Response, abort, g, render_template
 from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.services import retrieval
+from archive_service.services import retrieval, sheet_checks
 from archive_service.web.auth import allow, archive, current_actor, origin, public
 from archive_service.web.inspector import READERS, has_viewed, png_response, remember_view
 
@@ -50,8 +50,8 @@ def sheet(document_id: str, sheet: int):
     a = archive()
     who = current_actor() if g.get("user") is not None else Actor.visitor(origin())
     try:
-        result = retrieval.public_sheet_check(a.uow(), a.store, document_id, sheet, actor=who, now=a.now())
-    except retrieval.SheetNotInArchive as err:
+        result = sheet_checks.public_sheet_check(a.uow(), a.store, document_id, sheet, actor=who, now=a.now())
+    except sheet_checks.SheetNotInArchive as err:
         return render_template("check.html", found=False, reason=str(err)), 404
     return render_template("check.html", found=True, check=result, document_id=document_id, staff=_staff())
 
@@ -62,8 +62,8 @@ def sheet_full(document_id: str, sheet: int):
     """The staff view: the document's full facts and the sheet's images as printed."""
     a = archive()
     try:
-        result = retrieval.check_sheet(a.uow(), a.store, document_id, sheet, actor=current_actor(), now=a.now())
-    except retrieval.SheetNotInArchive as err:
+        result = sheet_checks.check_sheet(a.uow(), a.store, document_id, sheet, actor=current_actor(), now=a.now())
+    except sheet_checks.SheetNotInArchive as err:
         return render_template("check.html", found=False, reason=str(err)), 404
     remember_view(f"{document_id}/{sheet}")  # its images, not the whole document's
     return render_template("check_staff.html", found=True, check=result, card=result.card, readers=READERS)
