@@ -13,6 +13,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from archive_service.domain.names import AS_WRITTEN, NameForms, student_genitive, student_nominative
+from archive_service.domain.periods import PERIOD_TITLES
+
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot, Student, Subject
 
@@ -76,20 +79,22 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds()) -> PreflightReport:
-    """Every finding for one class's snapshot, subject by subject in journal order."""
+def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds(),
+              names: NameForms = AS_WRITTEN) -> PreflightReport:
+    """Every finding for one class's snapshot, subject by subject in journal order; `names` declines
+    the students' names in the messages («у ученицы Киселёвой Кристины Владиславовны»)."""
     report = PreflightReport(snap.academic_year, snap.period.code, snap.class_.name, snap.class_.grade)
     at_end = [s for s in snap.students if s.left_on is None or s.left_on >= snap.period.end]
     for subject in snap.subjects:
-        report.findings.extend(_lesson_findings(snap, subject))
+        report.findings.extend(_lesson_findings(snap, subject, names))
         if snap.class_.grade > 1:
             members = set(subject.group.student_ids) if subject.group else None
             students = [s for s in at_end if members is None or s.id in members]
-            report.findings.extend(_mark_findings(snap, subject, students, thresholds))
+            report.findings.extend(_mark_findings(snap, subject, students, thresholds, names))
     return report
 
 
-def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
+def _lesson_findings(snap: Snapshot, subject: Subject, names_of: NameForms) -> Iterator[Finding]:
     names = {s.id: s.full_name for s in snap.students}
     for lesson in subject.lessons:
         when = _fmt(lesson.date)
@@ -105,7 +110,8 @@ def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
             if absence.code is None:
                 name = names.get(absence.student_id, absence.student_id)
                 yield Finding("absence_without_code",
-                              f"«{subject.name}», {when}: у ученика {name} пропуск без кода (Н, Б, У, О)",
+                              f"«{subject.name}», {when}: у {student_genitive(name, names_of)} пропуск без кода "
+                              "(Н, Б, У, О)",
                               subject.name, name, lesson.date)
 
 
@@ -114,29 +120,32 @@ def _expected_period_mark(snap: Snapshot) -> str:
 
 
 def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
-                   thresholds: PreflightThresholds) -> Iterator[Finding]:
+                   thresholds: PreflightThresholds, names: NameForms) -> Iterator[Finding]:
     counts = Counter(m.student_id for lesson in subject.lessons for m in lesson.marks)
     expected = _expected_period_mark(snap)
     period_marks = {pm.student_id: pm.value for pm in subject.period_marks if pm.period == expected}
     need = thresholds.for_hours(subject.hours_per_week)
-    label = "год" if expected == "year" else expected
+    label = "год" if expected == "year" else PERIOD_TITLES.get(expected, expected)  # «за II четверть»
     for st in students:
         value = period_marks.get(st.id)
         if value == "осв":
             continue
+        gender = names.gender(st.full_name)
         if subject.lessons and counts[st.id] < need:
             enrolled = st.enrolled_on
-            arrived = f" (прибыл(а) {_fmt(enrolled)})" if enrolled and enrolled > snap.period.start else ""
+            arrived = (f" ({gender.word('прибыл', 'прибыла', 'прибыл(а)')} {_fmt(enrolled)})"
+                       if enrolled and enrolled > snap.period.start else "")
             yield Finding("too_few_marks",
-                          f"«{subject.name}»: у ученика {st.full_name} {counts[st.id]} отм. при норме "
-                          f"{need}{arrived}", subject.name, st.full_name)
+                          f"«{subject.name}»: у {student_genitive(st.full_name, names)} {counts[st.id]} отм. "
+                          f"при норме {need}{arrived}", subject.name, st.full_name)
         if value is None:
             yield Finding("period_mark_missing",
-                          f"«{subject.name}»: у ученика {st.full_name} нет отметки за {label}",
+                          f"«{subject.name}»: у {student_genitive(st.full_name, names)} нет отметки за {label}",
                           subject.name, st.full_name)
         elif value == "н/а":
+            na = gender.word("не аттестован", "не аттестована", "не аттестован(а)")
             yield Finding("period_mark_na",
-                          f"«{subject.name}»: ученик {st.full_name} не аттестован (н/а) за {label}",
+                          f"«{subject.name}»: {student_nominative(st.full_name, names)} {na} (н/а) за {label}",
                           subject.name, st.full_name)
 
 
@@ -148,7 +157,7 @@ def preflight_lines(reports: list[PreflightReport]) -> list[str]:
         counts = report.counts
         total.update(counts)
         text = ", ".join(f"{TITLES[k]}: {v}" for k, v in sorted(counts.items())) or "замечаний нет"
-        lines.append(f"{report.class_name:<4} {report.period_code:<4} {text}")
+        lines.append(f"{report.class_name:<4} {PERIOD_TITLES.get(report.period_code, report.period_code)}: {text}")
     lines.append("Итого по периоду: " + (", ".join(f"{TITLES[k]} — {v}" for k, v in sorted(total.items()))
                                         or "замечаний нет") + f" (классов: {len(reports)}).")
     return lines

@@ -7,8 +7,10 @@ from typing import Any, Sequence
 
 from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain.diff import SnapshotDiff, diff_snapshots
+from archive_service.domain.periods import period_title, periods_title
 from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
 from archive_service.errors import NotFoundError
+from archive_service.rendering.names import RUSSIAN_NAMES
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
@@ -68,7 +70,7 @@ def preflight_period(uow: UnitOfWork, academic_year: str, period_codes: Sequence
                                                   with_content=True)]
         if not records:
             raise NotFoundError(_nothing_stored(academic_year, period_codes, class_names))
-        return [preflight(load_snapshot(r), thresholds) for r in records]
+        return [preflight(load_snapshot(r), thresholds, RUSSIAN_NAMES) for r in records]
 
 
 def diff_versions(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str,
@@ -96,13 +98,13 @@ def _stored(uow: UnitOfWork, versions: dict[int, SnapshotRecord], number: int, p
     """The stored version `number` with its content, or NotFoundError naming the versions there are."""
     record = uow.snapshots.get(versions[number].id, with_content=True) if number in versions else None
     if record is None:
-        raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
+        raise NotFoundError(f"{class_name}, {period_title(period_code)}: нет версии {number} "
                             f"(сохранены: {', '.join(map(str, sorted(versions)))})")
     return record
 
 
 def _nothing_stored(year: str, periods: Sequence[str], classes: Sequence[str]) -> str:
-    where = f"{year}, {', '.join(periods)}" + (f", классы {', '.join(classes)}" if classes else "")
+    where = f"{year}, {periods_title(periods)}" + (f", классы {', '.join(classes)}" if classes else "")
     return f"нет сохранённых снимков журнала: {where}"
 
 
