@@ -270,7 +270,8 @@ def test_the_refusals_speak_of_a_boy_and_a_girl_in_their_own_words():
     with pytest.raises(SnapshotRejected) as caught:
         parse_snapshot(as_bytes(data))
     messages = {p.code: p.message for p in caught.value.problems}
-    assert "Васильев Олег Ильич: отметка за 09.11.2026, а прибыл в класс 16.11.2026" in messages["mark_before_enrolment"]
+    arrived = messages["mark_before_enrolment"]
+    assert "Васильев Олег Ильич: отметка за 09.11.2026, а прибыл в класс 16.11.2026" in arrived
     assert "Григорьева Анна Сергеевна: пропуск за" in messages["absence_after_leaving"]
     assert ", а выбыла из класса " in messages["absence_after_leaving"]
 
