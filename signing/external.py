@@ -30,7 +30,8 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from signing import gost
 from signing.commands import SignerCommand, run_signer
 from signing.gost_pades import GostCompleter, prepare_signature
-from signing.pades import FIELD, MOSCOW, STAMP_BOX, StampStyle, Trust, load_cert
+from signing.pades import FIELD, STAMP_BOX, StampStyle, Trust, load_cert
+from signing.zones import MOSCOW
 from signing.renewal import add_document_timestamp
 
 RESERVED = 32 * 1024  # bytes for the CMS: certificates, GOST signatures and a timestamp fit

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 from datetime import tzinfo
-from zoneinfo import ZoneInfo
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -35,6 +34,7 @@ from pyhanko_certvalidator import ValidationContext
 from signing import pdf_speed
 from signing.errors import KeyAccessError, SigningError
 from signing.tsa import LocalTimestampAuthority
+from signing.zones import MOSCOW, moscow_relative
 
 pdf_speed.install()  # pyHanko reads signature contents whole, not a byte at a time
 
@@ -125,19 +125,6 @@ def stamp_font(font: Path) -> Path:
 
 def http_timestamper(url: str) -> timestamps.HTTPTimeStamper:
     return timestamps.HTTPTimeStamper(url)
-
-
-MOSCOW = ZoneInfo("Europe/Moscow")
-
-
-def moscow_relative(moment: dt.datetime) -> str:
-    """The time zone as Russians name it: «МСК», «МСК+2» (Екатеринбург), «МСК−1» (Калининград)."""
-    hours = ((moment.utcoffset() or dt.timedelta()) - (moment.astimezone(MOSCOW).utcoffset() or dt.timedelta()))
-    shift = hours.total_seconds() / 3600
-    if shift == 0:
-        return "МСК"
-    number = f"{abs(shift):g}".replace(".", ",")
-    return f"МСК{'+' if shift > 0 else '−'}{number}"
 
 
 def stamp_lines(cert: asn1_x509.Certificate, signed_at: dt.datetime, zone: tzinfo = MOSCOW) -> str:

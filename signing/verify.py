@@ -46,7 +46,8 @@ from pyhanko_certvalidator.revinfo.archival import CRLContainer
 from pyhanko_certvalidator import ValidationContext
 
 from signing.integrity import bytes_between_revisions, container_damage, metadata_change, uncovered_part
-from signing.pades import MOSCOW, Trust, moscow_relative
+from signing.pades import Trust
+from signing.zones import MOSCOW, moscow_relative
 
 _log = logging.getLogger(__name__)
 

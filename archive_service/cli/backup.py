@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,15 +11,22 @@ from flask.cli import AppGroup
 
 from archive_service.cli.common import PERIODS, YEAR, current_archive, director_code, echo_json, terminal
 from archive_service.domain.actor import Actor
+from archive_service.domain.periods import set_periods_title
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
 from archive_service.services.backup_command import MONTH, CreateBackup
 from archive_service.services.backup_reseal import reseal_backup
+from signing.zones import local_moment
 from storage import StorageError
 
 STATES = {"complete": "завершён", "incomplete": "не завершён", "writing": "записывается или прерван"}
 
 backup_cli = AppGroup("backup", help="Резервные копии на двух носителях и журнал пользования ими.")
+
+
+def _day(iso: str) -> str:
+    """«2032-08-31» → «31.08.2032»."""
+    return dt.date.fromisoformat(iso[:10]).strftime("%d.%m.%Y")
 
 
 def _who() -> Actor:
@@ -46,7 +54,7 @@ def backup_create(academic_year: str, periods: tuple[str, ...], month: str | Non
         click.echo(f"Прерванная запись набора {result.set_id} продолжена.")
     for copy in result.copies:
         click.echo(f"{copy.medium} ({copy.location}): {'записан и проверен' if copy.verified else 'ОШИБКА'}")
-    click.echo(f"Набор {result.set_id}: файлов {result.files}, хранить до {result.retain_until}, "
+    click.echo(f"Набор {result.set_id}: файлов {result.files}, хранить до {_day(result.retain_until)}, "
                f"{'завершён' if result.complete else 'НЕ завершён'}.")
     if not result.complete:
         sys.exit(1)
@@ -61,11 +69,13 @@ def backup_list(as_json: bool) -> None:
     if as_json:
         echo_json([r.as_dict() for r in rows])
         return
-    for r in rows:
+    for r in rows:  # the set's number as `backup restore` takes it, then what people read
         sealed = f"ключ {r.key_fingerprint}" if r.key_fingerprint else "запечатан кодом"
-        moved = f"  перезапечатан в {r.resealed_as}" if r.resealed_as else ""
-        click.echo(f"{r.set_id}  файлов {r.files:>3}  {STATES[r.state]}  хранить до {r.retain_until}  "
-                   f"{sealed}{moved}")
+        moved = f"; перезапечатан в {r.resealed_as}" if r.resealed_as else ""
+        made = local_moment(dt.datetime.fromisoformat(r.created_at), archive.zone)
+        until = _day(r.retain_until)
+        click.echo(f"{r.set_id}\n    {r.academic_year}: {set_periods_title(r.periods)}; создан {made}; "
+                   f"файлов {r.files}; {STATES[r.state]}; хранить до {until}; {sealed}{moved}")
     click.echo(f"Всего наборов: {len(rows)}.")
 
 

@@ -86,7 +86,7 @@ def documents_list(academic_year: str | None, periods: tuple[str, ...], classes:
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Папка, куда записать PDF (например, для печати).")
 def documents_export(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], target: Path) -> None:
-    """Выгрузить PDF с понятными именами: 7В_Q2_журнал.pdf, 9А_year_сводная_ведомость.pdf."""
+    """Выгрузить PDF с понятными именами: 7В_2_четверть_журнал.pdf, 9А_год_сводная_ведомость.pdf."""
     archive = current_archive()
     try:
         exported = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, terminal, terminal_origin
 from archive_service.domain.actor import Actor
+from archive_service.domain.periods import readable_period
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, PermissionDenied
 from archive_service.services import register
@@ -66,7 +67,7 @@ def register_list(year: int | None, as_json: bool) -> None:
 
     rows = [row.as_dict() for row in register.list_register(current_archive().uow(), year)]
     echo_rows(rows, as_json, lambda r: (
-        f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {r['period']}, "
+        f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {readable_period(r['period'])}, "
         f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
         + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)]))), "Записей: {count}.")
 
@@ -78,7 +79,7 @@ def retention_due(today: str | None, as_json: bool) -> None:
     """Документы, срок хранения которых истёк (кандидаты в акт о выделении к уничтожению)."""
     rows = [row.as_dict() for row in register.retention_due(current_archive().uow(), _date(today, "--today"))]
     echo_rows(rows, as_json, lambda r: (
-        f"№{r['number']}/{r['year']} {r['title']}, {r['period']}: срок истёк {r['retention_end']}"
+        f"№{r['number']}/{r['year']} {r['title']}, {readable_period(r['period'])}: срок истёк {r['retention_end']}"
         + (f"; ЗАПРЕТ УНИЧТОЖЕНИЯ: {r['hold']}" if r["hold"] else "")), "С истёкшим сроком хранения: {count}.")
 
 
@@ -115,7 +116,7 @@ def _move(action: str, number: str, person: str, purpose: str, on: str | None) -
                            actor=terminal("secretary"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"№{number}: {'выдан' if action == 'issued' else 'возвращён'} ({person}).")
+    click.echo(f"Дело № {number} {'выдано' if action == 'issued' else 'возвращено в архив'} ({person}).")
 
 
 @register_cli.command("issue")
@@ -192,10 +193,10 @@ def register_inventory(year: int | None, out: Path) -> None:
 
 def _print_plan(plan: DisposalPlan) -> None:
     for r in plan.eligible:
-        click.echo(f"  к уничтожению: №{r['register']} {r['title']}, {r['period']}, л. {r['sheets']}; "
+        click.echo(f"  к уничтожению: №{r['register']} {r['title']}, {readable_period(r['period'])}, л. {r['sheets']}; "
                    f"хранить до {r['retention_end']}")
     for r in plan.refused:
-        click.echo(f"  НЕ уничтожается: №{r['register']} {r['title']}, {r['period']}: {r['reason']}")
+        click.echo(f"  НЕ уничтожается: №{r['register']} {r['title']}, {readable_period(r['period'])}: {r['reason']}")
     for b in plan.backup_sets:
         click.echo(f"  резервная копия {b['set_id']}: {'будет удалена с носителей' if b['may_go'] else 'остаётся'}"
                    f" ({b['reason']})")

@@ -7,6 +7,7 @@ these names from here.
 """
 
 import re
+from typing import Iterable
 
 KINDS = {"quarter": ("Q", 4, "четверть"), "half_year": ("H", 2, "полугодие"), "trimester": ("T", 3, "триместр")}
 """kind → (code letter, periods in a year, the word people use)."""
@@ -60,3 +61,23 @@ def readable_period(text: str) -> str:
     if match and match.group(2) in PERIOD_TITLES:
         return f"{match.group(1)}, {PERIOD_TITLES[match.group(2)]}"
     return text
+
+
+def periods_title(codes: Iterable[str]) -> str:
+    """(«Q1», «Q2») → «I четверть, II четверть»: period codes as people read them; unknown codes as they are."""
+    return ", ".join(period_title(code) for code in codes)
+
+
+def period_file_word(code: str) -> str:
+    """The period in a file name people read: «Q2» → «2_четверть», «H1» → «1_полугодие», «year» → «год»."""
+    if code == "year":
+        return "год"
+    for letter, _, word in KINDS.values():
+        if len(code) > 1 and code[0] == letter and code[1:].isdigit():
+            return f"{int(code[1:])}_{word}"
+    return code
+
+
+def set_periods_title(label: str) -> str:
+    """A backup set's periods «Q2,H1» → «II четверть, I полугодие»; a monthly copy's «месяц 2026-12» as it is."""
+    return label if label.startswith("месяц") else periods_title(code.strip() for code in label.split(",") if code)

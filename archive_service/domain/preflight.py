@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from archive_service.domain.periods import period_title
+from archive_service.domain.names import AS_WRITTEN, NameForms, student_genitive, student_nominative
+from archive_service.domain.periods import PERIOD_TITLES, period_title
 
 if TYPE_CHECKING:
     from archive_service.schema.snapshot import Snapshot, Student, Subject
@@ -85,18 +86,20 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds()) -> PreflightReport:
-    """Every finding for one class's snapshot, subject by subject in journal order."""
+def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresholds(),
+              names: NameForms = AS_WRITTEN) -> PreflightReport:
+    """Every finding for one class's snapshot, subject by subject in journal order; `names` declines
+    the students' names in the messages («у ученицы Киселёвой Кристины Владиславовны»)."""
     report = PreflightReport(snap.academic_year, snap.period.code, snap.class_.name, snap.class_.grade,
                              arrived={s.full_name: s.enrolled_on for s in snap.students
                                       if s.enrolled_on and s.enrolled_on > snap.period.start})
     at_end = [s for s in snap.students if s.left_on is None or s.left_on >= snap.period.end]
     for subject in snap.subjects:
-        report.findings.extend(_lesson_findings(snap, subject))
+        report.findings.extend(_lesson_findings(snap, subject, names))
         if snap.class_.grade > 1:
             members = set(subject.group.student_ids) if subject.group else None
             students = [s for s in at_end if members is None or s.id in members]
-            report.findings.extend(_mark_findings(snap, subject, students, thresholds))
+            report.findings.extend(_mark_findings(snap, subject, students, thresholds, names))
     return report
 
 
@@ -106,7 +109,7 @@ def _finding(code: str, subject: Subject, detail: str, student: str | None = Non
     return Finding(code, f"{where}: {detail}", subject.name, student, day, subject.teacher.full_name, detail)
 
 
-def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
+def _lesson_findings(snap: Snapshot, subject: Subject, names_of: NameForms) -> Iterator[Finding]:
     names = {s.id: s.full_name for s in snap.students}
     for lesson in subject.lessons:
         if not (lesson.topic or "").strip():
@@ -118,8 +121,8 @@ def _lesson_findings(snap: Snapshot, subject: Subject) -> Iterator[Finding]:
         for absence in lesson.absences:
             if absence.code is None:
                 name = names.get(absence.student_id, absence.student_id)
-                yield _finding("absence_without_code", subject, f"у ученика {name} пропуск без кода (Н, Б, У, О)",
-                               name, lesson.date)
+                yield _finding("absence_without_code", subject,
+                               f"у {student_genitive(name, names_of)} пропуск без кода (Н, Б, У, О)", name, lesson.date)
 
 
 def _expected_period_mark(snap: Snapshot) -> str:
@@ -127,27 +130,31 @@ def _expected_period_mark(snap: Snapshot) -> str:
 
 
 def _mark_findings(snap: Snapshot, subject: Subject, students: list[Student],
-                   thresholds: PreflightThresholds) -> Iterator[Finding]:
+                   thresholds: PreflightThresholds, names: NameForms) -> Iterator[Finding]:
     counts = Counter(m.student_id for lesson in subject.lessons for m in lesson.marks)
     expected = _expected_period_mark(snap)
     period_marks = {pm.student_id: pm.value for pm in subject.period_marks if pm.period == expected}
     need = thresholds.for_hours(subject.hours_per_week)
-    label = "год" if expected == "year" else period_title(expected)
+    label = "год" if expected == "year" else period_title(expected)  # «за II четверть»
     for st in students:
         value = period_marks.get(st.id)
         if value == "осв":
             continue
+        gender = names.gender(st.full_name)
         if subject.lessons and counts[st.id] < need:
             enrolled = st.enrolled_on
-            arrived = f" (прибыл(а) {_fmt(enrolled)})" if enrolled and enrolled > snap.period.start else ""
+            arrived = (f" ({gender.word('прибыл', 'прибыла', 'прибыл(а)')} {_fmt(enrolled)})"
+                       if enrolled and enrolled > snap.period.start else "")
             yield _finding("too_few_marks", subject,
-                           f"у ученика {st.full_name} {counts[st.id]} отм. при норме {need}{arrived}", st.full_name)
+                           f"у {student_genitive(st.full_name, names)} {counts[st.id]} отм. при норме {need}{arrived}",
+                           st.full_name)
         if value is None:
-            yield _finding("period_mark_missing", subject, f"у ученика {st.full_name} нет отметки за {label}",
-                           st.full_name)
+            yield _finding("period_mark_missing", subject,
+                           f"у {student_genitive(st.full_name, names)} нет отметки за {label}", st.full_name)
         elif value == "н/а":
-            yield _finding("period_mark_na", subject, f"ученик {st.full_name} не аттестован (н/а) за {label}",
-                           st.full_name)
+            na = gender.word("не аттестован", "не аттестована", "не аттестован(а)")
+            yield _finding("period_mark_na", subject,
+                           f"{student_nominative(st.full_name, names)} {na} (н/а) за {label}", st.full_name)
 
 
 def preflight_lines(reports: list[PreflightReport]) -> list[str]:
@@ -158,7 +165,7 @@ def preflight_lines(reports: list[PreflightReport]) -> list[str]:
         counts = report.counts
         total.update(counts)
         text = ", ".join(f"{TITLES[k]}: {v}" for k, v in sorted(counts.items())) or "замечаний нет"
-        lines.append(f"{report.class_name:<4} {report.period_code:<4} {text}")
+        lines.append(f"{report.class_name:<4} {PERIOD_TITLES.get(report.period_code, report.period_code)}: {text}")
     lines.append("Итого по периоду: " + (", ".join(f"{TITLES[k]} — {v}" for k, v in sorted(total.items()))
                                         or "замечаний нет") + f" (классов: {len(reports)}).")
     return lines

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from archive_service.domain.names import gender_of
 from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
 from archive_service.domain.promotion import check_promotion
@@ -93,7 +94,8 @@ def _check_student(snap: Snapshot, i: int, st: Student) -> Iterator[Problem]:
                       f"{_fmt(st.left_on)}")
     elif (st.left_on and st.left_on < period.start) or (st.enrolled_on and st.enrolled_on > period.end):
         yield Problem(P("students", i), "student_outside_period",
-                      f"{st.full_name} не обучался в классе в этом периоде "
+                      f"{st.full_name} не {gender_of(st.full_name).word('обучался', 'обучалась', 'обучался(ась)')} "
+                      "в классе в этом периоде "
                       f"({_fmt(period.start)}–{_fmt(period.end)})")
     if st.birth_date >= period.start:
         yield Problem(P("students", i, "birth_date"), "birth_date_invalid",
@@ -103,11 +105,13 @@ def _check_student(snap: Snapshot, i: int, st: Student) -> Iterator[Problem]:
 def _enrolment_problem(st: Student, day: dt.date, path: str, what: str) -> Problem | None:
     if st.enrolled_on and day < st.enrolled_on:
         return Problem(path, f"{what}_before_enrolment",
-                       f"{st.full_name}: {_WHAT[what]} за {_fmt(day)}, а прибыл(а) в класс "
+                       f"{st.full_name}: {_WHAT[what]} за {_fmt(day)}, а "
+                       f"{gender_of(st.full_name).word('прибыл', 'прибыла', 'прибыл(а)')} в класс "
                        f"{_fmt(st.enrolled_on)}")
     if st.left_on and day > st.left_on:
         return Problem(path, f"{what}_after_leaving",
-                       f"{st.full_name}: {_WHAT[what]} за {_fmt(day)}, а выбыл(а) из класса "
+                       f"{st.full_name}: {_WHAT[what]} за {_fmt(day)}, а "
+                       f"{gender_of(st.full_name).word('выбыл', 'выбыла', 'выбыл(а)')} из класса "
                        f"{_fmt(st.left_on)}")
     return None
 

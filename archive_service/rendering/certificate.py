@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from archive_service.domain.names import Gender, gender_of
 from archive_service.domain.periods import PERIOD_TITLES
 from archive_service.domain.sheets import sheet_of_page
 from archive_service.rendering.model import fmt
@@ -28,27 +29,6 @@ MARK_WORDS = {"5": "отлично", "4": "хорошо", "3": "удовлетв
 COLUMN_TITLES = {**PERIOD_TITLES, "year": "Годовая отметка", "exam": "Экзаменационная отметка",
                  "final": "Итоговая отметка"}
 RESULT_CODES = ("year", "exam", "final")
-
-
-@dataclass(frozen=True)
-class Gender:
-    """The endings of the words that agree with the student: «обучался», «обучалась», «обучался(ась)»."""
-
-    key: str  # "m", "f" or "" when the name does not tell
-
-    def word(self, male: str, female: str, both: str) -> str:
-        return {"m": male, "f": female}.get(self.key, both)
-
-
-def gender_of(full_name: str) -> Gender:
-    """From the patronymic (the third word): -ич / оглы is a man, -на / кызы a woman."""
-    words = full_name.split()
-    last = words[-1].casefold() if len(words) >= 3 else ""
-    if last.endswith("ич") or last == "оглы":
-        return Gender("m")
-    if last.endswith("на") or last == "кызы":
-        return Gender("f")
-    return Gender("")
 
 
 def mark_text(value: str, gender: Gender) -> str:

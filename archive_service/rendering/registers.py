@@ -191,7 +191,7 @@ def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
     schedule."""
     out = []
     for position, r in enumerate(sorted((r for r in rows if r["status"] != "destroyed"), key=inventory_order), 1):
-        out.append({**r, "position": position, "heading": f"{r['title']}, {r['period']}",
+        out.append({**r, "position": position, "heading": f"{r['title']}, {readable_period(r['period'])}",
                     "dates": extreme_dates(r), "years_text": years_text(years_of[_kind(r)]),
                     "retention_end_text": dmy(r["retention_end"]), "status_text": status_text(r),
                     "note": "; ".join(filter(None, [f"реестр № {r['number']}/{r['year']}",

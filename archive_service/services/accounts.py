@@ -318,7 +318,7 @@ def _stored_hash(uow: UnitOfWork, login: str, password: str, place: int | None, 
         if place is None:
             left = (row.locked_until - now) if row.locked_until else dt.timedelta(minutes=LOCK_MINUTES)
             _refuse(uow, row.login, "login.refused",
-                    f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте после "
+                    f"вход временно заблокирован после {MAX_FAILURES} неверных паролей; попробуйте "
                     f"{_minutes(left)} или обратитесь к администратору",
                     origin=origin, now=now, details={"reason": "locked"})
         return row.password_hash, place

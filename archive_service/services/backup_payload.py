@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from archive_service.adapters.repository import audit_payload
+from archive_service.domain.periods import periods_title
 from archive_service.errors import NotFoundError
 from archive_service.services import documents as documents_service
 from archive_service.services import register
@@ -65,7 +66,7 @@ def payload(uow: UnitOfWork, store: ContentStore, academic_year: str, periods: S
     payload["documents.json"] = json.dumps(rows, ensure_ascii=False, indent=1).encode()
     payload["audit-log.jsonl"] = "\n".join(json.dumps(e, ensure_ascii=False) for e in audit).encode()
     if not any(name.startswith("snapshots/") for name in payload):
-        raise NotFoundError(f"нет снимков журнала для резервной копии: {academic_year} {', '.join(periods)}")
+        raise NotFoundError(f"нет снимков журнала для резервной копии: {academic_year}, {periods_title(periods)}")
     return payload
 
 

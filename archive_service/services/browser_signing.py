@@ -24,6 +24,7 @@ from asn1crypto import x509
 from archive_service.adapters.orm import DocumentRecord
 from archive_service.adapters.orm import PreparedSignature as PreparedRow
 from archive_service.domain.actor import Actor
+from archive_service.domain.periods import period_title
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import corrections
 from archive_service.services.signing import (
@@ -250,8 +251,8 @@ def _claim(uow: UnitOfWork, prepared_id: str, *, owner_id: int, now: dt.datetime
                 or record.id in corrections.superseded_pks(uow)):
             uow.prepared.remove(row)
             uow.commit()
-            raise SignatureRefused(f"документ {record.class_name}, {record.period_code} уже подписан или больше "
-                                   "не ожидает подписи")
+            raise SignatureRefused(f"документ {record.class_name}, {period_title(record.period_code)} уже подписан "
+                                   "или больше не ожидает подписи")
         prepared = PreparedSignature(document=row.pdf, reserved_start=row.reserved_start,
                                      reserved_end=row.reserved_end, digest_algorithm=row.digest_algorithm,
                                      digest=bytes.fromhex(row.digest), certificate=row.certificate)

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from archive_service.adapters.orm import BackupSet, DisposalAct, DisposalActItem, DocumentRecord, RegisterEntry
+from archive_service.domain.periods import period_title
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.register import Rule, rules
 from archive_service.services.unit_of_work import UnitOfWork
@@ -116,7 +117,7 @@ def backup_decisions(uow: UnitOfWork, today: dt.date, going: set[int]) -> list[d
     for backup in uow.backups.all():
         if backup.destroyed_by_act:
             continue
-        remaining = [f"{d.class_name} {d.period_code}" for d in _covered(uow, backup)
+        remaining = [f"{d.class_name} ({period_title(d.period_code)})" for d in _covered(uow, backup)
                      if (d.destroyed_by_act is None or d.id in unfinished) and d.id not in going]
         decision = backup_set_may_go(backup.retain_until, today, remaining)
         out.append({"set_id": backup.set_id, "retain_until": backup.retain_until.isoformat(),

@@ -21,6 +21,7 @@ from archive_service.adapters.orm import DocumentRecord
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import is_draft
 from archive_service.domain.public_address import is_local_address
+from archive_service.domain.periods import period_file_word, period_title, periods_title
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.services import corrections, register
@@ -81,7 +82,8 @@ def plan_period_close(uow: UnitOfWork, academic_year: str, period_codes: Sequenc
                 for code in period_codes for r in uow.snapshots.listing(academic_year, code, class_names,
                                                                         latest_only=True)]
     if not jobs:
-        where = f"{academic_year}, {', '.join(period_codes)}" + (f", {', '.join(class_names)}" if class_names else "")
+        where = f"{academic_year}, {periods_title(period_codes)}" + (f", {', '.join(class_names)}"
+                                                                     if class_names else "")
         raise NotFoundError(f"нет сохранённых снимков журнала: {where}")
     return jobs
 
@@ -232,9 +234,9 @@ def _signature_dict(sig, renewal) -> dict | None:
 
 
 def export_name(record: dict) -> str:
-    """«7В_Q2_журнал.pdf», «9А_year_сводная_ведомость.pdf»."""
+    """«7В_2_четверть_журнал.pdf», «9А_год_сводная_ведомость.pdf»: a name people read, no period code."""
     name = re.sub(r"[^\w-]+", "_", record["class"])
-    return f"{name}_{record['period']}_{FILE_WORDS[record['kind']]}.pdf"
+    return f"{name}_{period_file_word(record['period'])}_{FILE_WORDS[record['kind']]}.pdf"
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,7 @@ def export_documents(uow: UnitOfWork, store: ContentStore, target: Path, academi
     records = sorted((r for r in list_documents(uow, academic_year, period_codes, class_names) if not r["superseded"]),
                      key=lambda r: not r["draft"])  # a final copy wins over a draft of the same class
     if not records:
-        raise NotFoundError(f"нет изготовленных документов: {academic_year} {', '.join(period_codes)}")
+        raise NotFoundError(f"нет изготовленных документов: {academic_year} {periods_title(period_codes)}")
     with uow:
         class_of = uow.documents.class_ids([r["document_id"] for r in records])
     newest = {(class_of[r["document_id"]], r["period"], r["kind"]): r for r in records}  # listed oldest first
@@ -294,7 +296,8 @@ def export_plan(target: Path, records: list[dict]) -> tuple[list[tuple[Path, str
             signature = record["signature"]
             plan.append((target / unique, signature["sha256"] if signature else record["sha256"]))
         if len(same) > 1:
-            notes.append(f"документы {', '.join(r['class'] + ' ' + r['period'] for r in same)} получили бы одно "
+            which = ", ".join(f"{r['class']} ({period_title(r['period'])})" for r in same)
+            notes.append(f"документы {which} получили бы одно "
                          f"имя «{export_name(same[0])}»; к именам их файлов добавлен номер документа")
     return plan, notes
 

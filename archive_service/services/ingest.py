@@ -121,7 +121,7 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
         existing, previous = _admissible(uow, snap, digest, reason)
         if existing is not None:
             return _result(existing, "duplicate",
-                           f"{existing.class_name}, {existing.period_code}: такой снимок уже сохранён "
+                           f"{existing.class_name}, {period_title(existing.period_code)}: такой снимок уже сохранён "
                            f"(версия {existing.version}), повторный импорт ничего не изменил")
         uow.snapshots.save_school(snap.school.id, snap.school.full_name, snap.school.short_name,
                                   snap.school.director.full_name)

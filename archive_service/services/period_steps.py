@@ -16,6 +16,7 @@ from typing import Sequence
 
 from archive_service.adapters.orm import BackupSet, DocumentRecord, DocumentSignature, PeriodStep, SnapshotRecord
 from archive_service.domain.actor import Actor
+from archive_service.domain.periods import period_title
 from archive_service.domain.procedure import (
     STEP_CODES,
     STEPS,
@@ -44,7 +45,7 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
     with uow:
         classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
         if not classes:
-            raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_code}")
+            raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_title(period_code)}")
         known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes})
         end = max(r.period_end for r in classes)
         due = deadlines(end)
@@ -203,7 +204,8 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
         known = {r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)}
         unknown = sorted(set(class_names) - known)
         if unknown:
-            raise NotFoundError(f"в периоде {academic_year}, {period_code} нет классов: {', '.join(unknown)}")
+            raise NotFoundError(f"в периоде {academic_year}, {period_title(period_code)} нет классов: "
+                                f"{', '.join(unknown)}")
         if not class_names:
             raise ArchiveError("не выбран ни один класс")
         for name in sorted(set(class_names)):

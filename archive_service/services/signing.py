@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from archive_service.adapters.orm import DocumentRecord, DocumentSignature
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import DEFAULT_ZONE, CopyFacts, date_problem, draft_problem
-from archive_service.domain.periods import period_title
+from archive_service.domain.periods import period_title, periods_title
 from archive_service.domain.permissions import may, sole_role
 from archive_service.domain.sheets import certification_page
 from archive_service.errors import DraftRefused, NotFoundError, PermissionDenied, TooEarly, found
@@ -94,7 +94,7 @@ def awaiting_signature(uow: UnitOfWork, academic_year: str, period_codes: Sequen
 def nothing_to_sign(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
                     class_names: Sequence[str] = ()) -> NotFoundError | DraftRefused:
     """Why a selection has nothing awaiting a signature: all signed already, only drafts, or no documents."""
-    where = f"{academic_year} {', '.join(period_codes)}"
+    where = f"{academic_year}, {periods_title(period_codes)}"
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         documents = sum(not r.draft for r in records)

@@ -7,9 +7,10 @@ from typing import Any, Sequence
 
 from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain.diff import SnapshotDiff, diff_snapshots
-from archive_service.domain.periods import period_title
+from archive_service.domain.periods import period_title, periods_title
 from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
 from archive_service.errors import NotFoundError
+from archive_service.rendering.names import RUSSIAN_NAMES
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
@@ -92,7 +93,7 @@ class _ReportCache:
         key = (record.content_hash, thresholds)
         report = self._reports.get(key)
         if report is None:
-            report = preflight(load_snapshot(record), thresholds)
+            report = preflight(load_snapshot(record), thresholds, RUSSIAN_NAMES)
             if len(self._reports) >= self.size:  # a school holds a few hundred versions a year
                 self._reports = {}
             self._reports[key] = report
@@ -130,13 +131,13 @@ def _stored(uow: UnitOfWork, versions: dict[int, SnapshotRecord], number: int, p
     """The stored version `number` with its content, or NotFoundError naming the versions there are."""
     record = uow.snapshots.get(versions[number].id, with_content=True) if number in versions else None
     if record is None:
-        raise NotFoundError(f"{class_name}, {period_code}: нет версии {number} "
+        raise NotFoundError(f"{class_name}, {period_title(period_code)}: нет версии {number} "
                             f"(сохранены: {', '.join(map(str, sorted(versions)))})")
     return record
 
 
 def _nothing_stored(year: str, periods: Sequence[str], classes: Sequence[str]) -> str:
-    where = f"{year}, {', '.join(map(period_title, periods))}" + (f", классы {', '.join(classes)}" if classes else "")
+    where = f"{year}, {periods_title(periods)}" + (f", классы {', '.join(classes)}" if classes else "")
     return f"нет сохранённых снимков журнала: {where}"
 
 

@@ -35,7 +35,7 @@ from flask import (
 
 from archive_service.config import ConfigError
 from archive_service.domain.actor import Actor
-from archive_service.domain.periods import PERIOD_TITLES
+from archive_service.domain.periods import PERIOD_TITLES, set_periods_title
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import KeySpec, Pkcs12Upload, TokenKey
@@ -71,7 +71,7 @@ def day(value: str | dt.date | None) -> str:
 
 def periods_word(periods: str) -> str:
     """A backup set's «Q2,H1» → «II четверть, I полугодие» (a monthly copy's «месяц 2026-12» as is)."""
-    return ", ".join(period_word(code) for code in periods.split(",")) if "месяц" not in periods else periods
+    return set_periods_title(periods)
 
 
 def _period_order(code: str) -> int:

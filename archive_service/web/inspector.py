@@ -29,6 +29,7 @@ from archive_service.services import retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
 from archive_service.web.auth import allow, archive, current_actor, menu
+from signing.zones import local_moment
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspect")
 READERS = roles_for("search_archive")
@@ -149,7 +150,8 @@ def report(document_id: str):
         return refusal(err, "Документ ещё не подписан")
     except NotFoundError as err:
         return refusal(err, "Документ недоступен")
-    return render_template("inspector/report.html", card=card, report=result, checked_at=archive().now())
+    a = archive()
+    return render_template("inspector/report.html", card=card, report=result, checked_at=local_moment(a.now(), a.zone))
 
 
 @bp.get("/documents/<document_id>/report.<any(json, txt):fmt>")
@@ -161,7 +163,9 @@ def report_file(document_id: str, fmt: str):
         return refusal(err, "Документ ещё не подписан")
     except NotFoundError as err:
         return refusal(err, "Документ недоступен")
-    checked_at = archive().now().isoformat(timespec="seconds")
+    a = archive()
+    now = a.now()
+    checked_at = now.isoformat(timespec="seconds")  # for machines (JSON); people read the school's local time
     name = f"проверка_подписи_{card.document_id}.{fmt}"
     if fmt == "json":
         body = json.dumps({"document_id": card.document_id, "title": card.title, "academic_year": card.academic_year,
@@ -170,7 +174,8 @@ def report_file(document_id: str, fmt: str):
         mimetype = "application/json"
     else:
         body = (f"{card.title}, {card.period_line}\nДокумент: {card.document_id}\n"
-                f"Файл (SHA-256): {card.current_sha256}\nПроверено: {checked_at}\n\n{result.as_text()}\n")
+                f"Файл (SHA-256): {card.current_sha256}\n"
+                f"Проверено: {local_moment(now, a.zone, '%d.%m.%Y %H:%M:%S')}\n\n{result.as_text()}\n")
         mimetype = "text/plain"
     return send_file(io.BytesIO(body.encode("utf-8")), mimetype=f"{mimetype}; charset=utf-8", as_attachment=True,
                      download_name=name)

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from flask import Blueprint, g, render_template
 
+from archive_service.domain.periods import PERIOD_TITLES, period_title
 from archive_service.errors import NotFoundError
 from archive_service.services import jobs, snapshots
 from archive_service.web.auth import allow, archive, menu
@@ -33,7 +34,10 @@ def overview() -> str:
             entry["students"] += row["students"]
         entry["classes"].add(row["class"])
         entry["marks"] += row["marks"]
-    return render_template("overview.html", periods=sorted(periods.items()), total=len(rows))
+    order = list(PERIOD_TITLES)  # I…IV четверть, полугодия, триместры, год: as the school year goes
+    ordered = sorted(periods.items(), key=lambda item: (item[0][0], order.index(item[0][1]) if item[0][1] in order
+                                                        else len(order), item[0][1]))
+    return render_template("overview.html", periods=ordered, total=len(rows), period_title=period_title)
 
 
 @bp.get("/jobs/<job_id>")

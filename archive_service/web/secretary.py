@@ -177,7 +177,7 @@ def register_move(year: int, number: int):
     except FAILURES as err:
         flash(f"№ {number}/{year}: {err}", "error")
     else:
-        done = f"выдан: {person} ({purpose})" if action == "issued" else f"возвращён в архив ({person})"
+        done = f"выдано: {person} ({purpose})" if action == "issued" else f"возвращено в архив ({person})"
         flash(f"Дело № {number}/{year} {done}.", "ok")
     return redirect(url_for("secretary.register", **_filters(request.form)))
 

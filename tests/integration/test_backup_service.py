@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -14,6 +15,7 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot
 from conftest import NOW
 from keys_support import KEY_CODE, with_archive_key
+from signing.zones import local_moment
 from storage import StorageError
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
@@ -88,6 +90,18 @@ def test_the_cli_creates_audits_restores_and_verifies_the_journal(archive, runne
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output
     journal = runner.invoke(args=["backup", "journal", "--verify"])
     assert journal.exit_code == 0 and "записей 6" in journal.output  # start, create ×2, list, audit, restore
+
+
+def test_the_cli_list_names_the_period_and_the_dates_as_people_read_them(archive, runner, created):
+    """`backup list`: the set's number as `backup restore` takes it, then «2026/2027: II четверть», the
+    moment it was made in the school's time zone and the keep-until date as dd.mm.yyyy (issue 17)."""
+    listed = runner.invoke(args=["backup", "list"]).output
+    (row,) = backup.list_backups(archive.uow())
+    assert row.set_id in listed and "2026/2027: II четверть;" in listed
+    assert f"создан {local_moment(dt.datetime.fromisoformat(row.created_at), archive.zone)};" in listed
+    assert f"хранить до {dt.date.fromisoformat(row.retain_until[:10]):%d.%m.%Y};" in listed
+    people_read = listed.replace(row.set_id, "")
+    assert "Q2" not in people_read and row.retain_until not in people_read and "UTC" not in people_read
 
 
 def test_the_nightly_task_audits_and_repairs(archive, app, created):

@@ -152,8 +152,8 @@ def test_the_newest_backup_carries_the_current_copy_and_keeps_the_replaced_one_a
                                 actor=DEPUTY, now=NOW)
     bag = backup.restore_backup(archive.uow(), archive.media(), made.set_id, KEY_CODE, tmp_path / "bag",
                                 actor=DEPUTY, purpose="проверка", now=NOW, own_state=archive.own_state())
-    assert (bag / "data/documents/5А_Q2_журнал.pdf").read_bytes() == archive.store.read(corrected.new.sha256)
-    kept = bag / f"data/documents/заменённые/5А_Q2_журнал_{corrected.old.document_id}.pdf"
+    assert (bag / "data/documents/5А_2_четверть_журнал.pdf").read_bytes() == archive.store.read(corrected.new.sha256)
+    kept = bag / f"data/documents/заменённые/5А_2_четверть_журнал_{corrected.old.document_id}.pdf"
     assert kept.read_bytes() == archive.store.read(corrected.old_signed_sha256)
     listed = {r["document_id"]: r for r in json.loads((bag / "data/documents.json").read_bytes())}
     assert listed[corrected.old.document_id]["superseded"]["reason"] == REASON

@@ -120,7 +120,7 @@ def test_the_close_after_the_end_makes_the_final_copy_which_is_signed_and_regist
     assert kept[draft["document_id"]]["draft"] and kept[draft["document_id"]]["signature"] is None  # history
     files = payload(stored.uow(), stored.store, YEAR, [PERIOD])
     listed = [name for name in files if name.startswith("documents/")]
-    assert listed == ["documents/5А_Q2_журнал.pdf"] and files[listed[0]] == stored.store.read(
+    assert listed == ["documents/5А_2_четверть_журнал.pdf"] and files[listed[0]] == stored.store.read(
         kept[final[0]["document_id"]]["signature"]["sha256"]), "the backup holds the signed final copy, no draft"
     assert draft["document_id"] not in files["documents.json"].decode()
 

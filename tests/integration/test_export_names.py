@@ -32,10 +32,11 @@ def test_two_classes_whose_names_make_one_file_name_get_two_files_and_a_note(arc
     first, second = render(archive, "c-10a", "10 А"), render(archive, "c-10a-dot", "10.А")
     exported = export(archive, tmp_path / "out")
     assert sorted(p.name for p in exported.paths) == sorted(
-        [f"10_А_Q2_журнал_{first}.pdf", f"10_А_Q2_журнал_{second}.pdf"])
+        [f"10_А_2_четверть_журнал_{first}.pdf", f"10_А_2_четверть_журнал_{second}.pdf"])
     assert len({p.read_bytes() for p in exported.paths}) == 2
     (note,) = exported.notes
-    assert "10 А Q2" in note and "10.А Q2" in note and "одно имя «10_А_Q2_журнал.pdf»" in note
+    assert "10 А (II четверть)" in note and "10.А (II четверть)" in note and "Q2" not in note
+    assert "одно имя «10_А_2_четверть_журнал.pdf»" in note
 
 
 def test_classes_of_one_name_stored_by_an_older_version_are_all_exported(archive, tmp_path):
@@ -49,7 +50,7 @@ def test_classes_of_one_name_stored_by_an_older_version_are_all_exported(archive
         uow.commit()
     exported = export(archive, tmp_path / "out")
     assert len(exported.paths) == 2 and len({p.read_bytes() for p in exported.paths}) == 2
-    assert "10А Q2, 10А Q2" in exported.notes[0]
+    assert "10А (II четверть), 10А (II четверть)" in exported.notes[0]
 
 
 def test_an_export_into_a_folder_with_another_file_of_the_same_name_writes_nothing(archive, tmp_path):
@@ -57,11 +58,11 @@ def test_an_export_into_a_folder_with_another_file_of_the_same_name_writes_nothi
     render(archive, "c-10b", "10Б")
     out = tmp_path / "out"
     out.mkdir()
-    (out / "10А_Q2_журнал.pdf").write_bytes(b"%PDF- another file")
-    with pytest.raises(ArchiveError, match="10А_Q2_журнал.pdf"):
+    (out / "10А_2_четверть_журнал.pdf").write_bytes(b"%PDF- another file")
+    with pytest.raises(ArchiveError, match="10А_2_четверть_журнал.pdf"):
         export(archive, out)
-    assert sorted(p.name for p in out.iterdir()) == ["10А_Q2_журнал.pdf"]
-    assert (out / "10А_Q2_журнал.pdf").read_bytes() == b"%PDF- another file"
+    assert sorted(p.name for p in out.iterdir()) == ["10А_2_четверть_журнал.pdf"]
+    assert (out / "10А_2_четверть_журнал.pdf").read_bytes() == b"%PDF- another file"
 
 
 def test_exporting_again_into_the_same_folder_keeps_the_same_files(archive, tmp_path):

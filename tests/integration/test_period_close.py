@@ -87,7 +87,7 @@ def test_the_cli_closes_exports_and_previews(runner, stored, tmp_path):
     again = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2", "--quiet"])
     assert "уже было 1" in again.output
     exported = runner.invoke(args=["documents", "export", "--year", "2026/2027", "--to", str(tmp_path / "out")])
-    assert exported.exit_code == 0 and (tmp_path / "out" / "5А_Q2_журнал.pdf").read_bytes()[:5] == b"%PDF-"
+    assert exported.exit_code == 0 and (tmp_path / "out" / "5А_2_четверть_журнал.pdf").read_bytes()[:5] == b"%PDF-"
     (doc,) = json.loads(runner.invoke(args=["documents", "list", "--json"]).output)
     preview = runner.invoke(args=["documents", "preview", doc["document_id"], "--page", "3",
                                   "--out", str(tmp_path / "p3.png")])

@@ -90,13 +90,15 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
                                 "--accepted-by", "Петрова А. С.", "--room", "5", "--cabinet", "2", "--folder", "1",
                                 "--date", "2027-01-15", "--paper-only"])
     assert added.exit_code == 0 and "Зарегистрирован №1/2027" in added.output
-    assert "02-15" in runner.invoke(args=["register", "list"]).output
+    listed = runner.invoke(args=["register", "list"]).output
+    assert "02-15" in listed and "2026/2027, II четверть" in listed and "Q2" not in listed
     assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
     assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
     issued = runner.invoke(args=["register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка"])
-    assert issued.exit_code == 0
+    assert issued.exit_code == 0 and "Дело № 1/2027 выдано (инспектор)." in issued.output  # agrees with «дело»
     assert "выдан" in runner.invoke(args=["register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
-    assert runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор"]).exit_code == 0
+    returned = runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор"])
+    assert returned.exit_code == 0 and "Дело № 1/2027 возвращено в архив (инспектор)." in returned.output
     assert runner.invoke(args=["retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0
     assert "ЗАПРЕТ УНИЧТОЖЕНИЯ: спор" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
     assert "запрет снят" in runner.invoke(args=["retention", "hold", "1/2027"]).output

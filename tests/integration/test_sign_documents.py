@@ -82,10 +82,10 @@ def test_the_cli_signs_with_the_pin_from_the_environment_and_verifies(closed, ru
                                  "--pkcs12", str(closed.demo_pki.signer_p12)])
     assert result.exit_code == 0 and "Подписано документов: 2" in result.output
     runner.invoke(args=["documents", "export", "--year", "2026/2027", "--to", str(tmp_path)])
-    verified = runner.invoke(args=["verify", str(tmp_path / "5А_Q2_журнал.pdf"), "--json"])
+    verified = runner.invoke(args=["verify", str(tmp_path / "5А_2_четверть_журнал.pdf"), "--json"])
     assert verified.exit_code == 0 and json.loads(verified.output)["level"] == "PAdES B-LTA"
     tampered = tmp_path / "tampered.pdf"
-    data = bytearray((tmp_path / "5А_Q2_журнал.pdf").read_bytes())
+    data = bytearray((tmp_path / "5А_2_четверть_журнал.pdf").read_bytes())
     data[len(data) // 2] ^= 0x20
     tampered.write_bytes(bytes(data))
     failed = runner.invoke(args=["verify", str(tampered)])

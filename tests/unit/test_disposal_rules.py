@@ -87,7 +87,7 @@ def test_a_backup_set_goes_only_after_its_own_retention_and_its_documents():
         True, "срок хранения истёк, все документы набора уничтожены")
     register.place_hold(uow, 2026, 2, reason="спор", on=dt.date(2031, 5, 1), actor=THE_DIRECTOR, now=MOMENT)
     decision = next(d for d in disposal.plan(uow, JOURNALS_DUE).backup_sets if d["set_id"] == held.set_id)
-    assert (decision["may_go"], decision["reason"]) == (False, "содержит неуничтоженные документы: 5Б Y")
+    assert (decision["may_go"], decision["reason"]) == (False, "содержит неуничтоженные документы: 5Б (Y)")
 
 
 def test_a_monthly_set_holds_the_years_class_journals_and_a_deleted_set_is_left_out():

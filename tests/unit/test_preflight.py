@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from archive_service.domain.preflight import PreflightThresholds, preflight
+from archive_service.domain.preflight import PreflightThresholds, preflight, preflight_lines
+from archive_service.rendering.names import RUSSIAN_NAMES
 from archive_service.schema import parse_snapshot
 from builders import as_bytes, snapshot, subject
 
@@ -102,3 +103,46 @@ def test_subgroup_students_are_checked_only_in_their_group():
     data = snapshot()
     students = {f.student for f in findings(data) if f.subject == "Иностранный язык (английский)"}
     assert students == set()
+
+
+def test_the_messages_decline_the_names_and_agree_with_the_student():
+    """«у ученицы Борисовой Марии Андреевны», «ученица … не аттестована», «за II четверть» (issue 17)."""
+    data = snapshot()
+    subject(data, "math")["period_marks"].pop(1)  # Борисова Мария Андреевна
+    marks = subject(data, "music")["period_marks"]
+    marks[[m["student_id"] for m in marks].index("s2")]["value"] = "н/а"
+    for lesson in subject(data, "math")["lessons"][:2]:  # Алексеев Иван Петрович: 4 marks of 5
+        lesson["marks"] = [m for m in lesson["marks"] if m["student_id"] != "s1"]
+    report = preflight(parse_snapshot(as_bytes(data)), names=RUSSIAN_NAMES)
+    messages = {f.code: f.message for f in report.findings}
+    assert messages["period_mark_missing"] == \
+        "«Математика»: у ученицы Борисовой Марии Андреевны нет отметки за II четверть"
+    assert messages["period_mark_na"] == \
+        "«Музыка»: ученица Борисова Мария Андреевна не аттестована (н/а) за II четверть"
+    assert messages["too_few_marks"] == "«Математика»: у ученика Алексеева Ивана Петровича 4 отм. при норме 5"
+    assert {f.student for f in report.findings} == {"Борисова Мария Андреевна", "Алексеев Иван Петрович"}
+    assert not any("Q2" in m or "ученика Борисов" in m for m in messages.values())
+
+
+def test_an_absence_and_a_late_arrival_speak_of_the_student_in_the_right_words():
+    data = snapshot()
+    subject(data, "math")["lessons"][6]["absences"][0]["code"] = None
+    for lesson in subject(data, "music")["lessons"]:  # Васильев Олег Ильич, who arrived on 16.11.2026
+        lesson["marks"] = [m for m in lesson["marks"] if m["student_id"] != "s3"]
+    report = preflight(parse_snapshot(as_bytes(data)), names=RUSSIAN_NAMES)
+    messages = {f.code: f.message for f in report.findings}
+    assert "у ученика Алексеева Ивана Петровича пропуск без кода" in messages["absence_without_code"]
+    assert messages["too_few_marks"].startswith("«Музыка»: у ученика Васильева Олега Ильича 0 отм.")
+    assert messages["too_few_marks"].endswith("(прибыл 16.11.2026)")
+
+
+def test_without_a_dictionary_the_names_stay_as_written_and_the_words_still_agree():
+    data = snapshot()
+    subject(data, "math")["period_marks"].pop(1)
+    (found,) = preflight(parse_snapshot(as_bytes(data))).findings
+    assert found.message == "«Математика»: у ученицы Борисова Мария Андреевна нет отметки за II четверть"
+
+
+def test_the_printed_summary_names_the_period_in_russian():
+    lines = preflight_lines([preflight(parse_snapshot(as_bytes(snapshot())))])
+    assert lines[0].startswith("5А   II четверть: замечаний нет") and "Q2" not in "\n".join(lines)

@@ -42,8 +42,8 @@ def test_a_single_finding_of_a_pupil_stays_as_the_rule_words_it():
     subject(data, "math")["period_marks"].pop(1)
     (pupil,) = by_pupil([report(data)], "II четверть")
     assert pupil.student == "Борисова Мария Андреевна" and pupil.arrived is None
-    assert [line.text for line in pupil.lines] == [
-        "«Математика»: у ученика Борисова Мария Андреевна нет отметки за II четверть"]
+    assert [line.text for line in pupil.lines] == [  # the rule as written, names not declined here (AS_WRITTEN)
+        "«Математика»: у ученицы Борисова Мария Андреевна нет отметки за II четверть"]
 
 
 def test_by_teacher_each_teacher_gets_only_their_subjects_with_lesson_omissions_collapsed():

@@ -260,3 +260,26 @@ def test_the_year_snapshot_may_carry_every_period_mark():
         subj["period_marks"] = [{"student_id": "s1", "period": p, "value": 5}
                                 for p in ("Q1", "Q2", "Q3", "Q4", "year", "exam", "final")]
     parse_snapshot(as_bytes(data))
+
+
+def test_the_refusals_speak_of_a_boy_and_a_girl_in_their_own_words():
+    data = snapshot()
+    data["subjects"][0]["lessons"][0]["marks"].append(
+        {"student_id": "s3", "value": 5, "work_type": "Ответ на уроке", "set_on": "2026-11-09"})
+    data["subjects"][0]["lessons"][7]["absences"].append({"student_id": "s4", "code": "Н"})
+    with pytest.raises(SnapshotRejected) as caught:
+        parse_snapshot(as_bytes(data))
+    messages = {p.code: p.message for p in caught.value.problems}
+    arrived = messages["mark_before_enrolment"]
+    assert "Васильев Олег Ильич: отметка за 09.11.2026, а прибыл в класс 16.11.2026" in arrived
+    assert "Григорьева Анна Сергеевна: пропуск за" in messages["absence_after_leaving"]
+    assert ", а выбыла из класса " in messages["absence_after_leaving"]
+
+
+def test_a_girl_listed_who_left_before_the_period_did_not_study_there():
+    data = snapshot()
+    data["students"][3]["left_on"] = "2026-10-01"
+    with pytest.raises(SnapshotRejected) as caught:
+        parse_snapshot(as_bytes(data))
+    (message,) = [p.message for p in caught.value.problems if p.code == "student_outside_period"]
+    assert message.startswith("Григорьева Анна Сергеевна не обучалась в классе в этом периоде")

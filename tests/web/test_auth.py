@@ -71,6 +71,8 @@ def test_five_wrong_passwords_lock_the_account(app, archive, staff):
         assert sign_in(client, "director", "неправильный-пароль").status_code == 401
     locked = sign_in(client, "director")  # even the right password now
     assert locked.status_code == 401 and "заблокирован" in locked.get_data(as_text=True)
+    assert f"попробуйте через {accounts.LOCK_MINUTES} мин" in locked.get_data(as_text=True)
+    assert "после через" not in locked.get_data(as_text=True)
     with pytest.raises(AuthError, match="заблокирован"):
         accounts.authenticate(archive.uow(), "director", PASSWORD, origin="t", now=archive.now())
     later = archive.now() + dt.timedelta(minutes=accounts.LOCK_MINUTES + 1)

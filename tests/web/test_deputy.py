@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 
@@ -225,7 +226,9 @@ def test_the_pre_flight_report_by_pupil_collapses_a_late_arrival(login_as, late_
     assert "«н/а» (не аттестован(а)) за II четверть (в классе с 21.12.2026) — в 5 предметах" in text
     assert not NO_TECH.search(text), NO_TECH.search(text)
     by_class = page_text(login_as("deputy").get(f"{PERIOD}/preflight?view=class").get_data(as_text=True))
-    assert by_class.count(LATE_ARRIVAL) == 10 and "Математика — Николаева Елена Павловна" in by_class
+    # ten findings: five name him in the genitive («у ученика Петрова Ивана Сергеевича»), five as he is
+    assert by_class.count(LATE_ARRIVAL) + by_class.count("Петрова Ивана Сергеевича") == 10
+    assert "у ученика Петрова Ивана Сергеевича" in by_class and "Математика — Николаева Елена Павловна" in by_class
     assert not NO_TECH.search(by_class), NO_TECH.search(by_class)
 
 
@@ -319,7 +322,8 @@ def test_the_copy_downloads_as_pdf_for_printing_and_is_audited(archive, login_as
     response = deputy.get(f"/period/doc/{rendered[0]}/print.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-") and "attachment" in response.headers["Content-Disposition"]
-    assert "5%D0%90_Q2" in response.headers["Content-Disposition"]  # «5А_Q2_журнал.pdf»
+    assert f"filename*=UTF-8''{quote('5А_2_четверть_журнал.pdf')}" in response.headers["Content-Disposition"]
+    assert "Q2" not in response.headers["Content-Disposition"]
     assert deputy.get(f"/period/doc/{rendered[0]}/signed.pdf").status_code == 404  # not signed yet
     (event,) = [e for e in actions(archive) if e[0] == "document.downloaded"]
     assert event[1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", rendered[0]) and event[4]["file"] == "print"
@@ -367,3 +371,37 @@ def test_unknown_periods_and_documents_are_not_found(login_as, two_classes):
     deputy = login_as("deputy")
     for url in ("/period/2026-2027/Q3", "/period/2026/Q2", "/period/doc/nope", "/period/doc/nope/print.pdf"):
         assert deputy.get(url).status_code == 404, url
+
+
+def visible_text(response) -> str:
+    """What a person reads on the page: the text without tags, attributes and links."""
+    page = response.get_data(as_text=True)
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+
+
+def test_the_overview_names_the_periods_in_russian(archive, login_as, two_classes):
+    year = snapshot(period={"kind": "year", "number": 1, "start": "2026-09-01", "end": "2027-05-26"})
+    year["class"] = {**year["class"], "id": "c-5А", "name": "5А"}
+    for subj in year["subjects"]:
+        subj.pop("group", None)
+        subj["lessons"] = []
+        subj["period_marks"] = [{"student_id": s["id"], "period": "year", "value": 4} for s in year["students"]
+                                if s["left_on"] is None]
+    ingest_snapshot(archive.uow(), as_bytes(year), actor=Actor("test", "deputy"), now=NOW)
+    response = login_as("deputy").get("/overview")
+    text = visible_text(response)
+    assert response.status_code == 200 and "II четверть" in text and "учебный год" in text
+    assert not re.search(r"\b(Q[1-4]|H[12]|T[1-3]|year)\b", text), text
+    assert text.index("II четверть") < text.index("учебный год")  # as the school year goes
+
+
+def test_the_pre_flight_page_declines_the_names_and_agrees_with_a_girl(archive, login_as, two_classes):
+    data = class_snapshot("5В")
+    subject(data, "math")["period_marks"].pop(1)  # Борисова Мария Андреевна
+    music = subject(data, "music")["period_marks"]
+    music[[m["student_id"] for m in music].index("s2")]["value"] = "н/а"
+    ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
+    text = visible_text(login_as("deputy").get(f"{PERIOD}/preflight"))
+    assert "у ученицы Борисовой Марии Андреевны нет отметки за II четверть" in text
+    assert "ученица Борисова Мария Андреевна не аттестована (н/а) за II четверть" in text
+    assert "у ученика Борисова" not in text and "за Q2" not in text

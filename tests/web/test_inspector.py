@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import update
@@ -21,6 +22,7 @@ from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12, verify_pdf
+from signing.zones import local_moment
 from web_support import NAMES
 
 CLERK = Actor("secretary", "secretary")
@@ -188,3 +190,21 @@ def test_an_unknown_or_destroyed_document_is_said_so(archive, holdings, login_as
     assert gone.status_code == 404 and "уничтожен по акту № 1/2032" in gone.get_data(as_text=True)
     listed = inspector.get("/inspect?kind=class_journal").get_data(as_text=True).split("<table", 1)[1]
     assert "уничтожен по акту № 1/2032" in listed
+
+
+def test_the_file_names_and_the_report_speak_russian_in_the_schools_time(archive, holdings, login_as):
+    """«2026-2027_6Б_год_сводная_ведомость.pdf», not «…_year_…»; the report's «Проверено» in the school's
+    time with its zone named, never UTC (issue 17)."""
+    doc_id = holdings["6Б 2026/2027"]
+    inspector = login_as("inspector")
+    disposition = inspector.get(f"/inspect/documents/{doc_id}/download").headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('2026-2027_6Б_год_сводная_ведомость.pdf')}" in disposition
+    assert "year" not in disposition
+    page = inspector.get(f"/inspect/documents/{doc_id}/report").get_data(as_text=True)
+    checked = local_moment(AFTER_THE_YEAR, archive.zone)
+    assert f"<dt>Проверено</dt><dd>{checked}, без выхода" in page and "(МСК" in checked
+    as_text = inspector.get(f"/inspect/documents/{doc_id}/report.txt").get_data(as_text=True)
+    assert f"Проверено: {local_moment(AFTER_THE_YEAR, archive.zone, '%d.%m.%Y %H:%M:%S')}\n" in as_text
+    assert "+00:00" not in as_text and "UTC" not in as_text and "UTC" not in page
+    as_json = json.loads(inspector.get(f"/inspect/documents/{doc_id}/report.json").data)
+    assert as_json["checked_at"] == AFTER_THE_YEAR.isoformat(timespec="seconds")  # machines keep ISO time

@@ -111,12 +111,12 @@ def test_a_paper_file_is_issued_and_returned_through_the_page(archive, login_as,
     post(client, "/register/2027/1/move", {**issue, "q": "5А"})
     assert register.list_register(archive.uow(), 2027)[0].status == "issued"
     page = text_of(client.get("/register?q=5А"))
-    assert "Дело № 1/2027 выдан: Орлов О. О., инспектор (проверка)" in page and "Принять обратно" in page
+    assert "Дело № 1/2027 выдано: Орлов О. О., инспектор (проверка)" in page and "Принять обратно" in page
     post(client, "/register/2027/1/move", issue)
     assert "сейчас выдан: выдать нельзя" in text_of(client.get("/register"))
     post(client, "/register/2027/1/move", {"action": "returned", "person": "Орлов О. О.", "on": "2027-02-10"})
     assert register.list_register(archive.uow(), 2027)[0].status == "in_archive"
-    assert "возвращён в архив" in text_of(client.get("/register"))
+    assert "Дело № 1/2027 возвращено в архив (Орлов О. О.)" in text_of(client.get("/register"))
     assert [a for a in actions(archive) if a.startswith("register.")][-3:] == \
         ["register.added", "register.issued", "register.returned"]
     with archive.uow() as uow:
