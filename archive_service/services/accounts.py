@@ -11,6 +11,11 @@ success and the lock, whatever the database and however many requests arrive at 
 Accounts are created, disabled or enabled, given another role or password by commands
 (`CreateUser`, `SetActive`, `SetRole`, `SetPassword`: `validate()`, then `run()`) given the acting
 administrator as an `Actor`; the audit event is written in the transaction that makes the change.
+Nobody disables their own account or takes their own administrator role, and the school's last
+active administrator is never disabled nor given another role, by anyone: accounts would have
+nobody to manage them. A password an administrator sets (creating the account or giving a new
+one) is temporary: the person changes it at their next sign-in (`ChangeOwnPassword`) before any
+other page opens. Logins, names and passwords have limits (`domain.fields`).
 Disabling an account, changing its role or password raises its session epoch, which ends every
 session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
 the session cookie alone, copied before, opens nothing after.
@@ -31,14 +36,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import ROLE_WORDS, Actor
+from archive_service.domain.fields import NAME_MOST, PASSWORD_MOST, login_problem
 from archive_service.domain.permissions import may, roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
+from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
+MAX_PASSWORD = PASSWORD_MOST
 _hasher = PasswordHasher()
 Found = TypeVar("Found")
 
@@ -59,6 +67,8 @@ class User:
     epoch: int
     locked_until: dt.datetime | None = None
     last_login_at: dt.datetime | None = None
+    must_change_password: bool = False
+    """The password was set by an administrator: the person changes it before any other page."""
 
     @property
     def role_name(self) -> str:
@@ -67,10 +77,12 @@ class User:
 
 def _user(row: UserAccount) -> User:
     return User(row.id, row.login, row.full_name, row.role, row.active, row.session_epoch, row.locked_until,
-                row.last_login_at)
+                row.last_login_at, bool(row.must_change_password))
 
 
 def _check_role(role: str) -> None:
+    if not role:
+        raise ArchiveError("выберите роль пользователя")
     if role not in ROLES:
         raise ArchiveError(f"нет роли «{role}»; роли: {', '.join(f'{k} ({v})' for k, v in ROLES.items())}")
 
@@ -78,6 +90,8 @@ def _check_role(role: str) -> None:
 def _check_password(password: str, login: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ArchiveError(f"пароль должен быть не короче {MIN_PASSWORD} символов")
+    if len(password) > MAX_PASSWORD:
+        raise ArchiveError(f"пароль должен быть не длиннее {MAX_PASSWORD} символов")
     if password.lower() == login.lower():
         raise ArchiveError("пароль не должен совпадать с именем для входа")
 
@@ -100,6 +114,21 @@ def _row(uow: UnitOfWork, login: str) -> UserAccount:
     if row is None:
         raise NotFoundError(f"пользователь «{login}» не найден")
     return row
+
+
+def _check_admin_kept(uow: UnitOfWork, row: UserAccount, actor: Actor, change: str) -> None:
+    """Refuse to take the administrator's powers from `row` («disable» the account, or «demote»
+    it to another role) when it is the school's last active administrator (whoever asks), or when
+    the administrator asking is that account itself (another administrator does it)."""
+    if row.role != "admin" or not row.active:
+        return
+    if uow.accounts.active_admins() <= 1:  # counted under a lock: two such changes never both pass
+        done = "отключить" if change == "disable" else "сменить роль у"
+        raise ArchiveError(f"нельзя {done} последнего администратора школы: учётными записями некому "
+                           "будет управлять; сначала назначьте другого администратора")
+    if actor.account and actor.account == row.login:
+        done = "отключить свою учётную запись" if change == "disable" else "снять с себя роль администратора"
+        raise ArchiveError(f"нельзя {done}: это делает другой администратор")
 
 
 def _record(uow: UnitOfWork, actor: Actor, action: str, login: str, now: dt.datetime,
@@ -154,16 +183,19 @@ class CreateUser(AccountCommand[None]):
     """A new account with a password the administrator hands over in person."""
 
     def __init__(self, uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
-                 now: dt.datetime):
+                 now: dt.datetime, temporary: bool = True):
         super().__init__(uow, login.strip().lower(), actor=actor, now=now)
-        self.full_name, self.role, self.password = full_name.strip(), role, password
+        self.full_name, self.role, self.password = full_name.strip(), role.strip(), password
+        self.temporary = temporary
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        if not self.login or not self.login.replace(".", "").replace("-", "").replace("_", "").isalnum():
-            raise ArchiveError("имя для входа: латинские буквы, цифры, точка, дефис, подчёркивание")
+        problem = login_problem(self.login)
+        if problem:
+            raise ArchiveError(problem)
         if not self.full_name:
             raise ArchiveError("укажите фамилию, имя и отчество")
+        self.full_name = checked(self.full_name, "ФИО", most=NAME_MOST)
         _check_role(self.role)
         _check_password(self.password, self.login)
 
@@ -174,14 +206,16 @@ class CreateUser(AccountCommand[None]):
     def _apply(self, uow: UnitOfWork, found: None) -> UserAccount:
         row = UserAccount(login=self.login, full_name=self.full_name, role=self.role,
                           password_hash=_hasher.hash(self.password), active=True, failed_logins=0,
-                          created_at=self.now, session_epoch=1)
+                          created_at=self.now, session_epoch=1, must_change_password=self.temporary)
         uow.accounts.add(row)
-        _record(uow, self.actor, "user.created", self.login, self.now, {"role": self.role, "full_name": row.full_name})
+        _record(uow, self.actor, "user.created", self.login, self.now,
+                {"role": self.role, "full_name": row.full_name, "temporary_password": self.temporary})
         return row
 
 
 class SetRole(_ChangeAccount):
-    """Another role for an account; its open sessions end."""
+    """Another role for an account; its open sessions end. The last active administrator keeps the
+    role, and nobody takes their own administrator role."""
 
     def __init__(self, uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -190,6 +224,12 @@ class SetRole(_ChangeAccount):
     def _check_arguments(self) -> None:
         super()._check_arguments()
         _check_role(self.role)
+
+    def _check(self, uow: UnitOfWork) -> UserAccount:
+        row = _row(uow, self.login)
+        if self.role != "admin":
+            _check_admin_kept(uow, row, self.actor, "demote")
+        return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
         old, row.role = row.role, self.role
@@ -200,7 +240,8 @@ class SetRole(_ChangeAccount):
 
 class SetActive(_ChangeAccount):
     """Disable an account (its open sessions end) or enable it again (and lift a lock-out). The last
-    active administrator is never disabled: nobody could manage the accounts any more."""
+    active administrator is never disabled (nobody could manage the accounts any more), nor does an
+    administrator disable their own account."""
 
     def __init__(self, uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -208,8 +249,8 @@ class SetActive(_ChangeAccount):
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
-        if not self.active and row.role == "admin" and row.active and uow.accounts.active_admins() <= 1:
-            raise ArchiveError("нельзя отключить последнего администратора")
+        if not self.active:
+            _check_admin_kept(uow, row, self.actor, "disable")
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
@@ -223,11 +264,12 @@ class SetActive(_ChangeAccount):
 
 class SetPassword(_ChangeAccount):
     """A new password for an account (handed over in person); its open sessions end and a
-    lock-out is lifted."""
+    lock-out is lifted. It is temporary unless said otherwise: changed at the next sign-in."""
 
-    def __init__(self, uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime):
+    def __init__(self, uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime,
+                 temporary: bool = True):
         super().__init__(uow, login, actor=actor, now=now)
-        self.password = password
+        self.password, self.temporary = password, temporary
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
@@ -236,15 +278,53 @@ class SetPassword(_ChangeAccount):
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
         row.password_hash = _hasher.hash(self.password)
+        row.must_change_password = self.temporary
         row.session_epoch += 1
         row.failed_logins, row.locked_until = 0, None
-        _record(uow, self.actor, "user.password_set", row.login, self.now)
+        _record(uow, self.actor, "user.password_set", row.login, self.now, {"temporary": self.temporary})
         return row
 
 
+class ChangeOwnPassword:
+    """A person changes their own password: the present one, then the new one twice. The new one
+    follows the rules of every password and differs from the present one; it is no longer
+    temporary. Every other session of the account ends (its epoch is raised); the caller keeps
+    its own with the epoch `run()` returns."""
+
+    def __init__(self, uow: UnitOfWork, actor: Actor, present: str, new: str, again: str, *, now: dt.datetime):
+        self.uow, self.actor, self.now = uow, actor, now
+        self.present, self.new, self.again = present, new, again
+
+    def run(self) -> User:
+        if not self.actor.account:
+            raise PermissionDenied("сменить пароль может только вошедший пользователь")
+        if not self.present:
+            raise ArchiveError("введите нынешний пароль")
+        if self.new != self.again:
+            raise ArchiveError("новый пароль и его повтор не совпадают")
+        _check_password(self.new, self.actor.account)
+        if self.new == self.present:
+            raise ArchiveError("новый пароль должен отличаться от нынешнего")
+        with self.uow:
+            row = _row(self.uow, self.actor.account)
+            password_hash = row.password_hash
+        if not _verify(password_hash, self.present):  # outside any transaction: the slow hash holds no lock
+            raise ArchiveError("нынешний пароль введён неверно")
+        with self.uow:
+            row = _row(self.uow, self.actor.account)
+            if row.password_hash != password_hash:
+                raise ArchiveError("пароль только что изменён в другом сеансе; войдите снова")
+            row.password_hash = _hasher.hash(self.new)
+            row.must_change_password = False
+            row.session_epoch += 1
+            _record(self.uow, self.actor, "user.password_changed", row.login, self.now)
+            self.uow.commit()
+            return _user(row)
+
+
 def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
-                now: dt.datetime) -> User:
-    return CreateUser(uow, login, full_name, role, password, actor=actor, now=now).run()
+                now: dt.datetime, temporary: bool = True) -> User:
+    return CreateUser(uow, login, full_name, role, password, actor=actor, now=now, temporary=temporary).run()
 
 
 def set_role(uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime) -> User:
@@ -255,8 +335,9 @@ def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: 
     return SetActive(uow, login, active, actor=actor, now=now).run()
 
 
-def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime) -> User:
-    return SetPassword(uow, login, password, actor=actor, now=now).run()
+def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime,
+                 temporary: bool = True) -> User:
+    return SetPassword(uow, login, password, actor=actor, now=now, temporary=temporary).run()
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -285,6 +366,8 @@ def _take_attempt(uow: UnitOfWork, login: str, now: dt.datetime) -> int | None:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    if len(password) > MAX_PASSWORD:  # never one that fits: refused without hashing a megabyte
+        return False
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
