@@ -10,12 +10,8 @@ success and the lock, whatever the database and however many requests arrive at 
 
 Accounts are created, disabled or enabled, given another role or password by commands
 (`CreateUser`, `SetActive`, `SetRole`, `SetPassword`: `validate()`, then `run()`) given the acting
-administrator as an `Actor`; the audit event is written in the transaction that makes the change.
-Nobody disables their own account or takes their own administrator role, and the school's last
-active administrator is never disabled nor given another role, by anyone: accounts would have
-nobody to manage them. A password an administrator sets (creating the account or giving a new
-one) is temporary: the person changes it at their next sign-in (`ChangeOwnPassword`) before any
-other page opens. Logins, names and passwords have limits (`domain.fields`).
+administrator as an `Actor`; the audit event is written in the transaction that makes the change
+(rules: `account_rules`). A password they set is temporary, changed at sign-in (`own_password`).
 Disabling an account, changing its role or password raises its session epoch, which ends every
 session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
 the session cookie alone, copied before, opens nothing after.
@@ -36,17 +32,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import ROLE_WORDS, Actor
-from archive_service.domain.fields import NAME_MOST, PASSWORD_MOST, login_problem
+from archive_service.domain.fields import NAME_MOST, login_problem
 from archive_service.domain.permissions import may, roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
+from archive_service.services.account_rules import MAX_PASSWORD, check_admin_kept, check_password, check_role
+from archive_service.services.account_rules import MIN_PASSWORD as MIN_PASSWORD, generate_password as generate_password
 from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-MIN_PASSWORD = 10
-MAX_PASSWORD = PASSWORD_MOST
 _hasher = PasswordHasher()
 Found = TypeVar("Found")
 
@@ -80,28 +76,6 @@ def _user(row: UserAccount) -> User:
                 row.last_login_at, bool(row.must_change_password))
 
 
-def _check_role(role: str) -> None:
-    if not role:
-        raise ArchiveError("выберите роль пользователя")
-    if role not in ROLES:
-        raise ArchiveError(f"нет роли «{role}»; роли: {', '.join(f'{k} ({v})' for k, v in ROLES.items())}")
-
-
-def _check_password(password: str, login: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ArchiveError(f"пароль должен быть не короче {MIN_PASSWORD} символов")
-    if len(password) > MAX_PASSWORD:
-        raise ArchiveError(f"пароль должен быть не длиннее {MAX_PASSWORD} символов")
-    if password.lower() == login.lower():
-        raise ArchiveError("пароль не должен совпадать с именем для входа")
-
-
-def generate_password() -> str:
-    """A password people can type: four groups of four letters and digits without look-alikes."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
-
-
 def require_manager(actor: Actor) -> None:
     """Accounts and API tokens are managed by the roles the permission table gives «manage_accounts»."""
     if not may(actor.role, "manage_accounts"):
@@ -114,21 +88,6 @@ def _row(uow: UnitOfWork, login: str) -> UserAccount:
     if row is None:
         raise NotFoundError(f"пользователь «{login}» не найден")
     return row
-
-
-def _check_admin_kept(uow: UnitOfWork, row: UserAccount, actor: Actor, change: str) -> None:
-    """Refuse to take the administrator's powers from `row` («disable» the account, or «demote»
-    it to another role) when it is the school's last active administrator (whoever asks), or when
-    the administrator asking is that account itself (another administrator does it)."""
-    if row.role != "admin" or not row.active:
-        return
-    if uow.accounts.active_admins() <= 1:  # counted under a lock: two such changes never both pass
-        done = "отключить" if change == "disable" else "сменить роль у"
-        raise ArchiveError(f"нельзя {done} последнего администратора школы: учётными записями некому "
-                           "будет управлять; сначала назначьте другого администратора")
-    if actor.account and actor.account == row.login:
-        done = "отключить свою учётную запись" if change == "disable" else "снять с себя роль администратора"
-        raise ArchiveError(f"нельзя {done}: это делает другой администратор")
 
 
 def _record(uow: UnitOfWork, actor: Actor, action: str, login: str, now: dt.datetime,
@@ -190,14 +149,13 @@ class CreateUser(AccountCommand[None]):
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        problem = login_problem(self.login)
-        if problem:
+        if problem := login_problem(self.login):
             raise ArchiveError(problem)
         if not self.full_name:
             raise ArchiveError("укажите фамилию, имя и отчество")
         self.full_name = checked(self.full_name, "ФИО", most=NAME_MOST)
-        _check_role(self.role)
-        _check_password(self.password, self.login)
+        check_role(self.role)
+        check_password(self.password, self.login)
 
     def _check(self, uow: UnitOfWork) -> None:
         if uow.accounts.by_login(self.login) is not None:
@@ -214,8 +172,7 @@ class CreateUser(AccountCommand[None]):
 
 
 class SetRole(_ChangeAccount):
-    """Another role for an account; its open sessions end. The last active administrator keeps the
-    role, and nobody takes their own administrator role."""
+    """Another role for an account; its open sessions end (never the administrators' own or last)."""
 
     def __init__(self, uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -223,12 +180,12 @@ class SetRole(_ChangeAccount):
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        _check_role(self.role)
+        check_role(self.role)
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
         if self.role != "admin":
-            _check_admin_kept(uow, row, self.actor, "demote")
+            check_admin_kept(uow, row, self.actor, "demote")
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
@@ -239,9 +196,8 @@ class SetRole(_ChangeAccount):
 
 
 class SetActive(_ChangeAccount):
-    """Disable an account (its open sessions end) or enable it again (and lift a lock-out). The last
-    active administrator is never disabled (nobody could manage the accounts any more), nor does an
-    administrator disable their own account."""
+    """Disable an account (its open sessions end; never one's own, never the last administrator's)
+    or enable it again (and lift a lock-out)."""
 
     def __init__(self, uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -250,7 +206,7 @@ class SetActive(_ChangeAccount):
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
         if not self.active:
-            _check_admin_kept(uow, row, self.actor, "disable")
+            check_admin_kept(uow, row, self.actor, "disable")
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
@@ -273,7 +229,7 @@ class SetPassword(_ChangeAccount):
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
-        _check_password(self.password, row.login)
+        check_password(self.password, row.login)
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
@@ -283,43 +239,6 @@ class SetPassword(_ChangeAccount):
         row.failed_logins, row.locked_until = 0, None
         _record(uow, self.actor, "user.password_set", row.login, self.now, {"temporary": self.temporary})
         return row
-
-
-class ChangeOwnPassword:
-    """A person changes their own password: the present one, then the new one twice. The new one
-    follows the rules of every password and differs from the present one; it is no longer
-    temporary. Every other session of the account ends (its epoch is raised); the caller keeps
-    its own with the epoch `run()` returns."""
-
-    def __init__(self, uow: UnitOfWork, actor: Actor, present: str, new: str, again: str, *, now: dt.datetime):
-        self.uow, self.actor, self.now = uow, actor, now
-        self.present, self.new, self.again = present, new, again
-
-    def run(self) -> User:
-        if not self.actor.account:
-            raise PermissionDenied("сменить пароль может только вошедший пользователь")
-        if not self.present:
-            raise ArchiveError("введите нынешний пароль")
-        if self.new != self.again:
-            raise ArchiveError("новый пароль и его повтор не совпадают")
-        _check_password(self.new, self.actor.account)
-        if self.new == self.present:
-            raise ArchiveError("новый пароль должен отличаться от нынешнего")
-        with self.uow:
-            row = _row(self.uow, self.actor.account)
-            password_hash = row.password_hash
-        if not _verify(password_hash, self.present):  # outside any transaction: the slow hash holds no lock
-            raise ArchiveError("нынешний пароль введён неверно")
-        with self.uow:
-            row = _row(self.uow, self.actor.account)
-            if row.password_hash != password_hash:
-                raise ArchiveError("пароль только что изменён в другом сеансе; войдите снова")
-            row.password_hash = _hasher.hash(self.new)
-            row.must_change_password = False
-            row.session_epoch += 1
-            _record(self.uow, self.actor, "user.password_changed", row.login, self.now)
-            self.uow.commit()
-            return _user(row)
 
 
 def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
@@ -338,6 +257,12 @@ def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: 
 def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime,
                  temporary: bool = True) -> User:
     return SetPassword(uow, login, password, actor=actor, now=now, temporary=temporary).run()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -470,3 +395,6 @@ def end_session(uow: UnitOfWork, token: str, *, actor: Actor, now: dt.datetime) 
         uow.accounts.end_session(_session_key(token))
         _sign_in_event(uow, actor.account, "logout", origin=actor.origin, now=now)
         uow.commit()
+
+
+account_row, user_of, record_change, verify_password = _row, _user, _record, _verify  # for `own_password`

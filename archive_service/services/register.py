@@ -107,11 +107,11 @@ class RegisterDocument:
                  placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime,
                  zone: str = DEFAULT_ZONE):
         self.uow, self.document_id, self.on, self.paper_only = uow, document_id, on, paper_only
-        self.handed_over_by = checked(handed_over_by, "Кто сдал (ФИО)", most=NAME_MOST)
-        self.accepted_by = checked(accepted_by, "Кто принял (ФИО)", most=NAME_MOST)
-        self.placement = Placement(checked(placement.room, "Помещение", most=PLACE_MOST),
-                                   checked(placement.cabinet, "Шкаф", most=PLACE_MOST),
-                                   checked(placement.folder, "Папка", most=PLACE_MOST))
+        self.handed_over_by = checked(handed_over_by, "Кто сдал (ФИО)", most=NAME_MOST, required=False)
+        self.accepted_by = checked(accepted_by, "Кто принял (ФИО)", most=NAME_MOST, required=False)
+        self.placement = Placement(checked(placement.room, "Помещение", most=PLACE_MOST, required=False),
+                                   checked(placement.cabinet, "Шкаф", most=PLACE_MOST, required=False),
+                                   checked(placement.folder, "Папка", most=PLACE_MOST, required=False))
         self.actor, self.now, self.zone = actor, now, zone
 
     def validate(self) -> None:

@@ -85,7 +85,11 @@ def create_token():
     if not name:
         flash("Укажите, для какой системы токен.", "error")
         return redirect(url_for("admin.api_tokens"))
-    token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
+    try:
+        token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
+    except ArchiveError as err:
+        flash(f"Токен не выдан: {err}.", "error")
+        return redirect(url_for("admin.api_tokens"))
     flash(f"Токен №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
     return redirect(url_for("admin.api_tokens"))
 

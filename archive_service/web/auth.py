@@ -46,7 +46,7 @@ from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts
+from archive_service.services import accounts, own_password
 from archive_service.web.api import too_large
 
 bp = Blueprint("auth", __name__)
@@ -225,7 +225,7 @@ def change_password():
         return render_template("password.html", min_length=accounts.MIN_PASSWORD, max_length=accounts.MAX_PASSWORD)
     a = archive()
     try:
-        user = accounts.ChangeOwnPassword(a.uow(), current_actor(), request.form.get("present", ""),
+        user = own_password.ChangeOwnPassword(a.uow(), current_actor(), request.form.get("present", ""),
                                           request.form.get("new", ""), request.form.get("again", ""),
                                           now=a.now()).run()
     except ArchiveError as err:

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
-from archive_service.services import accounts, ports, tokens
+from archive_service.services import accounts, own_password, ports, tokens
 from fakes import MOMENT, FakeUnitOfWork
 
 PASSWORD = "пароль-для-теста-1"
@@ -159,7 +159,7 @@ def test_a_password_set_by_the_administrator_is_temporary_unless_said_otherwise(
 
 def _own(uow, present: str, new: str, again: str | None = None) -> accounts.User:
     me = Actor("Сотрудник deputy", "deputy", "web 10.0.0.8", "deputy")
-    return accounts.ChangeOwnPassword(uow, me, present, new, new if again is None else again, now=MOMENT).run()
+    return own_password.ChangeOwnPassword(uow, me, present, new, new if again is None else again, now=MOMENT).run()
 
 
 @pytest.mark.parametrize("present,new,again,message", [
