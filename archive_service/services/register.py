@@ -275,7 +275,7 @@ def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: s
               actor: Actor, now: dt.datetime) -> None:
     """Issue a paper file from the archive (to an inspector, say) or take it back."""
     person = checked(person, "Кому выдано" if action == "issued" else "Кто вернул", most=NAME_MOST)
-    purpose = checked(purpose, "Цель", required=action == "issued")
+    purpose = checked(purpose, "Цель", required=False)
     with uow:
         entry = _entry(uow, year, number, lock=True)
         if action == "issued":
