@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from archive_service.domain.fields import LINE_MOST, LOGIN_MOST, NAME_MOST
+from archive_service.domain.fields import LOGIN_MOST, NAME_MOST
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, tokens
@@ -16,12 +16,12 @@ NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
        menu("admin.media", "Носители", "manage_media")]
 
 
+FORM_LIMITS = {"login": LOGIN_MOST, "full_name": NAME_MOST}
+
+
 def _users_page(entered: dict[str, str] | None = None, error: str = "") -> str:
     return render_template("admin/users.html", users=accounts.list_users(archive().uow()), entered=entered or {},
                            error=error, limits=FORM_LIMITS)
-
-
-FORM_LIMITS = {"login": LOGIN_MOST, "full_name": NAME_MOST, "token_name": LINE_MOST}
 
 
 @bp.get("/users")
