@@ -26,7 +26,8 @@ def create_app(test_config: dict[str, Any] | Settings | None = None, *,
     settings = settings.with_secret()
     app = Flask(__name__, template_folder=str(settings.templates_dir / "web"),
                 static_folder=str(settings.templates_dir / "web" / "static"))
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024 * 1024)
+    # a request larger than the limit is refused (413, in Russian: web.auth) before it is read or parsed
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     archive = Archive(settings) if moment is None else Archive(settings, moment=moment)
     app.extensions["archive"] = archive

@@ -17,6 +17,9 @@ from archive_service.domain.procedure import PROCEDURE_DAYS
 from storage.sealing import KEY_SEALING, KdfParams
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MAX_UPLOAD_MB = 20
+"""The default limit of one request, in MB: the demo school's largest class snapshot (a year's, formatted as
+the journal systems export it) weighs 0.96 MB, all 27 classes of its largest quarter at once 13.6 MB."""
 
 
 class ConfigError(ValueError):
@@ -109,6 +112,9 @@ class Settings:
     """The school's time zone: pages show times in it (everything is stored in UTC)."""
     idle_minutes: int = field(default=30, metadata={"env": "ARCHIVE_IDLE_MINUTES"})
     """The web session ends after this many minutes without a request."""
+    max_upload_mb: int = field(default=MAX_UPLOAD_MB, metadata={"env": "ARCHIVE_MAX_UPLOAD_MB"})
+    """The largest request the web application reads, in megabytes (uploads of snapshots, key
+    files): a larger one is refused before it is read or parsed."""
     source_key: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_KEY"})
     """Key (Fernet, URL-safe base64) that encrypts the journal systems' passwords and tokens; empty
     means one generated once and kept in HOME/source_key (0600), never in the database."""
@@ -134,6 +140,9 @@ class Settings:
             object.__setattr__(self, "result_backend", self.broker_url)
         if not 10 <= self.key_kdf_log2_n <= 22:
             raise ConfigError("ARCHIVE_KEY_KDF_LOG2_N: ожидается число от 10 до 22 (по умолчанию 17)")
+        if not 1 <= self.max_upload_mb <= 1024:
+            raise ConfigError(f"ARCHIVE_MAX_UPLOAD_MB: ожидается число мегабайт от 1 до 1024 "
+                              f"(по умолчанию {MAX_UPLOAD_MB})")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

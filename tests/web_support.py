@@ -17,7 +17,9 @@ NAMES = {"admin": "Админов Артём Андреевич", "deputy": "И�
 
 
 def make_staff(archive, now) -> dict[str, accounts.User]:
-    return {role: accounts.create_user(archive.uow(), role, NAMES[role], role, PASSWORD, actor=ADMIN, now=now)
+    """One account per role, each with a password of its own (not a temporary one)."""
+    return {role: accounts.create_user(archive.uow(), role, NAMES[role], role, PASSWORD, actor=ADMIN, now=now,
+                                       temporary=False)
             for role in ROLES}
 
 

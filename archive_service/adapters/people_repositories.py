@@ -56,6 +56,9 @@ class AccountRepository:
         return self.session.scalars(select(UserAccount).order_by(UserAccount.role, UserAccount.login)).all()
 
     def active_admins(self) -> int:
+        """Counted under a lock held until commit: two transactions each disabling or demoting one of
+        two administrators are served one after the other, and the second sees one left."""
+        advisory_lock(self.session, "active-admins")
         return self.session.scalar(select(func.count()).select_from(UserAccount)
                                    .where(UserAccount.role == "admin", UserAccount.active.is_(True))) or 0
 

@@ -17,11 +17,16 @@ users_cli = AppGroup("users", help="Пользователи веб-прилож
 ROLE = click.Choice(sorted(ROLES))
 
 
-def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any) -> accounts.User:
+PERMANENT = click.option("--permanent", is_flag=True,
+                         help="Пароль постоянный: не требовать его смены при следующем входе.")
+
+
+def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any, **options: Any) -> accounts.User:
     """Run an account command as the administrator at the terminal."""
     archive = current_archive()
     try:
-        return command(archive.uow(), *args, actor=terminal(sole_role("manage_accounts")), now=archive.now()).run()
+        return command(archive.uow(), *args, actor=terminal(sole_role("manage_accounts")), now=archive.now(),
+                       **options).run()
     except ArchiveError as err:
         raise fail(err) from None
 
@@ -31,13 +36,15 @@ def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any) -> ac
 @click.option("--name", "full_name", required=True, help="Фамилия, имя, отчество.")
 @click.option("--role", required=True, type=ROLE, help="Роль: " + ", ".join(f"{k} — {v}" for k, v in ROLES.items()))
 @click.option("--password", help="Пароль (не короче 10 символов); без него — создаётся и печатается.")
-def users_create(login: str, full_name: str, role: str, password: str | None) -> None:
-    """Создать пользователя."""
+@PERMANENT
+def users_create(login: str, full_name: str, role: str, password: str | None, permanent: bool) -> None:
+    """Создать пользователя (его пароль временный: при первом входе он сменит его на свой)."""
     generated = password is None
     password = password or accounts.generate_password()
-    user = _run(accounts.CreateUser, login, full_name, role, password)
+    user = _run(accounts.CreateUser, login, full_name, role, password, temporary=not permanent)
     click.echo(f"Создан {user.login}: {user.full_name}, {ROLES[user.role]}."
-               + (f" Пароль: {password}" if generated else ""))
+               + (f" Пароль: {password}" if generated else "")
+               + ("" if permanent else " При первом входе пароль нужно будет сменить."))
 
 
 @users_cli.command("disable")
@@ -68,10 +75,11 @@ def users_set_role(login: str, role: str) -> None:
 @users_cli.command("set-password")
 @click.argument("login")
 @click.password_option(prompt="Новый пароль", confirmation_prompt="Ещё раз")
-def users_set_password(login: str, password: str) -> None:
-    """Задать новый пароль."""
-    _run(accounts.SetPassword, login, password)
-    click.echo(f"{login}: пароль изменён.")
+@PERMANENT
+def users_set_password(login: str, password: str, permanent: bool) -> None:
+    """Задать новый пароль (временный: при следующем входе пользователь сменит его на свой)."""
+    _run(accounts.SetPassword, login, password, temporary=not permanent)
+    click.echo(f"{login}: пароль изменён." + ("" if permanent else " При следующем входе его нужно будет сменить."))
 
 
 @users_cli.command("list")

@@ -268,13 +268,14 @@ def _demo_account(archive: Archive, login: str, name: str, role: str, actor: Act
     password = accounts.generate_password()
     existing = {u.login: u for u in accounts.list_users(archive.uow())}
     if login in existing:
-        accounts.set_password(archive.uow(), login, password, actor=actor, now=archive.now())
+        accounts.set_password(archive.uow(), login, password, actor=actor, now=archive.now(), temporary=False)
         if existing[login].role != role:
             accounts.set_role(archive.uow(), login, role, actor=actor, now=archive.now())
         if not existing[login].active:
             accounts.set_active(archive.uow(), login, True, actor=actor, now=archive.now())
     else:
-        accounts.create_user(archive.uow(), login, name, role, password, actor=actor, now=archive.now())
+        accounts.create_user(archive.uow(), login, name, role, password, actor=actor, now=archive.now(),
+                             temporary=False)  # the demo's passwords are written to a file for the tour
     return password
 
 

@@ -10,7 +10,8 @@ success and the lock, whatever the database and however many requests arrive at 
 
 Accounts are created, disabled or enabled, given another role or password by commands
 (`CreateUser`, `SetActive`, `SetRole`, `SetPassword`: `validate()`, then `run()`) given the acting
-administrator as an `Actor`; the audit event is written in the transaction that makes the change.
+administrator as an `Actor`; the audit event is written in the transaction that makes the change
+(rules: `account_rules`). A password they set is temporary, changed at sign-in (`own_password`).
 Disabling an account, changing its role or password raises its session epoch, which ends every
 session opened before. Each web session is also a row (`WebSession`) that signing out deletes:
 the session cookie alone, copied before, opens nothing after.
@@ -31,14 +32,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import ROLE_WORDS, Actor
+from archive_service.domain.fields import NAME_MOST, login_problem
 from archive_service.domain.permissions import may, roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
+from archive_service.services.account_rules import MAX_PASSWORD, check_admin_kept, check_password, check_role
+from archive_service.services.account_rules import MIN_PASSWORD as MIN_PASSWORD, generate_password as generate_password
+from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 Found = TypeVar("Found")
 
@@ -59,6 +63,8 @@ class User:
     epoch: int
     locked_until: dt.datetime | None = None
     last_login_at: dt.datetime | None = None
+    must_change_password: bool = False
+    """The password was set by an administrator: the person changes it before any other page."""
 
     @property
     def role_name(self) -> str:
@@ -67,25 +73,7 @@ class User:
 
 def _user(row: UserAccount) -> User:
     return User(row.id, row.login, row.full_name, row.role, row.active, row.session_epoch, row.locked_until,
-                row.last_login_at)
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ArchiveError(f"нет роли «{role}»; роли: {', '.join(f'{k} ({v})' for k, v in ROLES.items())}")
-
-
-def _check_password(password: str, login: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ArchiveError(f"пароль должен быть не короче {MIN_PASSWORD} символов")
-    if password.lower() == login.lower():
-        raise ArchiveError("пароль не должен совпадать с именем для входа")
-
-
-def generate_password() -> str:
-    """A password people can type: four groups of four letters and digits without look-alikes."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+                row.last_login_at, bool(row.must_change_password))
 
 
 def require_manager(actor: Actor) -> None:
@@ -154,18 +142,20 @@ class CreateUser(AccountCommand[None]):
     """A new account with a password the administrator hands over in person."""
 
     def __init__(self, uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
-                 now: dt.datetime):
+                 now: dt.datetime, temporary: bool = True):
         super().__init__(uow, login.strip().lower(), actor=actor, now=now)
-        self.full_name, self.role, self.password = full_name.strip(), role, password
+        self.full_name, self.role, self.password = full_name.strip(), role.strip(), password
+        self.temporary = temporary
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        if not self.login or not self.login.replace(".", "").replace("-", "").replace("_", "").isalnum():
-            raise ArchiveError("имя для входа: латинские буквы, цифры, точка, дефис, подчёркивание")
+        if problem := login_problem(self.login):
+            raise ArchiveError(problem)
         if not self.full_name:
             raise ArchiveError("укажите фамилию, имя и отчество")
-        _check_role(self.role)
-        _check_password(self.password, self.login)
+        self.full_name = checked(self.full_name, "ФИО", most=NAME_MOST)
+        check_role(self.role)
+        check_password(self.password, self.login)
 
     def _check(self, uow: UnitOfWork) -> None:
         if uow.accounts.by_login(self.login) is not None:
@@ -174,14 +164,15 @@ class CreateUser(AccountCommand[None]):
     def _apply(self, uow: UnitOfWork, found: None) -> UserAccount:
         row = UserAccount(login=self.login, full_name=self.full_name, role=self.role,
                           password_hash=_hasher.hash(self.password), active=True, failed_logins=0,
-                          created_at=self.now, session_epoch=1)
+                          created_at=self.now, session_epoch=1, must_change_password=self.temporary)
         uow.accounts.add(row)
-        _record(uow, self.actor, "user.created", self.login, self.now, {"role": self.role, "full_name": row.full_name})
+        _record(uow, self.actor, "user.created", self.login, self.now,
+                {"role": self.role, "full_name": row.full_name, "temporary_password": self.temporary})
         return row
 
 
 class SetRole(_ChangeAccount):
-    """Another role for an account; its open sessions end."""
+    """Another role for an account; its open sessions end (never the administrators' own or last)."""
 
     def __init__(self, uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -189,7 +180,13 @@ class SetRole(_ChangeAccount):
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        _check_role(self.role)
+        check_role(self.role)
+
+    def _check(self, uow: UnitOfWork) -> UserAccount:
+        row = _row(uow, self.login)
+        if self.role != "admin":
+            check_admin_kept(uow, row, self.actor, "demote")
+        return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
         old, row.role = row.role, self.role
@@ -199,8 +196,8 @@ class SetRole(_ChangeAccount):
 
 
 class SetActive(_ChangeAccount):
-    """Disable an account (its open sessions end) or enable it again (and lift a lock-out). The last
-    active administrator is never disabled: nobody could manage the accounts any more."""
+    """Disable an account (its open sessions end; never one's own, never the last administrator's)
+    or enable it again (and lift a lock-out)."""
 
     def __init__(self, uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: dt.datetime):
         super().__init__(uow, login, actor=actor, now=now)
@@ -208,8 +205,8 @@ class SetActive(_ChangeAccount):
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
-        if not self.active and row.role == "admin" and row.active and uow.accounts.active_admins() <= 1:
-            raise ArchiveError("нельзя отключить последнего администратора")
+        if not self.active:
+            check_admin_kept(uow, row, self.actor, "disable")
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
@@ -223,28 +220,30 @@ class SetActive(_ChangeAccount):
 
 class SetPassword(_ChangeAccount):
     """A new password for an account (handed over in person); its open sessions end and a
-    lock-out is lifted."""
+    lock-out is lifted. It is temporary unless said otherwise: changed at the next sign-in."""
 
-    def __init__(self, uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime):
+    def __init__(self, uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime,
+                 temporary: bool = True):
         super().__init__(uow, login, actor=actor, now=now)
-        self.password = password
+        self.password, self.temporary = password, temporary
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)
-        _check_password(self.password, row.login)
+        check_password(self.password, row.login)
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
         row.password_hash = _hasher.hash(self.password)
+        row.must_change_password = self.temporary
         row.session_epoch += 1
         row.failed_logins, row.locked_until = 0, None
-        _record(uow, self.actor, "user.password_set", row.login, self.now)
+        _record(uow, self.actor, "user.password_set", row.login, self.now, {"temporary": self.temporary})
         return row
 
 
 def create_user(uow: UnitOfWork, login: str, full_name: str, role: str, password: str, *, actor: Actor,
-                now: dt.datetime) -> User:
-    return CreateUser(uow, login, full_name, role, password, actor=actor, now=now).run()
+                now: dt.datetime, temporary: bool = True) -> User:
+    return CreateUser(uow, login, full_name, role, password, actor=actor, now=now, temporary=temporary).run()
 
 
 def set_role(uow: UnitOfWork, login: str, role: str, *, actor: Actor, now: dt.datetime) -> User:
@@ -255,8 +254,15 @@ def set_active(uow: UnitOfWork, login: str, active: bool, *, actor: Actor, now: 
     return SetActive(uow, login, active, actor=actor, now=now).run()
 
 
-def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime) -> User:
-    return SetPassword(uow, login, password, actor=actor, now=now).run()
+def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, now: dt.datetime,
+                 temporary: bool = True) -> User:
+    return SetPassword(uow, login, password, actor=actor, now=now, temporary=temporary).run()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -285,6 +291,8 @@ def _take_attempt(uow: UnitOfWork, login: str, now: dt.datetime) -> int | None:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    if len(password) > MAX_PASSWORD:  # never one that fits: refused without hashing a megabyte
+        return False
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -387,3 +395,6 @@ def end_session(uow: UnitOfWork, token: str, *, actor: Actor, now: dt.datetime) 
         uow.accounts.end_session(_session_key(token))
         _sign_in_event(uow, actor.account, "logout", origin=actor.origin, now=now)
         uow.commit()
+
+
+account_row, user_of, record_change, verify_password = _row, _user, _record, _verify  # for `own_password`

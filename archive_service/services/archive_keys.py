@@ -29,6 +29,7 @@ from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
 from storage.archive_key import ArchiveKey, OpenedKey, PublicSeal, new_archive_key, weak_code_reason
 from storage.sealing import KEY_SEALING, KdfParams, WrongAccessCode
 
@@ -198,6 +199,7 @@ def set_escrow(uow: UnitOfWork, code: str, escrow_code: str, again: str, holder_
     holder = holder_name.strip()
     if not holder:
         raise ArchiveError("укажите, у кого хранится копия ключа (учредитель или будущий директор)")
+    holder = checked(holder, "У кого хранится")
     _check_new_code(uow, escrow_code, again, (holder, actor.person))
     if escrow_code == code:
         raise ArchiveError("код копии ключа должен отличаться от кода директора")

@@ -15,6 +15,7 @@ from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import archive_keys
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
 from storage import Medium, StorageError, restore_set
 
 
@@ -40,6 +41,7 @@ def restore_backup(uow: UnitOfWork, media: list[Medium], set_id: str, code: str,
     A set sealed for the archive key needs the key opened with `code` first (`archive_keys.open_for`):
     a wrong code is refused there, before any medium is read. A set sealed with a code (before
     the archive key) is opened with its own code, as it always was."""
+    purpose = checked(purpose, "Цель восстановления")
     with uow:
         row = uow.backups.get(set_id)
         if row is None:

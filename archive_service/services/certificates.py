@@ -25,6 +25,8 @@ from archive_service.services.audit_trail import record, record_request
 from archive_service.services.ingest import load_snapshot
 from archive_service.services.snapshots import school_facts
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
+from archive_service.domain.fields import NAME_MOST
 from storage import ContentStore
 
 
@@ -107,6 +109,9 @@ def issue_certificate(uow: UnitOfWork, store: ContentStore, templates_dir: Path,
                       secretary: str = "") -> IssuedCertificate:
     """Issue the certificate of a former student under the next number of the year; its PDF is
     kept in the content store. Raises `NotFoundError` when no summary sheet lists the student."""
+    name = checked(name, "Фамилия, имя, отчество", most=NAME_MOST)
+    requested_by = checked(requested_by, "Кто запросил")
+    purpose = checked(purpose, "Для чего")
     matches = find_student(uow, name, birth_date)
     if not matches:
         raise NotFoundError(f"учащийся «{' '.join(name.split())}» с датой рождения {fmt(birth_date)} в сводных "

@@ -21,6 +21,8 @@ from archive_service.domain.problems import Problem, json_path
 from archive_service.errors import ReasonRequired, SnapshotRejected
 from archive_service.schema import STORED, Snapshot, canonical_bytes, content_hash, parse_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
+from archive_service.domain.fields import NOTE_MOST
 
 Status = Literal["stored", "new_version", "duplicate"]
 _ATTEMPTS = 3
@@ -89,7 +91,7 @@ def ingest_snapshot(uow: UnitOfWork, raw: bytes | str, *, actor: Actor, reason: 
 
 
 def _reason(reason: str | None) -> str | None:
-    return (reason or "").strip() or None
+    return checked(reason, "Причина изменения", most=NOTE_MOST, required=False, lines=True) or None
 
 
 def _admissible(uow: UnitOfWork, snap: Snapshot, digest: str,

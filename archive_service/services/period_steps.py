@@ -33,6 +33,8 @@ from archive_service.domain.procedure import (
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
+from archive_service.domain.fields import NOTE_MOST
 
 
 def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
@@ -199,7 +201,7 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
     """Append the record of a step for the given classes (all of one transaction); returns how many."""
     if step not in STEP_CODES:
         raise ArchiveError(f"нет такого шага: {step}")
-    note = note.strip()[:500]
+    note = checked(note, "Примечание", most=NOTE_MOST, required=False, lines=True)
     with uow:
         known = {r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)}
         unknown = sorted(set(class_names) - known)

@@ -15,10 +15,12 @@ from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntr
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import DEFAULT_ZONE, date_problem
 from archive_service.domain.periods import readable_period
+from archive_service.domain.fields import NAME_MOST, NOTE_MOST
 from archive_service.errors import ArchiveError, DraftRefused, NotFoundError, TooEarly
 from archive_service.services import corrections
 from archive_service.services.signing import copy_facts
 from archive_service.services.audit_trail import record, record_request
+from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_CASE_INDEX, DEFAULT_YEARS, file_closes_on, retention_end, years_problem
 
@@ -32,8 +34,13 @@ class NotSigned(ArchiveError):
     http_status = 409
 
 
+PLACE_MOST = 100
+
+
 @dataclass(frozen=True)
 class Placement:
+    """Where a paper file is kept; each part at most `PLACE_MOST` characters."""
+
     room: str
     cabinet: str
     folder: str
@@ -76,8 +83,10 @@ def set_rule(uow: UnitOfWork, kind: str, *, years: int | None = None, case_index
             if problem:
                 raise ArchiveError(problem)
             rule.years = years
-        rule.case_index = case_index if case_index is not None else rule.case_index
-        rule.basis = basis if basis is not None else rule.basis
+        if case_index is not None:
+            rule.case_index = checked(case_index, "Индекс дела", most=40, required=False)
+        if basis is not None:
+            rule.basis = checked(basis, "Основание", most=NOTE_MOST)
         record(uow.audit, actor, at=now, action="retention.rule_set", object_type="retention_rule", object_id=kind,
                details={"years": rule.years, "case_index": rule.case_index})
         record_request(uow.audit, actor, at=now, action="retention_rule_set", object_type="retention_rule",
@@ -97,8 +106,12 @@ class RegisterDocument:
     def __init__(self, uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
                  placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime,
                  zone: str = DEFAULT_ZONE):
-        self.uow, self.document_id, self.placement = uow, document_id, placement
-        self.handed_over_by, self.accepted_by, self.on, self.paper_only = handed_over_by, accepted_by, on, paper_only
+        self.uow, self.document_id, self.on, self.paper_only = uow, document_id, on, paper_only
+        self.handed_over_by = checked(handed_over_by, "Кто сдал (ФИО)", most=NAME_MOST, required=False)
+        self.accepted_by = checked(accepted_by, "Кто принял (ФИО)", most=NAME_MOST, required=False)
+        self.placement = Placement(checked(placement.room, "Помещение", most=PLACE_MOST, required=False),
+                                   checked(placement.cabinet, "Шкаф", most=PLACE_MOST, required=False),
+                                   checked(placement.folder, "Папка", most=PLACE_MOST, required=False))
         self.actor, self.now, self.zone = actor, now, zone
 
     def validate(self) -> None:
@@ -261,6 +274,8 @@ def _refuse_if_destroyed(uow: UnitOfWork, entry: RegisterEntry, what: str) -> No
 def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: str, purpose: str, on: dt.date,
               actor: Actor, now: dt.datetime) -> None:
     """Issue a paper file from the archive (to an inspector, say) or take it back."""
+    person = checked(person, "Кому выдано" if action == "issued" else "Кто вернул", most=NAME_MOST)
+    purpose = checked(purpose, "Цель", required=False)
     with uow:
         entry = _entry(uow, year, number, lock=True)
         if action == "issued":
@@ -284,6 +299,7 @@ def place_hold(uow: UnitOfWork, year: int, number: int, *, reason: str, on: dt.d
                now: dt.datetime) -> None:
     """Forbid destroying the file; refused once its destruction has begun (the entry's row lock
     orders this against the disposal marking the destruction begun)."""
+    reason = checked(reason, "Основание")
     with uow:
         entry = _entry(uow, year, number, lock=True)
         _refuse_if_destroyed(uow, entry, "запретить уничтожение")

@@ -13,6 +13,7 @@ from archive_service.domain.actor import Actor
 from archive_service.errors import AuthError, NotFoundError
 from archive_service.services.accounts import require_manager
 from archive_service.services.unit_of_work import UnitOfWork
+from archive_service.services.fields import checked
 
 PREFIX = "ast_"
 
@@ -52,6 +53,7 @@ def _record(uow: UnitOfWork, actor: Actor, action: str, token_id: int, name: str
 def issue_token(uow: UnitOfWork, name: str, *, actor: Actor, now: dt.datetime) -> tuple[int, str]:
     """A new token (id, plaintext); the plaintext is never stored and cannot be shown again."""
     require_manager(actor)
+    name = checked(name, "Система", most=100)
     token = PREFIX + secrets.token_urlsafe(32)
     with uow:
         record = ApiToken(name=name, token_hash=_digest(token), created_at=now, created_by=actor.person)

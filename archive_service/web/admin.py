@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from archive_service.domain.public_address import is_local_address
+from archive_service.domain.fields import LOGIN_MOST, NAME_MOST
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, tokens
@@ -16,25 +17,34 @@ NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
        menu("admin.media", "Носители", "manage_media")]
 
 
+FORM_LIMITS = {"login": LOGIN_MOST, "full_name": NAME_MOST}
+
+
+def _users_page(entered: dict[str, str] | None = None, error: str = "") -> str:
+    return render_template("admin/users.html", users=accounts.list_users(archive().uow()), entered=entered or {},
+                           error=error, limits=FORM_LIMITS)
+
+
 @bp.get("/users")
 @allow("manage_accounts")
 def users():
-    return render_template("admin/users.html", users=accounts.list_users(archive().uow()))
+    return _users_page()
 
 
 @bp.post("/users")
 @allow("manage_accounts")
 def create_user():
+    """A new account; refused, the form comes back with what was typed (no role is ever assumed)."""
     a = archive()
     password = accounts.generate_password()
+    entered = {name: request.form.get(name, "") for name in ("login", "full_name", "role")}
     try:
-        user = accounts.CreateUser(a.uow(), request.form.get("login", ""), request.form.get("full_name", ""),
-                                   request.form.get("role", ""), password, actor=current_actor(), now=a.now()).run()
+        user = accounts.CreateUser(a.uow(), entered["login"], entered["full_name"], entered["role"], password,
+                                   actor=current_actor(), now=a.now()).run()
     except ArchiveError as err:
-        flash(f"Пользователь не создан: {err}", "error")
-        return redirect(url_for("admin.users"))
+        return _users_page(entered, f"Пользователь не создан: {err}."), 422
     flash(f"Создан пользователь {user.login} ({ROLES[user.role]}). Временный пароль: {password} — передайте его "
-          "лично; он показан один раз.", "ok")
+          "лично; он показан один раз. При первом входе пользователь сменит его на свой.", "ok")
     return redirect(url_for("admin.users"))
 
 
@@ -53,7 +63,8 @@ def change_user(login: str):
         elif action == "password":
             password = accounts.generate_password()
             accounts.SetPassword(a.uow(), login, password, actor=current_actor(), now=a.now()).run()
-            flash(f"{login}: новый временный пароль {password} — передайте его лично.", "ok")
+            flash(f"{login}: новый временный пароль {password} — передайте его лично; при входе пользователь "
+                  "сменит его на свой.", "ok")
         else:
             flash("Неизвестное действие.", "error")
     except ArchiveError as err:
@@ -75,7 +86,11 @@ def create_token():
     if not name:
         flash("Укажите, для какой системы токен.", "error")
         return redirect(url_for("admin.api_tokens"))
-    token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
+    try:
+        token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
+    except ArchiveError as err:
+        flash(f"Токен не выдан: {err}.", "error")
+        return redirect(url_for("admin.api_tokens"))
     flash(f"Токен №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
     return redirect(url_for("admin.api_tokens"))
 

@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import Blueprint, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.errors import ArchiveError, AuthError
@@ -38,9 +38,18 @@ _HTTP_MESSAGES = {
 }
 
 
+def too_large():
+    """A body over `ARCHIVE_MAX_UPLOAD_MB`, refused unread: the limit in words and in bytes."""
+    limit = _archive().settings.max_upload_mb
+    return _error("http_413", f"слишком большой запрос: не больше {limit} МБ", 413,
+                  limit_bytes=limit * 1024 * 1024)
+
+
 @api.errorhandler(HTTPException)
 def _http_error(err: HTTPException):
     """Werkzeug's errors (and an unhandled exception, as 500) in the API's JSON, in Russian."""
+    if isinstance(err, RequestEntityTooLarge):
+        return too_large()
     status = err.code or 500
     message = _HTTP_MESSAGES.get(status, f"ошибка запроса (код {status})")
     allow = {name: value for name, value in err.get_headers() if name.lower() == "allow"}

@@ -11,6 +11,9 @@ account is disabled, its role or password changes — ending older sessions) and
 last request; after `idle_minutes` without a request the session ends. The token names a
 session row on the server (`accounts.open_session`), checked on every request and deleted when
 the person signs out: a cookie copied before signing out opens nothing afterwards.
+
+An account whose password an administrator set (a temporary one) opens only the page that
+changes it (and signing out) until its owner has chosen their own.
 """
 
 from __future__ import annotations
@@ -36,13 +39,15 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from archive_service.config import ConfigError
 from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts
+from archive_service.services import accounts, own_password
+from archive_service.web.api import too_large
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -138,10 +143,16 @@ def _guard() -> Any:
         if request.method == "GET":
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("auth.login"))
+    if g.user.must_change_password and endpoint not in OPEN_WITH_TEMPORARY_PASSWORD:
+        return redirect(url_for("auth.change_password"))
     roles = getattr(view, "allowed_roles", None)
     if roles is None or g.user.role not in roles:
         abort(403)
     return None
+
+
+OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"auth.change_password", "auth.logout"})
+"""What an account with a temporary password may open: changing it, and signing out."""
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -169,6 +180,9 @@ def login():
     session.clear()  # a fresh session on every login: no fixation
     session.permanent = True
     session.update(sid=token, epoch=user.epoch, seen=int(time.time()))
+    if user.must_change_password:
+        flash("Пароль выдан администратором и временный: придумайте свой, чтобы продолжить работу.", "info")
+        return redirect(url_for("auth.change_password"))
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
 
 
@@ -203,6 +217,26 @@ def account():
     return render_template("account.html")
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow("use_account")
+def change_password():
+    """The person's own password: the present one, then the new one twice."""
+    if request.method == "GET":
+        return render_template("password.html", min_length=accounts.MIN_PASSWORD, max_length=accounts.MAX_PASSWORD)
+    a = archive()
+    try:
+        user = own_password.ChangeOwnPassword(a.uow(), current_actor(), request.form.get("present", ""),
+                                          request.form.get("new", ""), request.form.get("again", ""),
+                                          now=a.now()).run()
+    except ArchiveError as err:
+        return render_template("password.html", min_length=accounts.MIN_PASSWORD,
+                               max_length=accounts.MAX_PASSWORD,
+                               error=f"Пароль не изменён: {err}."), 422
+    session["epoch"] = user.epoch  # this session goes on; every other one of the account ends
+    flash("Пароль изменён. Другие открытые сеансы этой учётной записи завершены.", "ok")
+    return redirect(url_for("auth.home"))
+
+
 def _forbidden(_err: Exception):
     return render_template("error.html", code=403, title="Нет доступа",
                            message="Эта страница недоступна для вашей роли. Если она нужна вам для работы, "
@@ -223,6 +257,17 @@ def _archive_error(err: ArchiveError):
         return {"error": {**err.as_dict(), "message": message}}, err.http_status
     return render_template("error.html", code=err.http_status, title="Действие не выполнено",
                            message=message), err.http_status
+
+
+def _too_large(_err: RequestEntityTooLarge):
+    """A request over `ARCHIVE_MAX_UPLOAD_MB`, refused before it was read: said in Russian, with the
+    limit; in the API's structured JSON under /api."""
+    if request.path.startswith("/api/"):
+        return too_large()  # the API's own error format
+    limit = archive().settings.max_upload_mb
+    return render_template("error.html", code=413, title="Файл слишком большой",
+                           message=f"Файл слишком большой: не больше {limit} МБ за одну отправку. Если файлов "
+                                   "несколько, отправьте их по частям."), 413
 
 
 def _config_error(err: ConfigError):
@@ -263,6 +308,7 @@ def init_auth(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(ArchiveError, _archive_error)
     app.register_error_handler(ConfigError, _config_error)

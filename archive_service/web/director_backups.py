@@ -18,6 +18,7 @@ from archive_service.services import backup, handover
 from archive_service.web import jobs as web_jobs
 from archive_service.web.auth import allow, archive, current_actor
 from archive_service.web.director import _pdf, bp, periods_word
+from archive_service.services.fields import checked
 
 
 def _restore_root() -> Path:
@@ -64,7 +65,7 @@ def handover_act(set_id: str):
 def restore():
     a, who = archive(), current_actor()
     set_id, code = request.form.get("set_id", ""), request.form.get("code", "")
-    purpose = request.form.get("purpose", "").strip() or "восстановление данных"
+    purpose = checked(request.form.get("purpose"), "Цель восстановления", required=False) or "восстановление данных"
     known = {s.set_id: s for s in backup.list_backups(a.uow())}
     if set_id not in known or known[set_id].destroyed_by_act:
         flash("Выберите резервную копию из списка.", "error")

@@ -137,7 +137,8 @@ def _push() -> dict:
             "responses": {"201": _json(_ref("IngestResult"), "stored (status stored or new_version)"),
                           "200": _json(_ref("IngestResult"), "already stored (status duplicate)"),
                           **COMMON, "409": _error("reason_required: a changed snapshot without reason"),
-                          "413": _error("the body is larger than 64 MB"),
+                          "413": _error("the body is larger than ARCHIVE_MAX_UPLOAD_MB (default 20 MB); "
+                                        "`limit_bytes` gives the limit"),
                           "422": _error("snapshot_rejected: every problem, with its JSON path")}}
 
 

@@ -2,12 +2,54 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from archive_service.adapters import db
 from archive_service.adapters.orm import Base
+from conftest import NOW, POSTGRES_ADMIN_URL
 
 
 def test_the_migrated_schema_matches_the_models(archive):
     with archive.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_engine(request, tmp_path):
+    """An engine on an empty database of its own (not migrated), SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"archive_migration_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = db.make_engine(make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_accounts_made_before_temporary_passwords_keep_the_passwords_they_use(empty_engine):
+    db.upgrade(empty_engine, "0019")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO user_account (login, full_name, role, password_hash, active, failed_logins, "
+                          "created_at, session_epoch) VALUES ('zavuch', 'Иванова Т. П.', 'deputy', 'h', :yes, 0, "
+                          ":at, 1)"), {"yes": True, "at": NOW})
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT must_change_password FROM user_account")).scalar_one() in (False, 0)
+    command.downgrade(db.alembic_config(empty_engine), "0019")  # and back: the column goes, the account stays
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT login FROM user_account")).scalar_one() == "zavuch"

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
-from archive_service.services import accounts, ports, tokens
+from archive_service.services import accounts, own_password, ports, tokens
 from fakes import MOMENT, FakeUnitOfWork
 
 PASSWORD = "пароль-для-теста-1"
@@ -54,8 +54,8 @@ def test_creating_an_account_is_recorded_with_the_administrator_and_where_from()
     (event,) = uow.audit.events
     assert (event.actor, event.action, event.object_id, event.origin) == (ADMIN.person, "user.created", "zavuch",
                                                                         "web 10.0.0.7")
-    assert event.details == {"role": "deputy", "full_name": "Иванова Т. П."}
-    assert uow.commits == 1
+    assert event.details == {"role": "deputy", "full_name": "Иванова Т. П.", "temporary_password": True}
+    assert uow.commits == 1 and user.must_change_password, "a password the administrator chose is temporary"
 
 
 @pytest.mark.parametrize("command", [
@@ -77,6 +77,15 @@ def test_only_the_administrator_manages_accounts(command):
     ("bad login", "Новиков Н. Н.", "deputy", PASSWORD, "латинские буквы"),
     ("new", " ", "deputy", PASSWORD, "фамилию"),
     ("new", "Новиков Н. Н.", "janitor", PASSWORD, "нет роли"),
+    ("new", "Новиков Н. Н.", "", PASSWORD, "выберите роль"),
+    ("ab", "Новиков Н. Н.", "deputy", PASSWORD, "от 3 до 32 символов"),
+    ("a" * 33, "Новиков Н. Н.", "deputy", PASSWORD, "от 3 до 32 символов"),
+    ("новиков", "Новиков Н. Н.", "deputy", PASSWORD, "латинские буквы"),
+    ("new/../x", "Новиков Н. Н.", "deputy", PASSWORD, "латинские буквы"),
+    ("new", "Н" * 121, "deputy", PASSWORD, "не длиннее 120 символов"),
+    ("new", "Новиков\x07 Н. Н.", "deputy", PASSWORD, "управляющий или невидимый символ"),
+    ("new", "Новиков\nНиколай", "deputy", PASSWORD, "управляющий или невидимый символ"),
+    ("new", "Новиков Н. Н.", "deputy", "п" * 129, "не длиннее 128 символов"),
     ("new", "Новиков Н. Н.", "deputy", "short", "не короче 10"),
     ("newcomer12", "Новиков Н. Н.", "deputy", "Newcomer12", "не должен совпадать"),
     ("Deputy", "Другая", "deputy", PASSWORD, "уже есть"),
@@ -91,18 +100,114 @@ def test_a_new_account_is_validated_before_anything_is_written(login, name, role
     assert len(uow.accounts.rows) == 2 and uow.audit.events == [] and uow.commits == 0
 
 
-def test_the_last_active_administrator_is_never_disabled():
+AT_TERMINAL = Actor("Админов Артём Андреевич", "admin", "командная строка")
+"""An administrator acting at the terminal, under no account of the web application."""
+ADMIN2 = Actor("Второй Админ", "admin", "web 10.0.0.9", "admin2")
+
+
+@pytest.mark.parametrize("by", [ADMIN, AT_TERMINAL], ids=["self", "terminal"])
+@pytest.mark.parametrize("change", [
+    lambda uow, by: accounts.SetActive(uow, "admin", False, actor=by, now=MOMENT),
+    lambda uow, by: accounts.SetRole(uow, "admin", "deputy", actor=by, now=MOMENT),
+], ids=["disable", "demote"])
+def test_the_last_active_administrator_is_never_disabled_nor_demoted(change, by):
     uow = _staff("admin", "deputy")
-    last = accounts.SetActive(uow, "admin", False, actor=ADMIN, now=MOMENT)
-    with pytest.raises(ArchiveError, match="последнего администратора"):
-        last.validate()
-    with pytest.raises(ArchiveError, match="последнего администратора"):
-        last.run()
-    assert uow.accounts.by_login("admin").active and uow.audit.events == []
     accounts.create_user(uow, "admin2", "Второй Админ", "admin", PASSWORD, actor=ADMIN, now=MOMENT)
-    last.validate()  # another administrator now
-    assert not last.run().active
-    assert uow.audit.actions()[-1] == "user.disabled"
+    accounts.set_active(uow, "admin2", False, actor=ADMIN, now=MOMENT)  # a disabled administrator manages nothing
+    uow.audit.events.clear()
+    last = change(uow, by)
+    with pytest.raises(ArchiveError, match="последнего администратора школы"):
+        last.validate()
+    with pytest.raises(ArchiveError, match="последнего администратора школы"):
+        last.run()
+    row = uow.accounts.by_login("admin")
+    assert (row.active, row.role) == (True, "admin") and uow.audit.events == []
+
+
+@pytest.mark.parametrize("change,message,action", [
+    (lambda uow, by: accounts.SetActive(uow, "admin", False, actor=by, now=MOMENT),
+     "нельзя отключить свою учётную запись", "user.disabled"),
+    (lambda uow, by: accounts.SetRole(uow, "admin", "inspector", actor=by, now=MOMENT),
+     "нельзя снять с себя роль администратора", "user.role_set"),
+], ids=["disable", "demote"])
+def test_an_administrator_neither_disables_nor_demotes_themselves_but_another_may(change, message, action):
+    uow = _staff("admin", "deputy")
+    accounts.create_user(uow, "admin2", "Второй Админ", "admin", PASSWORD, actor=ADMIN, now=MOMENT)
+    uow.audit.events.clear()
+    own = change(uow, ADMIN)
+    with pytest.raises(ArchiveError, match=message):
+        own.validate()
+    with pytest.raises(ArchiveError, match=message):
+        own.run()
+    row = uow.accounts.by_login("admin")
+    assert (row.active, row.role) == (True, "admin") and uow.audit.events == []
+    change(uow, ADMIN2).run()  # another administrator may
+    assert uow.audit.actions() == [action] and uow.audit.events[0].actor == "Второй Админ"
+    accounts.SetRole(uow, "admin", "admin", actor=ADMIN, now=MOMENT).validate()  # keeping one's role is no change
+
+
+def test_a_password_set_by_the_administrator_is_temporary_unless_said_otherwise():
+    uow = _staff("admin", "deputy")
+    assert accounts.SetPassword(uow, "deputy", PASSWORD + "2", actor=ADMIN, now=MOMENT).run().must_change_password
+    assert uow.audit.events[-1].details == {"temporary": True}
+    kept = accounts.SetPassword(uow, "deputy", PASSWORD + "3", actor=ADMIN, now=MOMENT, temporary=False).run()
+    assert not kept.must_change_password and uow.audit.events[-1].details == {"temporary": False}
+    made = accounts.create_user(uow, "kept", "Постоянный П. П.", "deputy", PASSWORD, actor=ADMIN, now=MOMENT,
+                                temporary=False)
+    assert not made.must_change_password
+
+
+def _own(uow, present: str, new: str, again: str | None = None) -> accounts.User:
+    me = Actor("Сотрудник deputy", "deputy", "web 10.0.0.8", "deputy")
+    return own_password.ChangeOwnPassword(uow, me, present, new, new if again is None else again, now=MOMENT).run()
+
+
+@pytest.mark.parametrize("present,new,again,message", [
+    ("не тот пароль", "новый-пароль-2027", None, "нынешний пароль введён неверно"),
+    ("", "новый-пароль-2027", None, "введите нынешний пароль"),
+    (PASSWORD, "новый-пароль-2027", "новый-пароль-2028", "не совпадают"),
+    (PASSWORD, "короткий", None, "не короче 10"),
+    (PASSWORD, "д" * 129, None, "не длиннее 128"),
+    (PASSWORD, "Deputy", None, "не короче 10"),
+    (PASSWORD, PASSWORD, None, "должен отличаться от нынешнего"),
+])
+def test_changing_ones_own_password_is_refused_with_the_reason_and_nothing_changes(present, new, again, message):
+    uow = _staff("admin", "deputy")
+    accounts.set_password(uow, "deputy", PASSWORD, actor=ADMIN, now=MOMENT)  # temporary
+    before = uow.accounts.by_login("deputy")
+    hash_before, epoch_before = before.password_hash, before.session_epoch
+    uow.audit.events.clear()
+    with pytest.raises(ArchiveError, match=message):
+        _own(uow, present, new, again)
+    after = uow.accounts.by_login("deputy")
+    assert (after.password_hash, after.session_epoch, after.must_change_password) == (hash_before, epoch_before, True)
+    assert uow.audit.events == []
+
+
+def test_changing_ones_own_password_ends_the_temporary_one_and_other_sessions():
+    uow = _staff("admin", "deputy")
+    accounts.set_password(uow, "deputy", PASSWORD, actor=ADMIN, now=MOMENT)
+    epoch = uow.accounts.by_login("deputy").session_epoch
+    user = _own(uow, PASSWORD, "моё-собственное-слово")
+    assert not user.must_change_password and user.epoch == epoch + 1
+    assert (uow.audit.actions()[-1], uow.audit.events[-1].actor) == ("user.password_changed", "Сотрудник deputy")
+    assert accounts.authenticate(uow, "deputy", "моё-собственное-слово", origin="web", now=MOMENT).login == "deputy"
+    with pytest.raises(AuthError):
+        accounts.authenticate(uow, "deputy", PASSWORD, origin="web", now=MOMENT)
+
+
+def test_a_password_longer_than_any_allowed_is_refused_at_sign_in_without_hashing_it(monkeypatch):
+    uow = _staff("admin", "deputy")
+    class NoHashing:
+        def verify(self, *_args):
+            pytest.fail("a megabyte was hashed")
+
+    accounts._dummy_hash()  # made (and kept) before hashing is forbidden
+    monkeypatch.setattr(accounts, "_hasher", NoHashing())
+    with pytest.raises(AuthError, match="неверное имя или пароль"):
+        accounts.authenticate(uow, "deputy", "x" * 1_000_000, origin="web", now=MOMENT)
+    with pytest.raises(AuthError, match="неверное имя или пароль"):
+        accounts.authenticate(uow, "nobody", "x" * 1_000_000, origin="web", now=MOMENT)
 
 
 def test_disabling_and_changing_the_role_end_sessions_and_are_recorded():

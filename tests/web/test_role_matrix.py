@@ -18,7 +18,7 @@ SEARCH = STAFF  # the read-only search and document pages: inspectors and the st
 
 MATRIX: dict[str, frozenset[str]] = {
     # everyone signed in
-    "auth.home": ALL, "auth.account": ALL, "auth.logout": ALL,
+    "auth.home": ALL, "auth.account": ALL, "auth.change_password": ALL, "auth.logout": ALL,
     # a QR code's public check answers anyone (OPEN); its staff view with the sheet's images, anyone of the
     # school's staff; the administrator manages accounts, not archive contents
     "check.sheet_full": STAFF, "check.sheet_image": STAFF,
@@ -92,7 +92,7 @@ def _call(client, method: str, url: str, token: str):
 
 
 def test_the_matrix_gives_the_administrator_accounts_media_and_journal_sources_but_no_archive_contents():
-    signed_in = {"auth.home", "auth.account", "auth.logout"}
+    signed_in = {"auth.home", "auth.account", "auth.change_password", "auth.logout"}
     sources = {"sources.index", "sources.test", "sources.add", "sources.remove"}  # connection settings, not contents
     assert {e for e, roles in MATRIX.items() if "admin" in roles} == signed_in | sources | {
         e for e in MATRIX if e.startswith("admin.")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_service.adapters.orm.base import Base, ChainLink, UTCDateTime
@@ -29,6 +29,8 @@ class UserAccount(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     session_epoch: Mapped[int] = mapped_column(Integer)
     """Raised on disable, role change or password change: older sessions stop being valid."""
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The password was set by an administrator: changed by its owner at the next sign-in."""
 
 
 class WebSession(Base):
