@@ -71,3 +71,12 @@ def student_genitive(full_name: str, names: NameForms = AS_WRITTEN) -> str:
 def student_nominative(full_name: str, names: NameForms = AS_WRITTEN) -> str:
     """«ученица Киселёва Кристина Владиславовна», «ученик(ца) …» when the gender is unknown."""
     return f"{names.gender(full_name).word('ученик', 'ученица', 'ученик(ца)')} {full_name}"
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form for a count: 1 лист, 2 листа, 5 листов (11–14 take «many»)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many

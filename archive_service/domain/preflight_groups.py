@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from archive_service.domain.names import plural
 from archive_service.domain.preflight import TITLES, Finding, PreflightReport
 
 #: a teacher's name where the snapshot names none (never in a valid snapshot; a safe fallback)
@@ -70,15 +71,6 @@ class PupilGroup:
     @property
     def count(self) -> int:
         return sum(line.count for line in self.lines)
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """1 урок, 2 урока, 5 уроков (11–14: уроков)."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def _day(day: dt.date) -> str:

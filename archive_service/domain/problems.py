@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 
@@ -16,6 +17,12 @@ class Problem:
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
+    @property
+    def where(self) -> str:
+        """The place in the file as a person reads it: «предмет 1, урок 1, отметка 9» (the path is
+        for machines: the API and the command line's --json)."""
+        return place_in_words(self.path)
+
     def __str__(self) -> str:
         return f"{self.path}: {self.message} [{self.code}]"
 
@@ -26,3 +33,24 @@ def json_path(*parts: str | int) -> str:
     for part in parts:
         out.append(f"[{part}]" if isinstance(part, int) else f".{part}")
     return "".join(out)
+
+
+PLACES = {"subjects": "предмет", "lessons": "урок", "marks": "отметка", "absences": "пропуск",
+          "students": "ученик", "period_marks": "отметка за период", "groups": "группа", "school": "школа",
+          "class": "класс", "source": "сведения о выгрузке", "period": "период", "teacher": "учитель",
+          "class_teacher": "классный руководитель", "student_ids": "ученик группы"}
+"""the snapshot's fields as people name them, in the order a path goes down"""
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+
+
+def place_in_words(path: str) -> str:
+    """`$.subjects[0].lessons[0].marks[8]` → «предмет 1, урок 1, отметка 9»; fields people have no
+    word for are left out; the whole file (`$`) is «файл целиком»."""
+    parts: list[str] = []
+    for name, index in _STEP.findall(path):
+        if name:
+            parts.append(PLACES.get(name, ""))
+        elif parts and parts[-1]:
+            parts[-1] += f" {int(index) + 1}"
+    words = [p for p in parts if p]
+    return ", ".join(words) if words else "файл целиком"

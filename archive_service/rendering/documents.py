@@ -17,6 +17,7 @@ from weasyprint import Attachment
 
 from archive_service.domain.clock import SCHOOL_TIMEZONE
 from archive_service.domain.drafts import DRAFT_MARK
+from archive_service.domain.names import plural
 from archive_service.domain.periods import kind_title
 from archive_service.domain.sheets import (
     certification_added_pages,
@@ -88,15 +89,6 @@ def document_id(kind: str, snapshot_hash: str, options: RenderOptions) -> str:
     if options.draft:  # another text on every page: another document (final copies keep their ids)
         key += "|draft"
     return hashlib.sha256(key.encode()).hexdigest()[:20]
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form for a count: 1 лист, 2 листа, 5 листов (11–14 take «many»)."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def sheets_noun(n: int) -> str:

@@ -130,8 +130,7 @@ def create_backup(uow: UnitOfWork, store: ContentStore, media: list[Medium], aca
         if statuses:
             return _complete(uow, claimed, statuses, media, actor=actor, now=now, resumed=True)
     resumed = set_id is not None
-    scope = f"month-{month}" if month else "-".join(periods)
-    set_id = set_id or f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    set_id = set_id or new_set_id(academic_year, now)
     info = {"Source-Organization": "archive_service", "External-Identifier": set_id,
             "External-Description": f"Резервная копия: {academic_year}, {', '.join(periods)}",
             "Contact-Name": actor.person, "Bagging-Date": now.date().isoformat()}
@@ -278,6 +277,12 @@ def _complete(uow: UnitOfWork, set_id: str, statuses: list[CopyStatus], media: l
         uow.commit()
         return BackupMade(set_id, complete, row.files, resumed, row.retain_until.isoformat(),
                           tuple(CopyMade(s.medium, s.location, s.verified) for s in statuses))
+
+
+def new_set_id(academic_year: str, now: dt.datetime) -> str:
+    """«2026-2027-20270110T090025-f15f39aa»: the year, the moment, a random tail. No period code: the
+    number is written on media labels and shown to people beside the period in words."""
+    return f"{academic_year.replace('/', '-')}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 LOOK = "просмотр списка"

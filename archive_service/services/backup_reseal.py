@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import uuid
 from pathlib import Path
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import archive_keys
-from archive_service.services.backup import BackupMade, NewSet, write_new
+from archive_service.services.backup import BackupMade, NewSet, new_set_id, write_new
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import Medium, StorageError, build_set, restore_set
 from storage.archive_key import fingerprint as key_fingerprint
@@ -37,8 +36,7 @@ def _payload(bag: Path) -> tuple[dict[str, bytes], dict[str, str]]:
 
 
 def _new_id(old_id: str, academic_year: str, label: str, now: dt.datetime) -> str:
-    scope = f"month-{label.removeprefix('месяц ')}" if label.startswith("месяц") else label.replace(",", "-")
-    return f"{academic_year.replace('/', '-')}-{scope}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    return new_set_id(academic_year, now)
 
 
 def _old_set(uow: UnitOfWork, set_id: str) -> tuple[dict[str, str], str, str, dt.date]:

@@ -44,7 +44,7 @@ def backups():
     journal = list(reversed(backup.journal_rows(a.uow())))
     entries, breaks = backup.verify_journal(a.uow())
     return render_template("director/backups.html", sets=handover.list_handovers(a.uow()), journal=journal[:100],
-                           journal_entries=entries, journal_breaks=breaks, restore_root=_restore_root())
+                           journal_entries=entries, journal_breaks=breaks)
 
 
 @bp.get("/handover/<set_id>/act.pdf")

@@ -115,7 +115,9 @@ def test_a_whole_period_as_each_role(browser_app, snapshot_files, request):
         every_role_tours_its_pages(page, base, screens, browser_app)
         browser.close()
     assert not failures, failures
-    assert not screens.problems, screens.problems  # no page shows technical words to a person
+    found = "\n".join(f"{shot}: {what}" for shot, whats in screens.problems.items() for what in whats)
+    (screens.folder / "technical-words.txt").write_text(found, encoding="utf-8")
+    assert not screens.problems, found  # no page shows technical words to a person
 
     with archive.uow() as uow:
         events = [(e.action, e.actor, e.origin, e.object_id) for e in uow.audit.entries()]

@@ -140,7 +140,9 @@ def test_a_monthly_copy_holds_only_the_snapshots_exported_that_month(archive, ru
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)  # exported 26.12.2026
     with_archive_key(archive)
     december = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-12"])
-    assert december.exit_code == 0 and "month-2026-12" in december.output
+    assert december.exit_code == 0 and "файлов 3" in december.output
+    with archive.uow() as uow:
+        assert [b.periods for b in uow.backups.all()] == ["месяц 2026-12"]  # the set is the month's
     november = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "2026-11"])
     assert november.exit_code == 1 and "нет снимков" in november.output
     bad = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2", "--month", "12.2026"])
