@@ -42,6 +42,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from archive_service.config import ConfigError
+from archive_service.domain.problems import place_in_words
 from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
@@ -314,6 +315,8 @@ def init_auth(app: Flask) -> None:
     app.register_error_handler(ConfigError, _config_error)
 
     zone = ZoneInfo(settings.timezone)
+
+    app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
 
     @app.template_filter("local")
     def _local(moment: dt.datetime | str | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
