@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from archive_service.domain.names import plural
+from archive_service.domain.names import gender_of, plural
 from archive_service.domain.preflight import TITLES, Finding, PreflightReport
 
 #: a teacher's name where the snapshot names none (never in a valid snapshot; a safe fallback)
@@ -128,11 +128,17 @@ def _pupil_line(code: str, items: list[Finding], period: str, arrived: dt.date |
         return Line(code, f"пропуски без кода (Н, Б, У, О) — {n} {plural(n, 'урок', 'урока', 'уроков')}: {where}", n)
     what = {"too_few_marks": "мало отметок",
             "period_mark_missing": f"нет отметки за {period}",
-            "period_mark_na": f"«н/а» (не аттестован(а)) за {period}"}.get(code, TITLES.get(code, code))
+            "period_mark_na": f"«н/а» ({_not_certified(items[0].student or '')}) за {period}"}.get(
+        code, TITLES.get(code, code))
     if arrived and code in ("too_few_marks", "period_mark_missing", "period_mark_na"):
         what += f" (в классе с {arrived.strftime('%d.%m.%Y')})"
     k = len(subjects)
     return Line(code, f"{what} — в {k} {plural(k, 'предмете', 'предметах', 'предметах')}: {', '.join(subjects)}", n)
+
+
+def _not_certified(pupil: str) -> str:
+    """«не аттестован», «не аттестована» by the pupil's patronymic; «не аттестован(а)» when it says nothing."""
+    return gender_of(pupil).word("не аттестован", "не аттестована", "не аттестован(а)")
 
 
 def by_pupil(reports: Iterable[PreflightReport], period: str) -> list[PupilGroup]:

@@ -36,6 +36,7 @@ from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering import notes
 from archive_service.rendering.preview import PreviewError
+from archive_service.rendering.names import decline
 from archive_service.services import jobs as job_rows
 from archive_service.services import archive_keys, period_close, period_steps, snapshots
 from archive_service.services import documents as document_service
@@ -183,7 +184,8 @@ def _notes(year: str, period: str, wanted: str | None, *, pdf: bool = False) -> 
     deputy = g.user.full_name if g.user.role == "deputy" else ""
     html = render_template("deputy/preflight_notes.html", year=_year(year), period=period, teachers=teachers,
                            school=school, deputy=deputy, today=_today(), one=wanted is not None, pdf=pdf,
-                           short_name=preflight_groups.teacher_initials)
+                           short_name=preflight_groups.teacher_initials,
+                           to_whom=lambda name: preflight_groups.teacher_initials(decline(name, "datv")))
     who = f"Справка {preflight_groups.teacher_initials(wanted)}" if wanted else "Справки учителям"
     name = f"{who} {period_title(period)} {year}"
     return html, re.sub(r"[^\w-]+", "_", name).strip("_")
