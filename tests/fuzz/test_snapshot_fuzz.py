@@ -18,6 +18,8 @@ import re
 import unicodedata
 
 import pytest
+
+from archive_service.domain.fields import NOTE_MOST
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +56,10 @@ def _reason_state(reason: str | None) -> str:
     if reason is None or not reason.strip():
         return "none"
     if any(c == "\x00" or unicodedata.category(c) in ("Cc", "Cf") for c in reason):
+        return "doubtful"
+    if len(reason.strip()) > NOTE_MOST:
+        return "too_long"  # a reason is a short note: longer ones are refused (domain/fields.py)
+    if len(reason) > NOTE_MOST:
         return "doubtful"
     return "given"
 
@@ -112,6 +118,9 @@ def test_fuzzed_snapshot_pushes_never_fail_the_server_store_only_valid_ones_and_
                 raise NotRussian(f"{response.status_code} {response.get_data(as_text=True)[:500]} after {done}")
         elif not response.json or response.json.get("status") not in ("stored", "new_version", "duplicate"):
             raise ServerError(f"{response.status_code} without a result: {response.get_data(as_text=True)[:300]}")
+        if _reason_state(reason) == "too_long" and not verdict.broken and not verdict.doubts:
+            assert not stored, f"a reason over {NOTE_MOST} characters was accepted after {done}"
+            return
         if verdict.broken or verdict.doubts or _reason_state(reason) == "doubtful":
             return  # refused as it must be, or either answer is right
         previous = model.versions.get(verdict.key)
