@@ -52,7 +52,9 @@ def test_a_set_is_written_and_verified_on_both_media_and_restores_byte_identical
 
 def test_the_payload_is_sealed_and_a_wrong_code_is_a_clear_error(media, written, tmp_path):
     stored = b"".join(media[0].read(n) for n in media[0].list("2026-2027-Q2/"))
-    assert "5А".encode() not in stored and b"%PDF" not in stored
+    # whole names and contents: three or four random ciphertext bytes can spell «5А» or «%PDF»
+    assert "documents/5А_Q2_журнал.pdf".encode() not in stored and "Журнал 5А".encode() not in stored
+    assert b"%PDF-1.7 %PDF" not in stored
     with pytest.raises(WrongAccessCode, match="неверный код"):
         restore_set("2026-2027-Q2", media, "не тот код", tmp_path / "x")
 
