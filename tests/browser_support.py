@@ -73,7 +73,11 @@ class Screens:
     def shot(self, page, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Exception:  # «Unable to capture screenshot» seen once on a loaded machine: try once more
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(path), full_page=True)
         found = technical_text(page.inner_text("body"))
         if found:
             self.problems[path.name] = found
