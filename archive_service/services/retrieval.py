@@ -239,10 +239,10 @@ def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
 
 def document_card(uow: UnitOfWork, document_id: str) -> DocumentCard:
     with uow:
-        return _card(uow, document_id)
+        return card_in(uow, document_id)
 
 
-def _card(uow: UnitOfWork, document_id: str) -> DocumentCard:
+def card_in(uow: UnitOfWork, document_id: str) -> DocumentCard:
     """Inside the caller's transaction: the card of a document, or NotFoundError."""
     row = uow.documents.with_snapshot(document_id)
     if row is None:
@@ -257,7 +257,7 @@ def _existing(card: DocumentCard) -> DocumentCard:
     return card
 
 
-def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, now: dt.datetime,
+def audit_reading(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, now: dt.datetime,
            **details: Any) -> None:
     """Inside the caller's transaction: the reading, in the audit log."""
     uow.audit.append(at=now, actor=actor.person, action=action, object_type="document", object_id=card.document_id,
@@ -268,8 +268,8 @@ def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, no
 def view_document(uow: UnitOfWork, document_id: str, *, actor: Actor, now: dt.datetime) -> DocumentCard:
     """Open a document for reading on screen (its page images are not audited one by one)."""
     with uow:
-        card = _existing(_card(uow, document_id))
-        _audit(uow, "document.viewed", card, actor=actor, now=now, sha256=card.current_sha256)
+        card = _existing(card_in(uow, document_id))
+        audit_reading(uow, "document.viewed", card, actor=actor, now=now, sha256=card.current_sha256)
         uow.commit()
     return card
 
@@ -288,12 +288,12 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
                       now: dt.datetime) -> tuple[DocumentCard, bytes]:
     """The signed file as it stands now (with its timestamp renewals); unsigned documents are refused."""
     with uow:
-        card = _existing(_card(uow, document_id))
+        card = _existing(card_in(uow, document_id))
         if card.signature is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
                             "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
         data = store.read(card.signature.sha256)
-        _audit(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256, size=len(data))
+        audit_reading(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256, size=len(data))
         uow.commit()
     return card, data
 
@@ -306,11 +306,11 @@ def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Tr
     from signing import verify_pdf  # pyHanko: loaded where it works
 
     with uow:
-        card = _existing(_card(uow, document_id))
+        card = _existing(card_in(uow, document_id))
         if card.signature is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
         report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
-        _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
+        audit_reading(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
                now=now, sha256=card.signature.sha256, valid=report.valid)
         uow.commit()
     return card, report
