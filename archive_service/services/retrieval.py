@@ -293,7 +293,8 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
             raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
                             "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
         data = store.read(card.signature.sha256)
-        audit_reading(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256, size=len(data))
+        audit_reading(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256,
+                      size=len(data))
         uow.commit()
     return card, data
 
