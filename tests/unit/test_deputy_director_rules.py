@@ -53,6 +53,14 @@ def test_the_backup_list_is_journaled_once_a_day_per_person_and_again_after_any_
     assert _looks(uow) == [(DIRECTOR.person, "директор")] * 3 + [(DEPUTY.person, "заместитель директора")]
 
 
+def test_once_a_day_is_the_school_day_not_the_utc_day():
+    uow = FakeUnitOfWork()
+    evening = dt.datetime(2027, 1, 10, 20, 0, tzinfo=dt.timezone.utc)  # 23:00 in Moscow
+    backup.list_backups(uow, actor=DIRECTOR, now=evening, once_a_day=True)
+    backup.list_backups(uow, actor=DIRECTOR, now=evening + dt.timedelta(hours=2), once_a_day=True)  # 01:00 next day
+    assert _looks(uow) == [(DIRECTOR.person, "директор")] * 2, "the same UTC day, another day at school"
+
+
 def test_without_once_a_day_every_look_is_journaled_and_without_an_actor_none_is():
     uow = FakeUnitOfWork()
     backup.list_backups(uow)
