@@ -224,11 +224,9 @@ def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_c
 def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str, *, now: dt.datetime) -> str | None:
     """The id of a job of this kind for the period still under way (its heartbeat fresh), if any:
     a page opened again shows its progress, and a second click does not start a second job."""
-    from archive_service.services.jobs import STALE_AFTER
+    from archive_service.services.jobs import running_with
 
-    with uow:
-        rows = uow.jobs.under_way(kind, alive_since=now - STALE_AFTER)
-        return next((j.id for j in rows if j.params == {"academic_year": academic_year, "period": period_code}), None)
+    return running_with(uow, kind, {"academic_year": academic_year, "period": period_code}, now=now)
 
 
 def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> tuple[list[dict], list[dict]]:
