@@ -11,7 +11,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
@@ -76,8 +76,9 @@ class LocalProcessRunner:
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
                                  initargs=(self.settings, self.offset), max_tasks_per_child=25) as pool:
-            started = pool.submit(_started)  # first in the queue: done as soon as a worker is up
-            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
+            started: Future[Any] = pool.submit(_started)  # first in the queue: done once a worker is up
+            futures: dict[Future[Any], documents.RenderJob] = {
+                pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
             told = False
             for future in as_completed([started, *futures]):
                 if ready is not None and not told:  # once, before the first outcome

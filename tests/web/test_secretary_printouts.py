@@ -90,3 +90,18 @@ def test_another_kind_of_job_is_not_a_printout(app, login_as):
     client = login_as("secretary")
     assert client.get(f"/register/printouts/{other}").status_code == 404
     assert client.get(f"/register/printouts/{other}/file.pdf").status_code == 404
+
+
+def test_a_printout_whose_process_died_reads_interrupted_and_offers_no_file(archive, login_as):
+    import datetime as dt
+
+    from archive_service.domain.actor import Actor
+
+    heard = archive.now() - dt.timedelta(minutes=10)
+    job_id = job_rows.create(archive.uow(), "register_print", "Реестр (PDF)", {"what": "register", "year": None},
+                             total=3, actor=Actor("Петрова Анна Сергеевна", "secretary"), now=heard)
+    job_rows.progress(archive.uow(), job_id, done=1, status="running", message="Вёрстка: записей 3", now=heard)
+    client = login_as("secretary")
+    page = client.get(f"/register/printouts/{job_id}").get_data(as_text=True)
+    assert "Работа прервалась" in page and "нажмите «PDF» ещё раз" in page and "Скачать" not in page
+    assert client.get(f"/register/printouts/{job_id}/file.pdf").status_code == 302  # back to the page, no file
