@@ -182,23 +182,6 @@ def register_move(year: int, number: int):
     return redirect(url_for("secretary.register", **_filters(request.form)))
 
 
-@bp.get("/register/print/<what>.<fmt>")
-@allow("read_register")
-def register_print(what: str, fmt: str):
-    if what not in ("register", "inventory") or fmt not in MIMETYPES:
-        return redirect(url_for("secretary.register"))
-    a = archive()
-    year = request.args.get("year", type=int)
-    try:
-        data, _ = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
-                                    now=a.now(), zone=a.zone)
-    except FAILURES as err:
-        flash(f"Файл не подготовлен: {err}", "error")
-        return redirect(url_for("secretary.register"))
-    name = {"register": "реестр", "inventory": "опись"}[what] + (f"-{year}" if year else "")
-    return _download(data, name, fmt)
-
-
 # --- retention ------------------------------------------------------------------------------
 
 @bp.get("/retention")
@@ -383,3 +366,6 @@ def certificate_download(year: int, number: int):
         flash(str(err), "error")
         return redirect(url_for("secretary.certificates"))
     return _download(data, f"справка-{number}-{year}", "pdf")
+
+
+from archive_service.web import secretary_prints  # noqa: E402,F401 - the printouts' views, on this blueprint

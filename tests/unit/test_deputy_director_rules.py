@@ -157,7 +157,7 @@ def test_a_job_whose_heartbeat_stopped_is_marked_interrupted_with_the_reason_and
 class _Runner:
     """Renders nothing: answers each job as a worker would, 5Б failing."""
 
-    def render(self, jobs_, actor):
+    def render(self, jobs_, actor, ready=None):
         for job in jobs_:
             yield job, ({"error": "шрифт не найден"} if job.class_name == "5Б" else
                         {"status": "rendered", "sheets": 20, "pages": 40, "document_id": f"D-{job.class_name}"})
@@ -176,7 +176,9 @@ def test_closing_a_period_tallies_every_class_and_records_one_event_with_who_and
     assert (event.action, event.actor, event.origin, event.object_id) == (
         "period.copies_made", DEPUTY.person, DEPUTY.origin, "2025/2026:Y")
     assert event.details == made.as_dict() == {"rendered": 2, "reused": 0, "failed": 1, "sheets": 40,
-                                               "errors": ["5Б: шрифт не найден"]}
+                                               "errors": ["5Б: шрифт не найден"], "made": ["5А", "5В"],
+                                               "remade": [], "ready": [],
+                                               "summary": "Сделаны копии: 5А, 5В."}
 
 
 def test_an_upload_outcome_reads_as_the_dict_it_replaced():

@@ -297,7 +297,7 @@ def test_copies_are_made_by_a_background_job_and_listed(archive, login_as, two_c
     assert job["status"] == "done", job
     assert (job["done"], job["total"], job["result"]["rendered"], job["result"]["failed"]) == (2, 2, 2, 0)
     page = deputy.get(f"{PERIOD}/documents?job={job_id}").get_data(as_text=True)
-    assert "Готово: изготовлено 2" in page and page.count("PDF для печати</a>") == 2 and "не подписано" in page
+    assert "Сделаны копии: 5А, 5Б." in page and page.count("PDF для печати</a>") == 2 and "не подписано" in page
     made = [e for e in actions(archive) if e[0] == "period.copies_made"]
     assert made and made[0][1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", "2026/2027:Q2")
 
