@@ -21,6 +21,9 @@ LINE_MOST = 200
 NOTE_MOST = 500
 """A note or the reason of a change (a line or two)."""
 PASSWORD_MOST = 128
+QUERY_MOST = 100
+"""What a search box takes: a name, a number, a few words. A longer query is refused with a message
+before anything is searched (a 10,000-character query would only make a slow scan)."""
 
 _LOGIN = re.compile(r"[a-z0-9._-]+")
 
