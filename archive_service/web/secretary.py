@@ -127,7 +127,11 @@ def register_page(entered: dict | None = None, status: int = 200):
     a = archive()
     rows = register_search.described_register(a.uow())
     held = register.holds(a.uow())
-    wanted = _filters(request.args)
+    try:
+        wanted = register_search.wanted(request.args)
+    except ArchiveError as err:
+        flash(f"Поиск не выполнен: {err}", "error")
+        wanted, status = {}, 400
     shown = register_search.search(rows, wanted)
     context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
                "held": held, "issued_to": register.issued_to(a.uow()), "today": _today()}
