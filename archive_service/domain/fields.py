@@ -24,7 +24,7 @@ PASSWORD_MOST = 128
 QUERY_MOST = 100
 """What a search box takes: a name, a number, a few words. A longer query is refused with a message
 before anything is searched (a 10,000-character query would only make a slow scan)."""
-ADDRESS_VALUE_MOST = 500
+ADDRESS_VALUE_MOST = 1000
 """Any one value in a page's address (`?back=…`, `?teacher=…`): longer ones are refused unread."""
 
 

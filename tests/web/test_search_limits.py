@@ -1,5 +1,5 @@
 """Limits on what a page's address carries: each search box takes at most 100 characters (a Russian
-message, nothing searched), any value of an address at most 500; the public sheet check answers
+message, nothing searched), any value of an address at most 1000; the public sheet check answers
 a limited number of requests a minute from one address (429 in Russian), and no other page is
 counted."""
 
@@ -55,7 +55,7 @@ def test_the_register_and_the_inspector_refuse_with_400(login_as):
 def test_any_value_of_an_address_over_the_limit_is_refused_before_the_view(login_as, client):
     page = login_as("inspector").get("/inspect", query_string={"back": "x" * (ADDRESS_VALUE_MOST + 1)})
     assert page.status_code == 400
-    assert "Слишком длинный запрос: в адресе страницы значение из 501 символов" in text(page)
+    assert "Слишком длинный запрос: в адресе страницы значение из 1001 символов" in text(page)
     public = client.get("/login", query_string={"next": TOO_LONG})
     assert public.status_code == 400 and "Слишком длинный запрос" in text(public)
     api = client.get("/api/v1/documents", query_string={"class": TOO_LONG})
