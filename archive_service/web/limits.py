@@ -13,6 +13,8 @@ carries, and how often one address may open the public sheet check.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import Flask, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -53,5 +55,5 @@ def init_limits(app: Flask) -> None:
                       RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings.ratelimit_storage,
                       key_prefix="archive-check")
-    app.view_functions[LIMITED] = limiter.limit(f"{settings.check_per_minute} per minute")(
-        app.view_functions[LIMITED])
+    counted = limiter.limit(f"{settings.check_per_minute} per minute")(app.view_functions[LIMITED])
+    app.view_functions[LIMITED] = cast(Any, counted)
