@@ -15,29 +15,10 @@ from archive_service.errors import ArchiveError
 from archive_service.services import certificates, documents
 from archive_service.services.certificate_search import find_candidates, nothing_found, read_person
 from archive_service.services.ingest import ingest_snapshot
-from builders import as_bytes, snapshot
+from builders import as_bytes
+from certificate_support import KRISTINA, year_snapshot
 from conftest import NOW
 from web_support import csrf_token
-
-KRISTINA = "Киселёва Кристина Владиславовна"
-PUPILS = [(KRISTINA, "2011-04-12"), ("Киселёва Анна Игоревна", "2012-09-01"), ("Киселев Олег Ильич", "2011-01-20"),
-          ("Григорьева Анна Сергеевна", "2011-12-05")]
-
-
-def year_snapshot(class_name: str, grade: int, academic_year: str) -> dict:
-    """The builder's class as a year snapshot of another class and year, with these pupils."""
-    data = snapshot(academic_year=academic_year)
-    first = int(academic_year[:4])
-    data["period"] = {"kind": "year", "number": 1, "start": f"{first}-09-01", "end": f"{first + 1}-05-26"}
-    data["class"] = {**data["class"], "id": f"c-{class_name}", "name": class_name, "grade": grade}
-    data["source"]["exported_at"] = f"{first + 1}-06-30T18:30:00+07:00"
-    for student, (name, born) in zip(data["students"], PUPILS):
-        student.update(full_name=name, birth_date=born, enrolled_on=None, left_on=None)
-    for subject in data["subjects"]:
-        subject["period_marks"] = [{**m, "period": "year"} for m in subject["period_marks"]]
-        subject["lessons"] = []
-    return data
-
 
 @pytest.fixture
 def pupils(archive):
