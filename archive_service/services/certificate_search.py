@@ -155,6 +155,7 @@ def read_person(value: str | None) -> tuple[str, dt.date]:
     """(exact name, birth date) from a candidate's button; `ArchiveError` for anything else."""
     born, _, name = (value or "").partition(" ")
     try:
-        return checked(name, "Учащийся", most=QUERY_MOST * 2), dt.date.fromisoformat(born)
+        day = dt.date.fromisoformat(born)
     except ValueError:
         raise ArchiveError("выберите учащегося в списке найденных") from None
+    return checked(name, "Учащийся", most=QUERY_MOST * 2), day
