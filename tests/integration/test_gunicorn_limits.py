@@ -87,3 +87,18 @@ def test_an_address_within_the_limit_reaches_the_app(server):
     status, _, body = ask(port, ("GET /login?next=" + "%D0%9A" * 160 + " HTTP/1.1\r\nHost: archive\r\n"
                                  "Connection: close\r\n\r\n").encode())
     assert status == 200 and "<form" in body
+
+
+def test_every_way_the_archive_is_served_uses_the_config():
+    import json
+
+    import yaml  # PyYAML: a dependency of schemathesis (the test extra)
+
+    config = ["-c", "python:archive_service.gunicorn_conf"]
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert "gunicorn -c python:archive_service.gunicorn_conf " in makefile
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    cmd = json.loads(dockerfile.split("CMD ", 1)[1].replace("\\\n", ""))
+    assert cmd[:3] == ["gunicorn", *config]
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    assert compose["services"]["web"]["command"][:3] == ["gunicorn", *config]
