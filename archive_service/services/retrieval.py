@@ -23,7 +23,7 @@ stays available, marked as unsigned.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from dataclasses import dataclass, field
 
 from archive_service.adapters.orm import SnapshotRecord
@@ -35,6 +35,7 @@ from archive_service.rendering.model import fmt
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services.certificates import normalise_name
 from archive_service.services.corrections import Replacement, replacements_of
+from archive_service.services.fields import checked_query
 from archive_service.services.register import NotSigned
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, StorageError
@@ -58,6 +59,17 @@ class SearchQuery:
     @property
     def empty(self) -> bool:
         return not (self.academic_year or self.class_name or self.kind or self.student.strip())
+
+
+SEARCH_LABELS = {"student": "Фамилия и имя ученика", "year": "Учебный год", "class": "Класс", "kind": "Документы"}
+
+
+def search_query(values: Mapping[str, str]) -> SearchQuery:
+    """The search as typed into the form; `ArchiveError` in Russian for a field longer than a search
+    box takes (`domain.fields.QUERY_MOST`), before anything is searched."""
+    given = checked_query(values, SEARCH_LABELS)
+    return SearchQuery(academic_year=given["year"], class_name=given["class"],
+                       kind=given["kind"] if given["kind"] in KINDS else "", student=" ".join(given["student"].split()))
 
 
 @dataclass(frozen=True)
