@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from archive_service.domain.file_issues import ISSUE_WORKING_DAYS
 from archive_service.domain.procedure import PROCEDURE_DAYS
 from storage.sealing import KEY_SEALING, KdfParams
 
@@ -115,6 +116,9 @@ class Settings:
     max_upload_mb: int = field(default=MAX_UPLOAD_MB, metadata={"env": "ARCHIVE_MAX_UPLOAD_MB"})
     """The largest request the web application reads, in megabytes (uploads of snapshots, key
     files): a larger one is refused before it is read or parsed."""
+    issue_working_days: int = field(default=ISSUE_WORKING_DAYS, metadata={"env": "ARCHIVE_ISSUE_WORKING_DAYS"})
+    """The return-by date the form for issuing a paper file proposes, in working days after the
+    issue (no reference regulation sets a term; see `domain.file_issues`)."""
     source_key: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_KEY"})
     """Key (Fernet, URL-safe base64) that encrypts the journal systems' passwords and tokens; empty
     means one generated once and kept in HOME/source_key (0600), never in the database."""
@@ -143,6 +147,9 @@ class Settings:
         if not 1 <= self.max_upload_mb <= 1024:
             raise ConfigError(f"ARCHIVE_MAX_UPLOAD_MB: ожидается число мегабайт от 1 до 1024 "
                               f"(по умолчанию {MAX_UPLOAD_MB})")
+        if not 1 <= self.issue_working_days <= 250:
+            raise ConfigError(f"ARCHIVE_ISSUE_WORKING_DAYS: ожидается число рабочих дней от 1 до 250 "
+                              f"(по умолчанию {ISSUE_WORKING_DAYS})")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

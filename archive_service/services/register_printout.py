@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from archive_service.adapters.orm import FileInventory
 from archive_service.domain.actor import Actor
 from archive_service.domain.clock import SCHOOL_TIMEZONE
+from archive_service.domain.file_issues import issue_note
 from archive_service.errors import ArchiveError
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.register import described_rows, rules
@@ -73,6 +74,10 @@ def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int 
         raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
     with uow:
         rows = [row.as_dict() for row in described_rows(uow, year)]
+        out = {(entry.year, entry.number): issue for entry, issue in uow.register.issued()}  # the newest issue wins
+    for r in rows:
+        if r["status"] == "issued" and (issue := out.get((r["year"], r["number"]))) is not None:
+            r["issue"] = issue_note(issue.person, issue.purpose, issue.on, issue.return_by, today)
     if what == "inventory":
         rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
         columns, title = registers.INVENTORY_COLUMNS, "Опись"
