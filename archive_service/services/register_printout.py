@@ -75,9 +75,9 @@ def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int 
     with uow:
         rows = [row.as_dict() for row in described_rows(uow, year)]
         out = {(entry.year, entry.number): issue for entry, issue in uow.register.issued()}  # the newest issue wins
-    for r in rows:
-        if r["status"] == "issued" and (issue := out.get((r["year"], r["number"]))) is not None:
-            r["issue"] = issue_note(issue.person, issue.purpose, issue.on, issue.return_by, today)
+        for r in rows:
+            if r["status"] == "issued" and (issue := out.get((r["year"], r["number"]))) is not None:
+                r["issue"] = issue_note(issue.person, issue.purpose, issue.on, issue.return_by, today)
     if what == "inventory":
         rows = registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
         columns, title = registers.INVENTORY_COLUMNS, "Опись"

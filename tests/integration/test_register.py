@@ -111,11 +111,11 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
 def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
     add(archive, rendered[0])
     register.move_file(archive.uow(), 2027, 1, "issued", person="Смирнов П. П., инспектор", purpose="проверка",
-                       on=dt.date(2027, 3, 1), actor=CLERK, now=NOW)
+                       on=dt.date(2027, 3, 1), return_by=dt.date(2027, 3, 15), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0].status == "issued"
     with pytest.raises(ArchiveError, match="выдан"):
         register.move_file(archive.uow(), 2027, 1, "issued", person="другой", purpose="", on=dt.date(2027, 3, 2),
-                           actor=CLERK, now=NOW)
+                           return_by=dt.date(2027, 3, 16), actor=CLERK, now=NOW)
     register.move_file(archive.uow(), 2027, 1, "returned", person="Смирнов П. П., инспектор", purpose="",
                        on=dt.date(2027, 3, 10), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0].status == "in_archive"
