@@ -157,7 +157,7 @@ def deputy_closes_the_period(page, base, screens, files) -> None:
     row = page.locator("table.periods tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("2026/2027")
-    expect(row).to_contain_text("0 из 16")
+    expect(row).to_contain_text("0 из 18")
     screens.shot(page, "deputy-periods")
 
     row.locator("a.button:has-text('Открыть')").click()
@@ -347,8 +347,14 @@ def director_accepts_the_backup(page, base, screens) -> None:
     expect(page.locator("main table .badge.ok", has_text="принят")).to_have_count(1)
     screens.shot(page, "director-handover-accepted")
 
-    page.goto(base + BOARD)  # read-only for the director: every step of both classes is done now
-    expect(page.locator(".dep-actions")).to_contain_text("выполнено шагов: 16 из 16")
+    page.goto(base + BOARD)  # the director records the signature and seal on both printed copies
+    for class_name in ("2А", "2Б"):
+        page.locator("table.dep-board tbody tr", has=page.locator(f"th:has-text('{class_name}')")).locator(
+            "button:has-text('Подписано, печать')").click()
+        expect(page.locator(".flash.ok")).to_contain_text(
+            f"«Директор подписал бумажные копии, печать» — {class_name}")
+    # otherwise read-only for the director: every step of both classes is done now
+    expect(page.locator(".dep-actions")).to_contain_text("выполнено шагов: 18 из 18")
     expect(page.locator("form[action$='/steps']")).to_have_count(0)
     screens.shot(page, "director-board-complete")
     sign_out(page)

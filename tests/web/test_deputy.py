@@ -69,7 +69,7 @@ def test_the_deputy_lands_on_the_list_of_periods(login_as, two_classes):
     assert deputy.get("/").headers["Location"] == "/period"
     page = deputy.get("/period").get_data(as_text=True)
     assert "II четверть" in page and "2026/2027" in page and f'href="{PERIOD}"' in page
-    assert "0 из 16" in page and "просрочено: 16" in page  # 2 classes × 8 steps, all past their deadline
+    assert "0 из 18" in page and "просрочено: 18" in page  # 2 classes × 9 steps, all past their deadline
 
 
 def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_classes):

@@ -39,6 +39,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
     "deputy.upload": {"deputy"}, "deputy.record_step": {"deputy"}, "deputy.make_copies": {"deputy"},
     "deputy.start_backup": {"deputy"},
+    # the director's signature and seal on the printed copies: the deputy head who brings them, or the director
+    "deputy.paper_signature": {"deputy", "director"},
     # director
     **{f"director.{name}": {"director"} for name in (
         "inbox", "sign", "start_signing", "job", "document_pdf", "handover_page", "handover_act",
@@ -47,6 +49,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "archive_key_change", "archive_key_rotate", "archive_key_escrow", "archive_key_escrow_drop")},
     # secretary: the register may be read by the director
     "secretary.register": {"secretary", "director"}, "secretary.register_print": {"secretary", "director"},
+    "secretary.register_file": {"secretary", "director"},
     **{f"secretary.{name}": {"secretary"} for name in (
         "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",
