@@ -9,8 +9,10 @@ has passed.
 The director signs twice, and these are different steps: the electronic copy with the qualified
 electronic signature (the archive knows it from the signed document: nobody records it), and
 the printed copy on paper with the school's seal once it is printed and certified (a person
-records it, and not before «Копии напечатаны»: `Step.after`, `order_problem`). The service (`services/period_steps.py`) gathers records and facts from the
-database and builds the board from these objects.
+records it, and not before «Копии напечатаны»: `Step.after`, `order_problem`).
+
+The service (`services/period_steps.py`) gathers records and facts from the database and builds
+the board from these objects.
 """
 
 from __future__ import annotations

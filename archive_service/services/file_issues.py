@@ -70,7 +70,8 @@ def history(uow: UnitOfWork, year: int, number: int, today: dt.date) -> FileHist
         document = uow.documents.get(entry.document_id) if entry is not None else None
         if entry is None or document is None:
             raise NotFoundError(f"в реестре нет дела № {number}/{year}")
-        return FileHistory(entry_row(entry, document), [line(x, today) for x in loans(uow.register.movements_of(entry))])
+        history = loans(uow.register.movements_of(entry))
+        return FileHistory(entry_row(entry, document), [line(loan, today) for loan in history])
 
 
 def overdue(uow: UnitOfWork, today: dt.date) -> list[OverdueFile]:
@@ -89,8 +90,8 @@ def overdue(uow: UnitOfWork, today: dt.date) -> list[OverdueFile]:
     return sorted(late, key=lambda f: (f.return_by, f.year, f.number))
 
 
-def _class_of(uow: UnitOfWork, document_id: str) -> str:
-    document = uow.documents.get(document_id)
+def _class_of(uow: UnitOfWork, document_pk: int) -> str:
+    document = uow.documents.get(document_pk)
     return document.class_name if document is not None else ""
 
 

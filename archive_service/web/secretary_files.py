@@ -25,7 +25,8 @@ def register_file(year: int, number: int):
     try:
         file = file_issues.history(a.uow(), year, number, today)
     except NotFoundError as err:
-        return render_template("error.html", code=404, title="Не найдено", message=f"{str(err)[:1].upper()}{str(err)[1:]}."), 404
+        said = f"{str(err)[:1].upper()}{str(err)[1:]}."
+        return render_template("error.html", code=404, title="Не найдено", message=said), 404
     current = file.lines[-1] if file.lines and file.lines[-1].returned_on is None else None
     holder = register.issued_to(a.uow()).get((year, number), {}).get("person", "") if current else ""
     return render_template("secretary/file.html", file=file, row=file.row, current=current, holder=holder,
