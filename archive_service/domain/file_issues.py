@@ -114,9 +114,9 @@ def loans(movements: Iterable[Movement]) -> list[Loan]:
 
 
 def issue_note(person: str, purpose: str, issued_on: dt.date, return_by: dt.date | None, today: dt.date) -> str:
-    """What the printed register says of a file out of the archive: «выдано 01.03.2027: Смирнов
-    П. П., инспектор (проверка), вернуть до 15.03.2027 — просрочен возврат»."""
-    text = f"выдано {fmt(issued_on)}: {person}" + (f" ({purpose})" if purpose else "")
+    """What the printed register notes beside «выдано» of a file out of the archive: «Смирнов П. П.,
+    инспектор (проверка), с 01.03.2027, вернуть до 15.03.2027 — просрочен возврат»."""
+    text = person + (f" ({purpose})" if purpose else "") + f", с {fmt(issued_on)}"
     if return_by is not None:
         text += f", вернуть до {fmt(return_by)}" + (" — просрочен возврат" if today > return_by else "")
     return text

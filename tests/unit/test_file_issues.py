@@ -66,6 +66,6 @@ def test_the_verb_agrees_with_the_person_and_the_printed_note_says_overdue():
     assert recorded("Орлов О. О.", RUSSIAN_NAMES) == "записал(а) Орлов О. О."
     note = issue_note("Орлов О. О., инспектор", "проверка", dt.date(2027, 3, 1), dt.date(2027, 3, 15),
                       dt.date(2027, 3, 16))
-    assert note == "выдано 01.03.2027: Орлов О. О., инспектор (проверка), вернуть до 15.03.2027 — просрочен возврат"
+    assert note == "Орлов О. О., инспектор (проверка), с 01.03.2027, вернуть до 15.03.2027 — просрочен возврат"
     undated = issue_note("Орлов О. О.", "", dt.date(2027, 3, 1), None, dt.date(2030, 1, 1))
-    assert undated == "выдано 01.03.2027: Орлов О. О."
+    assert undated == "Орлов О. О., с 01.03.2027"

@@ -91,8 +91,8 @@ def test_an_overdue_file_is_marked_and_listed_for_the_secretary(archive, login_a
     assert page.count("просрочен возврат") == 2  # the list and the file's row
     assert cells(text_of(client.get("/register/2027/1")))[4] == "08.01.2027 просрочен возврат на 2 дн."
     printed = client.get("/register/print/register.csv").data.decode("utf-8-sig")
-    assert "выдано 04.01.2027: Орлов Олег Олегович, инспектор (проверка), вернуть до 08.01.2027 — просрочен возврат" \
-        in printed
+    assert "выдано;Орлов Олег Олегович, инспектор (проверка), с 04.01.2027, вернуть до 08.01.2027 — просрочен возврат" \
+        in printed  # the state, then the note
     post(client, "/register/2027/1/move", {"action": "returned", "person": "Орлов Олег Олегович", "on": "2027-01-10"})
     page = text_of(client.get("/register"))
     assert "sec-overdue" not in page and "просрочен возврат" not in page
