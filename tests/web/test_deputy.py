@@ -80,7 +80,7 @@ def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_cl
     # the period ends on 25 December: day 1 of the holidays is the 26th, day 5 the 30th
     for day in ("26.12.2026", "27.12.2026", "28.12.2026", "29.12.2026", "30.12.2026"):
         assert f"до {day}" in page
-    assert page.count('class="step late"') == 16 and "Всем классам" in page
+    assert page.count('class="step late"') == 18 and "Всем классам" in page  # 2 classes × 9 steps
 
 
 def test_deadlines_are_days_of_the_holidays_after_the_period_end():
