@@ -4,8 +4,9 @@ Two classes of the demo school (2А and 2Б, second quarter of 2026/2027) go the
 the deputy head uploads the snapshots (a broken and an invalid file first, to see the
 messages), reads the pre-flight report, makes the copies with the live progress bar, previews
 a page and records the paper steps; the director signs both copies with a key file; the
-secretary registers them and downloads the register; the deputy makes the backup set and its
-hand-over act; the director accepts it; an inspector finds a student, reads, verifies and
+secretary registers them, downloads the register, lends a file and takes it back; the deputy
+makes the backup set and its hand-over act; the director accepts it and records the signature
+and seal on the printed copies; an inspector finds a student, reads, verifies and
 downloads the signed copy and checks a sheet by its QR address. Every page landed on is
 screenshotted (test-artifacts/screens/test_a_whole_period_as_each_role/).
 """
@@ -285,6 +286,21 @@ def secretary_registers(page, base, screens) -> None:
     screens.shot(page, "secretary-register")
     name, pdf = download(page, page.locator(".sec-prints a", has_text="PDF").first)
     assert pdf.startswith(b"%PDF") and name.startswith("реестр"), name
+    # a file lent to an inspector and taken back: the return-by date is proposed, the file's page tells its history
+    rows.first.locator("details.sec-move summary").click()
+    form = rows.first.locator("details.sec-move form")
+    expect(form.locator("input[name=return_by]")).not_to_have_value("")
+    form.locator("input[name=person]").fill("Орлов Олег Олегович, инспектор")
+    form.locator("input[name=purpose]").fill("проверка")
+    form.locator("button:has-text('Выдать дело')").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Кому: Орлов Олег Олегович, инспектор; цель: проверка")
+    page.locator("table.sec-register tbody tr").first.locator("td a").first.click()
+    expect(page.locator("table.sec-history tbody tr")).to_have_count(1)
+    screens.shot(page, "secretary-file-issued")
+    page.locator("form.sec-file-move button:has-text('Дело вернулось')").click()
+    expect(page.locator(".flash.ok")).to_contain_text("возвращено в архив")
+    expect(page.locator("table.sec-history")).to_contain_text(f"записала {NAMES['secretary']}")
+    screens.shot(page, "secretary-file-returned")
     sign_out(page)
 
 
