@@ -41,6 +41,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from signing.words import level_in_words
 from archive_service.config import ConfigError
 from archive_service.domain.problems import place_in_words
 from archive_service.domain.actor import Actor
@@ -317,6 +318,7 @@ def init_auth(app: Flask) -> None:
     zone = ZoneInfo(settings.timezone)
 
     app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
+    app.add_template_filter(level_in_words, "signature_kind")  # «PAdES B-LTA» as people read it
 
     @app.template_filter("local")
     def _local(moment: dt.datetime | str | None, pattern: str = "%d.%m.%Y %H:%M") -> str:

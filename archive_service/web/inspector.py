@@ -173,8 +173,7 @@ def report_file(document_id: str, fmt: str):
                            "checked_at": checked_at, "report": result.as_dict()}, ensure_ascii=False, indent=2)
         mimetype = "application/json"
     else:
-        body = (f"{card.title}, {card.period_line}\nДокумент: {card.document_id}\n"
-                f"Файл (SHA-256): {card.current_sha256}\n"
+        body = (f"{card.title}, {card.period_line}\nНомер документа: {card.document_id}\n"
                 f"Проверено: {local_moment(now, a.zone, '%d.%m.%Y %H:%M:%S')}\n\n{result.as_text()}\n")
         mimetype = "text/plain"
     return send_file(io.BytesIO(body.encode("utf-8")), mimetype=f"{mimetype}; charset=utf-8", as_attachment=True,
