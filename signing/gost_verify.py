@@ -309,8 +309,8 @@ def check_gost_signature(report: VerificationReport, pdf: bytes, reader: PdfFile
                else f"сертификат не подтверждён: {trusted}")
     if not ts_problem and authority is not None:
         ts_problem = certificate_problem(authority, moment, trust, known, crls, timestamping=True)
-    report.add(SIGNATURE_TIME, ts_problem is None,
-               f"{_fmt(signed_at)}, служба штампов времени: {_common_name(authority)}" if ts_problem is None else ts_problem)
+    report.add(SIGNATURE_TIME, ts_problem is None, ts_problem if ts_problem is not None
+               else f"{_fmt(signed_at)}, служба штампов времени: {_common_name(authority)}")
     report.add(REVOCATION, bool(crls), revocation_detail(len(crls)))
     if certificate is not None and not problem and trusted is None:
         assess_qualification(report, certificate, trust)
@@ -401,5 +401,5 @@ def _check_long_term(report: VerificationReport, chain: list[StampedBy], trust: 
                 problem = ("нет доказательства, что подпись существовала, пока действовали сертификаты "
                            "(нужен новый штамп времени документа)")
                 break
-    report.add(LONG_TERM, problem is None,
-               f"{LONG_TERM_RULES} (ГОСТ Р 34.10-2012) {words}: " + ("пройдена" if problem is None else f"не пройдена: {problem}"))
+    report.add(LONG_TERM, problem is None, f"{LONG_TERM_RULES} (ГОСТ Р 34.10-2012) {words}: "
+               + ("пройдена" if problem is None else f"не пройдена: {problem}"))

@@ -46,8 +46,9 @@ def level_in_words(level: str, qualified: bool | None = None) -> str:
     долговременного хранения» for «PAdES B-LTA» of a qualified signature; "" for no level."""
     if not level:
         return ""
-    kind = {True: "усиленная квалифицированная электронная подпись",
-            False: "усиленная неквалифицированная электронная подпись"}.get(qualified, "усиленная электронная подпись")
+    kind = ("усиленная электронная подпись" if qualified is None else
+            "усиленная квалифицированная электронная подпись" if qualified else
+            "усиленная неквалифицированная электронная подпись")
     return f"{kind} {_LEVELS.get(level, 'неизвестного вида')}"
 
 

@@ -78,7 +78,7 @@ def describe(bag: Path, set_id: str, academic_year: str = "") -> RestoredSet:
     periods = sorted({r["period"] for r in rows} | {p.parent.name for p in snapshots}, key=_period_order)
     audit = data / "audit-log.jsonl"
     return RestoredSet(
-        set_id=set_id, academic_year=academic_year or next((r["academic_year"] for r in rows if r.get("academic_year")), ""),
+        set_id=set_id, academic_year=academic_year or next((r["academic_year"] for r in rows), ""),
         classes=sorted(classes, key=_class_order), periods=[period_title(p) for p in periods],
         documents=sorted(documents, key=lambda d: (d.replaced, d.class_name, d.name)),
         snapshots=len(snapshots), files_checked=_manifest_entries(bag),

@@ -194,7 +194,7 @@ def _uploaded_key(upload, password: str) -> Pkcs12Upload:
     if not data:
         raise SigningError("выберите файл ключа (.p12 или .pfx)")
     if len(data) > MAX_KEY_FILE:
-        raise SigningError("это не файл ключа: файл ключа PKCS#12 весит несколько килобайт")
+        raise SigningError("это не файл ключа: файл ключа (.p12 или .pfx) весит несколько килобайт")
     return Pkcs12Upload(upload.filename, data, password.encode("utf-8"))
 
 
@@ -206,7 +206,7 @@ def _chosen_key(form, files) -> tuple[KeySpec, dict]:
         library, token, label, pin = (form.get("library", ""), form.get("token", "").strip(),
                                       form.get("key", "").strip(), form.get("pin", ""))
         if library not in _token_libraries():
-            raise SigningError("эта библиотека токена не разрешена на сервере (ARCHIVE_PKCS11_LIB)")
+            raise SigningError("такой вид токена на сервере архива не разрешён: выберите токен из списка")
         if not (token and label and pin):
             raise SigningError("укажите метку токена, метку ключа и PIN")
         spec: KeySpec = TokenKey(Path(library), token, label, pin)
