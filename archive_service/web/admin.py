@@ -10,7 +10,7 @@ from archive_service.domain.public_address import is_local_address
 from archive_service.domain.fields import LOGIN_MOST, NAME_MOST
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts, tokens
+from archive_service.services import accounts, backup_media, tokens
 from archive_service.web.auth import allow, archive, current_actor, menu
 
 _log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def media():
         except (OSError, ArchiveError):  # the system's words name folders: for the log, not the page
             _log.warning("medium %s does not answer", medium.label, exc_info=True)
             free = "недоступен: носитель не отвечает или не подключён"
-        rows.append({"label": medium.label, "location": medium.location, "kind": type(medium).__name__,
+        rows.append({"label": medium.label, "location": medium.location, "kind": backup_media.medium_kind(medium),
                      "free": free})
     return render_template("admin/media.html", media=rows, settings=a.settings,
                            local_address=is_local_address(a.settings.public_url))

@@ -41,7 +41,6 @@ from flask import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from signing.words import level_in_words
 from archive_service.config import ConfigError
 from archive_service.domain.problems import place_in_words
 from archive_service.domain.actor import Actor
@@ -50,6 +49,7 @@ from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, own_password
 from archive_service.web.api import too_large
+from signing.words import level_in_words
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -317,8 +317,7 @@ def init_auth(app: Flask) -> None:
 
     zone = ZoneInfo(settings.timezone)
 
-    app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
-    app.add_template_filter(level_in_words, "signature_kind")  # «PAdES B-LTA» as people read it
+    app.jinja_env.filters.update(place=place_in_words, signature_kind=level_in_words)  # in people's words
 
     @app.template_filter("local")
     def _local(moment: dt.datetime | str | None, pattern: str = "%d.%m.%Y %H:%M") -> str:

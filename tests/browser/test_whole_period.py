@@ -143,7 +143,7 @@ def deputy_closes_the_period(page, base, screens, files) -> None:
     outcomes = page.locator("table.uploads")
     expect(outcomes).to_contain_text("отклонён")
     expect(outcomes).to_contain_text("ученик «st-unknown» не найден в списке класса")
-    expect(outcomes).to_contain_text("файл не является корректным JSON")
+    expect(outcomes).to_contain_text("файл повреждён или это не снимок журнала")
     screens.shot(page, "deputy-upload-rejected")
 
     page.set_input_files("input[name=files]", files["valid"])
