@@ -36,7 +36,7 @@ class LiveServer:
 
 # Engineers' words a school's staff do not read: signature formats and standards, the backup
 # format, checksums by algorithm, storage and key-store names, setting names, the command line.
-JARGON = re.compile(r"PAdES|\bC?AdES\b|\bETSI\b|\bCRL\b|\bOCSP\b|\bB-(?:LTA|LT|T|B)\b|\bLTA\b|BagIt|\bjsonl?\b|"
+JARGON = re.compile(r"PAdES|\bAdES\b|\bETSI\b|\bCRL\b|\bOCSP\b|\bB-(?:LTA|LT|T|B)\b|\bLTA\b|BagIt|(?<!\.)\bjsonl?\b|"
                     r"\bJSON\b|SHA-?256|\bS3\b|\bWORM\b|Object Lock|PKCS|\bARCHIVE_[A-Z_*]+|archive-service\b|"
                     r"\bBearer\b|\bAuthorization\b|openapi")
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive_service.domain.actor import Actor
+from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.names import plural
 from archive_service.domain.periods import period_title
 from archive_service.errors import NotFoundError
@@ -79,16 +80,10 @@ def describe(bag: Path, set_id: str, academic_year: str = "") -> RestoredSet:
     audit = data / "audit-log.jsonl"
     return RestoredSet(
         set_id=set_id, academic_year=academic_year or next((r["academic_year"] for r in rows), ""),
-        classes=sorted(classes, key=_class_order), periods=[period_title(p) for p in periods],
+        classes=sorted(classes, key=class_sort_key), periods=[period_title(p) for p in periods],
         documents=sorted(documents, key=lambda d: (d.replaced, d.class_name, d.name)),
         snapshots=len(snapshots), files_checked=_manifest_entries(bag),
         audit_entries=len(audit.read_text(encoding="utf-8").splitlines()) if audit.exists() else 0, members=members)
-
-
-def _class_order(name: str) -> tuple[int, str]:
-    """«5А» before «10Б»: by the year of study, then the letter."""
-    digits = "".join(c for c in name[:2] if c.isdigit())
-    return (int(digits) if digits else 99, name)
 
 
 def _period_order(code: str) -> tuple[int, str]:

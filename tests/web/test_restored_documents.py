@@ -66,6 +66,8 @@ def test_the_result_says_in_words_what_was_restored_and_shows_no_technical_text(
     for word in ("BagIt", "bagit", "jsonl", "JSON", "data/", "SHA", str(archive.settings.home), "restored"):
         assert word not in text, word
     assert "/" not in re.sub(r"\b\d{4}/\d{4}\b", "", text), "a path on the page"
+    journal = _text(director.get("/director/backups"))  # the usage journal's line of this restore
+    assert "восстановлена в папку на сервере" in journal and str(archive.settings.home) not in journal
 
 
 def test_each_restored_document_downloads_as_backed_up_under_its_russian_name_and_is_audited(archive, restore):
