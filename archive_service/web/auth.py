@@ -49,7 +49,6 @@ from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import accounts, own_password
 from archive_service.web.api import too_large
-from signing.words import level_in_words
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -317,7 +316,7 @@ def init_auth(app: Flask) -> None:
 
     zone = ZoneInfo(settings.timezone)
 
-    app.jinja_env.filters.update(place=place_in_words, signature_kind=level_in_words)  # in people's words
+    app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
 
     @app.template_filter("local")
     def _local(moment: dt.datetime | str | None, pattern: str = "%d.%m.%Y %H:%M") -> str:

@@ -29,9 +29,11 @@ from archive_service.services import retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
 from archive_service.web.auth import allow, archive, current_actor, menu
+from signing.words import level_in_words
 from signing.zones import local_moment
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspect")
+bp.add_app_template_filter(level_in_words, "signature_kind")  # «PAdES B-LTA» in words, on every page with _facts
 READERS = roles_for("search_archive")
 NAV = [menu("inspector.search", "Поиск документов", "search_archive")]
 PREVIEW_DPI = 90
