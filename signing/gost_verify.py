@@ -40,6 +40,8 @@ from pyhanko_certvalidator.sig_validate import (DEFAULT_VALIDATION_CONTEXT, Defa
 
 from signing import gost
 from signing.pades import Trust
+from signing.words import (CERTIFICATE, DOCUMENT_STAMPS, LONG_TERM, LONG_TERM_RULES, REVOCATION, SIGNATURE,
+                           SIGNATURE_TIME, TRUSTED, UNMODIFIED, revocation_detail)
 
 if TYPE_CHECKING:
     from signing.verify import VerificationReport
@@ -273,7 +275,6 @@ def check_gost_signature(report: VerificationReport, pdf: bytes, reader: PdfFile
     """Fill `report` (a `signing.verify.VerificationReport`) for a GOST-signed document, with the same
     checks, in the same order and words, as a pyHanko-verified one."""
     from signing.integrity import metadata_change
-    from signing.verify import UNMODIFIED
 
     signer = signature.signer_info
     covered = covered_bytes(pdf, signature)
@@ -291,8 +292,8 @@ def check_gost_signature(report: VerificationReport, pdf: bytes, reader: PdfFile
                "содержимое совпадает с подписанным; после подписи добавлены только данные для "
                "долговременной проверки и штампы времени" if change is None else
                f"документ изменён после подписания: {change}")
-    report.add("Подпись математически верна", problem is None,
-               "подпись ГОСТ Р 34.10-2012 соответствует содержимому" if problem is None else problem)
+    report.add(SIGNATURE, problem is None,
+               "подпись по ГОСТ Р 34.10-2012 соответствует содержимому" if problem is None else problem)
     known = [*_certificates(signature.signed_data), *embedded_certificates(reader)]
     if token is not None:
         known += _certificates(token["content"])
@@ -303,15 +304,14 @@ def check_gost_signature(report: VerificationReport, pdf: bytes, reader: PdfFile
         trusted = "не проверялся: подпись не соответствует содержимому"
     else:
         trusted = certificate_problem(certificate, moment, trust, known, crls)
-    report.add("Сертификат действителен и доверенный", trusted is None,
-               "цепочка сертификатов до доверенного корня, отзыв проверен по встроенным данным" if trusted is None
+    report.add(CERTIFICATE, trusted is None,
+               TRUSTED if trusted is None
                else f"сертификат не подтверждён: {trusted}")
     if not ts_problem and authority is not None:
         ts_problem = certificate_problem(authority, moment, trust, known, crls, timestamping=True)
-    report.add("Штамп времени подписи", ts_problem is None,
-               f"{_fmt(signed_at)}, служба: {_common_name(authority)}" if ts_problem is None else ts_problem)
-    report.add("Данные об отзыве встроены", bool(crls),
-               f"CRL и OCSP в хранилище проверки документа: {len(crls)}" if crls else "нет данных об отзыве")
+    report.add(SIGNATURE_TIME, ts_problem is None, ts_problem if ts_problem is not None
+               else f"{_fmt(signed_at)}, служба штампов времени: {_common_name(authority)}")
+    report.add(REVOCATION, bool(crls), revocation_detail(len(crls)))
     if certificate is not None and not problem and trusted is None:
         assess_qualification(report, certificate, trust)
     stamps = _check_document_timestamps(report, pdf, doc_ts, trust, known, crls)
@@ -360,7 +360,7 @@ def _check_document_timestamps(report: VerificationReport, pdf: bytes, doc_ts: l
                                known: list[x509.Certificate], crls: list[bytes]) -> list[StampedBy]:
     """Each document timestamp stamps its byte range, by a valid authority; their (time, authority)."""
     if not doc_ts:
-        report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
+        report.add(DOCUMENT_STAMPS, False, "нет штампа времени на весь документ")
         return []
     stamps, problems = [], []
     for number, stamp in enumerate(doc_ts, 1):
@@ -377,7 +377,7 @@ def _check_document_timestamps(report: VerificationReport, pdf: bytes, doc_ts: l
             problems.append(f"служба штампа № {number} не подтверждена: {problem}")
         stamps.append((moment, authority))
     summary = f"штампов: {len(doc_ts)}" + (f", последний {_fmt(max(m for m, _ in stamps))}" if stamps else "")
-    report.add("Штамп времени документа (B-LTA)", not problems, "; ".join([summary, *problems]))
+    report.add(DOCUMENT_STAMPS, not problems, "; ".join([summary, *problems]))
     return stamps
 
 
@@ -401,5 +401,5 @@ def _check_long_term(report: VerificationReport, chain: list[StampedBy], trust: 
                 problem = ("нет доказательства, что подпись существовала, пока действовали сертификаты "
                            "(нужен новый штамп времени документа)")
                 break
-    report.add("Долговременная проверка AdES (LTA)", problem is None,
-               f"ГОСТ Р 34.10-2012, {words}: " + ("пройдена" if problem is None else f"не пройдена: {problem}"))
+    report.add(LONG_TERM, problem is None, f"{LONG_TERM_RULES} (ГОСТ Р 34.10-2012) {words}: "
+               + ("пройдена" if problem is None else f"не пройдена: {problem}"))

@@ -47,11 +47,14 @@ from pyhanko_certvalidator import ValidationContext
 
 from signing.integrity import bytes_between_revisions, container_damage, metadata_change, uncovered_part
 from signing.pades import Trust
+from signing.words import (ARCHIVAL_FORMAT, CERTIFICATE, CODES, COMPLETED, CONTAINERS, DOCUMENT_STAMPS,
+                           LONG_TERM, LONG_TERM_RULES, PRESENT, READ, READABLE, SIGNATURE, SIGNATURE_TIME, TRUSTED,
+                           REVOCATION, UNMODIFIED, level_in_words, revocation_detail)
 from signing.zones import MOSCOW, moscow_relative
 
 _log = logging.getLogger(__name__)
 
-UNMODIFIED = "Документ не изменён после подписания"
+__all__ = ["UNMODIFIED", "Check", "VerificationReport", "verify_pdf"]
 _SAFE_LEVELS = {"NONE", "LTA_UPDATES"}
 _CHANGES = {
     "FORM_FILLING": "заполнены или добавлены поля формы (например, новое поле подписи)",
@@ -88,6 +91,11 @@ class Check:
     ok: bool
     detail: str
 
+    @property
+    def code(self) -> str:
+        """The check for programs (the JSON report), whatever its Russian name."""
+        return CODES.get(self.name, "other")
+
 
 @dataclass
 class VerificationReport:
@@ -97,7 +105,7 @@ class VerificationReport:
     certificate_valid_from: str = ""
     certificate_valid_to: str = ""
     signed_at: str = ""
-    level: str = ""
+    level: str = ""  # the technical name («PAdES B-LTA»): for programs; people read `level_words`
     qualified: bool | None = None  # None: not assessed (the signature itself failed)
     certification_centre: str = ""
     qualification: str = ""
@@ -109,8 +117,16 @@ class VerificationReport:
     def add(self, name: str, ok: bool, detail: str) -> None:
         self.checks.append(Check(name, ok, detail))
 
+    @property
+    def level_words(self) -> str:
+        """The kind of signature in words («усиленная квалифицированная электронная подпись …»)."""
+        return level_in_words(self.level, self.qualified)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, **{k: v for k, v in asdict(self).items()}}
+        """For programs: the Russian words and, beside them, the codes and the technical level."""
+        facts = asdict(self)
+        facts["checks"] = [{"code": c.code, **asdict(c)} for c in self.checks]
+        return {"valid": self.valid, **facts, "level_words": self.level_words}
 
     def as_text(self) -> str:
         head = "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" if self.valid else "ПОДПИСЬ НЕДЕЙСТВИТЕЛЬНА"
@@ -121,7 +137,7 @@ class VerificationReport:
         if self.signed_at:
             lines.append(f"Время подписи (по штампу времени): {self.signed_at}")
         if self.level:
-            lines.append(f"Уровень: {self.level}")
+            lines.append(f"Вид подписи: {self.level_words}")
         if self.qualified is not None:
             lines.append(f"Квалифицированная электронная подпись: {'да' if self.qualified else 'нет'} — "
                          f"{self.qualification}")
@@ -154,7 +170,7 @@ def verify_pdf(pdf: bytes, trust: Trust, at: dt.datetime | None = None, *, zone:
         _verify(report, pdf, trust, at)
     except Exception:  # a structure pyHanko cannot take apart: the file proves nothing
         _log.info("signature verification stopped on a damaged structure", exc_info=True)
-        report.add("Проверка выполнена", False, "подпись или штамп времени повреждены: проверку не удалось завершить")
+        report.add(COMPLETED, False, "подпись или штамп времени повреждены: проверку не удалось завершить")
     finally:
         _ZONE.reset(token)
     return report
@@ -166,13 +182,13 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
         signatures = reader.embedded_signatures
     except Exception:  # a damaged file: that is the answer, not a crash
         _log.info("the file cannot be read", exc_info=True)
-        report.add("Файл читается", False, "файл повреждён или не является PDF: структура документа или "
+        report.add(READABLE, False, "файл повреждён или не является PDF: структура документа или "
                                            "контейнер подписи не читается")
         return
     main = [s for s in signatures if s.sig_object_type == "/Sig"]
     doc_ts = [s for s in signatures if s.sig_object_type == "/DocTimeStamp"]
     if not main:
-        report.add("Подпись есть", False, "в документе нет электронной подписи")
+        report.add(PRESENT, False, "в документе нет электронной подписи")
         return
     # nothing may follow the newest document timestamp (or, without one, the newest signature)
     outside = (uncovered_part(pdf, doc_ts[-1] if doc_ts else signatures[-1], reader.xrefs.total_revisions)
@@ -191,7 +207,7 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
         _log.info("the signature cannot be validated", exc_info=True)
         if outside:
             report.add(UNMODIFIED, False, f"документ изменён после подписания: {outside}")
-        report.add("Подпись проверяется", False, "контейнер подписи повреждён: подпись не удаётся прочитать")
+        report.add(READ, False, "контейнер подписи повреждён: подпись не удаётся прочитать")
         return
     _describe_signer(report, status)
     change = outside or _modification(status) or metadata_change(reader, main[0].signed_revision)
@@ -199,27 +215,26 @@ def _verify(report: VerificationReport, pdf: bytes, trust: Trust, at: dt.datetim
                "содержимое совпадает с подписанным; после подписи добавлены только данные для "
                "долговременной проверки и штампы времени" if change is None else
                f"документ изменён после подписания: {change}")
-    report.add("Подпись математически верна", status.valid and status.intact, "подпись соответствует содержимому"
+    report.add(SIGNATURE, status.valid and status.intact, "подпись соответствует содержимому"
                if status.valid and status.intact else "подпись не соответствует содержимому")
     if status.trusted:
-        trusted = "цепочка сертификатов до доверенного корня, отзыв проверен по встроенным данным"
+        trusted = TRUSTED
     elif not status.intact:
         trusted = "не проверялся: документ изменён"
     else:
         trusted = f"сертификат не подтверждён: {_indication(status.trust_problem_indic)}"
-    report.add("Сертификат действителен и доверенный", status.trusted, trusted)
+    report.add(CERTIFICATE, status.trusted, trusted)
     if status.trusted:
         from signing.gost_verify import assess_qualification
 
         assess_qualification(report, status.signing_cert, trust)
     ts = status.timestamp_validity
-    report.add("Штамп времени подписи", bool(ts and ts.valid and ts.intact and ts.trusted),
-               f"{_fmt(ts.timestamp)}, служба: {ts.signing_cert.subject.native.get('common_name', '')}"
+    report.add(SIGNATURE_TIME, bool(ts and ts.valid and ts.intact and ts.trusted),
+               f"{_fmt(ts.timestamp)}, служба штампов времени: {ts.signing_cert.subject.native.get('common_name', '')}"
                if ts else "нет штампа времени")
     dss = DocumentSecurityStore.read_dss(reader) if "/DSS" in reader.root else None
     revinfo = (len(list(dss.crls)) + len(list(dss.ocsps))) if dss else 0
-    report.add("Данные об отзыве встроены", revinfo > 0,
-               f"CRL и OCSP в хранилище проверки документа: {revinfo}" if revinfo else "нет данных об отзыве")
+    report.add(REVOCATION, revinfo > 0, revocation_detail(revinfo))
     _check_doc_timestamps(report, doc_ts, context)
     _check_ades_lta(report, main[0], trust, at)
     _check_containers(report, pdf, signatures)
@@ -240,7 +255,7 @@ def _modification(status: PdfSignatureStatus) -> str | None:
 
 
 def _indication(indication: AdESSubIndic | None) -> str:
-    """An AdES indication (ETSI EN 319 102-1) in words an inspector reads."""
+    """An AdES indication (ETSI EN 319 102-1, the rules of long-term validation) in words an inspector reads."""
     name = getattr(indication, "name", "")
     return _INDICATIONS.get(name, "подпись не подтверждена")
 
@@ -276,7 +291,7 @@ def _describe_signer(report: VerificationReport, status: PdfSignatureStatus) -> 
 def _check_doc_timestamps(report: VerificationReport, doc_ts: list[EmbeddedPdfSignature],
                           context: ValidationContext) -> None:
     if not doc_ts:
-        report.add("Штамп времени документа (B-LTA)", False, "нет штампа времени документа")
+        report.add(DOCUMENT_STAMPS, False, "нет штампа времени на весь документ")
         return
     moments, problems = [], []
     for number, ts in enumerate(doc_ts, 1):
@@ -292,7 +307,7 @@ def _check_doc_timestamps(report: VerificationReport, doc_ts: list[EmbeddedPdfSi
             problems.append(f"служба штампа № {number} не подтверждена")
         moments.append(status.timestamp)
     summary = f"штампов: {len(doc_ts)}" + (f", последний {_fmt(max(moments))}" if moments else "")
-    report.add("Штамп времени документа (B-LTA)", not problems, "; ".join([summary, *problems]))
+    report.add(DOCUMENT_STAMPS, not problems, "; ".join([summary, *problems]))
 
 
 def _ades_spec(trust: Trust) -> PdfSignatureValidationSpec:
@@ -316,12 +331,12 @@ def _check_ades_lta(report: VerificationReport, signature: EmbeddedPdfSignature,
         indication = result.ades_subindic
     except Exception:  # an unreadable or broken structure is a failed validation
         _log.info("AdES validation impossible", exc_info=True)
-        report.add("Долговременная проверка AdES (LTA)", False, "проверка невозможна: структура подписи повреждена")
+        report.add(LONG_TERM, False, "проверка невозможна: структура подписи повреждена")
         return
     ok = indication.status is AdESStatus.PASSED
     moment = _fmt(at) if at else "сейчас"
-    report.add("Долговременная проверка AdES (LTA)", ok,
-               f"ETSI EN 319 102-1 на момент {moment}: "
+    report.add(LONG_TERM, ok,
+               f"{LONG_TERM_RULES} на момент {moment}: "
                + ("пройдена" if ok else f"не пройдена: {_indication(indication)}"))
 
 
@@ -338,8 +353,8 @@ def _check_containers(report: VerificationReport, pdf: bytes, signatures: list[E
         damage = container_damage(pdf, sig)
         if damage:
             problems.append(f"{who}: {damage}")
-    report.add("Контейнеры подписей без посторонних данных", not problems,
-               "после подписей только заполнение нулями" if not problems
+    report.add(CONTAINERS, not problems,
+               "в местах, отведённых под подписи, нет ничего, кроме самих подписей" if not problems
                else "контейнер повреждён — " + "; ".join(problems))
 
 
@@ -351,6 +366,6 @@ def _check_pdfa(report: VerificationReport, reader: PdfFileReader) -> None:
     part = re.search(r'pdfaid:part(?:="|>)(\d)', xmp)
     conformance = re.search(r'pdfaid:conformance(?:="|>)([ABU])', xmp)
     ok = part is not None and conformance is not None
-    report.add("Идентификация PDF/A сохранена", ok,
-               f"PDF/A-{part.group(1)}{conformance.group(1).lower()}" if part and conformance
-               else "нет идентификации PDF/A")
+    report.add(ARCHIVAL_FORMAT, ok,
+               f"архивный формат PDF/A-{part.group(1)}{conformance.group(1).lower()} (ГОСТ Р ИСО 19005)"
+               if part and conformance else "документ не помечен как архивный PDF/A")

@@ -312,7 +312,9 @@ def restore_set(set_id: str, media: list[Medium], opener: Opener | str, target: 
         try:
             bagit.Bag(str(work / "bag")).validate()
         except bagit.BagError as exc:
-            raise StorageError(f"восстановленный набор не проходит проверку BagIt: {exc}") from exc
+            # which file and which checksum: in the exception chain (`from exc`), for whoever reads the log
+            raise StorageError("восстановленная копия не прошла сверку: файлы не совпадают с контрольными суммами, "
+                               "записанными при её создании") from exc
         try:
             os.rename(work, target)  # atomic; replaces an empty directory, refuses a non-empty one
         except OSError:

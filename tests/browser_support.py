@@ -34,6 +34,18 @@ class LiveServer:
         self.thread.join(10)
 
 
+# Engineers' words a school's staff do not read: signature formats and standards, the backup
+# format, checksums by algorithm, storage and key-store names, setting names, the command line.
+JARGON = re.compile(r"PAdES|\bAdES\b|\bETSI\b|\bCRL\b|\bOCSP\b|\bB-(?:LTA|LT|T|B)\b|\bLTA\b|BagIt|(?<!\.)\bjsonl?\b|"
+                    r"\bJSON\b|SHA-?256|\bS3\b|\bWORM\b|Object Lock|PKCS|\bARCHIVE_[A-Z_*]+|archive-service\b|"
+                    r"\bBearer\b|\bAuthorization\b|openapi")
+
+
+def jargon_in(text: str) -> list[str]:
+    """The engineers' words in `text` (a page's visible text, a report), each once."""
+    return sorted({m.group(0) for m in JARGON.finditer(text)})
+
+
 # What a person must never read on a page (issue 17): period codes, the terminal's account, UTC,
 # JSON paths, server folders, English error words.
 TECHNICAL = {
@@ -42,6 +54,7 @@ TECHNICAL = {
     "UTC": re.compile(r"\bUTC\b"),
     "a JSON path": re.compile(r"\(\$|\$\.|\$\["),
     "a server folder": re.compile(r"(?<![\w.:/])/(?:tmp|home|root|var|work|usr|etc|srv|opt)/"),
+    "engineers' jargon": JARGON,
     "English error text": re.compile(r"\b(?:Error|Exception|Traceback|Internal Server|Not Found|Bad Request|"
                                      r"Forbidden|Request Line|Method Not Allowed|Unauthorized|None)\b"),
 }

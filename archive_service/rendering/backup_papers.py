@@ -63,8 +63,8 @@ def handover_act(templates_dir: Path, backup: dict, *, school: str, director: st
 _TERMINAL_IN_TEXT = re.compile(re.escape(TERMINAL_PREFIX) + r"[\w.@-]+")
 
 
-def _words(text: str) -> str:
-    """A journal text as printed: no server path, no terminal account."""
+def journal_words(text: str) -> str:
+    """A journal text as printed and shown: no server path, no terminal account."""
     return _TERMINAL_IN_TEXT.sub(lambda m: printed_name(m.group(0)), without_paths(text))
 
 
@@ -84,8 +84,9 @@ def journal_row(row: dict, sets: dict[str, dict], zone: ZoneInfo) -> dict:
     terminal accounts."""
     at = dt.datetime.fromisoformat(row["at"]).astimezone(zone)
     return {"seq": row["seq"], "at": at.strftime("%d.%m.%Y %H:%M"), "person": printed_name(row["person"]),
-            "role": row["role"], "medium": _words(row["medium"]), "set": set_words(row["set_id"], sets),
-            "action": _words(row["action"]), "purpose": _words(row["purpose"]), "result": _words(row["result"])}
+            "role": row["role"], "medium": journal_words(row["medium"]), "set": set_words(row["set_id"], sets),
+            "action": journal_words(row["action"]), "purpose": journal_words(row["purpose"]),
+            "result": journal_words(row["result"])}
 
 
 def backup_journal(templates_dir: Path, rows: list[dict], *, intact: bool, school: str, moment: dt.datetime,

@@ -57,11 +57,11 @@ _MESSAGES = {
     "date_from_datetime_parsing": "неверная дата (ожидается ГГГГ-ММ-ДД)",
     "date_from_datetime_inexact": "ожидается дата без времени",
     "datetime_type": "ожидается дата и время",
-    "datetime_parsing": "неверные дата и время (ожидается ISO 8601)",
-    "datetime_from_date_parsing": "неверные дата и время (ожидается ISO 8601)",
+    "datetime_parsing": "неверные дата и время (ожидаются вида 2026-12-26T18:30:00+07:00)",
+    "datetime_from_date_parsing": "неверные дата и время (ожидаются вида 2026-12-26T18:30:00+07:00)",
     "timezone_aware": "время выгрузки должно указывать часовой пояс",
-    "json_invalid": "файл не является корректным JSON{where}",
-    "json_type": "ожидается JSON",
+    "json_invalid": "файл повреждён или это не снимок журнала{where}",
+    "json_type": "ожидается снимок журнала",
 }
 
 

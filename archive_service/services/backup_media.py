@@ -19,7 +19,7 @@ def kinds() -> tuple[tuple[type, str], ...]:
     from storage.iso import IsoImageMedium
     from storage.s3 import S3Medium
 
-    return ((IsoImageMedium, "оптический диск"), (S3Medium, "облачное хранилище S3 с блокировкой удаления"),
+    return ((IsoImageMedium, "оптический диск"), (S3Medium, "облачное хранилище с запретом удаления"),
             (DirectoryMedium, "жёсткий диск (каталог)"))
 
 

@@ -98,9 +98,9 @@ def _checked_form(name: str, system: str, url: str, secret: str, systems: list[s
     if system not in systems:
         raise SourceConfigError(f"неизвестная система «{system}»; поддерживаются: {', '.join(systems)}")
     if not url:
-        raise SourceConfigError("не указан адрес системы (--url)")
+        raise SourceConfigError("не указан адрес системы")
     if not secret:
-        raise SourceConfigError("не указан пароль, токен или ключ разработчика (ARCHIVE_SOURCE_PASSWORD)")
+        raise SourceConfigError("не указан пароль, токен или ключ разработчика для входа в систему")
 
 
 def add_source(uow: UnitOfWork, box: SecretBox, *, name: str, system: str, url: str, login: str, secret: str,

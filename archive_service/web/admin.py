@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from archive_service.domain.public_address import is_local_address
 from archive_service.domain.fields import LOGIN_MOST, NAME_MOST
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts, tokens
+from archive_service.services import accounts, backup_media, tokens
 from archive_service.web.auth import allow, archive, current_actor, menu
+
+_log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
-       menu("admin.api_tokens", "Токены API", "manage_accounts"),
+       menu("admin.api_tokens", "Ключи доступа", "manage_accounts"),
        menu("admin.media", "Носители", "manage_media")]
 
 
@@ -89,9 +93,9 @@ def create_token():
     try:
         token_id, token = tokens.issue_token(a.uow(), name, actor=current_actor(), now=a.now())
     except ArchiveError as err:
-        flash(f"Токен не выдан: {err}.", "error")
+        flash(f"Ключ доступа не выдан: {err}.", "error")
         return redirect(url_for("admin.api_tokens"))
-    flash(f"Токен №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
+    flash(f"Ключ доступа №{token_id} для «{name}»: {token} — скопируйте его сейчас, он показан один раз.", "ok")
     return redirect(url_for("admin.api_tokens"))
 
 
@@ -101,7 +105,7 @@ def revoke_token(token_id: int):
     a = archive()
     try:
         tokens.revoke_token(a.uow(), token_id, actor=current_actor(), now=a.now())
-        flash(f"Токен №{token_id} отозван.", "ok")
+        flash(f"Ключ доступа №{token_id} отозван.", "ok")
     except ArchiveError as err:
         flash(str(err), "error")
     return redirect(url_for("admin.api_tokens"))
@@ -114,10 +118,12 @@ def media():
     rows = []
     for medium in a.media():
         try:
-            free = f"{medium.free_space() / 1e9:.1f} ГБ"
-        except (OSError, ArchiveError) as err:
-            free = f"недоступен: {err}"
-        rows.append({"label": medium.label, "location": medium.location, "kind": type(medium).__name__,
+            space = medium.free_space()
+            free = "не ограничено" if space >= 2 ** 62 else f"{space / 1e9:.1f} ГБ"  # an object store: no capacity
+        except (OSError, ArchiveError):  # the system's words name folders: for the log, not the page
+            _log.warning("medium %s does not answer", medium.label, exc_info=True)
+            free = "недоступен: носитель не отвечает или не подключён"
+        rows.append({"label": medium.label, "location": medium.location, "kind": backup_media.medium_kind(medium),
                      "free": free})
     return render_template("admin/media.html", media=rows, settings=a.settings,
                            local_address=is_local_address(a.settings.public_url))

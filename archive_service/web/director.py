@@ -39,6 +39,7 @@ from archive_service.domain.periods import PERIOD_TITLES, set_periods_title
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import KeySpec, Pkcs12Upload, TokenKey
+from archive_service.rendering.backup_papers import journal_words
 from archive_service.services import backup, disposal, documents, handover, jobs, period_close
 from archive_service.services.signing import SignDocuments, SigningOutcome, record_refusal, where
 from archive_service.web import jobs as web_jobs
@@ -89,7 +90,7 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 def _words() -> dict:
     return {"period_word": period_word, "periods_word": periods_word, "plural": plural, "role_word": ROLES.get,
             "when": lambda moment: current_app.jinja_env.filters["local"](moment), "day": day,
-            "megabytes": lambda size: f"{size / 1e6:.1f} МБ".replace(".", ",")}
+            "megabytes": lambda size: f"{size / 1e6:.1f} МБ".replace(".", ","), "journal_words": journal_words}
 
 
 def _unsigned(rows: list[dict] | None = None) -> dict[str, dict[str, list[dict]]]:
@@ -194,7 +195,7 @@ def _uploaded_key(upload, password: str) -> Pkcs12Upload:
     if not data:
         raise SigningError("выберите файл ключа (.p12 или .pfx)")
     if len(data) > MAX_KEY_FILE:
-        raise SigningError("это не файл ключа: файл ключа PKCS#12 весит несколько килобайт")
+        raise SigningError("это не файл ключа: файл ключа (.p12 или .pfx) весит несколько килобайт")
     return Pkcs12Upload(upload.filename, data, password.encode("utf-8"))
 
 
@@ -206,7 +207,7 @@ def _chosen_key(form, files) -> tuple[KeySpec, dict]:
         library, token, label, pin = (form.get("library", ""), form.get("token", "").strip(),
                                       form.get("key", "").strip(), form.get("pin", ""))
         if library not in _token_libraries():
-            raise SigningError("эта библиотека токена не разрешена на сервере (ARCHIVE_PKCS11_LIB)")
+            raise SigningError("такой вид токена на сервере архива не разрешён: выберите токен из списка")
         if not (token and label and pin):
             raise SigningError("укажите метку токена, метку ключа и PIN")
         spec: KeySpec = TokenKey(Path(library), token, label, pin)

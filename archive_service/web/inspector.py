@@ -29,9 +29,11 @@ from archive_service.services import retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
 from archive_service.web.auth import allow, archive, current_actor, menu
+from signing.words import level_in_words
 from signing.zones import local_moment
 
 bp = Blueprint("inspector", __name__, url_prefix="/inspect")
+bp.add_app_template_filter(level_in_words, "signature_kind")  # «PAdES B-LTA» in words, on every page with _facts
 READERS = roles_for("search_archive")
 NAV = [menu("inspector.search", "Поиск документов", "search_archive")]
 PREVIEW_DPI = 90
@@ -169,8 +171,7 @@ def report_file(document_id: str, fmt: str):
                            "checked_at": checked_at, "report": result.as_dict()}, ensure_ascii=False, indent=2)
         mimetype = "application/json"
     else:
-        body = (f"{card.title}, {card.period_line}\nДокумент: {card.document_id}\n"
-                f"Файл (SHA-256): {card.current_sha256}\n"
+        body = (f"{card.title}, {card.period_line}\nНомер документа: {card.document_id}\n"
                 f"Проверено: {local_moment(now, a.zone, '%d.%m.%Y %H:%M:%S')}\n\n{result.as_text()}\n")
         mimetype = "text/plain"
     return send_file(io.BytesIO(body.encode("utf-8")), mimetype=f"{mimetype}; charset=utf-8", as_attachment=True,

@@ -144,7 +144,7 @@ def deputy_closes_the_period(page, base, screens, files) -> None:
     outcomes = page.locator("table.uploads")
     expect(outcomes).to_contain_text("отклонён")
     expect(outcomes).to_contain_text("ученик «st-unknown» не найден в списке класса")
-    expect(outcomes).to_contain_text("файл не является корректным JSON")
+    expect(outcomes).to_contain_text("файл повреждён или это не снимок журнала")
     screens.shot(page, "deputy-upload-rejected")
 
     page.set_input_files("input[name=files]", files["valid"])
@@ -368,6 +368,7 @@ def director_accepts_the_backup(page, base, screens) -> None:
     expect(page.locator(".flash.ok")).to_contain_text("принят по акту")
     expect(page.locator("main table .badge.ok", has_text="принят")).to_have_count(1)
     screens.shot(page, "director-handover-accepted")
+    director_restores(page, screens)
 
     page.goto(base + BOARD)  # the director records the signature and seal on both printed copies
     for class_name in ("2А", "2Б"):
@@ -380,6 +381,23 @@ def director_accepts_the_backup(page, base, screens) -> None:
     expect(page.locator("form[action$='/steps']")).to_have_count(0)
     screens.shot(page, "director-board-complete")
     sign_out(page)
+
+
+def director_restores(page, screens) -> None:
+    """The set back from the media: what came back in words, and its documents to download."""
+    page.click("header nav >> text=Резервные копии")
+    page.fill("input[name=code]", ACCESS_CODE)
+    page.fill("input[name=purpose]", "проверка копии")
+    page.click("button:has-text('Восстановить')")
+    expect(page.locator("#restore-result")).to_contain_text("совпал с контрольной суммой", timeout=JOB_TIMEOUT)
+    expect(page.locator("main dl")).to_contain_text(re.compile(r"Период\s*II четверть\s*Классы\s*\d+[А-ЯЁ], \d+[А-ЯЁ]"))
+    screens.shot(page, "director-restore-result")
+    links = page.locator("a.restored-document")
+    assert links.count() >= 2
+    name, pdf = download(page, links.first)
+    assert pdf.startswith(b"%PDF") and re.fullmatch(r"\d+\w_2_четверть_(журнал|сводная_ведомость)\.pdf", name), name
+    name, bundle = download(page, page.locator("#restored-zip"))
+    assert bundle.startswith(b"PK") and name.endswith("_восстановленные_документы.zip"), name
 
 
 def inspector_retrieves(page, base, screens, student: str) -> str:

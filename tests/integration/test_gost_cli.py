@@ -108,7 +108,9 @@ def test_the_inspector_reads_a_gost_signature_report_in_plain_russian(setup):
     sign_in(inspector, "inspector")
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
     page = inspector.get(f"/inspect/documents/{row['document_id']}/report").get_data(as_text=True)
-    assert "Подпись действительна" in page and "PAdES B-LTA" in page
+    assert "Подпись действительна" in page
+    assert "усиленная квалифицированная электронная подпись со штампами времени" in page
+    assert "статья&nbsp;11 Федерального закона от 06.04.2011 № 63-ФЗ" in page
     assert "Квалифицированная подпись" in page and "Тестовый УЦ ГОСТ archive_service" in page
-    assert "КС1, КС2" in page and "подпись ГОСТ Р 34.10-2012 соответствует содержимому" in page
+    assert "КС1, КС2" in page and "подпись по ГОСТ Р 34.10-2012 соответствует содержимому" in page
     assert "UTC" not in page and "(МСК)" in page

@@ -21,6 +21,7 @@ from signing.external import ExternalCommandSigner
 from signing.gost_pades import add_gost_document_timestamp
 from signing.gost_pki import create_untrusted_pki, issue_director, load_certificate, revoke
 from signing.renewal import add_document_timestamp
+from signing import words
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
@@ -104,7 +105,7 @@ def test_a_certificate_not_from_the_trusted_list_is_refused(gost_pki, document, 
         document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, gost_trust(gost_pki))
     assert not report.valid
-    check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
+    check = next(c for c in report.checks if c.name == words.CERTIFICATE)
     assert not check.ok and "нет в списке доверенных" in check.detail
     assert "Посторонний УЦ" in check.detail
 
@@ -117,7 +118,7 @@ def test_a_revoked_certificate_is_refused(gost_pki, document):
     pdf = external_signer(gost_pki, cert, key, trust).sign(document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, trust)
     assert not report.valid
-    check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
+    check = next(c for c in report.checks if c.name == words.CERTIFICATE)
     assert not check.ok and "сертификат отозван" in check.detail
 
 
@@ -127,7 +128,7 @@ def test_an_expired_certificate_is_refused(gost_pki, document):
     pdf = external_signer(gost_pki, cert, key).sign(document.pdf, page=document.pages - 1)
     report = verify_pdf(pdf, gost_trust(gost_pki))
     assert not report.valid
-    check = next(c for c in report.checks if c.name == "Сертификат действителен и доверенный")
+    check = next(c for c in report.checks if c.name == words.CERTIFICATE)
     assert not check.ok and "срок действия сертификата истёк" in check.detail
 
 
@@ -160,7 +161,7 @@ def test_re_timestamping_keeps_a_gost_document_valid(signed, gost_pki):
     assert len(stamps) == 2
     report = verify_pdf(renewed, trust)
     assert report.valid, report.as_text()
-    assert "штампов: 2" in next(c.detail for c in report.checks if c.name == "Штамп времени документа (B-LTA)")
+    assert "штампов: 2" in next(c.detail for c in report.checks if c.name == words.DOCUMENT_STAMPS)
     assert newest_timestamp_expiry(renewed) == load_certificate(gost_pki.tsa_cert)[
         "tbs_certificate"]["validity"]["not_after"].native
     years_later = NOW + dt.timedelta(days=365 * 7)  # after the director's certificate expired

@@ -13,6 +13,8 @@ from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
 from builders import as_bytes, snapshot
 from signing import KeyAccessError, PadesSigner, Trust, create_demo_pki, load_pkcs12, local_timestamper, verify_pdf
 from signing_support import pki, trust  # noqa: F401  (fixtures)
+from signing import words
+from browser_support import jargon_in
 
 FONT = PROJECT_ROOT / "templates/fonts/PTS55F.ttf"
 NOW = dt.datetime(2026, 12, 28, 9, 0, tzinfo=dt.timezone.utc)
@@ -41,10 +43,13 @@ def test_a_pkcs12_signature_verifies_at_b_lta_offline(signed, trust):
     assert report.level == "PAdES B-LTA"
     assert report.signer == "Сергеева Ольга Викторовна" and report.signed_at
     assert [c.name for c in report.checks] == [
-        "Документ не изменён после подписания", "Подпись математически верна", "Сертификат действителен и доверенный",
-        "Штамп времени подписи", "Данные об отзыве встроены", "Штамп времени документа (B-LTA)",
-        "Долговременная проверка AdES (LTA)", "Контейнеры подписей без посторонних данных",
-        "Идентификация PDF/A сохранена"]
+        words.UNMODIFIED, words.SIGNATURE, words.CERTIFICATE, words.SIGNATURE_TIME, words.REVOCATION,
+        words.DOCUMENT_STAMPS, words.LONG_TERM, words.CONTAINERS, words.ARCHIVAL_FORMAT]
+    assert [c["code"] for c in report.as_dict()["checks"]] == [
+        "unmodified", "signature_intact", "certificate_trusted", "signature_timestamp", "revocation_info_embedded",
+        "document_timestamps", "ades_long_term_validation", "signature_containers", "pdfa_identification"]
+    assert report.level_words == ("усиленная неквалифицированная электронная подпись со штампами времени, "
+                                  "пригодная для долговременного хранения")
     assert report.as_dict()["valid"] is True and "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" in report.as_text()
 
 
@@ -103,14 +108,14 @@ def test_an_untrusted_root_is_not_accepted(signed, tmp_path):
                             password=b"x", now=dt.datetime.now(dt.timezone.utc))
     report = verify_pdf(signed.read_bytes(), Trust.from_files([other.root_cert]))
     assert not report.valid
-    assert not next(c for c in report.checks if c.name == "Сертификат действителен и доверенный").ok
+    assert not next(c for c in report.checks if c.name == words.CERTIFICATE).ok
 
 
 def test_ades_lta_validation_passes_a_year_later_and_needs_a_new_timestamp_after_the_tsa_expires(signed, trust):
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)
     assert verify_pdf(signed.read_bytes(), trust, at=later).valid
     expired = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=4 * 365)  # the demo TSA certificate: 3 years
-    ades = next(c for c in verify_pdf(signed.read_bytes(), trust, at=expired).checks if "AdES" in c.name)
+    ades = next(c for c in verify_pdf(signed.read_bytes(), trust, at=expired).checks if c.name == words.LONG_TERM)
     assert not ades.ok and "нужен новый штамп времени документа" in ades.detail
 
 
@@ -131,3 +136,12 @@ def test_a_batch_keeps_the_first_signatures_room_and_outgrows_it_safely(pki, tru
     for data in (first, second, third):
         report = verify_pdf(data, trust)
         assert report.valid and report.level == "PAdES B-LTA", report.as_text()
+
+
+def test_what_people_read_of_a_report_names_no_formats_or_standards(signed, trust):
+    """The check names, details and the kind of signature are for a director or an inspector:
+    «PAdES B-LTA», «ETSI EN 319 102-1», «CRL/OCSP» stay in the JSON for programs."""
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=4 * 365)  # a failing report too
+    for report in (verify_pdf(signed.read_bytes(), trust), verify_pdf(signed.read_bytes(), trust, at=later)):
+        assert not jargon_in(report.as_text()), report.as_text()
+        assert not jargon_in(report.level_words) and report.level == "PAdES B-LTA"

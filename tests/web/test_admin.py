@@ -4,8 +4,12 @@ from where, in the change's own transaction."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from browser_support import jargon_in
 from web_support import NAMES, csrf_token
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _post(client, path: str, **form: str):
@@ -47,11 +51,11 @@ def test_refusals_are_shown_and_nothing_is_recorded(login_as, archive):
 def test_tokens_are_issued_listed_and_revoked_on_the_page(login_as, archive):
     admin = login_as("admin")
     issued = _post(admin, "/admin/tokens", name="Сетевой город").get_data(as_text=True)
-    number = re.search(r"Токен №(\d+) для «Сетевой город»: ast_", issued)[1]
+    number = re.search(r"Ключ доступа №(\d+) для «Сетевой город»: ast_", issued)[1]
     listed = admin.get("/admin/tokens").get_data(as_text=True)
     assert "<td>Сетевой город</td>" in listed and NAMES["admin"] in listed and "действует" in listed
     revoked = _post(admin, f"/admin/tokens/{number}/revoke").get_data(as_text=True)
-    assert f"Токен №{number} отозван." in revoked and "badge bad" in revoked
+    assert f"Ключ доступа №{number} отозван." in revoked and "badge bad" in revoked
     who = (NAMES["admin"], "web 127.0.0.1")
     assert _events(archive, "token.issued", "token.revoked") == [("token.issued", number, *who),
                                                                   ("token.revoked", number, *who)]
@@ -73,3 +77,15 @@ def test_the_media_page_does_not_warn_about_the_schools_own_address(app, login_a
     archive.settings = dataclasses.replace(archive.settings, public_url="https://archive.school21.ru")
     page = login_as("admin").get("/admin/media").get_data(as_text=True)
     assert "https://archive.school21.ru" in page and 'id="public-address-warning"' not in page
+
+
+def test_the_media_page_says_who_changes_the_media_and_names_no_settings(login_as):
+    """The setting names are for whoever installs the service: in the README, not on the page."""
+    page = login_as("admin").get("/admin/media").get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", page, flags=re.S))
+    assert "ARCHIVE_" not in text and not jargon_in(text), jargon_in(text)
+    assert "обратитесь к тому, кто обслуживает" in re.sub(r"\s+", " ", text)
+    readme = README.read_text(encoding="utf-8")
+    for name in ("ARCHIVE_MEDIUM_A", "ARCHIVE_MEDIUM_B", "ARCHIVE_MEDIUM_A_LOCATION", "ARCHIVE_MEDIUM_B_LOCATION",
+                 "ARCHIVE_S3_ENDPOINT", "ARCHIVE_S3_BUCKET", "ARCHIVE_PUBLIC_URL"):
+        assert f"`{name}`" in readme, name

@@ -53,7 +53,9 @@ def test_a_sheet_of_the_archive_shows_its_document_register_entry_signature_and_
     assert f"Лист 2 из {journal.sheets} — Копия классного журнала, 5А класс" in page
     assert "II четверть, 2026/2027 учебный год" in page
     assert "№ 1/2027" in page and "каб. 12" in page and "папка 5А" in page and "в архиве" in page
-    assert "подписан" in page and "Сергеева Ольга Викторовна" in page and "PAdES B-LTA" in page
+    assert "подписан" in page and "Сергеева Ольга Викторовна" in page
+    assert "электронная подпись со штампами времени, пригодная для долговременного хранения" in page
+    assert "PAdES" not in page
     assert "Файл документа в хранилище цел" in page
     for page_number in (3, 4):  # two-sided: sheet 2 is pages 3 and 4
         assert f"/check/{journal.document_id}/2/{page_number}.png" in page

@@ -144,7 +144,7 @@ def test_free_text_of_the_secretary_has_limits_on_the_server(login_as, archive):
 
 def test_an_api_token_name_has_a_limit(login_as, archive):
     page = _post(login_as("admin"), "/admin/tokens", name="С" * 300).get_data(as_text=True)
-    assert "Токен не выдан: поле «Система» — не длиннее 100 символов (введено 300)." in page
+    assert "Ключ доступа не выдан: поле «Система» — не длиннее 100 символов (введено 300)." in page
     assert _events(archive, "token.issued") == []
 
 

@@ -149,7 +149,7 @@ def test_a_bad_snapshot_shows_every_message_in_russian_and_stores_nothing(archiv
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and page.count("отклонён</span>") == 2
     assert "недопустимая отметка «7»; допустимы: 1–5, «зач», «незач»" in page
-    assert "файл не является корректным JSON" in page and "broken.json" in page
+    assert "файл повреждён или это не снимок журнала" in page and "broken.json" in page
     # where in the file, in words: the subject, lesson and mark as counted by people; no JSON path
     assert "(предмет 1, урок 2, отметка 1)" in page and "(файл целиком)" in page and "$." not in page
     with archive.uow() as uow:

@@ -44,13 +44,13 @@ def test_the_page_offers_the_plug_in_route_and_cryptopros_script_only_from_the_a
     client = client_factory(app)("director")
     page = client.get("/director/sign").get_data(as_text=True)
     assert "КриптоПро ЭЦП Browser plug-in (токен: Рутокен, JaCarta)" in page
-    assert "gost-sign.js" in page and "cadesplugin_api.js" in page  # the note to the administrator
+    assert "gost-sign.js" in page and "не установлен сценарий" in page  # the note to who keeps the server
     assert 'src="/director/sign/cadesplugin_api.js"' not in page
     assert client.get("/director/sign/cadesplugin_api.js").status_code == 404
     script = app.extensions["archive"].settings.cadesplugin_script
     script.write_text("/* КриптоПро cadesplugin_api.js, как его скачал администратор */", encoding="utf-8")
     page = client.get("/director/sign").get_data(as_text=True)
-    assert 'src="/director/sign/cadesplugin_api.js"' in page and "нет файла cadesplugin_api.js" not in page
+    assert 'src="/director/sign/cadesplugin_api.js"' in page and "не установлен сценарий" not in page
     served = client.get("/director/sign/cadesplugin_api.js")
     assert served.status_code == 200 and served.mimetype == "text/javascript"
     assert "как его скачал администратор" in served.get_data(as_text=True)

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import re
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -23,7 +24,13 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12, verify_pdf
 from signing.zones import local_moment
+from browser_support import jargon_in
 from web_support import NAMES
+
+
+def _visible(html: str) -> str:
+    """What a person reads of a page: no scripts, no tags."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html, flags=re.S))
 
 CLERK = Actor("secretary", "secretary")
 AFTER_THE_YEAR = dt.datetime(2027, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
@@ -147,12 +154,15 @@ def test_the_download_is_the_current_signed_file_and_its_report_says_valid(archi
     assert [(e.actor, e.object_id, e.origin, e.details["sha256"]) for e in downloaded] == [
         (NAMES["inspector"], doc_id, ORIGIN, current["signature"]["sha256"])]
     report = inspector.get(f"/inspect/documents/{doc_id}/report").get_data(as_text=True)
-    assert "Подпись действительна" in report and "PAdES B-LTA" in report
+    assert "Подпись действительна" in report
+    assert "со штампами времени, пригодная для долговременного хранения" in report
+    assert not jargon_in(_visible(report)), jargon_in(_visible(report))
     as_json = inspector.get(f"/inspect/documents/{doc_id}/report.json")
     body = json.loads(as_json.data)
     assert body["report"]["valid"] is True and body["file_sha256"] == current["signature"]["sha256"]
+    assert body["report"]["level"] == "PAdES B-LTA" and body["report"]["checks"][0]["code"] == "unmodified"
     as_text = inspector.get(f"/inspect/documents/{doc_id}/report.txt").get_data(as_text=True)
-    assert "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" in as_text
+    assert "ПОДПИСЬ ДЕЙСТВИТЕЛЬНА" in as_text and not jargon_in(as_text), jargon_in(as_text)
     assert [e.details["valid"] for e in audit_events(archive, "document.verified")] == [True]
     assert len(audit_events(archive, "document.report_downloaded")) == 2
 
