@@ -29,8 +29,8 @@ from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
-from archive_service.services import (accounts, archive_keys, backup, certificates, documents, register, snapshots,
-                                      tokens)
+from archive_service.services import (accounts, archive_keys, backup, certificates, documents, operators, register,
+                                      snapshots, tokens)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
@@ -105,7 +105,8 @@ def run_demo(archive: Archive, *, seed: int, origin: str, say: Say) -> None:
 
 def demo_people(origin: str) -> dict[str, Actor]:
     """Each demo account acting in its role, by its full name, from `origin`, by login."""
-    return {login: Actor(name, role, origin, login) for login, (name, role) in DEMO_ACCOUNTS.items()}
+    return {login: Actor(name, role, operators.named_origin(origin, login), login)
+            for login, (name, role) in DEMO_ACCOUNTS.items()}
 
 
 def _make_school(archive: Archive, out: Path, seed: int, deputy: Actor, say: Say) -> None:

@@ -29,6 +29,11 @@ FIRST_ROLE = "admin"
 """The role of the first account of an installation: the one who creates the others."""
 
 
+def named_origin(origin: str, login: str) -> str:
+    """Where an account's action came from, with the login: the audit log keeps both."""
+    return f"{origin}, учётная запись {login}"
+
+
 def operator(uow: UnitOfWork, login: str, action: str, *, origin: str) -> Actor:
     """The account `login` acting in its role to perform `action`, from `origin` and the login (the
     audit log keeps both: «командная строка на archive-01, учётная запись zavuch»); refused in
@@ -43,7 +48,7 @@ def operator(uow: UnitOfWork, login: str, action: str, *, origin: str) -> Actor:
         if not may(row.role, action):
             doers = ", ".join(ROLE_WORDS[r] for r in sorted(roles_for(action)))
             raise PermissionDenied(f"«{login}» — {ROLES[row.role]}, а это делает {doers}")
-        return Actor(row.full_name, row.role, f"{origin}, учётная запись {row.login}", row.login)
+        return Actor(row.full_name, row.role, named_origin(origin, row.login), row.login)
 
 
 def no_accounts(uow: UnitOfWork) -> bool:

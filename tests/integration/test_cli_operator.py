@@ -154,3 +154,20 @@ def test_the_first_administrator_is_created_unnamed_only_while_there_is_no_accou
     assert named.exit_code == 0, named.output
     assert [u.login for u in accounts.list_users(archive.uow())] == ["boss", "zavuch"]
     assert _events(archive)[-1].actor == "Админов Артём Андреевич"
+
+
+def test_the_demo_makes_its_accounts_first_by_its_administrator_and_acts_as_them(archive):
+    """`archive-service demo` needs no --as: its administrator makes the demo's accounts (their own
+    first), and each step is done as the demo account whose work it is."""
+    from archive_service.demo import tour
+
+    people = tour.demo_people("командная строка на archive-01")
+    assert {login: (p.person, p.role, p.account) for login, p in people.items()} == {
+        login: (name, role, login) for login, (name, role) in tour.DEMO_ACCOUNTS.items()}
+    passwords = tour._demo_accounts(archive, people["admin"])
+    assert sorted(passwords) == sorted(tour.DEMO_ACCOUNTS)
+    events = _events(archive)
+    assert [e.object_id for e in events][0] == "admin", "the administrator's own account first"
+    assert {(e.action, e.actor, e.origin) for e in events} == {
+        ("user.created", "Админов Артём Андреевич", "командная строка на archive-01, учётная запись admin")}
+    assert tour._demo_accounts(archive, people["admin"]).keys() == passwords.keys(), "a re-run: fresh passwords"
