@@ -65,12 +65,17 @@ def compile_inventory(uow: UnitOfWork, rows: list[dict], *, covers: int | None, 
         return f"{number}/{today.year}"
 
 
+def format_problem(fmt: str) -> str:
+    """What is wrong with a printout's file format (its file name's extension), or ""."""
+    return "" if fmt in FORMATS else "формат файла: .pdf, .csv или .xlsx"
+
+
 def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None, actor: Actor,
               now: dt.datetime, today: dt.date) -> tuple[bytes, int]:
     from archive_service.rendering import registers
 
-    if fmt not in FORMATS:
-        raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
+    if problem := format_problem(fmt):
+        raise ArchiveError(problem)
     with uow:
         rows = [row.as_dict() for row in described_rows(uow, year)]
     if what == "inventory":
