@@ -494,22 +494,30 @@ def test_the_installed_command_adds_tests_and_pulls_eljur_in_real_processes_with
         return subprocess.run([*command, *args], env={**env, **extra_env}, capture_output=True, text=True,
                               timeout=120, stdin=subprocess.DEVNULL)
 
+    # the installation's first administrator (no account to name yet), who then makes the deputy head's
+    first = run("users", "create", "admin", "--name", "Админов Артём Андреевич", "--role", "admin")
+    assert first.returncode == 0 and "Создан admin" in first.stdout, first.stderr
+    deputy = run("--as", "admin", "users", "create", "zavuch", "--name", "Иванова Татьяна Петровна", "--role", "deputy")
+    assert deputy.returncode == 0, deputy.stderr
     school = Eljur(tmp_path)
     with school.start() as server:
         add_args = ["--as", "admin", "source", "add", "school", *school.add_args(server)]
         assert not any(secret in " ".join(add_args) for secret in school.secrets)
         added = run(*add_args, **school.env())
         assert added.returncode == 0, added.stderr
-        tested = run("source", "test", "school")
+        tested = run("source", "test", "school", ARCHIVE_OPERATOR="admin")  # the installation's default
         assert tested.returncode == 0, tested.stderr
         assert "Вход выполнен: ЭлЖур" in tested.stdout and "Период Q2: II четверть" in tested.stdout
-        pulled = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        pull = ["--as", "zavuch", "source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А"]
+        unnamed = run(*pull[2:])
+        assert unnamed.returncode == 1 and "Укажите, от чьего имени действуете" in unnamed.stderr
+        pulled = run(*pull)
         assert pulled.returncode == 0, pulled.stderr
         assert "5А    новый снимок" in pulled.stdout
-        again = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        again = run(*pull)
         assert again.returncode == 0 and "5А    без изменений" in again.stdout, again.stdout + again.stderr
         server.fail_method = "getdiary"
-        failed = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        failed = run(*pull)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "5А    ОТКЛОНЁН: 5А: Система недоступна: ЭлЖур: сервер ответил ошибкой 500" in failed.stdout
     everything = "".join(p.stdout + p.stderr for p in (added, tested, pulled, again, failed))
