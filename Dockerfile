@@ -24,4 +24,6 @@ RUN pip install --no-cache-dir . \
 USER archive
 VOLUME ["/data"]
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "archive_service:create_app()"]
+# gunicorn_conf: the request limits, answered in Russian past them (archive_service/gunicorn_worker.py)
+CMD ["gunicorn", "-c", "python:archive_service.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "4", \
+     "archive_service:create_app()"]

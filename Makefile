@@ -36,7 +36,7 @@ demo: install
 
 run: install
 	test -f $(ARCHIVE_HOME)/archive.sqlite3 || $(BIN)/archive-service demo
-	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --timeout 120 'archive_service:create_app()'
+	$(BIN)/gunicorn -c python:archive_service.gunicorn_conf --bind 127.0.0.1:5000 --workers 2 'archive_service:create_app()'
 
 # Static checks, each failing the build: lint, types (strict on the libraries and the domain, the
 # default level on the application), and the import contracts of pyproject.toml.

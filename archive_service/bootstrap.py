@@ -287,7 +287,7 @@ class Archive:
         return self.connectors.open(system, credentials, ReplayTransport(folder, system_name=system_title(system)))
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.thresholds)
 
     def upgrade_schema(self) -> None:
         db.upgrade(self.engine)

@@ -115,6 +115,13 @@ class Settings:
     max_upload_mb: int = field(default=MAX_UPLOAD_MB, metadata={"env": "ARCHIVE_MAX_UPLOAD_MB"})
     """The largest request the web application reads, in megabytes (uploads of snapshots, key
     files): a larger one is refused before it is read or parsed."""
+    check_per_minute: int = field(default=60, metadata={"env": "ARCHIVE_CHECK_PER_MINUTE"})
+    """The public sheet checks (`/check/…`, no login) one address may open a minute; 0: no limit.
+    Sixty lets an inspector scan a journal's sheets one after another and stops a script reading
+    the archive's register numbers through them."""
+    ratelimit_storage: str = field(default="", metadata={"env": "ARCHIVE_RATELIMIT_STORAGE"})
+    """Where the counts of that limit are kept: «memory://» (each web worker counts its own), or
+    «redis://…» (the workers count together); empty: the broker when it is Redis, else memory."""
     source_key: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_KEY"})
     """Key (Fernet, URL-safe base64) that encrypts the journal systems' passwords and tokens; empty
     means one generated once and kept in HOME/source_key (0600), never in the database."""
@@ -143,6 +150,11 @@ class Settings:
         if not 1 <= self.max_upload_mb <= 1024:
             raise ConfigError(f"ARCHIVE_MAX_UPLOAD_MB: ожидается число мегабайт от 1 до 1024 "
                               f"(по умолчанию {MAX_UPLOAD_MB})")
+        if self.check_per_minute < 0:
+            raise ConfigError("ARCHIVE_CHECK_PER_MINUTE: ожидается число проверок в минуту, 0 — без ограничения")
+        if not self.ratelimit_storage:
+            redis = self.broker_url.startswith(("redis://", "rediss://"))
+            object.__setattr__(self, "ratelimit_storage", self.broker_url if redis else "memory://")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

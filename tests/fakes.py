@@ -546,11 +546,30 @@ class FakeIngestSnapshots(FakeSnapshots):
         self.schools[school_id] = (full_name, short_name, director)
 
 
+from archive_service.domain.preflight import RULES, PreflightThresholds  # noqa: E402 - for easy merges
+
+
+class FakePreflightReports:
+    """`uow.preflight`: the pre-flight findings kept per snapshot version, norms and rules."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[int, int, PreflightThresholds], Any] = {}
+
+    def of(self, records: Sequence[SnapshotRecord], thresholds: PreflightThresholds,
+           rules: int = RULES) -> dict[int, Any]:
+        return {r.id: self.kept[(r.id, rules, thresholds)] for r in records if (r.id, rules, thresholds) in self.kept}
+
+    def add(self, snapshot_id: int, report: Any, thresholds: PreflightThresholds, *, rules: int = RULES) -> None:
+        self.kept[(snapshot_id, rules, thresholds)] = report
+
+
 def sources_uow() -> FakeUnitOfWork:
     """A fake unit of work that also holds journal sources and ingests snapshots."""
     uow = FakeUnitOfWork()
     uow.sources = FakeSources()  # type: ignore[attr-defined]
     uow.snapshots = FakeIngestSnapshots()
+    uow.preflight = FakePreflightReports()  # type: ignore[attr-defined]
+    uow.thresholds = PreflightThresholds()  # type: ignore[attr-defined]
     return uow
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
 from archive_service.domain.actor import Actor
 from archive_service.domain.roles import ROLES
-from archive_service.services import accounts
+from archive_service.services import accounts, documents
+from archive_service.services.ingest import ingest_snapshot
+from archive_service.services.register import Placement, register_document
+from archive_service.services.signing import sign_documents
+from builders import as_bytes, snapshot
+from conftest import NOW
+from signing import create_demo_pki, load_pkcs12
 
 PASSWORD = "пароль-для-теста-1"
 ADMIN = Actor("test", "admin")
@@ -51,3 +58,19 @@ def wait_for_job(client, job_id: str, timeout: float = 240) -> dict:
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def signed_registered_journal(archive, clerk=None):
+    """The Q2 copy of 5А as a sheet check finds it: rendered two-sided, signed by the demo director,
+    entered in the register. Returns the rendered document."""
+    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
+    doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                    "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
+    create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
+                    password=b"pin", now=dt.datetime.now(dt.timezone.utc))
+    sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
+                   "2026/2027", ["Q2"], actor=Actor("director", "director"), now=archive.now)
+    register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
+                      placement=Placement("каб. 12", "шкаф 3", "папка 5А"), on=dt.date(2027, 1, 9), paper_only=False,
+                      actor=clerk or Actor("secretary", "secretary"), now=NOW)
+    return doc

@@ -19,7 +19,7 @@ from archive_service.adapters.orm import (
     SnapshotStudent,
     TimestampRenewal,
 )
-from archive_service.adapters.repository import BackupRepository, DocumentRepository, SnapshotRepository
+from archive_service.adapters.repository import BackupRepository, DocumentRepository, SnapshotRepository, newest_only
 
 
 class Snapshots(SnapshotRepository):
@@ -29,6 +29,20 @@ class Snapshots(SnapshotRepository):
             select(SnapshotStudent, SnapshotRecord)
             .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
             .where(SnapshotRecord.period_code == period_code, SnapshotStudent.birth_date == birth_date))]
+
+    def year_pupils(self, born_from: dt.date | None = None, born_to: dt.date | None = None
+                    ) -> list[tuple[str, dt.date, str, int, str]]:
+        """(name, birth date, school year, grade, class) of every pupil the newest version of a year
+        snapshot lists, born between the two dates (each when given)."""
+        query = (select(SnapshotStudent.full_name, SnapshotStudent.birth_date, SnapshotRecord.academic_year,
+                        SnapshotRecord.grade, SnapshotRecord.class_name)
+                 .join(SnapshotRecord, SnapshotRecord.id == SnapshotStudent.snapshot_id)
+                 .where(SnapshotRecord.period_code == "year"))
+        if born_from is not None:
+            query = query.where(SnapshotStudent.birth_date >= born_from)
+        if born_to is not None:
+            query = query.where(SnapshotStudent.birth_date <= born_to)
+        return [(n, b, y, g, c) for n, b, y, g, c in self.session.execute(newest_only(query))]
 
     def first_student(self, academic_year: str, period_code: str) -> SnapshotStudent | None:
         """A student of the year's snapshots of the period, the oldest class first, by name."""

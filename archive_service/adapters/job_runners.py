@@ -33,8 +33,11 @@ class InProcessRunner:
     def __init__(self, archive: Any) -> None:
         self.archive = archive
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor,
+               ready: Callable[[], None] | None = None) -> Iterator[tuple[documents.RenderJob, dict]]:
         a = self.archive
+        if ready is not None:
+            ready()  # nothing to start: this process renders
         for job in jobs:
             try:
                 outcome = documents.render_document(a.uow(), a.store, a.renderer, job.snapshot_id, job.kind,
@@ -64,12 +67,16 @@ class CeleryRunner:
         self.celery = celery
         self.local = local
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor,
+               ready: Callable[[], None] | None = None) -> Iterator[tuple[documents.RenderJob, dict]]:
         """The actor crosses the broker as plain data (`Actor.as_dict`), rebuilt in the task; so does
-        whether the copy is a draft, decided by the clock of the process that closes the period."""
+        whether the copy is a draft, decided by the clock of the process that closes the period.
+        Ready once every task is handed to the broker (the workers are already running)."""
         who = actor.as_dict()
         pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who, j.draft]): j
                    for j in jobs}
+        if ready is not None:
+            ready()
         while pending:
             for result in [r for r in pending if r.ready()]:
                 job = pending.pop(result)

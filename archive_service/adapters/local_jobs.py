@@ -11,7 +11,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +32,11 @@ def _start(settings: Settings, offset: dt.timedelta = dt.timedelta(0)) -> None:
         _archive = Archive(settings, in_worker=True, moment=lambda: dt.datetime.now(dt.timezone.utc) + offset)
     else:
         _archive = Archive(settings, in_worker=True)
+
+
+def _started() -> bool:
+    """A task that only waits for its worker process to have started (`_start`): the pool is ready."""
+    return _archive is not None
 
 
 def _render(snapshot_id: int, kind: documents.Kind, actor: Actor, draft: bool) -> dict:
@@ -61,15 +66,26 @@ class LocalProcessRunner:
     def _workers(self, count: int) -> int:
         return max(1, min(self.processes or os.cpu_count() or 1, count))
 
-    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor) -> Iterator[tuple[documents.RenderJob, dict]]:
-        """(job, outcome) in completion order; a job that raised gives {"error": message}."""
+    def render(self, jobs: Sequence[documents.RenderJob], actor: Actor,
+               ready: Callable[[], None] | None = None) -> Iterator[tuple[documents.RenderJob, dict]]:
+        """(job, outcome) in completion order; a job that raised gives {"error": message}. Ready
+        once the first worker process has started (spawned, the code imported, its Archive and
+        fonts loaded: most of the seconds before the first class is done)."""
         if not jobs:
             return
         context = multiprocessing.get_context("spawn")  # no inherited database connections
         with ProcessPoolExecutor(self._workers(len(jobs)), mp_context=context, initializer=_start,
                                  initargs=(self.settings, self.offset), max_tasks_per_child=25) as pool:
-            futures = {pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
-            for future in as_completed(futures):
+            started: Future[Any] = pool.submit(_started)  # first in the queue: done once a worker is up
+            futures: dict[Future[Any], documents.RenderJob] = {
+                pool.submit(_render, job.snapshot_id, job.kind, actor, job.draft): job for job in jobs}
+            told = False
+            for future in as_completed([started, *futures]):
+                if ready is not None and not told:  # once, before the first outcome
+                    told = True
+                    ready()
+                if future is started:
+                    continue
                 error = future.exception()
                 yield futures[future], {"error": str(error)} if error else future.result()
 

@@ -96,7 +96,7 @@ class SnapshotRepository:
         if class_names:
             query = query.where(SnapshotRecord.class_name.in_(class_names))
         if latest_only:
-            query = _latest_only(query)
+            query = newest_only(query)
         if with_content:
             query = query.options(undefer(SnapshotRecord.content))
         return self.session.scalars(query.order_by(
@@ -124,7 +124,8 @@ class SnapshotRepository:
             school.full_name, school.short_name, school.director_name = full_name, short_name, director
 
 
-def _latest_only(query):
+def newest_only(query):
+    """The query restricted to the newest version of each class's snapshot of a year and period."""
     newer = SnapshotRecord.__table__.alias("newer")
     return query.where(~select(newer.c.id).where(
         newer.c.school_id == SnapshotRecord.school_id,

@@ -21,6 +21,20 @@ LINE_MOST = 200
 NOTE_MOST = 500
 """A note or the reason of a change (a line or two)."""
 PASSWORD_MOST = 128
+QUERY_MOST = 100
+"""What a search box takes: a name, a number, a few words. A longer query is refused with a message
+before anything is searched (a 10,000-character query would only make a slow scan)."""
+ADDRESS_VALUE_MOST = 1000
+"""Any one value in a page's address (`?back=…`, `?teacher=…`): longer ones are refused unread."""
+
+
+def address_problem(values: list[str]) -> str | None:
+    """What is wrong with the values of a page's address: one longer than `ADDRESS_VALUE_MOST`."""
+    longest = max(map(len, values), default=0)
+    if longest > ADDRESS_VALUE_MOST:
+        return (f"Слишком длинный запрос: в адресе страницы значение из {longest} символов, а принимается не "
+                f"больше {ADDRESS_VALUE_MOST}. Сократите текст поиска или вернитесь на страницу и повторите.")
+    return None
 
 _LOGIN = re.compile(r"[a-z0-9._-]+")
 

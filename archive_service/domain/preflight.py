@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 NO_HOMEWORK = "без задания"
 
+RULES = 1
+"""The edition of the rules below. A stored snapshot's findings are kept with the edition that
+found them (services.ingest); raise it whenever what is a finding, or what a finding says,
+changes: a report kept under an older edition is then found anew on its first reading."""
+
 TITLES = {
     "too_few_marks": "мало отметок",
     "lesson_without_topic": "урок без темы",

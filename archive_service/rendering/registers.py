@@ -10,6 +10,7 @@ Russian words for periods and people, non-breaking spaces where Russian typograp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from archive_service.domain.actor import printed_name
@@ -31,10 +32,17 @@ def _environment(templates_dir: Path) -> PrintEnvironment:
     return _env[templates_dir]
 
 
-def render(templates_dir: Path, template: str, context: dict, moment: dt.datetime) -> bytes:
+LaidOutHook = Callable[[int], None]
+"""Told the number of pages once a document is laid out, before its PDF is written (a job's progress)."""
+
+
+def render(templates_dir: Path, template: str, context: dict, moment: dt.datetime,
+           laid_out: LaidOutHook | None = None) -> bytes:
     """A one-sided document of these papers, dated `moment` in its metadata."""
     env = _environment(templates_dir)
     laid = env.layout(template, {**context, "created": moment.isoformat()}, duplex=False)
+    if laid_out is not None:
+        laid_out(laid.pages)
     return env.write(laid, laid.document.pages, epoch=int(moment.timestamp()))
 
 
@@ -79,12 +87,13 @@ def extreme_dates(row: dict) -> str:
     return f"{dmy(first)}–{dmy(last)}"
 
 
-def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, moment: dt.datetime) -> bytes:
+def register_pdf(templates_dir: Path, rows: list[dict], *, year: int | None, school: str, moment: dt.datetime,
+                 laid_out: LaidOutHook | None = None) -> bytes:
     """The register printed: one row per entry in number order, never split across pages, with the
     signature columns of who handed the file over and who accepted it."""
     shown = [{**r, "registered_on_text": dmy(r["registered_on"]), "retention_end_text": dmy(r["retention_end"]),
               "status_text": status_text(r), "dates_text": extreme_dates(r)} for r in rows]
-    return render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment)
+    return render(templates_dir, "register.html", {"rows": shown, "year": year, "school": school}, moment, laid_out)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -210,11 +219,11 @@ def _groups(rows: list[dict]) -> list[dict]:
 
 
 def inventory_pdf(templates_dir: Path, rows: list[dict], *, number: str, year: int | None, school: str,
-                  director: str, moment: dt.datetime) -> bytes:
+                  director: str, moment: dt.datetime, laid_out: LaidOutHook | None = None) -> bytes:
     """The inventory printed: «ОПИСЬ № N/YYYY», the files grouped by case index, closing with «В данный
     раздел описи внесено N дел» in digits and words and the compiler's, the deputy head's and the
     expert commission's lines. `rows` come from `inventory`; `number` is the inventory's number."""
     return render(templates_dir, "inventory.html", {
         "rows": rows, "groups": _groups(rows), "number": number, "year": year, "school": school,
         "director": director, "date": moment.strftime("%d.%m.%Y"),
-        **_totals(len(rows), sum(r["sheets"] for r in rows))}, moment)
+        **_totals(len(rows), sum(r["sheets"] for r in rows))}, moment, laid_out)

@@ -308,9 +308,9 @@ def list_backups(uow: UnitOfWork, *, actor: Actor | None = None, now: dt.datetim
 
 
 def _looked_today(last: BackupJournalEntry, actor: Actor, now: dt.datetime) -> bool:
-    utc = dt.timezone.utc
+    school = ZoneInfo(SCHOOL_TIMEZONE)  # «today» as the school counts days, not as UTC does
     return (last.action == LOOK and last.person == actor.person
-            and last.at.astimezone(utc).date() == now.astimezone(utc).date())
+            and last.at.astimezone(school).date() == now.astimezone(school).date())
 
 
 def audit_backups(uow: UnitOfWork, media: list[Medium], *, actor: Actor, now: dt.datetime) -> list[AuditFinding]:

@@ -41,10 +41,14 @@ from archive_service.services.documents import RenderJob
 class JobRunner(Protocol):
     """Runs render and signing work, and long jobs off a request."""
 
-    def render(self, jobs: Sequence[RenderJob], actor: Actor) -> Iterator[tuple[RenderJob, dict]]:
+    def render(self, jobs: Sequence[RenderJob], actor: Actor,
+               ready: Callable[[], None] | None = None) -> Iterator[tuple[RenderJob, dict]]:
         """(job, outcome) as each document is finished, in the order they finish: the outcome is
         `DocumentResult.as_dict()`, or {"error": message} for a job that failed. Rendering is safe
-        to repeat, so a job redelivered after a lost worker does no harm."""
+        to repeat, so a job redelivered after a lost worker does no harm. `ready()`, when given, is
+        called once the runner's start-up is over (worker processes up, fonts and code loaded, or
+        the tasks handed to the broker) and before the first outcome: a progress bar can say the
+        seconds before the first class were spent starting, not stuck."""
         ...
 
     def sign(self, key: Pkcs12File, academic_year: str, periods: Sequence[str], class_names: Sequence[str],

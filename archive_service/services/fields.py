@@ -3,7 +3,9 @@ in Russian before anything is written."""
 
 from __future__ import annotations
 
-from archive_service.domain.fields import LINE_MOST, field_problem
+from typing import Mapping
+
+from archive_service.domain.fields import LINE_MOST, QUERY_MOST, field_problem
 from archive_service.errors import ArchiveError
 
 
@@ -15,3 +17,10 @@ def checked(value: str | None, what: str, *, most: int = LINE_MOST, required: bo
     if problem:
         raise ArchiveError(problem)
     return text
+
+
+def checked_query(values: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str]:
+    """The search fields `labels` names (field → its label on the page) as typed, stripped, none
+    longer than `QUERY_MOST`; else `ArchiveError` naming the field before anything is searched."""
+    return {field: checked(values.get(field), label, most=QUERY_MOST, required=False)
+            for field, label in labels.items()}

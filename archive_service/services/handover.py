@@ -17,6 +17,7 @@ from archive_service.domain.clock import SCHOOL_TIMEZONE
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
 from archive_service.services.unit_of_work import UnitOfWork
+from signing.zones import local_moment
 
 
 def handover_status(backup: BackupSet) -> str:
@@ -42,7 +43,8 @@ def list_handovers(uow: UnitOfWork) -> list[dict]:
                 for b in reversed(uow.backups.all())]
 
 
-def confirm_handover(uow: UnitOfWork, set_id: str, *, actor: Actor, now: dt.datetime) -> dict:
+def confirm_handover(uow: UnitOfWork, set_id: str, *, actor: Actor, now: dt.datetime,
+                     zone: dt.tzinfo | None = None) -> dict:
     """Record that the director received the set's media; refused twice, for an incomplete or a
     destroyed set, and for anyone but the director."""
     if not may(actor.role, "confirm_handover"):
@@ -53,9 +55,8 @@ def confirm_handover(uow: UnitOfWork, set_id: str, *, actor: Actor, now: dt.date
         if backup is None:
             raise NotFoundError(f"резервная копия {set_id} не найдена")
         if backup.handover_confirmed_at is not None:
-            at = backup.handover_confirmed_at.astimezone(ZoneInfo(SCHOOL_TIMEZONE))
-            raise ArchiveError(f"набор {set_id} уже принят: {printed_name(backup.handover_confirmed_by or '')}, "
-                               f"{at:%d.%m.%Y %H:%M} (мск)")
+            at = local_moment(backup.handover_confirmed_at, zone or ZoneInfo(SCHOOL_TIMEZONE))
+            raise ArchiveError(f"набор {set_id} уже принят: {printed_name(backup.handover_confirmed_by or '')}, {at}")
         if backup.destroyed_by_act or not backup.complete:
             raise ArchiveError(f"набор {set_id} нельзя принять: {handover_status(backup)}")
         backup.handover_confirmed_at, backup.handover_confirmed_by = now, actor.person

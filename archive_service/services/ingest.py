@@ -1,8 +1,10 @@
 """Ingest a journal snapshot: validate, content-address, version, store — all or nothing.
 
-The same function serves the CLI import, the API push and the UI upload. A snapshot whose
-content is already stored is a no-op that says so; a different snapshot of a class and period
-already stored becomes the next version and must say why it changed.
+The same function serves the CLI import, the API push, the UI upload and the journal systems'
+pulls. A snapshot whose content is already stored is a no-op that says so; a different snapshot
+of a class and period already stored becomes the next version and must say why it changed. A
+version is stored with its pre-flight findings (`domain.preflight`, under the school's norms of
+marks): the pre-flight pages read them and never check the stored snapshots again.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from archive_service.adapters.orm import SnapshotRecord, SnapshotStudent
 from archive_service.domain.actor import Actor
 from archive_service.domain.periods import period_title
+from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
 from archive_service.domain.problems import Problem, json_path
 from archive_service.errors import ReasonRequired, SnapshotRejected
+from archive_service.rendering.names import RUSSIAN_NAMES
 from archive_service.schema import STORED, Snapshot, canonical_bytes, content_hash, parse_snapshot
 from archive_service.services.unit_of_work import UnitOfWork
 from archive_service.services.fields import checked
@@ -130,6 +134,7 @@ def _store(uow: UnitOfWork, snap: Snapshot, canonical: bytes, digest: str, *, ac
         record = _record(snap, canonical, digest, previous, reason=reason, ingested_by=actor.person, now=now)
         uow.snapshots.add(record, [SnapshotStudent(student_id=s.id, full_name=s.full_name,
                                                    birth_date=s.birth_date) for s in snap.students])
+        uow.preflight.add(record.id, preflight_report(snap, uow.thresholds), uow.thresholds)
         uow.audit.append(at=now, actor=actor.person, action="snapshot.ingested", object_type="snapshot",
                          object_id=digest, origin=actor.origin,
                          details={"class": record.class_name, "period": record.period_code,
@@ -188,6 +193,11 @@ def _result(record: SnapshotRecord, status: Status, message: str) -> IngestResul
                         version=record.version, academic_year=record.academic_year,
                         period_code=record.period_code, class_name=record.class_name,
                         marks=record.mark_count, message=message)
+
+
+def preflight_report(snap: Snapshot, thresholds: PreflightThresholds) -> PreflightReport:
+    """A snapshot's pre-flight findings (the rules: `domain.preflight`), pupils' names declined."""
+    return preflight(snap, thresholds, RUSSIAN_NAMES)
 
 
 def load_snapshot(record: SnapshotRecord) -> Snapshot:

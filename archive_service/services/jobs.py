@@ -76,6 +76,14 @@ def beat(uow: UnitOfWork, job_id: str, *, now: dt.datetime) -> None:
         uow.commit()
 
 
+def running_with(uow: UnitOfWork, kind: str, params: dict, *, now: dt.datetime) -> str | None:
+    """The id of a job of this kind with these very choices still under way (its heartbeat fresh):
+    a second click shows the first job's progress instead of starting another."""
+    with uow:
+        rows = uow.jobs.under_way(kind, alive_since=now - STALE_AFTER)
+        return next((j.id for j in rows if j.params == params), None)
+
+
 def mark_left_behind(uow: UnitOfWork, *, now: dt.datetime) -> int:
     """Write «interrupted», with the reason, into every queued or running job whose heartbeat
     stopped more than `STALE_AFTER` ago (its process is gone); how many."""

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from archive_service.domain.actor import Actor
+from archive_service.domain.class_names import class_sort_key
+from archive_service.domain.periods import period_title
 from archive_service.domain.clock import Clock
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied, ReasonRequired, SnapshotRejected
@@ -113,12 +115,14 @@ def ingest_paths(new_uow: Callable[[], UnitOfWork], paths: Iterable[Path], *, re
 
 
 def render_period(runner: JobRunner, jobs: Sequence[documents.RenderJob], actor: Actor,
-                  on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None) -> Counter:
+                  on_outcome: Callable[[int, documents.RenderJob, dict], None] | None = None,
+                  ready: Callable[[], None] | None = None) -> Counter:
     """Render (or reuse) each job's document on the runner; the tally of rendered, reused, failed,
     sheets and pages. `on_outcome(done, job, outcome)` hears of each document as it is finished;
-    a failed one does not stop the others."""
+    a failed one does not stop the others. `ready()` hears that the runner has started (its
+    workers up, fonts loaded), before the first document is done."""
     tally: Counter = Counter()
-    for done, (job, outcome) in enumerate(runner.render(jobs, actor), 1):
+    for done, (job, outcome) in enumerate(runner.render(jobs, actor, ready=ready), 1):
         if "error" in outcome:
             tally["failed"] += 1
         else:
@@ -136,7 +140,8 @@ OnOutcome = Callable[[int, documents.RenderJob, dict], None]
 @dataclass(frozen=True)
 class CopiesMade:
     """What closing a period made: documents rendered, reused and failed, sheets and pages, and
-    each failed class's error."""
+    each failed class's error; the classes whose copy was made (`made`), made anew because their
+    journal changed since their last copy (`remade`) and already made (`ready`), in class order."""
 
     rendered: int
     reused: int
@@ -144,11 +149,46 @@ class CopiesMade:
     sheets: int
     pages: int
     errors: tuple[str, ...]
+    made: tuple[str, ...] = ()
+    remade: tuple[str, ...] = ()
+    ready: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """As the job's result and the audit event record it (the pages are for the terminal)."""
         return {"rendered": self.rendered, "reused": self.reused, "failed": self.failed, "sheets": self.sheets,
-                "errors": list(self.errors)}
+                "errors": list(self.errors), "made": list(self.made), "remade": list(self.remade),
+                "ready": list(self.ready), "summary": self.summary()}
+
+    def summary(self) -> str:
+        """«Сделаны копии: 5А, 5Б; переделаны (журнал изменился): 6В; уже были готовы: 7А» — what
+        people read on the page and in the terminal."""
+        parts = [f"{label}: {', '.join(names)}" for label, names in (
+            ("Сделаны копии", self.made), ("переделаны (журнал изменился)", self.remade),
+            ("уже были готовы", self.ready)) if names]
+        text = "; ".join(parts)
+        return f"{text[:1].upper()}{text[1:]}." if parts else "Копии не изготовлены."
+
+
+def copies_on_file(uow: UnitOfWork, academic_year: str,
+                   jobs: Sequence[documents.RenderJob]) -> dict[tuple[str, str, str], set[int]]:
+    """(class, period, kind) → the snapshots the class's existing copies were made from (before a close)."""
+    on_file: dict[tuple[str, str, str], set[int]] = {}
+    with uow:
+        for record in uow.documents.listing(academic_year, sorted({j.period_code for j in jobs}),
+                                            sorted({j.class_name for j in jobs})):
+            on_file.setdefault((record.class_name, record.period_code, record.kind), set()).add(record.snapshot_id)
+    return on_file
+
+
+def copy_word(job: documents.RenderJob, outcome: dict, on_file: dict[tuple[str, str, str], set[int]]) -> str:
+    """«made», «remade» (a copy of the class existed, made from an earlier version of its journal)
+    or «ready» (the copy was already made from this very version); «failed» for an error."""
+    if "error" in outcome:
+        return "failed"
+    if outcome["status"] == "reused":
+        return "ready"
+    before = on_file.get((job.class_name, job.period_code, job.kind), set())
+    return "remade" if before - {job.snapshot_id} else "made"
 
 
 class ClosePeriod:
@@ -182,19 +222,27 @@ class ClosePeriod:
         return documents.plan_period_close(self.uow, self.academic_year, self.periods, self.class_names,
                                            today=self.clock.today())
 
-    def run(self, on_outcome: OnOutcome | None = None) -> CopiesMade:
+    def run(self, on_outcome: OnOutcome | None = None, ready: Callable[[], None] | None = None) -> CopiesMade:
+        """`on_outcome(done, job, outcome)` hears of each class as it is finished (the outcome
+        carries «word»: made, remade, ready or failed); `ready()` that the runner has started."""
         jobs = self.validate()
+        on_file = copies_on_file(self.uow, self.academic_year, jobs)
         errors: list[str] = []
+        words: dict[str, list[str]] = {"made": [], "remade": [], "ready": [], "failed": []}
 
         def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
+            word = copy_word(job, outcome, on_file)
+            words[word].append(job.class_name if len(self.periods) == 1
+                               else f"{job.class_name} ({period_title(job.period_code)})")
             if "error" in outcome:
                 errors.append(f"{job.class_name}: {outcome['error']}")
             if on_outcome is not None:
-                on_outcome(done, job, outcome)
+                on_outcome(done, job, {**outcome, "word": word})
 
-        tally = render_period(self.runner, jobs, self.actor, finished)
+        tally = render_period(self.runner, jobs, self.actor, finished, ready)
         made = CopiesMade(tally["rendered"], tally["reused"], tally["failed"], tally["sheets"], tally["pages"],
-                          tuple(errors))
+                          tuple(errors), *(tuple(sorted(words[w], key=class_sort_key)) for w in
+                                           ("made", "remade", "ready")))
         with self.uow:
             self.uow.audit.append(at=self.clock.now(), actor=self.actor.person, action="period.copies_made",
                                   object_type="period", object_id=f"{self.academic_year}:{','.join(self.periods)}",
@@ -209,26 +257,34 @@ def make_copies(uow: UnitOfWork, runner: JobRunner, academic_year: str, period_c
     finished; the job's result."""
     command = ClosePeriod(uow, runner, academic_year, [period_code], actor=actor, clock=clock)
     tell = report or (lambda **_: None)
+    tell(message="Готовим: проверяем снимки журнала")
     jobs = command.validate()
-    tell(done=0, total=len(jobs), message=f"классов: {len(jobs)}")
+    tell(done=0, total=len(jobs), message=f"Готовим: загрузка шрифтов и снимков, запуск обработчиков "
+                                          f"(классов: {len(jobs)})")
+    started = [False]
+
+    def ready() -> None:
+        if not started[0]:
+            started[0] = True
+            tell(message=f"Вёрстка копий: классов {len(jobs)}, первые будут готовы через несколько секунд")
 
     def finished(done: int, job: documents.RenderJob, outcome: dict) -> None:
-        if "error" in outcome:
-            tell(done=done, message=f"{job.class_name}: ошибка — {outcome['error']}")
-        else:
-            tell(done=done, message=f"{job.class_name}: готово, {outcome['sheets']} л.")
+        tell(done=done, message=f"{job.class_name}: {CLASS_WORDS[outcome['word']]}"
+                                + (f" — {outcome['error']}" if "error" in outcome else f", {outcome['sheets']} л."))
 
-    return command.run(finished).as_dict()
+    return command.run(finished, ready).as_dict()
+
+
+CLASS_WORDS = {"made": "копия сделана", "remade": "копия переделана (журнал изменился)",
+               "ready": "копия уже была готова", "failed": "ошибка"}
 
 
 def running_job(uow: UnitOfWork, kind: str, academic_year: str, period_code: str, *, now: dt.datetime) -> str | None:
     """The id of a job of this kind for the period still under way (its heartbeat fresh), if any:
     a page opened again shows its progress, and a second click does not start a second job."""
-    from archive_service.services.jobs import STALE_AFTER
+    from archive_service.services.jobs import running_with
 
-    with uow:
-        rows = uow.jobs.under_way(kind, alive_since=now - STALE_AFTER)
-        return next((j.id for j in rows if j.params == {"academic_year": academic_year, "period": period_code}), None)
+    return running_with(uow, kind, {"academic_year": academic_year, "period": period_code}, now=now)
 
 
 def period_documents(uow: UnitOfWork, academic_year: str, period_code: str) -> tuple[list[dict], list[dict]]:

@@ -8,11 +8,19 @@ from typing import Any, Mapping
 
 from archive_service.domain.periods import readable_period
 from archive_service.services.certificates import normalise_name
+from archive_service.services.fields import checked_query
 from archive_service.services.register import described_rows
 from archive_service.services.unit_of_work import UnitOfWork
 
 FILTERS = ("q", "year", "status", "kind")
 """What the register page filters by: the search words, the year, the status, the kind of document."""
+LABELS = {"q": "Поиск", "year": "Год реестра", "status": "Состояние", "kind": "Вид документа"}
+
+
+def wanted(values: Mapping[str, str]) -> dict[str, str]:
+    """The filters given (stripped, empty ones left out); `ArchiveError` in Russian for one longer
+    than a search box takes, before anything is searched."""
+    return {k: v for k, v in checked_query(values, LABELS).items() if v}
 
 
 def described_register(uow: UnitOfWork, year: int | None = None) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ stays available, marked as unsigned.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from dataclasses import dataclass, field
 
 from archive_service.adapters.orm import SnapshotRecord
@@ -35,6 +35,7 @@ from archive_service.rendering.model import fmt
 from archive_service.rendering.preview import PreviewError, page_png
 from archive_service.services.certificates import normalise_name
 from archive_service.services.corrections import Replacement, replacements_of
+from archive_service.services.fields import checked_query
 from archive_service.services.register import NotSigned
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore, StorageError
@@ -58,6 +59,17 @@ class SearchQuery:
     @property
     def empty(self) -> bool:
         return not (self.academic_year or self.class_name or self.kind or self.student.strip())
+
+
+SEARCH_LABELS = {"student": "Фамилия и имя ученика", "year": "Учебный год", "class": "Класс", "kind": "Документы"}
+
+
+def search_query(values: Mapping[str, str]) -> SearchQuery:
+    """The search as typed into the form; `ArchiveError` in Russian for a field longer than a search
+    box takes (`domain.fields.QUERY_MOST`), before anything is searched."""
+    given = checked_query(values, SEARCH_LABELS)
+    return SearchQuery(academic_year=given["year"], class_name=given["class"],
+                       kind=given["kind"] if given["kind"] in KINDS else "", student=" ".join(given["student"].split()))
 
 
 @dataclass(frozen=True)
@@ -239,10 +251,10 @@ def choices(uow: UnitOfWork) -> tuple[list[str], list[str]]:
 
 def document_card(uow: UnitOfWork, document_id: str) -> DocumentCard:
     with uow:
-        return _card(uow, document_id)
+        return card_in(uow, document_id)
 
 
-def _card(uow: UnitOfWork, document_id: str) -> DocumentCard:
+def card_in(uow: UnitOfWork, document_id: str) -> DocumentCard:
     """Inside the caller's transaction: the card of a document, or NotFoundError."""
     row = uow.documents.with_snapshot(document_id)
     if row is None:
@@ -257,7 +269,7 @@ def _existing(card: DocumentCard) -> DocumentCard:
     return card
 
 
-def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, now: dt.datetime,
+def audit_reading(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, now: dt.datetime,
            **details: Any) -> None:
     """Inside the caller's transaction: the reading, in the audit log."""
     uow.audit.append(at=now, actor=actor.person, action=action, object_type="document", object_id=card.document_id,
@@ -268,8 +280,8 @@ def _audit(uow: UnitOfWork, action: str, card: DocumentCard, *, actor: Actor, no
 def view_document(uow: UnitOfWork, document_id: str, *, actor: Actor, now: dt.datetime) -> DocumentCard:
     """Open a document for reading on screen (its page images are not audited one by one)."""
     with uow:
-        card = _existing(_card(uow, document_id))
-        _audit(uow, "document.viewed", card, actor=actor, now=now, sha256=card.current_sha256)
+        card = _existing(card_in(uow, document_id))
+        audit_reading(uow, "document.viewed", card, actor=actor, now=now, sha256=card.current_sha256)
         uow.commit()
     return card
 
@@ -288,12 +300,13 @@ def download_document(uow: UnitOfWork, store: ContentStore, document_id: str, *,
                       now: dt.datetime) -> tuple[DocumentCard, bytes]:
     """The signed file as it stands now (with its timestamp renewals); unsigned documents are refused."""
     with uow:
-        card = _existing(_card(uow, document_id))
+        card = _existing(card_in(uow, document_id))
         if card.signature is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором электронной подписью: "
                             "подлинника в электронном виде пока нет, скачать можно только подписанный документ")
         data = store.read(card.signature.sha256)
-        _audit(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256, size=len(data))
+        audit_reading(uow, "document.downloaded", card, actor=actor, now=now, sha256=card.signature.sha256,
+                      size=len(data))
         uow.commit()
     return card, data
 
@@ -306,11 +319,11 @@ def verify_document(uow: UnitOfWork, store: ContentStore, trust: Callable[[], Tr
     from signing import verify_pdf  # pyHanko: loaded where it works
 
     with uow:
-        card = _existing(_card(uow, document_id))
+        card = _existing(card_in(uow, document_id))
         if card.signature is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором: проверять нечего")
         report = verify_pdf(store.read(card.signature.sha256), trust(), at=now, zone=zone)
-        _audit(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
+        audit_reading(uow, "document.report_downloaded" if downloaded else "document.verified", card, actor=actor,
                now=now, sha256=card.signature.sha256, valid=report.valid)
         uow.commit()
     return card, report

@@ -16,7 +16,7 @@ from typing import Any
 from archive_service.domain.actor import Actor
 from archive_service.errors import NotFoundError
 from archive_service.rendering.documents import plural
-from archive_service.services.retrieval import KINDS, DocumentCard, _audit, _card
+from archive_service.services.retrieval import KINDS, DocumentCard, audit_reading, card_in
 from archive_service.services.unit_of_work import UnitOfWork
 from storage import ContentStore
 
@@ -45,7 +45,7 @@ def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: i
     shown = {"public": True} if public else {}
     with uow:
         try:
-            card = _card(uow, document_id)
+            card = card_in(uow, document_id)
         except NotFoundError:
             _refuse(uow, document_id, sheet, "unknown_document", actor=actor, now=now, **shown)
             raise SheetNotInArchive(f"Документа с номером «{document_id}» в архиве нет") from None
@@ -56,7 +56,7 @@ def check_sheet(uow: UnitOfWork, store: ContentStore, document_id: str, sheet: i
         intact = None if card.destroyed_by_act else (
             store.verify(card.sha256) and (card.current_sha256 == card.sha256 or store.verify(card.current_sha256)))
         replaced = {"replaced_by": card.replaced.current} if card.replaced else {}
-        _audit(uow, "sheet.checked", card, actor=actor, now=now, sheet=sheet, file_intact=intact, **replaced,
+        audit_reading(uow, "sheet.checked", card, actor=actor, now=now, sheet=sheet, file_intact=intact, **replaced,
                **shown)
         uow.commit()
     return SheetCheck(card, sheet, card.sheet_pages(sheet), intact)

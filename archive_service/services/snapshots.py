@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from sqlalchemy.exc import IntegrityError
+
 from archive_service.adapters.orm import SnapshotRecord
 from archive_service.domain.diff import SnapshotDiff, diff_snapshots
 from archive_service.domain.periods import period_title, periods_title
-from archive_service.domain.preflight import PreflightReport, PreflightThresholds, preflight
+from archive_service.domain.preflight import PreflightReport, PreflightThresholds
 from archive_service.errors import NotFoundError
-from archive_service.rendering.names import RUSSIAN_NAMES
-from archive_service.services.ingest import load_snapshot
+from archive_service.services.ingest import load_snapshot, preflight_report
 from archive_service.services.rows import Row
 from archive_service.services.unit_of_work import UnitOfWork
 
@@ -63,47 +64,35 @@ def list_snapshots(uow: UnitOfWork, academic_year: str | None = None, period_cod
 def preflight_period(uow: UnitOfWork, academic_year: str, period_codes: Sequence[str],
                      class_names: Sequence[str] = (),
                      thresholds: PreflightThresholds = PreflightThresholds()) -> list[PreflightReport]:
-    """The pre-flight report of the newest snapshot version of every selected class.
-
-    A stored version never changes and its content hash names it, so its report is kept (per
-    process) under that hash: reading and validating the stored snapshots took about 90 % of
-    the page's time; only a version not seen yet is read (its content loaded only then)."""
+    """The pre-flight report of the newest snapshot version of every selected class, as kept when
+    the version was stored (`services.ingest`). A version without findings kept under these norms
+    and the current rules — stored before findings were kept (migration 0021), or read under other
+    norms — is checked here once and its findings kept for every later reading."""
     with uow:
         records = [r for code in period_codes
                    for r in uow.snapshots.listing(academic_year, code, class_names, latest_only=True)]
         if not records:
             raise NotFoundError(_nothing_stored(academic_year, period_codes, class_names))
-        uow.snapshots.load_contents(_REPORTS.missing(records, thresholds))
-        return [_REPORTS.get(r, thresholds) for r in records]
+        ids = [r.id for r in records]
+        reports = uow.preflight.of(records, thresholds)
+        missing = [r for r in records if r.id not in reports]
+        if missing:
+            reports.update(_find_and_keep(uow, missing, thresholds))
+        return [reports[pk] for pk in ids]
 
 
-class _ReportCache:
-    """content hash and thresholds → the pre-flight report, up to `size` of them (then started
-    afresh). No lock: a dict's get and set are atomic, and two requests that miss the same version
-    at once both compute the same report."""
-
-    def __init__(self, size: int = 2048):
-        self.size = size
-        self._reports: dict[tuple[str, PreflightThresholds], PreflightReport] = {}
-
-    def missing(self, records: Sequence[SnapshotRecord], thresholds: PreflightThresholds) -> list[SnapshotRecord]:
-        return [r for r in records if (r.content_hash, thresholds) not in self._reports]
-
-    def get(self, record: SnapshotRecord, thresholds: PreflightThresholds) -> PreflightReport:
-        key = (record.content_hash, thresholds)
-        report = self._reports.get(key)
-        if report is None:
-            report = preflight(load_snapshot(record), thresholds, RUSSIAN_NAMES)
-            if len(self._reports) >= self.size:  # a school holds a few hundred versions a year
-                self._reports = {}
-            self._reports[key] = report
-        return report
-
-    def clear(self) -> None:
-        self._reports = {}
-
-
-_REPORTS = _ReportCache()
+def _find_and_keep(uow: UnitOfWork, records: list[SnapshotRecord],
+                   thresholds: PreflightThresholds) -> dict[int, PreflightReport]:
+    """Inside the caller's transaction: snapshot id → the findings of these versions, now kept."""
+    uow.snapshots.load_contents(records)
+    found = {r.id: preflight_report(load_snapshot(r), thresholds) for r in records}
+    try:
+        for pk, report in found.items():
+            uow.preflight.add(pk, report, thresholds)
+        uow.commit()
+    except IntegrityError:  # another reading kept them at the same moment: the same findings
+        uow.rollback()
+    return found
 
 
 def diff_versions(uow: UnitOfWork, academic_year: str, period_code: str, class_name: str,

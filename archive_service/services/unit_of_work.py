@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters.archive_repositories import ArchiveKeys, BackupSets, Documents, Snapshots
+from archive_service.adapters.preflight_repository import PreflightReports
 from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
 from archive_service.adapters.register_repositories import (
     DisposalRepository,
@@ -16,6 +17,7 @@ from archive_service.adapters.register_repositories import (
     SupersessionRepository,
 )
 from archive_service.adapters.repository import AuditLog, PreparedSignatureRepository, SourceRepository, TokenRepository
+from archive_service.domain.preflight import PreflightThresholds
 from archive_service.services import ports
 
 
@@ -24,6 +26,7 @@ class UnitOfWork:
 
     session: Session
     snapshots: Snapshots
+    preflight: PreflightReports
     audit: AuditLog
     tokens: TokenRepository
     documents: Documents
@@ -40,12 +43,17 @@ class UnitOfWork:
     jobs: ports.Jobs
     archive_keys: ports.ArchiveKeys
 
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session],
+                 thresholds: PreflightThresholds = PreflightThresholds()):
         self.session_factory = session_factory
+        self.thresholds = thresholds
+        """the school's norms of marks (settings): a snapshot's pre-flight findings are found with
+        them when it is stored"""
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.session_factory()
         self.snapshots = Snapshots(self.session)
+        self.preflight = PreflightReports(self.session)
         self.audit = AuditLog(self.session)
         self.tokens = TokenRepository(self.session)
         self.documents = Documents(self.session)

@@ -14,6 +14,7 @@ from flask import Flask
 from archive_service.web.api import api
 from archive_service.web.auth import bp as auth_bp
 from archive_service.web.auth import csrf, init_auth
+from archive_service.web.limits import init_limits
 
 PAGE_MODULES = ("pages", "admin", "inspector", "check", "openapi", "director", "deputy", "secretary", "sources")
 
@@ -29,3 +30,4 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
         nav.extend(getattr(module, "NAV", []))
     app.config["NAV"] = nav
+    init_limits(app)

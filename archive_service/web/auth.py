@@ -332,5 +332,7 @@ def init_auth(app: Flask) -> None:
     @app.context_processor
     def _layout() -> dict:
         user = g.get("user")
-        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"] if user and user.role in roles]
+        # a temporary password opens no other page: its menu would only lead back to the change form
+        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"]
+               if user and user.role in roles and not user.must_change_password]
         return {"user": user, "nav": nav, "roles": ROLES}

@@ -20,8 +20,8 @@ Every check is in the audit log, the failed ones too, the public ones marked so 
 login is recorded by where the request came from). The images come from the file as rendered —
 what was printed — not from the signed file, whose visible stamp is not on paper.
 
-No rate limit: flask-limiter is not a dependency of the archive; a web server in front of it
-(nginx `limit_req`) is where a school would limit requests to this page.
+The public page is rate-limited per address (`ARCHIVE_CHECK_PER_MINUTE`, `web.limits`): a 429 in
+Russian past the limit, so nobody walks the archive's document numbers through it.
 """
 
 from __future__ import annotations

@@ -296,7 +296,7 @@ def handover_page():
 def confirm_handover(set_id: str):
     a = archive()
     try:
-        handover.confirm_handover(a.uow(), set_id, actor=current_actor(), now=a.now())
+        handover.confirm_handover(a.uow(), set_id, actor=current_actor(), now=a.now(), zone=a.zone)
     except ArchiveError as err:
         flash(f"Не принято: {err}", "error")
     else:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, session, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, send_file, session, url_for
 
 from archive_service.domain.permissions import roles_for
 from archive_service.errors import ArchiveError, NotFoundError
@@ -58,23 +58,19 @@ def refusal(err: ArchiveError, title: str) -> tuple[str, int]:
     return render_template("error.html", code=err.http_status, title=title, message=str(err)), err.http_status
 
 
-def _query() -> retrieval.SearchQuery:
-    kind = request.args.get("kind", "")
-    return retrieval.SearchQuery(academic_year=request.args.get("year", "").strip(),
-                                 class_name=request.args.get("class", "").strip(),
-                                 kind=kind if kind in retrieval.KINDS else "",
-                                 student=" ".join(request.args.get("student", "").split())[:200])
-
-
 @bp.get("")
 @allow("search_archive")
 def search():
     a = archive()
-    query = _query()
+    try:
+        query, status = retrieval.search_query(request.args), 200
+    except ArchiveError as err:
+        flash(f"Поиск не выполнен: {err}", "error")
+        query, status = retrieval.SearchQuery(), 400
     years, classes = retrieval.choices(a.uow())
     results = None if query.empty else retrieval.search_as(a.uow(), query, actor=current_actor(), now=a.now())
     return render_template("inspector/search.html", query=query, years=years, classes=classes, results=results,
-                           kinds=retrieval.KINDS, limit=retrieval.MAX_RESULTS)
+                           kinds=retrieval.KINDS, limit=retrieval.MAX_RESULTS), status
 
 
 @bp.get("/documents/<document_id>")

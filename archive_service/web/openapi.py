@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from archive_service.domain.fields import ADDRESS_VALUE_MOST
 from archive_service.schema import json_schema
 from archive_service.web.auth import archive, public
 
@@ -104,11 +105,12 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
 
-#: a text parameter: the API refuses one with a NUL character (400)
-TEXT = {"type": "string", "pattern": r"^[^\x00]*$"}
+#: a text parameter: the API refuses one with a NUL character or longer than any address value may be (400)
+TEXT = {"type": "string", "maxLength": ADDRESS_VALUE_MOST, "pattern": r"^[^\x00]*$"}
 #: a required text parameter: besides, not empty or blank (400) — blank as Python's str.strip() sees it,
 #: which also strips the separators U+001C–U+001F
-FILLED = {"type": "string", "minLength": 1, "pattern": r"^[^\x00]*[^\s\x1c-\x1f\x00][^\x00]*$"}
+FILLED = {"type": "string", "minLength": 1, "maxLength": ADDRESS_VALUE_MOST,
+          "pattern": r"^[^\x00]*[^\s\x1c-\x1f\x00][^\x00]*$"}
 
 
 def _query(name: str, description: str, *, required: bool = False, many: bool = False, schema: dict = TEXT) -> dict:
@@ -122,7 +124,7 @@ def _query(name: str, description: str, *, required: bool = False, many: bool = 
 
 YEAR = _query("year", "school year, «2026/2027»", required=True)
 CLASSES = _query("class", "class names («5А»); repeat for several; none = all", many=True)
-COMMON = {"400": _error("a parameter is invalid: missing, empty, not a number, or with a NUL character"),
+COMMON = {"400": _error("a parameter is invalid: missing, empty, not a number, too long, or with a NUL character"),
           "401": {"$ref": "#/components/responses/Unauthorized"}}
 
 

@@ -24,7 +24,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.periods import PERIOD_TITLES, readable_period
 from archive_service.errors import ArchiveError
-from archive_service.services import certificates, disposal, documents, register, register_search
+from archive_service.domain.fields import QUERY_MOST
+from archive_service.services import certificate_search, certificates, disposal, documents, register, register_search
 from archive_service.services.register_search import FILTERS
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
@@ -126,7 +127,11 @@ def register_page(entered: dict | None = None, status: int = 200):
     a = archive()
     rows = register_search.described_register(a.uow())
     held = register.holds(a.uow())
-    wanted = _filters(request.args)
+    try:
+        wanted = register_search.wanted(request.args)
+    except ArchiveError as err:
+        flash(f"Поиск не выполнен: {err}", "error")
+        wanted, status = {}, 400
     shown = register_search.search(rows, wanted)
     context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
                "held": held, "issued_to": register.issued_to(a.uow()), "today": _today()}
@@ -180,23 +185,6 @@ def register_move(year: int, number: int):
         done = f"выдано: {person} ({purpose})" if action == "issued" else f"возвращено в архив ({person})"
         flash(f"Дело № {number}/{year} {done}.", "ok")
     return redirect(url_for("secretary.register", **_filters(request.form)))
-
-
-@bp.get("/register/print/<what>.<fmt>")
-@allow("read_register")
-def register_print(what: str, fmt: str):
-    if what not in ("register", "inventory") or fmt not in MIMETYPES:
-        return redirect(url_for("secretary.register"))
-    a = archive()
-    year = request.args.get("year", type=int)
-    try:
-        data, _ = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
-                                    now=a.now(), zone=a.zone)
-    except FAILURES as err:
-        flash(f"Файл не подготовлен: {err}", "error")
-        return redirect(url_for("secretary.register"))
-    name = {"register": "реестр", "inventory": "опись"}[what] + (f"-{year}" if year else "")
-    return _download(data, name, fmt)
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -339,17 +327,16 @@ def act_execute(year: int, number: int):
 @allow("issue_certificates")
 def certificates_page():
     a = archive()
-    name = " ".join((request.args.get("name") or "").split())
-    matches, born = None, None
-    if name or request.args.get("born"):
+    name, born = request.args.get("name", ""), request.args.get("born", "")
+    found, nobody = None, ""
+    if name.strip() or born.strip():
         try:
-            if not name:
-                raise ArchiveError("укажите фамилию, имя и отчество")
-            born = _date("born")
-            matches = certificates.find_student(a.uow(), name, born)
+            found = certificate_search.find_candidates(a.uow(), name, born)
+            nobody = "" if found.total else certificate_search.nothing_found(name, born)
         except ArchiveError as err:
             flash(str(err), "error")
-    return render_template("secretary/certificates.html", name=name, born=born, matches=matches,
+    return render_template("secretary/certificates.html", name=name[:QUERY_MOST], born=born[:QUERY_MOST],
+                           found=found, nobody=nobody, person_key=certificate_search.person_key,
                            issued=list(reversed(certificates.list_certificates(a.uow()))))
 
 
@@ -358,15 +345,17 @@ def certificates_page():
 def certificate_issue():
     a = archive()
     try:
-        form = _required("name", "requested_by", "purpose")
-        row = certificates.issue_certificate(a.uow(), a.store, a.settings.templates_dir, form["name"], _date("born"),
+        form = _required("requested_by", "purpose")
+        name, born = (certificate_search.read_person(request.form["person"]) if "person" in request.form
+                      else (_required("name")["name"], _date("born")))
+        row = certificates.issue_certificate(a.uow(), a.store, a.settings.templates_dir, name, born,
                                              requested_by=form["requested_by"], purpose=form["purpose"],
                                              actor=current_actor(), now=a.now(), today=_today(),
                                              secretary=g.user.full_name)
     except FAILURES as err:
         flash(f"Справка не выдана: {err}", "error")
-        return redirect(url_for("secretary.certificates", name=request.form.get("name"),
-                                born=request.form.get("born")))
+        return redirect(url_for("secretary.certificates", name=request.form.get("query_name"),
+                                born=request.form.get("query_born")))
     flash(f"Выдана архивная справка № {row.reference}: {row.student_name}. Скачайте её PDF в списке ниже, "
           "распечатайте и передайте на подпись директору.", "ok")
     return redirect(url_for("secretary.certificates"))
@@ -383,3 +372,6 @@ def certificate_download(year: int, number: int):
         flash(str(err), "error")
         return redirect(url_for("secretary.certificates"))
     return _download(data, f"справка-{number}-{year}", "pdf")
+
+
+from archive_service.web import secretary_prints  # noqa: E402,F401 - the printouts' views, on this blueprint

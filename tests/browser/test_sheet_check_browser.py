@@ -5,44 +5,21 @@ the QR codes' address."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from archive_service.domain.actor import Actor
-from archive_service.services import documents
-from archive_service.services.ingest import ingest_snapshot
-from archive_service.services.register import Placement, register_document
-from archive_service.services.signing import sign_documents
 from browser_support import LiveServer, Screens, image_loaded, launch, sign_in, sign_out
-from builders import as_bytes, snapshot
-from conftest import NOW
-from signing import create_demo_pki, load_pkcs12
-from web_support import PASSWORD
+from web_support import PASSWORD, signed_registered_journal
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
 
-def _signed_registered_journal(archive) -> str:
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
-    doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                    "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
-    create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
-                    password=b"pin", now=dt.datetime.now(dt.timezone.utc))
-    sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
-                   "2026/2027", ["Q2"], actor=Actor("director", "director"), now=archive.now)
-    register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
-                      placement=Placement("каб. 12", "шкаф 3", "папка 5А"), on=dt.date(2027, 1, 9), paper_only=False,
-                      actor=Actor("secretary", "secretary"), now=NOW)
-    return doc.document_id
-
-
 def test_a_scanned_sheet_is_checked_without_login_and_staff_get_its_image(browser_app, request):
     screens = Screens(request.node.name)
-    document_id = _signed_registered_journal(browser_app.extensions["archive"])
+    document_id = signed_registered_journal(browser_app.extensions["archive"]).document_id
     with LiveServer(browser_app) as server, sync_playwright() as p:
         browser = launch(p)
         phone = browser.new_page(locale="ru-RU", viewport=PHONE)

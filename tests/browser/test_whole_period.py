@@ -184,7 +184,7 @@ def deputy_closes_the_period(page, base, screens, files) -> None:
         half_way = False
     if half_way is True:  # one class of two done, and the bar shows it
         screens.shot(page, "deputy-copies-half-way")
-    expect(page.locator(".flash.ok")).to_contain_text("Готово: изготовлено 2", timeout=JOB_TIMEOUT)
+    expect(page.locator(".flash.ok")).to_contain_text("Сделаны копии: 2А, 2Б.", timeout=JOB_TIMEOUT)
     widths = progress_seen(page)
     assert widths and widths[0] < 100 and widths[-1] == 100, widths  # the bar moved while the page watched
     docs = page.locator("table.dep-docs tbody tr")
@@ -283,7 +283,13 @@ def secretary_registers(page, base, screens) -> None:
     expect(page.locator("table.sec-register")).to_contain_text("2А")
     expect(page.locator("table.sec-register")).to_contain_text("2Б")
     screens.shot(page, "secretary-register")
-    name, pdf = download(page, page.locator(".sec-prints a", has_text="PDF").first)
+    page.locator(".sec-prints button", has_text="PDF").first.click()  # a job: its page shows the stages
+    expect(page.locator("h1")).to_contain_text("Реестр (PDF)")
+    screens.shot(page, "secretary-register-pdf-started")
+    expect(page.locator("main a.button", has_text="Скачать")).to_be_visible(timeout=JOB_TIMEOUT)
+    expect(page.locator(".flash.ok")).to_contain_text("записей 2")
+    screens.shot(page, "secretary-register-pdf-ready")
+    name, pdf = download(page, page.locator("main a.button", has_text="Скачать"))
     assert pdf.startswith(b"%PDF") and name.startswith("реестр"), name
     sign_out(page)
 

@@ -7,12 +7,15 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from archive_service.adapters.orm import AuditEvent, School, SnapshotRecord, SnapshotStudent
+from archive_service.adapters.orm import AuditEvent, PreflightReportRecord, School, SnapshotRecord, SnapshotStudent
 from archive_service.domain.actor import Actor
+from archive_service.domain.preflight import RULES, PreflightThresholds, preflight
 from archive_service.errors import ReasonRequired, SnapshotRejected
+from archive_service.rendering.names import RUSSIAN_NAMES
 from archive_service.services import audit, snapshots
 from archive_service.services.ingest import ingest_snapshot, load_snapshot
-from builders import as_bytes, snapshot, subject
+from archive_service.services.unit_of_work import UnitOfWork
+from builders import as_bytes, snapshot, snapshot_with_late_arrival, subject
 from conftest import NOW
 
 
@@ -136,3 +139,64 @@ def test_concurrent_new_versions_get_distinct_numbers_and_an_intact_audit_chain(
         thread.join()
     assert errors == [] and sorted(results) == [2, 3, 4, 5]
     assert audit.verify_audit_log(archive.uow()) == (5, [])
+
+
+# --- the pre-flight findings are stored with the version (migration 0021) ----------------------
+
+
+def kept_reports(archive) -> list[tuple[int, int, int, int, int]]:
+    """(snapshot id, rules, norms of marks for one hour and for more, findings) of every kept report."""
+    with archive.uow() as uow:
+        return [(r.snapshot_id, r.rules, r.min_marks_one_hour, r.min_marks, r.finding_count)
+                for r in uow.session.scalars(select(PreflightReportRecord).order_by(PreflightReportRecord.id))]
+
+
+def test_a_version_is_stored_with_the_findings_the_report_would_find_on_demand(archive):
+    result = ingest(archive, snapshot_with_late_arrival())
+    with archive.uow() as uow:
+        record = uow.snapshots.get(result.snapshot_id, with_content=True)
+        kept = uow.preflight.of([record], archive.thresholds)[record.id]
+        on_demand = preflight(load_snapshot(record), archive.thresholds, RUSSIAN_NAMES)
+    # every finding with what it says, whom and which lesson, the subject teacher, and who arrived late
+    assert kept == on_demand and len(kept.findings) > 10 and "Петров Иван Сергеевич" in kept.arrived
+    assert "Ким Виктор Алексеевич" in {f.teacher for f in kept.findings}
+    assert kept_reports(archive) == [(result.snapshot_id, RULES, 3, 5, len(on_demand.findings))]
+
+
+def test_a_duplicate_or_a_rejected_snapshot_keeps_no_findings_and_a_new_version_its_own(archive):
+    first = ingest(archive, snapshot())
+    ingest(archive, snapshot())
+    broken = snapshot()
+    subject(broken, "math")["lessons"][0]["marks"][0]["student_id"] = "s-nobody"
+    with pytest.raises(SnapshotRejected):
+        ingest(archive, broken, reason="ошибка")
+    changed = snapshot()
+    subject(changed, "math")["lessons"][0]["topic"] = ""
+    second = ingest(archive, changed, reason="тема")
+    (one, two) = kept_reports(archive)
+    assert (one[0], two[0]) == (first.snapshot_id, second.snapshot_id) and two[4] == one[4] + 1
+
+
+def test_findings_are_kept_under_the_norms_the_archive_is_set_to(archive):
+    norms = PreflightThresholds(min_marks_one_hour=1, min_marks=2)
+    result = ingest_snapshot(UnitOfWork(archive.session_factory, norms), as_bytes(snapshot()),
+                             actor=Actor("test", "deputy"), now=NOW)
+    assert kept_reports(archive) == [(result.snapshot_id, RULES, 1, 2, kept_reports(archive)[0][4])]
+    # the report under other norms is found on its first reading and kept beside it
+    (report,) = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), PreflightThresholds())
+    assert [r[1:4] for r in kept_reports(archive)] == [(RULES, 1, 2), (RULES, 3, 5)]
+    assert kept_reports(archive)[1][4] == len(report.findings)
+
+
+def test_every_way_in_keeps_the_findings(archive, runner, client, auth, tmp_path):
+    """The command line's import and the API's push (the upload page: tests/web/test_preflight_stored.py;
+    a journal system's pull goes through the same `ingest_snapshot`)."""
+    path = tmp_path / "5А.json"
+    path.write_bytes(as_bytes(snapshot()))
+    assert runner.invoke(args=["snapshot", "import", str(path)]).exit_code == 0
+    changed = snapshot()
+    subject(changed, "math")["lessons"][0]["topic"] = ""
+    assert client.post("/api/v1/snapshots?reason=тема", data=as_bytes(changed), headers=auth).status_code == 201
+    with archive.uow() as uow:
+        ids = [r.id for r in uow.snapshots.listing("2026/2027", "Q2")]
+    assert [r[0] for r in kept_reports(archive)] == ids and len(ids) == 2

@@ -38,7 +38,14 @@ CLERK = Actor("Иванова Татьяна Петровна", "deputy", "ко�
 
 
 def _outcomes(runner, jobs) -> dict[str, dict]:
-    return {job.class_name: outcome for job, outcome in runner.render(jobs, CLERK)}
+    """Each class's outcome; every runner says once, before the first outcome, that it has started."""
+    heard: list[str] = []
+    outcomes = {}
+    for job, outcome in runner.render(jobs, CLERK, ready=lambda: heard.append("ready")):
+        heard.append(job.class_name)
+        outcomes[job.class_name] = outcome
+    assert heard[0] == "ready" and heard.count("ready") == 1 and sorted(heard[1:]) == sorted(outcomes)
+    return outcomes
 
 
 def test_in_process_and_local_processes_render_the_same_document_and_report_a_failed_class(archive):

@@ -53,3 +53,38 @@ def test_accounts_made_before_temporary_passwords_keep_the_passwords_they_use(em
     command.downgrade(db.alembic_config(empty_engine), "0019")  # and back: the column goes, the account stays
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT login FROM user_account")).scalar_one() == "zavuch"
+
+
+def test_versions_stored_before_findings_were_kept_get_them_on_their_first_reading(empty_engine):
+    """0021 makes the table empty (the rules live in the application, not in a migration): a version
+    stored before it is checked on the first reading of its period and its findings kept."""
+    from archive_service.adapters.orm import School, SnapshotRecord
+    from archive_service.domain.preflight import PreflightThresholds
+    from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
+    from archive_service.services import snapshots
+    from archive_service.services.ingest import _record, preflight_report
+    from archive_service.services.unit_of_work import UnitOfWork
+    from builders import as_bytes, snapshot_with_late_arrival
+
+    db.upgrade(empty_engine, "0020")
+    snap = parse_snapshot(as_bytes(snapshot_with_late_arrival()))
+    canonical = canonical_bytes(snap)
+    record = _record(snap, canonical, content_hash(canonical), None, reason=None, ingested_by="Иванова Т. П.", now=NOW)
+    columns = [c.key for c in SnapshotRecord.__table__.columns if c.key != "id"]
+    with empty_engine.begin() as conn:
+        conn.execute(School.__table__.insert().values(id=snap.school.id, full_name=snap.school.full_name,
+                                                      short_name=snap.school.short_name,
+                                                      director_name=snap.school.director.full_name))
+        conn.execute(SnapshotRecord.__table__.insert().values({c: getattr(record, c) for c in columns}))
+    db.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM preflight_report")).scalar_one() == 0
+    uow = UnitOfWork(db.make_session_factory(empty_engine))
+    (report,) = snapshots.preflight_period(uow, "2026/2027", ["Q2"], (), PreflightThresholds())
+    assert report == preflight_report(snap, PreflightThresholds()) and report.findings
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT finding_count FROM preflight_report")).scalar_one() == len(report.findings)
+    command.downgrade(db.alembic_config(empty_engine), "0020")  # and back: the findings go, the version stays
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT class_name FROM snapshot")).scalar_one() == "5А"
+        assert "preflight_report" not in conn.dialect.get_table_names(conn)

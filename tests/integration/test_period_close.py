@@ -94,3 +94,48 @@ def test_the_cli_closes_exports_and_previews(runner, stored, tmp_path):
     preview = runner.invoke(args=["documents", "preview", doc["document_id"], "--page", "3",
                                   "--out", str(tmp_path / "p3.png")])
     assert preview.exit_code == 0 and (tmp_path / "p3.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _class(name: str, topic: str = "") -> dict:
+    data = snapshot()
+    data["class"] = {**data["class"], "id": f"c-{name}", "name": name}
+    if topic:
+        subject(data, "math")["lessons"][0]["topic"] = topic
+    return data
+
+
+def test_copies_say_at_once_they_are_starting_then_each_class_and_which_were_made_or_remade(archive,
+                                                                                             monkeypatch):
+    from archive_service.adapters.job_runners import InProcessRunner
+    from archive_service.services import period_close
+
+    actor = Actor("Иванова Татьяна Петровна", "deputy")
+    stored = {name: ingest_snapshot(archive.uow(), as_bytes(_class(name)), actor=actor, now=NOW).snapshot_id
+              for name in ("5А", "5Б", "5В")}
+    close(archive, stored["5В"])  # 5В had its copy; then its journal was corrected
+    ingest_snapshot(archive.uow(), as_bytes(_class("5В", "Уточнённая тема")), actor=actor, reason="Тема", now=NOW)
+    heard: list[tuple] = []
+    real = documents.render_document
+
+    def rendering(uow, store, renderer, snapshot_id, *args, **kwargs):
+        heard.append(("render", snapshot_id))
+        return real(uow, store, renderer, snapshot_id, *args, **kwargs)
+
+    monkeypatch.setattr(documents, "render_document", rendering)
+    result = period_close.make_copies(archive.uow(), InProcessRunner(archive), "2026/2027", "Q2", actor=actor,
+                                      clock=archive.clock, report=lambda **told: heard.append(("told", told)))
+    first_render = heard.index(next(h for h in heard if h[0] == "render"))
+    before = [h[1] for h in heard[:first_render]]
+    assert before[0] == {"message": "Готовим: проверяем снимки журнала"}
+    assert {"done": 0, "total": 3, "message": "Готовим: загрузка шрифтов и снимков, запуск обработчиков "
+                                              "(классов: 3)"} in before
+    assert before[-1]["message"].startswith("Вёрстка копий: классов 3")
+    per_class = [h[1] for h in heard[first_render:] if h[0] == "told"]
+    assert [t["done"] for t in per_class] == [1, 2, 3]  # each class told as its document is done
+    assert [t["message"].split(",")[0] for t in per_class] == [
+        "5А: копия сделана", "5Б: копия сделана", "5В: копия переделана (журнал изменился)"]
+    assert (result["made"], result["remade"], result["ready"]) == (["5А", "5Б"], ["5В"], [])
+    assert result["summary"] == "Сделаны копии: 5А, 5Б; переделаны (журнал изменился): 5В."
+    again = period_close.make_copies(archive.uow(), InProcessRunner(archive), "2026/2027", "Q2", actor=actor,
+                                     clock=archive.clock)
+    assert (again["ready"], again["summary"]) == (["5А", "5Б", "5В"], "Уже были готовы: 5А, 5Б, 5В.")

@@ -53,6 +53,14 @@ def test_the_backup_list_is_journaled_once_a_day_per_person_and_again_after_any_
     assert _looks(uow) == [(DIRECTOR.person, "директор")] * 3 + [(DEPUTY.person, "заместитель директора")]
 
 
+def test_once_a_day_is_the_school_day_not_the_utc_day():
+    uow = FakeUnitOfWork()
+    evening = dt.datetime(2027, 1, 10, 20, 0, tzinfo=dt.timezone.utc)  # 23:00 in Moscow
+    backup.list_backups(uow, actor=DIRECTOR, now=evening, once_a_day=True)
+    backup.list_backups(uow, actor=DIRECTOR, now=evening + dt.timedelta(hours=2), once_a_day=True)  # 01:00 next day
+    assert _looks(uow) == [(DIRECTOR.person, "директор")] * 2, "the same UTC day, another day at school"
+
+
 def test_without_once_a_day_every_look_is_journaled_and_without_an_actor_none_is():
     uow = FakeUnitOfWork()
     backup.list_backups(uow)
@@ -149,7 +157,7 @@ def test_a_job_whose_heartbeat_stopped_is_marked_interrupted_with_the_reason_and
 class _Runner:
     """Renders nothing: answers each job as a worker would, 5Б failing."""
 
-    def render(self, jobs_, actor):
+    def render(self, jobs_, actor, ready=None):
         for job in jobs_:
             yield job, ({"error": "шрифт не найден"} if job.class_name == "5Б" else
                         {"status": "rendered", "sheets": 20, "pages": 40, "document_id": f"D-{job.class_name}"})
@@ -168,7 +176,9 @@ def test_closing_a_period_tallies_every_class_and_records_one_event_with_who_and
     assert (event.action, event.actor, event.origin, event.object_id) == (
         "period.copies_made", DEPUTY.person, DEPUTY.origin, "2025/2026:Y")
     assert event.details == made.as_dict() == {"rendered": 2, "reused": 0, "failed": 1, "sheets": 40,
-                                               "errors": ["5Б: шрифт не найден"]}
+                                               "errors": ["5Б: шрифт не найден"], "made": ["5А", "5В"],
+                                               "remade": [], "ready": [],
+                                               "summary": "Сделаны копии: 5А, 5В."}
 
 
 def test_an_upload_outcome_reads_as_the_dict_it_replaced():

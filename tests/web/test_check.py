@@ -15,13 +15,10 @@ from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentRecord, DocumentSignature
 from archive_service.services import documents
 from archive_service.services.ingest import ingest_snapshot
-from archive_service.services.register import Placement, register_document
 from archive_service.services.retrieval import DocumentCard
-from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
-from signing import create_demo_pki, load_pkcs12
-from web_support import NAMES, PASSWORD, csrf_token
+from web_support import NAMES, PASSWORD, csrf_token, signed_registered_journal
 
 CLERK = Actor("secretary", "secretary")
 
@@ -31,17 +28,7 @@ ORIGIN = "web 127.0.0.1"
 @pytest.fixture
 def journal(archive, staff):
     """The Q2 copy of 5А: rendered two-sided, signed by the director, entered in the register."""
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
-    doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
-                                    "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
-    create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
-                    password=b"pin", now=dt.datetime.now(dt.timezone.utc))
-    sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
-                   "2026/2027", ["Q2"], actor=Actor("director", "director"), now=archive.now)
-    register_document(archive.uow(), doc.document_id, handed_over_by="Иванова Т. П.", accepted_by="Петрова А. С.",
-                      placement=Placement("каб. 12", "шкаф 3", "папка 5А"), on=dt.date(2027, 1, 9), paper_only=False,
-                      actor=CLERK, now=NOW)
-    return doc
+    return signed_registered_journal(archive, CLERK)
 
 
 def events(archive, action: str) -> list[tuple]:

@@ -119,7 +119,8 @@ def test_the_forms_say_their_limits(login_as):
     assert (_maxlength(users, "login"), _maxlength(users, "full_name")) == (32, 120)
     assert _maxlength(admin.get("/admin/tokens").get_data(as_text=True), "name") == 100
     secretary = login_as("secretary")
-    assert _maxlength(secretary.get("/certificates").get_data(as_text=True), "name") == 120
+    certificates = secretary.get("/certificates").get_data(as_text=True)
+    assert (_maxlength(certificates, "name"), _maxlength(certificates, "born")) == (100, 100)
     retention = secretary.get("/retention").get_data(as_text=True)
     assert (_maxlength(retention, "number"), _maxlength(retention, "reason")) == (20, 200)
     password = secretary.get("/account/password").get_data(as_text=True)

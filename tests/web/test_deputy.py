@@ -273,24 +273,19 @@ def test_a_teachers_note_downloads_as_a_pdf_with_only_that_teachers_items(login_
     assert login_as("deputy").get(f"{PERIOD}/preflight/note.pdf").status_code == 404
 
 
-def test_a_stored_version_is_read_once_for_the_report_and_a_new_version_is_read_anew(archive, late_arrival,
-                                                                                   monkeypatch):
+def test_the_report_of_a_new_version_is_the_one_kept_with_it(archive, late_arrival):
+    """Each version is stored with its findings (tests/web/test_preflight_stored.py: read after a restart)."""
     from archive_service.services import snapshots
 
-    snapshots._REPORTS.clear()
-    reads: list[str] = []
-    real = snapshots.load_snapshot
-    monkeypatch.setattr(snapshots, "load_snapshot", lambda record: reads.append(record.class_name) or real(record))
     first = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
-    again = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
-    assert sorted(reads) == ["5А", "7Б"] and [r.findings for r in again] == [r.findings for r in first]
     fixed = snapshot_with_late_arrival()
     fixed["class"] = {**fixed["class"], "id": "c-7b", "name": "7Б", "grade": 7}
     subject(fixed, "math")["lessons"][1]["homework"] = "§ 2"
-    ingest_snapshot(archive.uow(), as_bytes(fixed), actor=Actor("test", "deputy"), now=NOW, reason="задание")
+    stored = ingest_snapshot(archive.uow(), as_bytes(fixed), actor=Actor("test", "deputy"), now=NOW, reason="задание")
     (_, late) = snapshots.preflight_period(archive.uow(), "2026/2027", ["Q2"], (), archive.thresholds)
-    assert sorted(reads) == ["5А", "7Б", "7Б"]
     assert late.counts["lesson_without_homework"] == first[1].counts["lesson_without_homework"] - 1
+    with archive.uow() as uow:
+        assert [len(r.findings) for r in uow.preflight.stored_for(stored.snapshot_id)] == [len(late.findings)]
 
 
 def test_copies_are_made_by_a_background_job_and_listed(archive, login_as, two_classes):
@@ -302,7 +297,7 @@ def test_copies_are_made_by_a_background_job_and_listed(archive, login_as, two_c
     assert job["status"] == "done", job
     assert (job["done"], job["total"], job["result"]["rendered"], job["result"]["failed"]) == (2, 2, 2, 0)
     page = deputy.get(f"{PERIOD}/documents?job={job_id}").get_data(as_text=True)
-    assert "Готово: изготовлено 2" in page and page.count("PDF для печати</a>") == 2 and "не подписано" in page
+    assert "Сделаны копии: 5А, 5Б." in page and page.count("PDF для печати</a>") == 2 and "не подписано" in page
     made = [e for e in actions(archive) if e[0] == "period.copies_made"]
     assert made and made[0][1:4] == ("Иванова Татьяна Петровна", "web 127.0.0.1", "2026/2027:Q2")
 

@@ -47,6 +47,8 @@ MATRIX: dict[str, frozenset[str]] = {
         "archive_key_change", "archive_key_rotate", "archive_key_escrow", "archive_key_escrow_drop")},
     # secretary: the register may be read by the director
     "secretary.register": {"secretary", "director"}, "secretary.register_print": {"secretary", "director"},
+    **{f"secretary.{name}": {"secretary", "director"} for name in ("register_print_start", "register_printout",
+                                                                   "register_printout_file")},
     **{f"secretary.{name}": {"secretary"} for name in (
         "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",

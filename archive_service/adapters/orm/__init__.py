@@ -4,7 +4,8 @@ are named here, so `from archive_service.adapters.orm import X` is all anyone ne
 
 * `base`: the declarative base, its naming convention, UTC datetimes, the row shapes tables share
   (a link of a hash chain, a record numbered per year);
-* `snapshots`: the school, snapshot versions and who they list, journal sources and their pulls;
+* `snapshots`: the school, snapshot versions, who they list and their pre-flight findings, journal
+  sources and their pulls;
 * `documents`: rendered documents, signatures (also those waiting in the browser), corrections,
   timestamp renewals;
 * `register`: the retention schedule, the register of paper copies, its movements and holds,
@@ -39,6 +40,7 @@ from archive_service.adapters.orm.register import (
 )
 from archive_service.adapters.orm.snapshots import (
     JournalSourceRecord,
+    PreflightReportRecord,
     School,
     SnapshotRecord,
     SnapshotStudent,
@@ -48,7 +50,7 @@ from archive_service.adapters.orm.work import Job, PeriodStep
 
 __all__ = [
     "NAMING", "Base", "ChainLink", "NumberedPerYear", "UTCDateTime",
-    "School", "SnapshotRecord", "SnapshotStudent", "JournalSourceRecord", "SourcePull",
+    "School", "SnapshotRecord", "SnapshotStudent", "PreflightReportRecord", "JournalSourceRecord", "SourcePull",
     "DocumentRecord", "DocumentSignature", "PreparedSignature", "DocumentSupersession", "TimestampRenewal",
     "RetentionRule", "RegisterCounter", "RegisterEntry", "RegisterMovement", "LegalHold", "DisposalAct",
     "DisposalActItem", "ArchivalCertificate", "FileInventory",

@@ -1,6 +1,6 @@
 """What comes in from the class journals: the school, each stored snapshot version (the canonical
-JSON whole, zlib-compressed, beside a few columns to find it by; a snapshot row is never updated)
-and who it lists, the journal systems the archive pulls from and each pull.
+JSON whole, zlib-compressed, beside a few columns to find it by; a snapshot row is never updated),
+who it lists and its pre-flight findings, the journal systems the archive pulls from and each pull.
 """
 
 from __future__ import annotations
@@ -71,6 +71,29 @@ class SnapshotStudent(Base):
     student_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     full_name: Mapped[str] = mapped_column(String(300))
     birth_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class PreflightReportRecord(Base):
+    """The pre-flight findings of one stored snapshot version, found when it was stored (or on the
+    first reading of a version stored before there was this table): kept under the norms of marks
+    and the edition of the rules (`domain.preflight.RULES`) they were found with, so that other
+    norms or newer rules are found anew, never read stale. Never updated."""
+
+    __tablename__ = "preflight_report"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "rules", "min_marks_one_hour", "min_marks", name="uq_preflight_report_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshot.id"))
+    rules: Mapped[int] = mapped_column(Integer)
+    min_marks_one_hour: Mapped[int] = mapped_column(Integer)
+    min_marks: Mapped[int] = mapped_column(Integer)
+    finding_count: Mapped[int] = mapped_column(Integer)
+    findings: Mapped[list] = mapped_column(JSON)
+    """[{"code", "message", "subject", "student", "date", "teacher", "detail"}] in the report's order"""
+    arrived: Mapped[dict] = mapped_column(JSON)
+    """pupils who came into the class after the period began: full name → ISO date"""
 
 
 class JournalSourceRecord(Base):
