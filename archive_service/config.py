@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from archive_service.domain.file_issues import ISSUE_WORKING_DAYS
 from archive_service.domain.procedure import PROCEDURE_DAYS
 from storage.sealing import KEY_SEALING, KdfParams
 
@@ -122,6 +123,9 @@ class Settings:
     ratelimit_storage: str = field(default="", metadata={"env": "ARCHIVE_RATELIMIT_STORAGE"})
     """Where the counts of that limit are kept: «memory://» (each web worker counts its own), or
     «redis://…» (the workers count together); empty: the broker when it is Redis, else memory."""
+    issue_working_days: int = field(default=ISSUE_WORKING_DAYS, metadata={"env": "ARCHIVE_ISSUE_WORKING_DAYS"})
+    """The return-by date the form for issuing a paper file proposes, in working days after the
+    issue (no reference regulation sets a term; see `domain.file_issues`)."""
     source_key: str = field(default="", metadata={"env": "ARCHIVE_SOURCE_KEY"})
     """Key (Fernet, URL-safe base64) that encrypts the journal systems' passwords and tokens; empty
     means one generated once and kept in HOME/source_key (0600), never in the database."""
@@ -155,6 +159,9 @@ class Settings:
         if not self.ratelimit_storage:
             redis = self.broker_url.startswith(("redis://", "rediss://"))
             object.__setattr__(self, "ratelimit_storage", self.broker_url if redis else "memory://")
+        if not 1 <= self.issue_working_days <= 250:
+            raise ConfigError(f"ARCHIVE_ISSUE_WORKING_DAYS: ожидается число рабочих дней от 1 до 250 "
+                              f"(по умолчанию {ISSUE_WORKING_DAYS})")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

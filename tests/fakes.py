@@ -112,6 +112,9 @@ class FakeRegister:
     def last_movement(self, entry: RegisterEntry) -> RegisterMovement | None:
         return next((m for m in reversed(self.movements) if m.entry_id == entry.id), None)
 
+    def movements_of(self, entry: RegisterEntry) -> list[RegisterMovement]:
+        return [m for m in self.movements if m.entry_id == entry.id]
+
     def issued(self) -> list[tuple[RegisterEntry, RegisterMovement]]:
         return [(e, m) for m in self.movements for e in self.entries
                 if m.entry_id == e.id and e.status == "issued" and m.action == "issued"]

@@ -128,6 +128,11 @@ class RegisterRepository:
         return self.session.scalar(select(RegisterMovement).where(RegisterMovement.entry_id == entry.id)
                                    .order_by(RegisterMovement.id.desc()).limit(1))
 
+    def movements_of(self, entry: RegisterEntry) -> list[RegisterMovement]:
+        """The file's issues and returns, oldest first."""
+        return list(self.session.scalars(select(RegisterMovement).where(RegisterMovement.entry_id == entry.id)
+                                         .order_by(RegisterMovement.id)))
+
     def issued(self) -> list[tuple[RegisterEntry, RegisterMovement]]:
         """Each issue of an entry that is out of the archive now, oldest first."""
         return [(entry, movement) for entry, movement in self.session.execute(

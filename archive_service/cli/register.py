@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, terminal, terminal_origin
 from archive_service.domain.actor import Actor
+from archive_service.domain.file_issues import working_days_after
 from archive_service.domain.periods import readable_period
 from archive_service.domain.permissions import may
 from archive_service.errors import ArchiveError, PermissionDenied
@@ -108,15 +109,21 @@ def _number(value: str) -> tuple[int, int]:
     return int(year), int(number)
 
 
-def _move(action: str, number: str, person: str, purpose: str, on: str | None) -> None:
+def _move(action: str, number: str, person: str, purpose: str, on: str | None, return_by: str | None = None) -> None:
     archive = current_archive()
     year, num = _number(number)
+    day = _date(on, "--date")
+    until = None
+    if action == "issued":  # by default the term of the setting ARCHIVE_ISSUE_WORKING_DAYS
+        until = (_date(return_by, "--return-by") if return_by
+                 else working_days_after(day, archive.settings.issue_working_days))
     try:
-        register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=_date(on, "--date"),
-                           actor=terminal("keep_register"), now=archive.now())
+        register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=day,
+                           return_by=until, actor=terminal("keep_register"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Дело № {number} {'выдано' if action == 'issued' else 'возвращено в архив'} ({person}).")
+    done = f"выдано ({person}), вернуть до {until:%d.%m.%Y}" if until else f"возвращено в архив ({person})"
+    click.echo(f"Дело № {number} {done}.")
 
 
 @register_cli.command("issue")
@@ -124,9 +131,10 @@ def _move(action: str, number: str, person: str, purpose: str, on: str | None) -
 @click.option("--to", "person", required=True, help="Кому выдан (ФИО, должность).")
 @click.option("--purpose", required=True, help="Цель выдачи.")
 @click.option("--date", "on", help="Дата ГГГГ-ММ-ДД (по умолчанию сегодня).")
-def register_issue(number: str, person: str, purpose: str, on: str | None) -> None:
+@click.option("--return-by", help="Вернуть до ГГГГ-ММ-ДД (по умолчанию через ARCHIVE_ISSUE_WORKING_DAYS рабочих дней).")
+def register_issue(number: str, person: str, purpose: str, on: str | None, return_by: str | None) -> None:
     """Выдать бумажное дело (NUMBER вида 12/2027), например инспектору."""
-    _move("issued", number, person, purpose, on)
+    _move("issued", number, person, purpose, on, return_by)
 
 
 @register_cli.command("return")

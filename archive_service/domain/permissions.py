@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # closing a period: the deputy head acts, the director may look
     "view_period": frozenset({"deputy", "director"}),
     "close_period": frozenset({"deputy"}),
+    # the director's signature and seal on the printed copies: recorded by the deputy head who
+    # brings the copies, or by the director who signed them
+    "record_paper_signature": frozenset({"deputy", "director"}),
     # the director's own acts
     "sign_documents": frozenset({"director"}),
     "confirm_handover": frozenset({"director"}),

@@ -4,8 +4,15 @@ Reference 000 §4 names the day of the holidays by which each step is done; day 
 period's last day plus N days. A step of a class is done when a person recorded it done (the
 newest record counts) or when a fact the archive knows settles it (the director's electronic
 signature, the register entry, the backup set's hand-over); otherwise it is late once its day
-has passed. The service (`services/period_steps.py`) gathers records and facts from the
-database and builds the board from these objects.
+has passed.
+
+The director signs twice, and these are different steps: the electronic copy with the qualified
+electronic signature (the archive knows it from the signed document: nobody records it), and
+the printed copy on paper with the school's seal once it is printed and certified (a person
+records it, and not before «Копии напечатаны»: `Step.after`, `order_problem`).
+
+The service (`services/period_steps.py`) gathers records and facts from the database and builds
+the board from these objects.
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ class Step:
     """Day of the holidays by which the step is done (1 = the day after the period ends)."""
     hint: str
     """What exactly is done, in the words of the regulation."""
+    manual: bool = True
+    """Recorded by a person; False: only a fact the archive knows marks it done."""
+    after: str = ""
+    """The step that must be done for the class before this one may be recorded done."""
 
 
 STEPS: tuple[Step, ...] = (
@@ -41,8 +52,11 @@ STEPS: tuple[Step, ...] = (
          "Классный руководитель заверил титульный лист подписью и датой и сдал копию заместителю директора"),
     Step("deputy_certified", "Заместитель директора заверил", 5,
          "Заместитель директора заверил копию своей подписью"),
-    Step("director_signed", "Директор подписал, печать", 5,
-         "Директор подписал копию и заверил её печатью школы"),
+    Step("director_signed", "Директор подписал бумажные копии, печать", 5,
+         "Директор подписал напечатанную и заверенную копию и заверил её печатью школы", after="copies_printed"),
+    Step("director_e_signed", "Директор подписал электронной подписью", 5,
+         "Директор подписал электронную копию квалифицированной электронной подписью (отмечается архивом "
+         "по подписанному документу)", manual=False),
     Step("registered", "Сдано в реестр", 5,
          "Заверенная копия сдана в общий реестр, сформирована папка за период"),
 )
@@ -117,6 +131,16 @@ class PeriodBoard:
 def deadlines(period_end: dt.date) -> dict[str, dt.date]:
     """The last day of each step: day N of the holidays is the period's last day plus N days."""
     return {s.code: period_end + dt.timedelta(days=s.day) for s in STEPS}
+
+
+def order_problem(step: Step, waiting: Sequence[str]) -> str | None:
+    """Why `step` cannot be recorded done for the classes `waiting` (whose `step.after` is not
+    done yet), in Russian; None when none waits."""
+    if not (step.after and waiting):
+        return None
+    which = ", ".join(waiting)
+    return (f"«{step.title}» нельзя отметить раньше шага «{STEP_CODES[step.after].title}»: он ещё не выполнен "
+            f"({'класс' if len(waiting) == 1 else 'классы'} {which})")
 
 
 def split_records(records: list[Record], since: dt.datetime | None) -> tuple[Record | None, list[Record]]:

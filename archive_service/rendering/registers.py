@@ -46,7 +46,8 @@ def render(templates_dir: Path, template: str, context: dict, moment: dt.datetim
     return env.write(laid, laid.document.pages, epoch=int(moment.timestamp()))
 
 
-STATUS = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}
+STATUS = {"in_archive": "в архиве", "issued": "выдано", "destroyed": "уничтожено"}
+"""The state of the file («дело»)."""
 REPLACED = "заменена"
 COLUMNS = [("number", "№"), ("year", "Год"), ("case_index", "Индекс дела"), ("title", "Заголовок"),
            ("period", "Период"), ("sheets", "Листов"), ("handed_over_by", "Сдал"), ("accepted_by", "Принял"),
@@ -55,9 +56,9 @@ COLUMNS = [("number", "№"), ("year", "Год"), ("case_index", "Индекс �
 
 
 def status_text(row: dict) -> str:
-    """«в архиве», «выдан», «уничтожен»; a copy replaced by a corrected one is «заменена» (still kept)."""
+    """«в архиве», «выдано», «уничтожено»; a copy replaced by a corrected one is «заменена» (still kept)."""
     if row.get("superseded") and row["status"] != "destroyed":
-        return REPLACED + ("; выдан" if row["status"] == "issued" else "")
+        return REPLACED + ("; выдано" if row["status"] == "issued" else "")
     return STATUS[row["status"]]
 
 
@@ -67,8 +68,9 @@ def replacement_note(row: dict) -> str:
 
 
 def register(rows: list[dict]) -> list[dict]:
-    """The register's rows as printed: each with its note (the replacement of a corrected copy)."""
-    return [{**r, "note": replacement_note(r)} for r in rows]
+    """The register's rows as printed: each with its note (the replacement of a corrected copy, and
+    for a file out of the archive to whom and until when, `row["issue"]`)."""
+    return [{**r, "note": "; ".join(filter(None, [r.get("issue", ""), replacement_note(r)]))} for r in rows]
 
 
 def dmy(iso: str) -> str:
@@ -204,7 +206,7 @@ def inventory(rows: list[dict], years_of: dict[str, int]) -> list[dict]:
                     "dates": extreme_dates(r), "years_text": years_text(years_of[_kind(r)]),
                     "retention_end_text": dmy(r["retention_end"]), "status_text": status_text(r),
                     "note": "; ".join(filter(None, [f"реестр № {r['number']}/{r['year']}",
-                                                    "выдан" if r["status"] == "issued" else "",
+                                                    "выдано" if r["status"] == "issued" else "",
                                                     replacement_note(r)]))})
     return out
 

@@ -21,12 +21,14 @@ from archive_service.domain.procedure import (
     STEP_CODES,
     STEPS,
     ClassRow,
+    Step,
     Fact,
     PeriodBoard,
     Record,
     as_history,
     cell,
     deadlines,
+    order_problem,
     record_history,
     split_records,
 )
@@ -45,13 +47,18 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
     recorded before the correction arrived, and the signature and register entry of the earlier
     copy, stay visible as history of that copy and no longer count."""
     with uow:
-        classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
-        if not classes:
-            raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_title(period_code)}")
-        known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes})
-        end = max(r.period_end for r in classes)
-        due = deadlines(end)
-        rows = [_row(r, known, due, today) for r in classes]
+        return _board(uow, academic_year, period_code, today)
+
+
+def _board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
+    """`period_board` inside the caller's transaction."""
+    classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
+    if not classes:
+        raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_title(period_code)}")
+    known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes})
+    end = max(r.period_end for r in classes)
+    due = deadlines(end)
+    rows = [_row(r, known, due, today) for r in classes]
     return PeriodBoard(academic_year, period_code, end, due, rows, {"backups": known.backup})
 
 
@@ -130,8 +137,8 @@ def _document_facts(uow: UnitOfWork, newest: dict[str, DocumentRecord],
         made = f"черновик ({doc.sheets} л.): период не завершён" if doc.draft else f"копия готова ({doc.sheets} л.)"
         facts[(name, "copies_printed")] = [Fact(made, doc.created_at)]
         if (sig := signed.get(doc.id)) is not None:
-            facts[(name, "director_signed")] = [Fact("подписано электронной подписью", sig.signed_at,
-                                                     sig.signed_by, settles=True)]
+            facts[(name, "director_e_signed")] = [Fact("подписано электронной подписью", sig.signed_at,
+                                                       sig.signed_by, settles=True)]
         if (entry := registered.get(doc.id)) is not None:
             facts[(name, "registered")] = [Fact(f"в реестре № {entry.number} за {entry.year} г.",
                                                 entry.registered_on, entry.accepted_by, settles=True)]
@@ -198,9 +205,13 @@ def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> lis
 
 def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str, class_names: Sequence[str], *,
                 done: bool = True, note: str = "", actor: Actor, now: dt.datetime) -> int:
-    """Append the record of a step for the given classes (all of one transaction); returns how many."""
+    """Append the record of a step for the given classes (all of one transaction); returns how many.
+    A step only the archive marks (the electronic signature) is refused, and so is a step recorded
+    done before the step it follows (`Step.after`) is done for every class: nothing is written."""
     if step not in STEP_CODES:
         raise ArchiveError(f"нет такого шага: {step}")
+    if not STEP_CODES[step].manual:
+        raise ArchiveError(f"«{STEP_CODES[step].title}» отмечается архивом сам, по подписанному документу")
     note = checked(note, "Примечание", most=NOTE_MOST, required=False, lines=True)
     with uow:
         known = {r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)}
@@ -210,6 +221,8 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
                                 f"{', '.join(unknown)}")
         if not class_names:
             raise ArchiveError("не выбран ни один класс")
+        if done and STEP_CODES[step].after:
+            _refuse_out_of_order(uow, academic_year, period_code, STEP_CODES[step], class_names, now.date())
         for name in sorted(set(class_names)):
             uow.steps.add(PeriodStep(academic_year=academic_year, period_code=period_code, class_name=name,
                                      step=step, done=done, at=now, by=actor.person, note=note))
@@ -219,6 +232,15 @@ def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str
                              origin=actor.origin, details={"step": STEP_CODES[step].title, "note": note})
         uow.commit()
     return len(set(class_names))
+
+
+def _refuse_out_of_order(uow: UnitOfWork, academic_year: str, period_code: str, step: Step,
+                         class_names: Sequence[str], today: dt.date) -> None:
+    rows = {row.class_name: row for row in _board(uow, academic_year, period_code, today).classes}
+    waiting = [name for name in sorted(set(class_names))
+               if not any(c.step.code == step.after and c.state == "done" for c in rows[name].cells)]
+    if problem := order_problem(step, waiting):
+        raise ArchiveError(problem)
 
 
 @dataclass(frozen=True)

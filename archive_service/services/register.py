@@ -14,6 +14,7 @@ from typing import Any
 from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntry, RegisterMovement, RetentionRule
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import DEFAULT_ZONE, date_problem
+from archive_service.domain.file_issues import return_by_problem, return_problem
 from archive_service.domain.periods import readable_period
 from archive_service.domain.fields import NAME_MOST, NOTE_MOST
 from archive_service.errors import ArchiveError, DraftRefused, NotFoundError, TooEarly
@@ -272,24 +273,32 @@ def _refuse_if_destroyed(uow: UnitOfWork, entry: RegisterEntry, what: str) -> No
 
 
 def move_file(uow: UnitOfWork, year: int, number: int, action: str, *, person: str, purpose: str, on: dt.date,
-              actor: Actor, now: dt.datetime) -> None:
-    """Issue a paper file from the archive (to an inspector, say) or take it back."""
+              actor: Actor, now: dt.datetime, return_by: dt.date | None = None) -> None:
+    """Issue a paper file from the archive (to an inspector, say) until `return_by`, or take it
+    back; a refused date writes nothing (`domain.file_issues`)."""
     person = checked(person, "Кому выдано" if action == "issued" else "Кто вернул", most=NAME_MOST)
     purpose = checked(purpose, "Цель", required=False)
+    if action == "issued" and (problem := return_by_problem(on, return_by)):
+        raise ArchiveError(problem)
     with uow:
         entry = _entry(uow, year, number, lock=True)
         if action == "issued":
             _refuse_if_destroyed(uow, entry, "выдать его")
         expected = {"issued": "in_archive", "returned": "issued"}[action]
         if entry.status != expected:
-            state = {"in_archive": "в архиве", "issued": "выдан", "destroyed": "уничтожен"}[entry.status]
+            state = {"in_archive": "в архиве", "issued": "выдано", "destroyed": "уничтожено"}[entry.status]
             verb = "выдать" if action == "issued" else "вернуть"
-            raise ArchiveError(f"документ №{number}/{year} сейчас {state}: {verb} нельзя")
+            raise ArchiveError(f"дело № {number}/{year} сейчас {state}: {verb} нельзя")
+        last = uow.register.last_movement(entry)
+        if action == "returned" and last is not None and (problem := return_problem(last.on, on)):
+            raise ArchiveError(problem)
         entry.status = "issued" if action == "issued" else "in_archive"
+        kept = return_by if action == "issued" else None
         uow.register.add_movement(RegisterMovement(entry_id=entry.id, action=action, person=person, purpose=purpose,
-                                                   on=on, recorded_by=actor.person))
+                                                   on=on, recorded_by=actor.person, return_by=kept))
         record(uow.audit, actor, at=now, action=f"register.{action}", object_type="register_entry",
-               object_id=f"{number}/{year}", details={"person": person, "purpose": purpose})
+               object_id=f"{number}/{year}", details={"person": person, "purpose": purpose, "on": on.isoformat(),
+                                                      **({"return_by": kept.isoformat()} if kept else {})})
         record_request(uow.audit, actor, at=now, action=f"register_{action}", object_type="register_entry",
                        object_id=f"{number}/{year}", person=person)
         uow.commit()
@@ -330,7 +339,7 @@ def issued_to(uow: UnitOfWork) -> dict[tuple[int, int], dict]:
     """Who holds each issued paper file: the latest issue of an entry that is out of the archive."""
     with uow:
         return {(entry.year, entry.number): {"person": movement.person, "purpose": movement.purpose,
-                                             "on": movement.on}
+                                             "on": movement.on, "return_by": movement.return_by}
                 for entry, movement in uow.register.issued()}
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from archive_service.adapters.orm import FileInventory
 from archive_service.domain.actor import Actor
 from archive_service.domain.clock import SCHOOL_TIMEZONE
+from archive_service.domain.file_issues import issue_note
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.register import described_rows, rules
@@ -78,12 +79,17 @@ def format_problem(fmt: str) -> str:
     return "" if fmt in FORMATS else "формат файла: .pdf, .csv или .xlsx"
 
 
-def _rows(uow: UnitOfWork, what: str, year: int | None) -> list[dict]:
-    """The register's rows as printed, or the inventory's (ordered and numbered, destroyed files left out)."""
+def _rows(uow: UnitOfWork, what: str, year: int | None, today: dt.date) -> list[dict]:
+    """The register's rows as printed, or the inventory's (ordered and numbered, destroyed files left
+    out); an issued file's row says who has it and until when (overdue on `today`)."""
     from archive_service.rendering import registers
 
     with uow:
         rows = [row.as_dict() for row in described_rows(uow, year)]
+        out = {(entry.year, entry.number): issue for entry, issue in uow.register.issued()}  # the newest issue wins
+        for r in rows:
+            if r["status"] == "issued" and (issue := out.get((r["year"], r["number"]))) is not None:
+                r["issue"] = issue_note(issue.person, issue.purpose, issue.on, issue.return_by, today)
     if what == "inventory":
         return registers.inventory(rows, {kind: rule.years for kind, rule in rules(uow).items()})
     return registers.register(rows)
@@ -109,7 +115,7 @@ def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int 
 
     if problem := format_problem(fmt):
         raise ArchiveError(problem)
-    rows = _rows(uow, what, year)
+    rows = _rows(uow, what, year, today)
     columns, title = ((registers.INVENTORY_COLUMNS, "Опись") if what == "inventory"
                       else (registers.COLUMNS, "Реестр"))
     if fmt == "csv":
@@ -141,7 +147,8 @@ def print_pdf(uow: UnitOfWork, store: ContentStore, templates_dir, what: str, *,
     tell = report or (lambda **_: None)
     noun = "реестра" if what == "register" else "описи"
     tell(done=0, total=PDF_STEPS, message=f"Собираем записи {noun}")
-    rows = _rows(uow, what, year)
+    today = now.astimezone(zone or ZoneInfo(SCHOOL_TIMEZONE)).date()
+    rows = _rows(uow, what, year, today)
     tell(done=1, message=f"Вёрстка: записей {len(rows)}"
                          + (", присваиваем описи номер" if what == "inventory" else ""))
     pages: list[int] = []
@@ -150,7 +157,6 @@ def print_pdf(uow: UnitOfWork, store: ContentStore, templates_dir, what: str, *,
         pages.append(count)
         tell(done=2, message=f"Записываем PDF: страниц {count}")
 
-    today = now.astimezone(zone or ZoneInfo(SCHOOL_TIMEZONE)).date()
     data, number = _pdf(uow, templates_dir, what, rows, year=year, actor=actor, now=now, today=today,
                         laid_out=laid_out)
     digest = store.put(data)

@@ -174,7 +174,8 @@ def _registrations(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Regist
         if entry.status == "issued":
             movement = uow.register.last_movement(entry)
             if movement is not None and movement.action == "issued":
-                issued_to = f"{movement.person}, {fmt(movement.on)} ({movement.purpose})"
+                issued_to = f"{movement.person}, {fmt(movement.on)} ({movement.purpose})" + (
+                    f", вернуть до {fmt(movement.return_by)}" if movement.return_by else "")
         out[entry.document_id] = Registration(entry.year, entry.number, entry.case_index, entry.status,
                                               entry.registered_on, entry.retention_end, place, issued_to)
     return out

@@ -31,6 +31,7 @@ from flask import (
 )
 
 from archive_service.domain.periods import period_title
+from archive_service.domain.permissions import may
 from archive_service.domain import preflight_groups
 from archive_service.domain.preflight import TITLES as FINDING_TITLES
 from archive_service.errors import ArchiveError, NotFoundError
@@ -82,7 +83,8 @@ def initials(full_name: str) -> str:
 @bp.context_processor
 def _helpers() -> dict:
     return {"slug": slug, "when": when, "initials": initials, "period_name": period_title,
-            "editable": g.get("user") is not None and g.user.role == "deputy"}
+            "editable": g.get("user") is not None and g.user.role == "deputy",
+            "paper_signer": g.get("user") is not None and may(g.user.role, "record_paper_signature")}
 
 
 def _today() -> dt.date:
@@ -132,6 +134,23 @@ def record_step(year: str, period: str):
         verb = "Отмечено" if done else "Отметка снята"
         which = f"все классы ({count})" if form.get("all") else ", ".join(sorted(set(classes)))
         flash(f"{verb}: «{period_steps.STEP_CODES[form.get('step', '')].title}» — {which}.", "ok")
+    return redirect(url_for("deputy.period_page", year=year, period=period))
+
+
+@bp.post("/<year>/<period>/paper-signature")
+@allow("record_paper_signature")
+def paper_signature(year: str, period: str):
+    """The director's signature and seal on the printed copies, recorded by the director or the deputy head."""
+    a = archive()
+    step = period_steps.STEP_CODES["director_signed"]
+    classes, done = request.form.getlist("class"), request.form.get("action", "done") != "undo"
+    try:
+        period_steps.record_step(a.uow(), _year(year), period, step.code, classes, done=done, actor=current_actor(),
+                                 now=a.now())
+    except ArchiveError as err:
+        flash(f"Не отмечено: {err}.", "error")
+    else:
+        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{step.title}» — {', '.join(sorted(set(classes)))}.", "ok")
     return redirect(url_for("deputy.period_page", year=year, period=period))
 
 

@@ -25,7 +25,8 @@ from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.periods import PERIOD_TITLES, readable_period
 from archive_service.errors import ArchiveError
 from archive_service.domain.fields import QUERY_MOST
-from archive_service.services import certificate_search, certificates, disposal, documents, register, register_search
+from archive_service.services import (certificate_search, certificates, disposal, documents, file_issues, register,
+                                      register_search)
 from archive_service.services.register_search import FILTERS
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
@@ -36,7 +37,8 @@ NAV = [menu("secretary.register", "Реестр", "read_register"),
        menu("secretary.disposal", "Уничтожение", "compose_disposal"),
        menu("secretary.certificates", "Архивные справки", "issue_certificates")]
 
-STATUS = {"in_archive": ("в архиве", "ok"), "issued": ("выдан", "warn"), "destroyed": ("уничтожен", "none")}
+STATUS = {"in_archive": ("в архиве", "ok"), "issued": ("выдано", "warn"), "destroyed": ("уничтожено", "none")}
+"""A register entry's state, of the file («дело»)."""
 KINDS = {"class_journal": "Копии журнала", "summary_sheet": "Сводные ведомости"}
 DOCUMENT_WORDS = {"class_journal": "копия журнала", "summary_sheet": "сводная ведомость"}
 PERIODS = PERIOD_TITLES
@@ -134,7 +136,9 @@ def register_page(entered: dict | None = None, status: int = 200):
         wanted, status = {}, 400
     shown = register_search.search(rows, wanted)
     context = {"rows": shown, "total": len(rows), "wanted": wanted, "years": sorted({r["year"] for r in rows}),
-               "held": held, "issued_to": register.issued_to(a.uow()), "today": _today()}
+               "held": held, "issued_to": register.issued_to(a.uow()), "today": _today(),
+               "overdue": file_issues.overdue(a.uow(), _today()),
+               "return_by": file_issues.default_return_by(_today(), a.settings.issue_working_days)}
     if g.user.role == "secretary":
         # the form starts from what was typed (after a refusal) or from the last entry's placement
         last = rows[-1] if rows else {}
@@ -167,24 +171,6 @@ def register_add():
     return redirect(url_for("secretary.register", q=f"{row.number}/{row.year}"))
 
 
-@bp.post("/register/<int:year>/<int:number>/move")
-@allow("keep_register")
-def register_move(year: int, number: int):
-    a = archive()
-    action = request.form.get("action")
-    try:
-        if action not in ("issued", "returned"):
-            raise ArchiveError("неизвестное действие")
-        person = _required("person")["person"]
-        purpose = _required("purpose")["purpose"] if action == "issued" else ""
-        register.move_file(a.uow(), year, number, action, person=person, purpose=purpose, on=_date("on", _today()),
-                           actor=current_actor(), now=a.now())
-    except FAILURES as err:
-        flash(f"№ {number}/{year}: {err}", "error")
-    else:
-        done = f"выдано: {person} ({purpose})" if action == "issued" else f"возвращено в архив ({person})"
-        flash(f"Дело № {number}/{year} {done}.", "ok")
-    return redirect(url_for("secretary.register", **_filters(request.form)))
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -374,4 +360,5 @@ def certificate_download(year: int, number: int):
     return _download(data, f"справка-{number}-{year}", "pdf")
 
 
-from archive_service.web import secretary_prints  # noqa: E402,F401 - the printouts' views, on this blueprint
+# the printouts' views, a paper file's page (its issues and returns) and issuing it: on this blueprint
+from archive_service.web import secretary_files, secretary_prints  # noqa: E402,F401

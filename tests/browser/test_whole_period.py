@@ -4,8 +4,9 @@ Two classes of the demo school (2А and 2Б, second quarter of 2026/2027) go the
 the deputy head uploads the snapshots (a broken and an invalid file first, to see the
 messages), reads the pre-flight report, makes the copies with the live progress bar, previews
 a page and records the paper steps; the director signs both copies with a key file; the
-secretary registers them and downloads the register; the deputy makes the backup set and its
-hand-over act; the director accepts it; an inspector finds a student, reads, verifies and
+secretary registers them, downloads the register, lends a file and takes it back; the deputy
+makes the backup set and its hand-over act; the director accepts it and records the signature
+and seal on the printed copies; an inspector finds a student, reads, verifies and
 downloads the signed copy and checks a sheet by its QR address. Every page landed on is
 screenshotted (test-artifacts/screens/test_a_whole_period_as_each_role/).
 """
@@ -157,7 +158,7 @@ def deputy_closes_the_period(page, base, screens, files) -> None:
     row = page.locator("table.periods tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("2026/2027")
-    expect(row).to_contain_text("0 из 16")
+    expect(row).to_contain_text("0 из 18")
     screens.shot(page, "deputy-periods")
 
     row.locator("a.button:has-text('Открыть')").click()
@@ -291,6 +292,21 @@ def secretary_registers(page, base, screens) -> None:
     screens.shot(page, "secretary-register-pdf-ready")
     name, pdf = download(page, page.locator("main a.button", has_text="Скачать"))
     assert pdf.startswith(b"%PDF") and name.startswith("реестр"), name
+    # a file lent to an inspector and taken back: the return-by date is proposed, the file's page tells its history
+    rows.first.locator("details.sec-move summary").click()
+    form = rows.first.locator("details.sec-move form")
+    expect(form.locator("input[name=return_by]")).not_to_have_value("")
+    form.locator("input[name=person]").fill("Орлов Олег Олегович, инспектор")
+    form.locator("input[name=purpose]").fill("проверка")
+    form.locator("button:has-text('Выдать дело')").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Кому: Орлов Олег Олегович, инспектор; цель: проверка")
+    page.locator("table.sec-register tbody tr").first.locator("td a").first.click()
+    expect(page.locator("table.sec-history tbody tr")).to_have_count(1)
+    screens.shot(page, "secretary-file-issued")
+    page.locator("form.sec-file-move button:has-text('Дело вернулось')").click()
+    expect(page.locator(".flash.ok")).to_contain_text("возвращено в архив")
+    expect(page.locator("table.sec-history")).to_contain_text(f"записала {NAMES['secretary']}")
+    screens.shot(page, "secretary-file-returned")
     sign_out(page)
 
 
@@ -353,8 +369,14 @@ def director_accepts_the_backup(page, base, screens) -> None:
     expect(page.locator("main table .badge.ok", has_text="принят")).to_have_count(1)
     screens.shot(page, "director-handover-accepted")
 
-    page.goto(base + BOARD)  # read-only for the director: every step of both classes is done now
-    expect(page.locator(".dep-actions")).to_contain_text("выполнено шагов: 16 из 16")
+    page.goto(base + BOARD)  # the director records the signature and seal on both printed copies
+    for class_name in ("2А", "2Б"):
+        page.locator("table.dep-board tbody tr", has=page.locator(f"th:has-text('{class_name}')")).locator(
+            "button:has-text('Подписано, печать')").click()
+        expect(page.locator(".flash.ok")).to_contain_text(
+            f"«Директор подписал бумажные копии, печать» — {class_name}")
+    # otherwise read-only for the director: every step of both classes is done now
+    expect(page.locator(".dep-actions")).to_contain_text("выполнено шагов: 18 из 18")
     expect(page.locator("form[action$='/steps']")).to_have_count(0)
     screens.shot(page, "director-board-complete")
     sign_out(page)

@@ -256,7 +256,7 @@ def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_th
                             actor=CLERK, now=NOW)
     with pytest.raises(ArchiveError, match="уже начато: выдать его нельзя"):
         register.move_file(archive.uow(), year, number, "issued", person="инспектор", purpose="проверка", on=DUE,
-                           actor=CLERK, now=NOW)
+                           return_by=DUE, actor=CLERK, now=NOW)
     assert register.holds(archive.uow()) == {}
     done = disposal.execute_act(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(), act,
                                 clock=AT_DUE, actor=SECRETARY)

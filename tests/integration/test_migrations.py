@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from archive_service.adapters import db
@@ -88,3 +88,15 @@ def test_versions_stored_before_findings_were_kept_get_them_on_their_first_readi
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT class_name FROM snapshot")).scalar_one() == "5А"
         assert "preflight_report" not in conn.dialect.get_table_names(conn)
+
+
+def test_issues_get_a_return_by_date_and_older_issues_keep_none(empty_engine):
+    def columns() -> dict[str, dict]:
+        return {c["name"]: c for c in inspect(empty_engine).get_columns("register_movement")}
+
+    db.upgrade(empty_engine, "0021")
+    assert "return_by" not in columns()
+    db.upgrade(empty_engine)
+    assert columns()["return_by"]["nullable"]  # an issue recorded before has no return-by date: never overdue
+    command.downgrade(db.alembic_config(empty_engine), "0021")  # and back: the column goes
+    assert "return_by" not in columns()

@@ -97,11 +97,17 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
     assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
     assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
     issued = runner.invoke(args=["--as", "secretary",
-                                 "register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка"])
-    assert issued.exit_code == 0 and "Дело № 1/2027 выдано (инспектор)." in issued.output  # agrees with «дело»
+                                 "register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка",
+                                 "--date", "2027-03-05", "--return-by", "2027-03-19"])
+    assert issued.exit_code == 0  # agrees with «дело»
+    assert "Дело № 1/2027 выдано (инспектор), вернуть до 19.03.2027." in issued.output
     assert "выдан" in runner.invoke(args=["--as", "secretary",
                                           "register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
-    returned = runner.invoke(args=["--as", "secretary", "register", "return", "1/2027", "--by", "инспектор"])
+    early = runner.invoke(args=["--as", "secretary",
+                                "register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-04"])
+    assert early.exit_code != 0 and "дата возврата 04.03.2027 раньше даты выдачи 05.03.2027" in early.output
+    returned = runner.invoke(args=["--as", "secretary",
+                                   "register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-10"])
     assert returned.exit_code == 0 and "Дело № 1/2027 возвращено в архив (инспектор)." in returned.output
     assert runner.invoke(args=["--as", "secretary", "retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0
     assert "ЗАПРЕТ УНИЧТОЖЕНИЯ: спор" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
@@ -111,11 +117,11 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
 def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
     add(archive, rendered[0])
     register.move_file(archive.uow(), 2027, 1, "issued", person="Смирнов П. П., инспектор", purpose="проверка",
-                       on=dt.date(2027, 3, 1), actor=CLERK, now=NOW)
+                       on=dt.date(2027, 3, 1), return_by=dt.date(2027, 3, 15), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0].status == "issued"
     with pytest.raises(ArchiveError, match="выдан"):
         register.move_file(archive.uow(), 2027, 1, "issued", person="другой", purpose="", on=dt.date(2027, 3, 2),
-                           actor=CLERK, now=NOW)
+                           return_by=dt.date(2027, 3, 16), actor=CLERK, now=NOW)
     register.move_file(archive.uow(), 2027, 1, "returned", person="Смирнов П. П., инспектор", purpose="",
                        on=dt.date(2027, 3, 10), actor=CLERK, now=NOW)
     assert register.list_register(archive.uow())[0].status == "in_archive"

@@ -50,7 +50,7 @@ def test_holds_issues_and_open_acts_stop_a_due_file_with_a_reason():
     register.place_hold(uow, 2026, 1, reason="судебный спор", on=dt.date(2031, 5, 1), actor=THE_DIRECTOR,
                         now=MOMENT)
     register.move_file(uow, 2026, 2, "issued", person="Инспектор", purpose="проверка", on=dt.date(2031, 5, 1),
-                       actor=CLERK, now=MOMENT)
+                       return_by=dt.date(2031, 5, 15), actor=CLERK, now=MOMENT)
     act = DisposalAct(year=2032, number=1, status="proposed")
     uow.disposal.add(act)
     uow.disposal.add_item(DisposalActItem(act_id=act.id, entry_id=uow.register.get(2026, 3).id, position=1,

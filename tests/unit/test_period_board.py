@@ -81,7 +81,8 @@ def test_the_signature_and_the_register_entry_settle_their_steps():
                                    accepted_by="Секретарь", status="in_archive"))
     row = _board(uow).classes[0]
     states = _states(row)
-    assert (states["copies_printed"], states["director_signed"], states["registered"]) == ("pending", "done", "done")
+    assert (states["copies_printed"], states["director_e_signed"], states["registered"]) == ("pending", "done", "done")
+    assert states["director_signed"] == "pending"  # the paper signature is not the electronic one
     assert (row.document_id, row.signed) == (document.document_id, True)
     registered = next(c for c in row.cells if c.step.code == "registered")
     assert registered.facts[0].text == "в реестре № 7 за 2026 г."
@@ -111,9 +112,9 @@ def test_after_a_correction_the_steps_start_again_for_the_new_copy():
     seed_snapshot(uow, "5А", version=2, ingested_at=MOMENT + dt.timedelta(days=1), reason="исправлена отметка")
     row = _board(uow).classes[0]
     states = _states(row)
-    assert (states["marks_checked"], states["director_signed"]) == ("pending", "pending")
+    assert (states["marks_checked"], states["director_e_signed"]) == ("pending", "pending")
     assert row.document_id is None and row.corrections[0].startswith("журнал исправлен: версия снимка 2, "
                                                                      "причина: исправлена отметка")
-    signed_before = next(c for c in row.cells if c.step.code == "director_signed").history
+    signed_before = next(c for c in row.cells if c.step.code == "director_e_signed").history
     assert [f.text for f in signed_before] == ["прежняя копия: подписано электронной подписью"]
     assert old.document_id != row.document_id

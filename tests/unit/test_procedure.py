@@ -13,7 +13,7 @@ def test_day_n_of_the_holidays_is_the_periods_last_day_plus_n_days():
     due = deadlines(END)
     assert due["marks_checked"] == dt.date(2026, 12, 28)
     assert due["backups"] == due["copies_printed"] == dt.date(2026, 12, 29)
-    assert due["registered"] == due["director_signed"] == dt.date(2027, 1, 1)
+    assert due["registered"] == due["director_signed"] == due["director_e_signed"] == dt.date(2027, 1, 1)
     assert list(due) == [s.code for s in STEPS] and max(s.day for s in STEPS) == 5
 
 
@@ -24,7 +24,7 @@ def test_a_step_is_pending_until_its_day_and_late_after_it():
 
 
 def test_a_record_or_a_settling_fact_makes_it_done_a_fact_that_does_not_settle_does_not():
-    step, due, late = STEP_CODES["director_signed"], END, END + dt.timedelta(days=9)
+    step, due, late = STEP_CODES["director_e_signed"], END, END + dt.timedelta(days=9)
     at = dt.datetime(2027, 1, 2, 10, tzinfo=dt.timezone.utc)
     assert cell(step, Record(True, at, "Директор", ""), [], due, late).state == "done"
     assert cell(step, Record(False, at, "Директор", ""), [], due, late).state == "late"

@@ -113,7 +113,7 @@ def test_no_hold_and_no_issue_once_destruction_has_begun():
         register.place_hold(uow, 2026, 1, reason="—", on=dt.date(2053, 1, 2), actor=THE_DIRECTOR, now=MOMENT)
     with pytest.raises(ArchiveError, match="выдать его нельзя"):
         register.move_file(uow, 2026, 1, "issued", person="инспектор", purpose="проверка", on=dt.date(2053, 1, 2),
-                           actor=CLERK, now=MOMENT)
+                           return_by=dt.date(2053, 1, 16), actor=CLERK, now=MOMENT)
     assert uow.holds.holds == [] and uow.register.movements == []
 
 
@@ -121,14 +121,15 @@ def test_a_file_is_issued_and_returned_in_turn():
     uow = FakeUnitOfWork()
     _register(uow, _signed(uow))
     issue = dict(person="Инспектор Петрова", purpose="проверка", on=dt.date(2026, 9, 1), actor=CLERK,
-                 now=MOMENT)
+                 now=MOMENT, return_by=dt.date(2026, 9, 15))
     with pytest.raises(ArchiveError, match="сейчас в архиве: вернуть нельзя"):
         register.move_file(uow, 2026, 1, "returned", **issue)
     register.move_file(uow, 2026, 1, "issued", **issue)
     assert register.issued_to(uow) == {(2026, 1): {"person": "Инспектор Петрова", "purpose": "проверка",
-                                                   "on": dt.date(2026, 9, 1)}}
-    with pytest.raises(ArchiveError, match="сейчас выдан: выдать нельзя"):
+                                                   "on": dt.date(2026, 9, 1), "return_by": dt.date(2026, 9, 15)}}
+    with pytest.raises(ArchiveError, match="сейчас выдано: выдать нельзя"):
         register.move_file(uow, 2026, 1, "issued", **issue)
     register.move_file(uow, 2026, 1, "returned", **issue)
     assert register.issued_to(uow) == {} and uow.register.get(2026, 1).status == "in_archive"
-    assert [m.action for m in uow.register.movements] == ["issued", "returned"]
+    assert [(m.action, m.return_by) for m in uow.register.movements] == [("issued", dt.date(2026, 9, 15)),
+                                                                         ("returned", None)]

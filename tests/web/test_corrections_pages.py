@@ -78,8 +78,8 @@ def test_the_board_starts_the_steps_again_for_the_new_copy_and_keeps_the_old_one
     (row,) = board.classes
     cells = {c.step.code: c for c in row.cells}
     assert row.document_id == corrected.new.document_id and not row.signed
-    assert [cells[s].state for s in ("teachers_signed", "director_signed", "registered")] == ["late"] * 3
-    assert [f.text for f in cells["director_signed"].history] == ["прежняя копия: подписано электронной подписью"]
+    assert [cells[s].state for s in ("teachers_signed", "director_e_signed", "registered")] == ["late"] * 3
+    assert [f.text for f in cells["director_e_signed"].history] == ["прежняя копия: подписано электронной подписью"]
     assert [f.text for f in cells["registered"].history] == ["прежняя копия: в реестре № 1 за 2027 г."]
     assert [f.text for f in cells["teachers_signed"].history] == ["прежняя копия: выполнено"]
     assert row.corrections[0] == (f"журнал исправлен: версия снимка 2, причина: {REASON}; "
@@ -91,7 +91,7 @@ def test_the_board_starts_the_steps_again_for_the_new_copy_and_keeps_the_old_one
     sign(archive)
     board = period_steps.period_board(archive.uow(), "2026/2027", "Q2", dt.date(2027, 1, 10))
     cells = {c.step.code: c for c in board.classes[0].cells}
-    assert cells["teachers_signed"].state == cells["director_signed"].state == "done"
+    assert cells["teachers_signed"].state == cells["director_e_signed"].state == "done"
     page = login_as("deputy").get("/period/2026-2027/Q2").get_data(as_text=True)
     assert "Исправления журнала после изготовления копий" in page and REASON in page
     assert "прежняя копия: в реестре № 1 за 2027 г." in page

@@ -69,7 +69,7 @@ def test_the_deputy_lands_on_the_list_of_periods(login_as, two_classes):
     assert deputy.get("/").headers["Location"] == "/period"
     page = deputy.get("/period").get_data(as_text=True)
     assert "II четверть" in page and "2026/2027" in page and f'href="{PERIOD}"' in page
-    assert "0 из 16" in page and "просрочено: 16" in page  # 2 classes × 8 steps, all past their deadline
+    assert "0 из 18" in page and "просрочено: 18" in page  # 2 classes × 9 steps, all past their deadline
 
 
 def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_classes):
@@ -80,7 +80,7 @@ def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_cl
     # the period ends on 25 December: day 1 of the holidays is the 26th, day 5 the 30th
     for day in ("26.12.2026", "27.12.2026", "28.12.2026", "29.12.2026", "30.12.2026"):
         assert f"до {day}" in page
-    assert page.count('class="step late"') == 16 and "Всем классам" in page
+    assert page.count('class="step late"') == 18 and "Всем классам" in page  # 2 classes × 9 steps
 
 
 def test_deadlines_are_days_of_the_holidays_after_the_period_end():

@@ -39,6 +39,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
     "deputy.upload": {"deputy"}, "deputy.record_step": {"deputy"}, "deputy.make_copies": {"deputy"},
     "deputy.start_backup": {"deputy"},
+    # the director's signature and seal on the printed copies: the deputy head who brings them, or the director
+    "deputy.paper_signature": {"deputy", "director"},
     # director
     **{f"director.{name}": {"director"} for name in (
         "inbox", "sign", "start_signing", "job", "document_pdf", "handover_page", "handover_act",
@@ -49,6 +51,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "secretary.register": {"secretary", "director"}, "secretary.register_print": {"secretary", "director"},
     **{f"secretary.{name}": {"secretary", "director"} for name in ("register_print_start", "register_printout",
                                                                    "register_printout_file")},
+    "secretary.register_file": {"secretary", "director"},
     **{f"secretary.{name}": {"secretary"} for name in (
         "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",

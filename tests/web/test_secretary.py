@@ -58,7 +58,7 @@ def text_of(response) -> str:
 
 
 def register_numbers(page: str) -> list[str]:
-    return re.findall(r"<td class=\"n nowrap\"><b>(\d+/\d{4})</b>", page)
+    return re.findall(r"<td class=\"n nowrap\">(?:<a [^>]*>)?<b>(\d+/\d{4})</b>", page)
 
 
 def actions(archive) -> list[str]:
@@ -91,7 +91,7 @@ def test_a_document_is_registered_through_the_page_and_gets_its_number(archive, 
 def test_the_register_is_searched_and_filtered(archive, login_as, registered):
     client = login_as("secretary")
     register.move_file(archive.uow(), 2027, 2, "issued", person="Орлов О. О., инспектор", purpose="проверка",
-                       on=dt.date(2027, 2, 1), actor=CLERK, now=NOW)
+                       on=dt.date(2027, 2, 1), return_by=dt.date(2027, 2, 15), actor=CLERK, now=NOW)
     assert register_numbers(text_of(client.get("/register"))) == ["1/2027", "2/2027", "3/2027"]
     assert register_numbers(text_of(client.get("/register?q=5в"))) == ["3/2027"]
     assert register_numbers(text_of(client.get("/register?q=журнал+5Б"))) == ["2/2027"]
@@ -107,13 +107,15 @@ def test_the_register_is_searched_and_filtered(archive, login_as, registered):
 
 def test_a_paper_file_is_issued_and_returned_through_the_page(archive, login_as, registered):
     client = login_as("secretary")
-    issue = {"action": "issued", "person": "Орлов О. О., инспектор", "purpose": "проверка", "on": "2027-02-01"}
+    issue = {"action": "issued", "person": "Орлов О. О., инспектор", "purpose": "проверка", "on": "2027-02-01",
+             "return_by": "2027-02-15"}
     post(client, "/register/2027/1/move", {**issue, "q": "5А"})
     assert register.list_register(archive.uow(), 2027)[0].status == "issued"
     page = text_of(client.get("/register?q=5А"))
-    assert "Дело № 1/2027 выдано: Орлов О. О., инспектор (проверка)" in page and "Принять обратно" in page
+    assert "Дело № 1/2027 выдано до 15.02.2027. Кому: Орлов О. О., инспектор; цель: проверка." in page
+    assert "Принять обратно" in page
     post(client, "/register/2027/1/move", issue)
-    assert "сейчас выдан: выдать нельзя" in text_of(client.get("/register"))
+    assert "дело № 1/2027 сейчас выдано: выдать нельзя" in text_of(client.get("/register"))
     post(client, "/register/2027/1/move", {"action": "returned", "person": "Орлов О. О.", "on": "2027-02-10"})
     assert register.list_register(archive.uow(), 2027)[0].status == "in_archive"
     assert "Дело № 1/2027 возвращено в архив (Орлов О. О.)" in text_of(client.get("/register"))

@@ -83,6 +83,9 @@ class RegisterMovement(Base):
     purpose: Mapped[str] = mapped_column(Text)
     on: Mapped[dt.date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
+    return_by: Mapped[dt.date | None] = mapped_column(Date)
+    """An issue's date by which the file comes back; None for a return (and for issues recorded
+    before return-by dates were kept)."""
 
 
 class LegalHold(Base):
