@@ -108,7 +108,8 @@ def client(app):
 
 
 @pytest.fixture
-def runner(app):
+def runner(app, staff):
+    """The command line, with one account per role to act as (`--as deputy`, `--as director`, …)."""
     return app.test_cli_runner()
 
 

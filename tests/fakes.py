@@ -442,6 +442,9 @@ class FakeAccounts:
     def all(self) -> Sequence[UserAccount]:
         return sorted(self.rows, key=lambda r: (r.role, r.login))
 
+    def count(self) -> int:
+        return len(self.rows)
+
     def active_admins(self) -> int:
         return sum(1 for r in self.rows if r.role == "admin" and r.active)
 

@@ -55,6 +55,12 @@ class AccountRepository:
     def all(self) -> Sequence[UserAccount]:
         return self.session.scalars(select(UserAccount).order_by(UserAccount.role, UserAccount.login)).all()
 
+    def count(self) -> int:
+        """All accounts, counted under a lock held until commit: two first administrators of a new
+        installation are never both created."""
+        advisory_lock(self.session, "first-account")
+        return self.session.scalar(select(func.count()).select_from(UserAccount)) or 0
+
     def active_admins(self) -> int:
         """Counted under a lock held until commit: two transactions each disabling or demoting one of
         two administrators are served one after the other, and the second sees one left."""

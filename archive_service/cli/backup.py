@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import PERIODS, YEAR, current_archive, director_code, echo_json, terminal
-from archive_service.domain.actor import Actor
+from archive_service.cli.common import (PERIODS, YEAR, current_archive, director_code, echo_json, terminal,
+                                        terminal_if_named)
 from archive_service.domain.periods import set_periods_title
 from archive_service.errors import ArchiveError
 from archive_service.services import backup
@@ -29,11 +29,6 @@ def _day(iso: str) -> str:
     return dt.date.fromisoformat(iso[:10]).strftime("%d.%m.%Y")
 
 
-def _who() -> Actor:
-    """The command line acts as the deputy head (the journal prints «заместитель директора»)."""
-    return terminal("deputy")
-
-
 @backup_cli.command("create")
 @YEAR
 @PERIODS
@@ -45,9 +40,10 @@ def backup_create(academic_year: str, periods: tuple[str, ...], month: str | Non
     archive = current_archive()
     if month and not MONTH.fullmatch(month):
         raise click.BadParameter("ожидается ГГГГ-ММ, например 2026-12", param_hint="--month")
+    who = terminal("close_period")  # the deputy head makes a period's copy, as on the period's page
     try:
         result = CreateBackup(archive.uow(), archive.store, archive.media(), academic_year, periods,
-                              actor=_who(), now=archive.now(), month=month).run()
+                              actor=who, now=archive.now(), month=month).run()
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     if result.resumed:
@@ -63,9 +59,9 @@ def backup_create(academic_year: str, periods: tuple[str, ...], month: str | Non
 @backup_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Вывести список в JSON.")
 def backup_list(as_json: bool) -> None:
-    """Список резервных копий."""
+    """Список резервных копий (с --as просмотр записывается в журнал пользования копиями)."""
     archive = current_archive()
-    rows = backup.list_backups(archive.uow(), actor=_who(), now=archive.now())
+    rows = backup.list_backups(archive.uow(), actor=terminal_if_named("manage_backups"), now=archive.now())
     if as_json:
         echo_json([r.as_dict() for r in rows])
         return
@@ -87,7 +83,8 @@ def backup_audit(as_json: bool) -> None:
     Код 0 — всё в порядке или восстановлено; 1 — тревога (повреждены обе копии).
     """
     archive = current_archive()
-    findings = backup.audit_backups(archive.uow(), archive.media(), actor=_who(), now=archive.now())
+    findings = backup.audit_backups(archive.uow(), archive.media(), actor=terminal("manage_backups"),
+                                    now=archive.now())
     alarms = [f for f in findings if f.outcome == "alarm"]
     if as_json:
         echo_json([f.__dict__ for f in findings])
@@ -110,10 +107,10 @@ def backup_restore(set_id: str, target: Path, purpose: str) -> None:
     """Восстановить набор (нужен код доступа директора); результат — проверенный BagIt.
 
     Папка должна быть новой или пустой."""
-    archive = current_archive()
+    archive, who = current_archive(), terminal("manage_backups")
     try:
         backup.check_restore_target(target, archive.own_state())  # before the code is asked
-        bag = backup.restore_backup(archive.uow(), archive.media(), set_id, director_code(), target, actor=_who(),
+        bag = backup.restore_backup(archive.uow(), archive.media(), set_id, director_code(), target, actor=who,
                                     purpose=purpose, now=archive.now(), own_state=archive.own_state())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
@@ -125,10 +122,10 @@ def backup_restore(set_id: str, target: Path, purpose: str) -> None:
 def backup_reseal(set_id: str) -> None:
     """Перевести набор, запечатанный кодом, на ключ архива: новый набор с тем же содержимым на обоих
     носителях (прежний остаётся на носителях однократной записи). Нужен код этого набора."""
-    archive = current_archive()
+    archive, who = current_archive(), terminal("manage_backups")
     try:
         made = reseal_backup(archive.uow(), archive.media(), set_id, director_code("Код доступа к набору"),
-                             actor=_who(), now=archive.now())
+                             actor=who, now=archive.now())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     for copy in made.copies:

@@ -1,6 +1,6 @@
 """`archive-service backup key ...`: the director's archive key that opens backups.
 
-The person at the terminal acts as the director. Codes are asked with hidden input (a new one
+The person named at the terminal (`--as LOGIN`) is the director. Codes are asked with hidden input (a new one
 twice), or taken from `ARCHIVE_BACKUP_CODE` (the director's code), `ARCHIVE_BACKUP_NEW_CODE` (a
 new one) and `ARCHIVE_ESCROW_CODE` (the escrow copy's) for automation; never stored or printed.
 """
@@ -30,7 +30,8 @@ def _new_code(variable: str, prompt: str) -> tuple[str, str]:
 
 
 def _director() -> Actor:
-    return terminal("director")
+    """The director named at the terminal (asked before any code is)."""
+    return terminal("manage_archive_key")
 
 
 def _shown(info: KeyInfo) -> None:
@@ -43,10 +44,10 @@ key_cli = AppGroup("key", help="Ключ архива директора: без
 @key_cli.command("init")
 def key_init() -> None:
     """Создать ключ архива: директор задаёт код доступа (дважды)."""
-    archive = current_archive()
+    archive, who = current_archive(), _director()
     code, again = _new_code("ARCHIVE_BACKUP_CODE", "Новый код доступа директора")
     try:
-        info = archive_keys.init_key(archive.uow(), code, again, actor=_director(), now=archive.now(),
+        info = archive_keys.init_key(archive.uow(), code, again, actor=who, now=archive.now(),
                                      params=archive.settings.key_sealing)
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
@@ -56,11 +57,11 @@ def key_init() -> None:
 
 def _recode(service: Callable[..., KeyInfo], new_prompt: str, done: str) -> None:
     """Change the code or rotate the key: the current code, then the new one twice."""
-    archive = current_archive()
+    archive, who = current_archive(), _director()
     code = director_code("Нынешний код доступа директора")
     new, again = _new_code("ARCHIVE_BACKUP_NEW_CODE", new_prompt)
     try:
-        info = service(archive.uow(), code, new, again, actor=_director(), now=archive.now(),
+        info = service(archive.uow(), code, new, again, actor=who, now=archive.now(),
                        params=archive.settings.key_sealing)
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None

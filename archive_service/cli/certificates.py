@@ -50,7 +50,7 @@ def certificate_command(student: str, birth_date: str, requested_by: str, purpos
     try:
         row = certificates.issue_certificate(archive.uow(), archive.store, archive.settings.templates_dir, student,
                                              born, requested_by=requested_by, purpose=purpose,
-                                             actor=terminal("secretary"), now=archive.now(), today=issued_on,
+                                             actor=terminal("issue_certificates"), now=archive.now(), today=issued_on,
                                              secretary=secretary)
         _, pdf = certificates.certificate_file(archive.uow(), archive.store, row.year, row.number)
     except (ArchiveError, StorageError) as err:

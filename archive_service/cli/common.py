@@ -1,11 +1,20 @@
 """What every `archive-service` command shares: the archive, who is acting, the common options,
 and output in Russian (or JSON with `--json`). Command modules import this one and nothing else
-of the command line, so the package has no import cycles."""
+of the command line, so the package has no import cycles.
+
+Who acts is a named account, never the terminal's operating-system user: `archive-service --as
+LOGIN …`, or the installation's `ARCHIVE_OPERATOR=LOGIN` (cron jobs). A command that acts on
+archive material asks `terminal(action)` for its actor before it does anything: with nobody named
+it is refused (`NOBODY`), and the account must exist, be active and hold a role the permission
+table gives `action` (`services.operators`). Read-only commands ask nothing, or
+`terminal_if_named(action)` when a look is journaled for whoever is named.
+"""
 
 from __future__ import annotations
 
 import getpass
 import json
+import os
 import socket
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,8 +23,9 @@ import click
 from flask import current_app
 
 from archive_service.bootstrap import Archive
-from archive_service.domain.actor import TERMINAL_PREFIX, Actor
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
+from archive_service.services import operators
 
 
 def current_archive() -> Archive:
@@ -23,19 +33,66 @@ def current_archive() -> Archive:
     return current_app.extensions["archive"]
 
 
-def terminal_actor() -> str:
-    """Who acts at the terminal: the operating-system account."""
-    return f"{TERMINAL_PREFIX}{getpass.getuser()}"
+OPERATOR_VARIABLE = "ARCHIVE_OPERATOR"
+"""The login the installation acts as when `--as` is not given (e.g. in a cron job's environment)."""
+NOBODY = f"Укажите, от чьего имени действуете: --as ЛОГИН или переменная {OPERATOR_VARIABLE}"
+_NAMED = "archive_service.operator"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.meta[_NAMED] = value  # shared with every command nested under the group
+    return value
+
+
+OPERATOR_OPTION = click.Option(
+    ["--as", "operator"], metavar="ЛОГИН", expose_value=False, callback=_remember,
+    help=f"От чьего имени действовать: имя для входа учётной записи (по умолчанию — из {OPERATOR_VARIABLE}). "
+         "Нужно командам, которые что-то меняют в архиве.")
+"""The group's `--as LOGIN` (the `archive-service` command and the application's own group)."""
+
+
+def named_login() -> str:
+    """The login named for this run: `--as`, else `ARCHIVE_OPERATOR`, else ""."""
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get(_NAMED) if ctx is not None else None
+    return (given or os.environ.get(OPERATOR_VARIABLE, "")).strip()
 
 
 def terminal_origin() -> str:
     """Where the action comes from: this machine."""
-    return f"cli@{socket.gethostname()}"
+    return f"командная строка на {socket.gethostname()}"
 
 
-def terminal(role: str) -> Actor:
-    """The person at the terminal acting in `role` (a code of `ROLES`), as services are given them."""
-    return Actor(terminal_actor(), role, terminal_origin())
+def setup_origin() -> str:
+    """Where the first administrator of a new installation was created: the machine and, since no
+    account names anyone yet, the operating-system account (in the audit log only)."""
+    return f"первичная настройка: {terminal_origin()}, пользователь системы {getpass.getuser()}"
+
+
+def terminal(action: str) -> Actor:
+    """The named account acting at the terminal, as services are given it. A command that acts on
+    archive material calls this before it asks or writes anything: nobody named, an unknown or
+    disabled account, or one whose role may not perform `action` (an action of the permission
+    table, as the web checks it) ends the command with a Russian message, nothing written."""
+    login = named_login()
+    if not login:
+        raise click.ClickException(NOBODY)
+    return _account(login, action)
+
+
+def terminal_if_named(action: str) -> Actor | None:
+    """The named account for a read-only command that records a look when someone is named (a
+    journaled list); None when nobody is. A named account is checked as by `terminal`."""
+    login = named_login()
+    return _account(login, action) if login else None
+
+
+def _account(login: str, action: str) -> Actor:
+    try:
+        return operators.operator(current_archive().uow(), login, action, origin=terminal_origin())
+    except ArchiveError as err:
+        raise fail(err) from None
 
 
 def echo_json(data: Any) -> None:

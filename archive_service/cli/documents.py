@@ -24,7 +24,7 @@ documents_cli = AppGroup("documents", help="Изготовленные доку�
 
 def close_period(academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...], quiet: bool) -> CopiesMade:
     archive = current_archive()
-    command = ClosePeriod(archive.uow(), archive.runner, academic_year, periods, actor=terminal("deputy"),
+    command = ClosePeriod(archive.uow(), archive.runner, academic_year, periods, actor=terminal("close_period"),
                           clock=archive.clock, class_names=classes, options=archive.render_options)
     try:
         jobs = command.validate()
@@ -90,7 +90,7 @@ def documents_export(academic_year: str, periods: tuple[str, ...], classes: tupl
     archive = current_archive()
     try:
         exported = documents.export_documents(archive.uow(), archive.store, target, academic_year, periods, classes,
-                                              actor=terminal("deputy"), now=archive.now())
+                                              actor=terminal("view_period"), now=archive.now())
     except (ArchiveError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     for note in exported.notes:

@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 from archive_service.cli.backup import backup_cli
 from archive_service.cli.backup_key import key_cli
 from archive_service.cli.certificates import certificate_command, certificates_cli
+from archive_service.cli.common import OPERATOR_OPTION
 from archive_service.cli.demo import demo_command
 from archive_service.cli.documents import documents_cli, period_cli
 from archive_service.cli.register import register_cli, retention_cli
@@ -27,6 +28,9 @@ from archive_service.cli.users import users_cli
 
 def register_commands(app: Flask) -> None:
     backup_cli.add_command(key_cli)  # `backup key …`
+    # `--as LOGIN` on the application's own group as well (`app.test_cli_runner()` invokes it);
+    # `archive-service --as LOGIN …` takes it on `main`
+    app.cli.params.append(OPERATOR_OPTION)
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli):
@@ -82,4 +86,7 @@ class ArchiveCommandLine(FlaskGroup):
 
 
 main = ArchiveCommandLine(name="archive-service", create_app=_create_app, add_version_option=False,
-                          help="Архив электронного классного журнала.")
+                          params=[OPERATOR_OPTION],
+                          help="Архив электронного классного журнала. Команды, которые что-то меняют в архиве, "
+                               "выполняются от имени учётной записи: archive-service --as ЛОГИН … (или "
+                               "переменная ARCHIVE_OPERATOR).")

@@ -51,7 +51,7 @@ def register_add(document_id: str, handed_over_by: str, accepted_by: str, room: 
         row = register.RegisterDocument(archive.uow(), document_id, handed_over_by=handed_over_by,
                                         accepted_by=accepted_by, placement=register.Placement(room, cabinet, folder),
                                         on=_date(on, "--date") if on else archive.clock.today(),
-                                        paper_only=paper_only, actor=terminal("secretary"),
+                                        paper_only=paper_only, actor=terminal("keep_register"),
                                         now=archive.now(), zone=archive.settings.timezone).run()
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
@@ -95,7 +95,7 @@ def retention_rule(kind: str, years: int | None, case_index: str | None, basis: 
     try:
         if years is not None or case_index is not None or basis is not None:
             register.set_rule(archive.uow(), kind, years=years, case_index=case_index, basis=basis,
-                              actor=terminal("secretary"), now=archive.now())
+                              actor=terminal("keep_register"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     rule = register.rules(archive.uow())[kind]
@@ -119,7 +119,7 @@ def _move(action: str, number: str, person: str, purpose: str, on: str | None, r
                  else working_days_after(day, archive.settings.issue_working_days))
     try:
         register.move_file(archive.uow(), year, num, action, person=person, purpose=purpose, on=day,
-                           return_by=until, actor=terminal("secretary"), now=archive.now())
+                           return_by=until, actor=terminal("keep_register"), now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
     done = f"выдано ({person}), вернуть до {until:%d.%m.%Y}" if until else f"возвращено в архив ({person})"
@@ -157,9 +157,9 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
     try:
         if reason:
             register.place_hold(archive.uow(), year, num, reason=reason, on=_date(on, "--date"),
-                                actor=terminal("secretary"), now=archive.now())
+                                actor=terminal("keep_register"), now=archive.now())
         else:
-            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=terminal("secretary"),
+            register.release_hold(archive.uow(), year, num, on=_date(on, "--date"), actor=terminal("keep_register"),
                                   now=archive.now())
     except ArchiveError as err:
         raise click.ClickException(str(err)) from None
@@ -167,11 +167,14 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
 
 
 def _printout(what: str, year: int | None, out: Path) -> int:
-    archive = current_archive()
+    from archive_service.services.register_printout import format_problem
+
+    archive, fmt = current_archive(), out.suffix.lower().lstrip(".")
+    if problem := format_problem(fmt):  # the command's own mistake is said before anyone is asked for
+        raise click.BadParameter(problem, param_hint="--out")
     try:
-        data, count = register.printout(archive.uow(), archive.settings.templates_dir, what,
-                                        out.suffix.lower().lstrip("."), year=year, actor=terminal("secretary"),
-                                        now=archive.now(), zone=archive.zone)
+        data, count = register.printout(archive.uow(), archive.settings.templates_dir, what, fmt, year=year,
+                                        actor=terminal("read_register"), now=archive.now(), zone=archive.zone)
     except ArchiveError as err:
         raise click.BadParameter(str(err), param_hint="--out") from None
     out.write_bytes(data)
@@ -267,23 +270,23 @@ def _dry_run(on: dt.date, as_json: bool) -> None:
 
 def _next_step() -> dict:
     """Carry out the approved act; else say the proposed one awaits the director; else compose one.
-    The command line composes and carries out acts in the secretary's role (the director's approval
-    is the safeguard, and it needs the director's account and password)."""
+    The secretary named at the terminal composes and carries out acts (the director's approval is
+    the safeguard, and it needs the director's account and password)."""
     from archive_service.services import disposal
 
-    archive = current_archive()
+    archive, who = current_archive(), terminal("compose_disposal")
     acts = disposal.list_acts(archive.uow())
     pending = [a for a in acts if a["status"] == "approved"]
     proposed = [a for a in acts if a["status"] == "proposed"]
     if pending:
         return disposal.ExecuteAct(archive.uow(), archive.store, archive.settings.templates_dir, archive.media(),
-                                   pending[0]["act"], clock=archive.clock, actor=terminal("secretary")).run()
+                                   pending[0]["act"], clock=archive.clock, actor=who).run()
     if proposed:
         click.echo(f"Акт № {proposed[0]['act']} составлен и ждёт утверждения директором: "
                    f"archive-service retention approve {proposed[0]['act']} --login ИМЯ_ДИРЕКТОРА", err=True)
         return {**proposed[0], "blocked": [], "deleted_sets": [], "left_sets": []}
     return {**disposal.ComposeAct(archive.uow(), archive.store, archive.settings.templates_dir, clock=archive.clock,
-                                  actor=terminal("secretary")).run(),
+                                  actor=who).run(),
             "blocked": [], "deleted_sets": [], "left_sets": []}
 
 

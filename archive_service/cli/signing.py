@@ -17,11 +17,11 @@ from tqdm import tqdm
 
 from archive_service.cli.common import CLASSES, PERIODS, YEAR, current_archive, echo_json, terminal
 from archive_service.config import ConfigError
+from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
 from archive_service.key_specs import CryptoProKey, ExternalKey, KeySpec, Pkcs12File, TokenKey
 from archive_service.services.renewal import check_signed_documents, documents_at_risk, renew_timestamps
 from archive_service.services.signing import (
-    SIGNING_ROLE,
     AllSigned,
     SignDocuments,
     SigningOutcome,
@@ -79,15 +79,16 @@ def sign_command(academic_year: str, periods: tuple[str, ...], classes: tuple[st
         raise click.UsageError("укажите ровно один ключ: --pkcs12 ФАЙЛ; или --pkcs11-lib, --pkcs11-token и "
                                "--pkcs11-key; или --external-command и --external-cert; или "
                                "--cryptopro-thumbprint и --external-cert (и, если нужно, --cryptopro-pin-env)")
+    director = terminal("sign_documents")  # the director named at the terminal, before the key is asked
     try:
         if pkcs12:
             key = Pkcs12File(pkcs12, _secret("Пароль ключа"))
             with current_archive().signer(key):
                 pass  # a wrong password is said here, before any worker starts
-            _sign_pkcs12_in_processes(key, academic_year, periods, classes)
+            _sign_pkcs12_in_processes(key, academic_year, periods, classes, director)
         else:
             _sign_with(_key(external_command, external_cert, cryptopro_thumbprint, cryptopro_pin_env, token),
-                       academic_year, periods, classes)
+                       academic_year, periods, classes, director)
     except (SigningError, ConfigError) as err:
         raise click.ClickException(str(err)) from None
 
@@ -106,14 +107,15 @@ def _key(external_command: str | None, external_cert: Path | None, cryptopro_thu
     return TokenKey(library, label, key, _secret("PIN токена").decode())
 
 
-def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
+def _sign_with(key: KeySpec, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...],
+               director: Actor) -> None:
     with current_archive().signer(key) as signer:
-        _sign_batch(signer, academic_year, periods, classes)
+        _sign_batch(signer, academic_year, periods, classes, director)
 
 
 def _sign_pkcs12_in_processes(key: Pkcs12File, academic_year: str, periods: tuple[str, ...],
-                              classes: tuple[str, ...]) -> None:
-    archive, director = current_archive(), terminal(SIGNING_ROLE)
+                              classes: tuple[str, ...], director: Actor) -> None:
+    archive = current_archive()
     check_signer(director)
     pending = awaiting_signature(archive.uow(), academic_year, periods, classes)
     if not pending:
@@ -145,7 +147,8 @@ def _nothing_to_sign(err: ArchiveError) -> None:
     click.echo(f"Подписывать нечего: {err}.")
 
 
-def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...]) -> None:
+def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: tuple[str, ...],
+                director: Actor) -> None:
     archive = current_archive()
     bar = tqdm(desc="Подписание", unit="док", file=sys.stderr, disable=None, leave=False)
 
@@ -155,7 +158,7 @@ def _sign_batch(signer, academic_year: str, periods: tuple[str, ...], classes: t
             bar.write(f"ОШИБКА {outcome.class_name} {outcome.period_code} {outcome.document_id}: {outcome.message}")
 
     # the operator who holds the key's password is the director
-    command = SignDocuments(archive.uow(), archive.store, {academic_year: periods}, actor=terminal(SIGNING_ROLE),
+    command = SignDocuments(archive.uow(), archive.store, {academic_year: periods}, actor=director,
                             now=archive.now, class_names=classes, on_done=done, zone=archive.settings.timezone)
     try:
         outcomes = command.run(signer)
@@ -244,7 +247,7 @@ def signatures_renew(days: int | None) -> None:
     archive = current_archive()
     try:
         results = renew_timestamps(archive.uow(), archive.store, archive.timestamper(), archive.trust(),
-                                   now=archive.now(), horizon=_horizon(days), actor=terminal("admin"))
+                                   now=archive.now(), horizon=_horizon(days), actor=terminal("manage_media"))
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
     for doc, error in results:

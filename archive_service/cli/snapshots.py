@@ -42,7 +42,7 @@ def _import_files(files: list[Path], reason: str | None, *, quiet: bool = False)
     archive = current_archive()
     tally: Counter = Counter()
     bar = tqdm(files, desc="Импорт", unit="снимок", file=sys.stderr, disable=None, leave=False)
-    for outcome in ingest_paths(archive.uow, bar, reason=reason, actor=terminal("deputy"), clock=archive.now):
+    for outcome in ingest_paths(archive.uow, bar, reason=reason, actor=terminal("pull_source"), clock=archive.now):
         tally[outcome.status] += 1
         if outcome.status == "rejected" or not quiet:
             for line in outcome.lines():

@@ -54,6 +54,7 @@ def _extra(pairs: tuple[str, ...]) -> dict[str, str]:
 def source_add(name: str, system: str, url: str, login: str, school: str, extra: tuple[str, ...]) -> None:
     """Добавить источник NAME. Пароль (токен) вводится скрыто или берётся из ARCHIVE_SOURCE_PASSWORD; ключ
     разработчика ЭлЖур — из ARCHIVE_SOURCE_DEVKEY. Оба хранятся только зашифрованными."""
+    who = terminal("configure_sources")  # before any secret is asked
     secret = os.environ.get("ARCHIVE_SOURCE_PASSWORD") or click.prompt(
         "Пароль или токен", hide_input=True, default="", show_default=False)
     extras = _extra(extra)
@@ -64,7 +65,7 @@ def source_add(name: str, system: str, url: str, login: str, school: str, extra:
     try:
         sources.add_source(archive.uow(), archive.source_box, name=name, system=system, url=url, login=login,
                            secret=secret, systems=archive.connectors.systems, school=school, extra=extras,
-                           actor=terminal("admin"), now=archive.now())
+                           actor=who, now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Источник «{name}» добавлен; пароль хранится зашифрованным. "
@@ -98,7 +99,7 @@ def source_test(name: str) -> None:
     archive = current_archive()
     try:
         info = sources.test_source(archive.uow(), archive.source_box, archive.open_connector, name,
-                                   actor=terminal("admin"), now=archive.now())
+                                   actor=terminal("configure_sources"), now=archive.now())
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     click.echo(f"Вход выполнен: {info.system}, {info.school}, {info.academic_year} учебный год.")
@@ -113,7 +114,7 @@ def source_remove(name: str) -> None:
     """Удалить источник NAME (история выгрузок сохраняется)."""
     archive = current_archive()
     try:
-        sources.remove_source(archive.uow(), name, actor=terminal("admin"), now=archive.now())
+        sources.remove_source(archive.uow(), name, actor=terminal("configure_sources"), now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Источник «{name}» удалён.")
@@ -142,7 +143,7 @@ def source_pull(name: str, academic_year: str, period: str, class_name: str | No
     archive = current_archive()
     try:
         report = PullSource(archive.uow(), archive.source_box, archive.open_connector, name, academic_year, period,
-                            terminal("deputy"), archive.now, class_name, record_dir).run()
+                            terminal("pull_source"), archive.now, class_name, record_dir).run()
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     _print_report(report)
@@ -163,7 +164,7 @@ def source_replay(folder: Path, system: str | None, academic_year: str | None, p
     archive = current_archive()
     try:
         report = source_runs.replay(archive.uow(), archive.open_replay, folder, system, academic_year, period,
-                                    class_name, store=not show, actor=terminal("deputy"), now=archive.now)
+                                    class_name, store=not show, actor=terminal("pull_source"), now=archive.now)
     except (SourceError, ArchiveError) as err:
         raise fail(err) from None
     if show:

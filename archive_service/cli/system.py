@@ -6,7 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from archive_service.cli.common import AS_JSON, current_archive, echo_rows, fail, terminal
-from archive_service.domain.permissions import sole_role
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, tokens
 
@@ -27,7 +26,7 @@ def db_upgrade() -> None:
 def token_create(name: str) -> None:
     """Выдать токен API (NAME — для кого, например «Сетевой город»). Токен показывается один раз."""
     archive = current_archive()
-    token_id, token = tokens.issue_token(archive.uow(), name, actor=terminal(sole_role("manage_accounts")),
+    token_id, token = tokens.issue_token(archive.uow(), name, actor=terminal("manage_accounts"),
                                          now=archive.now())
     click.echo(f"Токен №{token_id} для «{name}» (сохраните, он больше не будет показан):")
     click.echo(token)
@@ -48,7 +47,7 @@ def token_revoke(token_id: int) -> None:
     """Отозвать токен по номеру."""
     archive = current_archive()
     try:
-        tokens.revoke_token(archive.uow(), token_id, actor=terminal(sole_role("manage_accounts")), now=archive.now())
+        tokens.revoke_token(archive.uow(), token_id, actor=terminal("manage_accounts"), now=archive.now())
     except ArchiveError as err:
         raise fail(err) from None
     click.echo(f"Токен №{token_id} отозван.")

@@ -1,4 +1,8 @@
-"""`archive-service users ...`: accounts of the web application (the administrator's work)."""
+"""`archive-service users ...`: accounts of the web application (the administrator's work).
+
+An administrator acts by name (`--as LOGIN`); the one exception is the first administrator of a
+new installation, created with no account to name (`services.operators.CreateFirstAdmin`).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from typing import Any, Callable
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import current_archive, echo_json, fail, terminal
-from archive_service.domain.permissions import sole_role
+from archive_service.cli.common import NOBODY, current_archive, echo_json, fail, named_login, setup_origin, terminal
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts
+from archive_service.services import accounts, operators
 
 users_cli = AppGroup("users", help="Пользователи веб-приложения и их роли.")
 ROLE = click.Choice(sorted(ROLES))
@@ -22,11 +25,27 @@ PERMANENT = click.option("--permanent", is_flag=True,
 
 
 def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any, **options: Any) -> accounts.User:
-    """Run an account command as the administrator at the terminal."""
+    """Run an account command as the administrator named at the terminal."""
     archive = current_archive()
+    actor = terminal("manage_accounts")
     try:
-        return command(archive.uow(), *args, actor=terminal(sole_role("manage_accounts")), now=archive.now(),
-                       **options).run()
+        return command(archive.uow(), *args, actor=actor, now=archive.now(), **options).run()
+    except ArchiveError as err:
+        raise fail(err) from None
+
+
+def _create_first(login: str, full_name: str, role: str, password: str, temporary: bool) -> accounts.User:
+    """The first account of a new installation, nobody named: only an administrator, who creates
+    their own account («первичная настройка» in the audit log's origin)."""
+    archive = current_archive()
+    if not operators.no_accounts(archive.uow()):
+        raise click.ClickException(NOBODY)
+    if role != operators.FIRST_ROLE:
+        raise click.ClickException(f"учётных записей ещё нет: первым создаётся администратор (--role "
+                                   f"{operators.FIRST_ROLE}), он и создаёт остальных")
+    try:
+        return operators.CreateFirstAdmin(archive.uow(), login, full_name, password, origin=setup_origin(),
+                                          now=archive.now(), temporary=temporary).run()
     except ArchiveError as err:
         raise fail(err) from None
 
@@ -38,10 +57,16 @@ def _run(command: Callable[..., accounts.AccountCommand[Any]], *args: Any, **opt
 @click.option("--password", help="Пароль (не короче 10 символов); без него — создаётся и печатается.")
 @PERMANENT
 def users_create(login: str, full_name: str, role: str, password: str | None, permanent: bool) -> None:
-    """Создать пользователя (его пароль временный: при первом входе он сменит его на свой)."""
+    """Создать пользователя (его пароль временный: при первом входе он сменит его на свой).
+
+    Создаёт администратор от своего имени (--as ЛОГИН). Первого администратора новой установки,
+    пока учётных записей нет, можно создать без --as."""
     generated = password is None
     password = password or accounts.generate_password()
-    user = _run(accounts.CreateUser, login, full_name, role, password, temporary=not permanent)
+    if named_login():
+        user = _run(accounts.CreateUser, login, full_name, role, password, temporary=not permanent)
+    else:
+        user = _create_first(login, full_name, role, password, not permanent)
     click.echo(f"Создан {user.login}: {user.full_name}, {ROLES[user.role]}."
                + (f" Пароль: {password}" if generated else "")
                + ("" if permanent else " При первом входе пароль нужно будет сменить."))

@@ -25,17 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive_service.domain.actor import Actor
-from archive_service.domain.permissions import sole_role
 from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
-from archive_service.services import (accounts, archive_keys, backup, certificates, documents, register, snapshots,
-                                      tokens)
+from archive_service.services import (accounts, archive_keys, backup, certificates, documents, operators, register,
+                                      snapshots, tokens)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
-from archive_service.services.signing import SIGNING_ROLE, SignDocuments
+from archive_service.services.signing import SignDocuments
 from signing import create_demo_pki
 from signing.cryptopro import openssl_gost_command
 from signing.gost_pki import create_gost_pki
@@ -83,28 +82,31 @@ class DemoFailed(ArchiveError):
     """A step of the demo did not complete (what went wrong was said above it)."""
 
 
-def run_demo(archive: Archive, *, seed: int, actor: Actor, say: Say) -> None:
+def run_demo(archive: Archive, *, seed: int, origin: str, say: Say) -> None:
     """The whole demo, step by step; raises `DemoFailed` (or another `ArchiveError`) when a step fails.
-    `actor` is the person at the terminal: each step acts as them in the role the step needs
-    (`acting_as`), from their origin."""
+    Each step is done by the demo account whose work it is, by name (`demo_people`), from `origin`
+    (the machine the demo runs on): the demo's accounts are made first, by the demo's administrator."""
     started = time.perf_counter()
     archive = on_demo_clock(archive)
     say(f"Дата демонстрации: {archive.clock.today():%d.%m.%Y} (учебный год {DEMO_YEAR} завершён, "
         "снимки выгружены)")
     out = archive.settings.home / "demo-data"
-    deputy = acting_as(actor, "deputy")
+    people = demo_people(origin)
+    passwords = _demo_accounts(archive, people["admin"])
+    deputy = people["zavuch"]
     _make_school(archive, out, seed, deputy, say)
     _close_term(archive, deputy, say)
-    exported = _sign(archive, out, acting_as(actor, SIGNING_ROLE), say)
-    _back_up(archive, exported, deputy, say)
-    _register(archive, exported, acting_as(actor, "secretary"), say)
-    accounts_file = _grant_access(archive, acting_as(actor, sole_role("manage_accounts")), say)
+    exported = _sign(archive, out, people["director"], say)
+    _back_up(archive, exported, deputy, people["director"], say)
+    _register(archive, exported, people["secretary"], say)
+    accounts_file = _grant_access(archive, people["admin"], passwords, say)
     _tell_where(archive, out, exported, accounts_file, time.perf_counter() - started, say)
 
 
-def acting_as(actor: Actor, role: str) -> Actor:
-    """The same person, from the same place, acting in `role` (a code of `ROLES`)."""
-    return replace(actor, role=role)
+def demo_people(origin: str) -> dict[str, Actor]:
+    """Each demo account acting in its role, by its full name, from `origin`, by login."""
+    return {login: Actor(name, role, operators.named_origin(origin, login), login)
+            for login, (name, role) in DEMO_ACCOUNTS.items()}
 
 
 def _make_school(archive: Archive, out: Path, seed: int, deputy: Actor, say: Say) -> None:
@@ -208,10 +210,9 @@ def _sign(archive: Archive, out: Path, director: Actor, say: Say) -> Path:
     return exported
 
 
-def _archive_key(archive: Archive, actor: Actor, say: Say) -> None:
+def _archive_key(archive: Archive, director: Actor, say: Say) -> None:
     """The demo director sets the archive key's code (once per installation)."""
     if not archive_keys.key_status(archive.uow()):
-        director = replace(actor, person=DEMO_ACCOUNTS["director"][0], role="director")
         archive_keys.init_key(archive.uow(), DEMO_BACKUP_CODE, DEMO_BACKUP_CODE, actor=director, now=archive.now(),
                               params=archive.settings.key_sealing)
     key = archive_keys.key_status(archive.uow())[0]
@@ -219,10 +220,9 @@ def _archive_key(archive: Archive, actor: Actor, say: Say) -> None:
         "(копия делается без кода, восстановление — с ним; код записан и в файл учётных записей демо)")
 
 
-def _back_up(archive: Archive, exported: Path, actor: Actor, say: Say) -> None:
+def _back_up(archive: Archive, exported: Path, deputy: Actor, director: Actor, say: Say) -> None:
     say("6. Резервная копия четверти на носителях A и B, запечатанная ключом архива директора")
-    _archive_key(archive, actor, say)
-    deputy = replace(actor, person=DEMO_ACCOUNTS["zavuch"][0])  # named on the act, as on paper
+    _archive_key(archive, director, say)
     made = CreateBackup(archive.uow(), archive.store, archive.media(), DEMO_YEAR, DEMO_TERM,
                         actor=deputy, now=archive.now()).run()
     for copy in made.copies:
@@ -279,8 +279,16 @@ def _demo_account(archive: Archive, login: str, name: str, role: str, actor: Act
     return password
 
 
-def _grant_access(archive: Archive, actor: Actor, say: Say) -> Path:
-    """As the administrator: the journal system's API token and the web accounts."""
+def _demo_accounts(archive: Archive, admin: Actor) -> dict[str, str]:
+    """The demo's accounts, made (or given fresh passwords) by the demo's administrator before any
+    step: every step is done by one of them. The administrator's own account is made first, by
+    themself, as the first administrator of a new installation is. Login → password."""
+    first = sorted(DEMO_ACCOUNTS, key=lambda login: login != admin.account)
+    return {login: _demo_account(archive, login, *DEMO_ACCOUNTS[login], admin) for login in first}
+
+
+def _grant_access(archive: Archive, actor: Actor, passwords: dict[str, str], say: Say) -> Path:
+    """As the administrator: the journal system's API token; the web accounts made at the start."""
     existing = [t for t in tokens.list_tokens(archive.uow()) if t.name == "demo-journal" and not t.revoked_at]
     say("8. Доступ для системы электронного журнала (API)")
     if existing:
@@ -292,8 +300,7 @@ def _grant_access(archive: Archive, actor: Actor, say: Say) -> Path:
     accounts_file = archive.settings.home / "demo-accounts.txt"
     lines = []
     for login, (name, role) in DEMO_ACCOUNTS.items():
-        password = _demo_account(archive, login, name, role, actor)
-        lines.append(f"{login:<10} {password}   {ROLES[role]}: {name}")
+        lines.append(f"{login:<10} {passwords[login]}   {ROLES[role]}: {name}")
         say(f"   {lines[-1]}")
     lines.append(f"код доступа директора к резервным копиям (ключ архива): {DEMO_BACKUP_CODE}")
     accounts_file.touch(mode=0o600)

@@ -3,10 +3,10 @@ journal line and printed act is written from.
 
 An `Actor` is a person (their full name as it is printed: «Петрова Анна Сергеевна»), the role they
 act in (a code of `ROLES`), and where the action came from (`origin`: «web 10.0.0.7», «командная
-строка на archive-01», «по расписанию»). `account` is the login when there is one; a scheduled job
-or the terminal's operating-system account has none. Entry points build the actor (the web from
-the signed-in account, the command line from `--as LOGIN` or the terminal, Celery beat as the
-system); services receive it and never build one themselves.
+строка на archive-01, учётная запись zavuch», «по расписанию»). `account` is the login when there
+is one; a scheduled job has none. Entry points build the actor (the web from the signed-in
+account, the command line from the account named by `--as LOGIN` or `ARCHIVE_OPERATOR`, Celery
+beat as the system); services receive it and never build one themselves.
 """
 
 from __future__ import annotations
@@ -25,21 +25,23 @@ VISITOR_ROLE = "visitor"
 ROLE_WORDS = ROLES | {SYSTEM_ROLE: "система", VISITOR_ROLE: "посетитель без входа"}
 
 TERMINAL_PREFIX = "cli:"
-"""How the command line records who acted at the terminal today: «cli:» and the operating-system
-account («cli:root»). Such a record names no person, so it is never printed as it is."""
+"""How the command line recorded who acted at the terminal before it acted as named accounts:
+«cli:» and the operating-system account («cli:root»). Such old records name no person, so they are
+never printed as they are."""
 UNNAMED_AT_TERMINAL = "администратор (командная строка)"
-"""What paper says instead of «cli:<account>» until command-line users are given names."""
+"""What paper says instead of «cli:<account>» in the records written before that."""
 
 
 def known_name(person: str) -> str:
-    """The person's name as recorded, or "" when the record names nobody (the terminal's account):
-    an act then leaves the name line blank for the signer to write in."""
+    """The person's name as recorded, or "" when the record names nobody (an old record of the
+    terminal's account): an act then leaves the name line blank for the signer to write in."""
     return "" if person.startswith(TERMINAL_PREFIX) else person
 
 
 def printed_name(person: str) -> str:
     """Who acted, as paper prints it: the recorded name, or «администратор (командная строка)»
-    for the terminal's account. The one place that maps a recorded actor to printed words."""
+    for an old record of the terminal's account. The one place that maps a recorded actor to
+    printed words."""
     return known_name(person) or UNNAMED_AT_TERMINAL
 
 

@@ -160,9 +160,9 @@ def render_document(uow: UnitOfWork, store: ContentStore, renderer: DocumentRend
 
 def title_deputy(uow: UnitOfWork, actor: Actor) -> str:
     """Whose name the title sheet's line «Заместитель директора по УВР» prints: the deputy head
-    closing the period with their account (the web, `--as LOGIN`); when the archive itself or the
-    terminal closes it (its person is «cli:…», not a name for paper), the school's only active
-    deputy account; with none or several, nobody (the line is left to be filled by hand)."""
+    closing the period with their account (the web, `--as LOGIN`); when the archive itself closes
+    it (or an actor without an account, like the terminal's «cli:…» of old), the school's only
+    active deputy account; with none or several, nobody (the line is left to be filled by hand)."""
     if actor.role == "deputy" and actor.account:
         return actor.person
     with uow:

@@ -74,6 +74,11 @@ def compile_inventory(uow: UnitOfWork, rows: list[dict], *, covers: int | None, 
         return f"{number}/{today.year}"
 
 
+def format_problem(fmt: str) -> str:
+    """What is wrong with a printout's file format (its file name's extension), or ""."""
+    return "" if fmt in FORMATS else "формат файла: .pdf, .csv или .xlsx"
+
+
 def _rows(uow: UnitOfWork, what: str, year: int | None, today: dt.date) -> list[dict]:
     """The register's rows as printed, or the inventory's (ordered and numbered, destroyed files left
     out); an issued file's row says who has it and until when (overdue on `today`)."""
@@ -108,8 +113,8 @@ def _printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int 
               now: dt.datetime, today: dt.date) -> tuple[bytes, int]:
     from archive_service.rendering import registers
 
-    if fmt not in FORMATS:
-        raise ArchiveError("формат файла: .pdf, .csv или .xlsx")
+    if problem := format_problem(fmt):
+        raise ArchiveError(problem)
     rows = _rows(uow, what, year, today)
     columns, title = ((registers.INVENTORY_COLUMNS, "Опись") if what == "inventory"
                       else (registers.COLUMNS, "Реестр"))

@@ -59,17 +59,19 @@ def _cli_run(app, monkeypatch, tmp_path: Path) -> list[str]:
     runner = app.test_cli_runner()
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", CODE)
     monkeypatch.setenv("ARCHIVE_BACKUP_NEW_CODE", NEW_CODE)
-    changed = runner.invoke(args=["backup", "key", "change"])
+    changed = runner.invoke(args=["--as", "director", "backup", "key", "change"])
     assert changed.exit_code == 0, changed.output
     monkeypatch.delenv("ARCHIVE_BACKUP_NEW_CODE")
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", NEW_CODE)
     outputs = [changed.output, runner.invoke(args=["backup", "key", "show"]).output,
                runner.invoke(args=["backup", "list"]).output]
     for row in backup.list_backups(app.extensions["archive"].uow()):
-        restored = runner.invoke(args=["backup", "restore", row.set_id, "--to", str(tmp_path / "cli" / row.set_id)])
+        restored = runner.invoke(args=["--as", "director",
+                                       "backup", "restore", row.set_id, "--to", str(tmp_path / "cli" / row.set_id)])
         assert restored.exit_code == 0, restored.output
         outputs.append(restored.output)
-    wrong = runner.invoke(args=["backup", "restore", row.set_id, "--to", str(tmp_path / "cli" / "wrong")],
+    wrong = runner.invoke(args=["--as", "director",
+                                "backup", "restore", row.set_id, "--to", str(tmp_path / "cli" / "wrong")],
                           env={"ARCHIVE_BACKUP_CODE": CODE})  # the old code no longer opens the key
     assert wrong.exit_code == 1 and "неверный код доступа" in wrong.output
     return [*outputs, wrong.output]

@@ -20,6 +20,7 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from keys_support import DIRECTOR, FAST, KEY_CODE, with_archive_key
 from storage import WrongAccessCode, build_set
+from web_support import NAMES
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
 NEW_CODE = "кедр-ветер-93-гора"
@@ -179,37 +180,40 @@ def test_an_old_code_sealed_set_restores_with_its_code_and_reseal_moves_it_to_th
 def test_the_key_commands_at_the_terminal(archive, runner, monkeypatch, tmp_path):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     assert "ключ архива ещё не создан" in runner.invoke(args=["backup", "key", "show"]).output
-    refused = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])
+    refused = runner.invoke(args=["--as", "deputy", "backup", "create", "--year", "2026/2027", "--period", "Q2"])
     assert refused.exit_code == 1 and "директор задаёт код доступа" in refused.output
-    mistyped = runner.invoke(args=["backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}x\n")
+    mistyped = runner.invoke(args=["--as", "director", "backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}x\n")
     assert mistyped.exit_code == 1 and "не совпадают" in mistyped.output
-    made = runner.invoke(args=["backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}\n")
+    made = runner.invoke(args=["--as", "director", "backup", "key", "init"], input=f"{KEY_CODE}\n{KEY_CODE}\n")
     assert made.exit_code == 0 and KEY_CODE not in made.output, made.output
     (key,) = archive_keys.key_status(archive.uow())
-    assert key.fingerprint in made.output and key.created_by.startswith("cli:")  # the terminal acts as director
-    created = runner.invoke(args=["backup", "create", "--year", "2026/2027", "--period", "Q2"])  # no code asked
+    assert key.fingerprint in made.output and key.created_by == NAMES["director"]  # --as director
+    created = runner.invoke(args=["--as", "deputy",
+                                  "backup", "create", "--year", "2026/2027", "--period", "Q2"])  # no code asked
     assert created.exit_code == 0, created.output
     listed = runner.invoke(args=["backup", "list"]).output
     assert f"ключ {key.fingerprint}" in listed
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
     monkeypatch.setenv("ARCHIVE_BACKUP_NEW_CODE", NEW_CODE)
-    rotated = runner.invoke(args=["backup", "key", "rotate"])
+    rotated = runner.invoke(args=["--as", "director", "backup", "key", "rotate"])
     assert rotated.exit_code == 0 and "поколение 2" in rotated.output, rotated.output
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", NEW_CODE)
     monkeypatch.setenv("ARCHIVE_ESCROW_CODE", ESCROW_CODE)
-    escrow = runner.invoke(args=["backup", "key", "escrow", "--holder", "Учредитель"])
+    escrow = runner.invoke(args=["--as", "director", "backup", "key", "escrow", "--holder", "Учредитель"])
     assert escrow.exit_code == 0, escrow.output
     shown = runner.invoke(args=["backup", "key", "show"]).output
     assert "Поколение 2 (действующий)" in shown and "копия ключа: Учредитель" in shown
-    assert runner.invoke(args=["backup", "key", "escrow", "--drop"]).exit_code == 0
+    assert runner.invoke(args=["--as", "director", "backup", "key", "escrow", "--drop"]).exit_code == 0
     busy = tmp_path / "занято"
     busy.mkdir()
     (busy / "файл").write_text("x")
     set_id = backup.list_backups(archive.uow())[0].set_id
     monkeypatch.delenv("ARCHIVE_BACKUP_CODE")
-    not_empty = runner.invoke(args=["backup", "restore", set_id, "--to", str(busy)])  # refused before the code
+    not_empty = runner.invoke(args=["--as", "director",
+                                    "backup", "restore", set_id, "--to", str(busy)])  # refused before the code
     assert not_empty.exit_code == 1 and "не пуста" in not_empty.output and "Код доступа" not in not_empty.output
-    restored = runner.invoke(args=["backup", "restore", set_id, "--to", str(tmp_path / "r")], input=f"{NEW_CODE}\n")
+    restored = runner.invoke(args=["--as", "director",
+                                   "backup", "restore", set_id, "--to", str(tmp_path / "r")], input=f"{NEW_CODE}\n")
     assert restored.exit_code == 0 and "восстановлен и проверен" in restored.output, restored.output
 
 
@@ -218,7 +222,7 @@ def test_reseal_at_the_terminal_and_the_act_shows_the_key(archive, runner, inges
 
     old = _old_set(archive, "старый код 1234")
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", "старый код 1234")
-    moved = runner.invoke(args=["backup", "reseal", old])
+    moved = runner.invoke(args=["--as", "director", "backup", "reseal", old])
     assert moved.exit_code == 0 and "перезапечатан ключом архива" in moved.output, moved.output
     new = backup.list_backups(archive.uow())[-1].set_id
     assert f"перезапечатан в {new}" in runner.invoke(args=["backup", "list"]).output

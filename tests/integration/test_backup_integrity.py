@@ -138,11 +138,12 @@ def test_a_damaged_marker_on_medium_a_is_repaired_by_the_audit_and_the_set_resto
         marker.unlink()
     else:
         marker.write_bytes(data[:20])
-    audited = runner.invoke(args=["backup", "audit"])
+    audited = runner.invoke(args=["--as", "director", "backup", "audit"])
     assert audited.exit_code == 0 and "восстановлено: " + created["set_id"] + "/COMPLETE" in audited.output
     assert marker.read_bytes() == data
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
-    restored = runner.invoke(args=["backup", "restore", created["set_id"], "--to", str(tmp_path / "r")])
+    restored = runner.invoke(args=["--as", "director",
+                                   "backup", "restore", created["set_id"], "--to", str(tmp_path / "r")])
     assert restored.exit_code == 0, restored.output
 
 
@@ -197,7 +198,8 @@ def test_a_restore_into_the_archive_or_its_own_state_is_refused(archive, ingeste
 def test_the_command_line_refuses_a_restore_into_archive_home(archive, runner, ingested, monkeypatch):
     created = create(archive)
     monkeypatch.setenv("ARCHIVE_BACKUP_CODE", KEY_CODE)
-    refused = runner.invoke(args=["backup", "restore", created["set_id"], "--to", str(archive.settings.home)])
+    refused = runner.invoke(args=["--as", "director",
+                                  "backup", "restore", created["set_id"], "--to", str(archive.settings.home)])
     assert refused.exit_code == 1 and "нельзя восстанавливать резервную копию в папку архива" in refused.output
     assert not (archive.settings.home / "bag").exists()
 

@@ -303,13 +303,15 @@ def test_a_year_without_its_summary_sheet_is_refused_with_the_command_to_make_it
 
 def test_the_cli_issues_the_certificate_to_a_file(archive, one_year, runner, tmp_path, monkeypatch):
     out = tmp_path / "справка.pdf"
-    result = runner.invoke(args=["certificate", "--student", NAME, "--birth-date", "14.03.2011", "--out", str(out),
+    result = runner.invoke(args=["--as", "secretary",
+                                 "certificate", "--student", NAME, "--birth-date", "14.03.2011", "--out", str(out),
                                  "--today", "2027-09-15", "--requested-by", "Алексеев И. П."])
     assert result.exit_code == 0, result.output
     assert "Архивная справка № 1/2027 от 15.09.2027: Алексеев Иван Петрович, 14.03.2011 г. р." in result.output
     assert out.read_bytes().startswith(b"%PDF") and "Алексеев Иван Петрович" in " ".join(PdfPages(out).texts)
     monkeypatch.chdir(tmp_path)
-    again = runner.invoke(args=["certificates", "issue", "--student", NAME, "--birth-date", "2011-03-14",
+    again = runner.invoke(args=["--as", "secretary",
+                                "certificates", "issue", "--student", NAME, "--birth-date", "2011-03-14",
                                 "--today", "2027-09-15", "--json"])
     assert again.exit_code == 0, again.output
     assert json.loads(again.output)["file"] == "справка-2-2027.pdf" and (tmp_path / "справка-2-2027.pdf").is_file()
@@ -320,11 +322,12 @@ def test_the_cli_issues_the_certificate_to_a_file(archive, one_year, runner, tmp
 
 
 def test_the_cli_explains_a_bad_date_or_an_unknown_student_in_russian(archive, one_year, runner, tmp_path):
-    bad = runner.invoke(args=["certificate", "--student", NAME, "--birth-date", "31.02.2011",
+    bad = runner.invoke(args=["--as", "secretary", "certificate", "--student", NAME, "--birth-date", "31.02.2011",
                               "--out", str(tmp_path / "c.pdf")])
     assert bad.exit_code != 0 and "не удалось прочитать дату «31.02.2011»" in bad.output
     assert "ГГГГ-ММ-ДД или ДД.ММ.ГГГГ" in bad.output
-    unknown = runner.invoke(args=["certificate", "--student", "Петров Пётр", "--birth-date", "2011-03-14",
+    unknown = runner.invoke(args=["--as", "secretary",
+                                  "certificate", "--student", "Петров Пётр", "--birth-date", "2011-03-14",
                                   "--out", str(tmp_path / "c.pdf")])
     assert unknown.exit_code != 0 and "не найден" in unknown.output
     assert not (tmp_path / "c.pdf").exists()

@@ -21,7 +21,7 @@ def test_import_of_a_folder_reports_each_file_and_fails_when_one_is_rejected(run
     bad["subjects"][0]["lessons"][0]["date"] = "2027-01-20"
     write(folder / "5b.json", bad)
     (folder / "broken.json").write_text("{", encoding="utf-8")
-    result = runner.invoke(args=["snapshot", "import", str(folder)])
+    result = runner.invoke(args=["--as", "deputy", "snapshot", "import", str(folder)])
     assert result.exit_code == 1
     assert "ПРИНЯТ" in result.output and result.output.count("ОТКЛОНЁН") == 2
     assert "lesson_after_period_end" in result.output and "$.subjects[0].lessons[0].date" in result.output
@@ -30,22 +30,22 @@ def test_import_of_a_folder_reports_each_file_and_fails_when_one_is_rejected(run
 
 def test_import_exits_0_when_everything_is_accepted_including_repeats(runner, tmp_path):
     path = write(tmp_path / "5a.json", snapshot())
-    assert runner.invoke(args=["snapshot", "import", str(path)]).exit_code == 0
-    again = runner.invoke(args=["snapshot", "import", str(path)])
+    assert runner.invoke(args=["--as", "deputy", "snapshot", "import", str(path)]).exit_code == 0
+    again = runner.invoke(args=["--as", "deputy", "snapshot", "import", str(path)])
     assert again.exit_code == 0 and "ПОВТОР" in again.output
 
 
 def test_a_missing_path_is_a_clear_error(runner, tmp_path):
-    result = runner.invoke(args=["snapshot", "import", str(tmp_path / "nope.json")])
+    result = runner.invoke(args=["--as", "deputy", "snapshot", "import", str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "нет такого файла" in result.output
 
 
 def test_list_diff_and_preflight_as_json(runner, tmp_path):
-    runner.invoke(args=["snapshot", "import", str(write(tmp_path / "v1.json", snapshot()))])
+    runner.invoke(args=["--as", "deputy", "snapshot", "import", str(write(tmp_path / "v1.json", snapshot()))])
     changed = snapshot()
     subject(changed, "math")["period_marks"][0]["value"] = 4
     subject(changed, "math")["lessons"][2]["topic"] = ""
-    result = runner.invoke(args=["snapshot", "import", "--reason", "Пересмотр отметки",
+    result = runner.invoke(args=["--as", "deputy", "snapshot", "import", "--reason", "Пересмотр отметки",
                                  str(write(tmp_path / "v2.json", changed))])
     assert result.exit_code == 0 and "версия 2" in result.output
     out = runner.invoke(args=["snapshot", "list", "--json"])
@@ -66,20 +66,20 @@ def test_preflight_of_an_empty_period_says_so(runner):
 
 
 def test_tokens_are_issued_listed_and_revoked(runner, client):
-    created = runner.invoke(args=["token", "create", "Сетевой город"])
+    created = runner.invoke(args=["--as", "admin", "token", "create", "Сетевой город"])
     token = created.output.strip().splitlines()[-1]
     assert token.startswith("ast_")
     assert client.get("/api/v1/snapshots", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert "Сетевой город" in runner.invoke(args=["token", "list"]).output
-    assert runner.invoke(args=["token", "revoke", "1"]).exit_code == 0
+    assert runner.invoke(args=["--as", "admin", "token", "revoke", "1"]).exit_code == 0
     assert client.get("/api/v1/snapshots", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert "отозван" in runner.invoke(args=["token", "list"]).output
 
 
 def test_the_audit_log_verifies(runner, tmp_path):
-    runner.invoke(args=["snapshot", "import", str(write(tmp_path / "v1.json", snapshot()))])
+    runner.invoke(args=["--as", "deputy", "snapshot", "import", str(write(tmp_path / "v1.json", snapshot()))])
     result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 0 and "записей 1" in result.output
+    assert result.exit_code == 0 and "записей 6" in result.output  # five accounts made (one per role), one import
 
 
 def test_the_schema_command_prints_the_published_schema(runner):

@@ -245,13 +245,14 @@ def test_cryptcp_output_is_read_by_its_error_code_not_its_exit_status():
 def test_the_cli_takes_a_cryptopro_thumbprint_with_the_certificate_for_the_stamp(archive, runner, env, store):
     folder, thumbs = store
     cert = folder / "director.cert.pem"
-    alone = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2",
+    alone = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q2",
                                 "--cryptopro-thumbprint", thumbs["director"]])
     assert alone.exit_code == 2 and "ровно один ключ" in alone.output
-    pin_without_key = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2",
+    pin_without_key = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q2",
                                           "--cryptopro-pin-env", "DIRECTOR_PIN", "--external-cert", str(cert),
                                           "--external-command", "cat"])
     assert pin_without_key.exit_code == 2 and "ровно один ключ" in pin_without_key.output
-    mismatch = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
+    mismatch = runner.invoke(args=["--as", "director",
+                                   "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
                                    thumbs["deputy512"], "--external-cert", str(cert)])
     assert mismatch.exit_code == 1 and "не совпадает с сертификатом, выбранным по отпечатку" in mismatch.output

@@ -301,11 +301,11 @@ def _stand_at(monkeypatch, archive, moment: dt.datetime) -> None:
 
 
 def test_the_cli_runs_dry_compose_approve_execute(archive, registered, runner, tmp_path, staff, monkeypatch):
-    dry = runner.invoke(args=["retention", "dispose", "--today", "2033-01-01"])
+    dry = runner.invoke(args=["--as", "secretary", "retention", "dispose", "--today", "2033-01-01"])
     assert dry.exit_code == 0 and "Пробный прогон" in dry.output and "Можно уничтожить: 3" in dry.output
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 9, 0, tzinfo=dt.timezone.utc))
     out = tmp_path / "act.pdf"
-    composed = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(out)])
+    composed = runner.invoke(args=["--as", "secretary", "retention", "dispose", "--execute", "--out", str(out)])
     assert composed.exit_code == 0, composed.output
     assert "Акт № 1/2033" in composed.output and "retention approve 1/2033" in composed.output
     assert out.read_bytes().startswith(b"%PDF")
@@ -318,7 +318,7 @@ def test_the_cli_runs_dry_compose_approve_execute(archive, registered, runner, t
     act = disposal.act_summary(archive.uow(), "1/2033")
     assert (act["approved_by"], act["approved_on"]) == (NAMES["director"], "2033-01-09")
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
-    executed = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(out)])
+    executed = runner.invoke(args=["--as", "secretary", "retention", "dispose", "--execute", "--out", str(out)])
     assert executed.exit_code == 0 and "исполнен" in executed.output, executed.output
     listed = runner.invoke(args=["retention", "acts"])
     assert "№ 1/2033" in listed.output and "исполнен" in listed.output
@@ -327,10 +327,10 @@ def test_the_cli_runs_dry_compose_approve_execute(archive, registered, runner, t
 def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner, staff, monkeypatch):
     """The reproduction: on 2026-11-30 `--today 2033-01-01 --execute` composed an act and destroyed files."""
     _stand_at(monkeypatch, archive, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc))
-    forged = runner.invoke(args=["retention", "dispose", "--today", "2033-01-01", "--execute"])
+    forged = runner.invoke(args=["--as", "secretary", "retention", "dispose", "--today", "2033-01-01", "--execute"])
     assert forged.exit_code != 0 and "--today — только для пробного прогона" in forged.output
     assert disposal.list_acts(archive.uow()) == []
-    today = runner.invoke(args=["retention", "dispose", "--execute"])
+    today = runner.invoke(args=["--as", "secretary", "retention", "dispose", "--execute"])
     assert today.exit_code != 0 and "на 30.11.2026 нет документов" in today.output
     assert disposal.list_acts(archive.uow()) == []
     assert all(archive.store.exists(d.sha256) for d in _documents(archive))
@@ -340,7 +340,8 @@ def test_the_cli_destroys_only_as_of_the_real_today(archive, registered, runner,
 def test_the_cli_approval_needs_the_directors_account_and_password(archive, registered, runner, staff, monkeypatch,
                                                                     tmp_path):
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 9, 9, 0, tzinfo=dt.timezone.utc))
-    assert runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")]).exit_code == 0
+    assert runner.invoke(args=["--as", "secretary",
+                               "retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")]).exit_code == 0
     no_login = runner.invoke(args=["retention", "approve", "1/2033"])
     assert no_login.exit_code != 0 and "--login" in no_login.output
     secretary = runner.invoke(args=["retention", "approve", "1/2033", "--login", "secretary"],
@@ -367,7 +368,8 @@ def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, run
     _stand_at(monkeypatch, archive, dt.datetime(2033, 1, 10, 9, 0, tzinfo=dt.timezone.utc))
     act = _compose_and_approve(archive, clock=archive.clock)
     register.place_hold(archive.uow(), 2027, 2, reason="спор о годовой отметке", on=DUE, actor=CLERK, now=NOW)
-    result = runner.invoke(args=["retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
+    result = runner.invoke(args=["--as", "secretary",
+                                 "retention", "dispose", "--execute", "--out", str(tmp_path / "act.pdf")])
     assert result.exit_code == 1
     assert f"НЕ уничтожен: №{keys[1]}: запрет уничтожения: спор о годовой отметке" in result.output
     assert f"акт № {act} исполнен не полностью" in result.output
@@ -378,7 +380,7 @@ def test_the_cli_says_what_an_act_left_undone_and_fails(archive, registered, run
 def test_the_inventory_prints_and_exports(archive, registered, runner, tmp_path):
     for suffix in ("pdf", "csv", "xlsx"):
         out = tmp_path / f"inventory.{suffix}"
-        result = runner.invoke(args=["register", "inventory", "--out", str(out)])
+        result = runner.invoke(args=["--as", "secretary", "register", "inventory", "--out", str(out)])
         assert result.exit_code == 0 and "дел: 3" in result.output, result.output
     text = pdf_text((tmp_path / "inventory.pdf").read_bytes())
     assert "ОПИСЬ" in text and "внесено 3 (три) дела с № 1 по № 3" in text and "5 лет" in text

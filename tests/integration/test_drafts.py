@@ -93,10 +93,11 @@ def test_a_draft_is_refused_for_signing_and_the_register_in_russian(stored):
 
 def test_the_command_line_refuses_a_draft_with_the_reason(stored, runner):
     (draft,) = close(stored, BEFORE_END)
-    signed = runner.invoke(args=["sign", "--year", YEAR, "--period", PERIOD,
+    signed = runner.invoke(args=["--as", "director", "sign", "--year", YEAR, "--period", PERIOD,
                                  "--pkcs12", str(stored.demo_pki.signer_p12)], env={"ARCHIVE_SIGN_PIN": "pin"})
     assert signed.exit_code == 1 and "черновик" in signed.output, signed.output
-    added = runner.invoke(args=["register", "add", draft["document_id"], "--handed-over-by", "Иванова",
+    added = runner.invoke(args=["--as", "secretary",
+                                "register", "add", draft["document_id"], "--handed-over-by", "Иванова",
                                 "--accepted-by", "Петрова", "--room", "5", "--cabinet", "2", "--folder", "1",
                                 "--paper-only"])
     assert added.exit_code == 1 and "Внести в реестр нельзя" in added.output and "черновик" in added.output

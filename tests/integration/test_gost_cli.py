@@ -23,6 +23,7 @@ from signing.cryptopro import certificate_thumbprint
 from signing.gost_pki import create_gost_pki
 from signing.gost_tsa import GostTimestampAuthority
 from standins.tsa import GostTsaStandIn
+from web_support import make_staff
 
 STANDIN = Path(__file__).resolve().parents[1] / "standins" / "cryptcp"
 PIN = "12345678"
@@ -48,6 +49,7 @@ def setup(tmp_path, db_url, monkeypatch):
         stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                   "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
+        make_staff(archive, NOW)  # the director signs by name: `--as director`
         yield app, archive, pki, tsa
         archive.engine.dispose()
 
@@ -55,7 +57,7 @@ def setup(tmp_path, db_url, monkeypatch):
 def test_the_director_signs_with_cryptopro_and_verify_says_valid_and_qualified(setup, tmp_path):
     app, archive, pki, tsa = setup
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2",
+    result = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q2",
                                  "--cryptopro-thumbprint", certificate_thumbprint(pki.director_cert),
                                  "--cryptopro-pin-env", "DIRECTOR_PIN", "--external-cert", str(pki.director_cert)])
     assert result.exit_code == 0 and "Подписано документов: 1" in result.output, result.output
@@ -72,7 +74,8 @@ def test_the_director_signs_with_cryptopro_and_verify_says_valid_and_qualified(s
             "центром «Тестовый УЦ ГОСТ archive_service»") in verified.output
     checked = runner.invoke(args=["signatures", "check"])
     assert checked.exit_code == 0, checked.output
-    renewed = runner.invoke(args=["signatures", "renew", "--days", "100000"])  # every document is «at risk»
+    renewed = runner.invoke(args=["--as", "admin",
+                                  "signatures", "renew", "--days", "100000"])  # every document is «at risk»
     assert renewed.exit_code == 0, renewed.output
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])
     again = tmp_path / "renewed.pdf"
@@ -85,7 +88,7 @@ def test_a_wrong_pin_signs_nothing_and_says_so_in_russian(setup, monkeypatch):
     app, archive, pki, _ = setup
     monkeypatch.setenv("DIRECTOR_PIN", "00000000")
     result = app.test_cli_runner().invoke(args=[
-        "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
+        "--as", "director", "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
         certificate_thumbprint(pki.director_cert), "--cryptopro-pin-env", "DIRECTOR_PIN",
         "--external-cert", str(pki.director_cert)])
     assert result.exit_code != 0
@@ -95,15 +98,14 @@ def test_a_wrong_pin_signs_nothing_and_says_so_in_russian(setup, monkeypatch):
 
 
 def test_the_inspector_reads_a_gost_signature_report_in_plain_russian(setup):
-    from web_support import make_staff, sign_in
+    from web_support import sign_in
 
     app, archive, pki, _ = setup
     result = app.test_cli_runner().invoke(args=[
-        "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
+        "--as", "director", "sign", "--year", "2026/2027", "--period", "Q2", "--cryptopro-thumbprint",
         certificate_thumbprint(pki.director_cert), "--cryptopro-pin-env", "DIRECTOR_PIN",
         "--external-cert", str(pki.director_cert)])
     assert result.exit_code == 0, result.output
-    make_staff(archive, NOW)
     inspector = app.test_client()
     sign_in(inspector, "inspector")
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])

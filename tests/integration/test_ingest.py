@@ -193,7 +193,7 @@ def test_every_way_in_keeps_the_findings(archive, runner, client, auth, tmp_path
     a journal system's pull goes through the same `ingest_snapshot`)."""
     path = tmp_path / "5А.json"
     path.write_bytes(as_bytes(snapshot()))
-    assert runner.invoke(args=["snapshot", "import", str(path)]).exit_code == 0
+    assert runner.invoke(args=["--as", "deputy", "snapshot", "import", str(path)]).exit_code == 0
     changed = snapshot()
     subject(changed, "math")["lessons"][0]["topic"] = ""
     assert client.post("/api/v1/snapshots?reason=тема", data=as_bytes(changed), headers=auth).status_code == 201

@@ -228,7 +228,7 @@ def test_the_api_answers_identical_concurrent_retries_with_201_once_and_200_afte
 def test_the_file_import_refuses_a_duplicate_key_naming_it(runner, tmp_path):
     path = tmp_path / "5А.json"
     path.write_bytes(as_bytes(snapshot()).replace(b'"format"', b'"academic_year": "2025/2026", "format"', 1))
-    result = runner.invoke(args=["snapshot", "import", str(path)])
+    result = runner.invoke(args=["--as", "deputy", "snapshot", "import", str(path)])
     assert result.exit_code == 1
     assert "ОТКЛОНЁН" in result.output and "ключ «academic_year» повторяется" in result.output
 
@@ -237,7 +237,7 @@ def test_the_file_import_refuses_another_class_under_a_known_name(runner, archiv
     ingest(archive, of_class("c-10a", "10А"))
     path = tmp_path / "10А.json"
     path.write_bytes(as_bytes(of_class("c-10a-new", "10А")))
-    result = runner.invoke(args=["snapshot", "import", str(path), "--reason", "Правка"])
+    result = runner.invoke(args=["--as", "deputy", "snapshot", "import", str(path), "--reason", "Правка"])
     assert result.exit_code == 1 and "«c-10a»" in result.output and "«c-10a-new»" in result.output
     assert stored_rows(archive) == 1
 

@@ -34,7 +34,7 @@ def _jobs(archive) -> list[RenderJob]:
     return [job, missing]
 
 
-CLERK = Actor("cli:test", "deputy", "cli@test")
+CLERK = Actor("Иванова Татьяна Петровна", "deputy", "командная строка на test, учётная запись zavuch", "zavuch")
 
 
 def _outcomes(runner, jobs) -> dict[str, dict]:

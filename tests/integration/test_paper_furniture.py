@@ -12,10 +12,9 @@ from num2words import num2words
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
-from archive_service.cli.common import terminal
 from archive_service.config import PROJECT_ROOT
 from archive_service.demo import generate
-from archive_service.domain.actor import Actor
+from archive_service.domain.actor import TERMINAL_PREFIX, Actor
 from archive_service.rendering import DocumentRenderer, RenderOptions, document_id
 from archive_service.rendering.certificate import CertificateFacts, YearRecord, certificate_pdf
 from archive_service.schema import canonical_bytes, content_hash, parse_snapshot
@@ -50,6 +49,8 @@ def demo():
     raise AssertionError(f"the demo has no {wanted - set(found)}")
 
 
+OLD_TERMINAL = Actor(f"{TERMINAL_PREFIX}root", "deputy", "cli@archive-01")
+"""The terminal as records made before the command line acted by name show it: no name for paper."""
 KINDS = [("journal", True), ("summary", True), ("journal", False), ("summary", False)]
 
 
@@ -272,11 +273,14 @@ def test_closing_a_period_names_the_deputy_who_closes_it_or_the_only_deputy(arch
     admin = Actor("Админов Артём Андреевич", "admin")
     assert "по УВР / Петрова А. С. /" in title(Actor("Петрова Анна Сергеевна", "deputy", "web", "petrova"))
     assert "по УВР / /" in title(Actor.system()), "no deputy account: the line stays blank"
-    assert "по УВР / /" in title(terminal("deputy")), "never «cli:…» on paper"
+    assert "по УВР / /" in title(OLD_TERMINAL), "never «cli:…» on paper"
     accounts.create_user(archive.uow(), "ivanova", "Иванова Татьяна Петровна", "deputy", "пароль-длинный-1",
                          actor=admin, now=NOW)
     assert "по УВР / Иванова Т. П. /" in title(Actor.system()) and "по УВР / Иванова Т. П. /" in title(
-        terminal("deputy"))
+        OLD_TERMINAL)
+    named = Actor("Петрова Анна Сергеевна", "deputy", "командная строка на archive-01, учётная запись petrova",
+                  "petrova")
+    assert "по УВР / Петрова А. С. /" in title(named), "the command line acts by name (--as petrova)"
     accounts.create_user(archive.uow(), "orlova", "Орлова Вера Ивановна", "deputy", "пароль-длинный-2",
                          actor=admin, now=NOW)
     assert "по УВР / /" in title(Actor.system()), "two deputies: nobody is guessed"

@@ -4,7 +4,8 @@ accounts, no server paths), the archival form (case indexes, extreme dates as da
 columns, rows never split, classes in natural order, numbered), Russian typography.
 
 The data is made through the services: snapshots ingested, copies rendered and registered, a
-backup set written by the terminal's account («cli:root») and restored into a folder on the server.
+backup set written by the terminal's account as it was recorded before the command line acted by name
+(«cli:root»: such old records print «администратор (командная строка)») and restored into a folder on the server.
 """
 
 from __future__ import annotations

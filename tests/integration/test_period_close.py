@@ -81,12 +81,14 @@ def test_closing_a_period_without_snapshots_says_so(archive):
 
 
 def test_the_cli_closes_exports_and_previews(runner, stored, tmp_path):
-    result = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2"])
+    result = runner.invoke(args=["--as", "deputy", "period", "close", "--year", "2026/2027", "--period", "Q2"])
     assert result.exit_code == 0, result.output
     assert "5А   Q2   изготовлен" in result.output and "изготовлено 1" in result.output
-    again = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2", "--quiet"])
+    again = runner.invoke(args=["--as", "deputy",
+                                "period", "close", "--year", "2026/2027", "--period", "Q2", "--quiet"])
     assert "уже было 1" in again.output
-    exported = runner.invoke(args=["documents", "export", "--year", "2026/2027", "--to", str(tmp_path / "out")])
+    exported = runner.invoke(args=["--as", "deputy",
+                                   "documents", "export", "--year", "2026/2027", "--to", str(tmp_path / "out")])
     assert exported.exit_code == 0 and (tmp_path / "out" / "5А_2_четверть_журнал.pdf").read_bytes()[:5] == b"%PDF-"
     (doc,) = json.loads(runner.invoke(args=["documents", "list", "--json"]).output)
     preview = runner.invoke(args=["documents", "preview", doc["document_id"], "--page", "3",

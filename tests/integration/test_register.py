@@ -80,13 +80,15 @@ def test_the_schedule_is_a_setting_and_the_due_list_follows_the_1_january_rule(a
 
 
 def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, runner):
-    rule = runner.invoke(args=["retention", "rule", "class_journal", "--case-index", "02-15"])
+    rule = runner.invoke(args=["--as", "secretary", "retention", "rule", "class_journal", "--case-index", "02-15"])
     assert rule.exit_code == 0 and "5 лет; индекс дела 02-15" in rule.output
-    refused = runner.invoke(args=["register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
+    refused = runner.invoke(args=["--as", "secretary",
+                                  "register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
                                   "--accepted-by", "Петрова А. С.", "--room", "5", "--cabinet", "2", "--folder", "1",
                                   "--date", "2027-01-15"])
     assert refused.exit_code == 1 and "не подписан" in refused.output
-    added = runner.invoke(args=["register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
+    added = runner.invoke(args=["--as", "secretary",
+                                "register", "add", rendered[0], "--handed-over-by", "Иванова Т. П.",
                                 "--accepted-by", "Петрова А. С.", "--room", "5", "--cabinet", "2", "--folder", "1",
                                 "--date", "2027-01-15", "--paper-only"])
     assert added.exit_code == 0 and "Зарегистрирован №1/2027" in added.output
@@ -94,18 +96,22 @@ def test_the_cli_registers_lists_and_reports_due_documents(archive, rendered, ru
     assert "02-15" in listed and "2026/2027, II четверть" in listed and "Q2" not in listed
     assert "С истёкшим сроком хранения: 0" in runner.invoke(args=["retention", "due", "--today", "2032-12-31"]).output
     assert "С истёкшим сроком хранения: 1" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
-    issued = runner.invoke(args=["register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка",
+    issued = runner.invoke(args=["--as", "secretary",
+                                 "register", "issue", "1/2027", "--to", "инспектор", "--purpose", "проверка",
                                  "--date", "2027-03-05", "--return-by", "2027-03-19"])
     assert issued.exit_code == 0  # agrees with «дело»
     assert "Дело № 1/2027 выдано (инспектор), вернуть до 19.03.2027." in issued.output
-    assert "выдан" in runner.invoke(args=["register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
-    early = runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-04"])
+    assert "выдан" in runner.invoke(args=["--as", "secretary",
+                                          "register", "issue", "1/2027", "--to", "x", "--purpose", "y"]).output
+    early = runner.invoke(args=["--as", "secretary",
+                                "register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-04"])
     assert early.exit_code != 0 and "дата возврата 04.03.2027 раньше даты выдачи 05.03.2027" in early.output
-    returned = runner.invoke(args=["register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-10"])
+    returned = runner.invoke(args=["--as", "secretary",
+                                   "register", "return", "1/2027", "--by", "инспектор", "--date", "2027-03-10"])
     assert returned.exit_code == 0 and "Дело № 1/2027 возвращено в архив (инспектор)." in returned.output
-    assert runner.invoke(args=["retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0
+    assert runner.invoke(args=["--as", "secretary", "retention", "hold", "1/2027", "--reason", "спор"]).exit_code == 0
     assert "ЗАПРЕТ УНИЧТОЖЕНИЯ: спор" in runner.invoke(args=["retention", "due", "--today", "2033-01-01"]).output
-    assert "запрет снят" in runner.invoke(args=["retention", "hold", "1/2027"]).output
+    assert "запрет снят" in runner.invoke(args=["--as", "secretary", "retention", "hold", "1/2027"]).output
 
 
 def test_a_paper_file_is_issued_and_returned_and_the_register_shows_it(archive, rendered):
@@ -140,7 +146,8 @@ def test_the_register_prints_as_pdf_and_exports_csv_and_xlsx(archive, rendered, 
     add(archive, rendered[0])
     add(archive, rendered[1])
     for name in ("r.pdf", "r.csv", "r.xlsx"):
-        assert runner.invoke(args=["register", "print", "--out", str(tmp_path / name)]).exit_code == 0
+        assert runner.invoke(args=["--as", "secretary",
+                                   "register", "print", "--out", str(tmp_path / name)]).exit_code == 0
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Реестр бумажных копий" in text and "1/2027" in text and "2/2027" in text and "в архиве" in text
@@ -149,5 +156,5 @@ def test_the_register_prints_as_pdf_and_exports_csv_and_xlsx(archive, rendered, 
     assert csv_text.splitlines()[0].startswith("№;Год;Индекс дела") and "5Б класс" in csv_text
     sheet = load_workbook(tmp_path / "r.xlsx").active
     assert sheet["A1"].value == "№" and sheet["A3"].value == 2 and sheet["N2"].value == "в архиве"
-    bad = runner.invoke(args=["register", "print", "--out", str(tmp_path / "r.txt")])
+    bad = runner.invoke(args=["--as", "secretary", "register", "print", "--out", str(tmp_path / "r.txt")])
     assert bad.exit_code == 2

@@ -11,14 +11,14 @@ from web_support import csrf_token
 
 @pytest.mark.parametrize("years", ["9000", str(10**20), "101"])
 def test_the_cli_refuses_a_retention_term_beyond_a_hundred_years(runner, archive, years):
-    result = runner.invoke(args=["retention", "rule", "class_journal", "--years", years])
+    result = runner.invoke(args=["--as", "secretary", "retention", "rule", "class_journal", "--years", years])
     assert result.exit_code == 1 and "не больше 100 лет" in result.output
     assert "Traceback" not in result.output and result.exception.__class__.__name__ == "SystemExit"
     assert register.rules(archive.uow())["class_journal"].years == 5
 
 
 def test_the_cli_still_sets_a_term_of_a_hundred_years(runner, archive):
-    result = runner.invoke(args=["retention", "rule", "summary_sheet", "--years", "100"])
+    result = runner.invoke(args=["--as", "secretary", "retention", "rule", "summary_sheet", "--years", "100"])
     assert result.exit_code == 0 and "100 лет" in result.output
     assert register.rules(archive.uow())["summary_sheet"].years == 100
 

@@ -74,14 +74,14 @@ def test_a_failure_on_one_document_leaves_the_others_signed_and_says_why(closed)
 
 def test_the_cli_signs_with_the_pin_from_the_environment_and_verifies(closed, runner, monkeypatch, tmp_path):
     monkeypatch.setenv("ARCHIVE_SIGN_PIN", "wrong")
-    refused = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2",
+    refused = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q2",
                                   "--pkcs12", str(closed.demo_pki.signer_p12)])
     assert refused.exit_code == 1 and "неверный пароль" in refused.output
     monkeypatch.setenv("ARCHIVE_SIGN_PIN", "pin")
-    result = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2",
+    result = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q2",
                                  "--pkcs12", str(closed.demo_pki.signer_p12)])
     assert result.exit_code == 0 and "Подписано документов: 2" in result.output
-    runner.invoke(args=["documents", "export", "--year", "2026/2027", "--to", str(tmp_path)])
+    runner.invoke(args=["--as", "deputy", "documents", "export", "--year", "2026/2027", "--to", str(tmp_path)])
     verified = runner.invoke(args=["verify", str(tmp_path / "5А_2_четверть_журнал.pdf"), "--json"])
     assert verified.exit_code == 0 and json.loads(verified.output)["level"] == "PAdES B-LTA"
     tampered = tmp_path / "tampered.pdf"
@@ -122,10 +122,11 @@ def test_a_signed_file_stored_before_a_crash_is_adopted_not_signed_again(closed)
 
 def test_signing_again_when_everything_is_signed_says_so_and_succeeds(closed, runner, monkeypatch):
     monkeypatch.setenv("ARCHIVE_SIGN_PIN", "pin")
-    args = ["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs12", str(closed.demo_pki.signer_p12)]
+    args = ["--as", "director",
+            "sign", "--year", "2026/2027", "--period", "Q2", "--pkcs12", str(closed.demo_pki.signer_p12)]
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)
     assert again.exit_code == 0 and "все 2 уже подписаны" in again.output, again.output
-    nothing = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q3", "--pkcs12",
+    nothing = runner.invoke(args=["--as", "director", "sign", "--year", "2026/2027", "--period", "Q3", "--pkcs12",
                                   str(closed.demo_pki.signer_p12)])
     assert nothing.exit_code == 1 and "нет документов, ожидающих подписи" in nothing.output

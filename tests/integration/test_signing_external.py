@@ -80,10 +80,12 @@ def test_the_cli_signs_through_the_external_program(archive, runner):
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
                               archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
-    both = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,
+    both = runner.invoke(args=["--as", "director",
+                               "sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,
                                "--pkcs12", str(pki.signer_p12), "--external-cert", str(cert)])
     assert both.exit_code == 2 and "ровно один ключ" in both.output
-    result = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,
+    result = runner.invoke(args=["--as", "director",
+                                 "sign", "--year", "2026/2027", "--period", "Q2", "--external-command", command,
                                  "--external-cert", str(cert)])
     assert result.exit_code == 0 and "Подписано документов: 1" in result.output, result.output
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])

@@ -95,10 +95,12 @@ def test_the_cli_signs_a_period_with_the_token(token, archive, runner, monkeypat
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id, "class_journal",
                               archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
-    usage = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY)])
+    usage = runner.invoke(args=["--as", "director",
+                                "sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY)])
     assert usage.exit_code == 2 and "--pkcs11-token" in usage.output
     monkeypatch.setenv("ARCHIVE_SIGN_PIN", PIN)
-    result = runner.invoke(args=["sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY),
+    result = runner.invoke(args=["--as", "director",
+                                 "sign", "--year", "2026/2027", "--period", "Q2", "--pkcs11-lib", str(LIBRARY),
                                  "--pkcs11-token", "archive", "--pkcs11-key", "director"])
     assert result.exit_code == 0 and "Подписано документов: 1" in result.output, result.output
     (row,) = documents.list_documents(archive.uow(), "2026/2027", ["Q2"])

@@ -20,8 +20,9 @@ from archive_service.services import source_pull, sources
 from builders import subject
 from fake_journal import LOGIN, PASSWORD, FileJournal, FileJournalServer
 from sources_support import class_snapshot, make_school, use_fake_journal, write_class
+from web_support import NAMES
 
-PULL = ["source", "pull", "school", "--year", "2026/2027", "--period", "Q2"]
+PULL = ["--as", "deputy", "source", "pull", "school", "--year", "2026/2027", "--period", "Q2"]
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def journal(tmp_path, archive):
 
 @pytest.fixture
 def added(runner, journal):
-    result = runner.invoke(args=["source", "add", "school", "--system", "netschool", "--url", journal.url,
+    result = runner.invoke(args=["--as", "admin",
+                                 "source", "add", "school", "--system", "netschool", "--url", journal.url,
                                  "--login", LOGIN], env={"ARCHIVE_SOURCE_PASSWORD": PASSWORD})
     assert result.exit_code == 0, result.output
     return journal
@@ -67,42 +69,43 @@ def test_the_secret_is_encrypted_at_rest_with_a_key_outside_the_database(runner,
 def test_add_list_test_and_remove_through_the_cli(runner, archive, added):
     listed = runner.invoke(args=["source", "list"])
     assert listed.exit_code == 0 and "school" in listed.output and "выгрузок не было" in listed.output
-    tested = runner.invoke(args=["source", "test", "school"])
+    tested = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert tested.exit_code == 0, tested.output
     assert "Вход выполнен: Сетевой город. Образование, МБОУ СОШ № 21, 2026/2027" in tested.output
     assert "Классы (2): 5А, 6Б" in tested.output and "Период Q2: II четверть, 2026-11-05 — 2026-12-25" in tested.output
-    twice = runner.invoke(args=["source", "add", "school", "--system", "netschool", "--url", added.url],
+    twice = runner.invoke(args=["--as", "admin",
+                                "source", "add", "school", "--system", "netschool", "--url", added.url],
                           env={"ARCHIVE_SOURCE_PASSWORD": "x"})
     assert twice.exit_code == 1 and "уже есть" in twice.output
-    removed = runner.invoke(args=["source", "remove", "school"])
+    removed = runner.invoke(args=["--as", "admin", "source", "remove", "school"])
     assert removed.exit_code == 0 and _rows(archive, JournalSourceRecord) == []
-    gone = runner.invoke(args=["source", "test", "school"])
+    gone = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert gone.exit_code == 1 and "источник «school» не найден" in gone.output
 
 
 def test_an_unknown_system_or_a_missing_connector_module_is_a_clear_message(runner, archive, journal):
-    unknown = runner.invoke(args=["source", "add", "x", "--system", "epos", "--url", journal.url],
+    unknown = runner.invoke(args=["--as", "admin", "source", "add", "x", "--system", "epos", "--url", journal.url],
                             env={"ARCHIVE_SOURCE_PASSWORD": "x"})
     assert unknown.exit_code == 1 and "неизвестная система «epos»" in unknown.output
     archive.connectors.register("eljur", "archive_service.adapters.sources.no_such_module")
-    added = runner.invoke(args=["source", "add", "e", "--system", "eljur", "--url", journal.url],
+    added = runner.invoke(args=["--as", "admin", "source", "add", "e", "--system", "eljur", "--url", journal.url],
                           env={"ARCHIVE_SOURCE_PASSWORD": "x", "ARCHIVE_SOURCE_DEVKEY": "k"})
     assert added.exit_code == 0, added.output
-    missing = runner.invoke(args=["source", "test", "e"])
+    missing = runner.invoke(args=["--as", "admin", "source", "test", "e"])
     assert missing.exit_code == 1 and "подключение к системе ЭлЖур не установлено" in missing.output
 
 
 def test_a_wrong_password_an_unreachable_server_and_a_changed_shape_each_have_their_own_message(
         runner, archive, added):
     (added.folder / "password").write_text("другой пароль", encoding="utf-8")
-    wrong = runner.invoke(args=["source", "test", "school"])
+    wrong = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert wrong.exit_code == 1 and "Вход не выполнен: неверное имя пользователя или пароль" in wrong.output
     (added.folder / "password").write_text(PASSWORD, encoding="utf-8")
     (added.folder / "calendar.json").write_text('{"school": "СОШ"}', encoding="utf-8")
-    shape = runner.invoke(args=["source", "test", "school"])
+    shape = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert shape.exit_code == 1 and "формат ответа изменился" in shape.output and "«academic_year»" in shape.output
     added.__exit__()
-    down = runner.invoke(args=["source", "test", "school"])
+    down = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert down.exit_code == 1 and "Система недоступна:" in down.output and "нет связи" in down.output
     assert PASSWORD not in wrong.output + shape.output + down.output
 
@@ -176,7 +179,7 @@ def test_a_pull_and_its_ingest_are_audited_with_the_persons_name(archive, added)
     assert events["source.pulled"].details["classes"] == {"5А": "new"}
     assert events["snapshot.ingested"].actor == "Иванова Татьяна Петровна"
     assert events["snapshot.ingested"].origin == "source:school"
-    assert events["source.added"].actor.startswith("cli:")
+    assert events["source.added"].actor == NAMES["admin"], "the administrator named at the terminal (--as admin)"
     assert PASSWORD not in json.dumps([e.details for e in events.values()], ensure_ascii=False)
 
 
@@ -186,10 +189,11 @@ def test_a_recorded_pull_replays_into_the_same_snapshots_with_no_server(runner, 
     recorded = "".join(p.read_text(encoding="utf-8") for p in record.glob("*.json"))
     assert PASSWORD not in recorded and (record / "pull.info").exists()
     added.__exit__()
-    shown = runner.invoke(args=["source", "replay", str(record), "--show"])
+    shown = runner.invoke(args=["--as", "deputy", "source", "replay", str(record), "--show"])
     assert shown.exit_code == 0, shown.output
     assert [s["class"]["name"] for s in json.loads(shown.output)] == ["5А", "6Б"]
-    again = runner.invoke(args=["source", "replay", str(record), "--system", "netschool", "--year", "2026/2027",
+    again = runner.invoke(args=["--as", "deputy",
+                                "source", "replay", str(record), "--system", "netschool", "--year", "2026/2027",
                                 "--period", "Q2"])
     assert again.exit_code == 0 and "без изменений — 2" in again.output, again.output
     assert len(_rows(archive, SnapshotRecord)) == 2
@@ -211,7 +215,8 @@ def test_the_schools_register_goes_with_a_recording_so_the_replay_reads_the_copy
     path = tmp_path / "реестр.json"
     path.write_text(json.dumps({"school": {"director": "Сергеева Ольга Викторовна"}, "students": {}},
                                ensure_ascii=False), encoding="utf-8")
-    added = runner.invoke(args=["source", "add", "school", "--system", "netschool", "--url", journal.url,
+    added = runner.invoke(args=["--as", "admin",
+                                "source", "add", "school", "--system", "netschool", "--url", journal.url,
                                 "--login", LOGIN, "--extra", f"register={path}"],
                           env={"ARCHIVE_SOURCE_PASSWORD": PASSWORD})
     assert added.exit_code == 0, added.output
@@ -219,14 +224,15 @@ def test_the_schools_register_goes_with_a_recording_so_the_replay_reads_the_copy
     assert runner.invoke(args=PULL + ["--record", str(record)]).exit_code == 0
     assert json.loads((record / "pull.info").read_text(encoding="utf-8"))["extra"] == {"register": "register.school"}
     path.unlink()  # the developers replaying the recording do not have the school's file
-    shown = runner.invoke(args=["source", "replay", str(record), "--show"])
+    shown = runner.invoke(args=["--as", "deputy", "source", "replay", str(record), "--show"])
     assert shown.exit_code == 0, shown.output
     assert seen == ["Сергеева Ольга Викторовна"] * 2
 
 
 def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monkeypatch):
     monkeypatch.delenv("ARCHIVE_SOURCE_PASSWORD", raising=False)
-    result = runner.invoke(args=["source", "add", "typed", "--system", "netschool", "--url", journal.url,
+    result = runner.invoke(args=["--as", "admin",
+                                 "source", "add", "typed", "--system", "netschool", "--url", journal.url,
                                  "--login", LOGIN], input=PASSWORD + "\n")
     assert result.exit_code == 0 and PASSWORD not in result.output
     assert json.loads(archive.source_box.open(_rows(archive, JournalSourceRecord)[0].secret))["secret"] == PASSWORD
@@ -234,10 +240,12 @@ def test_the_secret_can_come_from_a_hidden_prompt(runner, archive, journal, monk
 
 def test_a_pull_of_a_year_or_period_the_system_does_not_have_says_so_and_is_recorded_as_failed(
         runner, archive, added):
-    other_year = runner.invoke(args=["source", "pull", "school", "--year", "2025/2026", "--period", "Q2"])
+    other_year = runner.invoke(args=["--as", "deputy",
+                                     "source", "pull", "school", "--year", "2025/2026", "--period", "Q2"])
     assert other_year.exit_code == 1
     assert "система ведёт 2026/2027 учебный год, а запрошен 2025/2026" in other_year.output
-    no_period = runner.invoke(args=["source", "pull", "school", "--year", "2026/2027", "--period", "Q4"])
+    no_period = runner.invoke(args=["--as", "deputy",
+                                    "source", "pull", "school", "--year", "2026/2027", "--period", "Q4"])
     assert no_period.exit_code == 1 and "в системе нет периода Q4 (есть: Q1, Q2)" in no_period.output
     no_class = runner.invoke(args=PULL + ["--class", "11А"])
     assert no_class.exit_code == 1 and "в системе нет класса 11А (есть: 5А, 6Б)" in no_class.output
@@ -260,7 +268,7 @@ def test_a_pull_whose_process_died_is_listed_as_interrupted(runner, archive, add
 def test_the_eljur_devkey_is_sealed_with_the_password_and_only_the_plain_parameters_are_listed(
         runner, archive, journal, settings):
     devkey = "d3vk3y-0f-th3-sch00l"
-    result = runner.invoke(args=["source", "add", "ej", "--system", "eljur", "--url", "https://sch21.eljur.ru/",
+    result = runner.invoke(args=["--as", "admin", "source", "add", "ej", "--system", "eljur", "--url", "https://sch21.eljur.ru/",
                                  "--login", "zavuch", "--extra", "vendor=sch21"],
                            env={"ARCHIVE_SOURCE_PASSWORD": PASSWORD, "ARCHIVE_SOURCE_DEVKEY": devkey})
     assert result.exit_code == 0, result.output

@@ -228,13 +228,15 @@ def server(school):
 
 @pytest.fixture
 def added(runner, school, server):
-    result = runner.invoke(args=["source", "add", "school", *school.add_args(server)], env=school.env())
+    result = runner.invoke(args=["--as", "admin",
+                                 "source", "add", "school", *school.add_args(server)], env=school.env())
     assert result.exit_code == 0, result.output
     return server
 
 
 def pull(runner, *extra: str):
-    return runner.invoke(args=["source", "pull", "school", "--year", YEAR, "--period", PERIOD, *extra])
+    return runner.invoke(args=["--as", "deputy",
+                               "source", "pull", "school", "--year", YEAR, "--period", PERIOD, *extra])
 
 
 def _count(archive, model) -> int:
@@ -265,7 +267,7 @@ def _normal(data: dict) -> dict:
 
 def test_a_school_adds_tests_and_pulls_its_system_and_an_unchanged_pull_stores_nothing(runner, archive, school,
                                                                                        added):
-    tested = runner.invoke(args=["source", "test", "school"])
+    tested = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert tested.exit_code == 0, tested.output
     assert f"Вход выполнен: {school.product}" in tested.output and "2026/2027 учебный год" in tested.output
     assert "Классы (" in tested.output and "5А" in tested.output
@@ -310,20 +312,20 @@ def test_a_recorded_pull_replays_with_the_server_stopped_and_the_recording_holds
     text = "\n".join(f.read_text(encoding="utf-8") for f in files)
     for secret in (*school.secrets, *tokens):
         assert secret not in text, f"the recording holds a secret: {secret[:4]}…"
-    shown = runner.invoke(args=["source", "replay", str(folder), "--show"])
+    shown = runner.invoke(args=["--as", "deputy", "source", "replay", str(folder), "--show"])
     assert shown.exit_code == 0, shown.output
     assert [_normal(s) for s in json.loads(shown.output)] == [_normal(stored)]
-    replayed = runner.invoke(args=["source", "replay", str(folder)])
+    replayed = runner.invoke(args=["--as", "deputy", "source", "replay", str(folder)])
     assert replayed.exit_code == 0, replayed.output
     assert "5А    без изменений" in replayed.output and _stored(archive) == [("5А", 1)]
 
 
 def test_a_wrong_password_is_refused_with_its_own_russian_message_and_a_non_zero_exit(runner, archive, school,
                                                                                      server):
-    added = runner.invoke(args=["source", "add", "school", *school.add_args(server)],
+    added = runner.invoke(args=["--as", "admin", "source", "add", "school", *school.add_args(server)],
                           env=school.env(password="не-тот-пароль"))
     assert added.exit_code == 0, added.output
-    tested = runner.invoke(args=["source", "test", "school"])
+    tested = runner.invoke(args=["--as", "admin", "source", "test", "school"])
     assert tested.exit_code == 1 and school.refused in tested.output, tested.output
     pulled = pull(runner, *school.pull_args)
     assert pulled.exit_code == 1 and school.refused in pulled.output, pulled.output
@@ -378,7 +380,7 @@ def _add_token_source(runner, system: str, server, tmp_path) -> str:
         register = tmp_path / "register.json"
         register.write_text(json.dumps(server.register(), ensure_ascii=False), encoding="utf-8")
         token, url, extra = "imported-token-0001", server.api, ["--extra", f"register={register}"]
-    added = runner.invoke(args=["source", "add", "school", "--system", system, "--url", url, *extra,
+    added = runner.invoke(args=["--as", "admin", "source", "add", "school", "--system", system, "--url", url, *extra,
                                 "--extra", "auth=token"], env={"ARCHIVE_SOURCE_PASSWORD": token})
     assert added.exit_code == 0, added.output
     return token
@@ -389,7 +391,7 @@ def test_an_imported_session_survives_the_connection_test_and_serves_pull_after_
                                                                                    tmp_path):
     with TOKEN_SOURCES[system]() as server:
         _add_token_source(runner, system, server, tmp_path)
-        tested = runner.invoke(args=["source", "test", "school"])
+        tested = runner.invoke(args=["--as", "admin", "source", "test", "school"])
         assert tested.exit_code == 0, tested.output
         first, second = pull(runner), pull(runner)
     assert first.exit_code == 0, first.output
@@ -402,7 +404,7 @@ def test_an_imported_session_that_expires_mid_pull_fails_the_class_saying_so_and
         runner, archive, system, tmp_path):
     with TOKEN_SOURCES[system]() as server:
         token = _add_token_source(runner, system, server, tmp_path)
-        tested = runner.invoke(args=["source", "test", "school"])
+        tested = runner.invoke(args=["--as", "admin", "source", "test", "school"])
         assert tested.exit_code == 0, tested.output
         if system == "netschool":
             server.expire_after = 15  # the sign-in takes 11 of them: the session dies during the journals
@@ -439,7 +441,7 @@ def _rows_of(archive, class_name: str) -> tuple[int, int]:
 
 def test_a_class_the_system_fails_on_fails_alone_and_the_other_classes_are_stored(runner, archive):
     with NetSchoolStandIn([snapshot(), _class_6b()], password=NETSCHOOL_PASSWORD) as server:
-        added = runner.invoke(args=["source", "add", "school", *NetSchool(Path()).add_args(server)],
+        added = runner.invoke(args=["--as", "admin", "source", "add", "school", *NetSchool(Path()).add_args(server)],
                               env=NetSchool(Path()).env())
         assert added.exit_code == 0, added.output
         server.fail_sgids = {server.sgid_of("5А", "Музыка")}
@@ -458,7 +460,8 @@ def test_a_whole_school_pull_from_eljur_says_per_class_why_the_classes_the_accou
         runner, archive, tmp_path):
     school = Eljur(tmp_path)
     with school.start() as server:
-        added = runner.invoke(args=["source", "add", "school", *school.add_args(server)], env=school.env())
+        added = runner.invoke(args=["--as", "admin",
+                                    "source", "add", "school", *school.add_args(server)], env=school.env())
         assert added.exit_code == 0, added.output
         result = pull(runner)
     assert result.exit_code == 1, result.output
@@ -491,22 +494,30 @@ def test_the_installed_command_adds_tests_and_pulls_eljur_in_real_processes_with
         return subprocess.run([*command, *args], env={**env, **extra_env}, capture_output=True, text=True,
                               timeout=120, stdin=subprocess.DEVNULL)
 
+    # the installation's first administrator (no account to name yet), who then makes the deputy head's
+    first = run("users", "create", "admin", "--name", "Админов Артём Андреевич", "--role", "admin")
+    assert first.returncode == 0 and "Создан admin" in first.stdout, first.stderr
+    deputy = run("--as", "admin", "users", "create", "zavuch", "--name", "Иванова Татьяна Петровна", "--role", "deputy")
+    assert deputy.returncode == 0, deputy.stderr
     school = Eljur(tmp_path)
     with school.start() as server:
-        add_args = ["source", "add", "school", *school.add_args(server)]
+        add_args = ["--as", "admin", "source", "add", "school", *school.add_args(server)]
         assert not any(secret in " ".join(add_args) for secret in school.secrets)
         added = run(*add_args, **school.env())
         assert added.returncode == 0, added.stderr
-        tested = run("source", "test", "school")
+        tested = run("source", "test", "school", ARCHIVE_OPERATOR="admin")  # the installation's default
         assert tested.returncode == 0, tested.stderr
         assert "Вход выполнен: ЭлЖур" in tested.stdout and "Период Q2: II четверть" in tested.stdout
-        pulled = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        pull = ["--as", "zavuch", "source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А"]
+        unnamed = run(*pull[2:])
+        assert unnamed.returncode == 1 and "Укажите, от чьего имени действуете" in unnamed.stderr
+        pulled = run(*pull)
         assert pulled.returncode == 0, pulled.stderr
         assert "5А    новый снимок" in pulled.stdout
-        again = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        again = run(*pull)
         assert again.returncode == 0 and "5А    без изменений" in again.stdout, again.stdout + again.stderr
         server.fail_method = "getdiary"
-        failed = run("source", "pull", "school", "--year", YEAR, "--period", PERIOD, "--class", "5А")
+        failed = run(*pull)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "5А    ОТКЛОНЁН: 5А: Система недоступна: ЭлЖур: сервер ответил ошибкой 500" in failed.stdout
     everything = "".join(p.stdout + p.stderr for p in (added, tested, pulled, again, failed))

@@ -60,7 +60,7 @@ def test_the_cli_reports_and_renews(signed, runner):
     assert quiet == []
     risky = runner.invoke(args=["signatures", "at-risk", "--days", str(4 * 365)])
     assert "Под угрозой документов: 1" in risky.output
-    renewed = runner.invoke(args=["signatures", "renew", "--days", str(4 * 365)])
+    renewed = runner.invoke(args=["--as", "admin", "signatures", "renew", "--days", str(4 * 365)])
     assert renewed.exit_code == 0 and "Продлено: 1" in renewed.output
 
 

@@ -16,7 +16,8 @@ from archive_service.services import disposal, register
 from fakes import MOMENT, FakeUnitOfWork, seed_document, seed_snapshot
 
 AT_THE_DESK = Actor("Петрова Анна Сергеевна", "secretary", "web 10.0.0.7", "petrova")
-AT_THE_TERMINAL = Actor("cli:petrova", "secretary", "cli@archive-01")
+AT_THE_TERMINAL = Actor("Петрова Анна Сергеевна", "secretary", "командная строка на archive-01, учётная запись petrova",
+                        "petrova")
 DIRECTOR = Actor("Смирнов Виктор Викторович", "director", "web 10.0.0.8", "smirnov")
 PLACE = register.Placement("кабинет 12", "шкаф 1", "папка 3")
 
@@ -59,7 +60,7 @@ def test_the_command_line_records_only_the_action():
     _registration(uow, document.document_id, AT_THE_TERMINAL, paper_only=True).run()
     register.place_hold(uow, 2026, 1, reason="спор", on=dt.date(2026, 7, 1), actor=AT_THE_TERMINAL, now=MOMENT)
     assert uow.audit.actions() == ["register.added", "register.hold_placed"]
-    assert {e.actor for e in uow.audit.events} == {"cli:petrova"}
+    assert {e.actor for e in uow.audit.events} == {"Петрова Анна Сергеевна"}
 
 
 def _act(uow: FakeUnitOfWork, status: str) -> DisposalAct:

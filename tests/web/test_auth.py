@@ -220,11 +220,12 @@ def test_a_view_without_declared_roles_is_closed_to_everyone(app, staff):
 
 
 def test_the_users_command(runner, archive):
-    created = runner.invoke(args=["users", "create", "zavuch", "--name", "Иванова Т. П.", "--role", "deputy"])
+    created = runner.invoke(args=["--as", "admin",
+                                  "users", "create", "zavuch", "--name", "Иванова Т. П.", "--role", "deputy"])
     assert created.exit_code == 0 and "Пароль:" in created.output
-    assert runner.invoke(args=["users", "set-role", "zavuch", "director"]).exit_code == 0
-    assert runner.invoke(args=["users", "disable", "zavuch"]).exit_code == 0
+    assert runner.invoke(args=["--as", "admin", "users", "set-role", "zavuch", "director"]).exit_code == 0
+    assert runner.invoke(args=["--as", "admin", "users", "disable", "zavuch"]).exit_code == 0
     listed = runner.invoke(args=["users", "list", "--json"])
     assert '"role": "director"' in listed.output and '"active": false' in listed.output
-    bad = runner.invoke(args=["users", "set-role", "nobody", "deputy"])
+    bad = runner.invoke(args=["--as", "admin", "users", "set-role", "nobody", "deputy"])
     assert bad.exit_code != 0 and "не найден" in bad.output

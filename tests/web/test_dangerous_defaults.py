@@ -81,8 +81,9 @@ def test_the_last_active_administrator_is_never_disabled_nor_demoted(login_as, a
     accounts.create_user(archive.uow(), "admin2", "Второй Администратор", "admin", PASSWORD, actor=ADMIN, now=NOW,
                          temporary=False)
     assert "admin2: отключён." in _post(admin, "/admin/users/admin2", action="disable").get_data(as_text=True)
-    # the command line acts under no account of its own: only the last-administrator rule stops it
-    for args in (["users", "disable", "admin"], ["users", "set-role", "admin", "inspector"]):
+    # the command line, acting as the administrator themself: the last-administrator rule stops it first
+    for args in (["--as", "admin", "users", "disable", "admin"], ["--as", "admin", "users", "set-role", "admin",
+                                                                  "inspector"]):
         refused = runner.invoke(args=args)
         assert refused.exit_code != 0 and "последнего администратора школы" in refused.output
     page = _post(admin, "/admin/users/admin", action="role", role="inspector").get_data(as_text=True)
@@ -274,13 +275,16 @@ def test_anyone_changes_their_own_password_from_the_account_menu(app, login_as):
 
 
 def test_the_users_command_makes_temporary_passwords_unless_told_otherwise(runner, archive):
-    made = runner.invoke(args=["users", "create", "zavuch", "--name", "Иванова Т. П.", "--role", "deputy"])
+    made = runner.invoke(args=["--as", "admin",
+                               "users", "create", "zavuch", "--name", "Иванова Т. П.", "--role", "deputy"])
     assert made.exit_code == 0 and "При первом входе пароль нужно будет сменить." in made.output
-    kept = runner.invoke(args=["users", "create", "clerk", "--name", "Петрова А. С.", "--role", "secretary",
+    kept = runner.invoke(args=["--as", "admin",
+                               "users", "create", "clerk", "--name", "Петрова А. С.", "--role", "secretary",
                                "--password", "пароль-секретаря-1", "--permanent"])
     assert kept.exit_code == 0 and "сменить" not in kept.output
     flags = {u.login: u.must_change_password for u in accounts.list_users(archive.uow())}
-    assert flags == {"zavuch": True, "clerk": False}
-    reset = runner.invoke(args=["users", "set-password", "clerk"], input="новый-пароль-1\nновый-пароль-1\n")
+    assert (flags["zavuch"], flags["clerk"]) == (True, False)
+    reset = runner.invoke(args=["--as", "admin",
+                                "users", "set-password", "clerk"], input="новый-пароль-1\nновый-пароль-1\n")
     assert reset.exit_code == 0
     assert next(u for u in accounts.list_users(archive.uow()) if u.login == "clerk").must_change_password

@@ -114,7 +114,7 @@ def test_production_is_read_from_the_environment():
 
 def test_the_command_line_refuses_to_close_a_period_with_a_loopback_address(archive, runner):
     ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
-    result = runner.invoke(args=["period", "close", "--year", "2026/2027", "--period", "Q2"])
+    result = runner.invoke(args=["--as", "deputy", "period", "close", "--year", "2026/2027", "--period", "Q2"])
     assert result.exit_code != 0
     assert "копии не изготовлены" in result.output and "http://127.0.0.1:5000" in result.output
     assert "Traceback" not in result.output
