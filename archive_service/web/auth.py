@@ -315,7 +315,6 @@ def init_auth(app: Flask) -> None:
     app.register_error_handler(ConfigError, _config_error)
 
     zone = ZoneInfo(settings.timezone)
-
     app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
 
     @app.template_filter("local")
@@ -323,8 +322,7 @@ def init_auth(app: Flask) -> None:
         """A stored UTC moment (or its ISO text) as the school's local time: «24.11.2026 03:14»."""
         if not moment:
             return "—"
-        if isinstance(moment, str):
-            moment = dt.datetime.fromisoformat(moment)
+        moment = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
         return moment.astimezone(zone).strftime(pattern)
@@ -332,7 +330,6 @@ def init_auth(app: Flask) -> None:
     @app.context_processor
     def _layout() -> dict:
         user = g.get("user")
-        # a temporary password opens no other page: its menu would only lead back to the change form
-        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"]
-               if user and user.role in roles and not user.must_change_password]
+        open_menu = user and not user.must_change_password  # a temporary password opens no other page
+        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"] if open_menu and user.role in roles]
         return {"user": user, "nav": nav, "roles": ROLES}
