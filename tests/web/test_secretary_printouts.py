@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from archive_service.services import jobs as job_rows
 from test_secretary import registered, rendered  # noqa: F401 - the fixtures: three copies in the register
-from web_support import csrf_token
+from web_support import csrf_token, wait_for_job
 
 
 @pytest.fixture
@@ -25,16 +24,6 @@ def steps(monkeypatch):
     return heard
 
 
-def _until_done(client, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = client.get(f"/jobs/{job_id}").get_json()
-        if state["status"] not in ("queued", "running"):
-            return state
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} still {state}")
-
-
 def _start(client, what: str, year: str = "2027") -> str:
     response = client.post(f"/register/print/{what}.pdf",
                            data={"year": year, "csrf_token": csrf_token(client, "/register")})
@@ -49,7 +38,7 @@ def test_the_pdf_is_a_job_with_its_stages_and_the_file_is_given_out_with_the_per
     client = login_as("secretary")
     job_id = _start(client, what)
     assert job_rows.get(archive.uow(), job_id, now=archive.now())["status"] in ("queued", "running", "done")
-    state = _until_done(client, job_id)
+    state = wait_for_job(client, job_id)
     assert state["status"] == "done" and state["percent"] == 100 and state["created_by"] == "Петрова Анна Сергеевна"
     messages = [m for *_, m in steps if m]
     assert messages[:2] == ["начато", first]
@@ -69,7 +58,7 @@ def test_the_pdf_is_a_job_with_its_stages_and_the_file_is_given_out_with_the_per
 
 def test_the_inventory_printed_again_keeps_its_number(login_as, registered):  # noqa: F811
     client = login_as("secretary")
-    numbers = [_until_done(client, _start(client, "inventory"))["result"]["number"] for _ in range(2)]
+    numbers = [wait_for_job(client, _start(client, "inventory"))["result"]["number"] for _ in range(2)]
     assert numbers[0] == numbers[1] and numbers[0].endswith("/2027")
 
 
@@ -77,7 +66,7 @@ def test_the_director_takes_the_register_pdf_and_the_page_does_not_start_it_on_a
     client = login_as("director")
     assert client.get("/register/print/register.pdf").status_code == 302  # a GET starts nothing
     job_id = _start(client, "register")
-    assert _until_done(client, job_id)["status"] == "done"
+    assert wait_for_job(client, job_id)["status"] == "done"
     assert client.get(f"/register/printouts/{job_id}/file.pdf").data.startswith(b"%PDF")
 
 
