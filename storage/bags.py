@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 import tarfile
+from pathlib import Path
 
 BAGIT_TXT = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
 AGENT = "archive_service storage.bags"
@@ -24,6 +25,20 @@ def _sha(data: bytes) -> str:
 def _manifest_name(name: str) -> str:
     # the only escaping BagIt manifests know (as bagit.py writes them)
     return name.replace("\r", "%0D").replace("\n", "%0A")
+
+
+def read_manifest(bag: Path) -> dict[str, str]:
+    """The checksums a bag on disk lists: its path inside the bag («data/…») → SHA-256 (empty when the
+    bag has no SHA-256 manifest). A restored bag's files were checked against these on restore."""
+    manifest = bag / "manifest-sha256.txt"
+    if not manifest.exists():
+        return {}
+    listed = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if name:
+            listed[name.replace("%0A", "\n").replace("%0D", "\r")] = digest
+    return listed
 
 
 def _manifest(files: dict[str, bytes]) -> bytes:

@@ -23,6 +23,7 @@ from archive_service.domain.names import plural
 from archive_service.domain.periods import period_title
 from archive_service.errors import NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
+from storage.bags import read_manifest
 
 KINDS = {"class_journal": "копия классного журнала", "summary_sheet": "сводная ведомость итоговых отметок"}
 REPLACED = "заменённые"  # the folder of copies replaced by corrected ones, in a set and in the ZIP
@@ -65,10 +66,11 @@ def describe(bag: Path, set_id: str, academic_year: str = "") -> RestoredSet:
     rows = json.loads((data / "documents.json").read_text(encoding="utf-8")) if (data / "documents.json").exists() \
         else []
     by_digest = {(r["signature"] or {}).get("sha256") or r["sha256"]: r for r in rows}
+    listed = read_manifest(bag)  # every file's checksum, matched on restore: no need to hash again
     documents, members = [], {}
     for path in sorted((data / "documents").rglob("*.pdf")):
-        row = by_digest.get(hashlib.sha256(path.read_bytes()).hexdigest())
         member = path.relative_to(data).as_posix()
+        row = by_digest.get(listed.get(f"data/{member}", ""))
         documents.append(RestoredDocument(
             name=path.name, class_name=row["class"] if row else "", period=period_title(row["period"]) if row else "",
             kind=KINDS.get(row["kind"], "") if row else "", signed=bool(row and row["signature"]),
@@ -82,19 +84,12 @@ def describe(bag: Path, set_id: str, academic_year: str = "") -> RestoredSet:
         set_id=set_id, academic_year=academic_year or next((r["academic_year"] for r in rows), ""),
         classes=sorted(classes, key=class_sort_key), periods=[period_title(p) for p in periods],
         documents=sorted(documents, key=lambda d: (d.replaced, d.class_name, d.name)),
-        snapshots=len(snapshots), files_checked=_manifest_entries(bag),
+        snapshots=len(snapshots), files_checked=len(listed),
         audit_entries=len(audit.read_text(encoding="utf-8").splitlines()) if audit.exists() else 0, members=members)
 
 
 def _period_order(code: str) -> tuple[int, str]:
     return (1 if code == "year" else 0, code)
-
-
-def _manifest_entries(bag: Path) -> int:
-    """The files the set's checksum list names: each one was re-hashed and matched on restore."""
-    manifests = sorted(bag.glob("manifest-*.txt"))
-    return sum(1 for line in manifests[0].read_text(encoding="utf-8").splitlines() if line.strip()) \
-        if manifests else 0
 
 
 def document_bytes(uow: UnitOfWork, bag: Path, restored: RestoredSet, name: str, *, actor: Actor, now: dt.datetime,
