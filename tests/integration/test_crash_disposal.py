@@ -75,9 +75,11 @@ def installation(db_url, tmp_path):
                          actor=Actor("Иванова Т. П.", "deputy"), now=MOMENT)
     accounts.create_user(archive.uow(), "director", "Смирнов Виктор Васильевич", "director", PASSWORD,
                          actor=Actor("test", "admin"), now=MOMENT)
+    accounts.create_user(archive.uow(), "secretary", "Петрова Анна Сергеевна", "secretary", PASSWORD,
+                         actor=Actor("test", "admin"), now=MOMENT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     env.update(PYTHONPATH=str(ROOT), ARCHIVE_HOME=str(settings.home), ARCHIVE_DATABASE_URL=db_url,
-               ARCHIVE_SECRET_KEY="crash-test-secret")
+               ARCHIVE_SECRET_KEY="crash-test-secret", ARCHIVE_OPERATOR="secretary")  # the act is the secretary's
     yield archive, env, tmp_path
     archive.engine.dispose()
 
