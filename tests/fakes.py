@@ -27,6 +27,9 @@ from archive_service.adapters.orm import (
     FileInventory,
     LegalHold,
     PeriodStep,
+    ProcedureChoice,
+    ProcedureEventDate,
+    SchoolProcedure,
     RegisterEntry,
     RegisterMovement,
     RetentionRule,
@@ -210,6 +213,38 @@ class FakeSteps:
         self.rows.append(_with_id(step))
 
 
+class FakeProcedures:
+    """The procedure chosen per year, the school's copies and event dates (`ports.Procedures`)."""
+
+    def __init__(self) -> None:
+        self.chosen: dict[str, ProcedureChoice] = {}
+        self.school: dict[str, SchoolProcedure] = {}
+        self.dates: dict[tuple[str, str], ProcedureEventDate] = {}
+
+    def choice(self, academic_year: str) -> ProcedureChoice | None:
+        return self.chosen.get(academic_year)
+
+    def choices(self) -> Sequence[ProcedureChoice]:
+        return [self.chosen[k] for k in sorted(self.chosen)]
+
+    def copy(self, key: str) -> SchoolProcedure | None:
+        return self.school.get(key)
+
+    def copies(self) -> Sequence[SchoolProcedure]:
+        return list(self.school.values())
+
+    def event_dates(self, academic_year: str) -> dict[str, ProcedureEventDate]:
+        return {event: row for (year, event), row in self.dates.items() if year == academic_year}
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate) -> None:
+        if isinstance(row, ProcedureChoice):
+            self.chosen[row.academic_year] = row
+        elif isinstance(row, SchoolProcedure):
+            self.school[row.key] = row
+        else:
+            self.dates[(row.academic_year, row.event)] = row
+
+
 class FakeDocuments:
     def __init__(self, uow: FakeUnitOfWork):
         self.uow = uow
@@ -368,6 +403,7 @@ class FakeUnitOfWork:
         self.disposal = FakeDisposal(self)
         self.supersessions = FakeSupersessions()
         self.steps = FakeSteps()
+        self.procedures = FakeProcedures()
         self.backups = FakeBackups()
         self.audit = FakeAudit()
         self.commits = 0

@@ -1,7 +1,7 @@
-"""The 5-day end-of-period procedure — the one home of its steps and deadlines.
+"""The period board: each class × each step of the school's procedure, and its state.
 
-Reference 000 §4 names the day of the holidays by which each step is done; day N is the
-period's last day plus N days. A step of a class is done when a person recorded it done (the
+The steps and their deadlines are the chosen procedure's (`domain/procedures.py`, the ready
+ones in `ready_procedures.py`). A step of a class is done when a person recorded it done (the
 newest record counts) or when a fact the archive knows settles it (the director's electronic
 signature, the register entry, the backup set's hand-over); otherwise it is late once its day
 has passed.
@@ -21,48 +21,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-State = Literal["done", "late", "pending"]
+from archive_service.domain.procedures import Procedure, Step
+from archive_service.domain.ready_procedures import REF000
+
+State = Literal["done", "late", "pending", "none"]
+"""«none»: the step does not apply to the class (graduating classes only, say)."""
 
 
-@dataclass(frozen=True)
-class Step:
-    code: str
-    title: str
-    """Short name for the column heading."""
-    day: int
-    """Day of the holidays by which the step is done (1 = the day after the period ends)."""
-    hint: str
-    """What exactly is done, in the words of the regulation."""
-    manual: bool = True
-    """Recorded by a person; False: only a fact the archive knows marks it done."""
-    after: str = ""
-    """The step that must be done for the class before this one may be recorded done."""
-
-
-STEPS: tuple[Step, ...] = (
-    Step("marks_checked", "Итоговые отметки проверены", 1,
-         "Учителя-предметники проверили выставление итоговых отметок в электронном журнале"),
-    Step("backups", "Резервные копии сданы директору", 2,
-         "Резервные копии записаны на два носителя и сданы директору под подпись"),
-    Step("copies_printed", "Копии напечатаны", 2,
-         "Текущие и итоговые отметки напечатаны по классам и вынесены в учительскую на подпись"),
-    Step("teachers_signed", "Учителя подписали листы", 3,
-         "Учителя проверили бумажную копию и подписали все листы своего предмета с расшифровкой и датой"),
-    Step("class_teacher_certified", "Классный руководитель заверил", 4,
-         "Классный руководитель заверил титульный лист подписью и датой и сдал копию заместителю директора"),
-    Step("deputy_certified", "Заместитель директора заверил", 5,
-         "Заместитель директора заверил копию своей подписью"),
-    Step("director_signed", "Директор подписал бумажные копии, печать", 5,
-         "Директор подписал напечатанную и заверенную копию и заверил её печатью школы", after="copies_printed"),
-    Step("director_e_signed", "Директор подписал электронной подписью", 5,
-         "Директор подписал электронную копию квалифицированной электронной подписью (отмечается архивом "
-         "по подписанному документу)", manual=False),
-    Step("registered", "Сдано в реестр", 5,
-         "Заверенная копия сдана в общий реестр, сформирована папка за период"),
-)
-STEP_CODES = {s.code: s for s in STEPS}
-PROCEDURE_DAYS = max(s.day for s in STEPS)
-"""How many days of the holidays the procedure takes (5)."""
+PROCEDURE_DAYS = max(s.deadline.count for s in REF000.steps if s.deadline and s.deadline.unit == "holiday")
+"""How many days of the holidays the five-day procedure takes (5): the window of nightly pulls."""
 
 
 @dataclass(frozen=True)
@@ -113,33 +80,43 @@ class ClassRow:
     def done(self) -> int:
         return sum(c.state == "done" for c in self.cells)
 
+    @property
+    def applicable(self) -> int:
+        return sum(c.state != "none" for c in self.cells)
+
 
 @dataclass(frozen=True)
 class PeriodBoard:
     academic_year: str
     period_code: str
     period_end: dt.date
-    deadlines: dict[str, dt.date]
+    deadlines: dict[str, dt.date | None]
+    procedure: Procedure
+    steps: tuple[Step, ...]
+    """The procedure's steps this period's board shows (year-end steps only on the year's last period)."""
     classes: list[ClassRow] = field(default_factory=list)
     period_facts: dict[str, list[Fact]] = field(default_factory=dict)
     """Facts of the whole period (the backup set), shown once rather than in every class's cell."""
 
+    waiting: dict[str, str] = field(default_factory=dict)
+    """step → why it has no date yet although it has a deadline (the state exam results not entered)."""
+
     def count(self, state: State) -> int:
         return sum(c.state == state for row in self.classes for c in row.cells)
 
+    @property
+    def cells(self) -> int:
+        """How many steps the period has in all (those that apply to each class)."""
+        return sum(row.applicable for row in self.classes)
 
-def deadlines(period_end: dt.date) -> dict[str, dt.date]:
-    """The last day of each step: day N of the holidays is the period's last day plus N days."""
-    return {s.code: period_end + dt.timedelta(days=s.day) for s in STEPS}
 
-
-def order_problem(step: Step, waiting: Sequence[str]) -> str | None:
+def order_problem(step: Step, waiting: Sequence[str], titles: dict[str, str]) -> str | None:
     """Why `step` cannot be recorded done for the classes `waiting` (whose `step.after` is not
     done yet), in Russian; None when none waits."""
     if not (step.after and waiting):
         return None
     which = ", ".join(waiting)
-    return (f"«{step.title}» нельзя отметить раньше шага «{STEP_CODES[step.after].title}»: он ещё не выполнен "
+    return (f"«{step.title}» нельзя отметить раньше шага «{titles.get(step.after, step.after)}»: он ещё не выполнен "
             f"({'класс' if len(waiting) == 1 else 'классы'} {which})")
 
 
@@ -158,12 +135,16 @@ def as_history(facts: list[Fact]) -> list[Fact]:
     return [Fact(f"прежняя копия: {f.text}", f.at, f.by) for f in facts]
 
 
-def cell(step: Step, record: Record | None, facts: Sequence[Fact], due: dt.date, today: dt.date, *,
+def cell(step: Step, record: Record | None, facts: Sequence[Fact], due: dt.date | None, today: dt.date, *,
          settled: bool = False, history: tuple[Fact, ...] = ()) -> Cell:
     """A class's step: done when recorded done, settled by a fact or `settled` (the backup set's
-    hand-over); late once `today` is past its deadline `due`; pending before."""
+    hand-over); late once `today` is past its deadline `due` (never without one); pending before."""
     if settled or (record and record.done) or any(f.settles for f in facts):
         state: State = "done"
     else:
-        state = "late" if today > due else "pending"
+        state = "late" if due is not None and today > due else "pending"
     return Cell(step, state, record, tuple(facts), history)
+
+
+def not_applicable(step: Step) -> Cell:
+    return Cell(step, "none")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters.archive_repositories import ArchiveKeys, BackupSets, Documents, Snapshots
 from archive_service.adapters.preflight_repository import PreflightReports
+from archive_service.adapters.procedure_repository import ProcedureRepository
 from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
 from archive_service.adapters.register_repositories import (
     DisposalRepository,
@@ -38,6 +39,7 @@ class UnitOfWork:
     disposal: ports.Disposal
     supersessions: ports.Supersessions
     steps: ports.Steps
+    procedures: ports.Procedures
     certificates: ports.Certificates
     accounts: ports.Accounts
     jobs: ports.Jobs
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.disposal = DisposalRepository(self.session)
         self.supersessions = SupersessionRepository(self.session)
         self.steps = StepRepository(self.session)
+        self.procedures = ProcedureRepository(self.session)
         self.certificates = CertificateRepository(self.session)
         self.accounts = AccountRepository(self.session)
         self.jobs = JobRepository(self.session)

@@ -106,15 +106,14 @@ def _not_found(err: NotFoundError):
 @allow("view_period")
 def period_index():
     """Every stored school year and period, newest first, with how far its procedure is."""
-    return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()),
-                           steps=period_steps.STEPS)
+    return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()))
 
 
 @bp.get("/<year>/<period>")
 @allow("view_period")
 def period_page(year: str, period: str):
     board = _board(year, period)
-    return render_template("deputy/period.html", board=board, steps=period_steps.STEPS, today=_today())
+    return render_template("deputy/period.html", board=board, steps=board.steps, today=_today())
 
 
 @bp.post("/<year>/<period>/steps")
@@ -133,7 +132,7 @@ def record_step(year: str, period: str):
     else:
         verb = "Отмечено" if done else "Отметка снята"
         which = f"все классы ({count})" if form.get("all") else ", ".join(sorted(set(classes)))
-        flash(f"{verb}: «{period_steps.STEP_CODES[form.get('step', '')].title}» — {which}.", "ok")
+        flash(f"{verb}: «{period_steps.step_title(a.uow(), academic_year, form.get('step', ''))}» — {which}.", "ok")
     return redirect(url_for("deputy.period_page", year=year, period=period))
 
 
@@ -142,15 +141,16 @@ def record_step(year: str, period: str):
 def paper_signature(year: str, period: str):
     """The director's signature and seal on the printed copies, recorded by the director or the deputy head."""
     a = archive()
-    step = period_steps.STEP_CODES["director_signed"]
+    code = request.form.get("step", "director_signed")
     classes, done = request.form.getlist("class"), request.form.get("action", "done") != "undo"
     try:
-        period_steps.record_step(a.uow(), _year(year), period, step.code, classes, done=done, actor=current_actor(),
+        period_steps.record_step(a.uow(), _year(year), period, code, classes, done=done, actor=current_actor(),
                                  now=a.now())
     except ArchiveError as err:
         flash(f"Не отмечено: {err}.", "error")
     else:
-        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{step.title}» — {', '.join(sorted(set(classes)))}.", "ok")
+        title = period_steps.step_title(a.uow(), _year(year), code)
+        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{title}» — {', '.join(sorted(set(classes)))}.", "ok")
     return redirect(url_for("deputy.period_page", year=year, period=period))
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from archive_service.domain.procedure import STEP_CODES, STEPS, Fact, Record, cell, deadlines, split_records
+from archive_service.adapters.production_calendar import CALENDAR
+from archive_service.domain.procedure import PROCEDURE_DAYS, Fact, Record, cell, split_records
+from archive_service.domain.procedures import Dates, due_dates
+from archive_service.domain.ready_procedures import REF000
+
+STEP_CODES = REF000.codes
+
+
+def deadlines(end: dt.date) -> dict:
+    return due_dates(REF000, "Q2", Dates(end, "2026/2027"), CALENDAR)
 
 END = dt.date(2026, 12, 27)  # the last day of the second quarter
 
@@ -14,7 +23,7 @@ def test_day_n_of_the_holidays_is_the_periods_last_day_plus_n_days():
     assert due["marks_checked"] == dt.date(2026, 12, 28)
     assert due["backups"] == due["copies_printed"] == dt.date(2026, 12, 29)
     assert due["registered"] == due["director_signed"] == due["director_e_signed"] == dt.date(2027, 1, 1)
-    assert list(due) == [s.code for s in STEPS] and max(s.day for s in STEPS) == 5
+    assert list(due) == [s.code for s in REF000.steps] and PROCEDURE_DAYS == 5
 
 
 def test_a_step_is_pending_until_its_day_and_late_after_it():

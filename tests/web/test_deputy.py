@@ -12,6 +12,9 @@ import pytest
 
 from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentSignature
+from archive_service.adapters.production_calendar import CALENDAR
+from archive_service.domain.procedures import Dates, due_dates
+from archive_service.domain.ready_procedures import REF000
 from archive_service.services import documents, period_steps, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import LATE_ARRIVAL, as_bytes, snapshot, snapshot_with_late_arrival, subject
@@ -74,7 +77,7 @@ def test_the_deputy_lands_on_the_list_of_periods(login_as, two_classes):
 
 def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_classes):
     page = login_as("deputy").get(PERIOD).get_data(as_text=True)
-    for step in period_steps.STEPS:
+    for step in REF000.steps:
         assert step.title in page
     assert "5А" in page and "5Б" in page
     # the period ends on 25 December: day 1 of the holidays is the 26th, day 5 the 30th
@@ -84,7 +87,7 @@ def test_the_period_page_lists_classes_and_steps_with_deadlines(login_as, two_cl
 
 
 def test_deadlines_are_days_of_the_holidays_after_the_period_end():
-    due = period_steps.deadlines(dt.date(2026, 12, 25))
+    due = due_dates(REF000, "Q2", Dates(dt.date(2026, 12, 25), "2026/2027"), CALENDAR)
     assert due["marks_checked"] == dt.date(2026, 12, 26)
     assert due["backups"] == due["copies_printed"] == dt.date(2026, 12, 27)
     assert due["teachers_signed"] == dt.date(2026, 12, 28) and due["class_teacher_certified"] == dt.date(2026, 12, 29)

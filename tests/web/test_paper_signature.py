@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from archive_service.adapters.orm import DocumentSignature
+from archive_service.domain.ready_procedures import REF000
 from archive_service.services import period_steps
 from conftest import NOW
 from test_deputy import PERIOD, post, rendered, two_classes  # noqa: F401  (fixtures of the same board)
@@ -45,9 +46,9 @@ def sign_electronically(archive, document_id: str) -> None:
 
 
 def test_the_paper_signature_follows_printing_and_the_electronic_one_is_a_step_of_its_own():
-    codes = [s.code for s in period_steps.STEPS]
+    codes = [s.code for s in REF000.steps]
     assert codes.index("copies_printed") < codes.index("director_signed")
-    paper, electronic = period_steps.STEP_CODES["director_signed"], period_steps.STEP_CODES["director_e_signed"]
+    paper, electronic = REF000.step("director_signed"), REF000.step("director_e_signed")
     assert (paper.title, paper.manual, paper.after) == ("Директор подписал бумажные копии, печать", True,
                                                         "copies_printed")
     assert (electronic.title, electronic.manual) == ("Директор подписал электронной подписью", False)

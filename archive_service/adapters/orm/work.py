@@ -1,11 +1,12 @@
-"""Work under way: the steps of the end-of-period procedure done per class, and long jobs.
+"""Work under way: the school's procedure (its choice per year, edited copies, event dates), the
+steps done per class, and long jobs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_service.adapters.orm.base import Base, UTCDateTime
@@ -46,3 +47,41 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     """Updated with every step: a running job whose heartbeat stopped was killed with its process."""
+
+
+class ProcedureChoice(Base):
+    """Which procedure a school follows in a school year (a ready one's key or its edited copy's)."""
+
+    __tablename__ = "procedure_choice"
+
+    academic_year: Mapped[str] = mapped_column(String(9), primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(40))
+    chosen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    chosen_by: Mapped[str] = mapped_column(String(200))
+
+
+class SchoolProcedure(Base):
+    """A school's edited copy of a ready procedure: its steps as `domain.procedures.as_dict` data."""
+
+    __tablename__ = "school_procedure"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    based_on: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[str] = mapped_column(String(200))
+
+
+class ProcedureEventDate(Base):
+    """A date the archive cannot know by itself that deadlines count from (the state exam results)."""
+
+    __tablename__ = "procedure_event_date"
+
+    academic_year: Mapped[str] = mapped_column(String(9), primary_key=True)
+    event: Mapped[str] = mapped_column(String(20), primary_key=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[str] = mapped_column(String(200))
