@@ -136,3 +136,20 @@ def test_a_copy_made_before_the_period_ended_does_not_form_the_files(archive):
     make_copies(archive, at(5, 20), draft=True)
     cell = next(c for c in board(archive, dt.date(2026, 5, 21)).classes[0].cells if c.step.code == "files_formed")
     assert cell.state == "pending" and "черновик" in cell.facts[0].text
+
+
+def test_all_classes_on_the_board_means_the_classes_the_step_is_for(year_end, login_as):
+    from web_support import csrf_token
+
+    procedures.choose(year_end.uow(), YEAR, "ref003", actor=ADMIN, now=at(5, 20))
+    deputy = login_as("deputy")
+    board_url = "/period/2025-2026/Q4"
+    page = deputy.get(board_url).get_data(as_text=True)
+    assert "не для этого класса" in page and "срок считается от даты результатов ГИА — внесите её" in page
+    response = deputy.post(f"{board_url}/steps", data={"csrf_token": csrf_token(deputy, "/account"),
+                                                       "step": "graduates_final", "all": "1"})
+    assert response.status_code == 302
+    assert "Отмечено: «Окончательная версия выпускных классов» — все классы (1)." in \
+        deputy.get(board_url).get_data(as_text=True)
+    with year_end.uow() as uow:
+        assert [(r.class_name, r.step) for r in uow.steps.of_period(YEAR, PERIOD)] == [("9А", "graduates_final")]
