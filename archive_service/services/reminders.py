@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from archive_service.adapters.orm import ReminderRecord
-from archive_service.domain.reminders import KIND_WORDS, Reminder, due_reminders, school_year_of
+from archive_service.domain.procedure import PeriodBoard
+from archive_service.domain.reminders import KIND_WORDS, Reminder, due_reminders, not_done, school_year_of
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
 from archive_service.services import period_steps
@@ -128,11 +129,13 @@ def _shown(row: ReminderRecord, zone: ZoneInfo) -> Shown:
                  row.period_code)
 
 
-def of_period(uow: UnitOfWork, academic_year: str, period_code: str, zone: ZoneInfo) -> list[Shown]:
-    """The period's reminders, newest first (for the top of its board)."""
+def of_period(uow: UnitOfWork, board: PeriodBoard, zone: ZoneInfo) -> list[Shown]:
+    """The period's reminders, newest first, of the steps some class has still not done (for the top
+    of its board: one every class has done since is no longer shown there)."""
+    open_steps = {step.code for step in board.steps if not_done(board, step)}
     with uow:
-        return [_shown(r, zone) for r in uow.reminders.listing(academic_year=academic_year, period_code=period_code,
-                                                               limit=10)]
+        rows = uow.reminders.listing(academic_year=board.academic_year, period_code=board.period_code, limit=50)
+        return [_shown(r, zone) for r in rows if r.step in open_steps][:10]
 
 
 def of_role(uow: UnitOfWork, role: str, today: dt.date, zone: ZoneInfo) -> list[Shown]:

@@ -113,7 +113,7 @@ def period_index():
 @allow("view_period")
 def period_page(year: str, period: str):
     board = _board(year, period)
-    shown = reminders.of_period(archive().uow(), board.academic_year, period, archive().zone)
+    shown = reminders.of_period(archive().uow(), board, archive().zone)
     return render_template("deputy/period.html", board=board, steps=board.steps, today=_today(), reminders=shown)
 
 

@@ -11,9 +11,12 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy.exc import IntegrityError
 
-from archive_service.adapters.mailer import SmtpMailer
+from archive_service.adapters.mailer import SmtpMailer, mailer_from
+from archive_service.adapters.orm import ReminderRecord
 from archive_service.config import Settings
+from archive_service.domain.actor import Actor
 from archive_service.services import account_email, reminders
 from conftest import NOW
 from test_deputy import PERIOD, two_classes  # noqa: F401  (the fixture of the same board)
@@ -99,7 +102,8 @@ def test_a_letter_the_server_did_not_take_goes_on_the_next_run(archive, staff, s
     assert report.made and report.failed and not report.sent and not inbox.letters
     with archive.uow() as uow:
         assert all(r.error and r.emailed_at is None for r in uow.reminders.listing(role="deputy"))
-    shown = reminders.of_period(archive.uow(), "2026/2027", "Q2", archive.zone)
+    board = reminders.period_steps.period_board(archive.uow(), "2026/2027", "Q2", today)
+    shown = reminders.of_period(archive.uow(), board, archive.zone)
     assert "письмо не отправлено, повторим при следующей проверке сроков" in {s.emailed for s in shown}
     live = SmtpMailer("127.0.0.1", controller.port, "archive@school.test")
     report = reminders.run(archive.uow(), today, NOW + dt.timedelta(days=1), live)
@@ -140,6 +144,11 @@ def test_without_a_mail_server_nothing_fails_and_the_reminders_are_on_the_board(
     assert "Не выполнено в классах: 5А, 5Б." in top and "письмо" not in top
     home = deputy.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Напоминания о сроках" in home and "Итоговые отметки проверены" in home
+    reminders.period_steps.record_step(archive.uow(), "2026/2027", "Q2", "marks_checked", ["5А", "5Б"],
+                                       actor=Actor("Иванова Татьяна Петровна", "deputy"), now=NOW)
+    board = deputy.get(PERIOD).get_data(as_text=True)
+    top = board[board.index("<main>"):board.index("dep-actions")]
+    assert "Итоговые отметки проверены" not in top and "Копии напечатаны" in top  # done since: no longer shown
     director_home = login_as("director").get("/", follow_redirects=True).get_data(as_text=True)
     assert "Директор подписал бумажные копии, печать" in director_home  # the director's own steps…
     assert "Итоговые отметки проверены" not in director_home  # …not the deputy's
@@ -177,3 +186,30 @@ def test_the_reminder_hour_is_a_setting():
     assert Settings.from_env({"ARCHIVE_REMINDER_HOUR": "6"}).reminder_hour == 6
     with pytest.raises(ValueError, match="ARCHIVE_REMINDER_HOUR"):
         Settings.from_env({"ARCHIVE_REMINDER_HOUR": "25"})
+
+
+def test_the_database_keeps_one_reminder_per_year_period_step_and_kind(archive):
+    def row(kind: str) -> ReminderRecord:
+        return ReminderRecord(academic_year="2026/2027", period_code="Q2", step="marks_checked", kind=kind,
+                              role="deputy", subject="тема", text="текст", deadline=dt.date(2026, 12, 26),
+                              due_on=dt.date(2026, 12, 27), created_at=NOW)
+
+    with archive.uow() as uow:
+        assert uow.reminders.add_new(row("missed")) and uow.reminders.add_new(row("tomorrow"))
+        assert not uow.reminders.add_new(row("missed"))
+        uow.session.add(row("missed"))  # a second run racing past the check meets the unique key
+        with pytest.raises(IntegrityError):
+            uow.session.commit()
+        uow.rollback()
+        (first, *_) = uow.reminders.unsent()
+        assert uow.reminders.claim(first.id, NOW) and not uow.reminders.claim(first.id, NOW)  # one run takes it
+    assert len(stored(archive)) == 2
+
+
+def test_no_mail_server_means_no_mailer():
+    assert mailer_from(Settings()) is None
+    mailer = mailer_from(Settings(smtp_host="mail.school.test", smtp_port=587, smtp_starttls=True,
+                                  smtp_from="archive@school.test"))
+    assert isinstance(mailer, SmtpMailer) and (mailer.port, mailer.starttls) == (587, True)
+    letter = mailer.letter(["zavuch@school.test"], "Срок пропущен: «Копии напечатаны»", "Текст")
+    assert letter["Subject"] == "Срок пропущен: «Копии напечатаны»" and letter["From"] == "archive@school.test"
