@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive_service.adapters import db
 from archive_service.adapters.job_runners import CeleryRunner, InProcessRunner
 from archive_service.adapters.local_jobs import LocalProcessRunner
+from archive_service.adapters.mailer import SmtpMailer, mailer_from
 from archive_service.adapters.secret_box import SecretBox
 from archive_service.adapters.sources.base import Credentials, JournalSource
 from archive_service.adapters.sources.registry import ConnectorRegistry, system_title
@@ -254,6 +255,10 @@ class Archive:
         else:
             medium_a = DirectoryMedium(dir_a, "Носитель A", s.medium_a_location, s.medium_a_serial)
         return [medium_a, DirectoryMedium(dir_b, "Носитель B", s.medium_b_location, s.medium_b_serial)]
+
+    def mailer(self) -> SmtpMailer | None:
+        """The school's mail server for the deadline reminders (`ARCHIVE_SMTP_*`); None: no letters."""
+        return mailer_from(self.settings)
 
     def own_state(self) -> list[Path]:
         """What the archive itself keeps — document store, media, keys, the SQLite database: a

@@ -137,6 +137,21 @@ class Settings:
     """Scheduled pulls run nightly from this many days before a period's last day…"""
     source_pull_days_after: int = field(default=PROCEDURE_DAYS, metadata={"env": "ARCHIVE_SOURCE_PULL_DAYS_AFTER"})
     """…to this many days after it (the first days of the holidays: the 5-day procedure)."""
+    smtp_host: str = field(default="", metadata={"env": "ARCHIVE_SMTP_HOST"})
+    """The school's mail server the deadline reminders are sent through; empty: no letters (the
+    reminders are still shown on the period's board and the home pages)."""
+    smtp_port: int = field(default=25, metadata={"env": "ARCHIVE_SMTP_PORT"})
+    """Its port (25; 587 with STARTTLS as a rule)."""
+    smtp_from: str = field(default="archive@localhost", metadata={"env": "ARCHIVE_SMTP_FROM"})
+    """The sender's address of the letters."""
+    smtp_user: str = field(default="", metadata={"env": "ARCHIVE_SMTP_USER"})
+    """The account on the mail server; empty: letters are sent without signing in."""
+    smtp_password: str = field(default="", metadata={"env": "ARCHIVE_SMTP_PASSWORD"})
+    """That account's password."""
+    smtp_starttls: bool = field(default=False, metadata={"env": "ARCHIVE_SMTP_STARTTLS"})
+    """Switch the connection to TLS (STARTTLS) before signing in and sending."""
+    reminder_hour: int = field(default=7, metadata={"env": "ARCHIVE_REMINDER_HOUR"})
+    """Hour of the school morning (school time) when the deadline reminders are made and sent."""
 
     def __post_init__(self) -> None:
         home = Path(self.home).absolute()
@@ -162,6 +177,10 @@ class Settings:
         if not 1 <= self.issue_working_days <= 250:
             raise ConfigError(f"ARCHIVE_ISSUE_WORKING_DAYS: ожидается число рабочих дней от 1 до 250 "
                               f"(по умолчанию {ISSUE_WORKING_DAYS})")
+        if not 1 <= self.smtp_port <= 65535:
+            raise ConfigError("ARCHIVE_SMTP_PORT: ожидается номер порта от 1 до 65535 (по умолчанию 25)")
+        if not 0 <= self.reminder_hour <= 23:
+            raise ConfigError("ARCHIVE_REMINDER_HOUR: ожидается час от 0 до 23 (по умолчанию 7)")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

@@ -21,8 +21,8 @@ from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
 from archive_service.adapters.sources.base import SourceError, SourceUnreachableError
-from archive_service.services import (audit, backup, documents, ingest, renewal, snapshots, source_pull, source_runs,
-                                      sources)
+from archive_service.services import (audit, backup, documents, ingest, reminders, renewal, snapshots, source_pull,
+                                      source_runs, sources)
 
 log = logging.getLogger(__name__)
 
@@ -47,24 +47,32 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         result_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        beat_schedule={
-            "verify-audit-log-nightly": {"task": "archive.verify_audit_log", "schedule": crontab(hour=3, minute=15)},
-            "audit-backups-nightly": {"task": "archive.audit_backups", "schedule": crontab(hour=2, minute=30)},
-            "renew-timestamps-weekly": {"task": "archive.renew_timestamps",
-                                        "schedule": crontab(day_of_week=0, hour=4, minute=0)},
-            # every night at the school's hour; each source is pulled only inside its period's window
-            "pull-journal-sources-nightly": {"task": "archive.pull_due_sources",
-                                             "schedule": crontab(hour=settings.source_pull_hour, minute=0,
-                                                                 nowfun=_school_now(settings.timezone))},
-            # reference 004 § 3.11: the monthly copy of the month past, sealed for the archive key (no code)
-            "monthly-backup": {"task": "archive.monthly_backup",
-                               "schedule": crontab(day_of_month=1, hour=5, minute=0,
-                                                   nowfun=_school_now(settings.timezone))},
-        },
+        beat_schedule=_beat_schedule(settings),
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What beat sends when; the school's schedules are said in its time zone (`ARCHIVE_TIMEZONE`)."""
+    school_now = _school_now(settings.timezone)
+    return {
+        "verify-audit-log-nightly": {"task": "archive.verify_audit_log", "schedule": crontab(hour=3, minute=15)},
+        "audit-backups-nightly": {"task": "archive.audit_backups", "schedule": crontab(hour=2, minute=30)},
+        "renew-timestamps-weekly": {"task": "archive.renew_timestamps",
+                                    "schedule": crontab(day_of_week=0, hour=4, minute=0)},
+        # every night at the school's hour; each source is pulled only inside its period's window
+        "pull-journal-sources-nightly": {"task": "archive.pull_due_sources",
+                                         "schedule": crontab(hour=settings.source_pull_hour, minute=0,
+                                                             nowfun=school_now)},
+        # reference 004 § 3.11: the monthly copy of the month past, sealed for the archive key (no code)
+        "monthly-backup": {"task": "archive.monthly_backup",
+                           "schedule": crontab(day_of_month=1, hour=5, minute=0, nowfun=school_now)},
+        # every school morning: «завтра срок» and «срок пропущен» of the year's procedure, by e-mail too
+        "deadline-reminders-daily": {"task": "archive.send_reminders",
+                                     "schedule": crontab(hour=settings.reminder_hour, minute=0, nowfun=school_now)},
+    }
 
 
 def _school_now(timezone: str) -> Any:
@@ -214,3 +222,14 @@ def monthly_backup(month: str | None = None) -> dict:
         if not result.complete:
             log.error("monthly backup %s is not complete", result.set_id)
     return {"month": month, "ok": all(r.complete for r in made), "sets": [r.set_id for r in made]}
+
+
+@shared_task(name="archive.send_reminders")
+def send_reminders() -> dict:
+    """Every school morning: the reminders of the procedure's deadlines due today, kept once each,
+    and their letters to the people of the step's role (when a mail server is configured)."""
+    archive = _archive()
+    report = reminders.run(archive.uow(), archive.local_now().date(), archive.now(), archive.mailer())
+    for subject in report.failed:
+        log.error("reminder letter not sent: %s", subject)
+    return report.as_dict()

@@ -1,17 +1,19 @@
-"""`archive-service db ...`, `token ...` and `audit ...`: the schema, API tokens, the audit log."""
+"""`archive-service db ...`, `token ...`, `audit ...` and `reminders ...`: the schema, API tokens, the audit
+log, the reminders of the procedure's deadlines."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from archive_service.cli.common import AS_JSON, current_archive, echo_rows, fail, terminal
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, fail, terminal
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, tokens
+from archive_service.services import audit, reminders, tokens
 
 db_cli = AppGroup("db", help="Схема базы данных.")
 token_cli = AppGroup("token", help="Токены API для системы электронного журнала.")
 audit_cli = AppGroup("audit", help="Журнал аудита.")
+reminders_cli = AppGroup("reminders", help="Напоминания о сроках порядка работы.")
 
 
 @db_cli.command("upgrade")
@@ -62,3 +64,22 @@ def audit_verify() -> None:
     if breaks:
         raise click.ClickException(f"журнал аудита нарушен: {len(breaks)} расхождений в {count} записях")
     click.echo(f"Журнал аудита цел: записей {count}.")
+
+
+@reminders_cli.command("run")
+@AS_JSON
+def reminders_run(as_json: bool) -> None:
+    """Составить напоминания о сроках на сегодня и разослать их по электронной почте (как по расписанию)."""
+    archive = current_archive()
+    report = reminders.run(archive.uow(), archive.local_now().date(), archive.now(), archive.mailer())
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    for subject in report.made:
+        click.echo(f"Новое напоминание: {subject}")
+    if not report.mail:
+        click.echo("Почтовый сервер не настроен (ARCHIVE_SMTP_HOST): напоминания видны на страницах периодов.")
+    click.echo(f"Новых напоминаний: {len(report.made)}; писем отправлено: {len(report.sent)}.")
+    if report.failed:
+        raise click.ClickException(f"не отправлено писем: {len(report.failed)}; они будут отправлены при следующем "
+                                   "запуске")

@@ -60,3 +60,17 @@ def field_problem(value: str, what: str, *, most: int = LINE_MOST, required: boo
         return (f"в поле «{what}» есть управляющий или невидимый символ (так бывает при копировании "
                 "из другой программы); наберите текст заново")
     return None
+
+
+EMAIL_MOST = 254
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def email_problem(address: str) -> str | None:
+    """What is wrong with an e-mail address (already stripped); an empty one is no address, not a problem."""
+    if not address:
+        return None
+    if len(address) > EMAIL_MOST or not _EMAIL.fullmatch(address) or forbidden_in_label(address):
+        return (f"адрес электронной почты записывается как имя@домен (например, zavuch@school.ru), "
+                f"не длиннее {EMAIL_MOST} символов")
+    return None

@@ -65,6 +65,7 @@ class User:
     last_login_at: dt.datetime | None = None
     must_change_password: bool = False
     """The password was set by an administrator: the person changes it before any other page."""
+    email: str = ""
 
     @property
     def role_name(self) -> str:
@@ -73,7 +74,7 @@ class User:
 
 def _user(row: UserAccount) -> User:
     return User(row.id, row.login, row.full_name, row.role, row.active, row.session_epoch, row.locked_until,
-                row.last_login_at, bool(row.must_change_password))
+                row.last_login_at, bool(row.must_change_password), row.email or "")
 
 
 def require_manager(actor: Actor) -> None:
@@ -261,8 +262,6 @@ def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, no
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
-
-
 
 
 def list_users(uow: UnitOfWork) -> list[User]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive_service.adapters.archive_repositories import ArchiveKeys, BackupSets, Documents, Snapshots
 from archive_service.adapters.preflight_repository import PreflightReports
-from archive_service.adapters.procedure_repository import ProcedureRepository
+from archive_service.adapters.procedure_repository import ProcedureRepository, ReminderRepository
 from archive_service.adapters.people_repositories import AccountRepository, CertificateRepository, JobRepository
 from archive_service.adapters.register_repositories import (
     DisposalRepository,
@@ -40,6 +40,7 @@ class UnitOfWork:
     supersessions: ports.Supersessions
     steps: ports.Steps
     procedures: ports.Procedures
+    reminders: ports.Reminders
     certificates: ports.Certificates
     accounts: ports.Accounts
     jobs: ports.Jobs
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.supersessions = SupersessionRepository(self.session)
         self.steps = StepRepository(self.session)
         self.procedures = ProcedureRepository(self.session)
+        self.reminders = ReminderRepository(self.session)
         self.certificates = CertificateRepository(self.session)
         self.accounts = AccountRepository(self.session)
         self.jobs = JobRepository(self.session)

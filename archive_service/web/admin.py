@@ -7,10 +7,10 @@ import logging
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from archive_service.domain.public_address import is_local_address
-from archive_service.domain.fields import LOGIN_MOST, NAME_MOST
+from archive_service.domain.fields import EMAIL_MOST, LOGIN_MOST, NAME_MOST
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts, backup_media, tokens
+from archive_service.services import account_email, accounts, backup_media, tokens
 from archive_service.web.auth import allow, archive, current_actor, menu
 
 _log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ NAV = [menu("admin.users", "Пользователи", "manage_accounts"),
        menu("admin.media", "Носители", "manage_media")]
 
 
-FORM_LIMITS = {"login": LOGIN_MOST, "full_name": NAME_MOST}
+FORM_LIMITS = {"login": LOGIN_MOST, "full_name": NAME_MOST, "email": EMAIL_MOST}
 
 
 def _users_page(entered: dict[str, str] | None = None, error: str = "") -> str:
@@ -64,6 +64,10 @@ def change_user(login: str):
         elif action in ("disable", "enable"):
             accounts.SetActive(a.uow(), login, action == "enable", actor=current_actor(), now=a.now()).run()
             flash(f"{login}: {'включён' if action == 'enable' else 'отключён'}.", "ok")
+        elif action == "email":
+            user = account_email.set_email(a.uow(), login, request.form.get("email", ""), actor=current_actor(),
+                                           now=a.now())
+            flash(f"{login}: адрес электронной почты {user.email or 'убран'}.", "ok")
         elif action == "password":
             password = accounts.generate_password()
             accounts.SetPassword(a.uow(), login, password, actor=current_actor(), now=a.now()).run()

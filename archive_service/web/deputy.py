@@ -39,7 +39,7 @@ from archive_service.rendering import notes
 from archive_service.rendering.preview import PreviewError
 from archive_service.rendering.names import decline
 from archive_service.services import jobs as job_rows
-from archive_service.services import archive_keys, period_close, period_steps, snapshots
+from archive_service.services import archive_keys, period_close, period_steps, reminders, snapshots
 from archive_service.services import documents as document_service
 from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
@@ -113,7 +113,8 @@ def period_index():
 @allow("view_period")
 def period_page(year: str, period: str):
     board = _board(year, period)
-    return render_template("deputy/period.html", board=board, steps=board.steps, today=_today())
+    shown = reminders.of_period(archive().uow(), board, archive().zone)
+    return render_template("deputy/period.html", board=board, steps=board.steps, today=_today(), reminders=shown)
 
 
 @bp.post("/<year>/<period>/steps")

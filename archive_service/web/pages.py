@@ -1,4 +1,5 @@
 """The overview page: what the archive holds, period by period; and the progress of long jobs.
+The home page of each role (and the overview) shows that role's recent deadline reminders.
 
 Neither is for the administrator, who manages accounts, not archive contents (nor the
 inspector, who runs no jobs). The director's own jobs — signing with the key, restoring a
@@ -8,17 +9,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, render_template, request
 
 from archive_service.domain.periods import PERIOD_TITLES, period_title
 from archive_service.errors import NotFoundError
-from archive_service.services import jobs, snapshots
-from archive_service.web.auth import allow, archive, menu
+from archive_service.domain.procedures import STEP_ROLES
+from archive_service.services import jobs, reminders, snapshots
+from archive_service.web.auth import HOME, allow, archive, menu, school_now
 from archive_service.web.director import JOB_KINDS as DIRECTOR_JOBS
 
 bp = Blueprint("pages", __name__)
 # the director starts from the inbox
 NAV = [menu("pages.overview", "Обзор", "follow_jobs", not_for=frozenset({"director"}))]
+
+
+@bp.app_context_processor
+def _home_reminders() -> dict:
+    """On the signed-in person's home page and the overview: the reminders of their role's deadlines."""
+    user = g.get("user")
+    if user is None or user.role not in STEP_ROLES or request.endpoint not in (HOME.get(user.role), "pages.overview"):
+        return {}
+    return {"home_reminders": reminders.of_role(archive().uow(), user.role, school_now().date(), archive().zone)}
 
 
 @bp.get("/overview")

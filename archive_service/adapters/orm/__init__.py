@@ -13,7 +13,8 @@ are named here, so `from archive_service.adapters.orm import X` is all anyone ne
 * `backups`: backup sets and the backup-usage journal;
 * `keys`: the director's archive key (its generations, the escrow copy);
 * `people`: accounts, web sessions, API tokens, the audit log;
-* `work`: the school's procedure (chosen per year, edited copies, event dates), its steps done, long jobs.
+* `work`: the school's procedure (chosen per year, edited copies, event dates), its steps done, the
+  reminders of its deadlines, long jobs.
 """
 
 from archive_service.adapters.orm.backups import BackupJournalEntry, BackupSet
@@ -46,7 +47,14 @@ from archive_service.adapters.orm.snapshots import (
     SnapshotStudent,
     SourcePull,
 )
-from archive_service.adapters.orm.work import Job, PeriodStep, ProcedureChoice, ProcedureEventDate, SchoolProcedure
+from archive_service.adapters.orm.work import (
+    Job,
+    PeriodStep,
+    ProcedureChoice,
+    ProcedureEventDate,
+    ReminderRecord,
+    SchoolProcedure,
+)
 
 __all__ = [
     "NAMING", "Base", "ChainLink", "NumberedPerYear", "UTCDateTime",
@@ -56,5 +64,5 @@ __all__ = [
     "DisposalActItem", "ArchivalCertificate", "FileInventory",
     "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
     "UserAccount", "WebSession", "ApiToken", "AuditEvent",
-    "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate",
+    "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate", "ReminderRecord",
 ]

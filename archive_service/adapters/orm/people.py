@@ -31,6 +31,8 @@ class UserAccount(Base):
     """Raised on disable, role change or password change: older sessions stop being valid."""
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     """The password was set by an administrator: changed by its owner at the next sign-in."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Where the deadline reminders of the account's role are sent; None: no letters."""
 
 
 class WebSession(Base):

@@ -1,12 +1,12 @@
 """Work under way: the school's procedure (its choice per year, edited copies, event dates), the
-steps done per class, and long jobs.
+steps done per class, the reminders of its deadlines, and long jobs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_service.adapters.orm.base import Base, UTCDateTime
@@ -85,3 +85,27 @@ class ProcedureEventDate(Base):
     on: Mapped[dt.date] = mapped_column(Date)
     set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     set_by: Mapped[str] = mapped_column(String(200))
+
+
+class ReminderRecord(Base):
+    """A reminder of a procedure deadline (`domain.reminders`): made once per school year, period,
+    step and kind (the unique key), shown on the board, e-mailed to the people of its role."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("academic_year", "period_code", "step", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    academic_year: Mapped[str] = mapped_column(String(9))
+    period_code: Mapped[str] = mapped_column(String(8))
+    step: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # tomorrow | missed
+    role: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the letter went (or was taken to be sent by a run); None: not sent (yet)."""
+    error: Mapped[str | None] = mapped_column(Text)
+    """Why the last attempt to send failed; it is tried again on the next run."""
