@@ -57,11 +57,18 @@ class Reminder:
         return f"{head} ({self.period_words}). Не выполнено в классах: {', '.join(self.classes)}."
 
 
+MISSED_WITHIN = dt.timedelta(days=30)
+"""A missed deadline is reminded of only while it is this recent: an archive installed mid-year, or
+a schedule stopped for months, does not flood people with the year's old periods (their boards still
+show every late step)."""
+
+
 def kind_on(deadline: dt.date, today: dt.date) -> Kind | None:
-    """Which reminder a deadline calls for today: the day before it, or any day after it."""
+    """Which reminder a deadline calls for today: the day before it, or a day after it (within
+    `MISSED_WITHIN`: a day the schedule did not run is made up by the next run)."""
     if today == deadline - dt.timedelta(days=1):
         return "tomorrow"
-    if today > deadline:
+    if deadline < today <= deadline + MISSED_WITHIN:
         return "missed"
     return None
 

@@ -92,3 +92,13 @@ def test_the_school_year_runs_from_september_to_august():
     assert school_year_of(dt.date(2026, 9, 1)) == "2026/2027"
     assert school_year_of(dt.date(2027, 6, 30)) == "2026/2027"
     assert school_year_of(dt.date(2026, 8, 31)) == "2025/2026"
+
+
+def test_a_deadline_missed_long_ago_is_not_reminded_of_any_more():
+    """An archive installed mid-year does not flood people with the year's old periods."""
+    from archive_service.domain.reminders import MISSED_WITHIN, kind_on
+
+    deadline = dt.date(2026, 12, 29)
+    assert kind_on(deadline, deadline + MISSED_WITHIN) == "missed"
+    assert kind_on(deadline, deadline + MISSED_WITHIN + dt.timedelta(days=1)) is None
+    assert kind_on(deadline, deadline) is None and kind_on(deadline, deadline - dt.timedelta(days=1)) == "tomorrow"
