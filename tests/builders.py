@@ -139,3 +139,22 @@ def render_journals(archive, letters: str, now: dt.datetime) -> list[str]:
                                              "class_journal", archive.render_options, actor=Actor("deputy", "deputy"),
                                              now=now).document_id)
     return ids
+
+
+YEAR_END = dt.date(2026, 5, 25)
+"""The last day of the builder's year-end quarter (IV четверть of 2025/2026)."""
+
+
+def year_end_snapshot(name: str = "5А", grade: int = 5) -> dict:
+    """The builder's class moved to the last quarter of 2025/2026 (5 April – 25 May 2026, exported on
+    26 May): the November and December lessons fall in April and May; `name` and `grade` as given
+    (9 or 11: a graduating class)."""
+    text = json.dumps(snapshot(), ensure_ascii=False)
+    for old, new in (("2026-11-", "2026-04-"), ("2026-12-", "2026-05-"), ('"Q2"', '"Q4"'),
+                     ("2026/2027", "2025/2026")):
+        text = text.replace(old, new)
+    data = json.loads(text)
+    data["period"] = {"kind": "quarter", "number": 4, "start": "2026-04-05", "end": YEAR_END.isoformat()}
+    data["source"]["exported_at"] = "2026-05-26T18:30:00+07:00"
+    data["class"] = {**data["class"], "id": f"c-{grade}-{name}", "name": name, "grade": grade}
+    return data

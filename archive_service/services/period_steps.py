@@ -353,6 +353,9 @@ def list_periods(uow: UnitOfWork, today: dt.date) -> list[PeriodProgress]:
     return sorted(out, key=lambda e: (e.academic_year, e.period_end, e.period), reverse=True)
 
 
-def period_classes(uow: UnitOfWork, academic_year: str, period_code: str) -> list[str]:
+def period_classes(uow: UnitOfWork, academic_year: str, period_code: str, step: str = "") -> list[str]:
+    """The period's classes (those a step of the year's procedure applies to, when `step` is given)."""
     with uow:
-        return [r.class_name for r in uow.snapshots.listing(academic_year, period_code, latest_only=True)]
+        rows = uow.snapshots.listing(academic_year, period_code, latest_only=True)
+        steps = procedures.chosen(uow, academic_year).procedure.codes if step else {}
+        return [r.class_name for r in rows if step not in steps or steps[step].applies(period_code, r.grade)]

@@ -126,7 +126,7 @@ def period_page(year: str, period: str):
 def record_step(year: str, period: str):
     a = archive()
     academic_year, form = _year(year), request.form
-    classes = (period_steps.period_classes(a.uow(), academic_year, period) if form.get("all")
+    classes = (period_steps.period_classes(a.uow(), academic_year, period, form.get("step", "")) if form.get("all")
                else form.getlist("class"))
     done = form.get("action", "done") != "undo"
     try:

@@ -15,7 +15,7 @@ from archive_service.adapters.orm import DocumentSignature
 from archive_service.adapters.production_calendar import CALENDAR
 from archive_service.domain.procedures import Dates, due_dates
 from archive_service.domain.ready_procedures import REF000
-from archive_service.services import documents, period_steps, register
+from archive_service.services import documents, register
 from archive_service.services.ingest import ingest_snapshot
 from builders import LATE_ARRIVAL, as_bytes, snapshot, snapshot_with_late_arrival, subject
 from conftest import NOW

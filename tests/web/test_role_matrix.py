@@ -50,7 +50,8 @@ MATRIX: dict[str, frozenset[str]] = {
     **{f"director.{name}": {"director"} for name in (
         "inbox", "sign", "start_signing", "job", "document_pdf", "handover_page", "handover_act",
         "confirm_handover", "disposal_page", "disposal_act_pdf", "approve_disposal", "backups", "journal_pdf",
-        "restore", "restored_document", "restored_documents_zip", "plugin_script", "browser_prepare", "browser_complete", "archive_key", "archive_key_init",
+        "restore", "restored_document", "restored_documents_zip",
+        "plugin_script", "browser_prepare", "browser_complete", "archive_key", "archive_key_init",
         "archive_key_change", "archive_key_rotate", "archive_key_escrow", "archive_key_escrow_drop")},
     # secretary: the register may be read by the director
     "secretary.register": {"secretary", "director"}, "secretary.register_print": {"secretary", "director"},
