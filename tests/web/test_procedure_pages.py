@@ -64,7 +64,7 @@ def test_the_page_shows_each_year_and_every_procedure_as_a_table_in_words(login_
     for procedure in READY.values():
         assert f"«{procedure.title}»" in text and procedure.source in text
     for words in ("Секретарь напечатал и прошил копию Секретарь вывел проверенный файл журнала на печать и прошил "
-                  "его секретарь выполняет: секретарь до 30 июня копия изготовлена подсказка: шаг отмечает человек",
+                  "его секретарь выполняет: секретарь до 30 июня копия изготовлена показывает, но не отмечает",
                   "3 рабочих дня после срока шага «Файлы журналов сформированы»",
                   "3 рабочих дня после получения результатов ГИА", "копия изготовлена отмечает только архив",
                   "только последний период учебного года, классы 9, 11 прил. 2, § 3.3",
@@ -109,8 +109,8 @@ def test_every_kind_of_edit_is_saved_and_audited_with_the_persons_name(archive, 
     post(admin, COPY, {"action": "rename", "title": "Порядок школы № 5"})
     post(admin, COPY, {"action": "add", "title": "Журнал сдан в архив", "role": "secretary", "performer": "секретарь"})
     save_step(admin, archive, "second_copy", title="Копия в сейфе", hint="Диск в сейфе",
-              performer="учитель информатики", role="director", event="period_end", count="10", unit="working", scope="year_end", grades="9, 11",
-              after="files_formed")
+              performer="учитель информатики", role="director", event="period_end", count="10", unit="working",
+              scope="year_end", grades="9, 11", after="files_formed")
     post(admin, COPY, {"action": "up", "step": "graduates_final"})
     post(admin, COPY, {"action": "down", "step": "second_copy"})
     post(admin, COPY, {"action": "remove", "step": "step_1"})
