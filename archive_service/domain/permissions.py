@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administrator: accounts, API tokens, media
     "manage_accounts": frozenset({"admin"}),
     "manage_media": frozenset({"admin"}),
+    # the school's procedure (steps, roles, deadlines) chosen per school year, and its edited copies
+    "manage_procedures": frozenset({"admin"}),
     # the journal systems the archive pulls from: the administrator configures them, the deputy
     # head follows the pulls and starts one
     "view_sources": frozenset({"admin", "deputy"}),
@@ -31,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # closing a period: the deputy head acts, the director may look
     "view_period": frozenset({"deputy", "director"}),
     "close_period": frozenset({"deputy"}),
+    # the period board itself (steps by class): also the secretary, who records her own steps there
+    "view_period_board": frozenset({"deputy", "director", "secretary"}),
+    "record_own_steps": frozenset({"secretary"}),
     # the director's signature and seal on the printed copies: recorded by the deputy head who
     # brings the copies, or by the director who signed them
     "record_paper_signature": frozenset({"deputy", "director"}),

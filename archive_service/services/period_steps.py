@@ -304,7 +304,8 @@ def _recordable(procedure: Procedure, period_code: str, code: str, actor: Actor)
     if not step.manual:
         raise ArchiveError(f"«{step.title}» отмечается архивом сам, по {MARKED_BY.get(step.fact, 'своим данным')}")
     if actor.role not in RECORDS_ANY_STEP and actor.role != step.role:
-        raise ArchiveError(f"«{step.title}» отмечает {ROLES.get(step.role, step.role)} или заместитель директора")
+        who = ROLES.get(step.role, step.role) + ("" if step.role in RECORDS_ANY_STEP else " или заместитель директора")
+        raise ArchiveError(f"«{step.title}» отмечает {who}")
     return step
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from archive_service.adapters.orm import ProcedureChoice, ProcedureEventDate, SchoolProcedure
 from archive_service.domain.actor import Actor
+from archive_service.domain.procedure_edits import Edited
 from archive_service.domain.procedures import Dates, Procedure, ProcedureError, as_dict, check, from_dict
 from archive_service.domain.ready_procedures import DEFAULT_KEY, READY
 from archive_service.errors import ArchiveError, NotFoundError
@@ -125,6 +127,9 @@ def set_event_date(uow: UnitOfWork, academic_year: str, event: str, on: dt.date,
     """Enter a date deadlines count from that the archive cannot know (audited; a newer entry replaces)."""
     if event not in EVENT_DATES:
         raise ArchiveError("такую дату вносить не нужно")
+    if school_year(on) != academic_year:
+        raise ArchiveError(f"{EVENT_DATES[event]} должна быть в {academic_year} учебном году (с 1 сентября "
+                           f"{academic_year[:4]} по 31 августа {academic_year[-4:]})")
     with uow:
         row = uow.procedures.event_dates(academic_year).get(event)
         before = row.on.isoformat() if row else None
@@ -144,3 +149,41 @@ def _checked(procedure: Procedure) -> Procedure:
         return check(procedure)
     except ProcedureError as err:
         raise ArchiveError(str(err)) from None
+
+
+def edit_copy(uow: UnitOfWork, key: str, change: Callable[[Procedure], Edited], *, actor: Actor,
+              now: dt.datetime) -> Edited:
+    """Apply one edit (`domain.procedure_edits`) to the school's copy `key` and save it, audited with
+    the edit's `what`; a refused edit (`ProcedureError`) becomes an `ArchiveError`, nothing saved.
+    An edit that changes nothing is not saved either (its `what` is empty)."""
+    if key in READY:
+        raise ArchiveError("готовый порядок не изменяется: сделайте его копию и изменяйте её")
+    with uow:
+        current = procedure_of(uow, key)
+    try:
+        result = change(current)
+    except ProcedureError as err:
+        raise ArchiveError(str(err)) from None
+    if not result.what:
+        return result
+    return Edited(save_copy(uow, result.procedure, what=result.what, actor=actor, now=now), result.what)
+
+
+def school_year(today: dt.date) -> str:
+    """The school year a day belongs to («2026/2027» from 1 September 2026 to 31 August 2027)."""
+    first = today.year if today.month >= 9 else today.year - 1
+    return f"{first}/{first + 1}"
+
+
+def year_choices(uow: UnitOfWork, today: dt.date) -> list[Choice]:
+    """The procedure of each school year with stored snapshots and of the current one, newest first."""
+    with uow:
+        years = {r.academic_year for r in uow.snapshots.listing(latest_only=True)} | {school_year(today)}
+        return [chosen(uow, year) for year in sorted(years, reverse=True)]
+
+
+def event_date(uow: UnitOfWork, academic_year: str, event: str) -> dt.date | None:
+    """The date a person entered for the event in the school year (None: not entered)."""
+    with uow:
+        row = uow.procedures.event_dates(academic_year).get(event)
+        return row.on if row else None

@@ -16,7 +16,8 @@ from archive_service.web.auth import bp as auth_bp
 from archive_service.web.auth import csrf, init_auth
 from archive_service.web.limits import init_limits
 
-PAGE_MODULES = ("pages", "admin", "inspector", "check", "openapi", "director", "deputy", "secretary", "sources")
+PAGE_MODULES = ("pages", "admin", "procedures", "board", "inspector", "check", "openapi", "director", "deputy",
+                "secretary", "sources")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -39,7 +39,7 @@ from archive_service.rendering import notes
 from archive_service.rendering.preview import PreviewError
 from archive_service.rendering.names import decline
 from archive_service.services import jobs as job_rows
-from archive_service.services import archive_keys, period_close, period_steps, reminders, snapshots
+from archive_service.services import archive_keys, period_close, period_steps, procedures, reminders, snapshots
 from archive_service.services import documents as document_service
 from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
@@ -47,7 +47,7 @@ from archive_service.web.auth import allow, archive, current_actor, menu, school
 from storage import StorageError
 
 bp = Blueprint("deputy", __name__, url_prefix="/period")
-NAV = [menu("deputy.period_index", "Закрытие периода", "view_period"),
+NAV = [menu("deputy.period_index", "Закрытие периода", "view_period_board"),
        menu("deputy.upload", "Загрузка снимков", "close_period")]
 bp.record_once(jobs.mark_left_behind_on_start)  # a job a dead process left «running» is shown interrupted
 
@@ -84,7 +84,9 @@ def initials(full_name: str) -> str:
 def _helpers() -> dict:
     return {"slug": slug, "when": when, "initials": initials, "period_name": period_title,
             "editable": g.get("user") is not None and g.user.role == "deputy",
-            "paper_signer": g.get("user") is not None and may(g.user.role, "record_paper_signature")}
+            "paper_signer": g.get("user") is not None and may(g.user.role, "record_paper_signature"),
+            "own_steps": g.get("user") is not None and may(g.user.role, "record_own_steps"),
+            "full_view": g.get("user") is not None and may(g.user.role, "view_period")}
 
 
 def _today() -> dt.date:
@@ -103,18 +105,21 @@ def _not_found(err: NotFoundError):
 
 
 @bp.get("")
-@allow("view_period")
+@allow("view_period_board")
 def period_index():
     """Every stored school year and period, newest first, with how far its procedure is."""
     return render_template("deputy/index.html", periods=period_steps.list_periods(archive().uow(), _today()))
 
 
 @bp.get("/<year>/<period>")
-@allow("view_period")
+@allow("view_period_board")
 def period_page(year: str, period: str):
+    """The board; the secretary sees it too and records her own steps (`web.board`)."""
     board = _board(year, period)
-    shown = reminders.of_period(archive().uow(), board, archive().zone)
-    return render_template("deputy/period.html", board=board, steps=board.steps, today=_today(), reminders=shown)
+    gia = any(s.deadline is not None and s.deadline.event == "gia_results" for s in board.steps)
+    return render_template("deputy/period.html", board=board, steps=board.steps, today=_today(), asks_gia=gia,
+                           gia_date=procedures.event_date(archive().uow(), board.academic_year, "gia_results"),
+                           reminders=reminders.of_period(archive().uow(), board, archive().zone))
 
 
 @bp.post("/<year>/<period>/steps")

@@ -360,10 +360,13 @@ def test_other_roles_may_not_act_on_the_period(login_as, two_classes, role):
         assert post(client, url, data).status_code == 403, url
 
 
-def test_the_director_reads_the_board_without_buttons_and_others_may_not(login_as, two_classes):
-    page = login_as("director").get(PERIOD).get_data(as_text=True)
-    assert "5А" in page and "Всем классам" not in page and "Изготовить копии" not in page
-    for role in ("secretary", "inspector", "admin"):
+def test_the_director_and_the_secretary_read_the_board_without_buttons_and_others_may_not(login_as, two_classes):
+    for role in ("director", "secretary"):
+        page = login_as(role).get(PERIOD).get_data(as_text=True)
+        assert "5А" in page and "Всем классам" not in page and "Изготовить копии" not in page
+    assert "Отметить" not in page  # the default procedure has no step of the secretary's
+    assert "Проверка журнала" not in page and "/preflight" not in page  # only the board is hers
+    for role in ("inspector", "admin"):
         assert login_as(role).get(PERIOD).status_code == 403
 
 

@@ -28,12 +28,17 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.users": {"admin"}, "admin.create_user": {"admin"}, "admin.change_user": {"admin"},
     "admin.api_tokens": {"admin"}, "admin.create_token": {"admin"}, "admin.revoke_token": {"admin"},
     "admin.media": {"admin"},
+    # the school's procedure per school year, its copies and their editing: the administrator
+    **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "copy", "edit", "change", "step", "save_step")},
     # the journal systems the archive pulls from: the administrator configures them, the deputy head
     # (who closes the periods) follows the pulls and may start one; both may check a connection
     "sources.index": {"admin", "deputy"}, "sources.test": {"admin", "deputy"}, "sources.add": {"admin"},
     "sources.remove": {"admin"}, "sources.pull": {"deputy"},
     # deputy head: acts; the director may look
-    "deputy.period_index": DEPUTY_VIEW, "deputy.period_page": DEPUTY_VIEW, "deputy.preflight": DEPUTY_VIEW,
+    # the board itself (and the list of periods) also for the secretary, who records her own steps there
+    "deputy.period_index": DEPUTY_VIEW | {"secretary"}, "deputy.period_page": DEPUTY_VIEW | {"secretary"},
+    "board.own_step": {"secretary"}, "board.gia_date": {"deputy"},
+    "deputy.preflight": DEPUTY_VIEW,
     "deputy.preflight_notes": DEPUTY_VIEW, "deputy.preflight_note_pdf": DEPUTY_VIEW,
     "deputy.documents": DEPUTY_VIEW, "deputy.preview": DEPUTY_VIEW, "deputy.page_image": DEPUTY_VIEW,
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
@@ -66,7 +71,8 @@ OPEN = {"auth.login", "auth.font", "openapi.document", "static", "check.sheet"} 
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
           "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf",
-          "filename": "app.css", "prepared_id": "0" * 32}
+          "filename": "app.css", "prepared_id": "0" * 32,
+          "key": "school_1", "code": "step_1"}
 
 
 def _routes(app):
@@ -97,11 +103,11 @@ def _call(client, method: str, url: str, token: str):
     return client.post(url, data={"csrf_token": token})
 
 
-def test_the_matrix_gives_the_administrator_accounts_media_and_journal_sources_but_no_archive_contents():
+def test_the_matrix_gives_the_administrator_accounts_media_sources_and_procedures_but_no_archive_contents():
     signed_in = {"auth.home", "auth.account", "auth.change_password", "auth.logout"}
     sources = {"sources.index", "sources.test", "sources.add", "sources.remove"}  # connection settings, not contents
     assert {e for e, roles in MATRIX.items() if "admin" in roles} == signed_in | sources | {
-        e for e in MATRIX if e.startswith("admin.")}
+        e for e in MATRIX if e.startswith(("admin.", "procedures."))}
 
 
 def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):
