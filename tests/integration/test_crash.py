@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from archive_service.adapters.orm import BackupSet
 from archive_service.domain.actor import Actor
-from archive_service.services import documents
+from archive_service.services import accounts, documents
 from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import awaiting_signature
 from builders import as_bytes, snapshot
@@ -38,9 +38,10 @@ YEAR, PERIOD = "2025/2026", "Q2"
 CLASSES = ("5А", "5Б")
 PIN = "pin-1234"
 
-CLOSE = ("period", "close", "--year", YEAR, "--period", PERIOD)
-SIGN = ("sign", "--year", YEAR, "--period", PERIOD, "--pkcs12")  # + the key file
-BACKUP = ("backup", "create", "--year", YEAR, "--period", PERIOD)
+# each command acts as a named account of its role (`--as`, made by the `installation` fixture)
+CLOSE = ("--as", "deputy", "period", "close", "--year", YEAR, "--period", PERIOD)
+SIGN = ("--as", "director", "sign", "--year", YEAR, "--period", PERIOD, "--pkcs12")  # + the key file
+BACKUP = ("--as", "deputy", "backup", "create", "--year", YEAR, "--period", PERIOD)
 
 # "point:N" — the N-th time the command reaches the point (storage.crash_points); with two
 # classes every moment below is a different state of the archive.
@@ -111,6 +112,10 @@ def installation(db_url, tmp_path):
         data["class"] = {**data["class"], "id": f"c-{name}", "name": name}
         ingest_snapshot(archive.uow(), as_bytes(data), actor=Actor("test", "deputy"), now=NOW)
     with_archive_key(archive)  # backups are sealed for it: `backup create` needs no code
+    for login, name, role in (("deputy", "Иванова Татьяна Петровна", "deputy"),
+                              ("director", "Сергеева Ольга Викторовна", "director")):
+        accounts.create_user(archive.uow(), login, name, role, "пароль-для-теста-42", actor=Actor("test", "admin"),
+                             now=NOW)
     yield archive, cli_env(home, db_url, ARCHIVE_SIGN_PIN=PIN)
     archive.engine.dispose()
 
