@@ -105,6 +105,11 @@ class PeriodBoard:
         return sum(c.state == state for row in self.classes for c in row.cells)
 
     @property
+    def late_steps(self) -> frozenset[str]:
+        """The steps some class is late with (their deadline is shown as missed)."""
+        return frozenset(c.step.code for row in self.classes for c in row.cells if c.state == "late")
+
+    @property
     def cells(self) -> int:
         """How many steps the period has in all (those that apply to each class)."""
         return sum(row.applicable for row in self.classes)

@@ -292,6 +292,7 @@ def secretary_registers(page, base, screens) -> None:
     screens.shot(page, "secretary-register-pdf-ready")
     name, pdf = download(page, page.locator("main a.button", has_text="Скачать"))
     assert pdf.startswith(b"%PDF") and name.startswith("реестр"), name
+    page.click("header nav >> text=Реестр")  # back from the printout's page
     # a file lent to an inspector and taken back: the return-by date is proposed, the file's page tells its history
     rows.first.locator("details.sec-move summary").click()
     form = rows.first.locator("details.sec-move form")
