@@ -47,9 +47,14 @@ def gia_date(year: str, period: str):
 @allow("record_own_steps")
 def own_step(year: str, period: str):
     """A step of the person's own role, for one class (the service refuses another role's step)."""
+    return record_own(year, period, request.form.get("step", ""))
+
+
+def record_own(year: str, period: str, code: str):
+    """Record (or undo) the step `code` for the classes of the form as the signed-in person, then back to
+    the board with what was done — the secretary's route and the director's (`deputy.paper_signature`)."""
     a = archive()
-    code, classes = request.form.get("step", ""), request.form.getlist("class")
-    done = request.form.get("action", "done") != "undo"
+    classes, done = request.form.getlist("class"), request.form.get("action", "done") != "undo"
     try:
         period_steps.record_step(a.uow(), _year(year), period, code, classes, done=done, actor=current_actor(),
                                  now=a.now())

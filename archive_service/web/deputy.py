@@ -43,6 +43,7 @@ from archive_service.services import archive_keys, period_close, period_steps, p
 from archive_service.services import documents as document_service
 from archive_service.services.backup_command import CreateBackup
 from archive_service.web import jobs
+from archive_service.web.board import record_own
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
 
@@ -146,18 +147,7 @@ def record_step(year: str, period: str):
 @allow("record_paper_signature")
 def paper_signature(year: str, period: str):
     """The director's signature and seal on the printed copies, recorded by the director or the deputy head."""
-    a = archive()
-    code = request.form.get("step", "director_signed")
-    classes, done = request.form.getlist("class"), request.form.get("action", "done") != "undo"
-    try:
-        period_steps.record_step(a.uow(), _year(year), period, code, classes, done=done, actor=current_actor(),
-                                 now=a.now())
-    except ArchiveError as err:
-        flash(f"Не отмечено: {err}.", "error")
-    else:
-        title = period_steps.step_title(a.uow(), _year(year), code)
-        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{title}» — {', '.join(sorted(set(classes)))}.", "ok")
-    return redirect(url_for("deputy.period_page", year=year, period=period))
+    return record_own(year, period, request.form.get("step", "director_signed"))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
