@@ -41,7 +41,7 @@ def main() -> None:
         for path in files:
             ingest_snapshot(archive.uow(), path.read_bytes(), actor=Actor("benchmark", "deputy"), now=archive.now())
         accounts.create_user(archive.uow(), "deputy", "Иванова Татьяна Петровна", "deputy", "bench-Pa55word!",
-                             actor=Actor("benchmark", "admin"), now=archive.now())
+                             actor=Actor("benchmark", "admin"), now=archive.now(), temporary=False)
         client = app.test_client()
         token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True))[1]
         signed_in = client.post("/login", data={"login": "deputy", "password": "bench-Pa55word!", "csrf_token": token})
