@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import NamedTuple, get_args
+from typing import Callable, NamedTuple, get_args
 
 from archive_service.domain.procedures import (
     COUNT_MOST,
@@ -92,7 +92,7 @@ def edit_step(procedure: Procedure, code: str, *, title: str, hint: str, perform
               deadline: Deadline | None, scope: str, grades: tuple[int, ...], after: str) -> Edited:
     """The step with every field the form changed (each change said in `what`, joined by «; »)."""
     current = procedure.step(code)
-    edits = [
+    edits: list[tuple[bool, Callable[[Procedure], tuple[Procedure, str]]]] = [
         (title.strip() != current.title, lambda p: rename_step(p, code, title)),
         ((hint.strip(), performer.strip()) != (current.hint, current.performer),
          lambda p: describe_step(p, code, hint, performer)),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, replace
-from typing import Literal, Mapping, Protocol, Sequence, get_args
+from typing import Any, Literal, Mapping, Protocol, Sequence, get_args
 
 from archive_service.domain.periods import PERIOD_NUMBERS, KINDS
 from archive_service.domain.roles import ROLES
@@ -279,12 +279,12 @@ def _check_deadline(name: str, deadline: Deadline, before: Mapping[str, Step]) -
         raise ProcedureError(f"{name}: срок можно считать только от шага, который стоит в порядке раньше")
 
 
-def as_dict(procedure: Procedure) -> dict:
+def as_dict(procedure: Procedure) -> dict[str, Any]:
     """The procedure as plain data (kept as JSON for a school's edited copy)."""
     return asdict(procedure)
 
 
-def from_dict(data: Mapping) -> Procedure:
+def from_dict(data: Mapping[str, Any]) -> Procedure:
     """A procedure from `as_dict`'s data, checked; `ProcedureError` on anything malformed."""
     try:
         steps = tuple(_step_from(s) for s in data["steps"])
@@ -297,7 +297,7 @@ def from_dict(data: Mapping) -> Procedure:
     return check(procedure)
 
 
-def _step_from(data: Mapping) -> Step:
+def _step_from(data: Mapping[str, Any]) -> Step:
     raw = dict(data)
     deadline = raw.pop("deadline", None)
     raw["grades"] = tuple(int(g) for g in raw.get("grades", ()))
