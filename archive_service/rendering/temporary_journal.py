@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 COLUMNS_PER_TABLE = 16
 """Date columns on one sheet of a subject: a longer range continues on the next sheet."""
+COLUMN_MM = 11.5
+"""The width of a date column: 16 of them and the names fill the landscape sheet."""
 EXTRA_ROWS = 2
 """Blank rows under the class list of each subject, for pupils who arrive during the range."""
 
@@ -83,7 +85,7 @@ def temporary_journal_pdf(templates_dir: Path, snap: Snapshot, facts: TemporaryJ
     """The PDF of the blank temporary journal (A4 landscape, one-sided)."""
     sheets = subject_sheets(snap, facts.start, facts.end, calendar)
     return render(templates_dir, "temporary_journal.html", {
-        "snap": snap, "facts": facts, "sheets": sheets, "extra_rows": EXTRA_ROWS, "per_table": COLUMNS_PER_TABLE,
+        "snap": snap, "facts": facts, "sheets": sheets, "extra_rows": EXTRA_ROWS, "column_mm": COLUMN_MM,
         "period": f"{kind_title(snap.period.kind, snap.period.number)} {snap.academic_year} учебного года",
         "exported": f"{snap.source.exported_at:%d.%m.%Y}", "span": f"{facts.start:%d.%m.%Y} – {facts.end:%d.%m.%Y}",
         "days_off": [(f"{day:%d.%m.%Y}", name) for day, name in days_off_in(facts.start, facts.end, calendar)],
