@@ -36,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the period board itself (steps by class): also the secretary, who records her own steps there
     "view_period_board": frozenset({"deputy", "director", "secretary"}),
     "record_own_steps": frozenset({"secretary"}),
+    # temporary journals while the journal system is down (reference 001 §3.1–3.2): the deputy head
+    # prints them and records when their data were moved back
+    "keep_temporary_journals": frozenset({"deputy"}),
     # the director's signature and seal on the printed copies: recorded by the deputy head who
     # brings the copies, or by the director who signed them
     "record_paper_signature": frozenset({"deputy", "director"}),

@@ -17,6 +17,7 @@ from archive_service.adapters.register_repositories import (
     StepRepository,
     SupersessionRepository,
 )
+from archive_service.adapters.temporary_repository import TemporaryJournalRepository
 from archive_service.adapters.repository import AuditLog, PreparedSignatureRepository, SourceRepository, TokenRepository
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.services import ports
@@ -45,6 +46,7 @@ class UnitOfWork:
     accounts: ports.Accounts
     jobs: ports.Jobs
     archive_keys: ports.ArchiveKeys
+    temporary_journals: TemporaryJournalRepository
 
     def __init__(self, session_factory: sessionmaker[Session],
                  thresholds: PreflightThresholds = PreflightThresholds()):
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.session)
         self.jobs = JobRepository(self.session)
         self.archive_keys = ArchiveKeys(self.session)
+        self.temporary_journals = TemporaryJournalRepository(self.session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -44,6 +44,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
     "deputy.upload": {"deputy"}, "deputy.record_step": {"deputy"}, "deputy.make_copies": {"deputy"},
     "deputy.start_backup": {"deputy"},
+    # temporary journals while the journal system is down: the deputy head prints them and records the move back
+    "temporary.index": {"deputy"}, "temporary.make": {"deputy"}, "temporary.moved_back": {"deputy"},
     # the director's signature and seal on the printed copies: the deputy head who brings them, or the director
     "deputy.paper_signature": {"deputy", "director"},
     # director
@@ -71,7 +73,7 @@ OPEN = {"auth.login", "auth.font", "openapi.document", "static", "check.sheet"} 
 SAMPLE = {"year": "2026-2027", "period": "Q2", "document_id": "0" * 20, "sheet": 1, "page": 1, "login": "deputy",
           "token_id": 999, "set_id": "no-such-set", "number": 1, "kind": "class_journal", "what": "register",
           "fmt": "pdf", "which": "print", "job_id": "0" * 32, "source_name": "no-such-source", "name": "PTS55F.ttf",
-          "filename": "app.css", "prepared_id": "0" * 32,
+          "filename": "app.css", "prepared_id": "0" * 32, "journal_id": 999,
           "key": "school_1", "code": "step_1"}
 
 

@@ -13,6 +13,7 @@ are named here, so `from archive_service.adapters.orm import X` is all anyone ne
 * `backups`: backup sets and the backup-usage journal;
 * `keys`: the director's archive key (its generations, the escrow copy);
 * `people`: accounts, web sessions, API tokens, the audit log;
+* `temporary`: temporary journals issued while the journal system was down, and their moving back;
 * `work`: the school's procedure (chosen per year, edited copies, event dates), its steps done, the
   reminders of its deadlines, long jobs.
 """
@@ -47,6 +48,7 @@ from archive_service.adapters.orm.snapshots import (
     SnapshotStudent,
     SourcePull,
 )
+from archive_service.adapters.orm.temporary import TemporaryJournal
 from archive_service.adapters.orm.work import (
     Job,
     PeriodStep,
@@ -65,4 +67,5 @@ __all__ = [
     "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
     "UserAccount", "WebSession", "ApiToken", "AuditEvent",
     "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate", "ReminderRecord",
+    "TemporaryJournal",
 ]
