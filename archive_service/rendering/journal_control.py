@@ -1,0 +1,46 @@
+"""The printed справка of the monthly control (reference 004 §6.23: «оформляются справками»)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from archive_service.domain.journal_control import ACCUMULATION, TITLES, ControlFinding, ControlReport
+from archive_service.rendering.registers import render
+
+SHORT = {
+    "no_marks": "без отметок", "one_mark": "одна отметка", "too_few_marks": "меньше нормы",
+    "lesson_without_topic": "без темы", "lesson_without_homework": "без д/з",
+    "late_mark": "поздно за письм. работу", "backdated_mark": "задним числом",
+    "absence_without_reason": "пропуск без причины",
+}
+"""Column heads of the tables (the full titles are in `domain.journal_control.TITLES`)."""
+
+
+def grouped(findings: list[ControlFinding]) -> list[dict[str, Any]]:
+    """Findings by class and subject, in the order met: [{class, subject, teacher, lines}]."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        group = groups.setdefault((f.class_name, f.subject), {"class": f.class_name, "subject": f.subject,
+                                                             "teacher": f.teacher, "lines": []})
+        who = f"{f.student}: " if f.student else ""
+        when = f"{f.date:%d.%m.%Y} — " if f.date else ""
+        group["lines"].append(f"{when}{who}{f.text}")
+    return list(groups.values())
+
+
+def context(report: ControlReport) -> dict[str, Any]:
+    """What the page and the printed справка show."""
+    checked = sorted({c.class_name for c in report.checked}, key=lambda n: (int("".join(filter(str.isdigit, n)) or 0), n))
+    return {"report": report, "titles": TITLES, "short": SHORT, "codes": list(TITLES), "accumulation_codes": ACCUMULATION,
+            "counts": report.counts, "total": sum(report.counts.values()), "by_class": report.by("class_name"),
+            "by_teacher": report.by("teacher"), "groups": grouped(report.findings), "classes": checked,
+            "month": report.month.title, "month_title": report.month.title, "report_rules_days": report.backdated_days}
+
+
+def certificate(templates_dir: Path, report: ControlReport, *, school: str, deputy: str,
+                moment: dt.datetime) -> bytes:
+    return render(templates_dir, "journal_control.html",
+                  {**context(report), "school": school, "deputy": deputy, "date": moment.strftime("%d.%m.%Y")},
+                  moment)
