@@ -8,7 +8,7 @@ period of a month, per class and per teacher:
 * **accumulation of marks** (накопляемость): pupils of a subject with no mark in the month, one
   mark, or fewer than the norm. The norm is the pre-flight's (`PreflightThresholds`: per period,
   3 for a subject of one hour a week, 5 for more), prorated to the month's part of the period by
-  calendar days and rounded up. Only pupils in the class (and the subgroup) for the whole of that
+  calendar days and rounded half up (at least 1). Only pupils in the class (and the subgroup) for the whole of that
   part are judged; a pupil exempt from the subject (period mark «осв») is not;
 * **lessons without a topic or homework** (as in the pre-flight);
 * **late marks for written works**: a mark for a written test entered (`set_on`) more than 7 days
@@ -40,10 +40,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from archive_service.domain.preflight import PreflightThresholds
 from archive_service.domain.procedures import WorkCalendar, working_days_after
 
 if TYPE_CHECKING:
+    from archive_service.domain.preflight import PreflightThresholds
     from archive_service.schema.snapshot import Lesson, Snapshot, Student, Subject
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
@@ -112,7 +112,8 @@ class Month:
 @dataclass(frozen=True)
 class ControlRules:
     calendar: WorkCalendar
-    thresholds: PreflightThresholds = PreflightThresholds()
+    thresholds: PreflightThresholds
+    """the pre-flight's norms of marks per period (the school's settings)"""
     backdated_days: int = BACKDATED_DAYS
 
 
@@ -136,6 +137,10 @@ class ControlFinding:
     """what is wrong, in Russian, without the class and subject (shown under them)"""
     date: dt.date | None = None
     student: str | None = None
+    marks: int | None = None
+    """accumulation: the pupil's marks in the month"""
+    norm: int | None = None
+    """accumulation: the norm of marks for the month"""
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -198,7 +203,8 @@ class ControlReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"month": str(self.month), "academic_year": self.month.academic_year, "class": self.class_name,
-                "backdated_days": self.backdated_days, "checked": [{"class": c.class_name, "period": c.period, "exported_on": c.exported_on.isoformat()}
+                "backdated_days": self.backdated_days,
+                "checked": [{"class": c.class_name, "period": c.period, "exported_on": c.exported_on.isoformat()}
                             for c in self.checked],
                 "counts": self.counts,
                 "by_class": [{"class": name, "counts": counts} for name, counts in self.by("class_name")],
@@ -271,12 +277,13 @@ def _mark_delay(work_type: str, lesson: dt.date, set_on: dt.date, grade: int,
 
 
 def month_norm(norm: int, period_start: dt.date, period_end: dt.date, start: dt.date, end: dt.date) -> int:
-    """The period's norm of marks for the days start..end of it, prorated by calendar days, rounded up."""
+    """The period's norm of marks for the days start..end of it, prorated by calendar days and rounded
+    half up (at least 1): 5 a quarter of 51 days → 2 for its 25 days of December, 3 for its 26 of November."""
     if norm <= 0 or end < start:
         return 0
     whole = (period_end - period_start).days + 1
     part = (end - start).days + 1
-    return max(1, math.ceil(norm * part / whole - 1e-9))
+    return max(1, math.floor(norm * part / whole + 0.5 + 1e-9))
 
 
 def _judged(snap: Snapshot, subject: Subject, start: dt.date, end: dt.date) -> list[Student]:
@@ -303,7 +310,7 @@ def _accumulation(snap: Snapshot, subject: Subject, lessons: list[Lesson], month
             text = (f"{TITLES[code]} за месяц" + (f" ({have} при норме {norm})" if code == "too_few_marks"
                                                   else f" при норме {norm}"))
             found.append(ControlFinding(code, snap.class_.name, subject.name, subject.teacher.full_name, text,
-                                        None, pupil.full_name))
+                                        None, pupil.full_name, have, norm))
     tally = Counter(f.code for f in found)
     row = Accumulation(snap.class_.name, subject.name, subject.teacher.full_name, norm, len(pupils),
                        tally["no_marks"], tally["one_mark"], tally["too_few_marks"])

@@ -19,21 +19,37 @@ SHORT = {
 
 
 def grouped(findings: list[ControlFinding]) -> list[dict[str, Any]]:
-    """Findings by class and subject, in the order met: [{class, subject, teacher, lines}]."""
+    """Findings by class and subject, in the order met: [{class, subject, teacher, lines}]. The pupils
+    behind on marks are one line per kind («нет ни одной отметки за месяц (норма 2): …, …»)."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
+    pupils: dict[tuple[str, str, str], list[ControlFinding]] = {}
     for f in findings:
         group = groups.setdefault((f.class_name, f.subject), {"class": f.class_name, "subject": f.subject,
                                                              "teacher": f.teacher, "lines": []})
+        if f.code in ACCUMULATION:
+            if (f.class_name, f.subject, f.code) not in pupils:
+                group["lines"].append((f.class_name, f.subject, f.code))
+            pupils.setdefault((f.class_name, f.subject, f.code), []).append(f)
+            continue
         who = f"{f.student}: " if f.student else ""
-        when = f"{f.date:%d.%m.%Y} — " if f.date else ""
-        group["lines"].append(f"{when}{who}{f.text}")
+        group["lines"].append(f"{f.date:%d.%m.%Y} — {who}{f.text}" if f.date else f"{who}{f.text}")
+    for group in groups.values():
+        group["lines"] = [_pupils(pupils[line]) if isinstance(line, tuple) else line for line in group["lines"]]
     return list(groups.values())
+
+
+def _pupils(found: list[ControlFinding]) -> str:
+    if len(found) == 1:
+        return f"{found[0].student}: {found[0].text}"
+    first = found[0]
+    names = (f"{f.student} ({f.marks})" if f.code == "too_few_marks" else str(f.student) for f in found)
+    return f"{TITLES[first.code]} за месяц при норме {first.norm} — {len(found)} уч.: " + ", ".join(names)
 
 
 def context(report: ControlReport) -> dict[str, Any]:
     """What the page and the printed справка show."""
-    checked = sorted({c.class_name for c in report.checked}, key=lambda n: (int("".join(filter(str.isdigit, n)) or 0), n))
-    return {"report": report, "titles": TITLES, "short": SHORT, "codes": list(TITLES), "accumulation_codes": ACCUMULATION,
+    checked = list(dict.fromkeys(c.class_name for c in report.checked))  # by grade, then letter (the listing's order)
+    return {"report": report, "titles": TITLES, "short": SHORT, "codes": list(TITLES),
             "counts": report.counts, "total": sum(report.counts.values()), "by_class": report.by("class_name"),
             "by_teacher": report.by("teacher"), "groups": grouped(report.findings), "classes": checked,
             "month": report.month.title, "month_title": report.month.title, "report_rules_days": report.backdated_days}

@@ -11,6 +11,7 @@ from archive_service.domain.journal_control import (ControlRules, Month, MonthEr
 from archive_service.domain.preflight import PreflightThresholds
 from archive_service.schema import parse_snapshot
 from builders import as_bytes
+from builders import subject
 from control_support import BROKEN, broken_once, clean_december
 
 
@@ -21,7 +22,8 @@ class Weekdays:
         return day.weekday() < 5
 
 
-RULES = ControlRules(Weekdays())
+NORMS = PreflightThresholds()  # 3 marks a period at one hour a week, 5 at more
+RULES = ControlRules(Weekdays(), NORMS)
 DECEMBER = Month(2026, 12)
 
 
@@ -42,12 +44,13 @@ def test_each_rule_broken_once_is_counted_once():
     assert (by["no_marks"].subject, by["no_marks"].student) == ("Музыка", "Алексеев Иван Петрович")
     assert (by["one_mark"].subject, by["one_mark"].student) == ("Иностранный язык (английский)",
                                                                 "Борисова Мария Андреевна")
-    assert by["too_few_marks"].student == "Васильев Олег Ильич" and "2 при норме 3" in by["too_few_marks"].text
+    assert by["too_few_marks"].student == "Васильев Олег Ильич" and "2 при норме 5" in by["too_few_marks"].text
     assert by["lesson_without_topic"].date == dt.date(2026, 12, 9)
     assert by["lesson_without_homework"].date == dt.date(2026, 12, 10)
     assert "через 9 дн." in by["late_mark"].text and "7 дн." in by["late_mark"].text
     assert "через 18 дн." in by["backdated_mark"].text
-    assert by["absence_without_reason"].date == dt.date(2026, 12, 15) and "17.12.2026" in by["absence_without_reason"].text
+    absence = by["absence_without_reason"]
+    assert absence.date == dt.date(2026, 12, 15) and "17.12.2026" in absence.text
 
 
 def test_the_report_groups_by_class_and_by_teacher():
@@ -59,15 +62,22 @@ def test_the_report_groups_by_class_and_by_teacher():
     assert teachers["Смирнова Дарья Олеговна"] == {**{k: 0 for k in BROKEN}, "one_mark": 1,
                                                    "lesson_without_homework": 1}
     music = next(a for a in found.accumulation if a.subject == "Музыка")
-    assert (music.pupils, music.norm, music.no_marks, music.share(music.no_marks)) == (3, 2, 1, 33)
+    assert (music.pupils, music.norm, music.no_marks, music.share(music.no_marks)) == (3, 3, 1, 33)
     assert found.as_dict()["counts"] == BROKEN
 
 
-def test_another_month_sees_nothing_of_december():
-    november = report(broken_once(), Month(2026, 11))
-    assert november.counts["lesson_without_topic"] == 1  # 09.11, left in the builder for this
-    assert all(f.date is None or f.date.month == 11 for f in november.findings)
-    assert report(broken_once(), Month(2027, 1)).checked == []
+def test_a_month_reads_only_its_own_lessons():
+    data = broken_once()
+    data["period"]["end"] = "2027-01-15"  # the quarter goes on into January: January's lessons are not December's
+    data["source"]["exported_at"] = "2027-01-16T18:30:00+07:00"
+    subject(data, "math")["lessons"].append({"id": "m-jan", "date": "2027-01-12", "topic": None, "homework": None,
+                                             "marks": [], "absences": [{"student_id": "s2", "code": None}]})
+    # exported later, the absence of 24.12 not yet coded is overdue now (its 2 working days ended on 28.12)
+    assert report(data).counts == {**BROKEN, "absence_without_reason": 2}
+    january = report(data, Month(2027, 1)).counts
+    assert (january["lesson_without_topic"], january["lesson_without_homework"],
+            january["absence_without_reason"]) == (1, 1, 1)
+    assert report(broken_once(), Month(2026, 11)).checked == []
 
 
 def test_in_grades_10_and_11_a_written_test_has_ten_days():
@@ -78,16 +88,19 @@ def test_in_grades_10_and_11_a_written_test_has_ten_days():
 
 
 def test_the_backdating_threshold_is_a_setting():
-    assert report(broken_once(), rules=ControlRules(Weekdays(), backdated_days=30)).counts["backdated_mark"] == 0
+    assert report(broken_once(), rules=ControlRules(Weekdays(), NORMS, backdated_days=30)).counts["backdated_mark"] == 0
     # at 8 days the oral answer entered on the 9th day is backdated too, and the test entered on the 9th day
     # counts as backdated, no longer as late: one rule per mark
-    strict = report(broken_once(), rules=ControlRules(Weekdays(), backdated_days=8)).counts
+    strict = report(broken_once(), rules=ControlRules(Weekdays(), NORMS, backdated_days=8)).counts
     assert (strict["backdated_mark"], strict["late_mark"]) == (3, 0)
 
 
 def test_the_norm_of_marks_is_the_preflight_norm_prorated_to_the_month():
-    assert month_norm(5, dt.date(2026, 11, 5), dt.date(2026, 12, 25), dt.date(2026, 12, 1), dt.date(2026, 12, 25)) == 3
-    assert month_norm(3, dt.date(2026, 11, 5), dt.date(2026, 12, 25), dt.date(2026, 12, 1), dt.date(2026, 12, 25)) == 2
+    start, end = dt.date(2026, 11, 5), dt.date(2026, 12, 25)  # a quarter of 51 days
+    assert month_norm(5, start, end, dt.date(2026, 12, 1), end) == 2  # 25 days: 2,45
+    assert month_norm(5, start, end, start, dt.date(2026, 11, 30)) == 3  # 26 days: 2,55
+    assert month_norm(3, start, end, dt.date(2026, 12, 1), end) == 1
+    assert month_norm(3, start, end, start, end) == 3 and month_norm(0, start, end, start, end) == 0
     lenient = report(broken_once(), rules=ControlRules(Weekdays(), PreflightThresholds(0, 0))).counts
     assert lenient["no_marks"] == lenient["one_mark"] == lenient["too_few_marks"] == 0
 
@@ -96,7 +109,7 @@ def test_a_working_day_calendar_decides_the_absences():
     class EveryDayOff(Weekdays):
         def is_working_day(self, day: dt.date) -> bool:
             return day.day in (15, 28, 29)  # the 2nd working day after 15.12 is 29.12: after the export
-    assert report(broken_once(), rules=ControlRules(EveryDayOff())).counts["absence_without_reason"] == 0
+    assert report(broken_once(), rules=ControlRules(EveryDayOff(), NORMS)).counts["absence_without_reason"] == 0
 
 
 @pytest.mark.parametrize("work, written", [("Контрольная работа", True), ("Контрольный диктант", True),

@@ -54,7 +54,7 @@ def test_the_command_line_prints_json_text_and_the_certificate(runner, tmp_path)
     words = pdf_text(pdf.read_bytes())
     assert "СПРАВКА о проверке ведения электронного журнала за декабрь 2026 г." in words
     assert "Проверены журналы классов: 5А. Замечаний всего: 8." in words
-    for line in ("Алексеев Иван Петрович: нет ни одной отметки за месяц при норме 2",
+    for line in ("Алексеев Иван Петрович: нет ни одной отметки за месяц при норме 3",
                  "через 9 дн. после урока (срок проверки письменной работы — 7 дн.)",
                  "через 18 дн. после урока (задним числом: больше 14 дн.)", "не записана тема урока",
                  "Заместитель директора по УВР", "Со справкой ознакомлены"):
@@ -79,7 +79,7 @@ def test_the_page_shows_the_report_in_russian_and_gives_the_certificate(runner, 
     for title in ("нет ни одной отметки", "урок без темы", "отметка выставлена задним числом",
                   "не указана причина пропуска", "Николаева Елена Павловна"):
         assert title in text, title
-    assert "Васильев Олег Ильич: отметок меньше нормы за месяц (2 при норме 3)" in text
+    assert "Васильев Олег Ильич: отметок меньше нормы за месяц (2 при норме 5)" in text
     assert technical_text(text) == [], technical_text(text)
     pdf = deputy.get("/control/report.pdf?month=2026-12&class=5А")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
