@@ -35,6 +35,8 @@ def control_report(month: str, class_name: str | None, as_json: bool, out: Path 
             out.write_bytes(data)
     except ArchiveError as err:
         raise fail(err) from None
+    except OSError as err:
+        raise click.ClickException(f"справка не записана в {out}: {err.strerror or err}") from None
     if as_json:
         echo_json(report.as_dict())
         return
