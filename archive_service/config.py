@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from archive_service.domain.file_issues import ISSUE_WORKING_DAYS
+from archive_service.domain.journal_control import BACKDATED_DAYS
 from archive_service.domain.procedure import PROCEDURE_DAYS
 from storage.sealing import KEY_SEALING, KdfParams
 
@@ -101,6 +102,9 @@ class Settings:
     """Pre-flight: fewest marks per period in a subject of one hour a week."""
     min_marks: int = field(default=5, metadata={"env": "ARCHIVE_PREFLIGHT_MIN_MARKS"})
     """Pre-flight: fewest marks per period in a subject of two or more hours a week."""
+    control_backdated_days: int = field(default=BACKDATED_DAYS, metadata={"env": "ARCHIVE_CONTROL_BACKDATED_DAYS"})
+    """The monthly control: a mark entered more than this many days after its lesson is reported as
+    entered «задним числом» (no regulation gives a number; see `domain.journal_control`)."""
     pkcs11_libraries: str = field(default="/usr/lib/softhsm/libsofthsm2.so", metadata={"env": "ARCHIVE_PKCS11_LIB"})
     """PKCS#11 libraries the web app may load for the director's token (several separated by «:»)."""
     cryptcp: Path = field(default=Path("/opt/cprocsp/bin/amd64/cryptcp"), metadata={"env": "ARCHIVE_CRYPTCP"})
@@ -181,6 +185,9 @@ class Settings:
             raise ConfigError("ARCHIVE_SMTP_PORT: ожидается номер порта от 1 до 65535 (по умолчанию 25)")
         if not 0 <= self.reminder_hour <= 23:
             raise ConfigError("ARCHIVE_REMINDER_HOUR: ожидается час от 0 до 23 (по умолчанию 7)")
+        if not 1 <= self.control_backdated_days <= 365:
+            raise ConfigError(f"ARCHIVE_CONTROL_BACKDATED_DAYS: ожидается число дней от 1 до 365 "
+                              f"(по умолчанию {BACKDATED_DAYS})")
         for name in ("min_marks_one_hour", "min_marks"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: число отметок не может быть отрицательным")

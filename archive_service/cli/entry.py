@@ -16,6 +16,7 @@ from archive_service.cli.backup import backup_cli
 from archive_service.cli.backup_key import key_cli
 from archive_service.cli.certificates import certificate_command, certificates_cli
 from archive_service.cli.common import OPERATOR_OPTION
+from archive_service.cli.control import control_cli
 from archive_service.cli.demo import demo_command
 from archive_service.cli.documents import documents_cli, period_cli
 from archive_service.cli.register import register_cli, retention_cli
@@ -35,7 +36,7 @@ def register_commands(app: Flask) -> None:
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli,
-                    reminders_cli, temporary_journal_command, temporary_journals_cli):
+                    reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli):
         app.cli.add_command(command)
 
 

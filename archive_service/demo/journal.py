@@ -224,6 +224,7 @@ class _SubjectTerm:
             self.sums[pid] += value
             self.numeric[pid] += 1
         when = mk.set_on(day, work, self.term.end, self.rng)
+        when = mk.entered_late(f"{self.entry.id}|{day}|{pid}|{work}", day, work, when, self.term.end)
         return {"student_id": pid, "value": value, "work_type": work, "set_on": when.isoformat()}
 
     def _period_marks(self) -> dict[str, int | str]:

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive_service.domain.actor import Actor
+from archive_service.domain.journal_control import TITLES
 from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
-from archive_service.services import (accounts, archive_keys, backup, certificates, documents, operators, register,
-                                      snapshots, tokens)
+from archive_service.services import (accounts, archive_keys, backup, certificates, documents, journal_control,
+                                      operators, register, snapshots, tokens)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
@@ -46,6 +47,8 @@ Say = Callable[[str], None]
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
+DEMO_CONTROL_MONTH = "2026-12"
+"""The month of the deputy head's monthly control the tour prints (the demo's marks entered late fall in it)."""
 DEMO_KEY_PASSWORD = "demo"
 DEMO_BACKUP_CODE = "сова-клён-58-мост"
 """The demo director's access code to the archive key (the key that opens backups); printed by the tour."""
@@ -132,6 +135,20 @@ def _make_school(archive: Archive, out: Path, seed: int, deputy: Actor, say: Say
     for line in preflight_lines(snapshots.preflight_period(archive.uow(), DEMO_YEAR, DEMO_TERM, (),
                                                            archive.thresholds)):
         say(line)
+    _control(archive, deputy, say)
+
+
+def _control(archive: Archive, deputy: Actor, say: Say) -> None:
+    """The deputy head's monthly control of the journal: its totals, and the справка to sign."""
+    report = journal_control.control_report(archive.uow(), DEMO_CONTROL_MONTH, thresholds=archive.thresholds,
+                                            backdated_days=archive.settings.control_backdated_days)
+    say(f"   Контроль ведения журнала за {report.month.title}: "
+        + ", ".join(f"{TITLES[code]} — {count}" for code, count in report.counts.items() if count))
+    path = archive.settings.home / journal_control.file_name(report)
+    path.write_bytes(journal_control.control_pdf(report, archive.settings.templates_dir,
+                                                 school=journal_control.school_name(archive.uow()),
+                                                 deputy=deputy.person, now=archive.now()))
+    say(f"   справка о проверке для подписи заместителя директора: {path}")
 
 
 def _close_term(archive: Archive, deputy: Actor, say: Say) -> None:

@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # closing a period: the deputy head acts, the director may look
     "view_period": frozenset({"deputy", "director"}),
     "close_period": frozenset({"deputy"}),
+    # the deputy head's monthly control of the journal (reference 004 §6.16–6.23), the director may look
+    "view_journal_control": frozenset({"deputy", "director"}),
     # the period board itself (steps by class): also the secretary, who records her own steps there
     "view_period_board": frozenset({"deputy", "director", "secretary"}),
     "record_own_steps": frozenset({"secretary"}),
