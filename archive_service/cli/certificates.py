@@ -8,24 +8,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, terminal
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, parse_date, terminal
 from archive_service.errors import ArchiveError
 from archive_service.rendering.certificate import sheet_ranges
 from archive_service.services import certificates
 from storage import StorageError
 
 certificates_cli = AppGroup("certificates", help="Архивные справки бывшим учащимся: выдача, список, копия.")
-
-
-def parse_date(value: str, option: str) -> dt.date:
-    """ГГГГ-ММ-ДД or ДД.ММ.ГГГГ; anything else is a clear error in Russian."""
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise click.ClickException(f"{option}: не удалось прочитать дату «{value}» — укажите её в виде ГГГГ-ММ-ДД "
-                               "или ДД.ММ.ГГГГ, например 2012-03-14 или 14.03.2012")
 
 
 @click.command("certificate")

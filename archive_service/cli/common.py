@@ -12,6 +12,7 @@ table gives `action` (`services.operators`). Read-only commands ask nothing, or
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import os
@@ -137,3 +138,14 @@ def director_code(prompt: str = "Код доступа директора") -> s
     import os
 
     return os.environ.get("ARCHIVE_BACKUP_CODE") or click.prompt(prompt, hide_input=True)
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    """ГГГГ-ММ-ДД or ДД.ММ.ГГГГ; anything else is a clear error in Russian."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise click.ClickException(f"{option}: не удалось прочитать дату «{value}» — укажите её в виде ГГГГ-ММ-ДД "
+                               "или ДД.ММ.ГГГГ, например 2012-03-14 или 14.03.2012")

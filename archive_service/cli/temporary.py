@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from archive_service.cli.certificates import parse_date
-from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, fail, terminal
+from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, fail, parse_date, terminal
 from archive_service.errors import ArchiveError
 from archive_service.services import temporary_journals
 
