@@ -390,7 +390,9 @@ class _Judge:
                 self.no(f"{pwhere}: a mark in grade 1")
 
     def lesson(self, lesson: Any, where: str, lesson_ids: set[str], group: set[str] | None) -> None:
-        self.keys(lesson, where, {"id", "date"}, {"topic", "homework", "marks", "absences"})
+        self.keys(lesson, where, {"id", "date"}, {"topic", "homework", "marks", "absences", "teacher"})
+        if lesson.get("teacher") is not None:  # a substitute (optional; null is as absent)
+            self.person(lesson["teacher"], f"{where}.teacher")
         if self.ident(lesson["id"], f"{where}.id") in lesson_ids:
             self.no(f"{where}.id: duplicate")
         lesson_ids.add(lesson["id"])
