@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 NO_HOMEWORK = "Без задания"  # reference 003, прил. 2 §2.10: an empty homework is written so
 LATE = "О"
 SUBSTITUTE_ROLE = "Замена"  # a substitute's signature line, under the subject teacher's
+#: substitutes whose lines the footer holds under the teacher's: three lines of 8 pt end 10 mm
+#: above the paper's edge (pages.css); more sign in a block after the subject's last lessons
+FOOTER_SUBSTITUTES = 2
 #: what stands on a page besides the grid and the topics, pt: heading, note line, the grid's
 #: margins, the two lines of its legend, the topics' header row, the lessons line, a reserve
 PAGE_HEIGHT = 748.3  # A4 less the 15 mm top and 18 mm bottom margins
@@ -127,8 +130,16 @@ class SubjectSheets:
 
     @property
     def substitute_signers(self) -> list[tuple[str, str]]:
-        """(role, full name) of the signature lines the substitutes add under the teacher's."""
+        """(role, full name) of the footer lines the substitutes add under the teacher's, on every
+        sheet of the subject; none when they are too many for the footer (`substitutes_below`)."""
+        if len(self.substitutes) > FOOTER_SUBSTITUTES:
+            return []
         return [(SUBSTITUTE_ROLE, name) for name in self.substitutes]
+
+    @property
+    def substitutes_below(self) -> list[str]:
+        """Substitutes who sign under the subject's last lessons instead: more than the footer holds."""
+        return self.substitutes if len(self.substitutes) > FOOTER_SUBSTITUTES else []
 
     @property
     def lessons_line(self) -> str:

@@ -100,3 +100,24 @@ def test_the_demo_school_has_a_few_substitutions_one_in_the_class_the_tour_print
             if subs:
                 found[(data["class"]["name"], subj["name"])] = subs
     assert any(name == "5А" for name, _ in found) and 3 <= len(found) <= 40
+
+
+def test_more_substitutes_than_the_footer_holds_sign_after_the_subjects_last_lessons(renderer, tmp_path_factory):
+    names = ["Петрова Анна Сергеевна", "Иванов Пётр Петрович", "Сидорова Мария Ивановна"]
+    data = with_lesson_teachers(*((i, {"id": f"t{9 + k}", "full_name": names[k]}) for k, i in enumerate((1, 3, 6))))
+    for k, i in enumerate((0, 2)):  # two in music: the footer holds them
+        subject(data, "music")["lessons"][i]["teacher"] = {"id": f"t{9 + k}", "full_name": names[k]}
+    doc, pdf = render(renderer, parse_snapshot(as_bytes(data)), tmp_path_factory)
+    bottom_margin = 842 - 23 * 72 / 25.4
+    math, music = section_pages(doc, "Математика"), section_pages(doc, "Музыка")
+    for page in math:
+        lines = [w for w in pdf.words[page] if w.text == "Замена:"]
+        assert all(w.y1 < bottom_margin for w in lines), "in the body, not the footer"
+    block = [i for i, t in enumerate(pdf.texts) if "Уроки по замене провели:" in t]
+    assert len(block) == 1 and block[0] in math
+    for name in names:
+        assert sum(t.count(f"Замена: {name} Подпись") for i, t in enumerate(pdf.texts) if i in math) == 1
+    for page in music:
+        footer = [w for w in pdf.words[page] if w.text == "Замена:"]
+        assert len(footer) == 2 and all(w.y0 > bottom_margin for w in footer), page
+        assert 842 - max(w.y1 for w in footer) >= 10 * 72 / 25.4
