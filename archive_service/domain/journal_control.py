@@ -218,7 +218,7 @@ def control(snapshots: Iterable[Snapshot], month: Month, rules: ControlRules,
     """The month's control over these snapshots (the newest version of each class's period):
     the snapshots of periods outside the month, and year snapshots, are passed over."""
     report = ControlReport(month, class_name, rules.backdated_days)
-    for snap in snapshots:
+    for snap in sorted(snapshots, key=lambda s: (s.class_.grade, s.class_.name, s.period.code)):  # 1А … 11Б
         if snap.period.kind == "year" or snap.period.end < month.first or snap.period.start > month.last:
             continue
         exported = snap.source.exported_at.date()

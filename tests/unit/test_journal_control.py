@@ -127,3 +127,13 @@ def test_a_month_is_read_or_refused_in_russian():
     assert Month.parse("2026-12").title == "декабрь 2026 г." and Month(2026, 12).last == dt.date(2026, 12, 31)
     with pytest.raises(MonthError, match="например 2026-12"):
         Month.parse("12.2026")
+
+
+def test_classes_are_reported_in_the_order_of_grades_not_of_letters():
+    """10А after 5Б, not before 2А as a sort of the names would put it."""
+    snaps = []
+    for name, grade in (("10А", 10), ("5Б", 5), ("2А", 2)):
+        data = clean_december()
+        data["class"] = {**data["class"], "id": f"c-{name}", "name": name, "grade": grade}
+        snaps.append(parse_snapshot(as_bytes(data)))
+    assert [c.class_name for c in control(snaps, DECEMBER, RULES).checked] == ["2А", "5Б", "10А"]
