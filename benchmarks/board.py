@@ -10,43 +10,21 @@ and the facts the archive knows) and of the overview of periods (one board per p
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from archive_service import Settings, create_app
-from archive_service.demo import write_demo_data
-from archive_service.domain.actor import Actor
-from archive_service.services import accounts
-from archive_service.services.ingest import ingest_snapshot
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared set-up beside this file
+from demo_school import deputy_signed_in, timed_get  # noqa: E402
 
 PAGES = {"board": "/period/2026-2027/Q2", "overview": "/period"}
 
 
-def _timed(client, url: str) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
-        files = write_demo_data(Path(tmp) / "snapshots", periods=["Q2"])
-        app = create_app(Settings(home=Path(tmp) / "home", secret_key="bench"))
+        app, client, files = deputy_signed_in(Path(tmp))
         archive = app.extensions["archive"]
-        for path in files:
-            ingest_snapshot(archive.uow(), path.read_bytes(), actor=Actor("benchmark", "deputy"), now=archive.now())
-        accounts.create_user(archive.uow(), "deputy", "Иванова Татьяна Петровна", "deputy", "bench-Pa55word!",
-                             actor=Actor("benchmark", "admin"), now=archive.now(), temporary=False)
-        client = app.test_client()
-        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True))[1]
-        signed_in = client.post("/login", data={"login": "deputy", "password": "bench-Pa55word!", "csrf_token": token})
-        assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
-        best = {name: min(_timed(client, url) for _ in range(5)) for name, url in PAGES.items()}
+        best = {name: min(timed_get(client, url) for _ in range(5)) for name, url in PAGES.items()}
         archive.engine.dispose()
     print(f"demo school, II четверть: {len(files)} classes", file=sys.stderr)
     for name, seconds in best.items():

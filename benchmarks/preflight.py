@@ -12,47 +12,25 @@ the best of five further visits (what a deputy waits for while working through t
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from archive_service import Settings, create_app
-from archive_service.demo import write_demo_data
-from archive_service.domain.actor import Actor
-from archive_service.services import accounts
-from archive_service.services.ingest import ingest_snapshot
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared set-up beside this file
+from demo_school import deputy_signed_in, timed_get  # noqa: E402
 
 PAGES = {"by_teacher": "/period/2026-2027/Q2/preflight", "by_pupil": "/period/2026-2027/Q2/preflight?view=pupil",
          "by_class": "/period/2026-2027/Q2/preflight?view=class", "notes": "/period/2026-2027/Q2/preflight/notes"}
-
-
-def _timed(client, url: str) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
-        files = write_demo_data(Path(tmp) / "snapshots", periods=["Q2"])
-        app = create_app(Settings(home=Path(tmp) / "home", secret_key="bench"))
+        app, client, files = deputy_signed_in(Path(tmp))
         archive = app.extensions["archive"]
-        for path in files:
-            ingest_snapshot(archive.uow(), path.read_bytes(), actor=Actor("benchmark", "deputy"), now=archive.now())
-        accounts.create_user(archive.uow(), "deputy", "Иванова Татьяна Петровна", "deputy", "bench-Pa55word!",
-                             actor=Actor("benchmark", "admin"), now=archive.now(), temporary=False)
-        client = app.test_client()
-        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True))[1]
-        signed_in = client.post("/login", data={"login": "deputy", "password": "bench-Pa55word!", "csrf_token": token})
-        assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
-        first = _timed(client, PAGES["by_teacher"])
-        best = {name: min(_timed(client, url) for _ in range(5)) for name, url in PAGES.items()}
+        first = timed_get(client, PAGES["by_teacher"])
+        best = {name: min(timed_get(client, url) for _ in range(5)) for name, url in PAGES.items()}
         archive.engine.dispose()
     print(f"demo school, II четверть: {len(files)} classes", file=sys.stderr)
     print(f"RESULT preflight_first_visit_seconds {first:.3f} s")

@@ -50,17 +50,21 @@ def own_step(year: str, period: str):
     return record_own(year, period, request.form.get("step", ""))
 
 
-def record_own(year: str, period: str, code: str):
-    """Record (or undo) the step `code` for the classes of the form as the signed-in person, then back to
-    the board with what was done — the secretary's route and the director's (`deputy.paper_signature`)."""
+def record_own(year: str, period: str, code: str, classes: list[str] | None = None, *, note: str = "",
+               everyone: bool = False):
+    """Record (or undo) the step `code` as the signed-in person for `classes` (the form's, unless given;
+    `everyone`: all the classes the step is for), then back to the board saying what was done — the
+    deputy head's board, the secretary's route and the director's (`deputy.paper_signature`)."""
     a = archive()
-    classes, done = request.form.getlist("class"), request.form.get("action", "done") != "undo"
+    chosen = request.form.getlist("class") if classes is None else classes
+    done = request.form.get("action", "done") != "undo"
     try:
-        period_steps.record_step(a.uow(), _year(year), period, code, classes, done=done, actor=current_actor(),
-                                 now=a.now())
+        count = period_steps.record_step(a.uow(), _year(year), period, code, chosen, done=done, note=note,
+                                         actor=current_actor(), now=a.now())
     except ArchiveError as err:
         flash(f"Не отмечено: {err}.", "error")
     else:
         title = period_steps.step_title(a.uow(), _year(year), code)
-        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{title}» — {', '.join(sorted(set(classes)))}.", "ok")
+        which = f"все классы ({count})" if everyone else ", ".join(sorted(set(chosen)))
+        flash(f"{'Отмечено' if done else 'Отметка снята'}: «{title}» — {which}.", "ok")
     return redirect(url_for("deputy.period_page", year=year, period=period))

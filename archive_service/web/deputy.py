@@ -126,21 +126,11 @@ def period_page(year: str, period: str):
 @bp.post("/<year>/<period>/steps")
 @allow("close_period")
 def record_step(year: str, period: str):
-    a = archive()
-    academic_year, form = _year(year), request.form
-    classes = (period_steps.period_classes(a.uow(), academic_year, period, form.get("step", "")) if form.get("all")
-               else form.getlist("class"))
-    done = form.get("action", "done") != "undo"
-    try:
-        count = period_steps.record_step(a.uow(), academic_year, period, form.get("step", ""), classes, done=done,
-                                         note=form.get("note", ""), actor=current_actor(), now=a.now())
-    except ArchiveError as err:
-        flash(f"Не отмечено: {err}.", "error")
-    else:
-        verb = "Отмечено" if done else "Отметка снята"
-        which = f"все классы ({count})" if form.get("all") else ", ".join(sorted(set(classes)))
-        flash(f"{verb}: «{period_steps.step_title(a.uow(), academic_year, form.get('step', ''))}» — {which}.", "ok")
-    return redirect(url_for("deputy.period_page", year=year, period=period))
+    """The deputy head's record of a step, for the classes ticked or for all the classes it is for."""
+    form, code = request.form, request.form.get("step", "")
+    everyone = bool(form.get("all"))
+    classes = period_steps.period_classes(archive().uow(), _year(year), period, code) if everyone else None
+    return record_own(year, period, code, classes, note=form.get("note", ""), everyone=everyone)
 
 
 @bp.post("/<year>/<period>/paper-signature")
