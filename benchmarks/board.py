@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared set-up beside this file
-from demo_school import deputy_signed_in, timed_get  # noqa: E402
+from _demo_school import deputy_signed_in, timed_get  # noqa: E402
 
 PAGES = {"board": "/period/2026-2027/Q2", "overview": "/period"}
 

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared set-up beside this file
-from demo_school import deputy_signed_in, timed_get  # noqa: E402
+from _demo_school import deputy_signed_in, timed_get  # noqa: E402
 
 PAGES = {"by_teacher": "/period/2026-2027/Q2/preflight", "by_pupil": "/period/2026-2027/Q2/preflight?view=pupil",
          "by_class": "/period/2026-2027/Q2/preflight?view=class", "notes": "/period/2026-2027/Q2/preflight/notes"}

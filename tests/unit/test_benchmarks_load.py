@@ -1,4 +1,8 @@
-"""Every benchmark still loads against today's code (a renamed function broke two of them once)."""
+"""Every benchmark still loads against today's code (a renamed function broke two of them once).
+
+A module whose name starts with «_» is shared set-up for the benchmarks (benchmarks/_demo_school.py), not a
+benchmark: it must import, and it has no main().
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,23 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = sorted((Path(__file__).resolve().parents[2] / "benchmarks").glob("*.py"))
+HERE = Path(__file__).resolve().parents[2] / "benchmarks"
+BENCHMARKS = sorted(p for p in HERE.glob("*.py") if not p.name.startswith("_"))
+SHARED = sorted(HERE.glob("_*.py"))
+
+
+def _load(path):
+    spec = importlib.util.spec_from_file_location(f"benchmark_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # imports only: main() runs under __name__ == "__main__"
+    return module
 
 
 @pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.stem)
 def test_the_benchmark_loads(path):
-    spec = importlib.util.spec_from_file_location(f"benchmark_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # imports only: main() runs under __name__ == "__main__"
-    assert callable(module.main)
+    assert callable(_load(path).main)
+
+
+@pytest.mark.parametrize("path", SHARED, ids=lambda p: p.stem)
+def test_the_shared_set_up_loads_and_is_no_benchmark(path):
+    assert not hasattr(_load(path), "main")
