@@ -47,7 +47,7 @@ check: install-test
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 test: check services
-	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=40 $(PYTEST_ARGS)
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py
