@@ -40,7 +40,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "board.own_step": {"secretary"}, "board.gia_date": {"deputy"},
     "deputy.preflight": DEPUTY_VIEW,
     # the monthly control of the journal: the deputy head's, the director may look
-    "control.index": DEPUTY_VIEW, "control.report_pdf": DEPUTY_VIEW,
+    "control.index": DEPUTY_VIEW, "control.report_start": DEPUTY_VIEW, "control.printout": DEPUTY_VIEW,
+    "control.printout_file": DEPUTY_VIEW,
     "deputy.preflight_notes": DEPUTY_VIEW, "deputy.preflight_note_pdf": DEPUTY_VIEW,
     "deputy.documents": DEPUTY_VIEW, "deputy.preview": DEPUTY_VIEW, "deputy.page_image": DEPUTY_VIEW,
     "deputy.download": DEPUTY_VIEW, "deputy.backup": DEPUTY_VIEW, "deputy.handover_act": DEPUTY_VIEW,
