@@ -23,6 +23,7 @@ from standins.dnevnik import DnevnikStandIn
 
 EXPORT = dt.datetime(2026, 12, 26, 11, 30, tzinfo=dt.timezone.utc)
 TOKEN = "b3f1c0ffee"
+SUBSTITUTE = {"id": "t-sub", "full_name": "Руденко Лариса Вячеславовна"}
 
 
 def class_5a() -> dict:
@@ -34,6 +35,7 @@ def class_5a() -> dict:
     math["lessons"][3]["absences"] = [{"student_id": "s2", "code": "У"}]
     math["lessons"][3]["marks"] = [m for m in math["lessons"][3]["marks"] if m["student_id"] != "s2"]
     math["period_marks"][2]["value"] = "н/а"
+    math["lessons"][4]["teacher"] = dict(SUBSTITUTE)  # the lesson's `teachers` name her, not the subject's teacher
     music = subject(data, "music")
     music["lessons"][0]["homework"] = None
     music["period_marks"][1]["value"] = "осв"
@@ -106,6 +108,8 @@ def test_a_whole_class_with_a_subgroup_pulled_by_password_matches_the_stand_in_a
         assert got == expected_from(standin, data, got)
     eng = next(s for s in got["subjects"] if s.get("group"))
     assert eng["group"]["name"] == "1 группа" and len(eng["group"]["student_ids"]) == 2
+    given = [le["teacher"]["full_name"] for s in got["subjects"] for le in s["lessons"] if le.get("teacher")]
+    assert given == [SUBSTITUTE["full_name"]] and conn.notes == []
     codes = sorted(a["code"] for s in got["subjects"] for le in s["lessons"] for a in le["absences"])
     assert codes == ["Б", "Н", "О", "У"]
     assert parse_snapshot(json.dumps(got, ensure_ascii=False)).class_.class_teacher.full_name == \
@@ -312,6 +316,25 @@ def test_a_class_teacher_that_cannot_be_told_apart_fails_loudly():
             t["HouseMaster"] = True
         with pytest.raises(SourceShapeError, match="классный руководитель класса 5А не определён"):
             pull(source(standin, token=TOKEN))
+
+
+def test_a_lesson_with_two_other_teachers_records_the_first_and_says_so_and_co_teaching_is_no_substitution():
+    with DnevnikStandIn([class_5a()], token=TOKEN) as standin:
+        maths = sorted((le for lessons in standin.lessons.values() for le in lessons
+                        if le["subject"]["name"] == "Математика"), key=lambda le: le["date"])
+        own = maths[0]["teachers"][0]
+        other = standin._teacher({"id": "t-other", "full_name": "Зайцева Ольга Николаевна"})
+        maths[0]["teachers"] = [other, standin._teacher(SUBSTITUTE)]
+        maths[1]["teachers"] = [own, other]  # the subject's teacher with a colleague: not a substitution
+        conn = source(standin, token=TOKEN)
+        got = pull(conn)
+    math = next(s for s in got["subjects"] if s["name"] == "Математика")
+    assert math["lessons"][0]["teacher"]["full_name"] == "Зайцева Ольга Николаевна"
+    assert "teacher" not in math["lessons"][1]
+    assert [le["teacher"]["full_name"] for le in math["lessons"] if le.get("teacher")] == [
+        "Зайцева Ольга Николаевна", SUBSTITUTE["full_name"]]
+    assert conn.notes == [f"урок «Математика» {math['lessons'][0]['date']}: учителей несколько, в снимок записан "
+                          "первый (Зайцева Ольга Николаевна), остальные не записаны"]
 
 
 def test_a_recorded_pull_replays_to_the_same_snapshot_and_the_recording_holds_no_secrets(tmp_path):

@@ -19,7 +19,7 @@ from archive_service.domain.diff import diff_snapshots
 from archive_service.schema import parse_snapshot
 from archive_service.services.ingest import ingest_snapshot
 from conftest import NOW
-from standins.eljur import CLASS, DEVKEY, LOGIN, PASSWORD, VENDOR, EljurStandIn, eljur_truth
+from standins.eljur import CLASS, DEVKEY, LOGIN, PASSWORD, SUBSTITUTE, VENDOR, EljurStandIn, eljur_truth
 
 EXPORT = dt.datetime(2026, 12, 26, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
@@ -66,7 +66,8 @@ def comparable(snap: dict) -> dict:
             "teacher": s["teacher"]["full_name"],
             "group": sorted((s.get("group") or {}).get("student_ids", [])),
             "lessons": [(les["date"], les["topic"], les["homework"], marks(les),
-                         sorted((a["student_id"], a["code"]) for a in les["absences"])) for les in s["lessons"]],
+                         sorted((a["student_id"], a["code"]) for a in les["absences"]),
+                         (les.get("teacher") or {}).get("full_name")) for les in s["lessons"]],
             "period_marks": sorted((pm["student_id"], pm["period"], str(pm["value"])) for pm in s["period_marks"]),
         } for s in snap["subjects"]},
     }
@@ -96,6 +97,34 @@ def test_a_class_pulled_from_eljur_is_the_class_the_server_holds_and_passes_the_
     assert (result.status, result.class_name, result.period_code) == ("stored", "5А", "Q2")
     again = ingest_snapshot(archive.uow(), json.dumps(snap, ensure_ascii=False), actor=Actor("test", "deputy"), now=NOW)
     assert again.status == "duplicate"
+
+
+def test_a_lesson_the_diary_names_another_teacher_for_is_a_substitution():
+    with EljurStandIn() as server:
+        source = connect(server)
+        info = source.sign_in()
+        snap = source.fetch(info.classes[0], info.periods[1])
+    math = next(s for s in snap["subjects"] if s["name"] == "Математика")
+    given = [(les["date"], les.get("teacher")) for les in math["lessons"] if les.get("teacher")]
+    assert given == [(server.truth["subjects"][0]["lessons"][3]["date"],
+                      {"id": SUBSTITUTE, "full_name": SUBSTITUTE})]
+    assert math["teacher"]["full_name"] != SUBSTITUTE  # the subject's teacher gave the rest
+    assert all("teacher" not in les for s in snap["subjects"] if s["name"] != "Математика" for les in s["lessons"])
+    parsed = parse_snapshot(json.dumps(snap, ensure_ascii=False))
+    assert [les.teacher.full_name for s in parsed.subjects for les in s.lessons if les.teacher] == [SUBSTITUTE]
+
+
+def test_two_diaries_naming_different_teachers_for_one_lesson_stop_the_pull_naming_both():
+    from archive_service.adapters.sources.eljur_journal import ClassBuild
+
+    def diary(teacher: str) -> dict:
+        return {"days": {"20261109": {"name": "20261109", "items": {"1": {
+            "name": "Математика", "num": "1", "lesson_id": "345", "teacher": teacher}}}}}
+
+    build = ClassBuild(end=dt.date(2026, 12, 25), notes=[], teacher_ids={})
+    build.add_diary("1001", diary("Иванова Татьяна Петровна"))
+    with pytest.raises(SourceError, match="разные учителя: «Иванова Татьяна Петровна» и «Руденко Лариса"):
+        build.add_diary("1002", diary(SUBSTITUTE))
 
 
 def test_a_changed_mark_pulled_again_is_a_new_version_whose_diff_shows_it(archive):

@@ -165,7 +165,8 @@ class DnevnikStandIn(LocalServer):
                               "tasks": []})
             self.lessons.setdefault(gid, []).append({
                 "id": lid, "title": lesson["topic"], "date": lesson["date"] + "T00:00:00", "number": i % 6 + 1,
-                "subject": ref, "group": gid, "status": "Finished", "works": works, "teachers": [tid]})
+                "subject": ref, "group": gid, "status": "Finished", "works": works,
+                "teachers": [self._teacher(lesson["teacher"]) if lesson.get("teacher") else tid]})
             for m in lesson["marks"]:
                 wt = self._work_type(m["work_type"])
                 wid = self.id("work", lesson["id"] + "/" + m["work_type"])
@@ -226,6 +227,8 @@ class DnevnikStandIn(LocalServer):
                 subject["group"]["student_ids"] = [person(s) for s in subject["group"]["student_ids"]]
             for lesson in subject["lessons"]:
                 lesson["id"] = str(self.id("lesson", lesson["id"]))
+                if lesson.get("teacher"):
+                    lesson["teacher"]["id"] = str(self.id("teacher", lesson["teacher"]["id"]))
                 for m in lesson["marks"]:
                     m["student_id"] = person(m["student_id"])
                 for a in lesson["absences"]:

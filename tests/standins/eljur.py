@@ -36,6 +36,8 @@ PERIODS = [("I четверть", "20260901", "20261027"), ("II четверть
 LESSON_IDS = {"Математика": "345", "Музыка": "346", "Иностранный язык (английский)": "347",
               "Физическая культура": "348"}
 TEACHER_ID = "77"
+SUBSTITUTE = "Руденко Лариса Вячеславовна"
+"""Gives one maths lesson while its teacher is away: the diary names her on that lesson."""
 
 
 def eljur_truth() -> dict:
@@ -51,6 +53,7 @@ def eljur_truth() -> dict:
             a["code"] = {"Б": "Н"}.get(a["code"], a["code"])  # ЭлЖур's API has no reasons
     math["lessons"][2]["absences"].append({"student_id": "1002", "code": "Н"})
     math["lessons"][2]["marks"] = [m for m in math["lessons"][2]["marks"] if m["student_id"] != "1002"]
+    math["lessons"][3]["teacher"] = {"id": SUBSTITUTE, "full_name": SUBSTITUTE}  # ЭлЖур names the teacher only
     subject(data, "music")["period_marks"][2]["value"] = "н/а"
     eng1 = subject(data, "eng-1")
     eng1["group"]["name"] = "1 группа"
@@ -226,7 +229,8 @@ class EljurStandIn(LocalServer):
                 key = lesson["date"].replace("-", "")
                 day = record["days"].setdefault(key, {"name": key, "title": lesson["date"], "items": {}})
                 item = {"name": subj["name"], "num": str(num), "lesson_id": LESSON_IDS[subj["name"]],
-                        "teacher": subj["teacher"]["full_name"], "room": "21", "sort": num * 100,
+                        "teacher": lesson.get("teacher", subj["teacher"])["full_name"], "room": "21",
+                        "sort": num * 100,
                         "is_control": False, "files": [], "resources": [], "assessments": [],
                         "homework": {} if lesson["homework"] == "Без задания" else
                         {"1": {"id": 1, "value": lesson["homework"], "individual": False}}}

@@ -33,6 +33,9 @@ journal-systems.md §3; this module follows them and fails loudly where they end
 * class teacher (U in the API): the one teacher of `schools/{s}/teachers` with `HouseMaster`
   who teaches lessons of the class or its subgroups (I); none or several → `SourceShapeError`.
 * subgroups: edu-groups of the school whose `parentIds` hold the class (I) → subject `group`.
+* substitutes: a lesson whose `teachers` do not include the subject's teacher (who gave most of
+  its lessons) was given by a substitute → the lesson's `teacher` (I); several other teachers on
+  one lesson: the first, the rest said in `notes` (the snapshot holds one).
 * homework (U which work is homework): a lesson's work with `type == "Homework"` (I); lessons
   without such a work get no homework (null), never «Без задания», since absence of a
   homework work does not prove none was set.

@@ -39,6 +39,7 @@ class DnevnikJournal:
         out = []
         for subject_id, lessons in by_subject.items():
             entry = self._subject(gid, subject_id, lessons, lesson_out, teachers, weeks)
+            self._substitutes(entry, lessons, lesson_out, teachers)
             entry["period_marks"] = period_marks.pop(subject_id, [])
             if is_subgroup:
                 entry["group"] = {"name": _field(group, "name", "edu-groups"), "student_ids": pull["members"]}
@@ -66,6 +67,26 @@ class DnevnikJournal:
             "hours_per_week": int(hours) if hours == int(hours) else hours,
             "lessons": sorted((lesson_out[str(le["id"])] for le in lessons), key=lambda x: (x["date"], x["id"])),
         }
+
+    def _substitutes(self, entry: dict, lessons: list[dict], lesson_out: dict[str, dict],
+                     teachers: dict[int, dict]) -> None:
+        """A lesson whose `teachers` do not include the subject's teacher was given by a substitute: the
+        lesson's `teacher`. Several other teachers on one lesson: the snapshot holds one, the first is
+        taken and the rest are said in `notes`."""
+        own = entry["teacher"]["id"]
+        for le in lessons:
+            given = [tid for tid in le.get("teachers") or []]
+            if not given or own in {str(tid) for tid in given}:
+                continue
+            for tid in given:
+                if tid not in teachers:
+                    raise _shape(f"учителя {tid} урока {le['id']} («{entry['name']}») нет в списке учителей школы")
+            lesson = lesson_out[str(le["id"])]
+            lesson["teacher"] = {"id": str(given[0]),
+                                 "full_name": _full_name(teachers[given[0]], "schools/{s}/teachers", TEACHER_KEYS)}
+            if len(given) > 1:
+                self.notes.append(f"урок «{entry['name']}» {lesson['date']}: учителей несколько, в снимок записан "
+                                  f"первый ({lesson['teacher']['full_name']}), остальные не записаны")
 
     @staticmethod
     def _lesson(le: dict) -> dict:

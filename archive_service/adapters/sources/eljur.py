@@ -39,6 +39,9 @@ diary items by day and lesson number (after the export moment left out), topic =
 homework = the non-individual `homework` values, else «Без задания». Marks: `getmarks` entries
 with `count` ≠ false (the others are named in `notes`), work type = `mtype.type`, `set_on` = the
 mark's `date`, attached to that day's lesson of the subject (the first one when it has two).
+A lesson whose diary item names another `teacher` than the subject's (the teacher of most of its
+diary items) was given by a substitute: the lesson's `teacher` (name only; two diaries naming
+different teachers for one lesson stop the pull).
 Absences: `н`/`Н` → Н, `оп`/`ОП` → О (ЭлЖур's API has no Б/У reasons). Values: «5» → 5; «4-»/«5+» →
 4/5 with a note in `notes` (the format has no signs); «зач»/«зачёт», «незач»/«незачёт»; any other
 value (e.g. «5/4») stops the pull naming it. Period marks: `getfinalassessments` by the period's

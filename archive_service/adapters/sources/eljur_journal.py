@@ -129,7 +129,10 @@ class ClassBuild:
         subject.teachers[teacher] += 1
         num = int(_need(item, "num", "getdiary (items)"))
         lesson = subject.lessons.setdefault((date, num), {"date": date, "topic": None, "homework": {},
-                                                          "marks": [], "absences": []})
+                                                          "marks": [], "absences": [], "teacher": teacher})
+        if lesson["teacher"] != teacher:
+            raise SourceShapeError(f"ЭлЖур: у урока «{subject.name}» {date.isoformat()} ({num}-й урок) в дневниках "
+                                   f"учеников разные учителя: «{lesson['teacher']}» и «{teacher}»")
         topic = str(item.get("topic") or "").strip()
         lesson["topic"] = lesson["topic"] or topic or None
         for hw in _values(item.get("homework") or {}, "getdiary (homework)"):
@@ -188,6 +191,14 @@ class ClassBuild:
                 subjects[name].period_marks.append({"student_id": sid, "period": mark_code, "value": period_mark(
                     value, self.notes, f"ученик {sid}, «{name}», итог за {mark_code}")})
 
+    def _substitute(self, given_by: str, subject_teacher: str) -> dict:
+        """The lesson's `teacher` when the diary names another teacher than the subject's (who gave most of
+        its lessons): a substitute. ЭлЖур gives a name only; its id is the one `getrules` gives a class
+        teacher of that name, else the name itself (as for the subject's teacher)."""
+        if given_by == subject_teacher:
+            return {}
+        return {"teacher": {"id": self.teacher_ids.get(given_by, given_by), "full_name": given_by}}
+
     def subjects(self, start: dt.date, end: dt.date) -> list[dict]:
         weeks = ((end - start).days + 1) / 7
         out = []
@@ -197,7 +208,8 @@ class ClassBuild:
             lessons = [{"id": f"{subject_id[:40]}-{day:%Y%m%d}-{num}", "date": day.isoformat(),
                         "topic": les["topic"],
                         "homework": "\n".join(v for _, v in sorted(les["homework"].items())) or NO_HOMEWORK,
-                        "marks": les["marks"], "absences": les["absences"]}
+                        "marks": les["marks"], "absences": les["absences"],
+                        **self._substitute(les["teacher"], teacher)}
                        for (day, num), les in sorted(s.lessons.items())]
             subject = {"id": subject_id, "name": s.name,
                        "teacher": {"id": self.teacher_ids.get(teacher, teacher), "full_name": teacher},

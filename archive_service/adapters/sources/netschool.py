@@ -28,6 +28,9 @@ the pull stops with a Russian `SourceShapeError` naming the field — nothing is
   teachers[{id, name}]}` (I, the shape of the diary's `subjectGroup`/`teachers`);
 * term dates: `terms/{id}` → `{startDate, endDate}` (I);
 * `hours_per_week`: meetings of the term ÷ its weeks, one decimal (I).
+* substitutes: who gave a lesson is not in any public NetSchool client's journal shapes (U; the
+  diary's assignment details name the subject group's teachers, not the lesson's), so a lesson's
+  `teacher` is never filled — a school on NetSchool records substitutions on paper as before.
 
 The ОТ attendance reason («отсутствовал», not yet coded) is school policy: `extra["ot_code"]`
 «Н» makes it an unexcused absence; by default it stays uncoded (null).
