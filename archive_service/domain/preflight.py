@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from archive_service.domain.names import AS_WRITTEN, NameForms, student_genitive, student_nominative
 from archive_service.domain.periods import PERIOD_TITLES, period_title
+from archive_service.domain.substitutes import substitute
 
 if TYPE_CHECKING:
-    from archive_service.schema.snapshot import Snapshot, Student, Subject
+    from archive_service.schema.snapshot import Person, Snapshot, Student, Subject
 
 NO_HOMEWORK = "без задания"
 
@@ -57,7 +58,7 @@ class Finding:
     student: str | None = None
     date: dt.date | None = None
     teacher: str | None = None
-    """the subject teacher's full name: who fixes it"""
+    """who fixes it: the subject teacher's full name, or the substitute's for a lesson they gave"""
     detail: str = ""
     """the message without the subject and the date (for lists under a subject's heading)"""
 
@@ -109,20 +110,24 @@ def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresho
 
 
 def _finding(code: str, subject: Subject, detail: str, student: str | None = None,
-             day: dt.date | None = None) -> Finding:
+             day: dt.date | None = None, teacher: Person | None = None) -> Finding:
+    """`teacher`: who fixes it when not the subject's teacher (a substitute fills in the lessons they gave)."""
     where = f"«{subject.name}», {_fmt(day)}" if day else f"«{subject.name}»"
-    return Finding(code, f"{where}: {detail}", subject.name, student, day, subject.teacher.full_name, detail)
+    return Finding(code, f"{where}: {detail}", subject.name, student, day, (teacher or subject.teacher).full_name,
+                   detail)
 
 
 def _lesson_findings(snap: Snapshot, subject: Subject, names_of: NameForms) -> Iterator[Finding]:
     names = {s.id: s.full_name for s in snap.students}
     for lesson in subject.lessons:
+        given_by = substitute(subject, lesson)  # 003 §2.11: the substitute fills in the lesson they gave
         if not (lesson.topic or "").strip():
-            yield _finding("lesson_without_topic", subject, "не записана тема урока", None, lesson.date)
+            yield _finding("lesson_without_topic", subject, "не записана тема урока", None, lesson.date, given_by)
         homework = (lesson.homework or "").strip()
         if not homework:
             yield _finding("lesson_without_homework", subject,
-                           "не записано домашнее задание (если его нет, пишется «Без задания»)", None, lesson.date)
+                           "не записано домашнее задание (если его нет, пишется «Без задания»)", None, lesson.date,
+                           given_by)
         for absence in lesson.absences:
             if absence.code is None:
                 name = names.get(absence.student_id, absence.student_id)

@@ -146,3 +146,16 @@ def test_without_a_dictionary_the_names_stay_as_written_and_the_words_still_agre
 def test_the_printed_summary_names_the_period_in_russian():
     lines = preflight_lines([preflight(parse_snapshot(as_bytes(snapshot())))])
     assert lines[0].startswith("5А   II четверть: замечаний нет") and "Q2" not in "\n".join(lines)
+
+
+def test_a_lesson_a_substitute_gave_is_theirs_to_fill_in_the_rest_stay_with_the_subject_teacher():
+    data = snapshot()
+    lessons = subject(data, "math")["lessons"]
+    own = subject(data, "math")["teacher"]
+    lessons[2].update(topic=None, teacher={"id": "t-026", "full_name": "Руденко Лариса Вячеславовна"})
+    lessons[4].update(topic="", teacher=dict(own))  # the subject's own teacher named: no substitution
+    lessons[5]["homework"] = None
+    found = sorted((f.code, f.date.isoformat(), f.teacher) for f in findings(data))
+    assert found == [("lesson_without_homework", lessons[5]["date"], own["full_name"]),
+                     ("lesson_without_topic", lessons[2]["date"], "Руденко Лариса Вячеславовна"),
+                     ("lesson_without_topic", lessons[4]["date"], own["full_name"])]
