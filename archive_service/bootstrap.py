@@ -38,7 +38,7 @@ from signing.errors import KeyAccessError, SigningError
 from signing.gost_pki import GostPKI
 from signing.pki import DemoPKI
 from signing.trusted_list import load_trusted_list
-from storage import ContentStore, DirectoryMedium, Medium
+from storage import ContentStore, DirectoryMedium, DirectoryStore, Medium, open_store
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
@@ -83,8 +83,11 @@ class Archive:
 
     @cached_property
     def store(self) -> ContentStore:
-        """Where rendered documents live, named by their SHA-256."""
-        return ContentStore(self.settings.home / "documents")
+        """Where rendered documents live, named by their SHA-256 (`ARCHIVE_DOCUMENT_STORE`)."""
+        s = self.settings
+        return open_store(s.document_store, s.home / "documents", s3_endpoint=s.document_s3_endpoint,
+                          s3_access_key=s.document_s3_access_key, s3_secret_key=s.document_s3_secret_key,
+                          s3_region=s.document_s3_region)
 
     @cached_property
     def renderer(self) -> DocumentRenderer:
@@ -264,7 +267,8 @@ class Archive:
         """What the archive itself keeps — document store, media, keys, the SQLite database: a
         restore may go neither into nor over any of them (so not into HOME itself either)."""
         s = self.settings
-        paths = [self.store.root, *self.medium_dirs, s.home / "pki", s.home / "secret_key", s.home / "source_key"]
+        stores = [self.store.root] if isinstance(self.store, DirectoryStore) else []
+        paths = [*stores, *self.medium_dirs, s.home / "pki", s.home / "secret_key", s.home / "source_key"]
         url = make_url(s.database_url)
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             paths.append(Path(url.database))

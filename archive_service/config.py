@@ -70,6 +70,18 @@ class Settings:
     """Access key for the S3 medium."""
     s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_S3_SECRET_KEY"})
     """Secret key for the S3 medium."""
+    document_store: str = field(default="", metadata={"env": "ARCHIVE_DOCUMENT_STORE"})
+    """Where rendered and signed documents live (`storage.open_store`): empty → `ARCHIVE_HOME/documents`;
+    a directory path; or `s3://bucket/prefix` — a bucket every web process and worker reaches, so that
+    workers on several hosts need no shared disk (the `ARCHIVE_DOCUMENT_S3_*` settings)."""
+    document_s3_endpoint: str = field(default="", metadata={"env": "ARCHIVE_DOCUMENT_S3_ENDPOINT"})
+    """S3-compatible endpoint of the document store (MinIO: http://minio:9000); empty: AWS."""
+    document_s3_access_key: str = field(default="", metadata={"env": "ARCHIVE_DOCUMENT_S3_ACCESS_KEY"})
+    """Access key for the document store's bucket."""
+    document_s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_DOCUMENT_S3_SECRET_KEY"})
+    """Secret key for the document store's bucket."""
+    document_s3_region: str = field(default="us-east-1", metadata={"env": "ARCHIVE_DOCUMENT_S3_REGION"})
+    """Region of the document store's bucket."""
     public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "ARCHIVE_PUBLIC_URL"})
     """The web address staff open; QR codes on printed sheets point to {public_url}/check/... The
     loopback default serves the demo on this computer; in production (`production`) it must be the

@@ -14,7 +14,7 @@ from storage.backup_sets import (
     set_hashes,
     write_set,
 )
-from storage.content_store import ContentStore
+from storage.content_store import ContentStore, DirectoryStore, open_store
 from storage.errors import SetDeletionIncomplete, StorageError
 from storage.media import DirectoryMedium, Medium, RetentionRefused
 from storage.sealing import WrongAccessCode
@@ -24,6 +24,7 @@ __all__ = [
     "ContentStore",
     "CopyStatus",
     "DirectoryMedium",
+    "DirectoryStore",
     "Medium",
     "RetentionRefused",
     "SetDeletionIncomplete",
@@ -33,6 +34,7 @@ __all__ = [
     "build_set",
     "delete_set",
     "finish_set",
+    "open_store",
     "restore_set",
     "set_hashes",
     "write_set",

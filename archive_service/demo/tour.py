@@ -332,7 +332,7 @@ def _tell_where(archive: Archive, out: Path, exported: Path, accounts_file: Path
     say(f"   база данных:                      {settings.database_url}")
     say(f"   носитель A / носитель B:          {settings.medium_a} / {settings.medium_b}")
     say(f"   снимки демо-школы:                {out}")
-    say(f"   документы (по SHA-256):           {archive.store.root}")
+    say(f"   документы (по SHA-256):           {archive.store.where}")
     say(f"   PDF (подписанные) для печати:     {exported}")
     say(f"   проверка подписи:                 archive-service verify {exported}/5А_2_четверть_журнал.pdf")
     say(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")

@@ -26,7 +26,7 @@ from gost_browser_support import (
 )
 from signing import load_pkcs12, verify_pdf
 from signing.gost_pki import create_untrusted_pki, load_certificate, revoke
-from storage import ContentStore
+from storage import DirectoryStore
 from standins.cadesplugin_token import Token, issue_test_certificate
 from web_support import make_staff
 from conftest import NOW
@@ -228,7 +228,7 @@ class PowerCut(BaseException):
     """The process dies here (nothing after it runs, no handler catches it)."""
 
 
-class DyingStore(ContentStore):
+class DyingStore(DirectoryStore):
     """Stores the signed file, then the power goes: before the signature is recorded."""
 
     def put(self, data: bytes) -> str:

@@ -20,7 +20,7 @@ from conftest import NOW
 from keys_support import with_archive_key
 from pdf_reading import pdf_text
 from web_support import NAMES, PASSWORD
-from storage import ContentStore, DirectoryMedium, RetentionRefused
+from storage import DirectoryStore, DirectoryMedium, RetentionRefused
 
 CLERK = Actor("secretary", "secretary")
 
@@ -155,7 +155,7 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     assert done["status"] == "executed" and len(done["items"]) == 2
 
 
-class FailingStore(ContentStore):
+class FailingStore(DirectoryStore):
     """The content store whose `fail_on`-th delete fails, as a disk turned read-only would."""
 
     def __init__(self, root, fail_on: int):

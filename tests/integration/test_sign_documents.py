@@ -16,7 +16,7 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from crash_support import stored_files
 from signing import create_demo_pki, load_pkcs12, verify_pdf
-from storage import ContentStore
+from storage import DirectoryStore
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ class Killed(BaseException):
     """The process dies (nothing in the service may catch it)."""
 
 
-class DyingAfterStoring(ContentStore):
+class DyingAfterStoring(DirectoryStore):
     """A content store whose process is killed right after a file is written, before its record."""
 
     def put(self, data: bytes) -> str:
