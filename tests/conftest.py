@@ -27,6 +27,7 @@ from archive_service.app import create_app as create_app_on_clock  # noqa: E402 
 from archive_service.adapters import db  # noqa: E402
 from archive_service.adapters.orm import Base  # noqa: E402
 from archive_service.services import tokens  # noqa: E402
+from store_support import store_settings  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("ARCHIVE_TEST_POSTGRES_URL",
                                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -84,7 +85,8 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
     return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret",
-                    key_kdf_log2_n=10)  # the archive key sealed fast in tests (production: 2^17)
+                    key_kdf_log2_n=10,  # the archive key sealed fast in tests (production: 2^17)
+                    **store_settings(tmp_path / "home"))  # the documents where this run keeps them
 
 
 @pytest.fixture
@@ -148,7 +150,8 @@ def browser_app(tmp_path):
 
     app = create_app_on_clock(Settings(home=tmp_path / "home",
                                        database_url=f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-                                       secret_key="browser-test-secret"), moment=ticking_from(NOW))
+                                       secret_key="browser-test-secret", **store_settings(tmp_path / "home")),
+                              moment=ticking_from(NOW))
     make_staff(app.extensions["archive"], NOW)
     yield app
     app.extensions["archive"].engine.dispose()

@@ -50,6 +50,7 @@ from storage.backup_sets import MARKER, expected_hashes
 from storage.crash_points import ENV as KILL_AT
 from storage.errors import StorageError
 from storage.media import DirectoryMedium
+from store_support import store_env, store_settings, stored_files  # noqa: F401 - stored_files: for the crash tests
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = [sys.executable, "-c", "from archive_service.cli import main; main()"]
@@ -62,7 +63,7 @@ def cli_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     env.update(PYTHONPATH=str(ROOT), ARCHIVE_HOME=str(home), ARCHIVE_DATABASE_URL=database_url,
                ARCHIVE_SECRET_KEY="crash-test", ARCHIVE_RENDER_PROCESSES="1",
-               ARCHIVE_KEY_KDF_LOG2_N="10", **extra)
+               ARCHIVE_KEY_KDF_LOG2_N="10", **store_env(home), **extra)
     return env
 
 
@@ -110,7 +111,7 @@ def rerun(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 def open_archive(home: Path, database_url: str) -> Archive:
     """The installation as the command sees it, for setting up and checking in this process."""
-    return Archive(Settings(home=home, database_url=database_url, secret_key="crash-test"))
+    return Archive(Settings(home=home, database_url=database_url, secret_key="crash-test", **store_settings(home)))
 
 
 def archive_problems(archive: Archive, *, settled: bool) -> list[str]:
@@ -152,16 +153,9 @@ def _store_problems(archive: Archive, *, settled: bool) -> Iterable[str]:
     for digest, owner in sorted(gone.items()):
         if digest not in needed and store.exists(digest):
             yield f"{owner} was destroyed but its file {digest[:16]} is still in the content store"
-    for digest in stored_files(store.root) if settled else ():  # a file is written before its row
+    for digest in stored_files(store) if settled else ():  # a file is written before its row
         if digest not in needed and digest not in gone:
             yield f"file {digest[:16]} in the content store has no row"
-
-
-def stored_files(root: Path) -> list[str]:
-    """The names of the files in a content store; a writer's unrenamed `.tmp-` file is no file of it."""
-    if not root.exists():
-        return []
-    return sorted(p.name for p in root.glob("*/*") if p.is_file() and not p.name.startswith(".tmp-"))
 
 
 def _audit_event_problems(archive: Archive) -> Iterable[str]:

@@ -26,7 +26,7 @@ from gost_browser_support import (
 )
 from signing import load_pkcs12, verify_pdf
 from signing.gost_pki import create_untrusted_pki, load_certificate, revoke
-from storage import DirectoryStore
+from store_support import Wrapped, lose
 from standins.cadesplugin_token import Token, issue_test_certificate
 from web_support import make_staff
 from conftest import NOW
@@ -217,7 +217,7 @@ def test_a_revoked_certificate_is_refused(gost_app, archive, director, token, aw
 
 def test_one_document_that_cannot_be_prepared_leaves_the_others_to_sign(archive, director, token, awaiting):
     first = documents.list_documents(archive.uow(), YEAR, [PERIOD])[0]
-    archive.store.path(first["sha256"]).unlink()
+    lose(archive.store, first["sha256"])
     prepared = _prepare(archive, director, token)
     assert [(o.class_name, o.ok) for o in prepared.done] == [("5А", False)]
     assert [i.class_name for i in prepared.items] == ["5Б"]
@@ -228,11 +228,11 @@ class PowerCut(BaseException):
     """The process dies here (nothing after it runs, no handler catches it)."""
 
 
-class DyingStore(DirectoryStore):
+class DyingStore(Wrapped):
     """Stores the signed file, then the power goes: before the signature is recorded."""
 
     def put(self, data: bytes) -> str:
-        super().put(data)
+        self.inner.put(data)
         raise PowerCut
 
 
@@ -240,7 +240,7 @@ def test_a_signed_file_left_by_a_crash_is_adopted_when_the_director_prepares_aga
                                                                                     awaiting):
     first, second = _prepare(archive, director, token).items
     with pytest.raises(PowerCut):
-        browser_signing.complete(archive.uow(), DyingStore(archive.store.root), archive.gost_completer(), first.id,
+        browser_signing.complete(archive.uow(), DyingStore(archive.store), archive.gost_completer(), first.id,
                                  _sign(token, first), owner_id=director.id,
                                  actor=Actor(director.full_name, "director"), now=archive.now())
     assert _rows(archive, DocumentSignature) == [] and "document.signing" in _actions(archive)

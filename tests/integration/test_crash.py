@@ -148,7 +148,7 @@ def test_period_close_killed_at_any_moment_leaves_a_whole_archive_and_a_rerun_co
     assert crash_and_recover(archive, env, point, CLOSE) == WHOLE
     rows = documents.list_documents(archive.uow(), YEAR, [PERIOD])
     assert sorted(r["class"] for r in rows) == sorted(CLASSES), "one copy per class, none twice"
-    assert len(stored_files(archive.store.root)) == len(CLASSES)
+    assert len(stored_files(archive.store)) == len(CLASSES)
 
 
 @pytest.mark.parametrize(("database", "point"), cases(SIGN_MOMENTS, ("write.done:1", "sign.uncommitted:1")))
@@ -158,7 +158,7 @@ def test_signing_killed_at_any_moment_leaves_a_whole_archive_and_a_rerun_complet
     shutil.copytree(demo_pki, archive.demo_pki.directory)
     assert crash_and_recover(archive, env, point, (*SIGN, str(archive.demo_pki.signer_p12))) == WHOLE
     assert awaiting_signature(archive.uow(), YEAR, [PERIOD]) == []
-    assert len(stored_files(archive.store.root)) == 2 * len(CLASSES), "each copy and its one signed original"
+    assert len(stored_files(archive.store)) == 2 * len(CLASSES), "each copy and its one signed original"
 
 
 @pytest.mark.parametrize(("database", "point"), cases(BACKUP_MOMENTS, ("write.done:12", "write.done:24")))
@@ -175,7 +175,7 @@ def test_backup_killed_at_any_moment_leaves_a_whole_archive_and_a_rerun_finishes
 def test_each_command_killed_from_outside_when_its_first_file_appears_leaves_a_whole_archive(installation, demo_pki):
     """The same promises when the kill comes from outside the command, not from its own hook."""
     archive, env = installation
-    store, (medium_a, medium_b) = archive.store.root, archive.media()
+    store, (medium_a, medium_b) = archive.store, archive.media()
     kill_when(env, lambda: len(stored_files(store)) >= 1, *CLOSE)
     found = {"close": archive_problems(archive, settled=False)}
     rerun(env, *CLOSE)

@@ -20,7 +20,8 @@ from conftest import NOW
 from keys_support import with_archive_key
 from pdf_reading import pdf_text
 from web_support import NAMES, PASSWORD
-from storage import DirectoryStore, DirectoryMedium, RetentionRefused
+from storage import DirectoryMedium, RetentionRefused
+from store_support import Wrapped
 
 CLERK = Actor("secretary", "secretary")
 
@@ -155,18 +156,18 @@ def test_a_hold_blocks_disposal_before_the_act_and_after_its_approval(archive, r
     assert done["status"] == "executed" and len(done["items"]) == 2
 
 
-class FailingStore(DirectoryStore):
+class FailingStore(Wrapped):
     """The content store whose `fail_on`-th delete fails, as a disk turned read-only would."""
 
-    def __init__(self, root, fail_on: int):
-        super().__init__(root)
+    def __init__(self, inner, fail_on: int):
+        super().__init__(inner)
         self.fail_on, self.deletes = fail_on, 0
 
     def delete(self, digest: str) -> bool:
         self.deletes += 1
         if self.deletes == self.fail_on:
             raise OSError("только для чтения")
-        return super().delete(digest)
+        return self.inner.delete(digest)
 
 
 class DyingMedium(DirectoryMedium):
@@ -186,7 +187,7 @@ class DyingMedium(DirectoryMedium):
 def test_an_interrupted_disposal_reports_what_is_left_and_completes_on_re_run(archive, registered):
     keys, set_id = registered
     act = _compose_and_approve(archive)
-    failing = FailingStore(archive.store.root, fail_on=2)
+    failing = FailingStore(archive.store, fail_on=2)
     first = disposal.execute_act(archive.uow(), failing, archive.settings.templates_dir, archive.media(), act,
                                  clock=AT_DUE, actor=SECRETARY)
     assert first["status"] == "approved" and first["deleted_sets"] == []
@@ -247,7 +248,7 @@ def test_an_act_is_never_executed_while_a_medium_still_holds_part_of_a_set(archi
 def test_a_hold_is_refused_once_destruction_has_begun_and_the_re_run_finishes_the_file(archive, registered):
     keys, set_id = registered
     act = _compose_and_approve(archive)
-    failing = FailingStore(archive.store.root, fail_on=1)  # the first file's delete fails: destruction begun
+    failing = FailingStore(archive.store, fail_on=1)  # the first file's delete fails: destruction begun
     disposal.execute_act(archive.uow(), failing, archive.settings.templates_dir, archive.media(), act,
                          clock=AT_DUE, actor=SECRETARY)
     year, number = (int(x) for x in reversed(keys[0].split("/")))

@@ -12,6 +12,7 @@ from archive_service.services import audit, documents
 from archive_service.services.ingest import ingest_snapshot
 from builders import as_bytes, snapshot, subject
 from conftest import NOW
+from store_support import lose
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_a_new_snapshot_version_makes_a_new_document(archive, stored):
 
 def test_a_lost_file_is_rendered_again_to_the_same_bytes(archive, stored):
     first = close(archive, stored)
-    archive.store.path(first.sha256).unlink()
+    lose(archive.store, first.sha256)
     again = close(archive, stored)
     assert again.status == "rendered" and archive.store.verify(first.sha256)
     assert len(documents.list_documents(archive.uow())) == 1

@@ -14,9 +14,8 @@ from archive_service.services.ingest import ingest_snapshot
 from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
-from crash_support import stored_files
+from store_support import Wrapped, lose, stored_files
 from signing import create_demo_pki, load_pkcs12, verify_pdf
-from storage import DirectoryStore
 
 
 @pytest.fixture
@@ -62,7 +61,7 @@ def test_only_the_director_may_sign(closed):
 
 def test_a_failure_on_one_document_leaves_the_others_signed_and_says_why(closed):
     first = documents.list_documents(closed.uow(), "2026/2027", ["Q2"])[0]
-    closed.store.path(first["sha256"]).unlink()
+    lose(closed.store, first["sha256"])
     outcomes = sign_documents(closed.uow(), closed.store, signer(closed), "2026/2027", ["Q2"],
                               actor=Actor("director", "director"), now=closed.now)
     assert [o.ok for o in outcomes] == [False, True]
@@ -96,16 +95,16 @@ class Killed(BaseException):
     """The process dies (nothing in the service may catch it)."""
 
 
-class DyingAfterStoring(DirectoryStore):
+class DyingAfterStoring(Wrapped):
     """A content store whose process is killed right after a file is written, before its record."""
 
     def put(self, data: bytes) -> str:
-        self.stored = super().put(data)
+        self.stored = self.inner.put(data)
         raise Killed
 
 
 def test_a_signed_file_stored_before_a_crash_is_adopted_not_signed_again(closed):
-    dying = DyingAfterStoring(closed.store.root)
+    dying = DyingAfterStoring(closed.store)
     with pytest.raises(Killed):
         sign_documents(closed.uow(), dying, signer(closed), "2026/2027", ["Q2"],
                        actor=Actor("director", "director"), now=closed.now)
@@ -116,7 +115,7 @@ def test_a_signed_file_stored_before_a_crash_is_adopted_not_signed_again(closed)
     assert first["signature"]["sha256"] == dying.stored, "the file of the killed run is the signature"
     assert verify_pdf(closed.store.read(dying.stored), closed.trust()).valid
     referenced = {r["sha256"] for r in (first, second)} | {r["signature"]["sha256"] for r in (first, second)}
-    assert set(stored_files(closed.store.root)) == referenced, "no signed file is left without its record"
+    assert set(stored_files(closed.store)) == referenced, "no signed file is left without its record"
     assert audit.verify_audit_log(closed.uow())[1] == []
 
 

@@ -15,6 +15,7 @@ from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
 from signing import create_demo_pki, load_pkcs12, verify_pdf
+from store_support import damage
 
 YEARS_4 = dt.timedelta(days=4 * 365)
 
@@ -77,10 +78,7 @@ def test_the_check_verifies_every_signed_document_and_finds_a_damaged_one(signed
     ok = runner.invoke(args=["signatures", "check"])
     assert ok.exit_code == 0 and "Проверено подписанных документов: 1, с ошибками: 0" in ok.output
     (row,) = documents.list_documents(signed.uow())
-    path = signed.store.path(row["signature"]["sha256"])
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    damage(signed.store, row["signature"]["sha256"])
     bad = runner.invoke(args=["signatures", "check", "--json"])
     assert bad.exit_code == 1
     (failure,) = json.loads(bad.output)["failures"]

@@ -19,6 +19,7 @@ from archive_service.services.retrieval import DocumentCard
 from builders import as_bytes, snapshot
 from conftest import NOW
 from web_support import NAMES, PASSWORD, csrf_token, signed_registered_journal
+from store_support import damage, lose
 
 CLERK = Actor("secretary", "secretary")
 
@@ -207,11 +208,7 @@ def test_an_anonymous_scan_shows_only_what_the_sheet_shows_and_no_personal_data(
 
 
 def test_a_tampered_stored_file_does_not_match(app, archive, journal):
-    path = archive.store.path(journal.sha256)
-    path.chmod(0o644)
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01  # one bit of the printed file changed
-    path.write_bytes(bytes(data))
+    damage(archive.store, journal.sha256)  # one bit of the printed file changed
     response = app.test_client().get(f"/check/{journal.document_id}/1")
     text = visible_text(response.get_data(as_text=True))
     assert response.status_code == 200
@@ -223,7 +220,7 @@ def test_a_tampered_stored_file_does_not_match(app, archive, journal):
 def test_a_lost_signed_file_does_not_match_either(app, archive, journal):
     with archive.uow() as uow:
         signed = uow.session.query(DocumentSignature).one().sha256
-    archive.store.path(signed).unlink()
+    lose(archive.store, signed)
     text = visible_text(app.test_client().get(f"/check/{journal.document_id}/1").get_data(as_text=True))
     assert "Лист не совпадает с архивом" in text
 

@@ -21,6 +21,7 @@ from archive_service.services.period_close import ClosePeriod
 from builders import as_bytes, snapshot
 from conftest import NOW
 from web_support import csrf_token
+from store_support import stored_files
 
 DEPUTY = Actor("Иванова Татьяна Петровна", "deputy", "web 127.0.0.1", "deputy")
 
@@ -55,7 +56,7 @@ def test_production_with_a_loopback_address_refuses_to_render_before_writing_any
     stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
     options = archive.render_options
     assert options.production and options.public_url == "http://127.0.0.1:5000"
-    files_before = sorted(archive.store.root.rglob("*")) if archive.store.root.exists() else []
+    files_before = stored_files(archive.store)
     with pytest.raises(documents.PublicAddressNotSet) as refused:
         documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                   "class_journal", options, actor=DEPUTY, now=NOW)
@@ -65,7 +66,7 @@ def test_production_with_a_loopback_address_refuses_to_render_before_writing_any
         ClosePeriod(archive.uow(), archive.runner, "2026/2027", ["Q2"], actor=DEPUTY, clock=archive.clock,
                     options=options).validate()
     assert _stored_rows(archive) == (0, 0)
-    assert (sorted(archive.store.root.rglob("*")) if archive.store.root.exists() else []) == files_before
+    assert stored_files(archive.store) == files_before
     fixed = dataclasses.replace(options, public_url="https://archive.school21.ru")
     made = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                      "class_journal", fixed, actor=DEPUTY, now=NOW)
