@@ -287,7 +287,8 @@ class _Judge:
                     self.no(f"{where}: two decisions")
                 seen.add(item["student_id"])
             graduated = item["decision"] == "graduated"
-            if (graduated and self.grade not in (9, 11)) or (item["decision"].startswith("promoted") and self.grade == 11):
+            promoted = item["decision"].startswith("promoted")
+            if (graduated and self.grade not in (9, 11)) or (promoted and self.grade == 11):
                 self.no(f"{where}.decision: not in grade {self.grade}")
             if not self.start <= protocol <= self.exported:
                 self.no(f"{where}.protocol_date: outside the year until the export")
@@ -661,14 +662,15 @@ EXAMS = [  # ОГЭ, ЕГЭ and ГВЭ results, right and wrong (the seeds' peri
     {"form": "EGE", "subject_id": "math", "date": "2026-12-20", "score": True},
     {"form": "OGE", "subject_id": "math", "date": "2026-12-20", "mark": 4, "grade": 5},
 ]
-CERTIFICATES = [None, {"number": "05624000123456", "issued_on": "2026-12-21"},
-                {"number": "05624000123457", "issued_on": "2026-12-21", "with_honours": True},
-                {"number": "05624000123458", "issued_on": "2026-12-21", "with_honours": False},
-                {"number": "05624000123456", "issued_on": "2026-12-22"}, {"number": "05 АБ 0012345", "issued_on": "2026-12-21"},
-                {"number": "０５６２４０００１２３４５６", "issued_on": "2026-12-21"}, {"number": "", "issued_on": "2026-12-21"},
-                {"number": "05624000123459", "issued_on": "2026-12-19"}, {"number": "05624000123459", "issued_on": "2026-12-27"},
-                {"number": "05624000123459", "issued_on": "2026-12-21", "with_honours": "да"},
-                {"number": "05624000123459"}, {"number": "05624000123459", "issued_on": "2026-12-21", "x": 1}]
+CERTIFICATES = [
+    None, {"number": "05624000123456", "issued_on": "2026-12-21"},
+    {"number": "05624000123457", "issued_on": "2026-12-21", "with_honours": True},
+    {"number": "05624000123458", "issued_on": "2026-12-21", "with_honours": False},
+    {"number": "05624000123456", "issued_on": "2026-12-22"}, {"number": "05 АБ 0012345", "issued_on": "2026-12-21"},
+    {"number": "０５６２４０００１２３４５６", "issued_on": "2026-12-21"}, {"number": "", "issued_on": "2026-12-21"},
+    {"number": "05624000123459", "issued_on": "2026-12-19"}, {"number": "05624000123459", "issued_on": "2026-12-27"},
+    {"number": "05624000123459", "issued_on": "2026-12-21", "with_honours": "да"},
+    {"number": "05624000123459"}, {"number": "05624000123459", "issued_on": "2026-12-21", "x": 1}]
 DECISION_CODES = ["graduated", "graduated", "graduated", "promoted", "retained", "expelled"]
 REASONS = [None, None, None, "Исправлена ошибка учителя", "", "   ", "причина\x00с нулём", "x" * 5000,
            "\u202eпричина"]

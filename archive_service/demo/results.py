@@ -145,13 +145,14 @@ def promotion(grade: int, pupil_ids: list[str], subjects: list[dict], slugs: dic
     a graduate's with the certificate issued on the council's day (`slugs`: subject id → slug)."""
     failed = {m["student_id"] for s in subjects for m in s["period_marks"] if m["period"] == "year" and m["value"] == 2}
     number, day = COUNCILS["graduation" if grade in EXAM_GRADES else "year"]
-    out = []
+    out: list[dict] = []
     for pid in pupil_ids:
         if grade in EXAM_GRADES:
             decision = "graduated"
         else:
             decision = "promoted_conditionally" if pid in failed else "promoted"
-        item = {"student_id": pid, "decision": decision, "protocol_number": number, "protocol_date": day.isoformat()}
+        item: dict[str, object] = {"student_id": pid, "decision": decision, "protocol_number": number,
+                                   "protocol_date": day.isoformat()}
         if decision == "graduated":
             item["certificate"] = certificate(grade, class_index, len(out),
                                               _with_honours(pid, subjects, slugs or {}), day)

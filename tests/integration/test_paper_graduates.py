@@ -109,10 +109,14 @@ def class_of_25(grade: int) -> dict:
                               "number": f"056240000123{i:02d}", "issued_on": "2026-06-27", "with_honours": i % 7 == 0}}
                          for i in range(25)]
     rng = random.Random(grade)
+
+    def result() -> dict:
+        return {"mark": rng.randint(3, 5), "score": rng.randint(10, 30)} if grade == 9 else \
+            {"score": rng.randint(40, 100)}
+
     data["state_exams"] = [
         {"student_id": f"p{i}", "form": "OGE" if grade == 9 else "EGE", "subject_id": sid,
-         "date": f"2026-06-{2 + 3 * k:02d}",
-         **({"mark": rng.randint(3, 5), "score": rng.randint(10, 30)} if grade == 9 else {"score": rng.randint(40, 100)})}
+         "date": f"2026-06-{2 + 3 * k:02d}", **result()}
         for i in range(25) for k, sid in enumerate(["math", "music", "eng-1"][:3 if i % 4 else 2])]
     return data
 
