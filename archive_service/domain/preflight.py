@@ -113,6 +113,10 @@ def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresho
     return report
 
 
+GRADUATION = "Выпуск: результаты ГИА и аттестаты"
+"""where the graduating class's findings stand instead of a subject (the class teacher sees to them)"""
+
+
 def _graduation_findings(snap: Snapshot, at_end: list[Student], names: NameForms) -> Iterator[Finding]:
     """A graduating class's year snapshot that cannot yet be the final archive version (003 прил. 2 §3.3)."""
     teacher = snap.class_.class_teacher.full_name
@@ -122,19 +126,19 @@ def _graduation_findings(snap: Snapshot, at_end: list[Student], names: NameForms
     if not sat:
         yield Finding("state_exams_missing", "в снимке года нет результатов ГИА (форма экзамена, балл, отметка): "
                       f"{FINAL_VERSION}; загрузите снимок года заново, когда результаты будут в журнале",
-                      teacher=teacher)
+                      GRADUATION, teacher=teacher)
     else:
         for st in at_end:
             if st.id not in sat | retained:
                 yield Finding("state_exams_missing", f"у {student_genitive(st.full_name, names)} нет "
-                              f"результатов ГИА: {FINAL_VERSION}", student=st.full_name, teacher=teacher)
+                              f"результатов ГИА: {FINAL_VERSION}", GRADUATION, st.full_name, teacher=teacher)
     for item in snap.promotion or []:
         student = next((st for st in snap.students if st.id == item.student_id), None)
         if item.decision == "graduated" and item.certificate is None and student is not None:
             gender = names.gender(student.full_name)
             yield Finding("certificate_missing", f"{student_nominative(student.full_name, names)} "
                           f"{gender.word('выпущен', 'выпущена', 'выпущен(а)')}, но номер и дата выдачи аттестата "
-                          "не переданы журналом", student=student.full_name, teacher=teacher)
+                          "не переданы журналом", GRADUATION, student.full_name, teacher=teacher)
 
 
 def _finding(code: str, subject: Subject, detail: str, student: str | None = None,
