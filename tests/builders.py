@@ -158,3 +158,36 @@ def year_end_snapshot(name: str = "5А", grade: int = 5) -> dict:
     data["source"]["exported_at"] = "2026-05-26T18:30:00+07:00"
     data["class"] = {**data["class"], "id": f"c-{grade}-{name}", "name": name, "grade": grade}
     return data
+
+
+GIA_EXPORT = "2026-06-30T18:30:00+07:00"
+"""When the builder's graduating year snapshot was exported: after the state exams' results."""
+
+
+def graduating_year_snapshot(name: str = "9А", grade: int = 9) -> dict:
+    """The year snapshot of `year_end_snapshot`'s class for 2025/2026 (1 September – 25 May, exported on
+    30 June after the state exams): year, exam and final marks, every pupil still in the class
+    graduated with a certificate (s2's with honours), and their state exams — ОГЭ in Russian and
+    mathematics in grade 9, ЕГЭ (test scores; basic mathematics as a mark) in grade 11."""
+    data = year_end_snapshot(name, grade)
+    data["period"] = {"kind": "year", "number": 1, "start": "2025-09-01", "end": YEAR_END.isoformat()}
+    data["source"]["exported_at"] = GIA_EXPORT
+    for subj in data["subjects"]:
+        marks = [m for m in subj["period_marks"] if m["student_id"] != "s4"]
+        subj["period_marks"] = [{**m, "period": code} for code in ("year", "final") for m in marks]
+    for sid, value in (("s1", 4), ("s2", 5), ("s3", 4)):
+        subject(data, "math")["period_marks"].append({"student_id": sid, "period": "exam", "value": value})
+    graduates = ("s1", "s2", "s3")
+    data["promotion"] = [
+        {"student_id": sid, "decision": "graduated", "protocol_number": "12", "protocol_date": "2026-06-25",
+         "certificate": {"number": f"0562400001234{i}", "issued_on": "2026-06-27", "with_honours": sid == "s2"}}
+        for i, sid in enumerate(graduates, start=1)]
+    if grade == 9:
+        exams = [{"form": "OGE", "subject_id": "math", "date": "2026-06-05", "mark": mark, "score": score}
+                 for mark, score in ((4, 19), (5, 28), (4, 17))]
+    else:
+        exams = [{"form": "EGE", "subject_id": "math", "date": "2026-06-05", "score": score}
+                 for score in (72, 94, 68)]
+        exams[2] = {"form": "EGE", "subject_id": "math", "date": "2026-06-04", "mark": 4}  # basic mathematics
+    data["state_exams"] = [{"student_id": sid, **exam} for sid, exam in zip(graduates, exams)]
+    return data

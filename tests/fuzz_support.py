@@ -104,6 +104,8 @@ PERIOD_PREFIX = {"quarter": "Q", "half_year": "H", "trimester": "T"}
 ALL_PERIOD_CODES = {"Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final"}
 ABSENCE_CODES = {"Н", "Б", "У", "О", None}
 ABSENT = {"Н", "Б", "У"}
+DECISIONS = {"promoted", "promoted_conditionally", "retained", "graduated"}
+EXAM_GRADES = {"OGE": (9,), "EGE": (10, 11), "GVE": (9, 10, 11)}  # the grades each form of ГИА is sat in
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 # the format's own words: «YYYY-MM-DDTHH:MM:SS[.fraction] with Z or ±HH:MM» (RFC 3339's `T` form, seconds
 # and zone required), so the groups below keep their meaning with the optional parts always there
@@ -245,7 +247,7 @@ class _Judge:
     # -- the document
     def document(self, doc: Any) -> None:
         self.keys(doc, "$", {"format", "source", "school", "academic_year", "period", "class", "students",
-                             "subjects"})
+                             "subjects"}, {"promotion", "state_exams"})
         if doc["format"] != "journal-snapshot/1":
             self.no("$.format")
         source = self.keys(doc["source"], "$.source", {"system", "exported_at"})
@@ -259,6 +261,85 @@ class _Judge:
         subject_ids: set[str] = set()
         for i, subject in enumerate(self.array(doc["subjects"], "$.subjects")):
             self.subject(subject, f"$.subjects[{i}]", subject_ids, lesson_ids)
+        if doc.get("promotion") is not None:
+            self.promotion(doc["promotion"])
+        if doc.get("state_exams") is not None:
+            self.state_exams(doc["state_exams"], subject_ids)
+
+    # -- the year's end: the council's decisions, the certificates, the state exams (docs/snapshot-format.md)
+    def year_only(self, where: str) -> None:
+        if self.kind != "year":
+            self.no(f"{where}: only in a year snapshot")
+
+    def promotion(self, items: Any) -> None:
+        self.year_only("$.promotion")
+        seen: set[str] = set()
+        numbers: set[str] = set()
+        for k, item in enumerate(self.array(items, "$.promotion")):
+            where = f"$.promotion[{k}]"
+            self.keys(item, where, {"student_id", "decision", "protocol_number", "protocol_date"}, {"certificate"})
+            if not _among(item["decision"], DECISIONS):
+                raise Breaks(f"{where}.decision")
+            self.name(item["protocol_number"], f"{where}.protocol_number")
+            protocol = self.date(item["protocol_date"], f"{where}.protocol_date")
+            if self.member(item["student_id"], where, None):
+                if item["student_id"] in seen:
+                    self.no(f"{where}: two decisions")
+                seen.add(item["student_id"])
+            graduated = item["decision"] == "graduated"
+            promoted = item["decision"].startswith("promoted")
+            if (graduated and self.grade not in (9, 11)) or (promoted and self.grade == 11):
+                self.no(f"{where}.decision: not in grade {self.grade}")
+            if not self.start <= protocol <= self.exported:
+                self.no(f"{where}.protocol_date: outside the year until the export")
+            if item.get("certificate") is not None:
+                self.certificate(item["certificate"], f"{where}.certificate", graduated, protocol, numbers)
+
+    def certificate(self, cert: Any, where: str, graduated: bool, protocol: dt.date, numbers: set[str]) -> None:
+        self.keys(cert, where, {"number", "issued_on"}, {"with_honours"})
+        number = self.name(cert["number"], f"{where}.number")
+        issued = self.date(cert["issued_on"], f"{where}.issued_on")
+        if "with_honours" in cert and type(cert["with_honours"]) is not bool:
+            self.no(f"{where}.with_honours: not true or false")
+        if not graduated:
+            self.no(f"{where}: a certificate without graduation")
+        if issued >= dt.date(2014, 1, 1) and not re.fullmatch(r"[0-9]{14}", number, re.ASCII):
+            self.no(f"{where}.number: not 14 digits")
+        if not protocol <= issued <= self.exported:
+            self.no(f"{where}.issued_on: before the decision or after the export")
+        if number in numbers:
+            self.no(f"{where}.number: two graduates")
+        numbers.add(number)
+
+    def state_exams(self, items: Any, subject_ids: set[str]) -> None:
+        self.year_only("$.state_exams")
+        seen: set[tuple] = set()
+        for k, exam in enumerate(self.array(items, "$.state_exams")):
+            where = f"$.state_exams[{k}]"
+            self.keys(exam, where, {"student_id", "form", "subject_id", "date"}, {"mark", "score"})
+            if not _among(exam["form"], EXAM_GRADES):
+                raise Breaks(f"{where}.form")
+            self.ident(exam["subject_id"], f"{where}.subject_id")
+            day = self.date(exam["date"], f"{where}.date")
+            mark, score = exam.get("mark"), exam.get("score")
+            if mark is not None and not (type(mark) is int and 2 <= mark <= 5):
+                self.no(f"{where}.mark {mark!r}")
+            if score is not None and not (type(score) is int and 0 <= score <= 100):
+                self.no(f"{where}.score {score!r}")
+            if not self.member(exam["student_id"], where, None):
+                continue
+            if exam["subject_id"] not in subject_ids:
+                self.no(f"{where}.subject_id: unknown subject")
+            if self.grade not in EXAM_GRADES[exam["form"]]:
+                self.no(f"{where}.form: not in grade {self.grade}")
+            if mark is None and (exam["form"] != "EGE" or score is None):
+                self.no(f"{where}: no result")
+            if not self.start <= day <= self.exported:
+                self.no(f"{where}.date: outside the year until the export")
+            key = (exam["student_id"], exam["form"], exam["subject_id"], day)
+            if key in seen:
+                self.no(f"{where}: twice")
+            seen.add(key)
 
     def school(self, school: Any) -> None:
         self.keys(school, "$.school", {"id", "full_name", "short_name", "director"})
@@ -291,6 +372,7 @@ class _Judge:
         if self.start > self.end:
             self.no("$.period: reversed")
         kind, number = period["kind"], period["number"]
+        self.kind = kind
         self.allowed = (ALL_PERIOD_CODES if kind == "year" else {PERIOD_PREFIX[kind] + str(number)})
 
     def klass(self, klass: Any, school_id: str, year: str) -> None:
@@ -563,6 +645,33 @@ LESSON_TEACHERS = [  # a substitute, the subject's own teacher, null, and broken
     {"id": "t9", "full_name": "Петрова Анна Сергеевна"}, {"id": "t1", "full_name": "Николаева Елена Павловна"},
     None, {"id": "t9"}, {"full_name": "Петрова Анна Сергеевна"}, {"id": "t9", "full_name": "Петрова", "x": 1},
     {"id": "t/9", "full_name": "Петрова Анна"}, {"id": "t9", "full_name": "Петрова\u200bАнна"}, "Петрова", [], 5]
+EXAMS = [  # ОГЭ, ЕГЭ and ГВЭ results, right and wrong (the seeds' period: 5 November – 25 December 2026)
+    {"form": "OGE", "subject_id": "math", "date": "2026-12-20", "mark": 5, "score": 28},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-20", "score": 87},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-21", "mark": 4},
+    {"form": "GVE", "subject_id": "music", "date": "2026-12-20", "mark": 3},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-20", "mark": 87},
+    {"form": "OGE", "subject_id": "math", "date": "2026-12-20", "score": 28},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-20"},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-20", "score": 101},
+    {"form": "GVE", "subject_id": "math", "date": "2026-12-20", "mark": 1},
+    {"form": "ЕГЭ", "subject_id": "math", "date": "2026-12-20", "score": 70},
+    {"form": "OGE", "subject_id": "chem", "date": "2026-12-20", "mark": 4},
+    {"form": "OGE", "subject_id": "math", "date": "2027-06-05", "mark": 4},
+    {"form": "EGE", "subject_id": "math", "date": "2026-11-04", "score": 50},
+    {"form": "EGE", "subject_id": "math", "date": "2026-12-20", "score": True},
+    {"form": "OGE", "subject_id": "math", "date": "2026-12-20", "mark": 4, "grade": 5},
+]
+CERTIFICATES = [
+    None, {"number": "05624000123456", "issued_on": "2026-12-21"},
+    {"number": "05624000123457", "issued_on": "2026-12-21", "with_honours": True},
+    {"number": "05624000123458", "issued_on": "2026-12-21", "with_honours": False},
+    {"number": "05624000123456", "issued_on": "2026-12-22"}, {"number": "05 АБ 0012345", "issued_on": "2026-12-21"},
+    {"number": "０５６２４０００１２３４５６", "issued_on": "2026-12-21"}, {"number": "", "issued_on": "2026-12-21"},
+    {"number": "05624000123459", "issued_on": "2026-12-19"}, {"number": "05624000123459", "issued_on": "2026-12-27"},
+    {"number": "05624000123459", "issued_on": "2026-12-21", "with_honours": "да"},
+    {"number": "05624000123459"}, {"number": "05624000123459", "issued_on": "2026-12-21", "x": 1}]
+DECISION_CODES = ["graduated", "graduated", "graduated", "promoted", "retained", "expelled"]
 REASONS = [None, None, None, "Исправлена ошибка учителя", "", "   ", "причина\x00с нулём", "x" * 5000,
            "\u202eпричина"]
 
@@ -740,6 +849,44 @@ class Mutator:
             get(self.doc, path)["teacher"] = self.pick(LESSON_TEACHERS)
             self.done.append(f"lesson teacher at {path}")
 
+    def graduating_year(self) -> None:
+        """The seed made a year snapshot of a graduating class (or of grade 8 or 10), so that the year's
+        end parts may be accepted."""
+        if isinstance(self.doc.get("period"), dict) and isinstance(self.doc.get("class"), dict):
+            grade = self.pick([9, 9, 11, 11, 10, 8])
+            self.doc["period"].update(kind="year", number=1)
+            self.doc["class"].update(grade=grade, name=f"{grade}А")
+            self.done.append(f"graduating year, grade {grade}")
+
+    def exams(self) -> None:
+        if self.draw(st.booleans()):  # most often they come in a graduating class's year
+            self.graduating_year()
+        students = [st.get("id") for st in self.doc.get("students") or [] if isinstance(st, dict)] + ["s9"]
+        grade = self.doc["class"].get("grade") if isinstance(self.doc.get("class"), dict) else None
+        right = [e for e in EXAMS[:4] if e["form"] == "GVE" or (e["form"] == "OGE") == (grade == 9)]
+        # right results of the class's grade most of the time, so that some documents are stored
+        chosen = self.draw(st.lists(st.tuples(st.sampled_from(students[:-1] * 3 + students[-1:]),
+                                              st.sampled_from(right * 6 + EXAMS)), max_size=3,
+                                    unique_by=lambda pair: (pair[0], json.dumps(pair[1]))))
+        self.doc["state_exams"] = self.pick([None, [{"student_id": sid, **copy.deepcopy(e)} for sid, e in chosen]])
+        self.done.append("state exams")
+
+    def certificates(self) -> None:
+        if self.draw(st.booleans()):
+            self.graduating_year()
+        students = [st.get("id") for st in self.doc.get("students") or [] if isinstance(st, dict)]
+        items = []
+        for sid in self.draw(st.lists(st.sampled_from(students * 3 + ["s9"]), max_size=3, unique=True)) \
+                if students else []:
+            item = {"student_id": sid, "decision": self.pick(DECISION_CODES), "protocol_number": "12",
+                    "protocol_date": self.pick(["2026-12-20", "2026-12-20", "2026-12-21", "2026-12-27"])}
+            certificate = self.pick(CERTIFICATES[:4] * 3 + CERTIFICATES)
+            if certificate is not None or self.draw(st.booleans()):
+                item["certificate"] = copy.deepcopy(certificate)
+            items.append(item)
+        self.doc["promotion"] = items
+        self.done.append("decisions and certificates")
+
     def period_kind(self) -> None:
         if isinstance(self.doc.get("period"), dict):
             kind = self.pick(sorted(PERIOD_MAX))
@@ -750,7 +897,8 @@ class Mutator:
 MUTATIONS = {name: getattr(Mutator, name) for name in (
     "drop_key", "unknown_key", "duplicate_key", "duplicate_id", "wrong_type", "bad_date", "shift_date",
     "exported_at", "odd_characters", "odd_identity", "long_string", "huge_number", "unknown_code", "academic_year",
-    "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind", "lesson_teacher")}
+    "class_identity", "school_identity", "drop_item", "repeat_item", "grade_one", "period_kind", "lesson_teacher",
+    "graduating_year", "exams", "certificates")}
 
 
 #: what the archive holds before an example's push: nothing, the 5А of `seeds()`, or the 5А and the 6Б

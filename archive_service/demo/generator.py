@@ -151,7 +151,11 @@ def _year_snapshot(klass: SchoolClass, journal: ClassJournal, seed: int) -> dict
                     marks.extend(_year_marks_of(klass, entry, p, terms, exams.get(p.id, []), seed))
         subjects.append(_subject(entry, pupils, [], marks))
     snap["subjects"] = subjects
-    snap["promotion"] = results.promotion(klass.grade, [p.id for p in pupils if p.present_on(YEAR.end)], subjects)
+    slug_of = {e.id: e.slug for e in klass.subjects}
+    snap["promotion"] = results.promotion(klass.grade, [p.id for p in pupils if p.present_on(YEAR.end)], subjects,
+                                          slug_of, "АБВГДЕЖИКЛ".index(klass.letter))
+    if klass.grade in results.EXAM_GRADES:
+        snap["state_exams"] = results.state_exams(klass.grade, subjects, slug_of, seed)
     return snap
 
 

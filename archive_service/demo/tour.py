@@ -335,4 +335,5 @@ def _tell_where(archive: Archive, out: Path, exported: Path, accounts_file: Path
     say(f"   документы (по SHA-256):           {archive.store.where}")
     say(f"   PDF (подписанные) для печати:     {exported}")
     say(f"   проверка подписи:                 archive-service verify {exported}/5А_2_четверть_журнал.pdf")
+    say(f"   выпускной класс (аттестаты, ГИА): {exported}/11Б_год_сводная_ведомость.pdf")
     say(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")

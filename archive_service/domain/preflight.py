@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from archive_service.domain.graduation import FINAL_VERSION, GRADUATING_GRADES
 from archive_service.domain.names import AS_WRITTEN, NameForms, student_genitive, student_nominative
 from archive_service.domain.periods import PERIOD_TITLES, period_title
 from archive_service.domain.substitutes import substitute
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 NO_HOMEWORK = "без задания"
 
-RULES = 1
+RULES = 2
 """The edition of the rules below. A stored snapshot's findings are kept with the edition that
 found them (services.ingest); raise it whenever what is a finding, or what a finding says,
 changes: a report kept under an older edition is then found anew on its first reading."""
@@ -34,6 +35,8 @@ TITLES = {
     "period_mark_missing": "нет отметки за период",
     "period_mark_na": "«н/а» за период",
     "absence_without_code": "пропуск без кода причины",
+    "state_exams_missing": "нет результатов ГИА",
+    "certificate_missing": "нет сведений об аттестате",
 }
 
 
@@ -106,7 +109,37 @@ def preflight(snap: Snapshot, thresholds: PreflightThresholds = PreflightThresho
             members = set(subject.group.student_ids) if subject.group else None
             students = [s for s in at_end if members is None or s.id in members]
             report.findings.extend(_mark_findings(snap, subject, students, thresholds, names))
+    if snap.period.kind == "year" and snap.class_.grade in GRADUATING_GRADES:
+        report.findings.extend(_graduation_findings(snap, at_end, names))
     return report
+
+
+GRADUATION = "Выпуск: результаты ГИА и аттестаты"
+"""where the graduating class's findings stand instead of a subject (the class teacher sees to them)"""
+
+
+def _graduation_findings(snap: Snapshot, at_end: list[Student], names: NameForms) -> Iterator[Finding]:
+    """A graduating class's year snapshot that cannot yet be the final archive version (003 прил. 2 §3.3)."""
+    teacher = snap.class_.class_teacher.full_name
+    sat = {exam.student_id for exam in snap.state_exams or []}
+    # a pupil the council keeps in the class was not admitted to the exams
+    retained = {item.student_id for item in snap.promotion or [] if item.decision == "retained"}
+    if not sat:
+        yield Finding("state_exams_missing", "в снимке года нет результатов ГИА (форма экзамена, балл, отметка): "
+                      f"{FINAL_VERSION}; загрузите снимок года заново, когда результаты будут в журнале",
+                      GRADUATION, teacher=teacher)
+    else:
+        for st in at_end:
+            if st.id not in sat | retained:
+                yield Finding("state_exams_missing", f"у {student_genitive(st.full_name, names)} нет "
+                              f"результатов ГИА: {FINAL_VERSION}", GRADUATION, st.full_name, teacher=teacher)
+    for item in snap.promotion or []:
+        student = next((st for st in snap.students if st.id == item.student_id), None)
+        if item.decision == "graduated" and item.certificate is None and student is not None:
+            gender = names.gender(student.full_name)
+            yield Finding("certificate_missing", f"{student_nominative(student.full_name, names)} "
+                          f"{gender.word('выпущен', 'выпущена', 'выпущен(а)')}, но номер и дата выдачи аттестата "
+                          "не переданы журналом", GRADUATION, student.full_name, teacher=teacher)
 
 
 def _finding(code: str, subject: Subject, detail: str, student: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Iterator
 
+from archive_service.domain.graduation import GRADUATING_GRADES
 from archive_service.domain.problems import Problem, json_path as P
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ DECISIONS = {
     "graduated": ("выпущен", "выпущена", "выпущен(а)"),
 }
 """code → the decision in words for a boy, a girl, and when the name does not tell."""
-GRADUATING_GRADES = (9, 11)
-"""the grades a school leaves with a certificate (основное и среднее общее образование)"""
 MISSING = "решение педагогического совета не передано журналом"
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from archive_service.domain.graduation import check_graduation
 from archive_service.domain.names import gender_of
 from archive_service.domain.periods import PERIOD_NUMBERS, period_code
 from archive_service.domain.problems import Problem, json_path as P
@@ -51,6 +52,7 @@ def check_snapshot(snap: Snapshot) -> list[Problem]:
         seen_subjects.add(subject.id)
         problems.extend(_check_subject(snap, i, subject, students, seen_lessons))
     problems.extend(check_promotion(snap))
+    problems.extend(check_graduation(snap))
     return problems
 
 

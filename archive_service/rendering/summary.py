@@ -17,6 +17,7 @@ from archive_service.domain.periods import PERIOD_LABELS, column_legend
 from archive_service.domain.promotion import MISSING, decision_text
 from archive_service.domain.rules import UNCODED_ABSENCE
 from archive_service.rendering.certificate import gender_of
+from archive_service.rendering.graduation import graduation_section, is_graduating
 from archive_service.rendering.grid import (
     CONTENT_WIDTH,
     MAX_ROWS,
@@ -251,4 +252,6 @@ def summary_sheet_model(snap: Snapshot) -> JournalModel:
     title = "Пропуски уроков и решения педагогического совета"
     sections.append(SummarySection("attendance", title, "attendance", blocks=attendance_grid(rows, snap),
                                    notes=notes))
+    if is_graduating(snap):
+        sections.append(graduation_section(rows, snap))
     return JournalModel(snap, rows, sections, [])

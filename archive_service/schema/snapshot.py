@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    StrictBool,
     StrictFloat,
     StrictInt,
     ValidationInfo,
@@ -37,6 +38,7 @@ PeriodKind = Literal["quarter", "half_year", "trimester", "year"]
 AbsenceCode = Literal["Н", "Б", "У", "О"]
 PeriodCode = Literal["Q1", "Q2", "Q3", "Q4", "H1", "H2", "T1", "T2", "T3", "year", "exam", "final"]
 PromotionDecision = Literal["promoted", "promoted_conditionally", "retained", "graduated"]
+ExamForm = Literal["OGE", "EGE", "GVE"]
 
 LESSON_MARK_WORDS = ("зач", "незач")
 PERIOD_MARK_WORDS = ("н/а", "зач", "незач", "осв")
@@ -226,6 +228,51 @@ class Subject(_Model):
     period_marks: list[PeriodMark] = []
 
 
+def _exam_mark(value: int) -> int:
+    if not 2 <= value <= 5:
+        raise PydanticCustomError(
+            "exam_mark_value",
+            "отметка за экзамен ставится по пятибалльной шкале: 2, 3, 4 или 5 (а не «{value}»); "
+            "тестовый балл ЕГЭ (0–100) передаётся в поле score", {"value": value})
+    return value
+
+
+def _exam_score(value: int) -> int:
+    if not 0 <= value <= 100:
+        raise PydanticCustomError("exam_score_value",
+                                  "балл за экзамен — целое число от 0 до 100, а не «{value}»", {"value": value})
+    return value
+
+
+class StateExam(_Model):
+    """One exam of the state final attestation (ГИА) of one student: its form, subject, result, date."""
+
+    student_id: Id
+    form: ExamForm = Field(description="OGE (ОГЭ, grade 9), EGE (ЕГЭ, grades 10–11), "
+                                        "GVE (ГВЭ: grade 9, or 10–11)")
+    subject_id: Id = Field(description="The subject of this snapshot the exam was in")
+    date: dt.date = Field(description="The day of the exam")
+    # optional parts are left out of the stored form when absent, so null and absent are one thing
+    mark: Annotated[StrictInt, AfterValidator(_exam_mark)] | None = Field(
+        default=None, exclude_if=lambda value: value is None, json_schema_extra={"minimum": 2, "maximum": 5},
+        description="The result on the five-point scale, 2–5: required for ОГЭ and ГВЭ; for ЕГЭ only "
+                    "where it gives a mark (basic mathematics)")
+    score: Annotated[StrictInt, AfterValidator(_exam_score)] | None = Field(
+        default=None, exclude_if=lambda value: value is None, json_schema_extra={"minimum": 0, "maximum": 100},
+        description="The score, 0–100: the test score of ЕГЭ (required unless a mark is given), the primary "
+                    "score of ОГЭ when the journal passes it")
+
+
+class Certificate(_Model):
+    """The certificate of education (аттестат) a graduate was given."""
+
+    number: Label = Field(description="The certificate's number as printed on its form: 14 digits for a "
+                                      "certificate issued since 1 January 2014, e.g. «05624000123456»")
+    issued_on: dt.date = Field(description="The day the certificate was issued")
+    with_honours: StrictBool = Field(default=False, exclude_if=lambda value: value is False,
+                                     description="An honours certificate (аттестат с отличием)")
+
+
 class Promotion(_Model):
     """The pedagogical council's decision on one student at the end of the school year."""
 
@@ -235,6 +282,11 @@ class Promotion(_Model):
                     "retained (оставлен на повторное обучение), graduated (выпущен)")
     protocol_number: Label = Field(description="The number of the council's protocol, e.g. «5»")
     protocol_date: dt.date = Field(description="The date of the council's protocol")
+    # optional and left out of the stored form when absent: decisions made before it existed keep
+    # their canonical bytes
+    certificate: Certificate | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="Graduated students only: the certificate (аттестат) issued on graduation")
 
 
 class Snapshot(_Model):
@@ -264,6 +316,10 @@ class Snapshot(_Model):
     promotion: list[Promotion] | None = Field(
         default=None, exclude_if=lambda value: value is None,
         description="Year snapshots only: the pedagogical council's decision per student")
+    state_exams: list[StateExam] | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="Year snapshots of grades 9–11 only: the state final attestation's exams (ГИА), "
+                    "one item per student, subject and exam day")
 
 
 def json_schema() -> dict:

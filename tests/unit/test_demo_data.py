@@ -172,6 +172,32 @@ def test_graduating_classes_have_exam_and_final_marks(by_period):
         assert periods["final"] == periods["year"]
 
 
+def test_graduating_classes_carry_a_state_exam_for_every_exam_mark_and_a_certificate_for_every_graduate(by_period):
+    numbers: list[str] = []
+    forms: Counter = Counter()
+    for name in ("9А", "9Б", "11А", "11Б"):
+        snap = by_period["year"][name]
+        grade = snap["class"]["grade"]
+        exam_marks = {(m["student_id"], s["id"]): m["value"] for s in snap["subjects"] for m in s["period_marks"]
+                      if m["period"] == "exam"}
+        exams = {(e["student_id"], e["subject_id"]): e for e in snap["state_exams"]}
+        assert set(exams) == set(exam_marks), name
+        for key, exam in exams.items():
+            forms[(grade, exam["form"], "mark" in exam, "score" in exam)] += 1
+            assert exam.get("mark", exam_marks[key]) == exam_marks[key], "the exam mark of the sheet's grid"
+            assert "2027-06-01" <= exam["date"] <= "2027-06-23"
+        for item in snap["promotion"]:
+            cert = item["certificate"]
+            assert len(cert["number"]) == 14 and cert["number"].isdigit() and cert["issued_on"] == "2027-06-29"
+            numbers.append(cert["number"])
+    assert len(set(numbers)) == len(numbers), "every certificate has its own number"
+    # grade 9: ОГЭ with mark and primary score; grade 11: ЕГЭ test scores, basic mathematics as a mark
+    assert set(forms) == {(9, "OGE", True, True), (11, "EGE", False, True), (11, "EGE", True, False)}
+    assert forms[(11, "EGE", True, False)] < forms[(11, "EGE", False, True)] / 5
+    assert any(item["certificate"]["with_honours"] for name in ("9Б", "11Б")
+               for item in by_period["year"][name]["promotion"])
+
+
 def test_students_keep_their_ids_names_and_birth_dates_across_periods(by_period):
     for name, snap in by_period["Q2"].items():
         year = {s["id"]: (s["full_name"], s["birth_date"]) for s in by_period["year"][name]["students"]}

@@ -59,3 +59,41 @@ def test_what_the_archive_holds_decides_school_and_class_identity():
     next_version["subjects"][0]["lessons"][0]["marks"][0]["value"] = 4
     verdict = judge(as_bytes(next_version), archive)
     assert verdict.broken == [] and archive.versions[verdict.key] == 1
+
+
+def _graduating(change=None, grade: int = 11) -> bytes:
+    from builders import graduating_year_snapshot
+
+    data = graduating_year_snapshot(f"{grade}А", grade)
+    if change:
+        change(data)
+    return as_bytes(data)
+
+
+def test_a_graduating_classs_year_with_exams_and_certificates_breaks_no_rule():
+    for grade in (9, 11):
+        verdict = judge(_graduating(grade=grade), Archive())
+        assert (verdict.broken, verdict.doubts) == ([], []), grade
+
+
+@pytest.mark.parametrize("label, body, rule", [
+    ("exams in a quarter", _with(lambda d: d.update(state_exams=[])), "only in a year snapshot"),
+    ("an ЕГЭ score as a mark", _graduating(lambda d: d["state_exams"][0].update(mark=87)), "mark 87"),
+    ("ОГЭ in grade 11", _graduating(lambda d: d["state_exams"][0].update(form="OGE", mark=4)), "not in grade 11"),
+    ("ЕГЭ without a result", _graduating(lambda d: d["state_exams"][0].pop("score")), "no result"),
+    ("an exam after the export", _graduating(lambda d: d["state_exams"][0].update(date="2026-07-01")), "export"),
+    ("an exam in an unknown subject", _graduating(lambda d: d["state_exams"][0].update(subject_id="chem")),
+     "unknown subject"),
+    ("a certificate of a retained pupil", _graduating(lambda d: d["promotion"][0].update(decision="retained")),
+     "without graduation"),
+    ("a 13-digit number", _graduating(lambda d: d["promotion"][0]["certificate"].update(number="0562400001234")),
+     "not 14 digits"),
+    ("one number twice", _graduating(lambda d: d["promotion"][1]["certificate"].update(number="05624000012341")),
+     "two graduates"),
+    ("issued before the decision", _graduating(lambda d: d["promotion"][0]["certificate"].update(
+        issued_on="2026-06-24")), "before the decision"),
+    ("graduation from grade 10", _graduating(lambda d: d["class"].update(grade=10, name="10А")), "not in grade 10"),
+])
+def test_a_year_end_part_breaking_a_rule_is_judged_so(label, body, rule):
+    broken = judge(body, Archive()).broken
+    assert any(rule in b for b in broken), (label, broken)
