@@ -24,7 +24,7 @@ from archive_service.cli.signing import sign_command, signatures_cli, verify_com
 from archive_service.cli.snapshots import demo_data, preflight_command, snapshot_cli
 from archive_service.cli.sources import source_cli
 from archive_service.cli.temporary import temporary_journal_command, temporary_journals_cli
-from archive_service.cli.system import audit_cli, db_cli, reminders_cli, token_cli
+from archive_service.cli.system import audit_cli, db_cli, reminders_cli, store_cli, token_cli
 from archive_service.cli.users import users_cli
 
 
@@ -33,7 +33,7 @@ def register_commands(app: Flask) -> None:
     # `--as LOGIN` on the application's own group as well (`app.test_cli_runner()` invokes it);
     # `archive-service --as LOGIN …` takes it on `main`
     app.cli.params.append(OPERATOR_OPTION)
-    for command in (db_cli, snapshot_cli, token_cli, audit_cli, preflight_command, demo_data, demo_command,
+    for command in (db_cli, snapshot_cli, token_cli, audit_cli, store_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli,
                     reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli):

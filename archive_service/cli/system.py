@@ -1,7 +1,9 @@
-"""`archive-service db ...`, `token ...`, `audit ...` and `reminders ...`: the schema, API tokens, the audit
-log, the reminders of the procedure's deadlines."""
+"""`archive-service db ...`, `token ...`, `audit ...`, `reminders ...` and `store ...`: the schema, API
+tokens, the audit log, the reminders of the procedure's deadlines, the document store."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -9,11 +11,14 @@ from flask.cli import AppGroup
 from archive_service.cli.common import AS_JSON, current_archive, echo_json, echo_rows, fail, terminal
 from archive_service.errors import ArchiveError
 from archive_service.services import audit, reminders, tokens
+from archive_service.services.document_store import copy_store
+from storage import DirectoryStore, StorageError
 
 db_cli = AppGroup("db", help="Схема базы данных.")
 token_cli = AppGroup("token", help="Токены API для системы электронного журнала.")
 audit_cli = AppGroup("audit", help="Журнал аудита.")
 reminders_cli = AppGroup("reminders", help="Напоминания о сроках порядка работы.")
+store_cli = AppGroup("store", help="Хранилище документов.")
 
 
 @db_cli.command("upgrade")
@@ -83,3 +88,26 @@ def reminders_run(as_json: bool) -> None:
     if report.failed:
         raise click.ClickException(f"не отправлено писем: {len(report.failed)}; они будут отправлены при следующем "
                                    "запуске")
+
+
+@store_cli.command("copy")
+@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Папка, где документы хранились раньше (например, ARCHIVE_HOME/documents).")
+@AS_JSON
+def store_copy(source: Path, as_json: bool) -> None:
+    """Перенести документы из прежней папки в хранилище, заданное ARCHIVE_DOCUMENT_STORE (каждый файл
+    проверяется по SHA-256; прежняя папка остаётся как была)."""
+    actor = terminal("manage_media")
+    archive = current_archive()
+    try:
+        result = copy_store(archive.uow(), DirectoryStore(source), archive.store, actor=actor, now=archive.now())
+    except StorageError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(f"Из: {result['from']}\nВ: {result['to']}\nСкопировано файлов: {result['copied']}, "
+               f"уже были в хранилище: {result['present']}")
+    if result["damaged"]:
+        raise click.ClickException(f"повреждены и не скопированы файлов: {len(result['damaged'])} — "
+                                   + ", ".join(d[:16] for d in result["damaged"]))

@@ -4,6 +4,7 @@ server over HTTP — content-addressed, verified on read, written once, chosen b
 from __future__ import annotations
 
 import hashlib
+import json
 import socket
 import subprocess
 import sys
@@ -121,3 +122,43 @@ def test_a_setting_that_names_no_store_is_refused(tmp_path, spec, message):
 def test_an_empty_setting_is_the_home_directory_and_a_path_is_a_directory(tmp_path):
     assert open_store("", tmp_path / "documents").root == tmp_path / "documents"
     assert open_store(str(tmp_path / "elsewhere"), tmp_path).root == tmp_path / "elsewhere"
+
+
+@pytest.fixture
+def moved(tmp_path, endpoint):
+    """An installation whose documents were in its home folder and now go to a bucket."""
+    from archive_service import Settings
+    from archive_service.app import create_app
+    from conftest import NOW, ticking_from
+    from web_support import make_staff
+
+    _client(endpoint).create_bucket(Bucket="moved-documents")
+    settings = Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
+                        secret_key="s", document_store="s3://moved-documents/school-21",
+                        document_s3_endpoint=endpoint, document_s3_access_key="test", document_s3_secret_key="test")
+    app = create_app(settings, moment=ticking_from(NOW))
+    make_staff(app.extensions["archive"], NOW)
+    yield app
+    app.extensions["archive"].engine.dispose()
+
+
+def test_documents_are_moved_from_the_old_folder_into_the_bucket_once_verified_and_audited(moved, tmp_path):
+    archive = moved.extensions["archive"]
+    old = DirectoryStore(tmp_path / "home" / "documents")
+    kept = [old.put(b"%PDF journal 5A"), old.put(b"%PDF journal 5B"), old.put(b"%PDF summary 9A")]
+    damaged = old.put(b"%PDF torn")
+    old.path(damaged).write_bytes(b"%PDF tore")
+    runner = moved.test_cli_runner()
+    refused = runner.invoke(args=["--as", "deputy", "store", "copy", "--from", str(old.root)])
+    assert refused.exit_code != 0 and list(archive.store.digests()) == []
+    first = runner.invoke(args=["--as", "admin", "store", "copy", "--from", str(old.root)])
+    assert first.exit_code == 1 and "Скопировано файлов: 3, уже были в хранилище: 0" in first.output
+    assert f"повреждены и не скопированы файлов: 1 — {damaged[:16]}" in first.output
+    assert sorted(archive.store.digests()) == sorted(kept) and archive.store.read(kept[0]) == b"%PDF journal 5A"
+    again = runner.invoke(args=["--as", "admin", "store", "copy", "--from", str(old.root), "--json"])
+    assert json.loads(again.output.split("\n", 1)[0] if False else again.output[:again.output.rindex("}") + 1])[
+        "present"] == 3
+    with archive.uow() as uow:
+        events = [e for e in uow.audit.entries() if e.action == "store.copied"]
+        assert len(events) == 2 and events[0].details["copied"] == 3 and events[0].details["damaged"] == [damaged]
+        assert events[0].actor != "admin" and events[0].object_id.startswith("хранилище S3, бакет «moved-documents»")
