@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive_service.domain.drafts import fmt_date, is_draft
 from archive_service.domain.periods import KINDS, period_title, periods_title
+from archive_service.domain.procedures import Deadline, Procedure, Step
 
 YEAR_WORDS = "учебный год (годовые отметки)"
 
@@ -62,3 +63,21 @@ def refusal(class_name: str, academic_year: str, plan: VolumePlan) -> str:
     return (f"Том {class_name} класса за {academic_year} учебный год не изготовлен: {'; '.join(plan.problems)}. "
             "Том собирается после окончания учебного года из окончательных снимков журнала всех периодов "
             "и снимка учебного года — загрузите недостающие и повторите")
+
+
+VOLUME_MADE = Step("volume_made", "Том за год изготовлен", "deputy", Deadline("year_end"),
+                   "Архив собрал том класса за учебный год: титульный лист с содержанием, листы всех периодов "
+                   "и итогов года с единой нумерацией, заверительная надпись (архив отмечает по изготовленному "
+                   "тому: archive-service volume make)", fact="volume", manual=False, scope="year_end",
+                   source="002 § 5.3; 003 прил. 2 § 3.4")
+BIND_YEAR = Step("volume_bound", "Переплести журнал за год", "deputy", Deadline("year_end"),
+                 "Том класса напечатан, листы пронумерованы и прошиты с титульным листом; директор подписал "
+                 "заверительную надпись, печать", fact="volume", fact_settles=False, after="volume_made",
+                 scope="year_end", source="002 § 5.3; 003 прил. 2 § 3.4")
+"""The year-end steps of a school that binds the year's volume (`YearBinding.per_year`)."""
+
+
+def with_volume_steps(procedure: Procedure) -> Procedure:
+    """The procedure of a year bound per year: its steps, then making and binding the volume."""
+    added = tuple(step for step in (VOLUME_MADE, BIND_YEAR) if step.code not in procedure.codes)
+    return replace(procedure, steps=procedure.steps + added)

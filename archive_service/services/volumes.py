@@ -20,6 +20,7 @@ from archive_service.adapters.orm import DocumentRecord, SnapshotRecord
 from archive_service.domain.actor import Actor
 from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.periods import VOLUME, period_title
+from archive_service.domain.procedure import Fact
 from archive_service.domain.permissions import may
 from archive_service.domain.volumes import plan_volume, refusal
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
@@ -149,6 +150,16 @@ def volume_of(uow: UnitOfWork, academic_year: str, class_name: str) -> DocumentR
     """The newest volume of the class for the school year, if made (inside the caller's transaction)."""
     volumes = uow.documents.listing(academic_year, [VOLUME], [class_name])
     return volumes[-1] if volumes else None
+
+
+def volume_facts(uow: UnitOfWork, academic_year: str) -> dict[tuple[str, str], list[Fact]]:
+    """(class, «volume») → what the board shows of the class's volume of the year, the newest one
+    (inside the caller's transaction); it settles «Том за год изготовлен» (`domain.volumes`)."""
+    facts: dict[tuple[str, str], list[Fact]] = {}
+    for d in uow.documents.listing(academic_year, [VOLUME]):  # oldest first: the newest stays
+        facts[(d.class_name, "volume")] = [Fact(f"том изготовлен ({d.sheets} л.)", d.created_at, d.created_by,
+                                                settles=True)]
+    return facts
 
 
 def describe(result: DocumentResult) -> str:

@@ -1,0 +1,61 @@
+"""A school year bound per year: the setting (per school year, audited, on the administrator's
+procedures page), the board's year-end steps for the volume settled by the volume itself, and the
+register taking the volume as the file with the period copies as its parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archive_service.domain.actor import Actor
+from archive_service.errors import ArchiveError
+from archive_service.services import period_steps, procedures
+from conftest import NOW
+from test_volume import AFTER_THE_YEAR, DEPUTY, YEAR, make, store_year
+
+ADMIN = Actor("Иванов Пётр Сергеевич", "admin")
+STEPS = ("volume_made", "volume_bound")
+
+
+def board_cells(archive, period="Q4"):
+    board = period_steps.period_board(archive.uow(), YEAR, period, AFTER_THE_YEAR)
+    return {c.step.code: c for row in board.classes for c in row.cells if c.step.code in STEPS}
+
+
+def test_a_year_bound_per_period_has_no_volume_steps(archive):
+    store_year(archive)
+    assert board_cells(archive) == {}
+    with archive.uow() as uow:
+        assert procedures.chosen(uow, YEAR).binds_per_year is False
+
+
+def test_binding_per_year_adds_the_volume_steps_that_the_volume_settles(archive):
+    store_year(archive)
+    procedures.set_binding(archive.uow(), YEAR, True, actor=ADMIN, now=NOW)
+    with archive.uow() as uow:
+        assert procedures.chosen(uow, YEAR).binds_per_year is True
+        assert procedures.chosen(uow, "2026/2027").binds_per_year is False  # the setting is the year's own
+        events = [(e.action, e.actor, e.object_id, e.details) for e in uow.audit.entries()
+                  if e.action == "procedure.binding_set"]
+    assert events == [("procedure.binding_set", ADMIN.person, YEAR,
+                       {"binding": "журнал за год — одним томом", "before": "каждый период — отдельное дело"})]
+    cells = board_cells(archive)
+    assert {code: cell.state for code, cell in cells.items()} == {"volume_made": "pending", "volume_bound": "pending"}
+    assert board_cells(archive, "Q2") == {}  # year-end steps only
+    with pytest.raises(ArchiveError, match="Том за год изготовлен"):
+        period_steps.record_step(archive.uow(), YEAR, "Q4", "volume_bound", ["5А"], actor=DEPUTY, now=NOW)
+    volume = make(archive)
+    cells = board_cells(archive)
+    assert cells["volume_made"].state == "done"
+    assert [f.text for f in cells["volume_made"].facts] == [f"том изготовлен ({volume.sheets} л.)"]
+    assert cells["volume_bound"].state == "pending"  # made is not bound: a person records the binding
+    period_steps.record_step(archive.uow(), YEAR, "Q4", "volume_bound", ["5А"], actor=DEPUTY, now=NOW)
+    assert board_cells(archive)["volume_bound"].state == "done"
+
+
+def test_the_year_end_deadline_is_30_june(archive):
+    store_year(archive)
+    procedures.set_binding(archive.uow(), YEAR, True, actor=ADMIN, now=NOW)
+    board = period_steps.period_board(archive.uow(), YEAR, "Q4", AFTER_THE_YEAR)
+    assert board.deadlines["volume_bound"] == board.deadlines["volume_made"] == dt.date(2026, 6, 30)
