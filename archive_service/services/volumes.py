@@ -19,7 +19,7 @@ from typing import Sequence
 from archive_service.adapters.orm import DocumentRecord, SnapshotRecord
 from archive_service.domain.actor import Actor
 from archive_service.domain.class_names import class_sort_key
-from archive_service.domain.periods import VOLUME, period_title
+from archive_service.domain.periods import PERIOD_TITLES, VOLUME, period_title
 from archive_service.domain.procedure import Fact
 from archive_service.domain.permissions import may
 from archive_service.domain.volumes import plan_volume, refusal
@@ -160,6 +160,22 @@ def volume_facts(uow: UnitOfWork, academic_year: str) -> dict[tuple[str, str], l
         facts[(d.class_name, "volume")] = [Fact(f"том изготовлен ({d.sheets} л.)", d.created_at, d.created_by,
                                                 settles=True)]
     return facts
+
+
+def parts_of(uow: UnitOfWork, records: Sequence[DocumentRecord]) -> dict[int, tuple[str, ...]]:
+    """document key → the period copies of each volume among `records`, bound in it as its parts: the
+    final copies of the class's periods in force, in the order of the school year (inside the
+    caller's transaction). Not separate files: the register's entry is the volume's."""
+    order = list(PERIOD_TITLES)
+    out: dict[int, tuple[str, ...]] = {}
+    for volume in (r for r in records if r.period_code == VOLUME):
+        copies = [d for d in uow.documents.listing(volume.academic_year, (), [volume.class_name])
+                  if d.period_code in order and d.period_code != "year" and not d.draft]
+        replaced = corrections.replacements_of(uow, [d.id for d in copies])
+        current = {d.period_code: d for d in copies if d.id not in replaced}  # oldest first: the newest stays
+        out[volume.id] = tuple(f"{period_title(code)}: документ {current[code].document_id}, "
+                               f"{current[code].sheets} л." for code in sorted(current, key=order.index))
+    return out
 
 
 def describe(result: DocumentResult) -> str:

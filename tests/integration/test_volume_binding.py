@@ -10,7 +10,9 @@ import pytest
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
-from archive_service.services import period_steps, procedures
+from archive_service.domain.periods import period_title
+from archive_service.services import documents, period_steps, procedures, register
+from retention import file_closes_on, retention_end
 from conftest import NOW
 from test_volume import AFTER_THE_YEAR, DEPUTY, YEAR, make, store_year
 
@@ -59,3 +61,32 @@ def test_the_year_end_deadline_is_30_june(archive):
     procedures.set_binding(archive.uow(), YEAR, True, actor=ADMIN, now=NOW)
     board = period_steps.period_board(archive.uow(), YEAR, "Q4", AFTER_THE_YEAR)
     assert board.deadlines["volume_bound"] == board.deadlines["volume_made"] == dt.date(2026, 6, 30)
+
+
+SECRETARY = Actor("Кузнецова Ольга Николаевна", "secretary")
+
+
+def test_the_register_takes_the_volume_as_the_file_and_its_period_copies_as_its_parts(archive):
+    store_year(archive)
+    procedures.set_binding(archive.uow(), YEAR, True, actor=ADMIN, now=NOW)
+    with archive.uow() as uow:
+        quarters = [r.id for r in uow.snapshots.listing(YEAR, latest_only=True) if r.period_code != "year"]
+    copies = [documents.render_document(archive.uow(), archive.store, archive.renderer, snapshot_id, "class_journal",
+                                        archive.render_options, actor=DEPUTY, now=NOW) for snapshot_id in quarters]
+    volume = make(archive)
+
+    def enter(document_id):
+        return register.register_document(archive.uow(), document_id, handed_over_by=DEPUTY.person,
+                                          accepted_by=SECRETARY.person, placement=register.Placement("Архив", "1", "5А"),
+                                          on=dt.date(2026, 6, 20), paper_only=True, actor=SECRETARY, now=NOW)
+
+    with pytest.raises(ArchiveError, match="часть тома, в реестр вносится том"):
+        enter(copies[0].document_id)
+    row = enter(volume.document_id)
+    (listed,) = register.list_register(archive.uow())
+    assert listed.document_id == volume.document_id and listed.sheets == volume.sheets
+    assert listed.period == f"{YEAR}, том за учебный год"
+    assert listed.retention_end == retention_end(file_closes_on(YEAR), 5).isoformat() == row.retention_end
+    by_period = {c.period_code: c for c in copies}
+    assert listed.parts == tuple(f"{period_title(code)}: документ {by_period[code].document_id}, "
+                                 f"{by_period[code].sheets} л." for code in ("Q1", "Q2", "Q3", "Q4"))
