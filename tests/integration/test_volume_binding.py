@@ -76,8 +76,9 @@ def test_the_register_takes_the_volume_as_the_file_and_its_period_copies_as_its_
     volume = make(archive)
 
     def enter(document_id):
+        place = register.Placement("Архив", "1", "5А")
         return register.register_document(archive.uow(), document_id, handed_over_by=DEPUTY.person,
-                                          accepted_by=SECRETARY.person, placement=register.Placement("Архив", "1", "5А"),
+                                          accepted_by=SECRETARY.person, placement=place,
                                           on=dt.date(2026, 6, 20), paper_only=True, actor=SECRETARY, now=NOW)
 
     with pytest.raises(ArchiveError, match="часть тома, в реестр вносится том"):
