@@ -24,7 +24,7 @@ from archive_service.domain.procedure import Fact
 from archive_service.domain.permissions import may
 from archive_service.domain.volumes import plan_volume, refusal
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
-from archive_service.rendering import DocumentRenderer, RenderOptions
+from archive_service.rendering import DocumentRenderer, RenderedDocument, RenderOptions
 from archive_service.rendering.volume import VolumeSource, volume_id
 from archive_service.services import corrections, register
 from archive_service.services.documents import DocumentResult, require_public_address, title_deputy
@@ -80,30 +80,38 @@ def make_volume(uow: UnitOfWork, store: ContentStore, renderer: DocumentRenderer
     with uow:
         records = _parts(uow, academic_year, class_name, today)
         sources = [VolumeSource(load_snapshot(r), zlib.decompress(r.content), r.content_hash) for r in records]
-        year_id, doc_id = records[-1].id, volume_id(sources, options)
-        existing = uow.documents.by_document_id(doc_id)
+        year_id = records[-1].id
+        existing = uow.documents.by_document_id(volume_id(sources, options))
         if existing is not None and store.verify(existing.sha256):
             return _result("reused", existing)
     rendered = renderer.volume(sources, options)
-    digest = store.put(rendered.pdf)
+    return _record(uow, rendered, store.put(rendered.pdf), year_id, sources, options, actor=actor, now=now)
+
+
+def _record(uow: UnitOfWork, rendered: RenderedDocument, digest: str, year_id: int, sources: list[VolumeSource],
+            options: RenderOptions, *, actor: Actor, now: dt.datetime) -> DocumentResult:
+    """The volume's record, made from the year snapshot, and its audit event naming its parts, committed
+    together; a volume recorded meanwhile is taken as it is."""
     with uow:
         year = uow.snapshots.get(year_id)
         if year is None:
             raise NotFoundError(f"снимок №{year_id} не найден")
         corrections.lock_class(uow, year)
-        existing = uow.documents.by_document_id(doc_id)
+        existing = uow.documents.by_document_id(rendered.document_id)
         if existing is not None:  # recorded meanwhile, or its file was lost and is now written again
             if digest != existing.sha256:
-                raise StorageError(f"том {doc_id} отрисовался иначе, чем при записи: изменились шрифты или шаблон")
+                raise StorageError(f"том {rendered.document_id} отрисовался иначе, чем при записи: изменились "
+                                   "шрифты или шаблон")
             return _result("rendered", existing)
-        record = DocumentRecord(document_id=doc_id, kind="class_journal", template_version=rendered.template_version,
-                                duplex=options.duplex, draft=False, pages=rendered.pages, sheets=rendered.sheets,
-                                sha256=digest, size=len(rendered.pdf), created_at=now, created_by=actor.person,
-                                snapshot_id=year.id, school_id=year.school_id, academic_year=academic_year,
-                                period_code=VOLUME, class_name=year.class_name, grade=year.grade)
+        record = DocumentRecord(document_id=rendered.document_id, kind="class_journal", draft=False,
+                                template_version=rendered.template_version, duplex=options.duplex,
+                                pages=rendered.pages, sheets=rendered.sheets, sha256=digest, size=len(rendered.pdf),
+                                created_at=now, created_by=actor.person, snapshot_id=year.id,
+                                school_id=year.school_id, academic_year=year.academic_year, period_code=VOLUME,
+                                class_name=year.class_name, grade=year.grade)
         uow.documents.add(record)
         uow.audit.append(at=now, actor=actor.person, action="document.rendered", object_type="document",
-                         object_id=doc_id, origin=actor.origin,
+                         object_id=record.document_id, origin=actor.origin,
                          details={"kind": record.kind, "class": record.class_name, "period": VOLUME,
                                   "sheets": record.sheets, "sha256": digest, "snapshot": rendered.snapshot_hash,
                                   "parts": [{"period": s.code, "snapshot": s.content_hash} for s in sources],
