@@ -127,3 +127,19 @@ def test_the_command_makes_the_volume_and_documents_export_takes_it(archive, run
     assert (tmp_path / "print" / "5А_том_за_год_журнал.pdf").is_file()
     refused = runner.invoke(args=["--as", "secretary", "volume", "make", "--year", YEAR])
     assert refused.exit_code != 0
+
+
+def test_the_director_signs_the_volume_as_a_copy(archive, volume):
+    from archive_service.services.signing import sign_documents
+    from signing import create_demo_pki, load_pkcs12, verify_pdf
+
+    result, _ = volume
+    create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",
+                    password=b"pin", now=dt.datetime.now(dt.timezone.utc))
+    signer = archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin"))
+    outcomes = sign_documents(archive.uow(), archive.store, signer, YEAR, ["volume"],
+                              actor=Actor("Сергеева Ольга Викторовна", "director"), now=archive.now)
+    assert [(o.class_name, o.ok) for o in outcomes] == [("5А", True)]
+    (row,) = documents.list_documents(archive.uow(), YEAR, ["volume"])
+    assert row["document_id"] == result.document_id
+    assert verify_pdf(archive.store.read(row["signature"]["sha256"]), archive.trust()).valid
