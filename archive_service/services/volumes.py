@@ -16,10 +16,10 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from archive_service.adapters.orm import DocumentRecord, SnapshotRecord
+from archive_service.adapters.orm import DocumentRecord, DocumentSupersession, SnapshotRecord
 from archive_service.domain.actor import Actor
 from archive_service.domain.class_names import class_sort_key
-from archive_service.domain.periods import PERIOD_TITLES, VOLUME, period_title
+from archive_service.domain.periods import PERIOD_TITLES, VOLUME, period_title, periods_title
 from archive_service.domain.procedure import Fact
 from archive_service.domain.permissions import may
 from archive_service.domain.volumes import plan_volume, refusal
@@ -117,8 +117,33 @@ def _record(uow: UnitOfWork, rendered: RenderedDocument, digest: str, year_id: i
                                   "parts": [{"period": s.code, "snapshot": s.content_hash} for s in sources],
                                   "contents": [list(row) for row in rendered.contents]})
         corrections.record_replacements(uow, record, actor=actor, now=now)
+        _replace_older(uow, record, sources, year.version, actor=actor, now=now)
         uow.commit()
         return _result("rendered", record)
+
+
+def _replace_older(uow: UnitOfWork, record: DocumentRecord, sources: list[VolumeSource], version: int, *,
+                   actor: Actor, now: dt.datetime) -> None:
+    """Older volumes of the class and year made from other snapshot versions (a period corrected since)
+    are replaced by `record`, recorded as a corrected copy is (`corrections`): export, signing and the
+    register take the new one. A volume of the same snapshots in other print options is no correction."""
+    older = [d for d in uow.documents.listing(record.academic_year, [VOLUME], [record.class_name]) if d.id != record.id]
+    done = corrections.replacements_of(uow, [d.id for d in older])
+    new = {s.code: s.content_hash for s in sources}
+    for old in (d for d in older if d.id not in done):
+        event = uow.audit.latest("document.rendered", old.document_id)
+        parts = {p["period"]: p["snapshot"] for p in (event.details.get("parts", []) if event else [])}
+        changed = [code for code in new if parts and parts.get(code) != new[code]]
+        if not changed:
+            continue
+        reason = f"том изготовлен заново по исправленным снимкам журнала: {periods_title(changed)}"
+        uow.supersessions.add(DocumentSupersession(superseded_id=old.id, successor_id=record.id, reason=reason,
+                                                   version=version, corrected_by=actor.person, corrected_at=now,
+                                                   recorded_at=now, recorded_by=actor.person))
+        uow.audit.append(at=now, actor=actor.person, action="document.superseded", object_type="document",
+                         object_id=old.document_id, origin=actor.origin,
+                         details={"successor": record.document_id, "class": old.class_name, "period": VOLUME,
+                                  "kind": old.kind, "reason": reason})
 
 
 def _result(status: str, record: DocumentRecord) -> DocumentResult:

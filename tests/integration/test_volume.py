@@ -143,3 +143,23 @@ def test_the_director_signs_the_volume_as_a_copy(archive, volume):
     (row,) = documents.list_documents(archive.uow(), YEAR, ["volume"])
     assert row["document_id"] == result.document_id
     assert verify_pdf(archive.store.read(row["signature"]["sha256"]), archive.trust()).valid
+
+
+def test_a_volume_made_again_after_a_correction_replaces_the_earlier_one(archive, volume):
+    from builders import year_snapshots, subject
+
+    earlier, _ = volume
+    corrected = year_snapshots()["Q2"]
+    subject(corrected, "math")["period_marks"][1]["value"] = 5
+    ingest_snapshot(archive.uow(), as_bytes(corrected), actor=Actor("test", "deputy"),
+                    reason="исправлена четвертная отметка", now=NOW)
+    later = make(archive)
+    assert later.document_id != earlier.document_id
+    rows = {r["document_id"]: r for r in documents.list_documents(archive.uow(), YEAR, ["volume"])}
+    assert rows[later.document_id]["superseded"] is None
+    assert rows[earlier.document_id]["superseded"]["reason"] == \
+        "том изготовлен заново по исправленным снимкам журнала: II четверть"
+    assert make(archive).status == "reused"  # nothing replaced twice
+    with archive.uow() as uow:
+        assert [e.object_id for e in uow.audit.entries() if e.action == "document.superseded"] == \
+            [earlier.document_id]
