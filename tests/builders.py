@@ -191,3 +191,38 @@ def graduating_year_snapshot(name: str = "9А", grade: int = 9) -> dict:
         exams[2] = {"form": "EGE", "subject_id": "math", "date": "2026-06-04", "mark": 4}  # basic mathematics
     data["state_exams"] = [{"student_id": sid, **exam} for sid, exam in zip(graduates, exams)]
     return data
+
+
+QUARTERS_2025 = {"Q1": ("2025-09-01", "2025-10-26", "2025-09-", "2025-10-"),
+                 "Q2": ("2025-11-05", "2025-12-28", "2025-11-", "2025-12-"),
+                 "Q3": ("2026-01-09", "2026-03-20", "2026-01-", "2026-02-"),
+                 "Q4": ("2026-04-05", YEAR_END.isoformat(), "2026-04-", "2026-05-")}
+"""The builder's four quarters of 2025/2026: first and last day, and the two months its lessons
+(the builder's November and December days) are moved to."""
+
+
+def year_snapshots(name: str = "5А", grade: int = 5) -> dict[str, dict]:
+    """The builder's class through the whole of 2025/2026: «Q1»…«Q4» (the builder's quarter moved
+    to each quarter, exported the day after it ends) and «year» (no lessons; every quarter mark,
+    and the year marks, of each student), all with class `name` of `grade`."""
+    out: dict[str, dict] = {}
+    for number, (code, (start, end, first_month, second_month)) in enumerate(QUARTERS_2025.items(), start=1):
+        text = json.dumps(snapshot(), ensure_ascii=False)
+        for old, new in (("2026-11-", first_month), ("2026-12-", second_month), ('"Q2"', f'"{code}"'),
+                         ("2026/2027", "2025/2026")):
+            text = text.replace(old, new)
+        data = json.loads(text)
+        data["period"] = {"kind": "quarter", "number": number, "start": start, "end": end}
+        exported = dt.date.fromisoformat(end) + dt.timedelta(days=1)
+        data["source"]["exported_at"] = f"{exported.isoformat()}T18:30:00+07:00"
+        data["class"] = {**data["class"], "id": f"c-{grade}-{name}", "name": name, "grade": grade}
+        out[code] = data
+    year = copy.deepcopy(out["Q4"])
+    year["period"] = {"kind": "year", "number": 1, "start": QUARTERS_2025["Q1"][0], "end": YEAR_END.isoformat()}
+    year["source"]["exported_at"] = "2026-06-01T18:30:00+07:00"
+    for k, subj in enumerate(year["subjects"]):
+        subj["lessons"] = []
+        marks = [m for code in QUARTERS_2025 for m in out[code]["subjects"][k]["period_marks"]]
+        subj["period_marks"] = marks + [{**m, "period": "year"} for m in out["Q4"]["subjects"][k]["period_marks"]]
+    out["year"] = year
+    return out

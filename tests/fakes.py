@@ -35,6 +35,7 @@ from archive_service.adapters.orm import (
     RetentionRule,
     SnapshotRecord,
     UserAccount,
+    YearBinding,
 )
 
 _ids = itertools.count(1)
@@ -220,6 +221,7 @@ class FakeProcedures:
         self.chosen: dict[str, ProcedureChoice] = {}
         self.school: dict[str, SchoolProcedure] = {}
         self.dates: dict[tuple[str, str], ProcedureEventDate] = {}
+        self.bindings: dict[str, YearBinding] = {}
 
     def choice(self, academic_year: str) -> ProcedureChoice | None:
         return self.chosen.get(academic_year)
@@ -236,8 +238,13 @@ class FakeProcedures:
     def event_dates(self, academic_year: str) -> dict[str, ProcedureEventDate]:
         return {event: row for (year, event), row in self.dates.items() if year == academic_year}
 
-    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate) -> None:
-        if isinstance(row, ProcedureChoice):
+    def binding(self, academic_year: str) -> YearBinding | None:
+        return self.bindings.get(academic_year)
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding) -> None:
+        if isinstance(row, YearBinding):
+            self.bindings[row.academic_year] = row
+        elif isinstance(row, ProcedureChoice):
             self.chosen[row.academic_year] = row
         elif isinstance(row, SchoolProcedure):
             self.school[row.key] = row

@@ -17,6 +17,7 @@ from archive_service.adapters.orm import (
     ReminderRecord,
     SchoolProcedure,
     UserAccount,
+    YearBinding,
 )
 
 
@@ -40,7 +41,10 @@ class ProcedureRepository:
         rows = self.session.scalars(select(ProcedureEventDate).where(ProcedureEventDate.academic_year == academic_year))
         return {r.event: r for r in rows}
 
-    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate) -> None:
+    def binding(self, academic_year: str) -> YearBinding | None:
+        return self.session.get(YearBinding, academic_year)
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding) -> None:
         self.session.add(row)
         self.session.flush()
 

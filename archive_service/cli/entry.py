@@ -26,6 +26,7 @@ from archive_service.cli.sources import source_cli
 from archive_service.cli.temporary import temporary_journal_command, temporary_journals_cli
 from archive_service.cli.system import audit_cli, db_cli, reminders_cli, store_cli, token_cli
 from archive_service.cli.users import users_cli
+from archive_service.cli.volume import volume_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -36,7 +37,7 @@ def register_commands(app: Flask) -> None:
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, store_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli,
-                    reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli):
+                    reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli, volume_cli):
         app.cli.add_command(command)
 
 

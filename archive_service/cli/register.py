@@ -70,7 +70,8 @@ def register_list(year: int | None, as_json: bool) -> None:
     echo_rows(rows, as_json, lambda r: (
         f"{r['number']:>4}/{r['year']}  {r['case_index'] or '—':<8} {r['title']}, {readable_period(r['period'])}, "
         f"л. {r['sheets']}; {r['room']}, {r['cabinet']}, {r['folder']}; до {r['retention_end']}; "
-        + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)]))), "Записей: {count}.")
+        + "; ".join(filter(None, [registers.status_text(r), registers.replacement_note(r)]))
+        + "".join(f"\n        часть тома — {part}" for part in r["parts"])), "Записей: {count}.")
 
 
 @retention_cli.command("due")

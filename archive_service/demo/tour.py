@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive_service.domain.actor import Actor
+from archive_service.domain.periods import VOLUME
 from archive_service.domain.journal_control import TITLES
 from archive_service.domain.preflight import preflight_lines
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
 from archive_service.services import (accounts, archive_keys, backup, certificates, documents, journal_control,
-                                      operators, register, snapshots, tokens)
+                                      operators, register, snapshots, tokens, volumes)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
@@ -47,6 +48,8 @@ Say = Callable[[str], None]
 
 DEMO_YEAR = "2026/2027"
 DEMO_TERM = ("Q2", "H1")
+DEMO_VOLUME_CLASS = "5А"
+"""The class whose volume of the year the tour makes (archive-service volume make makes any class's)."""
 DEMO_CONTROL_MONTH = "2026-12"
 """The month of the deputy head's monthly control the tour prints (the demo's marks entered late fall in it)."""
 DEMO_KEY_PASSWORD = "demo"
@@ -164,6 +167,17 @@ def _close_term(archive: Archive, deputy: Actor, say: Say) -> None:
             f"ошибок {made.failed}; листов {made.sheets}")
         if made.failed:
             raise DemoFailed("не все документы изготовлены — см. сообщения выше")
+    _volume(archive, deputy, say)
+
+
+def _volume(archive: Archive, deputy: Actor, say: Say) -> None:
+    """The year's volume of one class: every period and the year's summary bound as one file."""
+    made = volumes.make_volume(archive.uow(), archive.store, archive.renderer, DEMO_YEAR, DEMO_VOLUME_CLASS,
+                               archive.render_options, actor=deputy, today=archive.clock.today(), now=archive.now())
+    export = export_documents(archive.uow(), archive.store, archive.settings.home / "documents-export", DEMO_YEAR,
+                              (VOLUME,), (DEMO_VOLUME_CLASS,), actor=deputy, now=archive.now())
+    say(f"   том за учебный год, {DEMO_VOLUME_CLASS} класс (все периоды и итоги года, единая нумерация листов): "
+        f"{made.sheets} л., {export.paths[0]}")
 
 
 def snapshot_director(folder: Path) -> str:
@@ -336,4 +350,6 @@ def _tell_where(archive: Archive, out: Path, exported: Path, accounts_file: Path
     say(f"   PDF (подписанные) для печати:     {exported}")
     say(f"   проверка подписи:                 archive-service verify {exported}/5А_2_четверть_журнал.pdf")
     say(f"   выпускной класс (аттестаты, ГИА): {exported}/11Б_год_сводная_ведомость.pdf")
+    say(f"   том {DEMO_VOLUME_CLASS} за учебный год:         {exported}/{DEMO_VOLUME_CLASS}_том_за_год_журнал.pdf "
+        "(другие классы: archive-service volume make)")
     say(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")

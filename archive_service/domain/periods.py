@@ -22,6 +22,10 @@ PERIOD_TITLES = {**{f"{letter}{n}": f"{ROMAN[n]} {word}" for letter, count, word
 PERIOD_LABELS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "H1": "1п", "H2": "2п", "T1": "1т",
                  "T2": "2т", "T3": "3т", "year": "год", "exam": "экз", "final": "итог"}
 """code → the short label heading the period's column in a printed grid."""
+VOLUME = "volume"
+"""The period code of a class's volume of the school year (all its periods bound as one file): a
+code of documents, never of snapshots (002 § 5.3, 003 прил. 2 § 3.4)."""
+VOLUME_TITLE = "том за учебный год"
 COLUMN_NAMES = {**PERIOD_TITLES, "year": "годовая", "exam": "экзаменационная", "final": "итоговая"}
 """code → what a reader of a printed grid is told a column holds («I — I четверть», «итог — итоговая»)."""
 
@@ -37,8 +41,8 @@ def period_code(kind: str, number: int) -> str:
 
 
 def period_title(code: str) -> str:
-    """«Q2» → «II четверть»; an unknown code as it is."""
-    return PERIOD_TITLES.get(code, code)
+    """«Q2» → «II четверть», «volume» → «том за учебный год»; an unknown code as it is."""
+    return VOLUME_TITLE if code == VOLUME else PERIOD_TITLES.get(code, code)
 
 
 def kind_title(kind: str, number: int, default: str | None = None) -> str:
@@ -58,8 +62,8 @@ _YEAR_AND_CODE = re.compile(r"(\d{4}/\d{4}), (\w+)")
 def readable_period(text: str) -> str:
     """«2026/2027, Q2» (as register entries keep it) → «2026/2027, II четверть»; other text as it is."""
     match = _YEAR_AND_CODE.fullmatch(text)
-    if match and match.group(2) in PERIOD_TITLES:
-        return f"{match.group(1)}, {PERIOD_TITLES[match.group(2)]}"
+    if match and (match.group(2) in PERIOD_TITLES or match.group(2) == VOLUME):
+        return f"{match.group(1)}, {period_title(match.group(2))}"
     return text
 
 
@@ -72,6 +76,8 @@ def period_file_word(code: str) -> str:
     """The period in a file name people read: «Q2» → «2_четверть», «H1» → «1_полугодие», «year» → «год»."""
     if code == "year":
         return "год"
+    if code == VOLUME:
+        return "том_за_год"
     for letter, _, word in KINDS.values():
         if len(code) > 1 and code[0] == letter and code[1:].isdigit():
             return f"{int(code[1:])}_{word}"

@@ -34,7 +34,8 @@ from archive_service.domain.roles import ROLES
 Event = Literal["period_end", "step", "gia_results", "year_end", "month_end"]
 Unit = Literal["holiday", "calendar", "working"]
 Scope = Literal["period", "year_end"]
-FactKind = Literal["", "copy", "e_signature", "register", "backup_verified", "backup_accepted", "monthly_backup"]
+FactKind = Literal["", "copy", "e_signature", "register", "backup_verified", "backup_accepted", "monthly_backup",
+                   "volume"]
 
 EVENTS: dict[str, str] = {
     "period_end": "окончания периода",
@@ -57,6 +58,7 @@ FACTS: dict[str, str] = {
     "backup_verified": "резервная копия записана и проверена на двух носителях",
     "backup_accepted": "директор подтвердил получение резервной копии",
     "monthly_backup": "ежемесячная резервная копия сделана",
+    "volume": "том за учебный год изготовлен",
 }
 """What the archive can tell by itself → its Russian name (the editor's choice list)."""
 STEP_ROLES = {code: ROLES[code] for code in ("deputy", "director", "secretary")}

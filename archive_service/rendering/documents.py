@@ -33,6 +33,7 @@ from archive_service.rendering.summary import summary_sheet_model
 from retention import DEFAULT_YEARS
 
 if TYPE_CHECKING:
+    from archive_service.rendering.volume import VolumeSource
     from archive_service.schema.snapshot import Snapshot
 
 TEMPLATE_VERSIONS = {"class_journal": "journal-copy/1.2", "summary_sheet": "summary-sheet/1.2"}
@@ -115,6 +116,12 @@ class DocumentRenderer:
                       options: RenderOptions = RenderOptions()) -> RenderedDocument:
         return self._render("class_journal", journal_model(snap), snapshot_json, snapshot_hash, options)
 
+    def volume(self, sources: list[VolumeSource], options: RenderOptions = RenderOptions()) -> RenderedDocument:
+        """The year's volume of a class: its periods in order, then the year (`rendering/volume.py`)."""
+        from archive_service.rendering.volume import render_volume  # it builds on this module
+
+        return render_volume(self.env, sources, options)
+
     def summary_sheet(self, snap: Snapshot, snapshot_json: bytes, snapshot_hash: str,
                       options: RenderOptions = RenderOptions()) -> RenderedDocument:
         return self._render("summary_sheet", summary_sheet_model(snap), snapshot_json, snapshot_hash, options)
@@ -131,7 +138,7 @@ class DocumentRenderer:
                                 modified=snap.source.exported_at)
         context = {"snap": snap, "model": model, "doc": doc, "fmt": fmt, "short_name": short_name,
                    "names_width": NAMES_WIDTH, "grade_1": snap.class_.grade == 1, "draft": options.draft,
-                   "draft_mark": DRAFT_MARK}
+                   "draft_mark": DRAFT_MARK, "anchor_prefix": "", "part_heading": "", "continued": False}
         body = self.env.layout("journal_body.html", context, duplex=duplex, first_sheet=front_sheets + 1,
                                draft=options.draft)
         total = total_sheets(body.pages, duplex=duplex)
@@ -170,6 +177,7 @@ class _DocumentFacts:
         self.title = f"{self.heading}: {snap.class_.name}, {period}, {snap.academic_year}"
         self.description = self.title
         self.keywords = f"document-id={doc_id}; snapshot-sha256={snapshot_hash}; template={self.template_version}"
+        self.source_ids = f"снимок ЭЖ SHA-256 {snapshot_hash}"
         self.total_sheets = 0
         self.total_words = ""
         self.sheets_noun = ""

@@ -33,7 +33,7 @@ from archive_service.domain.procedure import (
 )
 from archive_service.domain.procedures import Dates, Procedure, Step, due_dates, waits_for_event
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.services import procedures
+from archive_service.services import procedures, volumes
 from archive_service.services.corrections import Replacement, replacements_of
 from archive_service.services.unit_of_work import UnitOfWork
 from archive_service.services.fields import checked
@@ -101,7 +101,8 @@ def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[s
     signed = uow.documents.signatures([d.id for d in made])
     last_set = _newest_set(uow, academic_year, period_code)
     return _Known(_records(uow, academic_year, period_code), newest, earlier, signed,
-                  _document_facts(uow, newest, signed), _document_facts(uow, {d.document_id: d for d in old}, signed),
+                  _document_facts(uow, newest, signed) | volumes.volume_facts(uow, academic_year),
+                  _document_facts(uow, {d.document_id: d for d in old}, signed),
                   replacements_of(uow, [d.id for d in old]), last_set,
                   _backup_facts(last_set, _monthly_set(uow, academic_year, dates.month_end)))
 

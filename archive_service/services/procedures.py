@@ -12,17 +12,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from archive_service.adapters.orm import ProcedureChoice, ProcedureEventDate, SchoolProcedure
+from archive_service.adapters.orm import ProcedureChoice, ProcedureEventDate, SchoolProcedure, YearBinding
 from archive_service.domain.actor import Actor
 from archive_service.domain.procedure_edits import Edited
 from archive_service.domain.procedures import Dates, Procedure, ProcedureError, as_dict, check, from_dict
 from archive_service.domain.ready_procedures import DEFAULT_KEY, READY
+from archive_service.domain.volumes import with_volume_steps
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services.unit_of_work import UnitOfWork
 
 EVENT_DATES = {"gia_results": "дата получения результатов ГИА"}
 """Event dates a person enters (the archive cannot know them), with their Russian names."""
 COPY_PREFIX = "school_"
+BINDINGS = {False: "каждый период — отдельное дело", True: "журнал за год — одним томом"}
+"""How the paper copies of a year are bound, as people choose it (`set_binding`)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Choice:
     chosen_at: dt.datetime | None
     """None: nobody chose — the default procedure."""
     chosen_by: str
+    binds_per_year: bool = False
+    """The year's paper copies are bound as one volume per class (the board adds its steps)."""
 
 
 def procedure_of(uow: UnitOfWork, key: str) -> Procedure:
@@ -48,11 +53,38 @@ def procedure_of(uow: UnitOfWork, key: str) -> Procedure:
 
 
 def chosen(uow: UnitOfWork, academic_year: str) -> Choice:
-    """The procedure the school follows in the school year (the default one when nobody chose)."""
+    """The procedure the school follows in the school year (the default one when nobody chose), with
+    the steps of the year's volume when the year is bound per year (`set_binding`)."""
     row = uow.procedures.choice(academic_year)
+    per_year = binds_per_year(uow, academic_year)
+    procedure = READY[DEFAULT_KEY] if row is None else procedure_of(uow, row.procedure_key)
+    procedure = with_volume_steps(procedure) if per_year else procedure
     if row is None:
-        return Choice(academic_year, READY[DEFAULT_KEY], None, "")
-    return Choice(academic_year, procedure_of(uow, row.procedure_key), row.chosen_at, row.chosen_by)
+        return Choice(academic_year, procedure, None, "", per_year)
+    return Choice(academic_year, procedure, row.chosen_at, row.chosen_by, per_year)
+
+
+def binds_per_year(uow: UnitOfWork, academic_year: str) -> bool:
+    """Whether the school binds the year's paper copies as one volume per class (inside the caller's
+    transaction); a year nobody set binds each period's copy as its own file."""
+    row = uow.procedures.binding(academic_year)
+    return row is not None and row.per_year
+
+
+def set_binding(uow: UnitOfWork, academic_year: str, per_year: bool, *, actor: Actor, now: dt.datetime) -> None:
+    """Bind the year's paper copies per period or as one volume per class from now on (audited)."""
+    with uow:
+        row = uow.procedures.binding(academic_year)
+        before = row is not None and row.per_year
+        if row is None:
+            uow.procedures.add(YearBinding(academic_year=academic_year, per_year=per_year, set_at=now,
+                                           set_by=actor.person))
+        else:
+            row.per_year, row.set_at, row.set_by = per_year, now, actor.person
+        uow.audit.append(at=now, actor=actor.person, action="procedure.binding_set", object_type="procedure_choice",
+                         object_id=academic_year, origin=actor.origin,
+                         details={"binding": BINDINGS[per_year], "before": BINDINGS[before]})
+        uow.commit()
 
 
 def dates_of(uow: UnitOfWork, academic_year: str, period_end: dt.date) -> Dates:

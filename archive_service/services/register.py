@@ -15,12 +15,13 @@ from archive_service.adapters.orm import DocumentRecord, LegalHold, RegisterEntr
 from archive_service.domain.actor import Actor
 from archive_service.domain.drafts import DEFAULT_ZONE, date_problem
 from archive_service.domain.file_issues import return_by_problem, return_problem
-from archive_service.domain.periods import readable_period
+from archive_service.domain.periods import VOLUME, period_title, readable_period
 from archive_service.domain.fields import NAME_MOST, NOTE_MOST
 from archive_service.errors import ArchiveError, DraftRefused, NotFoundError, TooEarly
 from archive_service.services import corrections
 from archive_service.services.signing import copy_facts
 from archive_service.services.audit_trail import record, record_request
+from archive_service.services.procedures import binds_per_year
 from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 from retention import DEFAULT_CASE_INDEX, DEFAULT_YEARS, file_closes_on, retention_end, years_problem
@@ -153,6 +154,10 @@ class RegisterDocument:
                             "документы (если школа работает только с бумагой — параметр paper-only)")
         if uow.register.of_document(document.id) is not None:
             raise ArchiveError(f"документ {document_id} уже внесён в реестр")
+        if document.period_code not in (VOLUME, "year") and binds_per_year(uow, document.academic_year):
+            raise ArchiveError(f"в {document.academic_year} учебном году журнал переплетается за год: копия "
+                               f"{document.class_name} за {period_title(document.period_code)} — часть тома, "
+                               "в реестр вносится том (archive-service volume make)")
         return document
 
     def _entry(self, document: DocumentRecord, rule: Rule, number: int) -> RegisterEntry:
@@ -205,6 +210,8 @@ class RegisterRow:
     """The file's extreme dates (крайние даты), ГГГГ-ММ-ДД: the first and last day of the period its
     documents cover (a summary sheet's: the school year's); "" if unknown."""
     last_date: str = ""
+    parts: tuple[str, ...] = ()
+    """A year's volume (дело): the period copies bound in it, «I четверть: документ …, 5 л.»."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -218,13 +225,13 @@ class DueRow(RegisterRow):
 
 
 def entry_row(entry: RegisterEntry, document: DocumentRecord, replaced: corrections.Replacement | None = None, *,
-              bounds: tuple[dt.date, dt.date] | None = None) -> RegisterRow:
+              bounds: tuple[dt.date, dt.date] | None = None, parts: tuple[str, ...] = ()) -> RegisterRow:
     first, last = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else ("", "")
     return RegisterRow(entry.year, entry.number, document.document_id, entry.case_index, entry.title,
                        readable_period(entry.period), entry.sheets, entry.handed_over_by, entry.accepted_by,
                        entry.registered_on.isoformat(), entry.room, entry.cabinet, entry.folder,
                        entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None,
-                       document.kind, document.class_name, first, last)
+                       document.kind, document.class_name, first, last, parts)
 
 
 def described_rows(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
@@ -233,8 +240,11 @@ def described_rows(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow
     rows = uow.register.listing(year)
     replaced = corrections.replacements_of(uow, [entry.document_id for entry, _ in rows])
     bounds = uow.register.period_bounds([document.id for _, document in rows])
-    return [entry_row(entry, document, replaced.get(entry.document_id), bounds=bounds.get(document.id))
-            for entry, document in rows]
+    from archive_service.services.volumes import parts_of  # volumes build on this module's rules
+
+    parts = parts_of(uow, [document for _, document in rows])
+    return [entry_row(entry, document, replaced.get(entry.document_id), bounds=bounds.get(document.id),
+                      parts=parts.get(document.id, ())) for entry, document in rows]
 
 
 def list_register(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:

@@ -34,7 +34,20 @@ def _helpers() -> dict:
 def index():
     a = archive()
     return render_template("admin/procedures.html", choices=procedures.year_choices(a.uow(), school_now().date()),
-                           procedures=procedures.available(a.uow()))
+                           procedures=procedures.available(a.uow()), bindings=procedures.BINDINGS)
+
+
+@bp.post("/binding")
+@allow("manage_procedures")
+def binding():
+    a, year, choice = archive(), request.form.get("year", ""), request.form.get("binding", "")
+    if year not in {c.academic_year for c in procedures.year_choices(a.uow(), school_now().date())} or \
+            choice not in ("period", "year"):
+        flash("Переплёт не изменён: выберите учебный год и способ переплёта из списка.", "error")
+        return redirect(url_for("procedures.index"))
+    procedures.set_binding(a.uow(), year, choice == "year", actor=current_actor(), now=a.now())
+    flash(f"{year} учебный год: {procedures.BINDINGS[choice == 'year']}.", "ok")
+    return redirect(url_for("procedures.index"))
 
 
 @bp.post("/choose")

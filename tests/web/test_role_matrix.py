@@ -29,7 +29,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.api_tokens": {"admin"}, "admin.create_token": {"admin"}, "admin.revoke_token": {"admin"},
     "admin.media": {"admin"},
     # the school's procedure per school year, its copies and their editing: the administrator
-    **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "copy", "edit", "change", "step", "save_step")},
+    **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "binding", "copy", "edit", "change",
+                                                      "step", "save_step")},
     # the journal systems the archive pulls from: the administrator configures them, the deputy head
     # (who closes the periods) follows the pulls and may start one; both may check a connection
     "sources.index": {"admin", "deputy"}, "sources.test": {"admin", "deputy"}, "sources.add": {"admin"},

@@ -56,6 +56,7 @@ from archive_service.adapters.orm.work import (
     ProcedureEventDate,
     ReminderRecord,
     SchoolProcedure,
+    YearBinding,
 )
 
 __all__ = [
@@ -67,5 +68,5 @@ __all__ = [
     "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
     "UserAccount", "WebSession", "ApiToken", "AuditEvent",
     "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate", "ReminderRecord",
-    "TemporaryJournal",
+    "TemporaryJournal", "YearBinding",
 ]

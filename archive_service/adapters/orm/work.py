@@ -60,6 +60,18 @@ class ProcedureChoice(Base):
     chosen_by: Mapped[str] = mapped_column(String(200))
 
 
+class YearBinding(Base):
+    """How a school binds its paper copies in a school year: each period's copy as its own file (no
+    row: the default), or the year's volume of each class as one file (002 § 5.3, 003 прил. 2 § 3.4)."""
+
+    __tablename__ = "year_binding"
+
+    academic_year: Mapped[str] = mapped_column(String(9), primary_key=True)
+    per_year: Mapped[bool] = mapped_column()
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[str] = mapped_column(String(200))
+
+
 class SchoolProcedure(Base):
     """A school's edited copy of a ready procedure: its steps as `domain.procedures.as_dict` data."""
 
