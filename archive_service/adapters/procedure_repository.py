@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive_service.adapters.orm import (
+    ArchivalOriginal,
     ProcedureChoice,
     ProcedureEventDate,
     ReminderRecord,
@@ -40,7 +41,11 @@ class ProcedureRepository:
         rows = self.session.scalars(select(ProcedureEventDate).where(ProcedureEventDate.academic_year == academic_year))
         return {r.event: r for r in rows}
 
-    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate) -> None:
+    def original(self, academic_year: str) -> ArchivalOriginal | None:
+        """The school year's archival original setting (None: never set — paper)."""
+        return self.session.get(ArchivalOriginal, academic_year)
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | ArchivalOriginal) -> None:
         self.session.add(row)
         self.session.flush()
 

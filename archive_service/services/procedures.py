@@ -9,15 +9,17 @@ overview take the year's procedure from `chosen` and its dates from `dates_of`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from archive_service.adapters.orm import ProcedureChoice, ProcedureEventDate, SchoolProcedure
 from archive_service.domain.actor import Actor
+from archive_service.domain.paperless import without_paper
 from archive_service.domain.procedure_edits import Edited
 from archive_service.domain.procedures import Dates, Procedure, ProcedureError, as_dict, check, from_dict
 from archive_service.domain.ready_procedures import DEFAULT_KEY, READY
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services import originals
 from archive_service.services.unit_of_work import UnitOfWork
 
 EVENT_DATES = {"gia_results": "дата получения результатов ГИА"}
@@ -48,11 +50,14 @@ def procedure_of(uow: UnitOfWork, key: str) -> Procedure:
 
 
 def chosen(uow: UnitOfWork, academic_year: str) -> Choice:
-    """The procedure the school follows in the school year (the default one when nobody chose)."""
+    """The procedure the school follows in the school year (the default one when nobody chose);
+    without its paper steps when the year's archival original is electronic (`originals`)."""
     row = uow.procedures.choice(academic_year)
-    if row is None:
-        return Choice(academic_year, READY[DEFAULT_KEY], None, "")
-    return Choice(academic_year, procedure_of(uow, row.procedure_key), row.chosen_at, row.chosen_by)
+    choice = Choice(academic_year, READY[DEFAULT_KEY], None, "") if row is None else \
+        Choice(academic_year, procedure_of(uow, row.procedure_key), row.chosen_at, row.chosen_by)
+    if originals.electronic(uow, academic_year):
+        return replace(choice, procedure=without_paper(choice.procedure))
+    return choice
 
 
 def dates_of(uow: UnitOfWork, academic_year: str, period_end: dt.date) -> Dates:
