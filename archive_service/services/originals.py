@@ -21,6 +21,9 @@ from archive_service.services.unit_of_work import UnitOfWork
 
 ELECTRONIC = "электронный документ"
 """Where a paperless school's original is, instead of a shelf (the register's «место хранения»)."""
+TITLES = {"class_journal": "Электронный оригинал классного журнала",
+          "summary_sheet": "Сводная ведомость итоговых отметок (электронный оригинал)"}
+"""A register entry's heading for an electronic original (`register.TITLES` names the paper copies)."""
 WORDS = {True: "электронный оригинал", False: "бумажный оригинал"}
 """The setting in words, as the pages and the audit log say it."""
 

@@ -177,6 +177,7 @@ class RegisterDocument:
         if self.electronic:  # the signed file itself is the original: no shelf; the director handed it over
             signature = self.uow.documents.signature_of(document.id)
             entry.medium, entry.room, entry.cabinet, entry.folder = "electronic", "", "", ""
+            entry.title = f"{originals.TITLES[document.kind]}, {document.class_name} класс"
             entry.handed_over_by = self.handed_over_by or (signature.signed_by if signature else "")
             entry.accepted_by = self.accepted_by or self.actor.person
         return entry
