@@ -29,6 +29,7 @@ from archive_service.services.signing import sign_documents
 from builders import as_bytes, snapshot
 from conftest import NOW
 from pdf_reading import pdf_text
+from web_support import csrf_token
 from signing import create_demo_pki, load_pkcs12
 
 YEAR = "2026/2027"
@@ -199,3 +200,46 @@ def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def test_the_secretary_sets_nothing_the_admin_sets_the_original_and_the_pages_offer_the_print(archive, login_as):
+    doc = _journal(archive)
+    _sign(archive)
+    admin, secretary = login_as("admin"), login_as("secretary")
+    assert admin.get("/admin/procedures").status_code == 200
+    page = secretary.get(f"/inspect/documents/{doc}")
+    assert "Распечатать копию электронного документа" not in page.get_data(as_text=True)
+    assert secretary.get(f"/documents/{doc}/electronic-copy.pdf").status_code == 422  # kept on paper
+    answer = admin.post("/admin/procedures/original", data={"year": YEAR, "original": "electronic",
+                                                             "csrf_token": csrf_token(admin, "/admin/procedures")})
+    assert answer.status_code == 302
+    assert "электронный оригинал" in admin.get("/admin/procedures").get_data(as_text=True)
+    page = secretary.get(f"/inspect/documents/{doc}").get_data(as_text=True)
+    assert "Распечатать копию электронного документа" in page
+    register_page = secretary.get("/register").get_data(as_text=True)
+    assert "Внести электронный оригинал в реестр" in register_page
+    sent = secretary.post("/register", data={"electronic": "1", "document_id": doc, "on": "2027-01-15",
+                                                       "csrf_token": csrf_token(secretary, "/register")})
+    assert sent.status_code == 302
+    shown = secretary.get("/register").get_data(as_text=True)
+    assert "электронный документ: хранилище архива" in shown and "копия электронного документа (PDF)" in shown
+    response = login_as("director").get(f"/documents/{doc}/electronic-copy.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "КОПИЯ ЭЛЕКТРОННОГО ДОКУМЕНТА" in pdf_text(response.data)
+    with archive.uow() as uow:
+        printed = [(e.actor, e.origin[:4]) for e in uow.audit.entries() if e.action == "document.copy_printed"]
+    assert printed == [("Смирнов Виктор Васильевич", "web ")]
+
+
+def test_the_command_line_prints_the_copy_as_the_named_secretary(paperless, runner, tmp_path):
+    archive, signed, _ = paperless
+    out = tmp_path / "copy.pdf"
+    result = runner.invoke(args=["--as", "secretary", "documents", "electronic-copy", signed, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Копия электронного документа" in result.output and "КОПИЯ ЭЛЕКТРОННОГО ДОКУМЕНТА" in pdf_text(
+        out.read_bytes())
+    refused = runner.invoke(args=["--as", "deputy", "documents", "electronic-copy", signed, "--out", str(out)])
+    assert refused.exit_code != 0
+    with archive.uow() as uow:
+        assert [e.actor for e in uow.audit.entries() if e.action == "document.copy_printed"] == [
+            "Петрова Анна Сергеевна"]

@@ -29,7 +29,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.api_tokens": {"admin"}, "admin.create_token": {"admin"}, "admin.revoke_token": {"admin"},
     "admin.media": {"admin"},
     # the school's procedure per school year, its copies and their editing: the administrator
-    **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "copy", "edit", "change", "step", "save_step")},
+    **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "copy", "edit", "change", "step", "save_step",
+                                                                     "set_original")},
     # the journal systems the archive pulls from: the administrator configures them, the deputy head
     # (who closes the periods) follows the pulls and may start one; both may check a connection
     "sources.index": {"admin", "deputy"}, "sources.test": {"admin", "deputy"}, "sources.add": {"admin"},
@@ -62,6 +63,8 @@ MATRIX: dict[str, frozenset[str]] = {
     **{f"secretary.{name}": {"secretary", "director"} for name in ("register_print_start", "register_printout",
                                                                    "register_printout_file")},
     "secretary.register_file": {"secretary", "director"},
+    # a print of a paperless school's electronic original: the secretary who hands copies out, and the director
+    "secretary.electronic_copy": {"secretary", "director"},
     **{f"secretary.{name}": {"secretary"} for name in (
         "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",
