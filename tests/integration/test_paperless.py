@@ -105,6 +105,9 @@ def test_a_signed_electronic_original_is_registered_with_no_shelf_and_the_usual_
     assert (row.handed_over_by, row.accepted_by) == (DIRECTOR, CLERK.person)  # the signer hands over, she accepts
     assert row.retention_end == "2033-01-01"  # 5 years from 1 January after the year's file closes, as on paper
     assert row.title == "Электронный оригинал классного журнала, 5А класс"
+    assert register.retention_due(archive.uow(), dt.date(2032, 12, 31)) == []
+    (due,) = register.retention_due(archive.uow(), dt.date(2033, 1, 1))  # the disposal act lists it then
+    assert (due.document_id, due.medium) == (signed, "electronic")
     board = period_steps.period_board(archive.uow(), YEAR, "Q2", NOW.date())
     cells = {c.step.code: c for c in next(r for r in board.classes if r.class_name == "5А").cells}
     assert cells["e_registered"].state == "done" and cells["director_e_signed"].state == "done"
@@ -219,7 +222,7 @@ def test_the_secretary_sets_nothing_the_admin_sets_the_original_and_the_pages_of
     register_page = secretary.get("/register").get_data(as_text=True)
     assert "Внести электронный оригинал в реестр" in register_page
     sent = secretary.post("/register", data={"electronic": "1", "document_id": doc, "on": "2027-01-15",
-                                                       "csrf_token": csrf_token(secretary, "/register")})
+                                             "csrf_token": csrf_token(secretary, "/register")})
     assert sent.status_code == 302
     shown = secretary.get("/register").get_data(as_text=True)
     assert "электронный документ: хранилище архива" in shown and "копия электронного документа (PDF)" in shown
