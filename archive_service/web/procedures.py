@@ -161,7 +161,8 @@ def save_step(key: str, code: str):
         return edits.edit_step(procedure, code, title=form.get("title", ""), hint=form.get("hint", ""),
                                performer=form.get("performer", ""), role=form.get("role", ""), deadline=deadline,
                                scope=form.get("scope", ""), grades=edits.parse_grades(form.get("grades", "")),
-                               after=form.get("after", ""))
+                               after=form.get("after", ""),
+                               paper=bool(form.get("paper")) if form.get("paper_shown") else None)
 
     if _apply(key, change):
         return redirect(url_for("procedures.edit", key=key))

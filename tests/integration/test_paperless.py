@@ -246,3 +246,22 @@ def test_the_command_line_prints_the_copy_as_the_named_secretary(paperless, runn
     with archive.uow() as uow:
         assert [e.actor for e in uow.audit.entries() if e.action == "document.copy_printed"] == [
             "Петрова Анна Сергеевна"]
+
+
+def test_a_signed_summary_sheet_kept_electronically_is_kept_25_years(archive):
+    from certificate_support import year_snapshot
+
+    year = "2025/2026"
+    originals.set_original(archive.uow(), year, True, actor=ADMIN, now=NOW)
+    stored = ingest_snapshot(archive.uow(), as_bytes(year_snapshot("5А", 5, year)), actor=Actor("test", "deputy"),
+                             now=NOW)
+    sheet = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
+                                      "summary_sheet", archive.render_options, actor=Actor("deputy", "deputy"),
+                                      now=NOW).document_id
+    create_demo_pki(archive.demo_pki.directory, owner=DIRECTOR, organisation="МБОУ СОШ № 21", password=b"pin",
+                    now=dt.datetime.now(dt.timezone.utc))
+    sign_documents(archive.uow(), archive.store, archive.pades_signer(load_pkcs12(archive.demo_pki.signer_p12, b"pin")),
+                   year, ["year"], actor=Actor(DIRECTOR, "director"), now=archive.now)
+    row = _register(archive, sheet)
+    assert (row.medium, row.title) == ("electronic", "Сводная ведомость итоговых отметок (электронный оригинал), 5А класс")
+    assert row.retention_end == "2052-01-01"  # 2025/2026 closes 31.08.2026: 25 years from 1 January 2027
