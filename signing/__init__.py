@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from signing.pkcs11 import pkcs11_key
     from signing.qualified import QualifiedProfile, qualification_problems, read_profile
     from signing.renewal import add_document_timestamp, newest_timestamp_expiry
+    from signing.signer import SignerCertificate, signer_certificate
     from signing.trusted_list import TrustedList, TrustedListError, load_trusted_list
     from signing.verify import VerificationReport, verify_pdf
 
@@ -29,6 +30,7 @@ _HOMES = {
     "signing.pkcs11": ("pkcs11_key",),
     "signing.qualified": ("QualifiedProfile", "qualification_problems", "read_profile"),
     "signing.renewal": ("add_document_timestamp", "newest_timestamp_expiry"),
+    "signing.signer": ("SignerCertificate", "signer_certificate"),
     "signing.trusted_list": ("TrustedList", "TrustedListError", "load_trusted_list"),
     "signing.verify": ("VerificationReport", "verify_pdf"),
 }
@@ -55,6 +57,7 @@ __all__ = [
     "PadesSigner",
     "PinRejectedError",
     "QualifiedProfile",
+    "SignerCertificate",
     "SigningError",
     "Trust",
     "TrustedList",
@@ -73,5 +76,6 @@ __all__ = [
     "pkcs11_key",
     "qualification_problems",
     "read_profile",
+    "signer_certificate",
     "verify_pdf",
 ]

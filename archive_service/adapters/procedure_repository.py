@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive_service.adapters.orm import (
+    ArchivalOriginal,
     ProcedureChoice,
     ProcedureEventDate,
     ReminderRecord,
@@ -44,7 +45,11 @@ class ProcedureRepository:
     def binding(self, academic_year: str) -> YearBinding | None:
         return self.session.get(YearBinding, academic_year)
 
-    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding) -> None:
+    def original(self, academic_year: str) -> ArchivalOriginal | None:
+        """The school year's archival original setting (None: never set — paper)."""
+        return self.session.get(ArchivalOriginal, academic_year)
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding | ArchivalOriginal) -> None:
         self.session.add(row)
         self.session.flush()
 

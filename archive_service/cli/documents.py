@@ -112,3 +112,25 @@ def documents_preview(document_id: str, page: int, dpi: int, out: Path) -> None:
     except (ArchiveError, PreviewError, StorageError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Страница {page} документа {document_id}: {out}")
+
+
+@documents_cli.command("electronic-copy")
+@click.argument("document_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Файл PDF.")
+def documents_electronic_copy(document_id: str, out: Path) -> None:
+    """Распечатка электронного оригинала (школа без бумажного дубликата): на каждой странице отметка
+    «Копия электронного документа» со сведениями о подписи директора и QR-код проверки листа.
+    Распечатка записывается в журнал аудита."""
+    from archive_service.services import electronic_copies
+
+    archive = current_archive()
+    try:
+        made = electronic_copies.print_copy(archive.uow(), archive.store, archive.settings.templates_dir, document_id,
+                                            public_url=archive.settings.public_url,
+                                            actor=terminal("print_electronic_copy"), now=archive.now(),
+                                            zone=archive.zone)
+    except (ArchiveError, StorageError) as err:
+        raise click.ClickException(str(err)) from None
+    out.write_bytes(made.pdf)
+    click.echo(f"Копия электронного документа {document_id} ({made.card.title}, {made.card.period_line}): "
+               f"{made.card.pages} стр., {out}")

@@ -168,14 +168,16 @@ def retention_hold(number: str, reason: str | None, on: str | None) -> None:
 
 
 def _printout(what: str, year: int | None, out: Path) -> int:
+    from archive_service.services import register_printout
     from archive_service.services.register_printout import format_problem
 
     archive, fmt = current_archive(), out.suffix.lower().lstrip(".")
     if problem := format_problem(fmt):  # the command's own mistake is said before anyone is asked for
         raise click.BadParameter(problem, param_hint="--out")
     try:
-        data, count = register.printout(archive.uow(), archive.settings.templates_dir, what, fmt, year=year,
-                                        actor=terminal("read_register"), now=archive.now(), zone=archive.zone)
+        data, count = register_printout.printout(archive.uow(), archive.settings.templates_dir, what, fmt,
+                                                 year=year, actor=terminal("read_register"), now=archive.now(),
+                                                 zone=archive.zone)
     except ArchiveError as err:
         raise click.BadParameter(str(err), param_hint="--out") from None
     out.write_bytes(data)

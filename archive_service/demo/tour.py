@@ -32,7 +32,7 @@ from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.key_specs import ExternalKey, KeySpec, Pkcs12File
 from archive_service.services import (accounts, archive_keys, backup, certificates, documents, journal_control,
-                                      operators, register, snapshots, tokens, volumes)
+                                      operators, register, register_printout, snapshots, tokens, volumes)
 from archive_service.services.documents import export_documents
 from archive_service.services.backup_command import CreateBackup
 from archive_service.services.period_close import ClosePeriod, ingest_paths
@@ -277,10 +277,10 @@ def _register(archive: Archive, exported: Path, secretary: Actor, say: Say) -> N
                 on=archive.clock.today(), paper_only=False, actor=secretary, now=archive.now(),
                 zone=archive.settings.timezone)
     printed, inventory = exported / "реестр.pdf", exported / "опись_дел.pdf"
-    data, count = register.printout(archive.uow(), templates, "register", "pdf", year=None, actor=secretary,
+    data, count = register_printout.printout(archive.uow(), templates, "register", "pdf", year=None, actor=secretary,
                                     now=archive.now())
     printed.write_bytes(data)
-    inventory.write_bytes(register.printout(archive.uow(), templates, "inventory", "pdf", year=None,
+    inventory.write_bytes(register_printout.printout(archive.uow(), templates, "inventory", "pdf", year=None,
                                             actor=secretary, now=archive.now())[0])
     say(f"   записей в реестре: {count}; печатная форма: {printed}; опись дел: {inventory}")
     student, born = certificates.a_student_of_the_oldest_class(archive.uow(), DEMO_YEAR)

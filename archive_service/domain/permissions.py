@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "keep_register": frozenset({"secretary"}),
     "compose_disposal": frozenset({"secretary"}),
     "issue_certificates": frozenset({"secretary"}),
+    # a print of a paperless school's electronic original («Копия электронного документа»): the
+    # secretary who hands out copies, and the director
+    "print_electronic_copy": frozenset({"secretary", "director"}),
     # the read-only search and document pages: inspectors and the staff who answer them
     "search_archive": STAFF,
 }

@@ -89,8 +89,10 @@ def move_step(procedure: Procedure, code: str, offset: int) -> Edited:
 
 
 def edit_step(procedure: Procedure, code: str, *, title: str, hint: str, performer: str, role: str,
-              deadline: Deadline | None, scope: str, grades: tuple[int, ...], after: str) -> Edited:
-    """The step with every field the form changed (each change said in `what`, joined by «; »)."""
+              deadline: Deadline | None, scope: str, grades: tuple[int, ...], after: str,
+              paper: bool | None = None) -> Edited:
+    """The step with every field the form changed (each change said in `what`, joined by «; »);
+    `paper` None: the form did not show the paper mark."""
     current = procedure.step(code)
     edits: list[tuple[bool, Callable[[Procedure], tuple[Procedure, str]]]] = [
         (title.strip() != current.title, lambda p: rename_step(p, code, title)),
@@ -100,6 +102,7 @@ def edit_step(procedure: Procedure, code: str, *, title: str, hint: str, perform
         ((scope, grades) != (current.scope, current.grades), lambda p: set_scope(p, code, scope, grades)),
         (after != current.after, lambda p: set_after(p, code, after)),
         (deadline != current.deadline, lambda p: set_deadline(p, code, deadline)),
+        (paper is not None and paper != current.paper, lambda p: set_paper(p, code, bool(paper))),
     ]
     whats = []
     for changed, edit in edits:
@@ -107,6 +110,13 @@ def edit_step(procedure: Procedure, code: str, *, title: str, hint: str, perform
             procedure, what = edit(procedure)
             whats.append(what)
     return Edited(procedure, "; ".join(whats))
+
+
+def set_paper(procedure: Procedure, code: str, paper: bool) -> Edited:
+    """Mark the step as needed only for the paper copy (a paperless school's board leaves it out)."""
+    step = procedure.step(code)
+    words = "нужен только для бумажной копии" if paper else "нужен и при электронном оригинале"
+    return Edited(_with(procedure, code, paper=paper), f"шаг «{step.title}» {words}")
 
 
 def rename_step(procedure: Procedure, code: str, title: str) -> Edited:

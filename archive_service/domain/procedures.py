@@ -124,6 +124,9 @@ class Step:
     """Only classes of these grades (empty: every class)."""
     source: str = ""
     """The regulation's section the step comes from («§ 4, 2-й день»)."""
+    paper: bool = False
+    """Only the paper copy needs it (printing, stitching, certifying paper, handing paper to the
+    register): a paperless school's board leaves it out (`domain.paperless`)."""
 
     def applies(self, period_code: str, grade: int) -> bool:
         return (self.scope == "period" or is_year_end(period_code)) and (not self.grades or grade in self.grades)

@@ -73,7 +73,7 @@ VOLUME_MADE = Step("volume_made", "Том за год изготовлен", "de
 BIND_YEAR = Step("volume_bound", "Переплести журнал за год", "deputy", Deadline("year_end"),
                  "Том класса напечатан, листы пронумерованы и прошиты с титульным листом; директор подписал "
                  "заверительную надпись, печать", fact="volume", fact_settles=False, after="volume_made",
-                 scope="year_end", source="002 § 5.3; 003 прил. 2 § 3.4")
+                 scope="year_end", source="002 § 5.3; 003 прил. 2 § 3.4", paper=True)
 """The year-end steps of a school that binds the year's volume (`YearBinding.per_year`)."""
 
 

@@ -56,7 +56,8 @@ def describe(entry: RegisterEntry, document: DocumentRecord, rule: Rule,
             "period": entry.period, "academic_year": document.academic_year, "sheets": entry.sheets,
             "retention_end": entry.retention_end.isoformat(), "years": rule.years, "basis": rule.basis,
             "document_id": document.document_id, "kind": document.kind,
-            "place": f"{entry.room}, {entry.cabinet}, {entry.folder}"}
+            "place": "электронный документ" if entry.medium == "electronic" else
+            f"{entry.room}, {entry.cabinet}, {entry.folder}"}
 
 
 Pairs = dict[str, tuple[RegisterEntry, DocumentRecord]]

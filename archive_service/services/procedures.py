@@ -14,11 +14,13 @@ from typing import Callable
 
 from archive_service.adapters.orm import ProcedureChoice, ProcedureEventDate, SchoolProcedure, YearBinding
 from archive_service.domain.actor import Actor
+from archive_service.domain.paperless import without_paper
 from archive_service.domain.procedure_edits import Edited
 from archive_service.domain.procedures import Dates, Procedure, ProcedureError, as_dict, check, from_dict
 from archive_service.domain.ready_procedures import DEFAULT_KEY, READY
 from archive_service.domain.volumes import with_volume_steps
 from archive_service.errors import ArchiveError, NotFoundError
+from archive_service.services import originals
 from archive_service.services.unit_of_work import UnitOfWork
 
 EVENT_DATES = {"gia_results": "дата получения результатов ГИА"}
@@ -54,11 +56,14 @@ def procedure_of(uow: UnitOfWork, key: str) -> Procedure:
 
 def chosen(uow: UnitOfWork, academic_year: str) -> Choice:
     """The procedure the school follows in the school year (the default one when nobody chose), with
-    the steps of the year's volume when the year is bound per year (`set_binding`)."""
+    the steps of the year's volume when the year is bound per year (`set_binding`), without its paper
+    steps when the year's archival original is electronic (`originals`)."""
     row = uow.procedures.choice(academic_year)
     per_year = binds_per_year(uow, academic_year)
     procedure = READY[DEFAULT_KEY] if row is None else procedure_of(uow, row.procedure_key)
     procedure = with_volume_steps(procedure) if per_year else procedure
+    if originals.electronic(uow, academic_year):
+        procedure = without_paper(procedure)
     if row is None:
         return Choice(academic_year, procedure, None, "", per_year)
     return Choice(academic_year, procedure, row.chosen_at, row.chosen_by, per_year)

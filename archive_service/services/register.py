@@ -18,7 +18,7 @@ from archive_service.domain.file_issues import return_by_problem, return_problem
 from archive_service.domain.periods import VOLUME, period_title, readable_period
 from archive_service.domain.fields import NAME_MOST, NOTE_MOST
 from archive_service.errors import ArchiveError, DraftRefused, NotFoundError, TooEarly
-from archive_service.services import corrections
+from archive_service.services import corrections, originals
 from archive_service.services.signing import copy_facts
 from archive_service.services.audit_trail import record, record_request
 from archive_service.services.procedures import binds_per_year
@@ -107,14 +107,18 @@ class RegisterDocument:
 
     def __init__(self, uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
                  placement: Placement, on: dt.date, paper_only: bool, actor: Actor, now: dt.datetime,
-                 zone: str = DEFAULT_ZONE):
+                 zone: str = DEFAULT_ZONE, electronic_only: bool = False):
         self.uow, self.document_id, self.on, self.paper_only = uow, document_id, on, paper_only
+        self.electronic_only = electronic_only
+        """The caller registers an electronic original (no shelf): refused in a year kept on paper."""
         self.handed_over_by = checked(handed_over_by, "Кто сдал (ФИО)", most=NAME_MOST, required=False)
         self.accepted_by = checked(accepted_by, "Кто принял (ФИО)", most=NAME_MOST, required=False)
         self.placement = Placement(checked(placement.room, "Помещение", most=PLACE_MOST, required=False),
                                    checked(placement.cabinet, "Шкаф", most=PLACE_MOST, required=False),
                                    checked(placement.folder, "Папка", most=PLACE_MOST, required=False))
         self.actor, self.now, self.zone = actor, now, zone
+        self.electronic = False
+        """The year's archival original is electronic (`originals`): known once checked."""
 
     def validate(self) -> None:
         with self.uow:
@@ -134,7 +138,8 @@ class RegisterDocument:
                            object_id=self.document_id, register=f"{entry.number}/{entry.year}")
             uow.commit()
             bounds = uow.register.period_bounds([document.id]).get(document.id)
-            return entry_row(entry, document, bounds=bounds)
+            storage = originals.electronic_storage(uow, document) if self.electronic else ""
+            return entry_row(entry, document, bounds=bounds, storage=storage)
 
     def _checked(self) -> DocumentRecord:
         """The document, if it may be registered (inside the caller's transaction)."""
@@ -149,7 +154,13 @@ class RegisterDocument:
         problem = date_problem("register", copy_facts(uow, document), self.now, on=self.on, zone=self.zone)
         if problem:
             raise (DraftRefused if document.draft else TooEarly)(problem)
-        if not self.paper_only and uow.documents.signature_of(document.id) is None:
+        self.electronic = originals.electronic(uow, document.academic_year)
+        if self.electronic_only and not self.electronic:
+            raise ArchiveError(f"в {document.academic_year} учебном году архивный оригинал — бумажная копия: "
+                               "укажите, где она хранится (помещение, шкаф, папка)")
+        if self.electronic:
+            _refuse_unsigned_original(uow, document, self.paper_only)
+        elif not self.paper_only and uow.documents.signature_of(document.id) is None:
             raise NotSigned(f"документ {document_id} ещё не подписан директором; в реестр вносятся подписанные "
                             "документы (если школа работает только с бумагой — параметр paper-only)")
         if uow.register.of_document(document.id) is not None:
@@ -161,13 +172,30 @@ class RegisterDocument:
         return document
 
     def _entry(self, document: DocumentRecord, rule: Rule, number: int) -> RegisterEntry:
-        return RegisterEntry(
+        entry = RegisterEntry(
             year=self.on.year, number=number, document_id=document.id, case_index=rule.case_index,
             title=f"{TITLES[document.kind]}, {document.class_name} класс",
             period=f"{document.academic_year}, {document.period_code}", sheets=document.sheets,
             handed_over_by=self.handed_over_by, accepted_by=self.accepted_by, registered_on=self.on,
             room=self.placement.room, cabinet=self.placement.cabinet, folder=self.placement.folder,
             retention_end=retention_end(file_closes_on(document.academic_year), rule.years), status="in_archive")
+        if self.electronic:  # the signed file itself is the original: no shelf; the director handed it over
+            signature = self.uow.documents.signature_of(document.id)
+            entry.medium, entry.room, entry.cabinet, entry.folder = "electronic", "", "", ""
+            entry.title = f"{originals.TITLES[document.kind]}, {document.class_name} класс"
+            entry.handed_over_by = self.handed_over_by or (signature.signed_by if signature else "")
+            entry.accepted_by = self.accepted_by or self.actor.person
+        return entry
+
+
+def _refuse_unsigned_original(uow: UnitOfWork, document: DocumentRecord, paper_only: bool) -> None:
+    """A paperless school's original is the signed electronic copy: registered once the director signed it."""
+    if paper_only:
+        raise ArchiveError(f"в {document.academic_year} учебном году архивный оригинал — электронный: в реестр "
+                           "вносится документ, подписанный директором, бумажная копия не регистрируется")
+    if uow.documents.signature_of(document.id) is None:
+        raise NotSigned(f"документ {document.document_id} ещё не подписан директором: электронный оригинал "
+                        "вносится в реестр после подписи директора")
 
 
 def register_document(uow: UnitOfWork, document_id: str, *, handed_over_by: str, accepted_by: str,
@@ -212,6 +240,10 @@ class RegisterRow:
     last_date: str = ""
     parts: tuple[str, ...] = ()
     """A year's volume (дело): the period copies bound in it, «I четверть: документ …, 5 л.»."""
+    medium: str = "paper"
+    """paper: a shelf (room, cabinet, folder); electronic: the signed electronic original"""
+    place: str = ""
+    """Where the file is kept, in words: the shelf, or «электронный документ» and its storage"""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -225,13 +257,17 @@ class DueRow(RegisterRow):
 
 
 def entry_row(entry: RegisterEntry, document: DocumentRecord, replaced: corrections.Replacement | None = None, *,
-              bounds: tuple[dt.date, dt.date] | None = None, parts: tuple[str, ...] = ()) -> RegisterRow:
+              bounds: tuple[dt.date, dt.date] | None = None, parts: tuple[str, ...] = (),
+              storage: str = "") -> RegisterRow:
     first, last = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else ("", "")
+    medium = entry.medium or "paper"
+    place = storage or originals.ELECTRONIC if medium == "electronic" else \
+        ", ".join(v for v in (entry.room, entry.cabinet, entry.folder) if v)
     return RegisterRow(entry.year, entry.number, document.document_id, entry.case_index, entry.title,
                        readable_period(entry.period), entry.sheets, entry.handed_over_by, entry.accepted_by,
                        entry.registered_on.isoformat(), entry.room, entry.cabinet, entry.folder,
                        entry.retention_end.isoformat(), entry.status, replaced.as_dict() if replaced else None,
-                       document.kind, document.class_name, first, last, parts)
+                       document.kind, document.class_name, first, last, parts, medium, place)
 
 
 def described_rows(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
@@ -244,7 +280,9 @@ def described_rows(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow
 
     parts = parts_of(uow, [document for _, document in rows])
     return [entry_row(entry, document, replaced.get(entry.document_id), bounds=bounds.get(document.id),
-                      parts=parts.get(document.id, ())) for entry, document in rows]
+                      parts=parts.get(document.id, ()),
+                      storage=originals.electronic_storage(uow, document) if entry.medium == "electronic" else "")
+            for entry, document in rows]
 
 
 def list_register(uow: UnitOfWork, year: int | None = None) -> list[RegisterRow]:
@@ -360,10 +398,3 @@ def holds(uow: UnitOfWork) -> dict[tuple[int, int], str]:
         return {(entry.year, entry.number): active[entry.id]
                 for entry in (uow.register.by_id(entry_id) for entry_id in active) if entry is not None}
 
-
-def printout(uow: UnitOfWork, templates_dir, what: str, fmt: str, *, year: int | None, actor: Actor,
-             now: dt.datetime, zone: dt.tzinfo | None = None) -> tuple[bytes, int]:
-    """The register or the inventory of files as PDF, CSV or XLSX (see `register_printout.printout`)."""
-    from archive_service.services import register_printout
-
-    return register_printout.printout(uow, templates_dir, what, fmt, year=year, actor=actor, now=now, zone=zone)

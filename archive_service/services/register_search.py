@@ -38,8 +38,8 @@ def matches(row: Mapping[str, Any], query: str) -> bool:
     if number:
         wanted, year = number[1] or number[3], number[2] or number[4]
         return row["number"] == int(wanted) and (not year or row["year"] == int(year))
-    text = " ".join([row["title"], readable_period(row["period"]), row["case_index"], row["room"], row["cabinet"],
-                     row["folder"]])
+    text = " ".join([row["title"], readable_period(row["period"]), row["case_index"], row.get("place", ""),
+                     row["room"], row["cabinet"], row["folder"]])
     words = normalise_name(re.sub(r"[,«»\"()]", " ", text)).split()
     return all(token == str(row["number"]) or any(w.startswith(token) for w in words)
                for token in normalise_name(query).split())

@@ -170,6 +170,8 @@ def _registrations(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Regist
     out = {}
     for entry in uow.register.of_documents(document_pks).values():
         place = ", ".join(v for v in (entry.room, entry.cabinet, entry.folder) if v)  # as the secretary wrote them
+        if entry.medium == "electronic":  # a paperless school's original: no shelf
+            place = "электронный документ: хранилище архива и резервные копии"
         issued_to = ""
         if entry.status == "issued":
             movement = uow.register.last_movement(entry)

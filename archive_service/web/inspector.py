@@ -21,11 +21,11 @@ from __future__ import annotations
 import io
 import json
 
-from flask import Blueprint, Response, abort, flash, render_template, request, send_file, session, url_for
+from flask import Blueprint, Response, abort, flash, g, render_template, request, send_file, session, url_for
 
-from archive_service.domain.permissions import roles_for
+from archive_service.domain.permissions import may, roles_for
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.services import retrieval
+from archive_service.services import originals, retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
 from archive_service.web.auth import allow, archive, current_actor, menu
@@ -89,9 +89,12 @@ def document(document_id: str):
     except NotFoundError as err:
         return refusal(err, "Документ недоступен")
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), card.pages)
+    copy_allowed = (card.signature is not None and not card.destroyed_by_act
+                    and may(g.user.role, "print_electronic_copy")
+                    and originals.settings_of(a.uow(), [card.academic_year])[card.academic_year].electronic)
     return render_template("inspector/document.html", card=card, page=page,
                            file_missing=not card.destroyed_by_act and not a.store.exists(card.current_sha256),
-                           back=_back())
+                           back=_back(), copy_allowed=copy_allowed)
 
 
 def _back() -> str:

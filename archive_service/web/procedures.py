@@ -16,7 +16,7 @@ from archive_service.domain import procedure_edits as edits
 from archive_service.domain.procedures import EVENTS, FACTS, STEP_ROLES, UNITS, Procedure, ProcedureError
 from archive_service.domain.ready_procedures import READY
 from archive_service.errors import ArchiveError
-from archive_service.services import procedures
+from archive_service.services import originals, procedures
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 
 bp = Blueprint("procedures", __name__, url_prefix="/admin/procedures")
@@ -33,8 +33,10 @@ def _helpers() -> dict:
 @allow("manage_procedures")
 def index():
     a = archive()
-    return render_template("admin/procedures.html", choices=procedures.year_choices(a.uow(), school_now().date()),
-                           procedures=procedures.available(a.uow()), bindings=procedures.BINDINGS)
+    choices = procedures.year_choices(a.uow(), school_now().date())
+    return render_template("admin/procedures.html", choices=choices, procedures=procedures.available(a.uow()),
+                           bindings=procedures.BINDINGS,
+                           originals=originals.settings_of(a.uow(), [c.academic_year for c in choices]))
 
 
 @bp.post("/binding")
@@ -47,6 +49,20 @@ def binding():
         return redirect(url_for("procedures.index"))
     procedures.set_binding(a.uow(), year, choice == "year", actor=current_actor(), now=a.now())
     flash(f"{year} учебный год: {procedures.BINDINGS[choice == 'year']}.", "ok")
+    return redirect(url_for("procedures.index"))
+
+
+@bp.post("/original")
+@allow("manage_procedures")
+def set_original():
+    """The school year's archival original: the signed electronic copy («электронный оригинал») or paper."""
+    a, year = archive(), request.form.get("year", "")
+    if year not in {c.academic_year for c in procedures.year_choices(a.uow(), school_now().date())}:
+        flash("Настройка не изменена: выберите учебный год из списка.", "error")
+        return redirect(url_for("procedures.index"))
+    setting = originals.set_original(a.uow(), year, request.form.get("original") == "electronic",
+                                     actor=current_actor(), now=a.now())
+    flash(f"{year} учебный год: архивный оригинал — {setting.words}.", "ok")
     return redirect(url_for("procedures.index"))
 
 
@@ -159,7 +175,8 @@ def save_step(key: str, code: str):
         return edits.edit_step(procedure, code, title=form.get("title", ""), hint=form.get("hint", ""),
                                performer=form.get("performer", ""), role=form.get("role", ""), deadline=deadline,
                                scope=form.get("scope", ""), grades=edits.parse_grades(form.get("grades", "")),
-                               after=form.get("after", ""))
+                               after=form.get("after", ""),
+                               paper=bool(form.get("paper")) if form.get("paper_shown") else None)
 
     if _apply(key, change):
         return redirect(url_for("procedures.edit", key=key))

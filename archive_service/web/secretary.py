@@ -25,8 +25,8 @@ from archive_service.domain.class_names import class_sort_key
 from archive_service.domain.periods import PERIOD_TITLES, readable_period
 from archive_service.errors import ArchiveError
 from archive_service.domain.fields import QUERY_MOST
-from archive_service.services import (certificate_search, certificates, disposal, documents, file_issues, register,
-                                      register_search)
+from archive_service.services import (certificate_search, certificates, disposal, documents, file_issues, originals,
+                                      register, register_search)
 from archive_service.services.register_search import FILTERS
 from archive_service.web.auth import allow, archive, current_actor, menu, school_now
 from storage import StorageError
@@ -143,7 +143,11 @@ def register_page(entered: dict | None = None, status: int = 200):
         # the form starts from what was typed (after a refusal) or from the last entry's placement
         last = rows[-1] if rows else {}
         defaults = {k: last.get(k, "") for k in ("handed_over_by", "room", "cabinet", "folder")}
-        context |= {"candidates": _to_register(a.uow(), {r["document_id"] for r in rows}),
+        candidates = _to_register(a.uow(), {r["document_id"] for r in rows})
+        paperless = {y for y, o in originals.settings_of(a.uow(), sorted({d["academic_year"] for d in candidates}))
+                     .items() if o.electronic}
+        context |= {"candidates": [d for d in candidates if d["academic_year"] not in paperless],
+                    "electronic_candidates": [d for d in candidates if d["academic_year"] in paperless],
                     "entered": {"accepted_by": g.user.full_name, "on": _today().isoformat(), **defaults,
                                 **(entered or {})}}
     return render_template("secretary/register.html", **context), status
@@ -153,6 +157,8 @@ def register_page(entered: dict | None = None, status: int = 200):
 @allow("keep_register")
 def register_add():
     a = archive()
+    if request.form.get("electronic"):
+        return _register_electronic(a)
     try:
         form = _required("document_id", "handed_over_by", "accepted_by", "room", "cabinet", "folder")
         row = register.RegisterDocument(
@@ -171,6 +177,22 @@ def register_add():
     return redirect(url_for("secretary.register", q=f"{row.number}/{row.year}"))
 
 
+
+
+def _register_electronic(a):
+    """A paperless school's signed electronic original: no shelf; the director who signed hands it over."""
+    try:
+        form = _required("document_id")
+        row = register.RegisterDocument(
+            a.uow(), form["document_id"], handed_over_by="", accepted_by=current_actor().person,
+            placement=register.Placement("", "", ""), on=_date("on", _today()), paper_only=False,
+            actor=current_actor(), now=a.now(), zone=a.settings.timezone, electronic_only=True).run()
+    except FAILURES as err:
+        flash(f"Документ не зарегистрирован: {err}.", "error")
+        return register_page(entered=request.form.to_dict(), status=422)
+    flash(f"Зарегистрирован № {row.number}/{row.year}: {row.title}, {readable_period(row.period)} — "
+          f"{row.place}. Хранить до {_dmy(row.retention_end)}.", "ok")
+    return redirect(url_for("secretary.register", q=f"{row.number}/{row.year}"))
 
 
 # --- retention ------------------------------------------------------------------------------

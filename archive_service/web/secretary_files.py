@@ -8,11 +8,14 @@ The rules — the return-by date, a return dated before its issue, overdue — a
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import io
+
+from flask import flash, redirect, render_template, request, send_file, url_for
 
 from archive_service.domain.file_issues import fmt
 from archive_service.errors import ArchiveError, NotFoundError
-from archive_service.services import file_issues, register
+from archive_service.services import electronic_copies, file_issues, register
+from archive_service.services.documents import export_name
 from archive_service.web.auth import allow, archive, current_actor
 from archive_service.web.secretary import FAILURES, _date, _filters, _required, _today, bp
 
@@ -59,3 +62,21 @@ def register_move(year: int, number: int):
     if request.form.get("back") == "file":
         return redirect(url_for("secretary.register_file", year=year, number=number))
     return redirect(url_for("secretary.register", **_filters(request.form)))
+
+
+@bp.get("/documents/<document_id>/electronic-copy.pdf")
+@allow("print_electronic_copy")
+def electronic_copy(document_id: str):
+    """A print of a paperless school's electronic original, «Копия электронного документа» (audited)."""
+    a = archive()
+    try:
+        made = electronic_copies.print_copy(a.uow(), a.store, a.settings.templates_dir, document_id,
+                                            public_url=a.settings.public_url, actor=current_actor(), now=a.now(),
+                                            zone=a.zone)
+    except ArchiveError as err:
+        status = 404 if isinstance(err, NotFoundError) else 422
+        return render_template("error.html", code=status, title="Копия не изготовлена", message=str(err)), status
+    card = made.card
+    name = export_name({"class": card.class_name, "period": card.period_code, "kind": card.kind})
+    return send_file(io.BytesIO(made.pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{card.academic_year.replace('/', '-')}_копия-электронного-документа_{name}")

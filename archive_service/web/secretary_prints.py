@@ -16,7 +16,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from archive_service.errors import NotFoundError
 from archive_service.services import jobs as job_rows
-from archive_service.services import register
 from archive_service.services import register_printout as printouts
 from archive_service.web import jobs
 from archive_service.web.auth import allow, archive, current_actor
@@ -34,7 +33,7 @@ def register_print(what: str, fmt: str):
     a = archive()
     year = request.args.get("year", type=int)
     try:
-        data, _ = register.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
+        data, _ = printouts.printout(a.uow(), a.settings.templates_dir, what, fmt, year=year, actor=current_actor(),
                                     now=a.now(), zone=a.zone)
     except FAILURES as err:
         flash(f"Файл не подготовлен: {err}", "error")

@@ -57,6 +57,15 @@ The director's electronic signature («Директор подписал эле�
 from the signed document) and the paper signature with the seal («Директор подписал бумажные копии,
 печать», recorded by a person and only after the copies are printed) are different steps wherever a
 procedure has both.
+
+A paperless school (reference 001 § V: «электронный оригинал», set per school year beside the
+procedure) keeps the director-signed electronic copy as the archival original. Its board leaves out
+the steps marked «только бумага» below (printing, stitching, certifying the paper copy, handing it to
+the register); a step that followed one of them follows what that one followed, a deadline counted
+from one takes its deadline. Where the procedure lacks them, the board adds the two steps the
+archive marks itself: «Директор подписал электронной подписью» (with the deadline of the paper
+signature) and «Электронный оригинал внесён в реестр» (with the deadline of the paper register step,
+or on the signature's day). See `archive_service/domain/paperless.py`.
 """
 HEAD = ("| № | Шаг | Отвечает | Кто делает | Срок | Архив знает сам | Где | Источник |\n"
         "|---|---|---|---|---|---|---|---|")
@@ -64,7 +73,8 @@ HEAD = ("| № | Шаг | Отвечает | Кто делает | Срок | А
 
 def where(step: Step) -> str:
     scope = "каждый период" if step.scope == "period" else "последний период года"
-    return scope + (f"; классы {', '.join(map(str, step.grades))}" if step.grades else "")
+    return (scope + (f"; классы {', '.join(map(str, step.grades))}" if step.grades else "")
+            + ("; только бумага" if step.paper else ""))
 
 
 def knows(step: Step) -> str:

@@ -223,3 +223,19 @@ def test_the_state_exam_results_date_makes_the_deadline_appear(archive, login_as
     assert audit(archive, "procedure.event_date") == [
         ("procedure.event_date", DEPUTY, "2026/2027",
          {"event": "дата получения результатов ГИА", "on": "2027-06-25", "before": None})]
+
+
+def test_a_step_of_the_schools_copy_is_marked_paper_only_or_not_and_the_change_is_audited(archive, login_as):
+    admin = login_as("admin")
+    copy_of_ref003(admin)
+    assert the_copy(archive).step("paper_printed").paper and not the_copy(archive).step("files_formed").paper
+    save_step(admin, archive, "paper_printed", paper_shown="1")  # the box left unticked
+    save_step(admin, archive, "files_formed", paper_shown="1", paper="1")
+    save_step(admin, archive, "deputy_checked")  # a form without the box changes nothing of it
+    procedure = the_copy(archive)
+    assert (procedure.step("paper_printed").paper, procedure.step("files_formed").paper) == (False, True)
+    assert not procedure.step("deputy_checked").paper
+    changes = [e[3]["change"] for e in audit(archive) if e[0] == "procedure.changed"]
+    assert changes == ["шаг «Секретарь напечатал и прошил копию» нужен и при электронном оригинале",
+                       "шаг «Файлы журналов сформированы» нужен только для бумажной копии"]
+    assert "только бумага" in shown(admin, COPY)

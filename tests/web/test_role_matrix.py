@@ -30,7 +30,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.media": {"admin"},
     # the school's procedure per school year, its copies and their editing: the administrator
     **{f"procedures.{name}": {"admin"} for name in ("index", "choose", "binding", "copy", "edit", "change",
-                                                      "step", "save_step")},
+                                                      "step", "save_step", "set_original")},
     # the journal systems the archive pulls from: the administrator configures them, the deputy head
     # (who closes the periods) follows the pulls and may start one; both may check a connection
     "sources.index": {"admin", "deputy"}, "sources.test": {"admin", "deputy"}, "sources.add": {"admin"},
@@ -64,6 +64,8 @@ MATRIX: dict[str, frozenset[str]] = {
     **{f"secretary.{name}": {"secretary", "director"} for name in ("register_print_start", "register_printout",
                                                                    "register_printout_file")},
     "secretary.register_file": {"secretary", "director"},
+    # a print of a paperless school's electronic original: the secretary who hands copies out, and the director
+    "secretary.electronic_copy": {"secretary", "director"},
     **{f"secretary.{name}": {"secretary"} for name in (
         "register_add", "register_move", "retention", "retention_rule", "hold_place", "hold_release", "disposal",
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",

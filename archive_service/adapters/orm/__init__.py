@@ -50,6 +50,7 @@ from archive_service.adapters.orm.snapshots import (
 )
 from archive_service.adapters.orm.temporary import TemporaryJournal
 from archive_service.adapters.orm.work import (
+    ArchivalOriginal,
     Job,
     PeriodStep,
     ProcedureChoice,
@@ -68,5 +69,5 @@ __all__ = [
     "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
     "UserAccount", "WebSession", "ApiToken", "AuditEvent",
     "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate", "ReminderRecord",
-    "TemporaryJournal", "YearBinding",
+    "TemporaryJournal", "YearBinding", "ArchivalOriginal",
 ]

@@ -51,6 +51,9 @@ class RegisterEntry(NumberedPerYear, Base):
     folder: Mapped[str] = mapped_column(String(100))
     retention_end: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))  # in_archive | issued | destroyed
+    medium: Mapped[str] = mapped_column(String(20), default="paper", server_default="paper")
+    """paper: a paper copy on a shelf (room, cabinet, folder); electronic: the signed electronic
+    original of a paperless school, kept in the archive's content store and its backup sets."""
 
 
 class FileInventory(NumberedPerYear, Base):

@@ -121,3 +121,16 @@ class ReminderRecord(Base):
     """When the letter went (or was taken to be sent by a run); None: not sent (yet)."""
     error: Mapped[str | None] = mapped_column(Text)
     """Why the last attempt to send failed; it is tried again on the next run."""
+
+
+class ArchivalOriginal(Base):
+    """Whether the school's archival original of a school year is the electronic copy the director
+    signed (a paperless school, reference 001 § V) rather than the certified paper copy; no row:
+    the paper copy, as before."""
+
+    __tablename__ = "archival_original"
+
+    academic_year: Mapped[str] = mapped_column(String(9), primary_key=True)
+    electronic: Mapped[bool] = mapped_column()
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    set_by: Mapped[str] = mapped_column(String(200))
