@@ -350,6 +350,6 @@ def _tell_where(archive: Archive, out: Path, exported: Path, accounts_file: Path
     say(f"   PDF (подписанные) для печати:     {exported}")
     say(f"   проверка подписи:                 archive-service verify {exported}/5А_2_четверть_журнал.pdf")
     say(f"   выпускной класс (аттестаты, ГИА): {exported}/11Б_год_сводная_ведомость.pdf")
-    say(f"   том {DEMO_VOLUME_CLASS} за учебный год:         {exported}/{DEMO_VOLUME_CLASS}_том_за_год_журнал.pdf "
+    say(f"   {f'том {DEMO_VOLUME_CLASS} за учебный год:':<34}{exported}/{DEMO_VOLUME_CLASS}_том_за_год_журнал.pdf "
         "(другие классы: archive-service volume make)")
     say(f"   веб-приложение:                   make run → http://127.0.0.1:5000/ (входы: {accounts_file})")
