@@ -27,23 +27,40 @@ BUCKET = "archive-documents"
 _server: dict[str, str] = {}
 
 
+def start_moto() -> tuple[subprocess.Popen, str]:
+    """moto's standalone S3 server on a free port, once it answers HTTP (importing moto takes seconds,
+    more on a loaded machine); a server that does not come up within a minute fails loudly."""
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto's S3 server stopped at start (exit code {process.returncode})")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return process, url
+        except urllib.error.HTTPError:
+            return process, url  # it answers
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("moto's S3 server did not answer within 60 s")
+
+
 def moto_server() -> str:
     """The endpoint of a moto S3 server for this process (started once, stopped at exit)."""
     if "url" not in _server:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process, url = start_moto()
         atexit.register(process.terminate)
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        _server["url"] = f"http://127.0.0.1:{port}"
-        _client(_server["url"]).create_bucket(Bucket=BUCKET)
+        _server["url"] = url
+        _client(url).create_bucket(Bucket=BUCKET)
     return _server["url"]
 
 

@@ -6,33 +6,21 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-import subprocess
-import sys
-import time
 
 import boto3
 import pytest
 
 from storage import DirectoryStore, StorageError, open_store
 from storage.s3_store import S3Store
+from store_support import start_moto
 
 
 @pytest.fixture(scope="module")
 def endpoint():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    process, url = start_moto()
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
 
 
 def _client(endpoint):
