@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from archive_service.domain.actor import Actor
 from archive_service.adapters.orm import DocumentSupersession, RegisterEntry
 from archive_service.errors import ArchiveError
-from archive_service.services import audit, backup, disposal, documents, register
+from archive_service.services import audit, backup, disposal, documents, register, register_printout
 from archive_service.services.signing import awaiting_signature
 from archive_service.services.retrieval import verify_document
 from corrections_support import (
@@ -84,25 +84,25 @@ def test_the_register_and_its_printouts_say_the_copy_was_replaced_by_the_registe
     assert old_row.status == "in_archive", "the entry itself is not changed"
     assert old_row.superseded["text"] == f"заменена копией № 2/2027, причина: {REASON}"
     assert new_row.superseded is None
-    data, count = register.printout(archive.uow(), archive.settings.templates_dir, "register", "csv", year=None,
-                                    actor=CLERK, now=NOW)
+    data, count = register_printout.printout(archive.uow(), archive.settings.templates_dir, "register", "csv",
+                                             year=None, actor=CLERK, now=NOW)
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert count == 2 and table[0][-2:] == ["Состояние", "Примечание"]
     assert table[1][-2:] == ["заменена", f"заменена копией № 2/2027, причина: {REASON}"]
     assert table[2][-2:] == ["в архиве", ""]
-    xlsx, _ = register.printout(archive.uow(), archive.settings.templates_dir, "register", "xlsx", year=None,
-                                actor=CLERK, now=NOW)
+    xlsx, _ = register_printout.printout(archive.uow(), archive.settings.templates_dir, "register", "xlsx",
+                                         year=None, actor=CLERK, now=NOW)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert [c.value for c in sheet[2]][-2:] == ["заменена", f"заменена копией № 2/2027, причина: {REASON}"]
-    inventory, _ = register.printout(archive.uow(), archive.settings.templates_dir, "inventory", "csv", year=None,
-                                     actor=CLERK, now=NOW)
+    inventory, _ = register_printout.printout(archive.uow(), archive.settings.templates_dir, "inventory", "csv",
+                                              year=None, actor=CLERK, now=NOW)
     notes = [row[-1] for row in csv.reader(io.StringIO(inventory.decode("utf-8-sig")), delimiter=";")][1:]
     assert f"реестр № 1/2027; заменена копией № 2/2027, причина: {REASON}" in notes and "реестр № 2/2027" in notes
 
 
 def test_the_register_pdf_and_inventory_pdf_print_the_replacement(archive, corrected):
     for what in ("register", "inventory"):
-        pdf, _ = register.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None,
+        pdf, _ = register_printout.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None,
                                    actor=CLERK, now=NOW)
         text = " ".join(pdf_text(pdf).split())
         assert "заменена копией" in text and "Исправлена четвертная отметка" in text, what

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from archive_service.adapters.orm import BackupSet, DocumentRecord
 from archive_service.domain.actor import TERMINAL_PREFIX, UNNAMED_AT_TERMINAL, Actor
 from archive_service.domain.clock import Clock
-from archive_service.services import backup, disposal, documents, register
+from archive_service.services import backup, disposal, documents, register, register_printout
 from archive_service.services.ingest import ingest_snapshot
 from builders import Q2_END, Q2_START, as_bytes, snapshot
 from conftest import NOW
@@ -62,8 +62,8 @@ def add(archive, document_id: str, now: dt.datetime = NOW):
 
 
 def printed(archive, what: str) -> bytes:
-    return register.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None, actor=CLERK,
-                             now=NOW)[0]
+    return register_printout.printout(archive.uow(), archive.settings.templates_dir, what, "pdf", year=None,
+                                      actor=CLERK, now=NOW)[0]
 
 
 def pages_of(data: bytes, tmp_path: Path, name: str) -> PdfPages:
