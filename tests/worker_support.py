@@ -14,6 +14,7 @@ from flask import Flask
 from archive_service import Settings
 from archive_service.app import create_app
 from conftest import NOW, ticking_from
+from store_support import store_env
 
 
 def _redis_url() -> str:
@@ -33,7 +34,7 @@ def run_worker(tmp_path: Path, **settings: str) -> Iterator[Flask]:
     its path, so a test's own connector can be named in a setting); stopped and cleaned up after."""
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), "ARCHIVE_BROKER_URL": REDIS_URL,
-           "ARCHIVE_SECRET_KEY": "test", **settings,
+           "ARCHIVE_SECRET_KEY": "test", **store_env(tmp_path / "home"), **settings,
            "PYTHONPATH": os.pathsep.join([str(TESTS.parent), str(TESTS), os.environ.get("PYTHONPATH", "")])}
     app = create_app(Settings.from_env(env), moment=ticking_from(NOW))  # what it closes has ended
     log = open(tmp_path / "worker.log", "wb")

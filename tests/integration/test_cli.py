@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from builders import as_bytes, snapshot, subject
+from store_support import store_env
 
 
 def write(path, data: dict):
@@ -92,7 +93,7 @@ def test_the_command_line_says_its_failures_in_russian_and_never_in_clicks_engli
     import subprocess
     import sys
 
-    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home")}
+    env = {**os.environ, "ARCHIVE_HOME": str(tmp_path / "home"), **store_env(tmp_path / "home")}
     command = [sys.executable, "-c", "from archive_service.cli import main; main()"]
 
     def run(*args: str) -> subprocess.CompletedProcess:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive_service.config import PROJECT_ROOT
+from store_support import store_env
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -40,7 +41,7 @@ def ask(port: int, request: bytes) -> tuple[int, str, str]:
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("gunicorn-home")
     port = free_port()
-    env = {**os.environ, "ARCHIVE_HOME": str(home), "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "PYTHONPATH": str(PROJECT_ROOT), **store_env(home)}
     log = (home / "gunicorn.log").open("w")
     process = subprocess.Popen([str(GUNICORN), "-c", "python:archive_service.gunicorn_conf", "--bind",
                                 f"127.0.0.1:{port}", "--workers", "1", "archive_service:create_app()"],

@@ -24,6 +24,7 @@ from standins import eljur as eljur_standin
 from standins.dnevnik import DnevnikStandIn
 from standins.eljur import EljurStandIn
 from standins.netschool import NetSchoolStandIn
+from store_support import store_env
 
 YEAR, PERIOD = "2026/2027", "Q2"
 NETSCHOOL_PASSWORD = "Журнал-2026"
@@ -483,7 +484,7 @@ def test_the_installed_command_adds_tests_and_pulls_eljur_in_real_processes_with
     from archive_service import Settings, create_app
 
     home = tmp_path / "home"
-    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_SECRET_KEY": "test",
+    env = {**os.environ, "ARCHIVE_HOME": str(home), "ARCHIVE_SECRET_KEY": "test", **store_env(home),
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
     env.pop("ARCHIVE_SOURCE_PASSWORD", None)
     env.pop("ARCHIVE_SOURCE_DEVKEY", None)
