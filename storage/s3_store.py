@@ -11,8 +11,8 @@ object under the name is overwritten by the good bytes. This is not the write-on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the stubs package (a test dependency) exists for the type c
     from mypy_boto3_s3 import S3Client
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+T = TypeVar("T")
 
 
 class S3Store:
@@ -44,15 +45,20 @@ class S3Store:
             raise StorageError(f"не удалось записать файл {digest} ({self.where}): {exc}") from exc
         return digest
 
-    def _body(self, digest: str) -> bytes | None:
+    def _asked(self, ask: Callable[[], T]) -> T | None:
+        """`ask()`'s answer; None when the object is not there; StorageError when the store cannot answer."""
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self.key(digest))["Body"].read()
+            return ask()
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in _MISSING:
                 return None
             raise StorageError(f"хранилище документов недоступно ({self.where}): {exc}") from exc
         except BotoCoreError as exc:
             raise StorageError(f"хранилище документов недоступно ({self.where}): {exc}") from exc
+
+    def _body(self, digest: str) -> bytes | None:
+        key = self.key(digest)
+        return self._asked(lambda: self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
     def read(self, digest: str) -> bytes:
         data = self._body(digest)
@@ -72,15 +78,8 @@ class S3Store:
         return True
 
     def exists(self, digest: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self.key(digest))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _MISSING:
-                return False
-            raise StorageError(f"хранилище документов недоступно ({self.where}): {exc}") from exc
-        except BotoCoreError as exc:
-            raise StorageError(f"хранилище документов недоступно ({self.where}): {exc}") from exc
-        return True
+        key = self.key(digest)
+        return self._asked(lambda: self.client.head_object(Bucket=self.bucket, Key=key)) is not None
 
     def verify(self, digest: str) -> bool:
         data = self._body(digest)

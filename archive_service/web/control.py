@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
 
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.rendering.journal_control import context
@@ -80,14 +80,7 @@ def report_start():
 
 
 def _printing_job(job_id: str) -> job_rows.JobState:
-    a = archive()
-    try:
-        job = job_rows.get(a.uow(), job_id, now=a.now())
-    except NotFoundError:
-        abort(404)
-    if job.kind != journal_control.JOB_KIND:
-        abort(404)
-    return job
+    return jobs.job_of_kind(current_app, journal_control.JOB_KIND, job_id)
 
 
 @bp.get("/printouts/<job_id>")

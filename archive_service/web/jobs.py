@@ -20,16 +20,28 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from flask import Flask
+from flask import Flask, abort
 from flask.blueprints import BlueprintSetupState
 
 from archive_service.domain.actor import Actor
-from archive_service.errors import ArchiveError
+from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import jobs
 from storage import StorageError
 
 Report = Callable[..., None]
 Work = Callable[[Report], dict]
+
+
+def job_of_kind(app: Flask, kind: str, job_id: str) -> jobs.JobState:
+    """The job `job_id` if it is a job of `kind` (a printing job's page shows no other); else 404."""
+    archive = app.extensions["archive"]
+    try:
+        job = jobs.get(archive.uow(), job_id, now=archive.now())
+    except NotFoundError:
+        abort(404)
+    if job.kind != kind:
+        abort(404)
+    return job
 
 
 def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor: Actor,

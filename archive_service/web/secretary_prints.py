@@ -66,14 +66,7 @@ def register_print_start(what: str):
 
 
 def _printing_job(job_id: str) -> job_rows.JobState:
-    a = archive()
-    try:
-        job = job_rows.get(a.uow(), job_id, now=a.now())
-    except NotFoundError:
-        abort(404)
-    if job.kind != printouts.JOB_KIND:
-        abort(404)
-    return job
+    return jobs.job_of_kind(current_app, printouts.JOB_KIND, job_id)
 
 
 @bp.get("/register/printouts/<job_id>")
