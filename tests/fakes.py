@@ -36,6 +36,7 @@ from archive_service.adapters.orm import (
     SnapshotRecord,
     UserAccount,
     YearBinding,
+    ArchivalOriginal,
 )
 
 _ids = itertools.count(1)
@@ -222,6 +223,7 @@ class FakeProcedures:
         self.school: dict[str, SchoolProcedure] = {}
         self.dates: dict[tuple[str, str], ProcedureEventDate] = {}
         self.bindings: dict[str, YearBinding] = {}
+        self.originals: dict[str, ArchivalOriginal] = {}
 
     def choice(self, academic_year: str) -> ProcedureChoice | None:
         return self.chosen.get(academic_year)
@@ -241,9 +243,15 @@ class FakeProcedures:
     def binding(self, academic_year: str) -> YearBinding | None:
         return self.bindings.get(academic_year)
 
-    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding) -> None:
+    def original(self, academic_year: str) -> ArchivalOriginal | None:
+        return self.originals.get(academic_year)
+
+    def add(self, row: ProcedureChoice | SchoolProcedure | ProcedureEventDate | YearBinding | ArchivalOriginal
+            ) -> None:
         if isinstance(row, YearBinding):
             self.bindings[row.academic_year] = row
+        elif isinstance(row, ArchivalOriginal):
+            self.originals[row.academic_year] = row
         elif isinstance(row, ProcedureChoice):
             self.chosen[row.academic_year] = row
         elif isinstance(row, SchoolProcedure):

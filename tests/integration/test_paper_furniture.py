@@ -173,8 +173,9 @@ def test_the_certification_note_is_on_the_last_page_by_the_binding_with_the_real
 @pytest.fixture(scope="module")
 def ending_on_a_back(renderer, tmp_path_factory):
     """A summary sheet whose body ends on a back, so the note needs a sheet of its own: the demo's
-    9А with 30 more pupils, whose attendance and decisions take two pages."""
-    data = next(d for d in generate(periods=["year"]) if d["class"]["name"] == "9А")
+    8А with 30 more pupils, whose attendance and decisions take two pages (not a graduating class:
+    9А's sheet now has its «Выпуск» part as well)."""
+    data = next(d for d in generate(periods=["year"]) if d["class"]["name"] == "8А")
     pupil = data["students"][0]
     data["students"] += [{**pupil, "id": f"extra-{k}", "full_name": f"Добавленная{k} Анна Ивановна"}
                          for k in range(30)]
