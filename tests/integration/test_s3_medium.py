@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import socket
-import subprocess
-import sys
-import time
 
 import boto3
 import pytest
 
 from storage import DirectoryMedium, RetentionRefused, audit_set, build_set, restore_set, write_set
 from storage.s3 import S3Medium
+from store_support import start_moto
 
 KEEP = dt.date(2033, 1, 1)
 
 
 @pytest.fixture(scope="module")
 def endpoint():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    server, url = start_moto()  # the one way tests start moto's server (tests/store_support.py)
     yield url
     server.terminate()
     server.wait(timeout=10)
