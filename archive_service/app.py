@@ -12,6 +12,8 @@ from flask import Flask
 
 from archive_service.bootstrap import Archive
 from archive_service.config import Settings
+from archive_service.district import District
+from archive_service.tenancy import SchoolPrefix
 
 
 
@@ -42,6 +44,21 @@ def create_app(test_config: dict[str, Any] | Settings | None = None, *,
     from archive_service.cli import register_commands
 
     archive.celery = celery_init_app(app, settings)
+    if settings.district is not None:
+        _open_district(app, archive)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def _open_district(app: Flask, own: Archive) -> None:
+    """Many schools in this installation: each school's pages under /s/<code>/, its embedded
+    (SQLite) archive prepared and migrated like the district's own."""
+    district = District(own.settings, own)
+    app.extensions["district"] = district
+    app.wsgi_app = SchoolPrefix(app.wsgi_app, frozenset(s.code for s in district.schools))  # type: ignore[method-assign]
+    for school in district.schools:
+        archive = district.archive(school.code)
+        if archive.settings.database_url.startswith("sqlite"):
+            archive.prepare_home()
+            archive.upgrade_schema()

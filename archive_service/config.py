@@ -40,6 +40,9 @@ class Settings:
     """The directory of the embedded installation: database, media, keys."""
     database_url: str = field(default="", metadata={"env": "ARCHIVE_DATABASE_URL"})
     """SQLAlchemy URL; empty means SQLite at HOME/archive.sqlite3."""
+    district: Path | None = field(default=None, metadata={"env": "ARCHIVE_DISTRICT"})
+    """A district's list of schools (TOML, `archive_service.district`): one installation for many
+    schools, each with an archive of its own; empty: the installation is one school's archive."""
     secret_key: str = field(default="", metadata={"env": "ARCHIVE_SECRET_KEY"})
     """Flask session key; empty means one generated once and kept in HOME/secret_key."""
     medium_a: Path | None = field(default=None, metadata={"env": "ARCHIVE_MEDIUM_A"})
@@ -172,6 +175,8 @@ class Settings:
     def __post_init__(self) -> None:
         home = Path(self.home).absolute()
         object.__setattr__(self, "home", home)
+        if self.district is not None:
+            object.__setattr__(self, "district", Path(self.district).absolute())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{home / 'archive.sqlite3'}")
         object.__setattr__(self, "medium_a", Path(self.medium_a or home / "media" / "a").absolute())

@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from celery import Celery, Task, shared_task
 from celery.schedules import crontab
-from flask import Flask, current_app
+from flask import Flask
 
 from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.config import Settings
 from archive_service.errors import ArchiveError
+from archive_service.tenancy import TASK_KEYWORD, current_archive, district, school_context, task_kwargs
 from archive_service.adapters.sources.base import SourceError, SourceUnreachableError
 from archive_service.services import (audit, backup, documents, ingest, reminders, renewal, snapshots, source_pull,
                                       source_runs, sources)
@@ -30,7 +31,10 @@ log = logging.getLogger(__name__)
 def celery_init_app(app: Flask, settings: Settings) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
+            school = kwargs.pop(TASK_KEYWORD, None)
+            with app.app_context(), school_context(school):
+                if school is None and district(app) is not None:
+                    return _for_every_school(app, self, args, kwargs)
                 return self.run(*args, **kwargs)
 
     celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
@@ -52,6 +56,20 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _for_every_school(app: Flask, task: Task, args: Any, kwargs: Any) -> dict:
+    """A task sent with no school in a district — beat's nightly and weekly work — runs for each school
+    in turn, each on its own archive; one school's failure is logged and does not stop the others."""
+    results: dict[str, Any] = {}
+    for school in district(app).schools:  # type: ignore[union-attr]
+        with school_context(school.code):
+            try:
+                results[school.code] = task.run(*args, **kwargs)
+            except Exception as err:  # noqa: BLE001 - the next school's archive is not this one's problem
+                log.exception("task %s failed for school %s", task.name, school.code)
+                results[school.code] = {"error": str(err)}
+    return results
 
 
 def _beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -82,7 +100,7 @@ def _school_now(timezone: str) -> Any:
 
 
 def _archive():
-    return current_app.extensions["archive"]
+    return current_archive()
 
 
 def sent_actor(actor: Mapping[str, str] | str, origin: str = "") -> Actor:
@@ -177,7 +195,7 @@ def pull_due_sources() -> dict:
     s = archive.settings
     due = source_runs.due_pulls(archive.uow(), archive.source_box, archive.open_connector, now=archive.local_now(),
                                 before=s.source_pull_days_before, after=s.source_pull_days_after)
-    started = [pull_source.delay(name, year, period).id for name, year, period in due]
+    started = [pull_source.apply_async((name, year, period), task_kwargs()).id for name, year, period in due]
     return {"due": [list(d) for d in due], "tasks": started}
 
 

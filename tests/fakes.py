@@ -34,6 +34,7 @@ from archive_service.adapters.orm import (
     RegisterMovement,
     RetentionRule,
     SnapshotRecord,
+    SchoolGrant,
     UserAccount,
     YearBinding,
     ArchivalOriginal,
@@ -483,6 +484,7 @@ class FakeAccounts:
     def __init__(self) -> None:
         self.rows: list[UserAccount] = []
         self.sessions: dict[str, int] = {}
+        self.granted: list[SchoolGrant] = []
 
     def by_login(self, login: str) -> UserAccount | None:
         return next((r for r in self.rows if r.login == login), None)
@@ -520,6 +522,17 @@ class FakeAccounts:
 
     def end_session(self, key: str) -> None:
         self.sessions.pop(key, None)
+
+    def grants(self, account_id: int) -> list[str]:
+        return sorted(g.school_code for g in self.granted if g.user_id == account_id)
+
+    def grant(self, grant: SchoolGrant) -> None:
+        self.granted.append(_with_id(grant))
+
+    def revoke(self, account_id: int, school_code: str) -> int:
+        before = len(self.granted)
+        self.granted = [g for g in self.granted if (g.user_id, g.school_code) != (account_id, school_code)]
+        return before - len(self.granted)
 
 
 class FakeTokens:

@@ -18,6 +18,7 @@ from archive_service.domain.actor import Actor
 from archive_service.key_specs import Pkcs12File
 from archive_service.services import documents, signing
 from archive_service.services.execution import JobRunner
+from archive_service.tenancy import task_kwargs
 
 POLL_SECONDS = 0.2
 
@@ -73,7 +74,8 @@ class CeleryRunner:
         whether the copy is a draft, decided by the clock of the process that closes the period.
         Ready once every task is handed to the broker (the workers are already running)."""
         who = actor.as_dict()
-        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who, j.draft]): j
+        pending = {self.celery.send_task("archive.render_document", args=[j.snapshot_id, j.kind, who, j.draft],
+                                              kwargs=task_kwargs()): j
                    for j in jobs}
         if ready is not None:
             ready()

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive_service.adapters.db import advisory_lock
-from archive_service.adapters.orm import ArchivalCertificate, Job, UserAccount, UTCDateTime, WebSession
+from archive_service.adapters.orm import ArchivalCertificate, Job, SchoolGrant, UserAccount, UTCDateTime, WebSession
 
 
 class CertificateRepository:
@@ -90,6 +90,23 @@ class AccountRepository:
     def of_session(self, key: str) -> UserAccount | None:
         return self.session.scalar(select(UserAccount).join(WebSession, WebSession.user_id == UserAccount.id)
                                    .where(WebSession.id == key))
+
+    def grants(self, account_id: int) -> list[str]:
+        """The codes of the schools the account is granted (a district's own archive)."""
+        return list(self.session.scalars(select(SchoolGrant.school_code).where(SchoolGrant.user_id == account_id)
+                                         .order_by(SchoolGrant.school_code)))
+
+    def grant(self, grant: SchoolGrant) -> None:
+        self.session.add(grant)
+        self.session.flush()
+
+    def revoke(self, account_id: int, school_code: str) -> int:
+        rows = self.session.scalars(select(SchoolGrant).where(SchoolGrant.user_id == account_id,
+                                                              SchoolGrant.school_code == school_code)).all()
+        for row in rows:
+            self.session.delete(row)
+        self.session.flush()
+        return len(rows)
 
     def end_session(self, key: str) -> None:
         self.session.execute(delete(WebSession).where(WebSession.id == key))

@@ -23,6 +23,7 @@ from typing import Any
 import click
 from flask import current_app
 
+from archive_service import tenancy
 from archive_service.bootstrap import Archive
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError
@@ -30,8 +31,9 @@ from archive_service.services import operators
 
 
 def current_archive() -> Archive:
-    """The composition root of the running application."""
-    return current_app.extensions["archive"]
+    """The archive the command works on: the running application's, or in a district the school
+    named by `--school` (`tenancy`)."""
+    return tenancy.current_archive(current_app)
 
 
 OPERATOR_VARIABLE = "ARCHIVE_OPERATOR"
@@ -51,6 +53,14 @@ OPERATOR_OPTION = click.Option(
     help=f"От чьего имени действовать: имя для входа учётной записи (по умолчанию — из {OPERATOR_VARIABLE}). "
          "Нужно командам, которые что-то меняют в архиве.")
 """The group's `--as LOGIN` (the `archive-service` command and the application's own group)."""
+
+SCHOOL_VARIABLE = "ARCHIVE_SCHOOL"
+SCHOOL_OPTION = click.Option(
+    ["--school", "school"], metavar="КОД", expose_value=False, envvar=SCHOOL_VARIABLE,
+    callback=lambda ctx, param, value: tenancy.choose_school(value),
+    help="В районе: код школы, с архивом которой работать (по умолчанию — из ARCHIVE_SCHOOL; без него — "
+         "учётные записи и права самого района).")
+"""The group's `--school CODE`: which school of a district the run works on."""
 
 
 def named_login() -> str:

@@ -13,11 +13,13 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from archive_service.cli.backup import backup_cli
+from archive_service.config import ConfigError
 from archive_service.cli.backup_key import key_cli
 from archive_service.cli.certificates import certificate_command, certificates_cli
-from archive_service.cli.common import OPERATOR_OPTION
+from archive_service.cli.common import OPERATOR_OPTION, SCHOOL_OPTION
 from archive_service.cli.control import control_cli
 from archive_service.cli.demo import demo_command
+from archive_service.cli.district import district_cli
 from archive_service.cli.documents import documents_cli, period_cli
 from archive_service.cli.register import register_cli, retention_cli
 from archive_service.cli.signing import sign_command, signatures_cli, verify_command
@@ -33,11 +35,12 @@ def register_commands(app: Flask) -> None:
     backup_cli.add_command(key_cli)  # `backup key …`
     # `--as LOGIN` on the application's own group as well (`app.test_cli_runner()` invokes it);
     # `archive-service --as LOGIN …` takes it on `main`
-    app.cli.params.append(OPERATOR_OPTION)
+    app.cli.params.extend([OPERATOR_OPTION, SCHOOL_OPTION])
     for command in (db_cli, snapshot_cli, token_cli, audit_cli, store_cli, preflight_command, demo_data, demo_command,
                     period_cli, documents_cli, sign_command, verify_command, signatures_cli, backup_cli,
                     register_cli, retention_cli, certificate_command, certificates_cli, users_cli, source_cli,
-                    reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli, volume_cli):
+                    reminders_cli, temporary_journal_command, temporary_journals_cli, control_cli, volume_cli,
+                    district_cli):
         app.cli.add_command(command)
 
 
@@ -86,11 +89,14 @@ class ArchiveCommandLine(FlaskGroup):
         except click.ClickException as err:
             click.echo(f"Ошибка: {err.format_message()}", err=True)
             sys.exit(err.exit_code)
+        except ConfigError as err:  # a setting that cannot be used (e.g. --school of no school of the district)
+            click.echo(f"Ошибка настройки: {err}", err=True)
+            sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
 
 main = ArchiveCommandLine(name="archive-service", create_app=_create_app, add_version_option=False,
-                          params=[OPERATOR_OPTION],
+                          params=[OPERATOR_OPTION, SCHOOL_OPTION],
                           help="Архив электронного классного журнала. Команды, которые что-то меняют в архиве, "
                                "выполняются от имени учётной записи: archive-service --as ЛОГИН … (или "
                                "переменная ARCHIVE_OPERATOR).")

@@ -5,19 +5,20 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from archive_service.domain.actor import SYSTEM_ROLE, Actor
 from archive_service.errors import ArchiveError, AuthError
 from archive_service.services import ingest, snapshots, tokens
+from archive_service.tenancy import current_archive
 
 PREFIX = "/api/v1"
 api = Blueprint("api", __name__, url_prefix=PREFIX)
 
 
 def _archive():
-    return current_app.extensions["archive"]
+    return current_archive()
 
 
 def _error(code: str, message: str, status: int, **extra: Any):

@@ -47,7 +47,8 @@ from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import roles_for
 from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError
-from archive_service.services import accounts, own_password
+from archive_service.services import accounts, district_access, own_password
+from archive_service.tenancy import current_archive, district, school_code
 from archive_service.web.api import too_large
 
 bp = Blueprint("auth", __name__)
@@ -81,7 +82,8 @@ def public(view: Callable) -> Callable:
 
 
 def archive():
-    return current_app.extensions["archive"]
+    """The archive this request works on: the school's whose address it came to (`tenancy`)."""
+    return current_archive()
 
 
 def origin() -> str:
@@ -115,6 +117,8 @@ def _current_user() -> accounts.User | None:
     token, epoch, seen = session.get("sid"), session.get("epoch"), session.get("seen", 0)
     if not token:
         return None
+    if session.get("school") != school_code():
+        return _district_visitor(token, epoch) if session.get("school") is None else None
     if time.time() - seen > _idle_seconds():
         session.clear()
         flash(f"Сеанс завершён: не было действий {archive().settings.idle_minutes} минут. Войдите снова.", "info")
@@ -132,6 +136,23 @@ def _current_user() -> accounts.User | None:
     return user
 
 
+def _district_visitor(token: str, epoch: int | None) -> accounts.User | None:
+    """A district inspector signed in to the district, on the pages of a school they are granted:
+    their account (from the district's own archive) for these pages; anyone else is not signed in
+    here. A school's own accounts are signed in to their school only."""
+    found = district()
+    code = school_code()
+    if found is None or code is None or time.time() - session.get("seen", 0) > _idle_seconds():
+        return None
+    user = accounts.session_user(found.own.uow(), token)
+    if user is None or not user.active or user.epoch != epoch or user.role != "inspector":
+        return None
+    if code not in district_access.granted(found.own.uow(), user.login):
+        return None
+    session["seen"] = int(time.time())
+    return user
+
+
 def _guard() -> Any:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static" or endpoint.startswith("api."):
@@ -142,7 +163,7 @@ def _guard() -> Any:
         return None
     if g.user is None:
         if request.method == "GET":
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirect(url_for("auth.login", next=request.script_root + request.full_path.rstrip("?")))
         return redirect(url_for("auth.login"))
     if g.user.must_change_password and endpoint not in OPEN_WITH_TEMPORARY_PASSWORD:
         return redirect(url_for("auth.change_password"))
@@ -180,7 +201,7 @@ def login():
     token = accounts.open_session(a.uow(), user, now=a.now(), lifetime=SESSION_LIFETIME)
     session.clear()  # a fresh session on every login: no fixation
     session.permanent = True
-    session.update(sid=token, epoch=user.epoch, seen=int(time.time()))
+    session.update(sid=token, epoch=user.epoch, seen=int(time.time()), school=school_code())
     if user.must_change_password:
         flash("Пароль выдан администратором и временный: придумайте свой, чтобы продолжить работу.", "info")
         return redirect(url_for("auth.change_password"))

@@ -18,7 +18,7 @@ idempotent).
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from flask import Flask, abort
 from flask.blueprints import BlueprintSetupState
@@ -26,6 +26,7 @@ from flask.blueprints import BlueprintSetupState
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import jobs
+from archive_service.tenancy import current_archive, district, school_code, school_context
 from storage import StorageError
 
 Report = Callable[..., None]
@@ -34,7 +35,7 @@ Work = Callable[[Report], dict]
 
 def job_of_kind(app: Flask, kind: str, job_id: str) -> jobs.JobState:
     """The job `job_id` if it is a job of `kind` (a printing job's page shows no other); else 404."""
-    archive = app.extensions["archive"]
+    archive = current_archive(app)
     try:
         job = jobs.get(archive.uow(), job_id, now=archive.now())
     except NotFoundError:
@@ -46,7 +47,8 @@ def job_of_kind(app: Flask, kind: str, job_id: str) -> jobs.JobState:
 
 def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor: Actor,
           total: int = 0) -> str:
-    archive = app.extensions["archive"]
+    archive = current_archive(app)
+    school = school_code()  # the job's thread works on the school of the request that started it
     job_id = jobs.create(archive.uow(), kind, title, params, total=total, actor=actor, now=archive.now())
     finished = threading.Event()
 
@@ -59,7 +61,7 @@ def start(app: Flask, kind: str, title: str, params: dict, work: Work, *, actor:
             jobs.beat(archive.uow(), job_id, now=archive.now())
 
     def run() -> None:
-        with app.app_context():
+        with app.app_context(), school_context(school):
             report(message="начато")
             archive.runner.in_background(f"beat-{kind}-{job_id[:8]}", heartbeat)
             try:
@@ -90,7 +92,15 @@ def mark_left_behind_on_start(state: BlueprintSetupState) -> None:
     def sweep() -> None:
         if not swept.is_set():
             swept.set()
-            archive = app.extensions["archive"]
-            jobs.mark_left_behind(archive.uow(), now=archive.now())
+            for archive in _every_archive(app):
+                jobs.mark_left_behind(archive.uow(), now=archive.now())
 
     app.before_request(sweep)
+
+
+def _every_archive(app: Any) -> list:
+    """The installation's archives: the one, or in a district its own and every school's."""
+    found = district(app)
+    if found is None:
+        return [app.extensions["archive"]]
+    return [found.own, *(found.archive(s.code) for s in found.schools)]

@@ -28,7 +28,7 @@ from archive_service.adapters.orm.documents import (
     PreparedSignature,
     TimestampRenewal,
 )
-from archive_service.adapters.orm.people import ApiToken, AuditEvent, UserAccount, WebSession
+from archive_service.adapters.orm.people import ApiToken, AuditEvent, SchoolGrant, UserAccount, WebSession
 from archive_service.adapters.orm.register import (
     ArchivalCertificate,
     DisposalAct,
@@ -67,7 +67,7 @@ __all__ = [
     "RetentionRule", "RegisterCounter", "RegisterEntry", "RegisterMovement", "LegalHold", "DisposalAct",
     "DisposalActItem", "ArchivalCertificate", "FileInventory",
     "BackupSet", "BackupJournalEntry", "ArchiveKeyRecord",
-    "UserAccount", "WebSession", "ApiToken", "AuditEvent",
+    "UserAccount", "WebSession", "ApiToken", "AuditEvent", "SchoolGrant",
     "PeriodStep", "Job", "ProcedureChoice", "SchoolProcedure", "ProcedureEventDate", "ReminderRecord",
     "TemporaryJournal", "YearBinding", "ArchivalOriginal",
 ]

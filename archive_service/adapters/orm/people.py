@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive_service.adapters.orm.base import Base, ChainLink, UTCDateTime
@@ -44,6 +44,19 @@ class WebSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token, hex
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SchoolGrant(Base):
+    """In a district's own archive: a school whose archive a district inspector may search and read."""
+
+    __tablename__ = "school_grant"
+    __table_args__ = (UniqueConstraint("user_id", "school_code", name="uq_school_grant_user_id_school_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    school_code: Mapped[str] = mapped_column(String(32))
+    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    granted_by: Mapped[str] = mapped_column(String(200))
 
 
 class ApiToken(Base):
