@@ -60,10 +60,10 @@ def wait_for_job(client, job_id: str, timeout: float = 240) -> dict:
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
-def signed_registered_journal(archive, clerk=None):
+def signed_registered_journal(archive, clerk=None, data=None):
     """The Q2 copy of 5А as a sheet check finds it: rendered two-sided, signed by the demo director,
-    entered in the register. Returns the rendered document."""
-    stored = ingest_snapshot(archive.uow(), as_bytes(snapshot()), actor=Actor("test", "deputy"), now=NOW)
+    entered in the register (of the builders' snapshot, or `data`). Returns the rendered document."""
+    stored = ingest_snapshot(archive.uow(), as_bytes(data or snapshot()), actor=Actor("test", "deputy"), now=NOW)
     doc = documents.render_document(archive.uow(), archive.store, archive.renderer, stored.snapshot_id,
                                     "class_journal", archive.render_options, actor=Actor("deputy", "deputy"), now=NOW)
     create_demo_pki(archive.demo_pki.directory, owner="Сергеева Ольга Викторовна", organisation="МБОУ СОШ № 21",

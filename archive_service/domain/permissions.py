@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "print_electronic_copy": frozenset({"secretary", "director"}),
     # the read-only search and document pages: inspectors and the staff who answer them
     "search_archive": STAFF,
+    # a district installation's own pages: the district inspector's search across the schools granted
+    "search_district": frozenset({"inspector"}),
 }
 
 

@@ -17,7 +17,7 @@ from archive_service.web.auth import csrf, init_auth
 from archive_service.web.limits import init_limits
 
 PAGE_MODULES = ("pages", "admin", "procedures", "board", "inspector", "check", "openapi", "director", "deputy",
-                "secretary", "sources", "temporary", "control")
+                "secretary", "sources", "temporary", "control", "district")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -229,6 +229,8 @@ def font(name: str):
 @allow("use_account")
 def home():
     endpoint = HOME[g.user.role]
+    if district() is not None and school_code() is None and g.user.role == "inspector":
+        endpoint = "district.search"  # the district's own inspector: the schools granted and their search
     return redirect(url_for(endpoint if endpoint in current_app.view_functions else "auth.account"))
 
 
@@ -315,6 +317,24 @@ def _security_headers(response):
     return response
 
 
+def _in_menu_here(endpoint: str, at_district: bool) -> bool:
+    """The district's own addresses show the district's pages and its accounts; a school's, the school's."""
+    if endpoint.startswith("district."):
+        return at_district
+    return not at_district or endpoint.startswith("admin.")
+
+
+def _tenant() -> dict:
+    """Whose archive the page is of, for the page's heading: the school's, or the district's with its schools."""
+    found = district()
+    if found is None:
+        return {"tenant_name": "", "district_schools": []}
+    code = school_code()
+    school = found.school(code) if code else None
+    return {"tenant_name": school.name if school else found.name,
+            "district_schools": [] if school else list(found.schools)}
+
+
 def init_auth(app: Flask) -> None:
     settings = app.extensions["archive"].settings
     app.config.update(
@@ -335,7 +355,6 @@ def init_auth(app: Flask) -> None:
     app.register_error_handler(ArchiveError, _archive_error)
     app.register_error_handler(ConfigError, _config_error)
 
-    zone = ZoneInfo(settings.timezone)
     app.add_template_filter(place_in_words, "place")  # a problem's JSON path as people read it
 
     @app.template_filter("local")
@@ -346,11 +365,13 @@ def init_auth(app: Flask) -> None:
         moment = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
-        return moment.astimezone(zone).strftime(pattern)
+        return moment.astimezone(archive().zone).strftime(pattern)  # the school's zone (a district's schools differ)
 
     @app.context_processor
     def _layout() -> dict:
         user = g.get("user")
         open_menu = user and not user.must_change_password  # a temporary password opens no other page
-        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"] if open_menu and user.role in roles]
-        return {"user": user, "nav": nav, "roles": ROLES}
+        at_district = district() is not None and school_code() is None
+        nav = [(endpoint, label) for endpoint, label, roles in app.config["NAV"]
+               if open_menu and user.role in roles and _in_menu_here(endpoint, at_district)]
+        return {"user": user, "nav": nav, "roles": ROLES, **_tenant()}

@@ -28,6 +28,7 @@ from archive_service.errors import ArchiveError, NotFoundError
 from archive_service.services import originals, retrieval
 from archive_service.services.documents import export_name
 from archive_service.services.register import NotSigned
+from archive_service.tenancy import school_code
 from archive_service.web.auth import allow, archive, current_actor, menu
 from signing.words import level_in_words
 from signing.zones import local_moment
@@ -42,13 +43,15 @@ _SEEN_KEY, _SEEN_MAX = "seen_documents", 30
 
 def remember_view(key: str) -> None:
     """This session opened `key` — a document, or «document/sheet» from a sheet check — and the
-    opening is in the audit log; its images may follow."""
+    opening is in the audit log (of this school: a district inspector's session visits several);
+    its images may follow."""
+    key = f"{school_code() or ''}:{key}"
     seen = [d for d in session.get(_SEEN_KEY, []) if d != key]
     session[_SEEN_KEY] = (seen + [key])[-_SEEN_MAX:]
 
 
 def has_viewed(key: str) -> bool:
-    return key in session.get(_SEEN_KEY, [])
+    return f"{school_code() or ''}:{key}" in session.get(_SEEN_KEY, [])
 
 
 def png_response(data: bytes) -> Response:

@@ -71,6 +71,8 @@ MATRIX: dict[str, frozenset[str]] = {
         "act_compose", "act_download", "act_execute", "certificates", "certificate_issue",
         "certificate_download")},
     # inspector's read-only search (and the staff who answer the same questions)
+    # a district installation's own page: the district inspector's search across the schools granted
+    "district.search": {"inspector"},
     **{f"inspector.{name}": SEARCH for name in ("search", "document", "page_image", "download", "report",
                                                 "report_file")},
 }
