@@ -40,6 +40,9 @@ from signing.pki import DemoPKI
 from signing.trusted_list import load_trusted_list
 from storage import ContentStore, DirectoryMedium, DirectoryStore, Medium, open_store
 
+DISTRICT_ROLES = frozenset({"admin", "inspector"})
+"""The roles of a district's own accounts: its administrators and its inspectors (`archive_service.district`)."""
+
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
     from pyhanko.sign.timestamps import TimeStamper
@@ -299,7 +302,8 @@ class Archive:
         return self.connectors.open(system, credentials, ReplayTransport(folder, system_name=system_title(system)))
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.thresholds)
+        district_roles = DISTRICT_ROLES if self.settings.district is not None else None
+        return UnitOfWork(self.session_factory, self.thresholds, account_roles=district_roles)
 
     def upgrade_schema(self) -> None:
         db.upgrade(self.engine)

@@ -9,6 +9,7 @@ anyone (the command line included): accounts would have nobody to manage them.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import Actor
@@ -21,11 +22,16 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = PASSWORD_MOST
 
 
-def check_role(role: str) -> None:
+def check_role(role: str, allowed: Collection[str] | None = None) -> None:
+    """A role that exists and that this archive's accounts may hold (`allowed`; None: every role)."""
     if not role:
         raise ArchiveError("выберите роль пользователя")
     if role not in ROLES:
         raise ArchiveError(f"нет роли «{role}»; роли: {', '.join(f'{k} ({v})' for k, v in ROLES.items())}")
+    if allowed is not None and role not in allowed:
+        kinds = ", ".join(ROLES[r] for r in sorted(allowed))
+        raise ArchiveError(f"у учётных записей района бывают только роли: {kinds}; сотрудники школы заводятся в "
+                           "архиве своей школы")
 
 
 def check_password(password: str, login: str) -> None:

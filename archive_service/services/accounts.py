@@ -155,7 +155,7 @@ class CreateUser(AccountCommand[None]):
         if not self.full_name:
             raise ArchiveError("укажите фамилию, имя и отчество")
         self.full_name = checked(self.full_name, "ФИО", most=NAME_MOST)
-        check_role(self.role)
+        check_role(self.role, self.uow.account_roles)
         check_password(self.password, self.login)
 
     def _check(self, uow: UnitOfWork) -> None:
@@ -181,7 +181,7 @@ class SetRole(_ChangeAccount):
 
     def _check_arguments(self) -> None:
         super()._check_arguments()
-        check_role(self.role)
+        check_role(self.role, self.uow.account_roles)
 
     def _check(self, uow: UnitOfWork) -> UserAccount:
         row = _row(uow, self.login)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,8 +51,12 @@ class UnitOfWork:
     temporary_journals: TemporaryJournalRepository
 
     def __init__(self, session_factory: sessionmaker[Session],
-                 thresholds: PreflightThresholds = PreflightThresholds()):
+                 thresholds: PreflightThresholds = PreflightThresholds(), *,
+                 account_roles: Collection[str] | None = None):
         self.session_factory = session_factory
+        self.account_roles = account_roles
+        """the roles this archive's accounts may hold; None: every role (a school's archive). A district's
+        own archive holds only the district's administrators and inspectors."""
         self.thresholds = thresholds
         """the school's norms of marks (settings): a snapshot's pre-flight findings are found with
         them when it is stored"""

@@ -22,6 +22,7 @@ from archive_service import Settings
 from archive_service.app import create_app as create_app_on_clock
 from archive_service.domain.actor import Actor
 from archive_service.domain.roles import ROLES
+from archive_service.errors import ArchiveError
 from archive_service.services import accounts, audit, district_access, tokens
 from builders import snapshot
 from conftest import NOW, ticking_from
@@ -175,6 +176,19 @@ def test_the_same_login_and_password_open_only_the_school_they_belong_to(distric
     district_login = client.post("/login", data={"login": "deputy", "password": PASSWORD,
                                                  "csrf_token": csrf_token(client, "/login")})
     assert district_login.status_code == 401  # a school's account is no account of the district
+
+
+def test_the_districts_own_accounts_are_administrators_and_inspectors_only(district_app):
+    found = district_app.extensions["district"]
+    admin = Actor("Районов Роман Романович", "admin", "test", "radmin")
+    for role in ("deputy", "director", "secretary"):
+        with pytest.raises(ArchiveError, match="сотрудники школы заводятся в архиве своей школы"):
+            accounts.create_user(found.own.uow(), f"r{role}", "Замов Захар Захарович", role, PASSWORD, actor=admin,
+                                 now=NOW)
+    assert accounts.list_users(found.own.uow()) == []
+    school = found.archive("sch-a")  # a school's archive holds every role
+    assert accounts.create_user(school.uow(), "deputy", "Замов Захар Захарович", "deputy", PASSWORD, actor=admin,
+                                now=NOW).role == "deputy"
 
 
 def test_a_district_inspector_reaches_only_the_schools_granted(district_app, schools):
