@@ -412,6 +412,7 @@ class FakeUnitOfWork:
     """`with uow: ...; uow.commit()` like the real one, over the fakes above."""
 
     def __init__(self) -> None:
+        self.account_roles = None  # a school's archive: every role
         self.snapshots = FakeSnapshots()
         self.documents = FakeDocuments(self)
         self.register = FakeRegister(self)
