@@ -14,7 +14,8 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +33,7 @@ AFTER_THE_TERM = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone.utc)
 """The closing process's clock: after the second quarter ended (25.12.2026): copies are final, no drafts."""
 
 
-@dataclass(frozen=True)
-class DemoSchool:
+class DemoSchool(NamedTuple):
     """One school of the benchmark's district: its code, its identity and its snapshot files."""
 
     code: str

@@ -28,11 +28,12 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import redis
@@ -45,8 +46,7 @@ from _district import (DEPUTY_LOGIN, DemoSchool, S3Server, Workers, demo_schools
 YEAR = "2026/2027"
 
 
-@dataclass(frozen=True)
-class Closed:
+class Closed(NamedTuple):
     """One K's measurement."""
 
     workers: int
@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--period", default="Q2", help="the term closed (Q1–Q4: grades 1–9; H1–H2: 10–11)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker and result backend")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the workers and moto's server too
     load_before = os.getloadavg()[0]
     runs: dict[int, Closed] = {}
     with tempfile.TemporaryDirectory(prefix="archive-district-") as tmp, S3Server() as s3:
