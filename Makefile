@@ -56,6 +56,7 @@ benchmark: install
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/pull.py
 	$(BIN)/python benchmarks/term.py
+	$(BIN)/python benchmarks/district.py  # needs Redis (scripts/services.sh)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

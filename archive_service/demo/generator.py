@@ -18,19 +18,15 @@ from archive_service.demo.calendar import (
     ACADEMIC_YEAR, PERIOD_CODES, TERMS, YEAR, YEAR_DIR, Term, applies, terms_of_grade,
 )
 from archive_service.demo.journal import ClassJournal, TermJournal
+from archive_service.demo.identity import DEMO_NUMBER, SchoolIdentity
 from archive_service.demo.school import Pupil, SchoolClass, SubjectEntry, build_school
 from archive_service.demo.substitutions import SickLeave, sick_leaves, with_substitutes
 from archive_service.demo.teachers import Teacher
 
 FORMAT = "journal-snapshot/1"
 SOURCE_SYSTEM = "Сетевой город. Образование"
-SCHOOL = {
-    "id": "demo-21",
-    "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
-                 "«Средняя общеобразовательная школа № 21»",
-    "short_name": "МБОУ СОШ № 21",
-    "director": {"full_name": "Сергеева Ольга Викторовна", "position": "Директор"},
-}
+SCHOOL = SchoolIdentity.of().as_dict()
+"""The demo school's `school` object: МБОУ СОШ № 21 (see `SchoolIdentity` for the others)."""
 
 
 def _codes(periods: Iterable[str] | None) -> list[str]:
@@ -43,33 +39,38 @@ def _codes(periods: Iterable[str] | None) -> list[str]:
     return [code for code in PERIOD_CODES if code in wanted]
 
 
-def generate(seed: int = 2026, periods: Iterable[str] | None = None) -> Iterator[dict]:
+def generate(seed: int = 2026, periods: Iterable[str] | None = None, school: int = DEMO_NUMBER) -> Iterator[dict]:
     """Yield snapshot dicts (JSON-ready: dates as ISO strings) for the demo school, 2026/2027.
+
+    school: its number — № 21 by default; another number names another school (`SchoolIdentity`:
+    id demo-<n>, «… № n», a director of its own); its classes and pupils come from the seed alone.
 
     periods: codes to produce, among "Q1","Q2","Q3","Q4","H1","H2","year"; None = all.
     Grades 1–9 get quarters (Q1–Q4), grades 10–11 half-years (H1, H2); every class gets "year".
     A code that does not apply to a grade is simply skipped for that grade.
     """
     codes = _codes(periods)
-    school = build_school(seed)
-    leaves = sick_leaves(school, seed)
-    for klass in school.classes:
+    identity = SchoolIdentity.of(school, seed).as_dict()
+    model = build_school(seed)
+    leaves = sick_leaves(model, seed)
+    for klass in model.classes:
         wanted = [code for code in codes if applies(code, klass.grade)]
         if not wanted:
             continue
         journal = ClassJournal(klass, seed)
         for code in wanted:
             if code == "year":
-                yield _year_snapshot(klass, journal, seed)
+                yield _year_snapshot(klass, journal, seed, identity)
             else:
-                yield _period_snapshot(klass, TERMS[code], journal.term(TERMS[code]), leaves)
+                yield _period_snapshot(klass, TERMS[code], journal.term(TERMS[code]), leaves, identity)
 
 
-def write_demo_data(out: Path, seed: int = 2026, periods: Iterable[str] | None = None) -> list[Path]:
+def write_demo_data(out: Path, seed: int = 2026, periods: Iterable[str] | None = None,
+                    school: int = DEMO_NUMBER) -> list[Path]:
     """Write each snapshot as UTF-8 JSON (ensure_ascii=False, indent=1) to
     out/2026-2027/<period code>/<class name>.json, e.g. out/2026-2027/Q2/5А.json; return paths."""
     paths = []
-    for snap in generate(seed, periods):
+    for snap in generate(seed, periods, school):
         code = "year" if snap["period"]["kind"] == "year" else _code_of(snap["period"])
         path = Path(out) / YEAR_DIR / code / f"{snap['class']['name']}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,11 +83,11 @@ def _code_of(period: dict) -> str:
     return {"quarter": "Q", "half_year": "H"}[period["kind"]] + str(period["number"])
 
 
-def _header(klass: SchoolClass, term: Term, pupils: list[Pupil]) -> dict:
+def _header(klass: SchoolClass, term: Term, pupils: list[Pupil], school: dict) -> dict:
     return {
         "format": FORMAT,
         "source": {"system": SOURCE_SYSTEM, "exported_at": term.exported_at()},
-        "school": SCHOOL,
+        "school": school,
         "academic_year": ACADEMIC_YEAR,
         "period": term.as_dict(),
         "class": {"id": klass.id, "name": klass.name, "grade": klass.grade,
@@ -123,9 +124,10 @@ def _in_term(klass: SchoolClass, term: Term) -> list[Pupil]:
     return [p for p in klass.sorted_pupils() if p.in_range(term.start, term.end)]
 
 
-def _period_snapshot(klass: SchoolClass, term: Term, journal: TermJournal, leaves: list[SickLeave]) -> dict:
+def _period_snapshot(klass: SchoolClass, term: Term, journal: TermJournal, leaves: list[SickLeave],
+                     school: dict) -> dict:
     pupils = _in_term(klass, term)
-    snap = _header(klass, term, pupils)
+    snap = _header(klass, term, pupils, school)
     subjects = []
     for entry in klass.subjects:
         values = journal.period_marks.get(entry.id, {})
@@ -135,9 +137,9 @@ def _period_snapshot(klass: SchoolClass, term: Term, journal: TermJournal, leave
     return snap
 
 
-def _year_snapshot(klass: SchoolClass, journal: ClassJournal, seed: int) -> dict:
+def _year_snapshot(klass: SchoolClass, journal: ClassJournal, seed: int, school: dict) -> dict:
     pupils = _in_term(klass, YEAR)
-    snap = _header(klass, YEAR, pupils)
+    snap = _header(klass, YEAR, pupils, school)
     terms = {t.code: journal.term(t) for t in terms_of_grade(klass.grade)}
     slugs = {e.slug for e in klass.subjects}
     exams = {p.id: results.exam_subjects(p, slugs, seed) for p in pupils
