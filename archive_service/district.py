@@ -113,7 +113,7 @@ def school_settings(district: Settings, school: School, base_dir: Path) -> Setti
         "public_url": school.get("public_url") or f"{district.public_url.rstrip('/')}/s/{school.code}",
         "medium_a": Path(school.get("medium_a")) if school.get("medium_a") else None,
         "medium_b": Path(school.get("medium_b")) if school.get("medium_b") else None,
-        "cadesplugin_script": district.cadesplugin_script, "source_key": "", "district": None,
+        "cadesplugin_script": district.cadesplugin_script, "district": None,
     }
     for key in ("timezone", "medium_a_location", "medium_b_location", "s3_bucket"):
         if school.get(key):

@@ -47,7 +47,10 @@ def test_the_documents_live_in_minio_and_a_worker_host_needs_no_shared_disk():
                             text=True)
     assert worker.returncode == 0, worker.stderr
     assert "ARCHIVE_DOCUMENT_S3_ENDPOINT: http://10.0.0.5:9000" in worker.stdout
-    assert "ARCHIVE_BROKER_URL: redis://10.0.0.5:6379/0" in worker.stdout and "volumes" not in worker.stdout
+    assert "ARCHIVE_BROKER_URL: redis://10.0.0.5:6379/0" in worker.stdout
+    # no data volume: the only mount is the district's list of schools, read-only
+    mounts = [line.strip() for line in worker.stdout.splitlines() if line.strip().startswith("- ") and ":/" in line]
+    assert [m for m in mounts if not m.endswith("/config:/config:ro")] == [] and "archive-data" not in worker.stdout
     refused = subprocess.run(["docker-compose", "-f", "docker-compose.worker.yml", "config", "-q"], cwd=ROOT,
                              env=env, capture_output=True, text=True)
     assert refused.returncode != 0 and "MAIN_HOST" in refused.stderr
