@@ -260,7 +260,7 @@ class Archive:
 
             medium_a: Medium = s3_medium(s.s3_endpoint, s.s3_bucket, s.s3_access_key, s.s3_secret_key,
                                          label="Носитель A (S3)", location=s.medium_a_location,
-                                         serial=s.medium_a_serial)
+                                         serial=s.medium_a_serial, prefix=s.s3_prefix)
         else:
             medium_a = DirectoryMedium(dir_a, "Носитель A", s.medium_a_location, s.medium_a_serial)
         return [medium_a, DirectoryMedium(dir_b, "Носитель B", s.medium_b_location, s.medium_b_serial)]

@@ -69,6 +69,9 @@ class Settings:
     """S3-compatible endpoint of the write-once medium A (production); empty: medium A is a directory."""
     s3_bucket: str = field(default="", metadata={"env": "ARCHIVE_S3_BUCKET"})
     """Bucket with Object Lock enabled for medium A."""
+    s3_prefix: str = field(default="", metadata={"env": "ARCHIVE_S3_PREFIX"})
+    """The part of that bucket the backup sets go under («school21/»); empty: the whole bucket. In a
+    district each school's is the installation's plus «<code>/»."""
     s3_access_key: str = field(default="", metadata={"env": "ARCHIVE_S3_ACCESS_KEY"})
     """Access key for the S3 medium."""
     s3_secret_key: str = field(default="", metadata={"env": "ARCHIVE_S3_SECRET_KEY"})

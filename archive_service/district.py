@@ -104,21 +104,30 @@ def school_settings(district: Settings, school: School, base_dir: Path) -> Setti
     address (the district's + /s/<code>, which its QR codes print) and the school's own overrides."""
     home = Path(school.get("home") or district.home / "schools" / school.code)
     home = home if home.is_absolute() else base_dir / home
-    if district.s3_bucket and not school.get("s3_bucket"):
-        raise ConfigError(f"ARCHIVE_DISTRICT: у школы {school.code} не указан s3_bucket — носитель A с защитой "
-                          "от удаления у каждой школы свой (Object Lock задаётся на всю корзину)")
     fields: dict[str, Any] = {
         "home": home, "database_url": school.get("database_url"),
         "document_store": school.get("document_store") or _store_of(district.document_store, school.code),
         "public_url": school.get("public_url") or f"{district.public_url.rstrip('/')}/s/{school.code}",
-        "medium_a": Path(school.get("medium_a")) if school.get("medium_a") else None,
-        "medium_b": Path(school.get("medium_b")) if school.get("medium_b") else None,
+        "medium_a": _medium_of(district, "a", school),
+        "medium_b": _medium_of(district, "b", school),
+        # medium A in an Object-Lock bucket: the school's own bucket, or its part of the district's
+        "s3_prefix": "" if school.get("s3_bucket") else f"{district.s3_prefix}{school.code}/",
         "cadesplugin_script": district.cadesplugin_script, "district": None,
     }
     for key in ("timezone", "medium_a_location", "medium_b_location", "s3_bucket"):
         if school.get(key):
             fields[key] = school.get(key)
     return replace(district, **fields)
+
+
+def _medium_of(district: Settings, which: str, school: School) -> Path | None:
+    """A backup medium's folder for the school: its own if the file gives one; a folder of its code on
+    the district's medium if the installation names one (a mounted disk); else None — its home's."""
+    own = school.get(f"medium_{which}")
+    if own:
+        return Path(own)
+    configured = getattr(district, f"medium_{which}")
+    return configured / school.code if configured != district.home / "media" / which else None
 
 
 def _store_of(district_store: str, code: str) -> str:

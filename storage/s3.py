@@ -136,10 +136,11 @@ class S3Medium:
 
 
 def s3_medium(endpoint: str, bucket: str, access_key: str, secret_key: str, *, label: str, location: str,
-              region: str = "us-east-1", serial: str = "") -> S3Medium:
-    """An S3 medium for a bucket with Object Lock (MinIO in the deployment)."""
+              region: str = "us-east-1", serial: str = "", prefix: str = "") -> S3Medium:
+    """An S3 medium for a bucket with Object Lock (MinIO in the deployment); `prefix`: its part of the
+    bucket (each school of a district keeps its sets under its own)."""
     import boto3
 
     client = boto3.client("s3", endpoint_url=endpoint or None, region_name=region,
                           aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None)
-    return S3Medium(client, bucket, label, location, serial=serial)
+    return S3Medium(client, bucket, label, location, serial=serial, prefix=prefix)
