@@ -30,7 +30,7 @@ name = "МБОУ Гимназия № 7"
 OTHER = {"sch-a": "sch-b", "sch-b": "sch-a"}
 
 
-def _school_b_journal() -> dict:
+def school_b_journal() -> dict:
     data = snapshot()
     data["school"] = {"id": "gymnasium-7", "full_name": "МБОУ «Гимназия № 7»", "short_name": "МБОУ Гимназия № 7",
                       "director": {"full_name": "Ястребова Людмила Эдуардовна", "position": "Директор"}}
@@ -46,7 +46,7 @@ class School:
         self.code = code
         self.archive = district.archive(code)
         make_staff(self.archive, NOW)
-        data = snapshot() if code == "sch-a" else _school_b_journal()
+        data = snapshot() if code == "sch-a" else school_b_journal()
         self.document = signed_registered_journal(self.archive, data=copy.deepcopy(data))
         _, self.token = tokens.issue_token(self.archive.uow(), "журнал", actor=Actor("test", "admin"), now=NOW)
         self.digests = set(self.archive.store.digests())
