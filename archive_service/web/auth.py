@@ -321,7 +321,7 @@ def _in_menu_here(endpoint: str, at_district: bool) -> bool:
     """The district's own addresses show the district's pages and its accounts; a school's, the school's."""
     if endpoint.startswith("district."):
         return at_district
-    return not at_district or endpoint.startswith("admin.")
+    return not at_district or endpoint == "admin.users"  # the district's accounts; tokens and media are a school's
 
 
 def _tenant() -> dict:

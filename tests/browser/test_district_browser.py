@@ -66,10 +66,17 @@ def test_a_district_its_schools_and_its_inspector(district_app, request):
         page.click("text=Найти во всех школах")
         expect(page.locator("main")).to_contain_text("Алексеев Иван Петрович")
         screens.shot(page, "district-inspector-search")
-        page.click("text=Открыть")
+        page.click("td.actions >> text=Открыть")
         expect(page.locator("main")).to_contain_text("5А")
         assert page.url.startswith(f"{server.url}/s/sch-a/inspect/documents/{schools['sch-a'].document.document_id}")
         image_loaded(page, "img")  # the page images too: the opening was journaled in that school
         screens.shot(page, "district-inspector-document")
+        page.context.clear_cookies()
+        accounts.create_user(found.own.uow(), "radmin", "Районов Роман Романович", "admin", PASSWORD, actor=admin,
+                             now=NOW, temporary=False)
+        _sign_in(page, f"{server.url}/login", "radmin")
+        page.goto(f"{server.url}/district/access")
+        expect(page.locator("main")).to_contain_text("Инспекторова Ирина Ивановна")
+        screens.shot(page, "district-admin-access")
         browser.close()
     assert screens.problems == {}

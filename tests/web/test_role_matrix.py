@@ -73,6 +73,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # inspector's read-only search (and the staff who answer the same questions)
     # a district installation's own page: the district inspector's search across the schools granted
     "district.search": {"inspector"},
+    # …and its administrator's table of which inspector may read which school
+    "district.access": {"admin"}, "district.change_access": {"admin"},
     **{f"inspector.{name}": SEARCH for name in ("search", "document", "page_image", "download", "report",
                                                 "report_file")},
 }
@@ -117,7 +119,7 @@ def test_the_matrix_gives_the_administrator_accounts_media_sources_and_procedure
     signed_in = {"auth.home", "auth.account", "auth.change_password", "auth.logout"}
     sources = {"sources.index", "sources.test", "sources.add", "sources.remove"}  # connection settings, not contents
     assert {e for e, roles in MATRIX.items() if "admin" in roles} == signed_in | sources | {
-        e for e in MATRIX if e.startswith(("admin.", "procedures."))}
+        e for e in MATRIX if e.startswith(("admin.", "procedures.", "district.access", "district.change_access"))}
 
 
 def test_each_role_reaches_exactly_what_the_matrix_allows(app, login_as):

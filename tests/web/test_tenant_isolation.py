@@ -165,3 +165,32 @@ def test_a_district_inspector_reaches_only_the_schools_granted(district_app, sch
         assert last.actor == "Инспекторова Ирина Ивановна" and "Управление образования" in last.origin
     district_access.revoke(found.own.uow(), "rinsp", "sch-a", actor=admin, now=NOW)
     assert client.get("/s/sch-a/inspect").headers["Location"].startswith("/s/sch-a/login")
+
+
+def test_the_district_administrator_opens_and_closes_a_school_to_an_inspector(district_app, schools):
+    found = district_app.extensions["district"]
+    first = Actor("первичная настройка", "admin", "test", "")
+    accounts.create_user(found.own.uow(), "radmin", "Районов Роман Романович", "admin", PASSWORD, actor=first,
+                         now=NOW, temporary=False)
+    accounts.create_user(found.own.uow(), "rinsp", "Инспекторова Ирина Ивановна", "inspector", PASSWORD,
+                         actor=first, now=NOW, temporary=False)
+    client = district_app.test_client()
+    client.post("/login", data={"login": "radmin", "password": PASSWORD, "csrf_token": csrf_token(client, "/login")})
+    page = client.get("/district/access").get_data(as_text=True)
+    assert "Инспекторова Ирина Ивановна" in page and SCHOOLS["sch-b"] in page
+    token = csrf_token(client, "/district/access")
+    opened = client.post("/district/access", follow_redirects=True,
+                         data={"login": "rinsp", "school": "sch-b", "open": "1", "csrf_token": token})
+    assert "МБОУ Гимназия № 7: архив открыт инспектору rinsp" in opened.get_data(as_text=True)
+    assert district_access.granted(found.own.uow(), "rinsp") == ["sch-b"]
+    refused = client.post("/district/access", data={"login": "radmin", "school": "sch-a", "open": "1",
+                                                    "csrf_token": token}, follow_redirects=True)
+    assert "только инспектору" in refused.get_data(as_text=True)
+    client.post("/district/access", data={"login": "rinsp", "school": "sch-b", "open": "0", "csrf_token": token})
+    assert district_access.granted(found.own.uow(), "rinsp") == []
+    with found.own.uow() as uow:
+        changes = [(e.actor, e.action, e.details["school"]) for e in uow.audit.entries()
+                   if e.action.startswith("district.")]
+    assert changes == [("Районов Роман Романович", "district.school_granted", "sch-b"),
+                       ("Районов Роман Романович", "district.school_revoked", "sch-b")]
+    assert client.get("/s/sch-a/district/access").status_code in (302, 404)  # no district pages at a school's address
