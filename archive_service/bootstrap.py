@@ -64,9 +64,6 @@ class Archive:
     in_worker: bool = False
     """True in a worker process (a local one or Celery's): its work runs right there, never fanned out again."""
     celery: Any = None
-    school_code: str = ""
-    """In a district (`archive_service.district`): the code of the school this archive is; "" for a
-    single school's installation and for the district's own archive."""
     """The Celery application, once `tasks.celery_init_app` has wired it (every entry point's app does)."""
     moment: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.timezone.utc), repr=False)
     """Where the present moment comes from: the machine's clock. Only a composition root of its own

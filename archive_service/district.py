@@ -176,6 +176,5 @@ class District:
             if code not in self._archives:
                 made = self._make(school_settings(self.settings, school, self._base))
                 made.celery = self.own.celery
-                made.school_code = code
                 self._archives[code] = made
             return self._archives[code]
