@@ -10,7 +10,7 @@ ARCHIVE_HOME ?= var
 export ARCHIVE_HOME
 PYTEST_ARGS ?=
 
-.PHONY: demo test check run install install-test services benchmark clean
+.PHONY: demo test check run install install-test services benchmark load clean
 
 $(VENV)/.installed: pyproject.toml
 	scripts/system-deps.sh run
@@ -56,6 +56,10 @@ benchmark: install
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/pull.py
 	$(BIN)/python benchmarks/term.py
+
+# 200 virtual staff against gunicorn on PostgreSQL (docs/load.md); a few minutes
+load: services
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
