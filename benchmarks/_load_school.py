@@ -1,10 +1,10 @@
 """Shared set-up of the load benchmark (not timed): a fresh PostgreSQL database of its own, the demo school
 made in it by `archive-service demo` (the whole year: imported, closed, signed, backed up, registered), a
-known password for each demo account, and the facts the scenario's virtual users browse by (documents and
+known password for each demo account and more accounts of each role, one per virtual user, and the facts the scenario's virtual users browse by (documents and
 their sheets, periods, classes, pupils' surnames).
 
-The passwords are set through the archive's own service (`accounts.set_password`, as the administrator),
-never written into the database by hand.
+The accounts are made and their passwords set through the archive's own services (`accounts.create_user`,
+`accounts.set_password`, as the demo's administrator), never written into the database by hand.
 """
 
 from __future__ import annotations
@@ -22,12 +22,17 @@ from sqlalchemy.engine import make_url
 from archive_service import Settings, create_app
 from archive_service.demo.tour import DEMO_ACCOUNTS
 from archive_service.domain.actor import Actor
+from archive_service.domain.roles import ROLES
 from archive_service.services import accounts, documents, register_search, snapshots
 
 POSTGRES_ADMIN_URL = os.environ.get("ARCHIVE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 """A database on the server the benchmark may connect to in order to create (and drop) its own."""
 PASSWORD = "load-Pa55word!"
 """The password every demo account is given for the scenario's sign-ins."""
+WEIGHTS = {"deputy": 5, "secretary": 4, "director": 2, "inspector": 4, "admin": 1, "visitor": 4}
+"""The scenario's mix of people (locust's weights of its user classes): out of 200, 50 deputy heads, 40
+secretaries, 20 directors, 40 inspectors, 10 administrators, and 40 people checking a printed sheet's QR code
+without an account."""
 ADMIN_LOGIN = next(login for login, (_name, role) in DEMO_ACCOUNTS.items() if role == "admin")
 
 
@@ -74,17 +79,35 @@ def settings_of(env: dict[str, str]) -> Settings:
                     secret_key=env["ARCHIVE_SECRET_KEY"])
 
 
-def known_passwords(env: dict[str, str]) -> dict[str, str]:
-    """Give every demo account the benchmark's password, as the demo's administrator. Role → login."""
+def staff_accounts(env: dict[str, str], users: int) -> dict[str, list[str]]:
+    """An account for every person the scenario plays, each with the benchmark's password: the demo school's
+    own account of each role, and as many more of the role as its share of `users` (`WEIGHTS`) needs —
+    a district's staff are so many people, and one account signed in from fifty places at once would be
+    locked by the archive after its fifth attempt in flight (`services.accounts.MAX_FAILURES`). Made
+    through the archive's own service as the demo's administrator. Role → logins."""
     app = create_app(settings_of(env))
     archive = app.extensions["archive"]
     admin = Actor(DEMO_ACCOUNTS[ADMIN_LOGIN][0], "admin", "нагрузочный тест", ADMIN_LOGIN)
+    logins: dict[str, list[str]] = {role: [] for role in ROLES}
     try:
-        for login in DEMO_ACCOUNTS:
+        for login, (_name, role) in DEMO_ACCOUNTS.items():
             accounts.set_password(archive.uow(), login, PASSWORD, actor=admin, now=archive.now(), temporary=False)
+            logins[role].append(login)
+        for role, count in people_per_role(users).items():
+            for number in range(len(logins[role]) + 1, count + 1):
+                login = f"{role}-{number:03d}"
+                accounts.create_user(archive.uow(), login, f"{ROLES[role].capitalize()} № {number}", role, PASSWORD,
+                                     actor=admin, now=archive.now(), temporary=False)
+                logins[role].append(login)
     finally:
         archive.engine.dispose()
-    return {role: login for login, (_name, role) in DEMO_ACCOUNTS.items()}
+    return logins
+
+
+def people_per_role(users: int) -> dict[str, int]:
+    """How many virtual users of each role locust starts out of `users` (it shares them by `WEIGHTS`), at
+    most: the share rounded up."""
+    return {role: -(-users * weight // sum(WEIGHTS.values())) for role, weight in WEIGHTS.items() if role in ROLES}
 
 
 def scenario_facts(env: dict[str, str]) -> dict:

@@ -17,7 +17,7 @@ processes of their own. Printed: p50, p95 and p99 of every kind of request and o
 
 gunicorn and locust are stopped and the database dropped at the end, on Ctrl-C or SIGTERM too.
 
-    python benchmarks/load.py [--users 200] [--seconds 75] [--workers 4] [--threads 4] [--spawn-rate 10]
+    python benchmarks/load.py [--users 200] [--seconds 90] [--spawn-rate 5] [--workers 4] [--threads 4]
 
 Workers and threads: the archive's pages are Python (Jinja, SQLAlchemy) bound by the CPU, so a process per
 core does the work and one more per core covers the time a request waits for PostgreSQL or the disk; 4
@@ -43,8 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load_school import (archive_environment, fresh_database, known_passwords, make_demo_school,  # noqa: E402
-                          PASSWORD, scenario_facts)
+from _load_school import (PASSWORD, WEIGHTS, archive_environment, fresh_database, make_demo_school,  # noqa: E402
+                          scenario_facts, staff_accounts)
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfiles" / "district.py"
 GOAL_P95_MS = 300
@@ -53,8 +53,9 @@ GOAL_P95_MS = 300
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200, help="virtual users at once (default 200)")
-    parser.add_argument("--seconds", type=int, default=75, help="how long the load lasts (default 75)")
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started a second (default 10)")
+    parser.add_argument("--seconds", type=int, default=90, help="how long the load lasts (default 90)")
+    parser.add_argument("--spawn-rate", type=float, default=5,
+                        help="users started (each signing in) a second (default 5: all 200 in 40 s)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4: 2 a core)")
     parser.add_argument("--threads", type=int, default=4, help="threads of each worker (default 4)")
     return parser.parse_args(argv)
@@ -79,14 +80,20 @@ def _terminated_on_signal():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _stop(process: subprocess.Popen, grace: float = 20) -> None:
+def _stop(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM, then after `grace` seconds SIGKILL to the process's whole group (it was started in a session
+    of its own): gunicorn's workers go with their master even when it is killed mid-way."""
     if process.poll() is None:
         process.terminate()
         try:
             process.wait(grace)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 @contextmanager
@@ -158,16 +165,17 @@ def report(csv_prefix: Path, seconds: int) -> int:
     return errors
 
 
-def _set_up(env: dict[str, str], work: Path) -> Path:
-    """The demo school, the passwords, and the facts file the scenario reads."""
+def _set_up(env: dict[str, str], work: Path, users: int) -> Path:
+    """The demo school, the staff's accounts, and the facts file the scenario reads."""
     started = time.perf_counter()
     print("the demo school on PostgreSQL (archive-service demo, a few minutes)…", file=sys.stderr)
     make_demo_school(env)
-    facts = {**scenario_facts(env), "logins": known_passwords(env), "password": PASSWORD}
+    facts = {**scenario_facts(env), "logins": staff_accounts(env, users), "password": PASSWORD, "weights": WEIGHTS}
     path = work / "facts.json"
     path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
     print(f"set up in {time.perf_counter() - started:.0f} s: {len(facts['documents'])} signed documents, "
-          f"{len(facts['periods'])} periods, {len(facts['register'])} register entries", file=sys.stderr)
+          f"{len(facts['periods'])} periods, {len(facts['register'])} register entries, "
+          f"{sum(map(len, facts['logins'].values()))} accounts", file=sys.stderr)
     return path
 
 
@@ -177,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         database = stack.enter_context(fresh_database())
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archive-load-")))
         env = archive_environment(work / "home", database)
-        facts = _set_up(env, work)
+        facts = _set_up(env, work, args.users)
         port = _free_port()
         env.update(ARCHIVE_PUBLIC_URL=f"http://127.0.0.1:{port}", ARCHIVE_PRODUCTION="1",
                    # every virtual visitor comes from 127.0.0.1: the per-address limit of the public check stays

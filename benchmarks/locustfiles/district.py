@@ -20,6 +20,7 @@ The facts to browse by (accounts, documents, periods, …) come from the JSON fi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -39,9 +40,17 @@ def _slug(year: str) -> str:
 
 
 class Staff(HttpUser):
+    """A person of the school's staff with an account of their own (ARCHIVE_LOAD_FACTS's logins of the role,
+    taken in turn)."""
+
     abstract = True
     wait_time = THINK
     role = ""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.weight = FACTS["weights"][cls.role]
+        cls.people = itertools.cycle(FACTS["logins"][cls.role])
 
     def on_start(self) -> None:
         form = self.client.get("/login", name="/login (форма)")
@@ -49,7 +58,7 @@ class Staff(HttpUser):
         if token is None:
             raise RuntimeError("no CSRF token on the login form")
         with self.client.post("/login", name="/login (вход)", catch_response=True,
-                              data={"login": FACTS["logins"][self.role], "password": FACTS["password"],
+                              data={"login": next(self.people), "password": FACTS["password"],
                                     "csrf_token": token[1]}) as answer:
             if LOGIN_FORM in answer.text:
                 answer.failure("the sign-in was refused: the login form again")
@@ -75,7 +84,6 @@ def _document() -> dict:
 
 
 class Deputy(Staff):
-    weight = 5
     role = "deputy"
 
     @task(2)
@@ -100,7 +108,6 @@ class Deputy(Staff):
 
 
 class Secretary(Staff):
-    weight = 4
     role = "secretary"
 
     @task(3)
@@ -123,7 +130,6 @@ class Secretary(Staff):
 
 
 class Director(Staff):
-    weight = 2
     role = "director"
 
     @task(3)
@@ -136,7 +142,6 @@ class Director(Staff):
 
 
 class Inspector(Staff):
-    weight = 4
     role = "inspector"
 
     @task(3)
@@ -163,7 +168,6 @@ class Inspector(Staff):
 
 
 class Administrator(Staff):
-    weight = 1
     role = "admin"
 
     @task
@@ -174,7 +178,7 @@ class Administrator(Staff):
 class SheetCheck(HttpUser):
     """Someone who scanned the QR code on a printed sheet: no account, no sign-in."""
 
-    weight = 4
+    weight = FACTS["weights"]["visitor"]
     wait_time = THINK
 
     @task
