@@ -1,7 +1,7 @@
 """Shared set-up of the load benchmark (not timed): a fresh PostgreSQL database of its own, the demo school
 made in it by `archive-service demo` (the whole year: imported, closed, signed, backed up, registered), a
-known password for each demo account and more accounts of each role, one per virtual user, and the facts the scenario's virtual users browse by (documents and
-their sheets, periods, classes, pupils' surnames).
+known password for each demo account and more accounts of each role, one per virtual user, and the facts
+the scenario's virtual users browse by (documents and their sheets, periods, classes, pupils' surnames).
 
 The accounts are made and their passwords set through the archive's own services (`accounts.create_user`,
 `accounts.set_password`, as the demo's administrator), never written into the database by hand.
@@ -10,6 +10,7 @@ The accounts are made and their passwords set through the archive's own services
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -68,10 +69,18 @@ def make_demo_school(env: dict[str, str]) -> None:
     cli = [str(Path(sys.executable).parent / "archive-service")]
     with open(home / "demo.log", "w", encoding="utf-8") as log:
         for args in (["db", "upgrade"], ["demo"]):
-            done = subprocess.run(cli + args, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-            if done.returncode:
+            # a session of its own: on Ctrl-C its whole group (the demo's rendering processes too) is killed
+            command = subprocess.Popen(cli + args, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+            try:
+                command.wait()
+            finally:
+                if command.poll() is None:
+                    os.killpg(command.pid, signal.SIGKILL)
+                    command.wait()
+            if command.returncode:
                 tail = (home / "demo.log").read_text(encoding="utf-8")[-3000:]
-                raise RuntimeError(f"archive-service {' '.join(args)} failed ({done.returncode}):\n{tail}")
+                raise RuntimeError(f"archive-service {' '.join(args)} failed ({command.returncode}):\n{tail}")
 
 
 def settings_of(env: dict[str, str]) -> Settings:

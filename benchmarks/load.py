@@ -69,15 +69,19 @@ def _free_port() -> int:
 
 @contextmanager
 def _terminated_on_signal():
-    """SIGTERM unwinds like Ctrl-C, so that every `finally` below runs."""
+    """SIGTERM unwinds like Ctrl-C, so that every `finally` below runs; a second one (or Ctrl-C) while the
+    clean-up runs is ignored rather than cutting it short."""
     def interrupt(_signum, _frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = signal.signal(signal.SIGTERM, interrupt), signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
 
 
 def _stop(process: subprocess.Popen, grace: float = 30) -> None:
@@ -181,7 +185,7 @@ def _set_up(env: dict[str, str], work: Path, users: int) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    with ExitStack() as stack, _terminated_on_signal():
+    with _terminated_on_signal(), ExitStack() as stack:
         database = stack.enter_context(fresh_database())
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="archive-load-")))
         env = archive_environment(work / "home", database)
