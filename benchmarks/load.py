@@ -159,6 +159,9 @@ def report(csv_prefix: Path, seconds: int) -> int:
     with open(f"{csv_prefix}_failures.csv", encoding="utf-8", newline="") as failures:
         for failure in csv.DictReader(failures):
             print(f"error ×{failure['Occurrences']}: {failure['Method']} {failure['Name']}: {failure['Error']}")
+    with open(f"{csv_prefix}_exceptions.csv", encoding="utf-8", newline="") as raised:
+        for exception in csv.DictReader(raised):  # the scenario's own faults, not the server's: fix them
+            print(f"scenario error ×{exception['Count']}: {exception['Message']}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
     errors = int(total["Failure Count"])
     print(f"RESULT web_p50_ms {total['50%']} ms")

@@ -63,9 +63,9 @@ class Staff(HttpUser):
             if LOGIN_FORM in answer.text:
                 answer.failure("the sign-in was refused: the login form again")
 
-    def open(self, url: str, name: str, **params) -> None:
-        """GET `url`; a failure unless it answers 2xx/3xx with anything but the login form."""
-        with self.client.get(url, name=name, params=params or None, catch_response=True) as answer:
+    def open(self, url: str, kind: str, **params) -> None:
+        """GET `url` (counted as `kind`); a failure unless it answers 2xx/3xx with anything but the login form."""
+        with self.client.get(url, name=kind, params=params or None, catch_response=True) as answer:
             if not 200 <= answer.status_code < 400:
                 answer.failure(f"HTTP {answer.status_code}")
             elif answer.headers.get("Content-Type", "").startswith("text/html") and LOGIN_FORM in answer.text:
