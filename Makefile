@@ -10,7 +10,7 @@ ARCHIVE_HOME ?= var
 export ARCHIVE_HOME
 PYTEST_ARGS ?=
 
-.PHONY: demo test check run install install-test services benchmark clean
+.PHONY: demo test check run install install-test services benchmark load clean
 
 $(VENV)/.installed: pyproject.toml
 	scripts/system-deps.sh run
@@ -57,6 +57,10 @@ benchmark: install
 	$(BIN)/python benchmarks/pull.py
 	$(BIN)/python benchmarks/term.py
 	$(BIN)/python benchmarks/district.py  # needs Redis (scripts/services.sh)
+
+# 200 virtual staff against gunicorn on PostgreSQL (docs/load.md); a few minutes
+load: services
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Sequence, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, undefer
 
 from archive_service.adapters.orm import (
@@ -250,18 +250,28 @@ class DocumentRepository:
 
     def signed_with_expiry(self) -> Sequence[tuple[DocumentRecord, DocumentSignature, TimestampRenewal | None]]:
         """Every signed document with its signature and its newest timestamp renewal, if any."""
-        rows = []
+        rows: list[tuple[DocumentRecord, DocumentSignature]] = []
         for record, signature in self.session.execute(
                 select(DocumentRecord, DocumentSignature).join(DocumentSignature,
                                                                DocumentSignature.document_id == DocumentRecord.id)
                 .where(DocumentRecord.destroyed_by_act.is_(None))
                 .order_by(DocumentRecord.academic_year, DocumentRecord.period_code, DocumentRecord.class_name)):
-            rows.append((record, signature, self.latest_renewal(signature.id)))
-        return rows
+            rows.append((record, signature))
+        renewed = self.latest_renewals([signature.id for _record, signature in rows])
+        return [(record, signature, renewed.get(signature.id)) for record, signature in rows]
 
     def latest_renewal(self, signature_id: int) -> TimestampRenewal | None:
-        return self.session.scalar(select(TimestampRenewal).where(TimestampRenewal.signature_id == signature_id)
-                                   .order_by(TimestampRenewal.id.desc()).limit(1))
+        return self.latest_renewals([signature_id]).get(signature_id)
+
+    def latest_renewals(self, signature_ids: Sequence[int]) -> dict[int, TimestampRenewal]:
+        """signature id → its newest timestamp renewal, for the signatures that have one: one query for a
+        whole listing (a query per signature made the director's and the register's pages slow)."""
+        if not signature_ids:
+            return {}
+        newest = (select(func.max(TimestampRenewal.id)).where(TimestampRenewal.signature_id.in_(signature_ids))
+                  .group_by(TimestampRenewal.signature_id))
+        return {r.signature_id: r for r in self.session.scalars(select(TimestampRenewal)
+                                                                  .where(TimestampRenewal.id.in_(newest)))}
 
     def add_renewal(self, renewal: TimestampRenewal) -> None:
         self.session.add(renewal)

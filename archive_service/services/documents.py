@@ -210,7 +210,8 @@ def list_documents(uow: UnitOfWork, academic_year: str | None = None, period_cod
     with uow:
         records = uow.documents.listing(academic_year, period_codes, class_names)
         signed = uow.documents.signatures([d.id for d in records])
-        renewed = {pk: uow.documents.latest_renewal(sig.id) for pk, sig in signed.items()}
+        newest = uow.documents.latest_renewals([sig.id for sig in signed.values()])
+        renewed = {pk: newest.get(sig.id) for pk, sig in signed.items()}
         replaced = corrections.replacements_of(uow, [d.id for d in records])
         return [{"document_id": d.document_id, "kind": d.kind, "academic_year": d.academic_year,
                  "period": d.period_code, "class": d.class_name, "pages": d.pages, "sheets": d.sheets,

@@ -54,17 +54,39 @@ def period_board(uow: UnitOfWork, academic_year: str, period_code: str, today: d
         return _board(uow, academic_year, period_code, today)
 
 
-def _board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date) -> PeriodBoard:
-    """`period_board` inside the caller's transaction."""
-    classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
+@dataclass(frozen=True)
+class _Year:
+    """What every board of a school year reads alike; the list of periods reads it once a year, not once a
+    period (it showed every period's board and read all of this again for each)."""
+
+    procedure: Procedure
+    gia_results: dt.date | None
+    volume_facts: dict[tuple[str, str], list[Fact]]
+    sets: Sequence[BackupSet]
+    """the year's backup sets, oldest first"""
+
+
+def _year(uow: UnitOfWork, academic_year: str) -> _Year:
+    gia = uow.procedures.event_dates(academic_year).get("gia_results")  # as `procedures.dates_of` reads it
+    return _Year(procedures.chosen(uow, academic_year).procedure, gia.on if gia else None,
+                 volumes.volume_facts(uow, academic_year), uow.backups.of_year(academic_year))
+
+
+def _board(uow: UnitOfWork, academic_year: str, period_code: str, today: dt.date,
+           classes: Sequence[SnapshotRecord] | None = None, year: _Year | None = None) -> PeriodBoard:
+    """`period_board` inside the caller's transaction; `classes` (the period's newest snapshot versions) and
+    `year` when the caller has read them already."""
+    if classes is None:
+        classes = uow.snapshots.listing(academic_year, period_code, latest_only=True)
     if not classes:
         raise NotFoundError(f"нет сохранённых снимков журнала: {academic_year}, {period_title(period_code)}")
-    procedure = procedures.chosen(uow, academic_year).procedure
+    year = year or _year(uow, academic_year)
+    procedure = year.procedure
     end = max(r.period_end for r in classes)
-    dates = procedures.dates_of(uow, academic_year, end)
+    dates = Dates(end, academic_year, year.gia_results)
     steps = procedure.for_period(period_code)
     due = due_dates(procedure, period_code, dates, CALENDAR)
-    known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes}, dates)
+    known = _known(uow, academic_year, period_code, {r.class_name: r.id for r in classes}, dates, year)
     rows = [_row(r, period_code, steps, known, due, today) for r in classes]
     waiting = {s.code: why for s in steps if (why := waits_for_event(s, procedure, dates))}
     period_facts = {s.code: known.backup[s.fact] for s in steps if s.fact in BACKUP_FACTS}
@@ -89,7 +111,8 @@ class _Known:
     """fact kind (`BACKUP_FACTS`) → what the archive knows of the period's sets."""
 
 
-def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[str, int], dates: Dates) -> _Known:
+def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[str, int], dates: Dates,
+           year: _Year) -> _Known:
     made = uow.documents.listing(academic_year, [period_code])  # oldest first
     newest = {d.class_name: d for d in sorted(made, key=lambda d: not d.draft)  # the newest final copy wins
               if d.snapshot_id == latest.get(d.class_name)}
@@ -99,12 +122,12 @@ def _known(uow: UnitOfWork, academic_year: str, period_code: str, latest: dict[s
             earlier.setdefault(d.class_name, []).append(d)
     old = [d for docs in earlier.values() for d in docs]
     signed = uow.documents.signatures([d.id for d in made])
-    last_set = _newest_set(uow, academic_year, period_code)
+    last_set = _newest_set(year.sets, period_code)
     return _Known(_records(uow, academic_year, period_code), newest, earlier, signed,
-                  _document_facts(uow, newest, signed) | volumes.volume_facts(uow, academic_year),
+                  _document_facts(uow, newest, signed) | year.volume_facts,
                   _document_facts(uow, {d.document_id: d for d in old}, signed),
                   replacements_of(uow, [d.id for d in old]), last_set,
-                  _backup_facts(last_set, _monthly_set(uow, academic_year, dates.month_end)))
+                  _backup_facts(last_set, _monthly_set(year.sets, dates.month_end)))
 
 
 def _row(r: SnapshotRecord, period_code: str, steps: tuple[Step, ...], known: _Known,
@@ -185,20 +208,20 @@ def _backed_up(backup: list[Fact], last: BackupSet | None, doc: DocumentRecord |
     return confirmed and last is not None and doc is not None and last.created_at >= doc.created_at
 
 
-def _period_sets(uow: UnitOfWork, academic_year: str, period_code: str) -> list[BackupSet]:
+def _period_sets(year_sets: Sequence[BackupSet], period_code: str) -> list[BackupSet]:
     """The backup sets holding this period, oldest first (monthly sets are not period sets)."""
-    return [b for b in uow.backups.of_year(academic_year) if period_code in b.periods.split(",")]
+    return [b for b in year_sets if period_code in b.periods.split(",")]
 
 
-def _newest_set(uow: UnitOfWork, academic_year: str, period_code: str) -> BackupSet | None:
-    sets = [b for b in _period_sets(uow, academic_year, period_code) if b.complete and not b.destroyed_by_act]
+def _newest_set(year_sets: Sequence[BackupSet], period_code: str) -> BackupSet | None:
+    sets = [b for b in _period_sets(year_sets, period_code) if b.complete and not b.destroyed_by_act]
     return sets[-1] if sets else None
 
 
-def _monthly_set(uow: UnitOfWork, academic_year: str, month_end: dt.date) -> BackupSet | None:
+def _monthly_set(year_sets: Sequence[BackupSet], month_end: dt.date) -> BackupSet | None:
     """The complete monthly copy of the month the period ends in (reference 004 § 3.11), if made."""
     label = f"месяц {month_end:%Y-%m}"
-    sets = [b for b in uow.backups.of_year(academic_year) if b.periods == label and b.complete]
+    sets = [b for b in year_sets if b.periods == label and b.complete]
     return sets[-1] if sets else None
 
 
@@ -246,7 +269,7 @@ def period_backups(uow: UnitOfWork, academic_year: str, period_code: str) -> lis
         return [PeriodSet(b.set_id, b.complete, b.files, b.size, b.created_at, b.created_by, b.copies,
                           b.retain_until, b.destroyed_by_act, b.handover_confirmed_at, b.handover_confirmed_by,
                           b.key_fingerprint)
-                for b in reversed(_period_sets(uow, academic_year, period_code))]
+                for b in reversed(_period_sets(uow.backups.of_year(academic_year), period_code))]
 
 
 def record_step(uow: UnitOfWork, academic_year: str, period_code: str, step: str, class_names: Sequence[str], *,
@@ -341,12 +364,15 @@ class PeriodProgress:
 
 def list_periods(uow: UnitOfWork, today: dt.date) -> list[PeriodProgress]:
     """Every school year and period with stored snapshots, newest first, with its progress."""
-    with uow:
-        keys = {(r.academic_year, r.period_code) for r in uow.snapshots.listing(latest_only=True)}
+    with uow:  # one reading of the snapshots and of each year's facts for all the boards
+        periods: dict[tuple[str, str], list[SnapshotRecord]] = {}
+        for r in uow.snapshots.listing(latest_only=True):
+            periods.setdefault((r.academic_year, r.period_code), []).append(r)
+        years = {year: _year(uow, year) for year in {year for year, _code in periods}}
+        boards = [_board(uow, year, code, today, classes, years[year]) for (year, code), classes in periods.items()]
     out = []
-    for year, code in keys:
-        board = period_board(uow, year, code, today)
-        out.append(PeriodProgress(year, code, board.period_end, len(board.classes),
+    for board in boards:
+        out.append(PeriodProgress(board.academic_year, board.period_code, board.period_end, len(board.classes),
                                   sum(r.students for r in board.classes),
                                   sum(r.document_id is not None for r in board.classes),
                                   sum(r.signed for r in board.classes), board.count("done"), board.count("late"),

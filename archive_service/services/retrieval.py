@@ -159,8 +159,10 @@ def _period_title(record: SnapshotRecord) -> str:
 
 def _signatures(uow: UnitOfWork, document_pks: list[int]) -> dict[int, Signature]:
     out = {}
-    for pk, sig in uow.documents.signatures(document_pks).items():
-        renewal = uow.documents.latest_renewal(sig.id)
+    signed = uow.documents.signatures(document_pks)
+    newest = uow.documents.latest_renewals([sig.id for sig in signed.values()])
+    for pk, sig in signed.items():
+        renewal = newest.get(sig.id)
         out[pk] = Signature(sig.signer, sig.signed_at, sig.signed_by, sig.level, sig.certificate_serial,
                             renewal.sha256 if renewal else sig.sha256, renewal is not None)
     return out

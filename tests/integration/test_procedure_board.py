@@ -129,6 +129,22 @@ def test_reference_004_the_monthly_copy_and_the_secretarys_acceptance_are_known_
     assert row["5А"]["registered"].facts[0].text.startswith("в реестре № ")
 
 
+def test_the_list_of_periods_counts_what_each_periods_board_shows(year_end):
+    # the list reads each year's procedure, dates, volumes and backup sets once for all its periods
+    procedures.choose(year_end.uow(), YEAR, "ref004", actor=ADMIN, now=at(5, 20))
+    with_archive_key(year_end)
+    backup_command.monthly_backup(year_end.uow(), year_end.store, year_end.media(), "2026-05", actor=DEPUTY,
+                                  now=at(6, 1))
+    make_copies(year_end, at(5, 27))
+    day = dt.date(2026, 6, 2)
+    shown = board(year_end, day)
+    (entry,) = period_steps.list_periods(year_end.uow(), day)
+    assert (entry.academic_year, entry.period, entry.procedure) == (YEAR, PERIOD, shown.procedure.title)
+    assert (entry.classes, entry.documents, entry.cells) == (2, 2, shown.cells)
+    assert entry.done == shown.count("done") >= 2, "the monthly copy settles its step in both classes"
+    assert entry.late == shown.count("late")
+
+
 def test_a_copy_made_before_the_period_ended_does_not_form_the_files(archive):
     """A draft copy (the period not over) is shown, but does not settle «Файлы журналов сформированы»."""
     procedures.choose(archive.uow(), YEAR, "ref003", actor=ADMIN, now=at(5, 1))

@@ -83,3 +83,16 @@ def test_the_check_verifies_every_signed_document_and_finds_a_damaged_one(signed
     assert bad.exit_code == 1
     (failure,) = json.loads(bad.output)["failures"]
     assert failure["document_id"] == row["document_id"] and "повреждён" in failure["problems"][0]
+
+
+def test_the_listing_shows_the_newest_of_several_renewals(signed):
+    for _ in range(2):
+        renew_timestamps(signed.uow(), signed.store, signed.timestamper(), signed.trust(), now=signed.now(),
+                         horizon=YEARS_4, actor=Actor("beat", "system"))
+    (row,) = documents.list_documents(signed.uow())
+    with signed.uow() as uow:
+        (signature,) = uow.documents.signatures([uow.documents.by_document_id(row["document_id"]).id]).values()
+        newest = uow.documents.latest_renewals([signature.id, signature.id + 1000])  # one signature has none
+        assert list(newest) == [signature.id]
+        assert newest[signature.id].previous_sha256 != signature.sha256, "the second renewal, not the first"
+        assert row["signature"]["sha256"] == newest[signature.id].sha256

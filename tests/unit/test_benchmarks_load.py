@@ -31,3 +31,25 @@ def test_the_benchmark_loads(path):
 @pytest.mark.parametrize("path", SHARED, ids=lambda p: p.stem)
 def test_the_shared_set_up_loads_and_is_no_benchmark(path):
     assert not hasattr(_load(path), "main")
+
+
+def test_the_load_scenario_gives_locust_a_user_of_every_role_and_the_public_check(tmp_path):
+    # locust patches the standard library for gevent when imported: the scenario loads in a process of its own
+    import json
+    import os
+    import subprocess
+    import sys
+
+    facts = tmp_path / "facts.json"
+    school = _load(HERE / "_load_school.py")
+    facts.write_text(json.dumps({"periods": [], "documents": [], "classes": [], "register": [], "surnames": [],
+                                 "logins": {role: [role] for role in school.ROLES}, "password": "",
+                                 "weights": school.WEIGHTS}), encoding="utf-8")
+    listed = subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfiles" / "district.py"),
+                             "--list"], env={**os.environ, "ARCHIVE_LOAD_FACTS": str(facts)},
+                            capture_output=True, text=True, timeout=120, check=True)
+    users = listed.stdout.split("Available Users:")[1].split()
+    assert users == ["Deputy", "Secretary", "Director", "Inspector", "Administrator", "SheetCheck"]
+    # the scenario signs in as the demo school's account of each role, and as more people of the role
+    assert {role for _name, role in school.DEMO_ACCOUNTS.values()} == set(school.ROLES)
+    assert school.people_per_role(200) == {"deputy": 50, "secretary": 40, "director": 20, "inspector": 40, "admin": 10}
