@@ -1,6 +1,7 @@
 # archive_service — the two commands of the README, and a few helpers.
 #   make demo   install everything (Debian packages, .venv, the package) and run the main job
-#   make test   install the test needs, run the static checks (make check), then the whole suite
+#   make test   install the test needs, run the static checks (make check), then the whole suite,
+#               then the integration tier once more with the documents in S3 (moto's server)
 #   make run    serve the web app on the demo data (runs the demo first if there is none)
 
 PYTHON ?= python3
@@ -46,8 +47,13 @@ check: install-test
 	$(BIN)/mypy --cache-dir .mypy_cache/app archive_service
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
+# The whole suite runs on the embedded document store (a directory in ARCHIVE_HOME); the second pass
+# runs the integration tier again with every test archive's documents in an S3 bucket (moto's
+# server over HTTP, tests/store_support.py), the store a district installation uses, so that
+# nothing in the services, the workers or the commands works only with files on a local disk.
 test: check services
 	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=40 $(PYTEST_ARGS)
+	ARCHIVE_TEST_DOCUMENT_STORE=s3 $(BIN)/pytest -n 2 -p no:cacheprovider --durations=20 tests/integration
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from storage.content_store import checked_digest
+from storage.crash_points import crash_point
 from storage.errors import StorageError
 
 if TYPE_CHECKING:  # the stubs package (a test dependency) exists for the type checker only
@@ -39,10 +40,14 @@ class S3Store:
         digest = hashlib.sha256(data).hexdigest()
         if self.verify(digest):
             return digest
+        # the same crash points as a directory's atomic write: killed before the upload completes
+        # (an unfinished upload leaves no object), or with the object stored and nothing else done
+        crash_point("write.unrenamed")
         try:
             self.client.put_object(Bucket=self.bucket, Key=self.key(digest), Body=data, Metadata={"sha256": digest})
         except (ClientError, BotoCoreError) as exc:
             raise StorageError(f"не удалось записать файл {digest} ({self.where}): {exc}") from exc
+        crash_point("write.done")
         return digest
 
     def _asked(self, ask: Callable[[], T]) -> T | None:

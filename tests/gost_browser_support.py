@@ -19,6 +19,7 @@ from conftest import NOW, soon_after_the_quarter
 from signing import create_demo_pki, create_gost_pki, gost
 from signing.gost_pki import GostPKI, load_certificate
 from standins.cadesplugin_token import Token, TokenCertificate, expired_certificate, issue_test_certificate
+from store_support import store_settings
 from web_support import NAMES
 
 ORGANISATION = "МБОУ СОШ № 21, г. Тула"
@@ -51,7 +52,8 @@ def gost_archive(home: Path, database_url: str, *, bits: int = 256, **extra) -> 
     pki = create_gost_pki(home / "pki-gost", owner=NAMES["director"], organisation=ORGANISATION, now=now,
                           director_bits=bits)
     settings = Settings(home=home, database_url=database_url, secret_key="browser-signing-secret",
-                        trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl), **extra)
+                        trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl), **store_settings(home),
+                        **extra)
     return settings, pki
 
 

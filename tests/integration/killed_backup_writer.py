@@ -33,7 +33,8 @@ class KilledAtWrite(DirectoryMedium):
 
 
 def main(home: str, database_url: str, now: str, kill_at: str) -> None:
-    archive = Archive(Settings(home=Path(home), database_url=database_url, secret_key="crash-test"))
+    # the rest from the environment: the test passes its document store (store_support.store_env)
+    archive = Archive(Settings.from_env(home=Path(home), database_url=database_url, secret_key="crash-test"))
     KilledAtWrite.kill_at = int(kill_at)
     media = [KilledAtWrite(m.root, m.label, m.location) for m in archive.media()]
     backup.create_backup(archive.uow(), archive.store, media, "2026/2027", ["Q2"],

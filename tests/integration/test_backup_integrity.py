@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -26,6 +27,7 @@ from builders import as_bytes, snapshot
 from conftest import NOW
 from keys_support import KEY_CODE, with_archive_key
 from storage import DirectoryMedium, StorageError
+from store_support import store_env
 
 DEPUTY = Actor("Иванова Т. П.", "deputy")
 WRITER = Path(__file__).with_name("killed_backup_writer.py")
@@ -58,7 +60,8 @@ def restored_snapshot(archive, set_id: str, code: str, target: Path) -> dict:
 def test_a_backup_killed_at_any_moment_is_registered_and_journaled_and_a_rerun_finishes_that_set(
         archive, settings, ingested, kill_at, tmp_path):
     killed = subprocess.run([sys.executable, str(WRITER), str(settings.home), settings.database_url,
-                             NOW.isoformat(), str(kill_at)], capture_output=True, text=True, timeout=120)
+                             NOW.isoformat(), str(kill_at)], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **store_env(settings.home)})
     assert killed.returncode == -9, killed.stderr
     (row,) = [b.as_dict() for b in backup.list_backups(archive.uow())]
     assert row["state"] == "writing" and not row["complete"]

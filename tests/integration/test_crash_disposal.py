@@ -37,6 +37,7 @@ from archive_service.services.ingest import ingest_snapshot
 from builders import snapshot
 from keys_support import with_archive_key
 from storage.crash_points import ENV as KILL_AT
+from store_support import store_env, store_settings
 
 CLERK = Actor("secretary", "secretary")
 CLERK_T = Actor("t", "secretary")
@@ -59,7 +60,8 @@ def _of_2019(letter: str) -> bytes:
 @pytest.fixture
 def installation(db_url, tmp_path):
     """Four registered 2019/2020 class journal copies, a backup set of them on A and B, a director."""
-    settings = Settings(home=tmp_path / "home", database_url=db_url, secret_key="crash-test-secret")
+    settings = Settings(home=tmp_path / "home", database_url=db_url, secret_key="crash-test-secret",
+                        **store_settings(tmp_path / "home"))
     app = create_app(settings)
     archive = app.extensions["archive"]
     for letter in CLASSES:
@@ -79,7 +81,8 @@ def installation(db_url, tmp_path):
                          actor=Actor("test", "admin"), now=MOMENT)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     env.update(PYTHONPATH=str(ROOT), ARCHIVE_HOME=str(settings.home), ARCHIVE_DATABASE_URL=db_url,
-               ARCHIVE_SECRET_KEY="crash-test-secret", ARCHIVE_OPERATOR="secretary")  # the act is the secretary's
+               ARCHIVE_SECRET_KEY="crash-test-secret", ARCHIVE_OPERATOR="secretary",  # the act is the secretary's
+               **store_env(settings.home))
     yield archive, env, tmp_path
     archive.engine.dispose()
 

@@ -15,10 +15,12 @@ from archive_service.services.signing import sign_documents
 from builders import render_journals
 from conftest import NOW
 from signing import gost, verify_pdf
+from store_support import store_settings
 
 
 def test_the_gost_demo_signs_every_document_with_streebog_and_a_gost_timestamp(tmp_path, db_url):
-    app = create_app(Settings(home=tmp_path / "home", database_url=db_url, secret_key="demo", demo_signature="gost"))
+    app = create_app(Settings(home=tmp_path / "home", database_url=db_url, secret_key="demo", demo_signature="gost",
+                              **store_settings(tmp_path / "home")))
     archive = on_demo_clock(app.extensions["archive"])  # as the demo runs: after the year, on its own clock
     try:
         render_journals(archive, "АБВ", NOW)

@@ -23,6 +23,7 @@ from signing.cryptopro import certificate_thumbprint
 from signing.gost_pki import create_gost_pki
 from signing.gost_tsa import GostTimestampAuthority
 from standins.tsa import GostTsaStandIn
+from store_support import store_settings
 from web_support import make_staff
 
 STANDIN = Path(__file__).resolve().parents[1] / "standins" / "cryptcp"
@@ -42,7 +43,8 @@ def setup(tmp_path, db_url, monkeypatch):
     monkeypatch.setenv("DIRECTOR_PIN", PIN)
     with GostTsaStandIn(GostTimestampAuthority.from_files(pki.tsa_cert, pki.tsa_key)) as tsa:
         settings = Settings(home=tmp_path / "home", database_url=db_url, secret_key="test", cryptcp=STANDIN,
-                            tsa_url=tsa.url, trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl))
+                            tsa_url=tsa.url, trusted_roots=str(pki.root_cert), trust_crls=str(pki.root_crl),
+                            **store_settings(tmp_path / "home"))
         app = create_app(settings, moment=soon_after_the_quarter())  # the quarter has ended
         app.config.update(TESTING=True)
         archive = app.extensions["archive"]

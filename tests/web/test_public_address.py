@@ -21,7 +21,7 @@ from archive_service.services.period_close import ClosePeriod
 from builders import as_bytes, snapshot
 from conftest import NOW
 from web_support import csrf_token
-from store_support import stored_files
+from store_support import store_settings, stored_files
 
 DEPUTY = Actor("Иванова Татьяна Петровна", "deputy", "web 127.0.0.1", "deputy")
 
@@ -30,7 +30,7 @@ DEPUTY = Actor("Иванова Татьяна Петровна", "deputy", "web 
 def settings(db_url, tmp_path) -> Settings:
     """A school's installation that kept the demo's loopback address."""
     return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret", key_kdf_log2_n=10,
-                    production=True)
+                    production=True, **store_settings(tmp_path / "home"))
 
 
 @pytest.mark.parametrize(("url", "local"), [
@@ -97,7 +97,8 @@ def test_production_with_the_school_address_renders_and_does_not_warn(tmp_path, 
     from archive_service.app import create_app
 
     settings = Settings(home=tmp_path / "school", database_url=db_url, secret_key="test-secret",
-                        key_kdf_log2_n=10, production=True, public_url="https://archive.school21.ru")
+                        key_kdf_log2_n=10, production=True, public_url="https://archive.school21.ru",
+                        **store_settings(tmp_path / "school"))
     app = create_app(settings)
     try:
         a = app.extensions["archive"]

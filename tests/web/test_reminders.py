@@ -19,6 +19,7 @@ from archive_service.config import Settings
 from archive_service.domain.actor import Actor
 from archive_service.services import account_email, reminders
 from conftest import NOW
+from store_support import store_settings
 from test_deputy import PERIOD, two_classes  # noqa: F401  (the fixture of the same board)
 from web_support import ADMIN
 
@@ -59,7 +60,7 @@ def settings(db_url, tmp_path, request) -> Settings:
         controller, _ = request.getfixturevalue("smtp")
         mail = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "smtp_from": "archive@school.test"}
     return Settings(home=tmp_path / "home", database_url=db_url, secret_key="test-secret", key_kdf_log2_n=10,
-                    **mail)
+                    **store_settings(tmp_path / "home"), **mail)
 
 
 def stored(archive) -> list[tuple[str, str, str, bool]]:
