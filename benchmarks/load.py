@@ -17,7 +17,7 @@ processes of their own. Printed: p50, p95 and p99 of every kind of request and o
 
 gunicorn and locust are stopped and the database dropped at the end, on Ctrl-C or SIGTERM too.
 
-    python benchmarks/load.py [--users 200] [--seconds 90] [--spawn-rate 5] [--workers 4] [--threads 4]
+    python benchmarks/load.py [--users 200] [--seconds 180] [--spawn-rate 5] [--workers 4] [--threads 4]
 
 Workers and threads: the archive's pages are Python (Jinja, SQLAlchemy) bound by the CPU, so a process per
 core does the work and one more per core covers the time a request waits for PostgreSQL or the disk; 4
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import signal
 import socket
@@ -53,7 +54,8 @@ GOAL_P95_MS = 300
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=200, help="virtual users at once (default 200)")
-    parser.add_argument("--seconds", type=int, default=90, help="how long the load lasts (default 90)")
+    parser.add_argument("--seconds", type=int, default=180,
+                        help="how long the load lasts (default 180: 40 s of arrivals, then the whole staff at work)")
     parser.add_argument("--spawn-rate", type=float, default=5,
                         help="users started (each signing in) a second (default 5: all 200 in 40 s)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4: 2 a core)")
@@ -135,7 +137,9 @@ def run_locust(host: str, facts: Path, args: argparse.Namespace, csv_prefix: Pat
                "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.seconds}s",
                "--stop-timeout", "10", "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
                "--exit-code-on-error", "0"]
-    locust = subprocess.Popen(command, env={**os.environ, "ARCHIVE_LOAD_FACTS": str(facts)}, start_new_session=True)
+    locust = subprocess.Popen(command, env={**os.environ, "ARCHIVE_LOAD_FACTS": str(facts),
+                                            "ARCHIVE_LOAD_TIMES": f"{csv_prefix}_times.jsonl"},
+                              start_new_session=True)
     try:
         if locust.wait(args.seconds + 120):
             raise RuntimeError(f"locust failed ({locust.returncode})")
@@ -146,6 +150,34 @@ def run_locust(host: str, facts: Path, args: argparse.Namespace, csv_prefix: Pat
 def _percentiles(csv_prefix: Path) -> list[dict[str, str]]:
     with open(f"{csv_prefix}_stats.csv", encoding="utf-8", newline="") as rows:
         return list(csv.DictReader(rows))
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (`share` of 1) of `values`: the smallest value that at least that share of
+    them do not exceed."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)] if ordered else float("nan")
+
+
+def phases(times_file: Path) -> dict[str, list[dict]]:
+    """The run's requests (`locustfiles/district.py` writes them) in two phases: «start», while people were
+    still arriving and signing in, and «full strength», those sent once every user had started."""
+    rows = [json.loads(line) for line in times_file.read_text(encoding="utf-8").splitlines()]
+    full = next((row["full_strength"] for row in rows if "full_strength" in row), float("inf"))
+    requests = [row for row in rows if "ms" in row]
+    return {"start": [r for r in requests if r["at"] < full], "full strength": [r for r in requests if r["at"] >= full]}
+
+
+def report_phases(times_file: Path) -> None:
+    """p50/p95/p99 and errors of each phase, and the full-strength p95 as a RESULT line."""
+    for phase, rows in phases(times_file).items():
+        ms = [r["ms"] for r in rows]
+        errors = sum(r["error"] is not None for r in rows)
+        print(f"{phase}: {len(rows)} requests, p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
+              f"p99 {percentile(ms, 0.99):.0f} ms, {errors} errors")
+        if phase == "full strength":
+            print(f"RESULT web_p95_ms_full_strength {percentile(ms, 0.95):.0f} ms")
+            print(f"RESULT web_errors_full_strength {errors}")
 
 
 def report(csv_prefix: Path, seconds: int) -> int:
@@ -169,6 +201,7 @@ def report(csv_prefix: Path, seconds: int) -> int:
     print(f"RESULT web_p99_ms {total['99%']} ms")
     print(f"RESULT web_rps {float(total['Requests/s']):.1f} req/s")
     print(f"RESULT web_errors {errors}")
+    report_phases(Path(f"{csv_prefix}_times.jsonl"))
     return errors
 
 

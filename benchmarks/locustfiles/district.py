@@ -16,6 +16,10 @@ its role, reading each page for THINK seconds before the next click:
 
 A request fails when its status is not 2xx/3xx or, for a signed-in user, when the page is the login form.
 The facts to browse by (accounts, documents, periods, …) come from the JSON file ARCHIVE_LOAD_FACTS names.
+Every request's moment, kind, time and error (if any) is written, when the run ends, as JSON lines to the file
+ARCHIVE_LOAD_TIMES names, with a line {"full_strength": <moment>} for the moment the last user started, so
+that `benchmarks/load.py` can tell the latencies of the start (every person signing in) from those of the
+whole staff at work.
 """
 
 from __future__ import annotations
@@ -25,14 +29,38 @@ import json
 import os
 import random
 import re
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 FACTS = json.loads(open(os.environ["ARCHIVE_LOAD_FACTS"], encoding="utf-8").read())
 THINK = between(2, 8)
 """Seconds a person spends on a page before the next click (a page is read, a search typed)."""
 LOGIN_FORM = 'autocomplete="current-password"'
 """What only the login form has: a page with it shown to a signed-in user means the session was lost."""
+
+
+TIMES: list[dict] = []
+"""Every request of this run: moment (s since the epoch), kind, milliseconds, error or None."""
+
+
+@events.request.add_listener
+def _timed(request_type, name, response_time, exception, start_time=None, **_kwargs) -> None:
+    TIMES.append({"at": start_time, "kind": f"{request_type} {name}", "ms": response_time,
+                  "error": None if exception is None else str(exception)})
+
+
+@events.spawning_complete.add_listener
+def _full_strength(user_count, **_kwargs) -> None:
+    TIMES.append({"full_strength": time.time(), "users": user_count})
+
+
+@events.quitting.add_listener
+def _write_times(**_kwargs) -> None:
+    target = os.environ.get("ARCHIVE_LOAD_TIMES")
+    if target:
+        with open(target, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in TIMES)
 
 
 def _slug(year: str) -> str:
@@ -66,7 +94,9 @@ class Staff(HttpUser):
     def open(self, url: str, kind: str, **params) -> None:
         """GET `url` (counted as `kind`); a failure unless it answers 2xx/3xx with anything but the login form."""
         with self.client.get(url, name=kind, params=params or None, catch_response=True) as answer:
-            if not 200 <= answer.status_code < 400:
+            if answer.status_code == 0:  # no answer at all: the connection refused, cut or timed out
+                answer.failure(f"no answer: {answer.error!r}")
+            elif not 200 <= answer.status_code < 400:
                 answer.failure(f"HTTP {answer.status_code}")
             elif answer.headers.get("Content-Type", "").startswith("text/html") and LOGIN_FORM in answer.text:
                 answer.failure("the login form instead of the page")
@@ -188,4 +218,4 @@ class SheetCheck(HttpUser):
         with self.client.get(f"/check/{document['id']}/{sheet}", name="/check/<id>/<sheet>",
                              catch_response=True) as answer:
             if answer.status_code != 200:
-                answer.failure(f"HTTP {answer.status_code}")
+                answer.failure(f"HTTP {answer.status_code} {answer.error or ''}".strip())

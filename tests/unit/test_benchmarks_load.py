@@ -53,3 +53,22 @@ def test_the_load_scenario_gives_locust_a_user_of_every_role_and_the_public_chec
     # the scenario signs in as the demo school's account of each role, and as more people of the role
     assert {role for _name, role in school.DEMO_ACCOUNTS.values()} == set(school.ROLES)
     assert school.people_per_role(200) == {"deputy": 50, "secretary": 40, "director": 20, "inspector": 40, "admin": 10}
+
+
+def test_the_load_report_tells_the_arrivals_from_the_whole_staff_at_work(tmp_path):
+    import json
+
+    load = _load(HERE / "load.py")
+    assert load.percentile([5, 1, 4, 2, 3], 0.5) == 3
+    assert load.percentile(list(range(1, 101)), 0.95) == 95
+    assert load.percentile([7], 0.99) == 7
+    times = tmp_path / "times.jsonl"
+    rows = [{"at": 10.0, "kind": "POST /login", "ms": 900, "error": None},
+            {"full_strength": 20.0, "users": 200},
+            {"at": 19.5, "kind": "GET /period", "ms": 400, "error": "no answer"},
+            {"at": 20.0, "kind": "GET /period", "ms": 50, "error": None},
+            {"at": 25.0, "kind": "GET /register", "ms": 70, "error": None}]
+    times.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    split = load.phases(times)
+    assert [r["ms"] for r in split["start"]] == [900, 400]
+    assert [r["ms"] for r in split["full strength"]] == [50, 70]
