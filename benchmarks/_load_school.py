@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +82,23 @@ def make_demo_school(env: dict[str, str]) -> None:
             if command.returncode:
                 tail = (home / "demo.log").read_text(encoding="utf-8")[-3000:]
                 raise RuntimeError(f"archive-service {' '.join(args)} failed ({command.returncode}):\n{tail}")
+
+
+def settle(database_url: str, quiet_load: float = 1.0, at_most: float = 180) -> None:
+    """Leave the school's database and the machine as a school's server has them on a working day before the
+    load starts: the tables the set-up has just filled vacuumed and analysed (what PostgreSQL's autovacuum would
+    otherwise do during the first minutes of the load, with plans made on empty tables until then), and the
+    set-up's rendering processes' load gone (the 1-minute load average under `quiet_load`, or `at_most`
+    seconds waited)."""
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+    finally:
+        engine.dispose()
+    deadline = time.monotonic() + at_most
+    while os.getloadavg()[0] > quiet_load and time.monotonic() < deadline:
+        time.sleep(5)
 
 
 def settings_of(env: dict[str, str]) -> Settings:

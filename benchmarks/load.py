@@ -45,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _load_school import (PASSWORD, WEIGHTS, archive_environment, fresh_database, make_demo_school,  # noqa: E402
-                          scenario_facts, staff_accounts)
+                          scenario_facts, settle, staff_accounts)
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfiles" / "district.py"
 GOAL_P95_MS = 300
@@ -213,6 +213,7 @@ def _set_up(env: dict[str, str], work: Path, users: int) -> Path:
     facts = {**scenario_facts(env), "logins": staff_accounts(env, users), "password": PASSWORD, "weights": WEIGHTS}
     path = work / "facts.json"
     path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    settle(env["ARCHIVE_DATABASE_URL"])
     print(f"set up in {time.perf_counter() - started:.0f} s: {len(facts['documents'])} signed documents, "
           f"{len(facts['periods'])} periods, {len(facts['register'])} register entries, "
           f"{sum(map(len, facts['logins'].values()))} accounts", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Accounts of the people who use the web application: roles, passwords, lock-out.
 
-Passwords are hashed with Argon2id (argon2-cffi; the hash carries its own parameters and is
+Passwords are hashed with Argon2id (`adapters/passwords.py`: the hash carries its own parameters and is
 re-hashed when they are raised). After `MAX_FAILURES` wrong passwords in a row the account is
 locked for `LOCK_MINUTES`; a wrong login name answers exactly like a wrong password. The lock-out
 holds under any number of simultaneous attempts: each attempt takes its place in the count by
@@ -20,15 +20,11 @@ the session cookie alone, copied before, opens nothing after.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import secrets
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Generic, NoReturn, TypeVar
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import ROLE_WORDS, Actor
@@ -38,19 +34,13 @@ from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
 from archive_service.services.account_rules import MAX_PASSWORD, check_admin_kept, check_password, check_role
 from archive_service.services.account_rules import MIN_PASSWORD as MIN_PASSWORD, generate_password as generate_password
+from archive_service.adapters import passwords
 from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-_hasher = PasswordHasher()
 Found = TypeVar("Found")
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to verify against for an unknown login (made once, on first need, not at import)."""
-    return _hasher.hash("не пароль: выравнивает время ответа для неизвестного имени")
 
 
 @dataclass(frozen=True)
@@ -164,7 +154,7 @@ class CreateUser(AccountCommand[None]):
 
     def _apply(self, uow: UnitOfWork, found: None) -> UserAccount:
         row = UserAccount(login=self.login, full_name=self.full_name, role=self.role,
-                          password_hash=_hasher.hash(self.password), active=True, failed_logins=0,
+                          password_hash=passwords.hashed(self.password), active=True, failed_logins=0,
                           created_at=self.now, session_epoch=1, must_change_password=self.temporary)
         uow.accounts.add(row)
         _record(uow, self.actor, "user.created", self.login, self.now,
@@ -234,7 +224,7 @@ class SetPassword(_ChangeAccount):
         return row
 
     def _apply(self, uow: UnitOfWork, row: UserAccount) -> UserAccount:
-        row.password_hash = _hasher.hash(self.password)
+        row.password_hash = passwords.hashed(self.password)
         row.must_change_password = self.temporary
         row.session_epoch += 1
         row.failed_logins, row.locked_until = 0, None
@@ -261,7 +251,7 @@ def set_password(uow: UnitOfWork, login: str, password: str, *, actor: Actor, no
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return passwords.hashed(password)
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
@@ -290,12 +280,8 @@ def _take_attempt(uow: UnitOfWork, login: str, now: dt.datetime) -> int | None:
 
 
 def _verify(password_hash: str, password: str) -> bool:
-    if len(password) > MAX_PASSWORD:  # never one that fits: refused without hashing a megabyte
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    # one longer than any allowed never fits: refused without hashing a megabyte
+    return len(password) <= MAX_PASSWORD and passwords.matches(password_hash, password)
 
 
 def _sign_in_event(uow: UnitOfWork, login: str, action: str, *, origin: str, now: dt.datetime,
@@ -320,7 +306,7 @@ def _stored_hash(uow: UnitOfWork, login: str, password: str, place: int | None, 
     with uow:
         row = uow.accounts.by_login(login)
         if row is None:
-            _verify(_dummy_hash(), password)  # the same work as for a real account
+            _verify(passwords.dummy_hash(), password)  # the same work as for a real account
             _refuse(uow, login[:100], "login.failed", WRONG, origin=origin, now=now, details={"reason": "unknown"})
         if place is None:
             left = (row.locked_until - now) if row.locked_until else dt.timedelta(minutes=LOCK_MINUTES)
@@ -348,8 +334,8 @@ def _signed_in(uow: UnitOfWork, login: str, password: str, right: bool, place: i
         if not row.active:
             _refuse(uow, row.login, "login.refused", "учётная запись отключена; обратитесь к администратору",
                     origin=origin, now=now, details={"reason": "disabled"})
-        if _hasher.check_needs_rehash(row.password_hash):
-            row.password_hash = _hasher.hash(password)
+        if passwords.needs_rehash(row.password_hash):
+            row.password_hash = passwords.hashed(password)
         row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
         _sign_in_event(uow, row.login, "login", origin=origin, now=now)
         uow.commit()

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
+from archive_service.adapters import passwords
 from archive_service.services import accounts, own_password, ports, tokens
 from fakes import MOMENT, FakeUnitOfWork
 
@@ -22,10 +23,10 @@ DEPUTY = Actor("Иванова Татьяна Петровна", "deputy", "web 
 @pytest.fixture(autouse=True)
 def quick_hashes(monkeypatch):
     """Argon2id at its cheapest: the rules are under test here, not the hash's cost."""
-    accounts._dummy_hash.cache_clear()
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    passwords.dummy_hash.cache_clear()
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     yield
-    accounts._dummy_hash.cache_clear()  # the next test hashes for real again
+    passwords.dummy_hash.cache_clear()  # the next test hashes for real again
 
 
 def _staff(*roles: str) -> FakeUnitOfWork:
@@ -202,8 +203,8 @@ def test_a_password_longer_than_any_allowed_is_refused_at_sign_in_without_hashin
         def verify(self, *_args):
             pytest.fail("a megabyte was hashed")
 
-    accounts._dummy_hash()  # made (and kept) before hashing is forbidden
-    monkeypatch.setattr(accounts, "_hasher", NoHashing())
+    passwords.dummy_hash()  # made (and kept) before hashing is forbidden
+    monkeypatch.setattr(passwords, "_hasher", NoHashing())
     with pytest.raises(AuthError, match="неверное имя или пароль"):
         accounts.authenticate(uow, "deputy", "x" * 1_000_000, origin="web", now=MOMENT)
     with pytest.raises(AuthError, match="неверное имя или пароль"):
@@ -280,3 +281,13 @@ def test_tokens_are_issued_by_the_administrator_listed_and_revoked_once():
         ("token.issued", ADMIN.person, ADMIN.origin), ("token.revoked", ADMIN.person, ADMIN.origin)]
     with pytest.raises(NotFoundError):
         tokens.revoke_token(uow, token_id + 1, actor=ADMIN, now=MOMENT)
+
+
+def test_a_hash_of_the_former_four_lanes_is_made_again_in_one_at_the_next_sign_in(monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    uow = _staff("admin", "deputy")
+    row = uow.accounts.by_login("deputy")
+    row.password_hash = PasswordHasher(time_cost=1, memory_cost=32, parallelism=4).hash(PASSWORD)
+    accounts.authenticate(uow, "deputy", PASSWORD, origin="web", now=MOMENT)
+    assert row.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert passwords.matches(row.password_hash, PASSWORD)

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from archive_service.domain.actor import Actor
 from archive_service.domain.permissions import PERMISSIONS, may
 from archive_service.errors import ArchiveError, NotFoundError, PermissionDenied
+from archive_service.adapters import passwords
 from archive_service.services import accounts, operators
 from fakes import MOMENT, FakeUnitOfWork
 
@@ -20,7 +21,7 @@ HERE = "командная строка на archive-01"
 
 @pytest.fixture(autouse=True)
 def quick_hashes(monkeypatch):
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def _school() -> FakeUnitOfWork:

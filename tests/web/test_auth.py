@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from archive_service.domain.actor import Actor
 from archive_service.errors import ArchiveError, AuthError
+from archive_service.adapters import passwords
 from archive_service.services import accounts
 from conftest import NOW
 from web_support import PASSWORD, csrf_token, sign_in
@@ -104,7 +105,7 @@ class SlowCountingHasher(PasswordHasher):
 def test_forty_simultaneous_sign_ins_check_at_most_five_passwords_and_refuse_the_right_one_after_them(
         archive, staff, monkeypatch):
     hasher = SlowCountingHasher()
-    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
     wrong = [f"неправильный-пароль-{n}" for n in range(39)]
     everyone = threading.Barrier(len(wrong) + 1)
     outcomes: dict[str, str] = {}
