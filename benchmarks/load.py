@@ -14,6 +14,13 @@ processes of their own. Printed: p50, p95 and p99 of every kind of request and o
     RESULT web_p99_ms <v> ms
     RESULT web_rps <v> req/s
     RESULT web_errors <n>
+    RESULT web_p95_ms_full_strength <v> ms
+    RESULT web_errors_full_strength <n>
+
+— the first five over the whole run, the last two over the requests sent once every user had started (the
+arrivals, when every person signs in — argon2, ~0.17 s of processor each — are the run's hardest part, and
+reported apart). Before the load the fresh database is vacuumed and analysed and the machine left to calm
+down after the set-up (`_load_school.settle`).
 
 gunicorn and locust are stopped and the database dropped at the end, on Ctrl-C or SIGTERM too.
 

@@ -283,7 +283,7 @@ def test_tokens_are_issued_by_the_administrator_listed_and_revoked_once():
         tokens.revoke_token(uow, token_id + 1, actor=ADMIN, now=MOMENT)
 
 
-def test_a_hash_of_the_former_four_lanes_is_made_again_in_one_at_the_next_sign_in(monkeypatch):
+def test_a_hash_made_with_other_parameters_is_made_again_at_the_next_sign_in(monkeypatch):
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     uow = _staff("admin", "deputy")
     row = uow.accounts.by_login("deputy")
