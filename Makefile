@@ -48,14 +48,14 @@ check: install-test
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 # The whole suite runs on the embedded document store (a directory in ARCHIVE_HOME); the second pass
-# runs the integration tier again with every test archive's documents in an S3 bucket (moto's
+# runs the integration and web tiers again with every test archive's documents in an S3 bucket (moto's
 # server over HTTP, tests/store_support.py), the store a district installation uses, so that
-# nothing in the services, the workers or the commands works only with files on a local disk. The
+# nothing in the services, the workers, the commands or the pages works only with files on a local disk. The
 # second pass runs on SQLite only: the store does not depend on the database (the whole tier passed in
 # S3 on both databases on 1 December 2026: 1269 tests, 25 min), and CI stays well inside its 90 minutes.
 test: check services
 	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=40 $(PYTEST_ARGS)
-	ARCHIVE_TEST_DOCUMENT_STORE=s3 $(BIN)/pytest -n 2 -p no:cacheprovider --durations=20 -m "not postgres" tests/integration
+	ARCHIVE_TEST_DOCUMENT_STORE=s3 $(BIN)/pytest -n 2 -p no:cacheprovider --durations=20 -m "not postgres" tests/integration tests/web
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest.py

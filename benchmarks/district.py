@@ -14,7 +14,10 @@ archive with the Celery runner, one thread per school, so every school's classes
 broker together and the workers are never idle while a school waits for its last class. Each
 render task carries its school (`archive_school`); each worker serves every school. Measured with
 K = 1 and K = 2 (each on a fresh installation and S3 prefix, the same snapshot files): wall time,
-pages rendered, pages per second, and how much faster two workers are than one.
+pages rendered, pages per second, and how much faster two workers are than one. Before them, untimed,
+the first school closes once on the most workers asked for (a warm-up): on 1 December 2026 whichever K
+ran first took 20–30 s more processor time than the same K run second (1 → 2: 2.17 x; 2 → 1: 1.62 x;
+each K warm: 1.92 x), so without it the ratio measured the order of the runs.
 
 A worker here is a Celery worker process with --concurrency 1 (one prefork child that renders;
 `worker_max_tasks_per_child` recycles it as in production): adding one is what adding a worker
@@ -90,15 +93,16 @@ def close_every_school(app, schools: list[DemoSchool], period: str) -> tuple[int
 
 
 def measure(workers: int, schools: list[DemoSchool], root: Path, s3: S3Server, redis_url: str,
-            period: str) -> Closed:
+            period: str, label: str = "") -> Closed:
     """A fresh installation of the schools, K workers on it, the term closed for all: the figures."""
     from archive_service import Settings, create_app
 
-    run = root / f"k{workers}"
+    label = label or f"k{workers}"
+    run = root / label
     run.mkdir()
     redis.Redis.from_url(redis_url).flushdb()
     env = district_env(run / "home", write_district_file(run / "district.toml", schools), redis_url,
-                       s3.env(f"k{workers}"))
+                       s3.env(label))
     for school in schools:
         prepare_school(env, school)
     app = create_app(Settings.from_env(env))
@@ -130,6 +134,9 @@ def main() -> None:
         schools = demo_schools(Path(tmp) / "snapshots", args.schools, (args.period,))
         print(f"{len(schools)} schools: " + ", ".join(f"{s.code} ({s.identity.short_name}, директор "
                                                        f"{s.identity.director})" for s in schools))
+        warm = measure(max(args.workers), schools[:1], Path(tmp), s3, args.redis, args.period, label="warm-up")
+        print(f"warm-up, not counted: the first school on {warm.workers} worker(s), {warm.pages} pages in "
+              f"{warm.seconds:.1f} s")
         for k in args.workers:
             runs[k] = closed = measure(k, schools, Path(tmp), s3, args.redis, args.period)
             print(f"{k} worker(s): {closed.documents} copies, {closed.pages} pages in {closed.seconds:.1f} s = "

@@ -325,14 +325,17 @@ def _in_menu_here(endpoint: str, at_district: bool) -> bool:
 
 
 def _tenant() -> dict:
-    """Whose archive the page is of, for the page's heading: the school's, or the district's with its schools."""
+    """Whose archive the page is of, for the page's heading: the school's, or the district's with its schools;
+    for a district inspector on a school's pages, the way back to the district's search."""
     found = district()
     if found is None:
-        return {"tenant_name": "", "district_schools": []}
+        return {"tenant_name": "", "district_schools": [], "district_home": ""}
     code = school_code()
     school = found.school(code) if code else None
+    visitor = school is not None and g.get("user") is not None and session.get("school") is None
     return {"tenant_name": school.name if school else found.name,
-            "district_schools": [] if school else list(found.schools)}
+            "district_schools": [] if school else list(found.schools),
+            "district_home": url_for("district.search").replace(f"/s/{code}/", "/", 1) if visitor else ""}
 
 
 def init_auth(app: Flask) -> None:

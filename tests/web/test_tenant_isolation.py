@@ -115,7 +115,8 @@ def test_no_account_of_one_school_reaches_the_others_anything(district_app, scho
 
 def test_the_same_login_and_password_open_only_the_school_they_belong_to(district_app, schools):
     client, _ = _signed_in(district_app, "sch-a", "deputy")
-    assert client.get("/s/sch-a/period").status_code == 200
+    own = client.get("/s/sch-a/period")
+    assert own.status_code == 200 and "Поиск по району" not in own.get_data(as_text=True)  # the school's own staff
     assert client.get("/s/sch-b/period").headers["Location"].startswith("/s/sch-b/login")
     district_login = client.post("/login", data={"login": "deputy", "password": PASSWORD,
                                                  "csrf_token": csrf_token(client, "/login")})
@@ -148,6 +149,7 @@ def test_a_district_inspector_reaches_only_the_schools_granted(district_app, sch
     a, b = schools["sch-a"], schools["sch-b"]
     opened = client.get(f"/s/sch-a/inspect/documents/{a.document.document_id}")
     assert opened.status_code == 200 and "5А" in opened.get_data(as_text=True)
+    assert '<a href="/district">Поиск по району</a>' in opened.get_data(as_text=True)  # the way back
     with a.archive.uow() as uow:  # the reading is in the school's own audit log, under the inspector's name
         last = uow.audit.entries()[-1]
         assert (last.actor, last.object_id) == ("Инспекторова Ирина Ивановна", a.document.document_id)
