@@ -15,9 +15,10 @@ broker together and the workers are never idle while a school waits for its last
 render task carries its school (`archive_school`); each worker serves every school. Measured with
 K = 1 and K = 2 (each on a fresh installation and S3 prefix, the same snapshot files): wall time,
 pages rendered, pages per second, and how much faster two workers are than one. Before them, untimed,
-the first school closes once on the most workers asked for (a warm-up): on 1 December 2026 whichever K
-ran first took 20–30 s more processor time than the same K run second (1 → 2: 2.17 x; 2 → 1: 1.62 x;
-each K warm: 1.92 x), so without it the ratio measured the order of the runs.
+the first school closes once on the most workers asked for (a warm-up), so that neither K pays for what a
+first run pays once (on 1 December 2026 whichever K ran first took 20–30 s more processor time). It does not
+remove the machine's own spread: with it, the same pages still took 177–230 s of processor from run to run
+there (docs/scaling.md) — run it several times and compare the ratios, not one.
 
 A worker here is a Celery worker process with --concurrency 1 (one prefork child that renders;
 `worker_max_tasks_per_child` recycles it as in production): adding one is what adding a worker

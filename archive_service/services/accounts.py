@@ -26,6 +26,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Generic, NoReturn, TypeVar
 
+from archive_service.adapters import passwords
 from archive_service.adapters.orm import UserAccount
 from archive_service.domain.actor import ROLE_WORDS, Actor
 from archive_service.domain.fields import NAME_MOST, login_problem
@@ -34,7 +35,6 @@ from archive_service.domain.roles import ROLES
 from archive_service.errors import ArchiveError, AuthError, NotFoundError, PermissionDenied
 from archive_service.services.account_rules import MAX_PASSWORD, check_admin_kept, check_password, check_role
 from archive_service.services.account_rules import MIN_PASSWORD as MIN_PASSWORD, generate_password as generate_password
-from archive_service.adapters import passwords
 from archive_service.services.fields import checked
 from archive_service.services.unit_of_work import UnitOfWork
 
